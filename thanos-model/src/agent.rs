@@ -1,0 +1,90 @@
+//! The Prometheus Agent an edge cluster runs.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{setters::setters, Resources, Storage};
+
+/// Helm values of an edge's Prometheus in Agent mode: it scrapes and remote-writes to the
+/// central Receive, and keeps only a write-ahead log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct AgentValues {
+    /// Agent replicas, default 1. With more than one each replica keeps its
+    /// `prometheus_replica` label, or Receive rejects the duplicates with 409.
+    pub replicas: u32,
+    /// Scrape interval for this edge; `None` uses the fleet's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scrape_interval: Option<String>,
+    /// The write-ahead-log volume, default `10Gi`.
+    pub storage: Storage,
+    /// Requests and limits of the agent container.
+    pub resources: Resources,
+    /// Remote-write queue tuning.
+    pub queue: RemoteWriteQueue,
+    /// Drop the `prometheus_replica` external label (the chart's
+    /// `replicaExternalLabelNameClear`). Only safe with one replica.
+    pub drop_replica_label: bool,
+}
+
+impl Default for AgentValues {
+    fn default() -> Self {
+        Self {
+            replicas: 1,
+            scrape_interval: None,
+            storage: Storage::new("10Gi"),
+            resources: Resources::new("100m", "256Mi", "1", "1Gi"),
+            queue: RemoteWriteQueue::default(),
+            drop_replica_label: false,
+        }
+    }
+}
+
+impl AgentValues {
+    setters! {
+        set replicas: u32,
+        some scrape_interval: String,
+        set storage: Storage,
+        set resources: Resources,
+        set queue: RemoteWriteQueue,
+        set drop_replica_label: bool,
+    }
+}
+
+/// The remote-write queue (`remoteWrite[].queueConfig` of the Prometheus CRDs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct RemoteWriteQueue {
+    /// Samples buffered per shard, default 10000.
+    pub capacity: u32,
+    /// Minimum shards, default 1.
+    pub min_shards: u32,
+    /// Maximum shards, default 50.
+    pub max_shards: u32,
+    /// Samples per request, default 2000.
+    pub max_samples_per_send: u32,
+    /// Longest wait before a partial batch is sent, default `5s`.
+    pub batch_send_deadline: String,
+}
+
+impl Default for RemoteWriteQueue {
+    fn default() -> Self {
+        Self {
+            capacity: 10_000,
+            min_shards: 1,
+            max_shards: 50,
+            max_samples_per_send: 2_000,
+            batch_send_deadline: "5s".to_owned(),
+        }
+    }
+}
+
+impl RemoteWriteQueue {
+    setters! {
+        set capacity: u32,
+        set min_shards: u32,
+        set max_shards: u32,
+        set max_samples_per_send: u32,
+        set batch_send_deadline: String,
+    }
+}

@@ -1,0 +1,29 @@
+//! Alertmanager on the central cluster.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{setters::setters, Storage};
+
+/// The chart's Alertmanager, clustered across replicas.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Alertmanager {
+    /// Replicas, default 2 (they gossip, so notifications are not lost with one down).
+    pub replicas: u32,
+    /// Volume for silences and the notification log, default `1Gi`.
+    pub storage: Storage,
+}
+
+impl Default for Alertmanager {
+    fn default() -> Self {
+        Self {
+            replicas: 2,
+            storage: Storage::new("1Gi"),
+        }
+    }
+}
+
+impl Alertmanager {
+    setters! { set replicas: u32, set storage: Storage }
+}

@@ -1,0 +1,82 @@
+//! The central cluster: long-term storage, querying, dashboards and alerting.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{setters::setters, Alertmanager, Compactor, Grafana, Prometheus, Query, Receive, Store};
+
+/// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
+/// Grafana and the Thanos Query, Receive, Store and Compactor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Central {
+    /// Cluster name, the overlay directory `overlays/<name>/`.
+    pub name: String,
+    /// kubectl context the overlay is applied with.
+    pub context: String,
+    /// Address of the cluster's API server (recorded in the overlay for operators).
+    pub api_address: String,
+    /// Value of the `cluster` external label; `None` uses the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_label: Option<String>,
+    /// Prometheus in full mode with the sidecar.
+    #[serde(default)]
+    pub prometheus: Prometheus,
+    /// Alertmanager.
+    #[serde(default)]
+    pub alertmanager: Alertmanager,
+    /// Grafana.
+    #[serde(default)]
+    pub grafana: Grafana,
+    /// Thanos Query.
+    #[serde(default)]
+    pub query: Query,
+    /// Thanos Receive.
+    #[serde(default)]
+    pub receive: Receive,
+    /// Thanos Store.
+    #[serde(default)]
+    pub store: Store,
+    /// Thanos Compactor.
+    #[serde(default)]
+    pub compactor: Compactor,
+}
+
+impl Central {
+    /// A central cluster named `name` with every component at its default.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            context: String::new(),
+            api_address: String::new(),
+            cluster_label: None,
+            prometheus: Prometheus::default(),
+            alertmanager: Alertmanager::default(),
+            grafana: Grafana::default(),
+            query: Query::default(),
+            receive: Receive::default(),
+            store: Store::default(),
+            compactor: Compactor::default(),
+        }
+    }
+
+    setters! {
+        set context: String,
+        set api_address: String,
+        some cluster_label: String,
+        set prometheus: Prometheus,
+        set alertmanager: Alertmanager,
+        set grafana: Grafana,
+        set query: Query,
+        set receive: Receive,
+        set store: Store,
+        set compactor: Compactor,
+    }
+
+    /// The `cluster` label value: the explicit one, else the name.
+    #[must_use]
+    pub fn cluster_label_value(&self) -> &str {
+        self.cluster_label.as_deref().unwrap_or(&self.name)
+    }
+}

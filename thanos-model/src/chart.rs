@@ -1,0 +1,50 @@
+//! The Helm chart every cluster installs.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::setters::setters;
+
+/// The kube-prometheus-stack chart reference used by the base and every overlay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Chart {
+    /// Chart name, default `kube-prometheus-stack`.
+    pub name: String,
+    /// Chart repository URL, default `https://prometheus-community.github.io/helm-charts`.
+    pub repo: String,
+    /// Chart version, default `78.2.1`.
+    pub version: String,
+    /// Helm release name, default `kube-prometheus-stack`. It prefixes the names of the
+    /// chart's objects, such as the sidecar discovery Service Thanos Query reads.
+    pub release: String,
+}
+
+impl Default for Chart {
+    fn default() -> Self {
+        Self {
+            name: "kube-prometheus-stack".to_owned(),
+            repo: "https://prometheus-community.github.io/helm-charts".to_owned(),
+            version: "78.2.1".to_owned(),
+            release: "kube-prometheus-stack".to_owned(),
+        }
+    }
+}
+
+impl Chart {
+    setters! { set name: String, set repo: String, set version: String, set release: String }
+
+    /// The chart's full name for this release (`kube-prometheus-stack.fullname`): the release
+    /// name when it already contains the chart name, else `<release>-<chart>`, cut to 26
+    /// characters as the chart does.
+    #[must_use]
+    pub fn fullname(&self) -> String {
+        let full = if self.release.contains(&self.name) {
+            self.release.clone()
+        } else {
+            format!("{}-{}", self.release, self.name)
+        };
+        let cut: String = full.chars().take(26).collect();
+        cut.trim_end_matches('-').to_owned()
+    }
+}

@@ -1,0 +1,66 @@
+//! An edge cluster: a Prometheus Agent writing to the central Receive.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{setters::setters, AgentValues};
+
+/// An edge cluster. It runs the Prometheus Operator, a Prometheus Agent, node-exporter and
+/// kube-state-metrics, and nothing that needs storage of its own or a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Edge {
+    /// Cluster name, the overlay directory `overlays/<name>/`.
+    pub name: String,
+    /// kubectl context the overlay is applied with.
+    pub context: String,
+    /// Address of the cluster's API server (recorded in the overlay for operators).
+    pub api_address: String,
+    /// Value of the `cluster` external label on every series; `None` uses the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_label: Option<String>,
+    /// The agent's Helm values.
+    #[serde(default)]
+    pub agent: AgentValues,
+    /// Run node-exporter (default on).
+    #[serde(default = "on")]
+    pub node_exporter: bool,
+    /// Run kube-state-metrics (default on).
+    #[serde(default = "on")]
+    pub kube_state_metrics: bool,
+}
+
+fn on() -> bool {
+    true
+}
+
+impl Edge {
+    /// An edge named `name` (its overlay directory and, by default, its `cluster` label).
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            context: String::new(),
+            api_address: String::new(),
+            cluster_label: None,
+            agent: AgentValues::default(),
+            node_exporter: true,
+            kube_state_metrics: true,
+        }
+    }
+
+    setters! {
+        set context: String,
+        set api_address: String,
+        some cluster_label: String,
+        set agent: AgentValues,
+        set node_exporter: bool,
+        set kube_state_metrics: bool,
+    }
+
+    /// The `cluster` label value: the explicit one, else the name.
+    #[must_use]
+    pub fn cluster_label_value(&self) -> &str {
+        self.cluster_label.as_deref().unwrap_or(&self.name)
+    }
+}

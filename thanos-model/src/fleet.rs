@@ -1,0 +1,337 @@
+//! The fleet: one central cluster, any number of edges, and what they share.
+
+use std::ops::Deref;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    labels, ports, validate, Central, Chart, Component, Edge, Ingress, ObjectStorage,
+    ThanosImage, ValidationError,
+};
+
+/// The whole monitoring fleet. Every rendered file is a function of this value.
+///
+/// Build one with [`Fleet::builder`] or load one from YAML with
+/// [`Fleet::from_yaml_str`](crate::Fleet::from_yaml_str); either way it is validated as a
+/// whole into a [`ValidFleet`], the only form the renderer accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Fleet {
+    /// Namespace everything is installed in on every cluster, default `monitoring`.
+    #[serde(default = "defaults::namespace")]
+    pub namespace: String,
+    /// DNS domain of the central cluster's Ingress hosts: a component's host defaults to
+    /// `<component>.<domain>`, such as `thanos-receiver.k8s-cluster-01.example.com`.
+    pub domain: String,
+    /// Storage class of every volume that does not name its own, default `longhorn`.
+    #[serde(default = "defaults::storage_class")]
+    pub storage_class: String,
+    /// Ingress class of every Ingress that does not name its own, default `cilium`.
+    #[serde(default = "defaults::ingress_class")]
+    pub ingress_class: String,
+    /// Scrape interval of every Prometheus, default `30s`.
+    #[serde(default = "defaults::scrape_interval")]
+    pub scrape_interval: String,
+    /// The kube-prometheus-stack chart.
+    #[serde(default)]
+    pub chart: Chart,
+    /// The Thanos image every Thanos component and the sidecar run.
+    #[serde(default)]
+    pub thanos: ThanosImage,
+    /// The bucket blocks are stored in.
+    pub object_storage: ObjectStorage,
+    /// The central cluster.
+    pub central: Central,
+    /// The edge clusters.
+    #[serde(default)]
+    pub edges: Vec<Edge>,
+}
+
+mod defaults {
+    pub fn namespace() -> String {
+        "monitoring".to_owned()
+    }
+    pub fn storage_class() -> String {
+        "longhorn".to_owned()
+    }
+    pub fn ingress_class() -> String {
+        "cilium".to_owned()
+    }
+    pub fn scrape_interval() -> String {
+        "30s".to_owned()
+    }
+}
+
+impl Fleet {
+    /// Starts a fleet with the seed's defaults; `domain`, `object_storage` and `central`
+    /// must be set before [`FleetBuilder::build`].
+    #[must_use]
+    pub fn builder() -> FleetBuilder {
+        FleetBuilder::default()
+    }
+
+    /// Validates the whole fleet. Errors fail; warnings ride along in the [`ValidFleet`].
+    pub fn validate(self) -> Result<ValidFleet, ValidationError> {
+        let diagnostics = validate::fleet(&self);
+        if diagnostics.iter().any(|d| d.severity == validate::Severity::Error) {
+            Err(ValidationError::new(diagnostics))
+        } else {
+            Ok(ValidFleet {
+                fleet: self,
+                warnings: diagnostics,
+            })
+        }
+    }
+
+    /// The host of a component's Ingress: the explicit one, else `<component>.<domain>`.
+    #[must_use]
+    pub fn ingress_host(&self, ingress: &Ingress, component: Component) -> String {
+        ingress
+            .host
+            .clone()
+            .unwrap_or_else(|| format!("{}.{}", component.name(), self.domain))
+    }
+
+    /// The class of an Ingress: the explicit one, else the fleet's.
+    #[must_use]
+    pub fn ingress_class<'a>(&'a self, ingress: &'a Ingress) -> &'a str {
+        ingress.class.as_deref().unwrap_or(&self.ingress_class)
+    }
+
+    /// The image a component runs: its pin, else the fleet's.
+    #[must_use]
+    pub fn image<'a>(&'a self, pinned: Option<&'a ThanosImage>) -> &'a ThanosImage {
+        pinned.unwrap_or(&self.thanos)
+    }
+
+    /// The URL the edge agents remote-write to, through Receive's Ingress; `None` when
+    /// Receive has no Ingress.
+    #[must_use]
+    pub fn remote_write_url(&self) -> Option<String> {
+        let ingress = self.central.receive.ingress.as_ref()?;
+        Some(format!(
+            "http://{}/api/v1/receive",
+            self.ingress_host(ingress, Component::Receive)
+        ))
+    }
+
+    /// The replica labels the producers of this fleet put on their series and blocks:
+    /// `prometheus_replica` (the operator adds it to every Prometheus and agent pod) and
+    /// `receive_replica` (Receive's block label).
+    #[must_use]
+    pub fn producer_replica_labels(&self) -> Vec<String> {
+        vec![
+            labels::PROMETHEUS_REPLICA.to_owned(),
+            labels::RECEIVE_REPLICA.to_owned(),
+        ]
+    }
+
+    /// The labels Query deduplicates on: the override, else every producer replica label.
+    #[must_use]
+    pub fn query_replica_labels(&self) -> Vec<String> {
+        self.central
+            .query
+            .replica_labels
+            .clone()
+            .unwrap_or_else(|| self.producer_replica_labels())
+    }
+
+    /// In-cluster DNS suffix of the fleet's Services: `<namespace>.svc`.
+    #[must_use]
+    pub fn service_domain(&self) -> String {
+        format!("{}.svc", self.namespace)
+    }
+
+    /// The headless Service that governs the Receive StatefulSet.
+    #[must_use]
+    pub fn receive_headless_service(&self) -> String {
+        format!("{}-headless", Component::Receive.name())
+    }
+
+    /// The gRPC endpoint of Receive pod `ordinal`, as written in the hashring and in that
+    /// pod's `--receive.local-endpoint`.
+    #[must_use]
+    pub fn receive_endpoint(&self, ordinal: u32) -> String {
+        format!(
+            "{}-{ordinal}.{}.{}:{}",
+            Component::Receive.name(),
+            self.receive_headless_service(),
+            self.service_domain(),
+            ports::GRPC
+        )
+    }
+
+    /// The hashring: exactly the Receive StatefulSet's pods, in ordinal order.
+    #[must_use]
+    pub fn receive_hashring(&self) -> Vec<String> {
+        (0..self.central.receive.replicas)
+            .map(|ordinal| self.receive_endpoint(ordinal))
+            .collect()
+    }
+
+    /// The chart's headless Service in front of the sidecars
+    /// (`<fullname>-thanos-discovery`).
+    #[must_use]
+    pub fn sidecar_discovery_service(&self) -> String {
+        format!("{}-thanos-discovery", self.chart.fullname())
+    }
+
+    /// The StoreAPI endpoints Query reads, as DNS SRV lookups of headless Services so that
+    /// every pod is found: the sidecars, the Receive pods and the Store pods.
+    #[must_use]
+    pub fn query_endpoints(&self) -> Vec<String> {
+        let domain = self.service_domain();
+        [
+            self.sidecar_discovery_service(),
+            self.receive_headless_service(),
+            Component::Store.name().to_owned(),
+        ]
+        .into_iter()
+        .map(|service| format!("dnssrv+_grpc._tcp.{service}.{domain}"))
+        .collect()
+    }
+
+    /// The in-cluster URL of Thanos Query's HTTP API, Grafana's default datasource.
+    #[must_use]
+    pub fn query_url(&self) -> String {
+        format!(
+            "http://{}.{}:{}",
+            Component::Query.name(),
+            self.service_domain(),
+            ports::QUERY_HTTP
+        )
+    }
+}
+
+/// A fleet that passed validation, with the warnings it raised.
+///
+/// The renderer takes only this type, so an invalid fleet cannot be rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidFleet {
+    fleet: Fleet,
+    warnings: Vec<validate::Diagnostic>,
+}
+
+impl ValidFleet {
+    /// Warnings raised by validation (no errors: those fail it).
+    #[must_use]
+    pub fn warnings(&self) -> &[validate::Diagnostic] {
+        &self.warnings
+    }
+
+    /// The validated fleet.
+    #[must_use]
+    pub fn into_inner(self) -> Fleet {
+        self.fleet
+    }
+}
+
+impl Deref for ValidFleet {
+    type Target = Fleet;
+
+    fn deref(&self) -> &Fleet {
+        &self.fleet
+    }
+}
+
+/// Builds a [`Fleet`] and validates it as a whole.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct FleetBuilder {
+    namespace: Option<String>,
+    domain: Option<String>,
+    storage_class: Option<String>,
+    ingress_class: Option<String>,
+    scrape_interval: Option<String>,
+    chart: Option<Chart>,
+    thanos: Option<ThanosImage>,
+    object_storage: Option<ObjectStorage>,
+    central: Option<Central>,
+    edges: Vec<Edge>,
+}
+
+macro_rules! builder_setters {
+    ($($field:ident : $ty:ty),* $(,)?) => {$(
+        #[doc = concat!("Sets [`Fleet::", stringify!($field), "`].")]
+        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+            self.$field = Some(value.into());
+            self
+        }
+    )*};
+}
+
+impl FleetBuilder {
+    builder_setters! {
+        namespace: String,
+        domain: String,
+        storage_class: String,
+        ingress_class: String,
+        scrape_interval: String,
+        chart: Chart,
+        thanos: ThanosImage,
+        object_storage: ObjectStorage,
+        central: Central,
+    }
+
+    /// Adds an edge cluster.
+    pub fn edge(mut self, edge: Edge) -> Self {
+        self.edges.push(edge);
+        self
+    }
+
+    /// Adds edge clusters.
+    pub fn edges(mut self, edges: impl IntoIterator<Item = Edge>) -> Self {
+        self.edges.extend(edges);
+        self
+    }
+
+    /// Validates the fleet as a whole: every problem is reported at once, each with the
+    /// path of its field.
+    pub fn build(self) -> Result<ValidFleet, ValidationError> {
+        let mut missing = Vec::new();
+        let mut required = |value: bool, path: &str| {
+            if !value {
+                missing.push(validate::Diagnostic::error(
+                    path,
+                    "is required",
+                    format!("set it with FleetBuilder::{}", to_snake(path)),
+                ));
+            }
+        };
+        required(self.domain.is_some(), "domain");
+        required(self.object_storage.is_some(), "objectStorage");
+        required(self.central.is_some(), "central");
+        let (Some(domain), Some(object_storage), Some(central)) =
+            (self.domain, self.object_storage, self.central)
+        else {
+            return Err(ValidationError::new(missing));
+        };
+        Fleet {
+            namespace: self.namespace.unwrap_or_else(defaults::namespace),
+            domain,
+            storage_class: self.storage_class.unwrap_or_else(defaults::storage_class),
+            ingress_class: self.ingress_class.unwrap_or_else(defaults::ingress_class),
+            scrape_interval: self.scrape_interval.unwrap_or_else(defaults::scrape_interval),
+            chart: self.chart.unwrap_or_default(),
+            thanos: self.thanos.unwrap_or_default(),
+            object_storage,
+            central,
+            edges: self.edges,
+        }
+        .validate()
+    }
+}
+
+fn to_snake(camel: &str) -> String {
+    let mut out = String::new();
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,63 @@
+//! Grafana on the central cluster.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{setters::setters, Ingress};
+
+/// The chart's Grafana, with Thanos Query as its default datasource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Grafana {
+    /// The Ingress; `None` keeps Grafana inside the cluster. Default host `grafana.<domain>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress: Option<Ingress>,
+    /// The existing Secret with the admin user name and password; the tree never holds them.
+    pub admin: GrafanaAdmin,
+}
+
+impl Default for Grafana {
+    fn default() -> Self {
+        Self {
+            ingress: Some(Ingress::new()),
+            admin: GrafanaAdmin::default(),
+        }
+    }
+}
+
+impl Grafana {
+    setters! { some ingress: Ingress, set admin: GrafanaAdmin }
+
+    /// Grafana without an Ingress.
+    #[must_use]
+    pub fn without_ingress(mut self) -> Self {
+        self.ingress = None;
+        self
+    }
+}
+
+/// The Secret holding Grafana's admin credentials, created outside the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct GrafanaAdmin {
+    /// Secret name, default `grafana-admin`.
+    pub existing_secret: String,
+    /// Key with the user name, default `admin-user`.
+    pub user_key: String,
+    /// Key with the password, default `admin-password`.
+    pub password_key: String,
+}
+
+impl Default for GrafanaAdmin {
+    fn default() -> Self {
+        Self {
+            existing_secret: "grafana-admin".to_owned(),
+            user_key: "admin-user".to_owned(),
+            password_key: "admin-password".to_owned(),
+        }
+    }
+}
+
+impl GrafanaAdmin {
+    setters! { set existing_secret: String, set user_key: String, set password_key: String }
+}

@@ -1,0 +1,93 @@
+//! Typed, validated model of a multi-cluster Thanos monitoring fleet.
+//!
+//! One central cluster (Prometheus with the Thanos sidecar, Query, Receive, Store,
+//! Compactor, Grafana, Alertmanager) and any number of edge clusters (Prometheus in Agent
+//! mode writing to the central Receive). The model holds what an operator decides; what
+//! follows from it (the edges' remote-write URL, Query's endpoints and replica labels, the
+//! Receive hashring) is derived, never typed twice. Validation sees the whole fleet, so
+//! mistakes that only show on a running fleet (two clusters with the same `cluster`
+//! label, a replication factor above the hashring size) are refused up front.
+//!
+//! ```
+//! use thanos_model::{Central, Edge, Fleet, Receive, S3};
+//!
+//! let fleet = Fleet::builder()
+//!     .domain("k8s-cluster-01.example.com")
+//!     .object_storage(S3::new("s3.example.com", "thanos"))
+//!     .central(
+//!         Central::new("cluster-01-central")
+//!             .context("cluster-01")
+//!             .api_address("10.0.0.1")
+//!             .receive(Receive::default().replicas(3).replication_factor(3)),
+//!     )
+//!     .edge(Edge::new("cluster-02-edge").context("cluster-02").api_address("10.0.0.2"))
+//!     .build()?;
+//!
+//! assert_eq!(
+//!     fleet.remote_write_url().as_deref(),
+//!     Some("http://thanos-receiver.k8s-cluster-01.example.com/api/v1/receive"),
+//! );
+//! assert_eq!(fleet.receive_hashring().len(), 3);
+//!
+//! // The same mistake a copied overlay makes: two clusters, one `cluster` label.
+//! let error = Fleet::builder()
+//!     .domain("example.com")
+//!     .object_storage(S3::new("s3.example.com", "thanos"))
+//!     .central(Central::new("central").context("c").api_address("10.0.0.1"))
+//!     .edge(Edge::new("edge-a").context("a").api_address("10.0.0.2").cluster_label("edge"))
+//!     .edge(Edge::new("edge-b").context("b").api_address("10.0.0.3").cluster_label("edge"))
+//!     .build()
+//!     .unwrap_err();
+//! assert_eq!(error.errors().next().unwrap().path, "edges[1].clusterLabel");
+//! # Ok::<(), thanos_model::ValidationError>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod setters;
+
+mod agent;
+mod alertmanager;
+mod central;
+mod chart;
+mod compactor;
+mod component;
+mod edge;
+mod fleet;
+mod grafana;
+mod image;
+mod ingress;
+pub mod labels;
+mod load;
+mod object_storage;
+pub mod ports;
+mod prometheus;
+mod query;
+mod receive;
+mod resources;
+mod sidecar;
+mod storage;
+mod store;
+pub mod validate;
+
+pub use agent::{AgentValues, RemoteWriteQueue};
+pub use alertmanager::Alertmanager;
+pub use central::Central;
+pub use chart::Chart;
+pub use compactor::{Compactor, Retention};
+pub use component::Component;
+pub use edge::Edge;
+pub use fleet::{Fleet, FleetBuilder, ValidFleet};
+pub use grafana::{Grafana, GrafanaAdmin};
+pub use image::{ThanosImage, DEFAULT_THANOS_REPOSITORY, DEFAULT_THANOS_VERSION};
+pub use ingress::Ingress;
+pub use load::{LoadError, SyntaxError};
+pub use object_storage::{ObjectStorage, S3Credentials, SecretKeyRef, S3};
+pub use prometheus::Prometheus;
+pub use query::Query;
+pub use receive::{HashringAlgorithm, Receive};
+pub use resources::Resources;
+pub use sidecar::Sidecar;
+pub use storage::Storage;
+pub use store::Store;
+pub use validate::{Diagnostic, Severity, ValidationError};

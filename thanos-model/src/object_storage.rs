@@ -1,0 +1,130 @@
+//! The bucket every block producer uploads to and Store and Compactor read.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::setters::setters;
+
+/// Object storage shared by the sidecar, Receive, Store and Compactor.
+///
+/// Thanos reads it from a Secret holding an `objstore.yml` file; the tree never holds a
+/// credential, only where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", deny_unknown_fields)]
+pub enum ObjectStorage {
+    /// An S3-compatible bucket (AWS S3, MinIO, Ceph RGW, ...).
+    S3(S3),
+}
+
+impl ObjectStorage {
+    /// The Secret (name and key) that holds the Thanos `objstore.yml`.
+    #[must_use]
+    pub fn config_secret(&self) -> &SecretKeyRef {
+        match self {
+            Self::S3(s3) => &s3.config_secret,
+        }
+    }
+}
+
+impl From<S3> for ObjectStorage {
+    fn from(s3: S3) -> Self {
+        Self::S3(s3)
+    }
+}
+
+/// An S3-compatible bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct S3 {
+    /// Endpoint host (and optional port) without a scheme, such as `s3.minio.example.com`.
+    pub endpoint: String,
+    /// Bucket name.
+    pub bucket: String,
+    /// Use plain HTTP instead of HTTPS (MinIO in a lab).
+    #[serde(default)]
+    pub insecure: bool,
+    /// Region, where the provider needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Where the access and secret key come from; never the keys themselves.
+    #[serde(default)]
+    pub credentials: S3Credentials,
+    /// The Secret holding the `objstore.yml` every Thanos component mounts, default
+    /// `thanos-s3-config` / `objstore.yml`.
+    #[serde(default = "SecretKeyRef::default_objstore")]
+    pub config_secret: SecretKeyRef,
+}
+
+impl S3 {
+    /// A bucket at `endpoint`, with credentials from the `S3_ACCESS_KEY` and
+    /// `S3_SECRET_KEY` environment variables at apply time.
+    #[must_use]
+    pub fn new(endpoint: impl Into<String>, bucket: impl Into<String>) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            bucket: bucket.into(),
+            insecure: false,
+            region: None,
+            credentials: S3Credentials::default(),
+            config_secret: SecretKeyRef::default_objstore(),
+        }
+    }
+
+    setters! {
+        set insecure: bool,
+        some region: String,
+        set credentials: S3Credentials,
+        set config_secret: SecretKeyRef,
+    }
+}
+
+/// Where the S3 access and secret key come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum S3Credentials {
+    /// The tree holds a Secret manifest with `${ACCESS}` / `${SECRET}` placeholders that
+    /// `envsubst` fills from the environment when the Secret is applied on its own.
+    #[serde(rename_all = "camelCase")]
+    Envsubst {
+        /// Environment variable with the access key, default `S3_ACCESS_KEY`.
+        access_key_var: String,
+        /// Environment variable with the secret key, default `S3_SECRET_KEY`.
+        secret_key_var: String,
+    },
+    /// The `objstore.yml` Secret already exists in the cluster; the tree holds no Secret.
+    ExistingSecret,
+}
+
+impl Default for S3Credentials {
+    fn default() -> Self {
+        Self::Envsubst {
+            access_key_var: "S3_ACCESS_KEY".to_owned(),
+            secret_key_var: "S3_SECRET_KEY".to_owned(),
+        }
+    }
+}
+
+/// A key of a Secret in the fleet's namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecretKeyRef {
+    /// Secret name.
+    pub name: String,
+    /// Key inside the Secret.
+    pub key: String,
+}
+
+impl SecretKeyRef {
+    /// The key `key` of Secret `name`.
+    #[must_use]
+    pub fn new(name: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            key: key.into(),
+        }
+    }
+
+    fn default_objstore() -> Self {
+        Self::new("thanos-s3-config", "objstore.yml")
+    }
+}

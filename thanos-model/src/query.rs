@@ -1,0 +1,60 @@
+//! Thanos Query, the fleet's single query endpoint.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{setters::setters, Ingress, Resources, ThanosImage};
+
+/// Thanos Query: fans queries out to the sidecars, Receive and Store and deduplicates
+/// the replicas.
+///
+/// Its endpoints and replica labels are derived from the fleet (see
+/// [`Fleet::query_replica_labels`](crate::Fleet::query_replica_labels)); only an explicit
+/// override is stored here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Query {
+    /// Replicas of the stateless Deployment, default 1.
+    pub replicas: u32,
+    /// The Ingress, default host `thanos-query.<domain>`; `None` keeps Query inside the cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress: Option<Ingress>,
+    /// Replica labels to deduplicate on instead of the derived ones. Validation rejects a
+    /// list that drops a label a producer uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replica_labels: Option<Vec<String>>,
+    /// Requests and limits.
+    pub resources: Resources,
+    /// An image pinned for Query only; `None` uses the fleet's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ThanosImage>,
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Self {
+            replicas: 1,
+            ingress: Some(Ingress::new()),
+            replica_labels: None,
+            resources: Resources::new("100m", "256Mi", "1", "1Gi"),
+            image: None,
+        }
+    }
+}
+
+impl Query {
+    setters! {
+        set replicas: u32,
+        some ingress: Ingress,
+        some replica_labels: Vec<String>,
+        set resources: Resources,
+        some image: ThanosImage,
+    }
+
+    /// Query without an Ingress.
+    #[must_use]
+    pub fn without_ingress(mut self) -> Self {
+        self.ingress = None;
+        self
+    }
+}

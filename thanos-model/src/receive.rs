@@ -1,0 +1,96 @@
+//! Thanos Receive, where the edge agents write.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{setters::setters, Ingress, Resources, Storage, ThanosImage};
+
+/// Thanos Receive as router and ingestor in one StatefulSet, with a hashring of its own
+/// pods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Receive {
+    /// Pods of the StatefulSet; the hashring lists exactly these. Default 1.
+    pub replicas: u32,
+    /// Copies of every series written (`--receive.replication-factor`); a write needs
+    /// `factor / 2 + 1` of them. Default 1.
+    pub replication_factor: u32,
+    /// Hashring algorithm, the same in the flag and the hashring file. Default `ketama`.
+    pub hashring_algorithm: HashringAlgorithm,
+    /// Local TSDB retention (`--tsdb.retention`); older blocks are read from the bucket.
+    /// Default `1d`.
+    pub retention: String,
+    /// Block external labels added by Receive besides its replica label, default
+    /// `receive: "true"`. They must not reuse a label name the agents send.
+    pub labels: IndexMap<String, String>,
+    /// The TSDB volume, default `20Gi`.
+    pub storage: Storage,
+    /// The Ingress the edges write through, default host `thanos-receiver.<domain>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress: Option<Ingress>,
+    /// Requests and limits.
+    pub resources: Resources,
+    /// An image pinned for Receive only; `None` uses the fleet's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ThanosImage>,
+}
+
+impl Default for Receive {
+    fn default() -> Self {
+        Self {
+            replicas: 1,
+            replication_factor: 1,
+            hashring_algorithm: HashringAlgorithm::Ketama,
+            retention: "1d".to_owned(),
+            labels: IndexMap::from([("receive".to_owned(), "true".to_owned())]),
+            storage: Storage::new("20Gi"),
+            ingress: Some(Ingress::new()),
+            resources: Resources::new("200m", "512Mi", "1", "2Gi"),
+            image: None,
+        }
+    }
+}
+
+impl Receive {
+    setters! {
+        set replicas: u32,
+        set replication_factor: u32,
+        set hashring_algorithm: HashringAlgorithm,
+        set retention: String,
+        set labels: IndexMap<String, String>,
+        set storage: Storage,
+        some ingress: Ingress,
+        set resources: Resources,
+        some image: ThanosImage,
+    }
+
+    /// Receive without an Ingress (edges then cannot reach it: validation refuses that
+    /// while the fleet has edges).
+    #[must_use]
+    pub fn without_ingress(mut self) -> Self {
+        self.ingress = None;
+        self
+    }
+}
+
+/// How Receive spreads series over the hashring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HashringAlgorithm {
+    /// Modulo hashing; every ring change moves most series.
+    Hashmod,
+    /// Consistent hashing; ring changes move few series (recommended upstream).
+    Ketama,
+}
+
+impl HashringAlgorithm {
+    /// The value Thanos expects in flags and the hashring file.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hashmod => "hashmod",
+            Self::Ketama => "ketama",
+        }
+    }
+}

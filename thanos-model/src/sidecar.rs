@@ -1,0 +1,33 @@
+//! The Thanos sidecar beside the central Prometheus.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{setters::setters, Resources, ThanosImage};
+
+/// The Thanos sidecar the Prometheus Operator runs in every central Prometheus pod.
+///
+/// It uploads blocks to the fleet's object storage and serves recent data to Query through
+/// the chart's `thanos-discovery` Service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Sidecar {
+    /// An image pinned for the sidecar only; `None` uses the fleet's Thanos image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ThanosImage>,
+    /// Requests and limits of the sidecar container.
+    pub resources: Resources,
+}
+
+impl Default for Sidecar {
+    fn default() -> Self {
+        Self {
+            image: None,
+            resources: Resources::new("50m", "128Mi", "500m", "512Mi"),
+        }
+    }
+}
+
+impl Sidecar {
+    setters! { some image: ThanosImage, set resources: Resources }
+}

@@ -1,0 +1,36 @@
+//! Persistent storage of one component.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::setters::setters;
+
+/// A persistent volume: its size and, optionally, a storage class other than the fleet's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Storage {
+    /// Storage class of the volume; `None` uses [`Fleet::storage_class`](crate::Fleet::storage_class).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// Requested size, a Kubernetes quantity such as `50Gi`.
+    pub size: String,
+}
+
+impl Storage {
+    /// A volume of `size` (a Kubernetes quantity) on the fleet's storage class.
+    #[must_use]
+    pub fn new(size: impl Into<String>) -> Self {
+        Self {
+            class: None,
+            size: size.into(),
+        }
+    }
+
+    setters! { some class: String }
+
+    /// The storage class this volume is provisioned on, given the fleet's default.
+    #[must_use]
+    pub fn class_or<'a>(&'a self, fleet_default: &'a str) -> &'a str {
+        self.class.as_deref().unwrap_or(fleet_default)
+    }
+}

@@ -1,0 +1,41 @@
+//! Thanos Store, the gateway to the bucket's blocks.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{setters::setters, Resources, Storage, ThanosImage};
+
+/// Thanos Store: serves the blocks in object storage to Query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Store {
+    /// Pods of the StatefulSet, default 1.
+    pub replicas: u32,
+    /// Volume for index headers and caches, default `10Gi`.
+    pub storage: Storage,
+    /// Requests and limits.
+    pub resources: Resources,
+    /// An image pinned for Store only; `None` uses the fleet's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ThanosImage>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self {
+            replicas: 1,
+            storage: Storage::new("10Gi"),
+            resources: Resources::new("100m", "512Mi", "1", "2Gi"),
+            image: None,
+        }
+    }
+}
+
+impl Store {
+    setters! {
+        set replicas: u32,
+        set storage: Storage,
+        set resources: Resources,
+        some image: ThanosImage,
+    }
+}
