@@ -163,8 +163,9 @@ impl Checker<'_> {
         if fleet.thanos.repository.trim().is_empty() || fleet.thanos.version.trim().is_empty() {
             self.error("thanos", "repository and version must not be empty", "set both");
         }
+        // The chart name is also a directory of the tree.
+        self.dns_label("chart.name", &fleet.chart.name, "chart name");
         for (path, value) in [
-            ("chart.name", &fleet.chart.name),
             ("chart.repo", &fleet.chart.repo),
             ("chart.version", &fleet.chart.version),
         ] {

@@ -1,0 +1,88 @@
+//! The `kustomization.yaml` files: typed `Kustomization` and its `helmCharts` entries.
+
+use serde::Serialize;
+use thanos_model::Fleet;
+
+/// A `kustomize.config.k8s.io/v1beta1` Kustomization, the fields this tree uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Kustomization {
+    api_version: &'static str,
+    kind: &'static str,
+    /// Namespace set on every object, the chart's and the Thanos manifests alike.
+    pub namespace: String,
+    /// The charts inflated with `kustomize build --enable-helm`.
+    pub helm_charts: Vec<HelmChart>,
+    /// Plain manifests added to the chart's objects.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+}
+
+impl Kustomization {
+    /// A Kustomization of one chart in `namespace`.
+    #[must_use]
+    pub fn new(namespace: impl Into<String>, chart: HelmChart) -> Self {
+        Self {
+            api_version: "kustomize.config.k8s.io/v1beta1",
+            kind: "Kustomization",
+            namespace: namespace.into(),
+            helm_charts: vec![chart],
+            resources: Vec::new(),
+        }
+    }
+
+    /// Adds plain manifests as resources.
+    #[must_use]
+    pub fn resources(mut self, resources: impl IntoIterator<Item = String>) -> Self {
+        self.resources.extend(resources);
+        self
+    }
+}
+
+/// One `helmCharts` entry of a Kustomization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelmChart {
+    /// Chart name.
+    pub name: String,
+    /// Chart repository URL.
+    pub repo: String,
+    /// Chart version.
+    pub version: String,
+    /// Helm release name.
+    pub release_name: String,
+    /// Release namespace.
+    pub namespace: String,
+    /// Render the chart's CRDs too, so one build carries everything a cluster needs.
+    #[serde(rename = "includeCRDs")]
+    pub include_crds: bool,
+    /// The values file, relative to the kustomization.
+    pub values_file: String,
+    /// Values files merged over `values_file`, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub additional_values_files: Vec<String>,
+}
+
+impl HelmChart {
+    /// The fleet's chart with `values_file` as its values.
+    #[must_use]
+    pub fn new(fleet: &Fleet, values_file: impl Into<String>) -> Self {
+        Self {
+            name: fleet.chart.name.clone(),
+            repo: fleet.chart.repo.clone(),
+            version: fleet.chart.version.clone(),
+            release_name: fleet.chart.release.clone(),
+            namespace: fleet.namespace.clone(),
+            include_crds: true,
+            values_file: values_file.into(),
+            additional_values_files: Vec::new(),
+        }
+    }
+
+    /// Adds a values file merged over the previous ones.
+    #[must_use]
+    pub fn additional_values_file(mut self, file: impl Into<String>) -> Self {
+        self.additional_values_files.push(file.into());
+        self
+    }
+}

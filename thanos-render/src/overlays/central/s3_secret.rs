@@ -1,0 +1,79 @@
+//! `thanos-s3-secret.yaml`: the object storage Secret, with envsubst placeholders in place
+//! of the keys.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::Secret;
+use serde::Serialize;
+use thanos_model::{Fleet, ObjectStorage, S3Credentials};
+
+use crate::{workload, yaml};
+
+/// The file name.
+pub(crate) const FILE: &str = "thanos-s3-secret.yaml";
+
+/// Thanos's `objstore.yml`.
+#[derive(Serialize)]
+struct ObjstoreConfig<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    config: S3Config<'a>,
+}
+
+#[derive(Serialize)]
+struct S3Config<'a> {
+    bucket: &'a str,
+    endpoint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    access_key: String,
+    secret_key: String,
+    insecure: bool,
+}
+
+/// The Secret and its comment lines, or `None` when the Secret exists outside the tree.
+pub(crate) fn render(fleet: &Fleet) -> Option<(String, Vec<String>)> {
+    let ObjectStorage::S3(s3) = &fleet.object_storage;
+    let S3Credentials::Envsubst {
+        access_key_var,
+        secret_key_var,
+    } = &s3.credentials
+    else {
+        return None;
+    };
+    let config = ObjstoreConfig {
+        kind: "S3",
+        config: S3Config {
+            bucket: &s3.bucket,
+            endpoint: &s3.endpoint,
+            region: s3.region.as_deref(),
+            access_key: format!("${{{access_key_var}}}"),
+            secret_key: format!("${{{secret_key_var}}}"),
+            insecure: s3.insecure,
+        },
+    };
+    let secret = Secret {
+        metadata: workload::metadata(
+            fleet,
+            &s3.config_secret.name,
+            BTreeMap::from([(
+                "app.kubernetes.io/part-of".to_owned(),
+                "thanos".to_owned(),
+            )]),
+        ),
+        type_: Some("Opaque".to_owned()),
+        string_data: Some(BTreeMap::from([(
+            s3.config_secret.key.clone(),
+            yaml::to_yaml(&config),
+        )])),
+        ..Secret::default()
+    };
+    let comment = vec![
+        "Not a resource of the overlay: it holds placeholders, not keys. Apply it on its own,".to_owned(),
+        format!(
+            "before the overlay: {access_key_var}=... {secret_key_var}=... envsubst < {FILE} | kubectl --context {} apply -f -",
+            fleet.central.context
+        ),
+    ];
+    Some((yaml::to_yaml(&secret), comment))
+}

@@ -1,0 +1,94 @@
+//! `thanos-compactor.yaml`: the single-replica StatefulSet and headless Service of
+//! Compactor.
+
+use k8s_openapi::{
+    api::apps::v1::{StatefulSet, StatefulSetSpec},
+    apimachinery::pkg::apis::meta::v1::LabelSelector,
+};
+use thanos_model::{labels, ports, Component, Fleet};
+
+use super::common_flags;
+use crate::{
+    workload::{self, ThanosPod, DATA_DIR},
+    yaml,
+};
+
+const COMPONENT: Component = Component::Compactor;
+
+/// Renders the file.
+pub(crate) fn render(fleet: &Fleet) -> String {
+    let compactor = &fleet.central.compactor;
+    let image = fleet.image(compactor.image.as_ref());
+
+    let mut args = common_flags("compact", ports::HTTP);
+    args.push(format!("--data-dir={DATA_DIR}"));
+    args.push(workload::objstore_flag(fleet));
+    args.push("--wait".to_owned());
+    args.push(format!(
+        "--retention.resolution-raw={}",
+        compactor.retention.raw
+    ));
+    args.push(format!(
+        "--retention.resolution-5m={}",
+        compactor.retention.five_minutes
+    ));
+    args.push(format!(
+        "--retention.resolution-1h={}",
+        compactor.retention.one_hour
+    ));
+    if !compactor.downsampling {
+        args.push("--downsampling.disable".to_owned());
+    }
+    // Replicated Receive uploads one copy of each block per replica; vertical compaction
+    // merges them.
+    if fleet.central.receive.replication_factor > 1 {
+        args.push(format!(
+            "--deduplication.replica-label={}",
+            labels::RECEIVE_REPLICA
+        ));
+    }
+
+    let template = ThanosPod {
+        fleet,
+        component: COMPONENT,
+        image,
+        args,
+        resources: &compactor.resources,
+        ports: vec![workload::port("http", ports::HTTP)],
+        env: Vec::new(),
+        volumes: Vec::new(),
+        objstore: true,
+        data: true,
+        termination_grace_period: None,
+        spread: false,
+    }
+    .template();
+
+    let stateful_set = StatefulSet {
+        metadata: workload::metadata(fleet, COMPONENT.name(), workload::labels(COMPONENT, image)),
+        spec: Some(StatefulSetSpec {
+            // One compactor per bucket: two would compact the same blocks.
+            replicas: Some(1),
+            service_name: Some(COMPONENT.name().to_owned()),
+            selector: LabelSelector {
+                match_labels: Some(workload::selector_labels(COMPONENT)),
+                ..LabelSelector::default()
+            },
+            template,
+            volume_claim_templates: Some(vec![workload::data_claim(fleet, &compactor.storage)]),
+            ..StatefulSetSpec::default()
+        }),
+        ..StatefulSet::default()
+    };
+
+    let service = workload::service(
+        fleet,
+        COMPONENT,
+        image,
+        COMPONENT.name(),
+        true,
+        vec![workload::service_port("http", ports::HTTP)],
+    );
+
+    yaml::documents([yaml::to_yaml(&stateful_set), yaml::to_yaml(&service)])
+}

@@ -1,0 +1,87 @@
+//! An edge overlay: `values-edge.yaml` and `kustomization.yaml`.
+
+use indexmap::IndexMap;
+use thanos_model::{labels, Edge, Fleet};
+
+use crate::{
+    kustomize::Kustomization,
+    overlays,
+    values::{
+        resource_requirements, AlertmanagerValues, ChartValues, Create, Enabled, GrafanaValues,
+        PrometheusSpecValues, PrometheusValues, QueueConfig, RemoteWrite, StorageSpec,
+    },
+    yaml, Tree,
+};
+
+const VALUES: &str = "values-edge.yaml";
+
+/// Adds the edge's files.
+pub(crate) fn render(fleet: &Fleet, edge: &Edge, tree: &mut Tree) {
+    let dir = overlays::dir(fleet, &edge.name);
+    tree.insert(format!("{dir}/{VALUES}"), yaml::to_yaml(&values(fleet, edge)), &[]);
+    let kustomization = Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES));
+    tree.insert(
+        format!("{dir}/kustomization.yaml"),
+        yaml::to_yaml(&kustomization),
+        &overlays::cluster_comment(&edge.context, &edge.api_address, &dir),
+    );
+}
+
+/// Agent mode writing to the central Receive, and everything an agent cluster does not
+/// run turned off: Grafana, Alertmanager, the default rules (an agent evaluates none),
+/// and scrapers of control-plane parts that edges do not expose.
+fn values(fleet: &Fleet, edge: &Edge) -> ChartValues {
+    let agent = &edge.agent;
+    let queue = &agent.queue;
+    // Validation guarantees Receive has an Ingress whenever there are edges.
+    let url = fleet.remote_write_url().unwrap_or_default();
+    ChartValues {
+        prometheus: Some(PrometheusValues {
+            agent_mode: Some(true),
+            prometheus_spec: Some(PrometheusSpecValues {
+                scrape_interval: agent.scrape_interval.clone(),
+                replicas: Some(agent.replicas),
+                external_labels: Some(IndexMap::from([(
+                    labels::CLUSTER.to_owned(),
+                    edge.cluster_label_value().to_owned(),
+                )])),
+                replica_external_label_name_clear: agent.drop_replica_label.then_some(true),
+                remote_write: Some(vec![RemoteWrite {
+                    name: "thanos-receiver".to_owned(),
+                    url,
+                    queue_config: QueueConfig {
+                        capacity: queue.capacity,
+                        min_shards: queue.min_shards,
+                        max_shards: queue.max_shards,
+                        max_samples_per_send: queue.max_samples_per_send,
+                        batch_send_deadline: queue.batch_send_deadline.clone(),
+                    },
+                }]),
+                resources: Some(resource_requirements(&agent.resources)),
+                storage_spec: Some(StorageSpec::new(
+                    agent.storage.class.as_deref(),
+                    Some(&agent.storage.size),
+                )),
+                ..PrometheusSpecValues::default()
+            }),
+            ..PrometheusValues::default()
+        }),
+        alertmanager: Some(AlertmanagerValues {
+            enabled: Some(false),
+            ..AlertmanagerValues::default()
+        }),
+        grafana: Some(GrafanaValues {
+            enabled: Some(false),
+            ..GrafanaValues::default()
+        }),
+        default_rules: Some(Create { create: false }),
+        kube_controller_manager: Some(Enabled::OFF),
+        kube_etcd: Some(Enabled::OFF),
+        kube_scheduler: Some(Enabled::OFF),
+        kube_proxy: Some(Enabled::OFF),
+        // On in the base; only an edge that turns them off says so.
+        node_exporter: (!edge.node_exporter).then_some(Enabled::OFF),
+        kube_state_metrics: (!edge.kube_state_metrics).then_some(Enabled::OFF),
+        ..ChartValues::default()
+    }
+}

@@ -1,0 +1,33 @@
+//! `overlays/<cluster>/<chart>/`: one directory per cluster.
+
+pub(crate) mod central;
+pub(crate) mod edge;
+
+use thanos_model::Fleet;
+
+use crate::{base, kustomize::HelmChart, VALUES_FILE};
+
+/// A cluster's overlay directory, relative to the tree's root.
+pub(crate) fn dir(fleet: &Fleet, cluster: &str) -> String {
+    format!("overlays/{cluster}/{}", fleet.chart.name)
+}
+
+/// The chart entry of an overlay: the base values with the overlay's merged over them.
+pub(crate) fn chart(fleet: &Fleet, overlay_values: &str) -> HelmChart {
+    HelmChart::new(
+        fleet,
+        format!("../../../{}/{VALUES_FILE}", base::dir(fleet)),
+    )
+    .additional_values_file(overlay_values)
+}
+
+/// Comment lines that tell the operator which cluster an overlay is for and how to
+/// apply it.
+pub(crate) fn cluster_comment(context: &str, api_address: &str, dir: &str) -> Vec<String> {
+    vec![
+        format!("Cluster: kubectl context {context}, API server {api_address}."),
+        format!(
+            "Apply: kubectl kustomize --enable-helm --load-restrictor LoadRestrictionsNone {dir} | kubectl --context {context} apply --server-side -f -"
+        ),
+    ]
+}

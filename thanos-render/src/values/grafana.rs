@@ -1,0 +1,72 @@
+//! `grafana:` values (the grafana subchart, configured through kube-prometheus-stack).
+
+use serde::Serialize;
+
+/// `grafana`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrafanaValues {
+    /// `enabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `admin`: credentials from an existing Secret (grafana subchart key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin: Option<GrafanaAdminValues>,
+    /// `ingress`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress: Option<GrafanaIngressValues>,
+    /// `sidecar`: the datasource provisioning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sidecar: Option<GrafanaSidecarValues>,
+}
+
+/// `grafana.admin`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrafanaAdminValues {
+    /// `existingSecret`.
+    pub existing_secret: String,
+    /// `userKey`.
+    pub user_key: String,
+    /// `passwordKey`.
+    pub password_key: String,
+}
+
+/// `grafana.ingress`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrafanaIngressValues {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `ingressClassName`.
+    pub ingress_class_name: String,
+    /// `hosts`.
+    pub hosts: Vec<String>,
+    /// `path`.
+    pub path: String,
+}
+
+/// `grafana.sidecar`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GrafanaSidecarValues {
+    /// `datasources`.
+    pub datasources: DatasourcesSidecar,
+}
+
+/// `grafana.sidecar.datasources`: the chart's default datasource, pointed at Thanos
+/// Query. Keeping the default datasource on keeps the chart's Alertmanager datasource,
+/// which is generated in the same block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasourcesSidecar {
+    /// `defaultDatasourceEnabled`.
+    pub default_datasource_enabled: bool,
+    /// `isDefaultDatasource`.
+    pub is_default_datasource: bool,
+    /// `name`.
+    pub name: String,
+    /// `uid`.
+    pub uid: String,
+    /// `url`.
+    pub url: String,
+}

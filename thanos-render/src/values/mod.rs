@@ -1,0 +1,139 @@
+//! Typed kube-prometheus-stack 78.2.1 values: only the keys this tree sets, each checked
+//! against the chart's `values.yaml` (and the Prometheus CRDs below `prometheusSpec`) by
+//! the tests.
+
+mod alertmanager;
+mod grafana;
+mod prometheus;
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::{
+    api::core::v1::{PersistentVolumeClaimSpec, ResourceRequirements, VolumeResourceRequirements},
+    apimachinery::pkg::api::resource::Quantity,
+};
+use serde::Serialize;
+use thanos_model::Resources;
+
+pub use alertmanager::{AlertmanagerSpecValues, AlertmanagerValues};
+pub use grafana::{
+    DatasourcesSidecar, GrafanaAdminValues, GrafanaIngressValues, GrafanaSidecarValues,
+    GrafanaValues,
+};
+pub use prometheus::{
+    ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues, PrometheusValues,
+    QueueConfig, RemoteWrite, ThanosSidecarValues,
+};
+
+/// The root of a values file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartValues {
+    /// `prometheusOperator`: every cluster runs it (it runs the agents too).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prometheus_operator: Option<Enabled>,
+    /// `prometheus`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prometheus: Option<PrometheusValues>,
+    /// `alertmanager`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alertmanager: Option<AlertmanagerValues>,
+    /// `grafana`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grafana: Option<GrafanaValues>,
+    /// `defaultRules`: the chart's alerting and recording rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_rules: Option<Create>,
+    /// `kubeControllerManager` scraping.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube_controller_manager: Option<Enabled>,
+    /// `kubeEtcd` scraping.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube_etcd: Option<Enabled>,
+    /// `kubeScheduler` scraping.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube_scheduler: Option<Enabled>,
+    /// `kubeProxy` scraping.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube_proxy: Option<Enabled>,
+    /// `nodeExporter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_exporter: Option<Enabled>,
+    /// `kubeStateMetrics`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube_state_metrics: Option<Enabled>,
+}
+
+/// `{enabled: bool}`, the chart's switch for a part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Enabled {
+    /// Whether the part is installed.
+    pub enabled: bool,
+}
+
+impl Enabled {
+    /// The part is installed.
+    pub const ON: Self = Self { enabled: true };
+    /// The part is not installed.
+    pub const OFF: Self = Self { enabled: false };
+}
+
+/// `{create: bool}`, the switch of `defaultRules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Create {
+    /// Whether the rules are created.
+    pub create: bool,
+}
+
+/// `storageSpec` / `storage` of the Prometheus and Alertmanager CRDs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageSpec {
+    /// The claim each replica's StatefulSet pod gets.
+    pub volume_claim_template: VolumeClaimTemplate,
+}
+
+/// An embedded PersistentVolumeClaim: only its spec.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VolumeClaimTemplate {
+    /// The claim's spec.
+    pub spec: PersistentVolumeClaimSpec,
+}
+
+impl StorageSpec {
+    /// A claim template with any of class, access mode and size.
+    #[must_use]
+    pub fn new(class: Option<&str>, size: Option<&str>) -> Self {
+        let spec = PersistentVolumeClaimSpec {
+            storage_class_name: class.map(str::to_owned),
+            access_modes: class.map(|_| vec!["ReadWriteOnce".to_owned()]),
+            resources: size.map(|size| VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([(
+                    "storage".to_owned(),
+                    Quantity(size.to_owned()),
+                )])),
+                ..VolumeResourceRequirements::default()
+            }),
+            ..PersistentVolumeClaimSpec::default()
+        };
+        Self {
+            volume_claim_template: VolumeClaimTemplate { spec },
+        }
+    }
+}
+
+/// Kubernetes requests and limits from the model's resources.
+#[must_use]
+pub fn resource_requirements(resources: &Resources) -> ResourceRequirements {
+    let pair = |cpu: &str, memory: &str| {
+        BTreeMap::from([
+            ("cpu".to_owned(), Quantity(cpu.to_owned())),
+            ("memory".to_owned(), Quantity(memory.to_owned())),
+        ])
+    };
+    ResourceRequirements {
+        requests: Some(pair(&resources.cpu_request, &resources.memory_request)),
+        limits: Some(pair(&resources.cpu_limit, &resources.memory_limit)),
+        ..ResourceRequirements::default()
+    }
+}

@@ -1,0 +1,17 @@
+//! Serializing typed objects to YAML text, the one place the YAML crate is used.
+
+use serde::Serialize;
+
+/// Serializes a value to one YAML document (no leading `---`).
+///
+/// Every type passed here is a plain data tree of strings, numbers, maps and sequences,
+/// which always serializes, so a failure is a bug in this crate.
+pub(crate) fn to_yaml<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_yaml::to_string(value)
+        .unwrap_or_else(|error| unreachable!("rendered objects always serialize: {error}"))
+}
+
+/// Joins YAML documents into one multi-document file, separated by `---` lines.
+pub(crate) fn documents(documents: impl IntoIterator<Item = String>) -> String {
+    documents.into_iter().collect::<Vec<_>>().join("---\n")
+}
