@@ -12,13 +12,17 @@ use thanos_render::{render, DEFAULT_ROOT};
 
 /// The seed's fleet, built with the model's builders.
 fn seed_fleet() -> Result<ValidFleet, ValidationError> {
-    let edges = [("cluster-02", "192.168.101.196"), ("cluster-03", "192.168.101.197"), ("cluster-04", "192.168.101.198")]
-        .into_iter()
-        .map(|(context, api_address)| {
-            Edge::new(format!("{context}-edge"))
-                .context(context)
-                .api_address(api_address)
-        });
+    let edges = [
+        ("cluster-02", "192.168.101.196"),
+        ("cluster-03", "192.168.101.197"),
+        ("cluster-04", "192.168.101.198"),
+    ]
+    .into_iter()
+    .map(|(context, api_address)| {
+        Edge::new(format!("{context}-edge"))
+            .context(context)
+            .api_address(api_address)
+    });
 
     Fleet::builder()
         .namespace("monitoring")

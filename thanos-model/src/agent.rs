@@ -42,12 +42,12 @@ impl Default for AgentValues {
 
 impl AgentValues {
     setters! {
-        set replicas: u32,
+        copy replicas: u32,
         some scrape_interval: String,
         set storage: Storage,
         set resources: Resources,
         set queue: RemoteWriteQueue,
-        set drop_replica_label: bool,
+        copy drop_replica_label: bool,
     }
 }
 
@@ -81,10 +81,10 @@ impl Default for RemoteWriteQueue {
 
 impl RemoteWriteQueue {
     setters! {
-        set capacity: u32,
-        set min_shards: u32,
-        set max_shards: u32,
-        set max_samples_per_send: u32,
+        copy capacity: u32,
+        copy min_shards: u32,
+        copy max_shards: u32,
+        copy max_samples_per_send: u32,
         set batch_send_deadline: String,
     }
 }

@@ -25,5 +25,5 @@ impl Default for Alertmanager {
 }
 
 impl Alertmanager {
-    setters! { set replicas: u32, set storage: Storage }
+    setters! { copy replicas: u32, set storage: Storage }
 }

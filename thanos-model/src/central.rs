@@ -3,7 +3,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Alertmanager, Compactor, Grafana, Prometheus, Query, Receive, Store};
+use crate::{
+    setters::setters, Alertmanager, Compactor, Grafana, Prometheus, Query, Receive, Store,
+};
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
 /// Grafana and the Thanos Query, Receive, Store and Compactor.

@@ -37,7 +37,7 @@ impl Default for Compactor {
 impl Compactor {
     setters! {
         set retention: Retention,
-        set downsampling: bool,
+        copy downsampling: bool,
         set storage: Storage,
         set resources: Resources,
         some image: ThanosImage,

@@ -54,8 +54,8 @@ impl Edge {
         set api_address: String,
         some cluster_label: String,
         set agent: AgentValues,
-        set node_exporter: bool,
-        set kube_state_metrics: bool,
+        copy node_exporter: bool,
+        copy kube_state_metrics: bool,
     }
 
     /// The `cluster` label value: the explicit one, else the name.

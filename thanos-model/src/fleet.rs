@@ -6,8 +6,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    labels, ports, validate, Central, Chart, Component, Edge, Ingress, ObjectStorage,
-    ThanosImage, ValidationError,
+    labels, ports, validate, Central, Chart, Component, Edge, Ingress, ObjectStorage, ThanosImage,
+    ValidationError,
 };
 
 /// The whole monitoring fleet. Every rendered file is a function of this value.
@@ -66,7 +66,6 @@ mod defaults {
 impl Fleet {
     /// Starts a fleet with the seed's defaults; `domain`, `object_storage` and `central`
     /// must be set before [`FleetBuilder::build`].
-    #[must_use]
     pub fn builder() -> FleetBuilder {
         FleetBuilder::default()
     }
@@ -74,7 +73,10 @@ impl Fleet {
     /// Validates the whole fleet. Errors fail; warnings ride along in the [`ValidFleet`].
     pub fn validate(self) -> Result<ValidFleet, ValidationError> {
         let diagnostics = validate::fleet(&self);
-        if diagnostics.iter().any(|d| d.severity == validate::Severity::Error) {
+        if diagnostics
+            .iter()
+            .any(|d| d.severity == validate::Severity::Error)
+        {
             Err(ValidationError::new(diagnostics))
         } else {
             Ok(ValidFleet {
@@ -312,7 +314,9 @@ impl FleetBuilder {
             domain,
             storage_class: self.storage_class.unwrap_or_else(defaults::storage_class),
             ingress_class: self.ingress_class.unwrap_or_else(defaults::ingress_class),
-            scrape_interval: self.scrape_interval.unwrap_or_else(defaults::scrape_interval),
+            scrape_interval: self
+                .scrape_interval
+                .unwrap_or_else(defaults::scrape_interval),
             chart: self.chart.unwrap_or_default(),
             thanos: self.thanos.unwrap_or_default(),
             object_storage,

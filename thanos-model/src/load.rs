@@ -78,9 +78,8 @@ impl Fleet {
     /// The fleet in its YAML file form.
     #[must_use]
     pub fn to_yaml_string(&self) -> String {
-        serde_yaml::to_string(self).unwrap_or_else(|error| {
-            unreachable!("a fleet always serializes to YAML: {error}")
-        })
+        serde_yaml::to_string(self)
+            .unwrap_or_else(|error| unreachable!("a fleet always serializes to YAML: {error}"))
     }
 
     /// The JSON Schema of the fleet file, with every field's documentation as its

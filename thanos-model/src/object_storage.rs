@@ -71,7 +71,7 @@ impl S3 {
     }
 
     setters! {
-        set insecure: bool,
+        copy insecure: bool,
         some region: String,
         set credentials: S3Credentials,
         set config_secret: SecretKeyRef,

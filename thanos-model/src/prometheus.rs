@@ -35,7 +35,7 @@ impl Default for Prometheus {
 
 impl Prometheus {
     setters! {
-        set replicas: u32,
+        copy replicas: u32,
         set retention: String,
         set storage: Storage,
         set resources: Resources,

@@ -44,7 +44,7 @@ impl Default for Query {
 
 impl Query {
     setters! {
-        set replicas: u32,
+        copy replicas: u32,
         some ingress: Ingress,
         some replica_labels: Vec<String>,
         set resources: Resources,

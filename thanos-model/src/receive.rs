@@ -54,8 +54,8 @@ impl Default for Receive {
 
 impl Receive {
     setters! {
-        set replicas: u32,
-        set replication_factor: u32,
+        copy replicas: u32,
+        copy replication_factor: u32,
         set hashring_algorithm: HashringAlgorithm,
         set retention: String,
         set labels: IndexMap<String, String>,

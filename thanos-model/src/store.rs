@@ -33,7 +33,7 @@ impl Default for Store {
 
 impl Store {
     setters! {
-        set replicas: u32,
+        copy replicas: u32,
         set storage: Storage,
         set resources: Resources,
         some image: ThanosImage,

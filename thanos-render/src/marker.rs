@@ -62,11 +62,17 @@ mod tests {
     fn stamped_files_are_recognised_and_edits_detected() {
         let stamped = stamp("a: 1\n");
         assert_eq!(provenance(&stamped), Provenance::Generated);
-        assert_eq!(provenance(&stamped.replace("a: 1", "a: 2")), Provenance::Edited);
+        assert_eq!(
+            provenance(&stamped.replace("a: 1", "a: 2")),
+            Provenance::Edited
+        );
         assert_eq!(provenance(&format!("{stamped}b: 2\n")), Provenance::Edited);
         assert_eq!(provenance("a: 1\n"), Provenance::Foreign);
         assert_eq!(provenance(""), Provenance::Foreign);
         assert_eq!(provenance(GENERATED_LINE), Provenance::Foreign);
-        assert_eq!(provenance(&format!("{GENERATED_LINE}\n")), Provenance::Edited);
+        assert_eq!(
+            provenance(&format!("{GENERATED_LINE}\n")),
+            Provenance::Edited
+        );
     }
 }

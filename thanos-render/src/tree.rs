@@ -96,10 +96,15 @@ impl Tree {
                 .peek()
                 .is_some_and(|(_, next)| next.starts_with(&prefix));
             if line == "---\n" && next_is_source {
-                let Some((_, source)) = lines.next() else { break };
+                let Some((_, source)) = lines.next() else {
+                    break;
+                };
                 let path = source[prefix.len()..].trim_end_matches('\n').to_owned();
                 if path.is_empty() {
-                    return Err(StreamError::new(index + 2, "a # Source: line names no file"));
+                    return Err(StreamError::new(
+                        index + 2,
+                        "a # Source: line names no file",
+                    ));
                 }
                 let continues = current.as_deref() == Some(path.as_str());
                 let content = files.entry(path.clone()).or_default();
@@ -209,7 +214,8 @@ mod tests {
     fn stream_errors_name_the_line() {
         let error = Tree::from_stream("stray: text\n", "root").unwrap_err();
         assert_eq!(error.line, 1);
-        let twice = "---\n# Source: root/a\nx\n---\n# Source: root/b\ny\n---\n# Source: root/a\nz\n";
+        let twice =
+            "---\n# Source: root/a\nx\n---\n# Source: root/b\ny\n---\n# Source: root/a\nz\n";
         assert_eq!(Tree::from_stream(twice, "root").unwrap_err().line, 8);
     }
 }

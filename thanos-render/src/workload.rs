@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use k8s_openapi::{
     api::{
         core::v1::{
-            Capabilities, ConfigMapVolumeSource, Container, ContainerPort, EnvVar, EnvVarSource,
-            HTTPGetAction, ObjectFieldSelector, PersistentVolumeClaim, PersistentVolumeClaimSpec,
-            PodAffinityTerm, PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
-            SeccompProfile, SecretVolumeSource, SecurityContext, Service, ServicePort, ServiceSpec,
-            Volume, VolumeMount, VolumeResourceRequirements, WeightedPodAffinityTerm, Affinity,
+            Affinity, Capabilities, ConfigMapVolumeSource, Container, ContainerPort, EnvVar,
+            EnvVarSource, HTTPGetAction, ObjectFieldSelector, PersistentVolumeClaim,
+            PersistentVolumeClaimSpec, PodAffinityTerm, PodAntiAffinity, PodSecurityContext,
+            PodSpec, PodTemplateSpec, Probe, SeccompProfile, SecretVolumeSource, SecurityContext,
+            Service, ServicePort, ServiceSpec, Volume, VolumeMount, VolumeResourceRequirements,
+            WeightedPodAffinityTerm,
         },
         networking::v1::{
             HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
@@ -37,7 +38,10 @@ const NOBODY: i64 = 65_534;
 /// The labels that select a component's pods; never changed after the first deploy.
 pub(crate) fn selector_labels(component: Component) -> BTreeMap<String, String> {
     BTreeMap::from([
-        ("app.kubernetes.io/name".to_owned(), component.name().to_owned()),
+        (
+            "app.kubernetes.io/name".to_owned(),
+            component.name().to_owned(),
+        ),
         ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
     ])
 }

@@ -111,9 +111,15 @@ impl Checker<'_> {
         let host = self.fleet.ingress_host(ingress, component);
         if !syntax::is_dns_subdomain(&host) || !host.contains('.') {
             let (field, hint) = if ingress.host.is_some() {
-                (format!("{path}.host"), "use a lowercase DNS name such as thanos-query.example.com")
+                (
+                    format!("{path}.host"),
+                    "use a lowercase DNS name such as thanos-query.example.com",
+                )
             } else {
-                ("domain".to_owned(), "the host defaults to <component>.<domain>: set domain to a lowercase DNS name")
+                (
+                    "domain".to_owned(),
+                    "the host defaults to <component>.<domain>: set domain to a lowercase DNS name",
+                )
             };
             self.error(&field, format!("{host:?} is not a valid host name"), hint);
         }
@@ -129,7 +135,11 @@ impl Checker<'_> {
     fn image_pin(&mut self, path: &str, pinned: Option<&ThanosImage>) {
         let Some(pinned) = pinned else { return };
         if pinned.repository.trim().is_empty() || pinned.version.trim().is_empty() {
-            self.error(path, "repository and version must not be empty", "set both, or remove the pin");
+            self.error(
+                path,
+                "repository and version must not be empty",
+                "set both, or remove the pin",
+            );
         } else if *pinned != self.fleet.thanos {
             self.warning(
                 path,
@@ -155,13 +165,20 @@ impl Checker<'_> {
         if !syntax::is_dns_subdomain(&fleet.storage_class) {
             self.error(
                 "storageClass",
-                format!("{:?} is not a valid storage class name", fleet.storage_class),
+                format!(
+                    "{:?} is not a valid storage class name",
+                    fleet.storage_class
+                ),
                 "use the name of a StorageClass present on every cluster",
             );
         }
         self.duration("scrapeInterval", &fleet.scrape_interval);
         if fleet.thanos.repository.trim().is_empty() || fleet.thanos.version.trim().is_empty() {
-            self.error("thanos", "repository and version must not be empty", "set both");
+            self.error(
+                "thanos",
+                "repository and version must not be empty",
+                "set both",
+            );
         }
         // The chart name is also a directory of the tree.
         self.dns_label("chart.name", &fleet.chart.name, "chart name");
@@ -195,7 +212,10 @@ impl Checker<'_> {
             secret_key_var,
         } = &s3.credentials
         {
-            for (field, var) in [("accessKeyVar", access_key_var), ("secretKeyVar", secret_key_var)] {
+            for (field, var) in [
+                ("accessKeyVar", access_key_var),
+                ("secretKeyVar", secret_key_var),
+            ] {
                 let path = format!("objectStorage.credentials.envsubst.{field}");
                 if syntax::looks_like_access_key(var) {
                     self.error(
@@ -298,11 +318,23 @@ impl Checker<'_> {
         self.duration("central.prometheus.retention", &prometheus.retention);
         self.storage("central.prometheus.storage", &prometheus.storage);
         self.resources("central.prometheus.resources", &prometheus.resources);
-        self.resources("central.prometheus.sidecar.resources", &prometheus.sidecar.resources);
-        self.image_pin("central.prometheus.sidecar.image", prometheus.sidecar.image.as_ref());
+        self.resources(
+            "central.prometheus.sidecar.resources",
+            &prometheus.sidecar.resources,
+        );
+        self.image_pin(
+            "central.prometheus.sidecar.image",
+            prometheus.sidecar.image.as_ref(),
+        );
 
-        self.positive("central.alertmanager.replicas", central.alertmanager.replicas);
-        self.storage("central.alertmanager.storage", &central.alertmanager.storage);
+        self.positive(
+            "central.alertmanager.replicas",
+            central.alertmanager.replicas,
+        );
+        self.storage(
+            "central.alertmanager.storage",
+            &central.alertmanager.storage,
+        );
 
         if let Some(ingress) = &central.grafana.ingress {
             self.ingress("central.grafana.ingress", ingress, Component::Grafana);
@@ -320,7 +352,11 @@ impl Checker<'_> {
             ("central.grafana.admin.passwordKey", &admin.password_key),
         ] {
             if !syntax::is_config_key(key) {
-                self.error(path, format!("{key:?} is not a valid Secret key"), "use letters, digits, '-', '_' and '.'");
+                self.error(
+                    path,
+                    format!("{key:?} is not a valid Secret key"),
+                    "use letters, digits, '-', '_' and '.'",
+                );
             }
         }
 
@@ -334,7 +370,11 @@ impl Checker<'_> {
         self.image_pin("central.store.image", store.image.as_ref());
 
         let compactor = &central.compactor;
-        self.retention("central.compactor.retention", &compactor.retention, compactor.downsampling);
+        self.retention(
+            "central.compactor.retention",
+            &compactor.retention,
+            compactor.downsampling,
+        );
         self.storage("central.compactor.storage", &compactor.storage);
         self.resources("central.compactor.resources", &compactor.resources);
         self.image_pin("central.compactor.image", compactor.image.as_ref());
@@ -424,12 +464,20 @@ impl Checker<'_> {
                 "keep a label such as receive: \"true\", or the compactor cannot deduplicate its blocks",
             );
         }
-        let series_labels = [labels::CLUSTER, labels::PROMETHEUS, labels::PROMETHEUS_REPLICA];
+        let series_labels = [
+            labels::CLUSTER,
+            labels::PROMETHEUS,
+            labels::PROMETHEUS_REPLICA,
+        ];
         let reserved = [labels::RECEIVE_REPLICA, labels::TENANT];
         for name in receive.labels.keys() {
             let path = format!("central.receive.labels.{name}");
             if !syntax::is_label_name(name) {
-                self.error(&path, format!("{name:?} is not a label name"), "use letters, digits and '_', not starting with a digit");
+                self.error(
+                    &path,
+                    format!("{name:?} is not a label name"),
+                    "use letters, digits and '_', not starting with a digit",
+                );
             } else if series_labels.contains(&name.as_str()) {
                 self.error(
                     &path,
@@ -459,14 +507,20 @@ impl Checker<'_> {
             if raw != 0 && raw <= RAW_DOWNSAMPLE_AGE_MS {
                 self.error(
                     &format!("{path}.raw"),
-                    format!("{} deletes raw data before it is downsampled at 40h", retention.raw),
+                    format!(
+                        "{} deletes raw data before it is downsampled at 40h",
+                        retention.raw
+                    ),
                     "keep raw data longer than 40h (such as 30d), or 0d for ever",
                 );
             }
             if five != 0 && five <= FIVE_MINUTE_DOWNSAMPLE_AGE_MS {
                 self.error(
                     &format!("{path}.5m"),
-                    format!("{} deletes 5m data before it is downsampled at 10d", retention.five_minutes),
+                    format!(
+                        "{} deletes 5m data before it is downsampled at 10d",
+                        retention.five_minutes
+                    ),
                     "keep 5m data longer than 10d (such as 90d), or 0d for ever",
                 );
             }
@@ -476,14 +530,20 @@ impl Checker<'_> {
         if forever(five) < forever(raw) {
             self.error(
                 &format!("{path}.5m"),
-                format!("5m data is kept shorter ({}) than raw data ({})", retention.five_minutes, retention.raw),
+                format!(
+                    "5m data is kept shorter ({}) than raw data ({})",
+                    retention.five_minutes, retention.raw
+                ),
                 "coarser resolutions must be kept at least as long as finer ones",
             );
         }
         if forever(hour) < forever(five) {
             self.error(
                 &format!("{path}.1h"),
-                format!("1h data is kept shorter ({}) than 5m data ({})", retention.one_hour, retention.five_minutes),
+                format!(
+                    "1h data is kept shorter ({}) than 5m data ({})",
+                    retention.one_hour, retention.five_minutes
+                ),
                 "coarser resolutions must be kept at least as long as finer ones",
             );
         }

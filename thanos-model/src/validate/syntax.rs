@@ -68,15 +68,15 @@ pub fn is_env_var(s: &str) -> bool {
 pub fn looks_like_access_key(s: &str) -> bool {
     s.len() == 20
         && (s.starts_with("AKIA") || s.starts_with("ASIA"))
-        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// A key of a Secret or ConfigMap: alphanumerics, `-`, `_` and `.`.
 pub fn is_config_key(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= MAX_SUBDOMAIN
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         && s != "."
         && s != ".."
@@ -96,13 +96,25 @@ pub fn is_quantity(s: &str) -> bool {
         && !number.starts_with('-');
     let suffix_ok = matches!(
         suffix,
-        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E"
-    ) || suffix
-        .strip_prefix(['e', 'E'])
-        .is_some_and(|exp| {
-            let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-            !exp.is_empty() && exp.bytes().all(|b| b.is_ascii_digit())
-        });
+        "" | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
+            | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
+    ) || suffix.strip_prefix(['e', 'E']).is_some_and(|exp| {
+        let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+        !exp.is_empty() && exp.bytes().all(|b| b.is_ascii_digit())
+    });
     number_ok && suffix_ok
 }
 
@@ -154,7 +166,17 @@ mod tests {
 
     #[test]
     fn dns_labels_refuse_path_tricks() {
-        for bad in ["", "..", "../x", "/", "a/b", "A", "-a", "a-", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "..",
+            "../x",
+            "/",
+            "a/b",
+            "A",
+            "-a",
+            "a-",
+            &"a".repeat(64),
+        ] {
             assert!(!is_dns_label(bad), "{bad:?} accepted");
         }
         for good in ["a", "cluster-01-central", &"a".repeat(63)] {
@@ -181,7 +203,16 @@ mod tests {
         assert_eq!(parse_duration_ms("100ms"), Some(100));
         assert_eq!(parse_duration_ms("1m5ms"), Some(60_005));
         assert_eq!(parse_duration_ms("40h"), Some(40 * 3_600_000));
-        for bad in ["", "d", "10", "1m1h", "1d1d", "1x", "-1d", "99999999999999999999y"] {
+        for bad in [
+            "",
+            "d",
+            "10",
+            "1m1h",
+            "1d1d",
+            "1x",
+            "-1d",
+            "99999999999999999999y",
+        ] {
             assert_eq!(parse_duration_ms(bad), None, "{bad:?} accepted");
         }
     }

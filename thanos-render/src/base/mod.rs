@@ -16,7 +16,11 @@ pub(crate) fn dir(fleet: &Fleet) -> String {
 /// Adds `values.yaml` and `kustomization.yaml`.
 pub(crate) fn render(fleet: &Fleet, tree: &mut Tree) {
     let dir = dir(fleet);
-    tree.insert(format!("{dir}/{VALUES_FILE}"), yaml::to_yaml(&values(fleet)), &[]);
+    tree.insert(
+        format!("{dir}/{VALUES_FILE}"),
+        yaml::to_yaml(&values(fleet)),
+        &[],
+    );
     // The base builds on its own (with the shared values only), which is how a chart
     // upgrade is tried before the overlays follow.
     let kustomization = Kustomization::new(&fleet.namespace, HelmChart::new(fleet, VALUES_FILE));

@@ -21,8 +21,8 @@ pub use grafana::{
     GrafanaValues,
 };
 pub use prometheus::{
-    ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues, PrometheusValues,
-    QueueConfig, RemoteWrite, ThanosSidecarValues,
+    ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues, PrometheusValues, QueueConfig,
+    RemoteWrite, ThanosSidecarValues,
 };
 
 /// The root of a values file.

@@ -21,13 +21,20 @@ use crate::{
 
 const VALUES: &str = "values-central.yaml";
 
+/// Renders one Thanos manifest file.
+type RenderManifest = fn(&Fleet) -> String;
+
 /// Adds the central cluster's files.
 pub(crate) fn render(fleet: &Fleet, tree: &mut Tree) {
     let central = &fleet.central;
     let dir = overlays::dir(fleet, &central.name);
-    tree.insert(format!("{dir}/{VALUES}"), yaml::to_yaml(&values(fleet)), &[]);
+    tree.insert(
+        format!("{dir}/{VALUES}"),
+        yaml::to_yaml(&values(fleet)),
+        &[],
+    );
 
-    let manifests: [(Component, fn(&Fleet) -> String); 4] = [
+    let manifests: [(Component, RenderManifest); 4] = [
         (Component::Query, thanos::query::render),
         (Component::Receive, thanos::receiver::render),
         (Component::Store, thanos::store::render),
@@ -109,12 +116,15 @@ fn values(fleet: &Fleet) -> ChartValues {
                 user_key: grafana.admin.user_key.clone(),
                 password_key: grafana.admin.password_key.clone(),
             }),
-            ingress: grafana.ingress.as_ref().map(|ingress| GrafanaIngressValues {
-                enabled: true,
-                ingress_class_name: fleet.ingress_class(ingress).to_owned(),
-                hosts: vec![fleet.ingress_host(ingress, Component::Grafana)],
-                path: "/".to_owned(),
-            }),
+            ingress: grafana
+                .ingress
+                .as_ref()
+                .map(|ingress| GrafanaIngressValues {
+                    enabled: true,
+                    ingress_class_name: fleet.ingress_class(ingress).to_owned(),
+                    hosts: vec![fleet.ingress_host(ingress, Component::Grafana)],
+                    path: "/".to_owned(),
+                }),
             sidecar: Some(GrafanaSidecarValues {
                 datasources: DatasourcesSidecar {
                     default_datasource_enabled: true,

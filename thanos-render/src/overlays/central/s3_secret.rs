@@ -56,10 +56,7 @@ pub(crate) fn render(fleet: &Fleet) -> Option<(String, Vec<String>)> {
         metadata: workload::metadata(
             fleet,
             &s3.config_secret.name,
-            BTreeMap::from([(
-                "app.kubernetes.io/part-of".to_owned(),
-                "thanos".to_owned(),
-            )]),
+            BTreeMap::from([("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned())]),
         ),
         type_: Some("Opaque".to_owned()),
         string_data: Some(BTreeMap::from([(

@@ -18,7 +18,11 @@ const VALUES: &str = "values-edge.yaml";
 /// Adds the edge's files.
 pub(crate) fn render(fleet: &Fleet, edge: &Edge, tree: &mut Tree) {
     let dir = overlays::dir(fleet, &edge.name);
-    tree.insert(format!("{dir}/{VALUES}"), yaml::to_yaml(&values(fleet, edge)), &[]);
+    tree.insert(
+        format!("{dir}/{VALUES}"),
+        yaml::to_yaml(&values(fleet, edge)),
+        &[],
+    );
     let kustomization = Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES));
     tree.insert(
         format!("{dir}/kustomization.yaml"),

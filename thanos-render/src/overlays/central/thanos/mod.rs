@@ -28,4 +28,3 @@ fn label_flag(name: &str, value: &str) -> String {
         .replace('\n', "\\n");
     format!("--label={name}=\"{escaped}\"")
 }
-

@@ -58,7 +58,9 @@ pub(crate) fn render(fleet: &Fleet) -> String {
 
     let mut args = common_flags("query", ports::QUERY_HTTP);
     args.push(grpc_flag());
-    args.push(format!("--endpoint.sd-config-file={ENDPOINTS_DIR}/{ENDPOINTS_FILE}"));
+    args.push(format!(
+        "--endpoint.sd-config-file={ENDPOINTS_DIR}/{ENDPOINTS_FILE}"
+    ));
     args.extend(
         fleet
             .query_replica_labels()

@@ -59,7 +59,10 @@ pub(crate) fn render(fleet: &Fleet) -> String {
 
     let mut args = common_flags("receive", ports::HTTP);
     args.push(grpc_flag());
-    args.push(format!("--remote-write.address=0.0.0.0:{}", ports::REMOTE_WRITE));
+    args.push(format!(
+        "--remote-write.address=0.0.0.0:{}",
+        ports::REMOTE_WRITE
+    ));
     args.push(format!("--tsdb.path={DATA_DIR}"));
     args.push(format!("--tsdb.retention={}", receive.retention));
     args.push(workload::objstore_flag(fleet));
