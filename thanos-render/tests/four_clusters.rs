@@ -1,0 +1,417 @@
+//! The seed's four-cluster fleet, rendered whole: every file snapshot-tested, every
+//! Thanos flag and values key checked against the upstream reference, every Kubernetes
+//! object round-tripped through its k8s-openapi type.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::{
+    api::{
+        apps::v1::{Deployment, StatefulSet},
+        core::v1::{ConfigMap, Secret, Service},
+        networking::v1::Ingress,
+    },
+    serde::{de::DeserializeOwned, Serialize},
+};
+use serde_yaml::Value;
+use thanos_model::{Central, Edge, Fleet, ValidFleet, S3};
+use thanos_render::{render, Tree, DEFAULT_ROOT};
+
+const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
+
+fn seed() -> ValidFleet {
+    Fleet::builder()
+        .namespace("monitoring")
+        .domain("k8s-cluster-01.miribit.lab")
+        .storage_class("longhorn")
+        .ingress_class("cilium")
+        .object_storage(S3::new("s3.minio.miribit.lab", "thanos").insecure(true))
+        .central(
+            Central::new("cluster-01-central")
+                .context("cluster-01")
+                .api_address("192.168.101.194"),
+        )
+        .edges((2..=4).map(|n| {
+            Edge::new(format!("cluster-0{n}-edge"))
+                .context(format!("cluster-0{n}"))
+                .api_address(format!("192.168.101.{}", 194 + n))
+        }))
+        .build()
+        .expect("the seed fleet is valid")
+}
+
+fn tree() -> Tree {
+    render(&seed())
+}
+
+/// The parsed documents of one rendered file.
+fn file_documents(tree: &Tree, path: &str) -> Vec<Value> {
+    common::documents(
+        tree.get(path)
+            .unwrap_or_else(|| panic!("{path} is rendered")),
+    )
+}
+
+#[test]
+fn renders_exactly_the_seed_tree() {
+    let tree = tree();
+    let paths: Vec<&str> = tree.iter().map(|(path, _)| path).collect();
+    let mut expected = vec![
+        "base/kube-prometheus-stack/values.yaml".to_owned(),
+        "base/kube-prometheus-stack/kustomization.yaml".to_owned(),
+    ];
+    for file in [
+        "values-central.yaml",
+        "kustomization.yaml",
+        "thanos-s3-secret.yaml",
+        "thanos-query.yaml",
+        "thanos-receiver.yaml",
+        "thanos-store.yaml",
+        "thanos-compactor.yaml",
+    ] {
+        expected.push(format!("{CENTRAL}/{file}"));
+    }
+    for n in 2..=4 {
+        for file in ["values-edge.yaml", "kustomization.yaml"] {
+            expected.push(format!(
+                "overlays/cluster-0{n}-edge/kube-prometheus-stack/{file}"
+            ));
+        }
+    }
+    let mut sorted_paths = paths.clone();
+    sorted_paths.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(sorted_paths, expected);
+}
+
+#[test]
+fn every_file_matches_its_snapshot() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| {
+        for (path, content) in tree().iter() {
+            let name = format!("four-clusters__{}", path.replace('/', "__"));
+            settings_description(&name, path, content);
+        }
+    });
+}
+
+fn settings_description(name: &str, path: &str, content: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_description(format!("{DEFAULT_ROOT}/{path}"));
+    settings.bind(|| insta::assert_snapshot!(name.to_owned(), content));
+}
+
+#[test]
+fn rendering_is_deterministic_and_the_stream_holds_the_same_bytes() {
+    let first = tree();
+    let second = tree();
+    assert_eq!(first, second);
+    let stream = first.to_stream(DEFAULT_ROOT);
+    assert_eq!(stream, second.to_stream(DEFAULT_ROOT));
+    assert_eq!(
+        Tree::from_stream(&stream, DEFAULT_ROOT).expect("stream parses"),
+        first
+    );
+    // Helm's convention: every document starts with `---` and names its file.
+    for document in stream.split("---\n").skip(1) {
+        assert!(
+            document.starts_with(&format!("# Source: {DEFAULT_ROOT}/")),
+            "document without a Source line: {document:.80}"
+        );
+    }
+}
+
+#[test]
+fn every_thanos_flag_exists_in_v0_42_4_and_none_is_deprecated() {
+    let tree = tree();
+    let containers = common::thanos_containers(&tree);
+    let subcommands: Vec<&str> = containers
+        .iter()
+        .map(|(_, _, args)| args[0].as_str())
+        .collect();
+    assert_eq!(subcommands, ["query", "receive", "store", "compact"]);
+    assert_eq!(common::flag_violations(&tree), Vec::<String>::new());
+}
+
+#[test]
+fn every_values_key_exists_in_the_chart_or_its_crds() {
+    assert_eq!(common::values_violations(&tree()), Vec::<String>::new());
+}
+
+#[test]
+fn the_values_checker_catches_unknown_keys() {
+    // The checker must be able to fail: a misspelt key and a CRD field that does not exist.
+    let mut tree = tree();
+    let bad = tree
+        .get(&format!("{CENTRAL}/values-central.yaml"))
+        .unwrap()
+        .replace("thanosService:", "thanosServise:")
+        .replace("objectStorageConfig:", "objectStoreConfig:");
+    tree = Tree::from_stream(
+        &format!("---\n# Source: x/{CENTRAL}/values-central.yaml\n{bad}"),
+        "x",
+    )
+    .unwrap();
+    let violations = common::values_violations(&tree);
+    assert_eq!(violations.len(), 2, "{violations:#?}");
+}
+
+/// Deserializes a document into its k8s-openapi type and back; the result must be the
+/// document itself (no unknown or misplaced field is silently dropped).
+fn round_trip<T: DeserializeOwned + Serialize>(document: &Value) -> Value {
+    let typed: T = serde_yaml::from_value(document.clone()).expect("document fits its type");
+    serde_yaml::to_value(&typed).expect("typed object serializes")
+}
+
+#[test]
+fn every_kubernetes_object_round_trips_through_k8s_openapi() {
+    let tree = tree();
+    let mut kinds = BTreeMap::<String, usize>::new();
+    for (path, content) in tree.iter() {
+        if path.ends_with("kustomization.yaml")
+            || path.rsplit('/').next().unwrap().starts_with("values")
+        {
+            continue;
+        }
+        for document in common::documents(content) {
+            let kind = document["kind"].as_str().unwrap().to_owned();
+            let back = match kind.as_str() {
+                "ConfigMap" => round_trip::<ConfigMap>(&document),
+                "Deployment" => round_trip::<Deployment>(&document),
+                "Ingress" => round_trip::<Ingress>(&document),
+                "Secret" => round_trip::<Secret>(&document),
+                "Service" => round_trip::<Service>(&document),
+                "StatefulSet" => round_trip::<StatefulSet>(&document),
+                other => panic!("{path}: unexpected kind {other}"),
+            };
+            assert_eq!(back, document, "{path}: {kind} changes through its type");
+            *kinds.entry(kind).or_default() += 1;
+        }
+    }
+    let expected: BTreeMap<String, usize> = [
+        ("ConfigMap", 2),
+        ("Deployment", 1),
+        ("Ingress", 2),
+        ("Secret", 1),
+        ("Service", 5),
+        ("StatefulSet", 3),
+    ]
+    .into_iter()
+    .map(|(kind, count)| (kind.to_owned(), count))
+    .collect();
+    assert_eq!(kinds, expected);
+}
+
+#[test]
+fn workloads_are_hardened() {
+    let tree = tree();
+    for (path, content) in tree.iter() {
+        for document in common::documents(content) {
+            let kind = document["kind"].as_str().unwrap_or_default();
+            if kind != "Deployment" && kind != "StatefulSet" {
+                continue;
+            }
+            let pod = &document["spec"]["template"]["spec"];
+            let name = document["metadata"]["name"].as_str().unwrap();
+            assert_eq!(
+                pod["automountServiceAccountToken"],
+                Value::Bool(false),
+                "{name}"
+            );
+            assert_eq!(
+                pod["securityContext"]["runAsNonRoot"],
+                Value::Bool(true),
+                "{name}"
+            );
+            assert_eq!(
+                pod["securityContext"]["seccompProfile"]["type"].as_str(),
+                Some("RuntimeDefault")
+            );
+            for container in pod["containers"].as_sequence().unwrap() {
+                let security = &container["securityContext"];
+                assert_eq!(
+                    security["readOnlyRootFilesystem"],
+                    Value::Bool(true),
+                    "{path} {name}"
+                );
+                assert_eq!(
+                    security["allowPrivilegeEscalation"],
+                    Value::Bool(false),
+                    "{name}"
+                );
+                assert_eq!(
+                    security["capabilities"]["drop"][0].as_str(),
+                    Some("ALL"),
+                    "{name}"
+                );
+                for probe in ["livenessProbe", "readinessProbe"] {
+                    assert!(
+                        container[probe]["httpGet"]["path"].is_string(),
+                        "{name} {probe}"
+                    );
+                }
+                for bound in ["requests", "limits"] {
+                    for resource in ["cpu", "memory"] {
+                        assert!(
+                            container["resources"][bound][resource].is_string(),
+                            "{name} {bound}.{resource}"
+                        );
+                    }
+                }
+                // Object storage comes from the mounted Secret file, never the environment.
+                let args: Vec<&str> = container["args"]
+                    .as_sequence()
+                    .unwrap()
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect();
+                assert!(
+                    !args.iter().any(|arg| arg.starts_with("--objstore.config=")),
+                    "{name}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_secret_is_written_in_plain_text() {
+    for (path, content) in tree().iter() {
+        for forbidden in [
+            "admin123",
+            "prom-operator",
+            "adminPassword",
+            "access_key: A",
+            "secret_key: s",
+        ] {
+            assert!(
+                !content.contains(forbidden),
+                "{path} contains {forbidden:?}"
+            );
+        }
+    }
+    let secret = &file_documents(&tree(), &format!("{CENTRAL}/thanos-s3-secret.yaml"))[0];
+    let objstore = secret["stringData"]["objstore.yml"].as_str().unwrap();
+    assert!(
+        objstore.contains("access_key: ${S3_ACCESS_KEY}"),
+        "{objstore}"
+    );
+    assert!(
+        objstore.contains("secret_key: ${S3_SECRET_KEY}"),
+        "{objstore}"
+    );
+}
+
+#[test]
+fn the_s3_secret_is_not_a_resource_of_the_overlay() {
+    let kustomization = &file_documents(&tree(), &format!("{CENTRAL}/kustomization.yaml"))[0];
+    let resources: Vec<&str> = kustomization["resources"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        resources,
+        [
+            "thanos-query.yaml",
+            "thanos-receiver.yaml",
+            "thanos-store.yaml",
+            "thanos-compactor.yaml"
+        ]
+    );
+}
+
+#[test]
+fn query_reads_every_producer_and_deduplicates_every_replica_label() {
+    let tree = tree();
+    let query = file_documents(&tree, &format!("{CENTRAL}/thanos-query.yaml"));
+    let endpoints: Value =
+        serde_yaml::from_str(query[0]["data"]["endpoints.yaml"].as_str().unwrap()).unwrap();
+    let addresses: Vec<&str> = endpoints["endpoints"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|e| e["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            "dnssrv+_grpc._tcp.kube-prometheus-stack-thanos-discovery.monitoring.svc",
+            "dnssrv+_grpc._tcp.thanos-receiver-headless.monitoring.svc",
+            "dnssrv+_grpc._tcp.thanos-store.monitoring.svc",
+        ]
+    );
+    let args = &common::thanos_containers(&tree)[0].2;
+    assert!(args.contains(&"--http-address=0.0.0.0:9090".to_owned()));
+    assert!(args.contains(&"--query.replica-label=prometheus_replica".to_owned()));
+    assert!(args.contains(&"--query.replica-label=receive_replica".to_owned()));
+    // Those are the labels the producers really carry.
+    let receiver = &common::thanos_containers(&tree)[1].2;
+    assert!(receiver.contains(&"--label=receive_replica=\"$(NAME)\"".to_owned()));
+}
+
+#[test]
+fn the_hashring_lists_exactly_the_receive_pods_and_each_local_endpoint() {
+    let tree = tree();
+    let receiver = file_documents(&tree, &format!("{CENTRAL}/thanos-receiver.yaml"));
+    let hashrings: serde_json::Value =
+        serde_json::from_str(receiver[0]["data"]["hashrings.json"].as_str().unwrap()).unwrap();
+    let replicas = receiver[1]["spec"]["replicas"].as_u64().unwrap();
+    let endpoints = hashrings[0]["endpoints"].as_array().unwrap();
+    assert_eq!(endpoints.len() as u64, replicas);
+    let args = &common::thanos_containers(&tree)[1].2;
+    let local = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--receive.local-endpoint="))
+        .unwrap();
+    for (ordinal, endpoint) in endpoints.iter().enumerate() {
+        let pod = format!("thanos-receiver-{ordinal}");
+        assert_eq!(endpoint.as_str().unwrap(), local.replace("$(NAME)", &pod));
+    }
+    assert_eq!(hashrings[0]["algorithm"], "ketama");
+    assert!(args.contains(&"--receive.hashrings-algorithm=ketama".to_owned()));
+}
+
+#[test]
+fn edges_write_to_the_receiver_ingress_with_their_own_cluster_label() {
+    let tree = tree();
+    for n in 2..=4 {
+        let values = &file_documents(
+            &tree,
+            &format!("overlays/cluster-0{n}-edge/kube-prometheus-stack/values-edge.yaml"),
+        )[0];
+        let spec = &values["prometheus"]["prometheusSpec"];
+        assert_eq!(values["prometheus"]["agentMode"], Value::Bool(true));
+        assert_eq!(
+            spec["externalLabels"]["cluster"].as_str(),
+            Some(format!("cluster-0{n}-edge").as_str())
+        );
+        assert_eq!(
+            spec["remoteWrite"][0]["url"].as_str(),
+            Some("http://thanos-receiver.k8s-cluster-01.miribit.lab/api/v1/receive")
+        );
+        for off in [
+            "alertmanager",
+            "grafana",
+            "kubeEtcd",
+            "kubeControllerManager",
+            "kubeScheduler",
+            "kubeProxy",
+        ] {
+            assert_eq!(values[off]["enabled"], Value::Bool(false), "{off}");
+        }
+        assert_eq!(values["defaultRules"]["create"], Value::Bool(false));
+    }
+    // The host edges write to is the one Receive's Ingress serves.
+    let receiver = file_documents(&tree, &format!("{CENTRAL}/thanos-receiver.yaml"));
+    let ingress = receiver.iter().find(|d| d["kind"] == "Ingress").unwrap();
+    assert_eq!(
+        ingress["spec"]["rules"][0]["host"].as_str(),
+        Some("thanos-receiver.k8s-cluster-01.miribit.lab")
+    );
+}
