@@ -1,43 +1,23 @@
 //! The seed's fleet: central `cluster-01` and edges `cluster-02` to `cluster-04`.
 //!
 //! ```sh
-//! cargo run --example four-clusters > deploy-new          # the tree as one YAML stream
+//! cargo run --example four-clusters > deploy-new.yaml     # the tree as one YAML stream
 //! cargo run --example four-clusters -- --out deploy-new   # the tree as a directory
 //! ```
+//!
+//! The fleet is [`thanos_model::seed::seed`] with three edges, the same one
+//! `thanos-kustomize init --edges 3` prints, and `--out` writes with the same careful
+//! writer as `thanos-kustomize render --out` ([`thanos_render::write`]): files edited by
+//! hand or not generated are refused, stale generated files removed, and the directory
+//! swapped in whole.
 
 use std::{io, process::ExitCode};
 
-use thanos_model::{Central, Edge, Fleet, ValidFleet, ValidationError, S3};
-use thanos_render::{render, DEFAULT_ROOT};
+use thanos_model::seed::seed;
+use thanos_render::{render, write, DEFAULT_ROOT};
 
-/// The seed's fleet, built with the model's builders.
-fn seed_fleet() -> Result<ValidFleet, ValidationError> {
-    let edges = [
-        ("cluster-02", "192.168.101.196"),
-        ("cluster-03", "192.168.101.197"),
-        ("cluster-04", "192.168.101.198"),
-    ]
-    .into_iter()
-    .map(|(context, api_address)| {
-        Edge::new(format!("{context}-edge"))
-            .context(context)
-            .api_address(api_address)
-    });
-
-    Fleet::builder()
-        .namespace("monitoring")
-        .domain("k8s-cluster-01.miribit.lab")
-        .storage_class("longhorn")
-        .ingress_class("cilium")
-        .object_storage(S3::new("s3.minio.miribit.lab", "thanos").insecure(true))
-        .central(
-            Central::new("cluster-01-central")
-                .context("cluster-01")
-                .api_address("192.168.101.194"),
-        )
-        .edges(edges)
-        .build()
-}
+/// The seed's number of edge clusters.
+const SEED_EDGES: usize = 3;
 
 fn main() -> ExitCode {
     let out = match parse_args() {
@@ -47,7 +27,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let fleet = match seed_fleet() {
+    let fleet = match seed(SEED_EDGES).build() {
         Ok(fleet) => fleet,
         Err(error) => {
             eprintln!("four-clusters: {error}");
@@ -58,12 +38,22 @@ fn main() -> ExitCode {
         eprintln!("{warning}");
     }
     let tree = render(&fleet);
-    let written = match &out {
-        Some(dir) => tree.write_to_dir(dir),
-        None => tree.write_stream(DEFAULT_ROOT, io::stdout().lock()),
+    let Some(dir) = out else {
+        return match tree.write_stream(DEFAULT_ROOT, io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("four-clusters: {error}");
+                ExitCode::FAILURE
+            }
+        };
     };
-    match written {
-        Ok(()) => ExitCode::SUCCESS,
+    match write::write_dir(&tree, &dir, false) {
+        Ok(report) => {
+            for change in report.changes.iter().filter(|c| c.kind.is_change()) {
+                eprintln!("{:<9} {}", change.kind.to_string(), change.path);
+            }
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("four-clusters: {error}");
             ExitCode::FAILURE
@@ -71,7 +61,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--out DIR` writes the directory; no argument streams to stdout.
+/// `--out DIR` writes the directory; no argument (or `--out -`) streams to stdout.
 fn parse_args() -> Result<Option<String>, String> {
     let mut args = std::env::args().skip(1);
     match (args.next().as_deref(), args.next(), args.next()) {

@@ -65,6 +65,7 @@ mod prometheus;
 mod query;
 mod receive;
 mod resources;
+pub mod seed;
 mod sidecar;
 mod storage;
 mod store;

@@ -49,6 +49,7 @@ mod overlays;
 mod tree;
 pub mod values;
 mod workload;
+pub mod write;
 mod yaml;
 
 use thanos_model::ValidFleet;
