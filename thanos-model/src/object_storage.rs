@@ -79,8 +79,11 @@ impl S3 {
 }
 
 /// Where the S3 access and secret key come from.
+///
+/// In a fleet file: `credentials: {from: envsubst, accessKeyVar: S3_ACCESS_KEY,
+/// secretKeyVar: S3_SECRET_KEY}` or `credentials: {from: existingSecret}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(tag = "from", rename_all = "camelCase", deny_unknown_fields)]
 pub enum S3Credentials {
     /// The tree holds a Secret manifest with `${ACCESS}` / `${SECRET}` placeholders that
     /// `envsubst` fills from the environment when the Secret is applied on its own.

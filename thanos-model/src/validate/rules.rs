@@ -12,6 +12,9 @@ use crate::{
 const RAW_DOWNSAMPLE_AGE_MS: u64 = 40 * 3_600_000;
 /// 5m data is downsampled to 1h once it is 10 days old.
 const FIVE_MINUTE_DOWNSAMPLE_AGE_MS: u64 = 10 * 24 * 3_600_000;
+/// Most replicas of any workload: beyond it a number is a typo (the Receive hashring and
+/// the Kubernetes `int32` replica count would follow it).
+const MAX_REPLICAS: u32 = 1000;
 
 /// Runs every rule over the fleet.
 pub(crate) fn fleet(fleet: &Fleet) -> Vec<Diagnostic> {
@@ -22,6 +25,7 @@ pub(crate) fn fleet(fleet: &Fleet) -> Vec<Diagnostic> {
     check.fleet_settings();
     check.object_storage(&fleet.object_storage);
     check.clusters();
+    check.ingress_hosts();
     check.central(&fleet.central);
     for (index, edge) in fleet.edges.iter().enumerate() {
         check.edge(&format!("edges[{index}]"), edge);
@@ -84,6 +88,12 @@ impl Checker<'_> {
     fn positive(&mut self, path: &str, value: u32) {
         if value == 0 {
             self.error(path, "must be at least 1", "set 1 or more replicas");
+        } else if value > MAX_REPLICAS {
+            self.error(
+                path,
+                format!("{value} replicas is more than {MAX_REPLICAS}"),
+                "set a realistic number of replicas",
+            );
         }
     }
 
@@ -123,24 +133,52 @@ impl Checker<'_> {
             };
             self.error(&field, format!("{host:?} is not a valid host name"), hint);
         }
-        if self.fleet.ingress_class(ingress).trim().is_empty() {
+        let class = self.fleet.ingress_class(ingress);
+        let class_path = if ingress.class.is_some() {
+            format!("{path}.class")
+        } else {
+            "ingressClass".to_owned()
+        };
+        if class.trim().is_empty() {
             self.error(
-                &format!("{path}.class"),
+                &class_path,
                 format!("the Ingress for {host} has no ingress class"),
                 "set the ingress's class or the fleet's ingressClass",
+            );
+        } else if !syntax::is_dns_subdomain(class) {
+            self.error(
+                &class_path,
+                format!("{class:?} is not a valid ingress class name"),
+                "use the name of an IngressClass of the central cluster, such as cilium or nginx",
             );
         }
     }
 
+    fn image(&mut self, path: &str, image: &ThanosImage) -> bool {
+        let mut ok = true;
+        if !syntax::is_image_repository(&image.repository) {
+            self.error(
+                &format!("{path}.repository"),
+                format!("{:?} is not an image repository", image.repository),
+                "use a lowercase repository such as quay.io/thanos/thanos",
+            );
+            ok = false;
+        }
+        if !syntax::is_image_tag(&image.version) {
+            self.error(
+                &format!("{path}.version"),
+                format!("{:?} is not an image tag", image.version),
+                "use a Thanos release tag such as v0.42.4",
+            );
+            ok = false;
+        }
+        ok
+    }
+
+    /// Rule 6: one Thanos version everywhere unless pinned per component.
     fn image_pin(&mut self, path: &str, pinned: Option<&ThanosImage>) {
         let Some(pinned) = pinned else { return };
-        if pinned.repository.trim().is_empty() || pinned.version.trim().is_empty() {
-            self.error(
-                path,
-                "repository and version must not be empty",
-                "set both, or remove the pin",
-            );
-        } else if *pinned != self.fleet.thanos {
+        if self.image(path, pinned) && *pinned != self.fleet.thanos {
             self.warning(
                 path,
                 format!(
@@ -173,11 +211,12 @@ impl Checker<'_> {
             );
         }
         self.duration("scrapeInterval", &fleet.scrape_interval);
-        if fleet.thanos.repository.trim().is_empty() || fleet.thanos.version.trim().is_empty() {
+        self.image("thanos", &fleet.thanos);
+        if !syntax::is_dns_subdomain(&fleet.ingress_class) {
             self.error(
-                "thanos",
-                "repository and version must not be empty",
-                "set both",
+                "ingressClass",
+                format!("{:?} is not a valid ingress class name", fleet.ingress_class),
+                "use the name of an IngressClass of the central cluster, such as cilium",
             );
         }
         // The chart name is also a directory of the tree.
@@ -216,7 +255,7 @@ impl Checker<'_> {
                 ("accessKeyVar", access_key_var),
                 ("secretKeyVar", secret_key_var),
             ] {
-                let path = format!("objectStorage.credentials.envsubst.{field}");
+                let path = format!("objectStorage.credentials.{field}");
                 if syntax::looks_like_access_key(var) {
                     self.error(
                         &path,
@@ -229,11 +268,17 @@ impl Checker<'_> {
                         format!("{var:?} is not an environment variable name"),
                         "name the variable envsubst reads, such as S3_ACCESS_KEY; never the key itself",
                     );
+                } else if var.bytes().any(|b| b.is_ascii_lowercase()) {
+                    self.error(
+                        &path,
+                        format!("{var:?} looks like a literal credential, not an upper-case variable name"),
+                        "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_ACCESS_KEY",
+                    );
                 }
             }
             if access_key_var == secret_key_var {
                 self.error(
-                    "objectStorage.credentials.envsubst.secretKeyVar",
+                    "objectStorage.credentials.secretKeyVar",
                     "the access key and the secret key come from the same variable",
                     "use two variables, such as S3_ACCESS_KEY and S3_SECRET_KEY",
                 );
@@ -277,6 +322,29 @@ impl Checker<'_> {
 
         let mut names: HashMap<&str, &str> = HashMap::new();
         let mut labels: HashMap<&str, &str> = HashMap::new();
+        let mut contexts: HashMap<&str, String> = HashMap::new();
+        let all_contexts = std::iter::once(("central".to_owned(), fleet.central.context.as_str()))
+            .chain(
+                fleet
+                    .edges
+                    .iter()
+                    .enumerate()
+                    .map(|(i, edge)| (format!("edges[{i}]"), edge.context.as_str())),
+            );
+        for (path, context) in all_contexts {
+            if context.trim().is_empty() {
+                continue;
+            }
+            if let Some(first) = contexts.get(context) {
+                self.error(
+                    &format!("{path}.context"),
+                    format!("kubectl context {context:?} is already the context of {first}"),
+                    "every cluster has its own context: two overlays applied to one cluster overwrite each other's release",
+                );
+            } else {
+                contexts.insert(context, path);
+            }
+        }
         for (path, name, label, explicit_label) in &clusters {
             self.dns_label(&format!("{path}.name"), name, "cluster name");
             if let Some(first) = names.insert(name, path) {
@@ -305,6 +373,30 @@ impl Checker<'_> {
                 );
             } else {
                 labels.insert(label, path);
+            }
+        }
+    }
+
+    /// Rule 8: two Ingresses never share a host.
+    fn ingress_hosts(&mut self) {
+        let central = &self.fleet.central;
+        let ingresses = [
+            ("central.grafana.ingress", central.grafana.ingress.as_ref(), Component::Grafana),
+            ("central.query.ingress", central.query.ingress.as_ref(), Component::Query),
+            ("central.receive.ingress", central.receive.ingress.as_ref(), Component::Receive),
+        ];
+        let mut hosts: HashMap<String, &str> = HashMap::new();
+        for (path, ingress, component) in ingresses {
+            let Some(ingress) = ingress else { continue };
+            let host = self.fleet.ingress_host(ingress, component);
+            if let Some(first) = hosts.get(&host) {
+                self.error(
+                    &format!("{path}.host"),
+                    format!("{host:?} is already the host of {first}"),
+                    "give every Ingress its own host",
+                );
+            } else {
+                hosts.insert(host, path);
             }
         }
     }
@@ -457,6 +549,27 @@ impl Checker<'_> {
             );
         }
 
+        // The hashring is derived: exactly the StatefulSet's pods, each pod's
+        // `--receive.local-endpoint` among them. Checked all the same, so a change to the
+        // derivation cannot break it silently.
+        if receive.replicas <= MAX_REPLICAS {
+            let hashring = self.fleet.receive_hashring();
+            let pods = (0..receive.replicas)
+                .map(|ordinal| self.fleet.receive_endpoint(ordinal))
+                .collect::<Vec<_>>();
+            let unique = hashring
+                .iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len();
+            if hashring != pods || unique != hashring.len() {
+                self.error(
+                    "central.receive.replicas",
+                    "the hashring does not list exactly the Receive pods",
+                    "this is a bug of thanos-model: please report it",
+                );
+            }
+        }
+
         if receive.labels.is_empty() {
             self.error(
                 "central.receive.labels",
@@ -464,14 +577,23 @@ impl Checker<'_> {
                 "keep a label such as receive: \"true\", or the compactor cannot deduplicate its blocks",
             );
         }
+        // Every external label name of the series Receive is sent: the agents' `cluster`
+        // and the operator's `prometheus` and `prometheus_replica`.
         let series_labels = [
             labels::CLUSTER,
             labels::PROMETHEUS,
             labels::PROMETHEUS_REPLICA,
         ];
         let reserved = [labels::RECEIVE_REPLICA, labels::TENANT];
-        for name in receive.labels.keys() {
+        for (name, value) in &receive.labels {
             let path = format!("central.receive.labels.{name}");
+            if value.is_empty() {
+                self.error(
+                    &path,
+                    "an empty label value removes the label",
+                    "give the label a value, such as \"true\"",
+                );
+            }
             if !syntax::is_label_name(name) {
                 self.error(
                     &path,
