@@ -215,7 +215,10 @@ impl Checker<'_> {
         if !syntax::is_dns_subdomain(&fleet.ingress_class) {
             self.error(
                 "ingressClass",
-                format!("{:?} is not a valid ingress class name", fleet.ingress_class),
+                format!(
+                    "{:?} is not a valid ingress class name",
+                    fleet.ingress_class
+                ),
                 "use the name of an IngressClass of the central cluster, such as cilium",
             );
         }
@@ -381,9 +384,21 @@ impl Checker<'_> {
     fn ingress_hosts(&mut self) {
         let central = &self.fleet.central;
         let ingresses = [
-            ("central.grafana.ingress", central.grafana.ingress.as_ref(), Component::Grafana),
-            ("central.query.ingress", central.query.ingress.as_ref(), Component::Query),
-            ("central.receive.ingress", central.receive.ingress.as_ref(), Component::Receive),
+            (
+                "central.grafana.ingress",
+                central.grafana.ingress.as_ref(),
+                Component::Grafana,
+            ),
+            (
+                "central.query.ingress",
+                central.query.ingress.as_ref(),
+                Component::Query,
+            ),
+            (
+                "central.receive.ingress",
+                central.receive.ingress.as_ref(),
+                Component::Receive,
+            ),
         ];
         let mut hosts: HashMap<String, &str> = HashMap::new();
         for (path, ingress, component) in ingresses {

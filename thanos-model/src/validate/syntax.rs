@@ -82,6 +82,37 @@ pub fn is_config_key(s: &str) -> bool {
         && s != ".."
 }
 
+/// An image tag: 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`.
+pub fn is_image_tag(s: &str) -> bool {
+    (1..=128).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        && !s.starts_with(['.', '-'])
+}
+
+/// An image repository such as `quay.io/thanos/thanos` or `registry:5000/thanos`: an
+/// optional registry host (with port) and lowercase path components.
+pub fn is_image_repository(s: &str) -> bool {
+    let mut components = s.split('/').peekable();
+    let first = components.next().unwrap_or_default();
+    let registry = s.contains('/') && (first.contains(['.', ':']) || first == "localhost");
+    let path_component = |c: &str| {
+        !c.is_empty()
+            && c.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+            })
+            && c.as_bytes()[0].is_ascii_alphanumeric()
+            && c.as_bytes()[c.len() - 1].is_ascii_alphanumeric()
+    };
+    s.len() <= 255
+        && if registry {
+            is_host_port(&first.to_ascii_lowercase())
+        } else {
+            path_component(first)
+        }
+        && components.all(path_component)
+}
+
 /// A Kubernetes quantity such as `50Gi`, `500m`, `1.5` or `1e3`.
 pub fn is_quantity(s: &str) -> bool {
     let number_end = s
@@ -215,6 +246,21 @@ mod tests {
         ] {
             assert_eq!(parse_duration_ms(bad), None, "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn images() {
+        assert!(is_image_repository("quay.io/thanos/thanos"));
+        assert!(is_image_repository("thanos"));
+        assert!(is_image_repository("localhost:5000/thanos/thanos"));
+        assert!(!is_image_repository(""));
+        assert!(!is_image_repository("Quay.io"));
+        assert!(!is_image_repository("quay.io//thanos"));
+        assert!(!is_image_repository("quay.io/thanos/thanos:v1"));
+        assert!(is_image_tag("v0.42.4"));
+        assert!(!is_image_tag(""));
+        assert!(!is_image_tag("v0.42 4"));
+        assert!(!is_image_tag("-v1"));
     }
 
     #[test]
