@@ -225,6 +225,9 @@ fn bare_message(error: &serde_yaml::Error, path: &str) -> String {
         let suffix = format!(" at line {} column {}", location.line(), location.column());
         if let Some(stripped) = message.strip_suffix(&suffix) {
             message = stripped.to_owned();
+        } else if let Some(at) = message.find(&suffix) {
+            // libyaml's own text names the position again: "... at line 2 column 1, while".
+            message.replace_range(at..at + suffix.len(), "");
         }
     }
     if let Some((prefix, rest)) = message.split_once(": ") {

@@ -117,37 +117,32 @@ impl Checker<'_> {
         self.quantity(&format!("{path}.memoryLimit"), &resources.memory_limit);
     }
 
+    /// Rule 8: a valid host and an ingress class. Defaulted hosts and classes are
+    /// checked once, at the fleet's `domain` and `ingressClass`.
     fn ingress(&mut self, path: &str, ingress: &Ingress, component: Component) {
         let host = self.fleet.ingress_host(ingress, component);
-        if !syntax::is_dns_subdomain(&host) || !host.contains('.') {
-            let (field, hint) = if ingress.host.is_some() {
-                (
-                    format!("{path}.host"),
-                    "use a lowercase DNS name such as thanos-query.example.com",
-                )
-            } else {
-                (
-                    "domain".to_owned(),
-                    "the host defaults to <component>.<domain>: set domain to a lowercase DNS name",
-                )
-            };
-            self.error(&field, format!("{host:?} is not a valid host name"), hint);
+        if ingress.host.is_some() && (!syntax::is_dns_subdomain(&host) || !host.contains('.')) {
+            self.error(
+                &format!("{path}.host"),
+                format!("{host:?} is not a valid host name"),
+                "use a lowercase DNS name such as thanos-query.example.com",
+            );
         }
-        let class = self.fleet.ingress_class(ingress);
-        let class_path = if ingress.class.is_some() {
-            format!("{path}.class")
-        } else {
-            "ingressClass".to_owned()
-        };
+        if let Some(class) = &ingress.class {
+            self.ingress_class(&format!("{path}.class"), class, &host);
+        }
+    }
+
+    fn ingress_class(&mut self, path: &str, class: &str, hosts: &str) {
         if class.trim().is_empty() {
             self.error(
-                &class_path,
-                format!("the Ingress for {host} has no ingress class"),
-                "set the ingress's class or the fleet's ingressClass",
+                path,
+                format!("no ingress class for the Ingress of {hosts}"),
+                "set the ingress's class or the fleet's ingressClass, such as cilium or nginx",
             );
         } else if !syntax::is_dns_subdomain(class) {
             self.error(
-                &class_path,
+                path,
                 format!("{class:?} is not a valid ingress class name"),
                 "use the name of an IngressClass of the central cluster, such as cilium or nginx",
             );
@@ -212,15 +207,23 @@ impl Checker<'_> {
         }
         self.duration("scrapeInterval", &fleet.scrape_interval);
         self.image("thanos", &fleet.thanos);
-        if !syntax::is_dns_subdomain(&fleet.ingress_class) {
-            self.error(
-                "ingressClass",
-                format!(
-                    "{:?} is not a valid ingress class name",
-                    fleet.ingress_class
-                ),
-                "use the name of an IngressClass of the central cluster, such as cilium",
-            );
+        let central = &fleet.central;
+        let defaulted = [
+            (central.grafana.ingress.as_ref(), Component::Grafana),
+            (central.query.ingress.as_ref(), Component::Query),
+            (central.receive.ingress.as_ref(), Component::Receive),
+        ]
+        .into_iter()
+        .filter_map(|(ingress, component)| {
+            let ingress = ingress?;
+            ingress
+                .class
+                .is_none()
+                .then(|| fleet.ingress_host(ingress, component))
+        })
+        .collect::<Vec<_>>();
+        if !defaulted.is_empty() {
+            self.ingress_class("ingressClass", &fleet.ingress_class, &defaulted.join(", "));
         }
         // The chart name is also a directory of the tree.
         self.dns_label("chart.name", &fleet.chart.name, "chart name");
@@ -264,6 +267,12 @@ impl Checker<'_> {
                         &path,
                         "looks like a literal access key, not the name of a variable",
                         "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_ACCESS_KEY",
+                    );
+                } else if !syntax::is_env_var(var) && var.len() >= 16 {
+                    self.error(
+                        &path,
+                        "looks like a literal secret key, not the name of a variable",
+                        "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_SECRET_KEY",
                     );
                 } else if !syntax::is_env_var(var) {
                     self.error(
@@ -350,6 +359,7 @@ impl Checker<'_> {
         }
         for (path, name, label, explicit_label) in &clusters {
             self.dns_label(&format!("{path}.name"), name, "cluster name");
+            let duplicate_name = names.get(name).is_some_and(|first| first != path);
             if let Some(first) = names.insert(name, path) {
                 if first != path {
                     self.error(
@@ -369,6 +379,10 @@ impl Checker<'_> {
                 self.dns_label(&label_path, label, "cluster label value");
             }
             if let Some(first) = labels.get(label).copied() {
+                if duplicate_name && !explicit_label {
+                    // Already reported: the label is the name.
+                    continue;
+                }
                 self.error(
                     &label_path,
                     format!("cluster label {label:?} is already used by {first}"),
@@ -543,7 +557,7 @@ impl Checker<'_> {
                 "must be at least 1",
                 "use 1 for no replication, 3 for HA",
             );
-        } else if factor > receive.replicas {
+        } else if factor > receive.replicas && receive.replicas > 0 {
             self.error(
                 "central.receive.replicationFactor",
                 format!(

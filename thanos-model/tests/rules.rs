@@ -1,0 +1,355 @@
+//! One failing input per whole-fleet rule, built with the builders: each asserts the
+//! severity and the field path of the diagnostic.
+
+use indexmap::IndexMap;
+use thanos_model::{
+    seed::seed, AgentValues, Central, Compactor, Diagnostic, Edge, FleetBuilder, Ingress, Query,
+    Receive, Retention, S3Credentials, Severity, Storage, Store, ThanosImage, S3,
+};
+
+fn central() -> Central {
+    Central::new("cluster-01-central")
+        .context("cluster-01")
+        .api_address("192.168.101.194")
+}
+
+fn edge(name: &str, context: &str) -> Edge {
+    Edge::new(name).context(context).api_address("10.0.0.2")
+}
+
+/// Every diagnostic of a fleet, errors and warnings.
+fn diagnostics(builder: FleetBuilder) -> Vec<Diagnostic> {
+    match builder.build() {
+        Ok(fleet) => fleet.warnings().to_vec(),
+        Err(error) => error.diagnostics().to_vec(),
+    }
+}
+
+#[track_caller]
+fn assert_reports(builder: FleetBuilder, severity: Severity, path: &str) {
+    let found = diagnostics(builder);
+    assert!(
+        found
+            .iter()
+            .any(|d| d.severity == severity && d.path == path),
+        "expected {severity} at {path}, got {found:#?}"
+    );
+}
+
+#[track_caller]
+fn assert_error(builder: FleetBuilder, path: &str) {
+    assert_reports(builder, Severity::Error, path);
+}
+
+#[test]
+fn the_seed_is_clean() {
+    assert!(diagnostics(seed(3)).is_empty());
+}
+
+#[test]
+fn rule1_cluster_names_and_labels() {
+    assert_error(
+        seed(0)
+            .edge(edge("a", "a").cluster_label("x"))
+            .edge(edge("b", "b").cluster_label("x")),
+        "edges[1].clusterLabel",
+    );
+    assert_error(
+        seed(0).edge(edge("cluster-01-central", "a")),
+        "edges[0].name",
+    );
+    for bad in [
+        "../x",
+        "/",
+        "",
+        "A",
+        &"a".repeat(64),
+        "clüster",
+        "a/b",
+        "..",
+    ] {
+        assert_error(seed(0).edge(edge(bad, "a")), "edges[0].name");
+        assert_error(
+            seed(0).edge(edge("a", "a").cluster_label(bad)),
+            "edges[0].clusterLabel",
+        );
+    }
+    assert_error(seed(0).central(central().context("")), "central.context");
+    assert_error(seed(0).edge(edge("a", "cluster-01")), "edges[0].context");
+}
+
+#[test]
+fn rule2_receive_labels_never_reuse_series_labels() {
+    for name in ["cluster", "prometheus", "prometheus_replica"] {
+        let labels = IndexMap::from([(name.to_owned(), "x".to_owned())]);
+        assert_error(
+            seed(1).central(central().receive(Receive::default().labels(labels))),
+            &format!("central.receive.labels.{name}"),
+        );
+    }
+    assert_error(
+        seed(1).central(central().receive(Receive::default().labels(IndexMap::new()))),
+        "central.receive.labels",
+    );
+    let empty_value = IndexMap::from([("receive".to_owned(), String::new())]);
+    assert_error(
+        seed(1).central(central().receive(Receive::default().labels(empty_value))),
+        "central.receive.labels.receive",
+    );
+    let reserved = IndexMap::from([("receive_replica".to_owned(), "x".to_owned())]);
+    assert_error(
+        seed(1).central(central().receive(Receive::default().labels(reserved))),
+        "central.receive.labels.receive_replica",
+    );
+}
+
+#[test]
+fn rule3_query_deduplicates_on_every_replica_label() {
+    for kept in ["prometheus_replica", "receive_replica"] {
+        assert_error(
+            seed(1)
+                .central(central().query(Query::default().replica_labels(vec![kept.to_owned()]))),
+            "central.query.replicaLabels",
+        );
+    }
+    let all = vec![
+        "prometheus_replica".to_owned(),
+        "receive_replica".to_owned(),
+    ];
+    assert!(
+        diagnostics(seed(1).central(central().query(Query::default().replica_labels(all))))
+            .is_empty()
+    );
+}
+
+#[test]
+fn rule4_receive_replicas_and_factor() {
+    assert_error(
+        seed(1).central(central().receive(Receive::default().replicas(2).replication_factor(3))),
+        "central.receive.replicationFactor",
+    );
+    assert_error(
+        seed(1).central(central().receive(Receive::default().replication_factor(0))),
+        "central.receive.replicationFactor",
+    );
+    assert_error(
+        seed(1).central(central().receive(Receive::default().replicas(0))),
+        "central.receive.replicas",
+    );
+    assert_reports(
+        seed(1).central(central().receive(Receive::default().replicas(4).replication_factor(2))),
+        Severity::Warning,
+        "central.receive.replicationFactor",
+    );
+    let fleet = seed(1)
+        .central(central().receive(Receive::default().replicas(3).replication_factor(3)))
+        .build()
+        .expect("valid");
+    let ring = fleet.receive_hashring();
+    assert_eq!(ring.len(), 3);
+    for ordinal in 0..3 {
+        assert!(ring.contains(&fleet.receive_endpoint(ordinal)));
+    }
+}
+
+#[test]
+fn rule5_compactor_retention() {
+    let retention = |raw: &str, five: &str, hour: &str| {
+        seed(1).central(
+            central().compactor(Compactor::default().retention(Retention::new(raw, five, hour))),
+        )
+    };
+    assert_error(
+        retention("40h", "90d", "1y"),
+        "central.compactor.retention.raw",
+    );
+    assert_error(
+        retention("30d", "10d", "1y"),
+        "central.compactor.retention.5m",
+    );
+    assert_error(
+        retention("90d", "30d", "1y"),
+        "central.compactor.retention.5m",
+    );
+    assert_error(
+        retention("30d", "90d", "30d"),
+        "central.compactor.retention.1h",
+    );
+    assert_error(
+        retention("30d", "0d", "1y"),
+        "central.compactor.retention.1h",
+    );
+    assert_error(
+        retention("30 days", "90d", "1y"),
+        "central.compactor.retention.raw",
+    );
+    assert!(diagnostics(retention("0d", "0d", "0d")).is_empty());
+    assert!(diagnostics(retention("41h", "11d", "1y")).is_empty());
+    // Without downsampling short retentions are fine, shrinking ones are not.
+    let no_downsampling = |raw: &str, five: &str| {
+        seed(1).central(
+            central().compactor(
+                Compactor::default()
+                    .downsampling(false)
+                    .retention(Retention::new(raw, five, "1y")),
+            ),
+        )
+    };
+    assert!(diagnostics(no_downsampling("1d", "1d")).is_empty());
+    assert_error(
+        no_downsampling("2d", "1d"),
+        "central.compactor.retention.5m",
+    );
+}
+
+#[test]
+fn rule6_one_thanos_version() {
+    let other = ThanosImage::default().version("v0.41.0");
+    assert_reports(
+        seed(1).central(central().store(Store::default().image(other.clone()))),
+        Severity::Warning,
+        "central.store.image",
+    );
+    assert_reports(
+        seed(1).central(central().compactor(Compactor::default().image(other.clone()))),
+        Severity::Warning,
+        "central.compactor.image",
+    );
+    assert_reports(
+        seed(1).central(central().receive(Receive::default().image(other.clone()))),
+        Severity::Warning,
+        "central.receive.image",
+    );
+    assert_reports(
+        seed(1).central(central().query(Query::default().image(other))),
+        Severity::Warning,
+        "central.query.image",
+    );
+    assert_error(
+        seed(1).thanos(ThanosImage::default().version("")),
+        "thanos.version",
+    );
+    assert_error(
+        seed(1).thanos(ThanosImage::default().repository("Quay.io/x y")),
+        "thanos.repository",
+    );
+    // Pinning the fleet's own version is no warning.
+    assert!(diagnostics(
+        seed(1).central(central().store(Store::default().image(ThanosImage::default())))
+    )
+    .is_empty());
+}
+
+#[test]
+fn rule7_object_storage() {
+    assert_error(
+        seed(1).object_storage(S3::new("https://s3.example.com", "thanos")),
+        "objectStorage.endpoint",
+    );
+    assert_error(
+        seed(1).object_storage(S3::new("s3.example.com", "Thanos_Bucket")),
+        "objectStorage.bucket",
+    );
+    for (access, secret, path) in [
+        ("AKIAIOSFODNN7EXAMPLE", "S3_SECRET_KEY", "accessKeyVar"),
+        (
+            "S3_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "secretKeyVar",
+        ),
+        ("minioadmin", "S3_SECRET_KEY", "accessKeyVar"),
+        ("S3_KEY", "S3_KEY", "secretKeyVar"),
+    ] {
+        let credentials = S3Credentials::Envsubst {
+            access_key_var: access.to_owned(),
+            secret_key_var: secret.to_owned(),
+        };
+        assert_error(
+            seed(1).object_storage(S3::new("s3.example.com", "thanos").credentials(credentials)),
+            &format!("objectStorage.credentials.{path}"),
+        );
+    }
+    assert!(diagnostics(seed(1).object_storage(
+        S3::new("s3.example.com:9000", "thanos").credentials(S3Credentials::ExistingSecret)
+    ))
+    .is_empty());
+}
+
+#[test]
+fn rule8_hosts_classes_sizes_durations() {
+    assert_error(
+        seed(1).central(
+            central().query(Query::default().ingress(Ingress::new().host("Bad_Host.example.com"))),
+        ),
+        "central.query.ingress.host",
+    );
+    assert_error(seed(1).domain("Not A Domain"), "domain");
+    assert_error(seed(1).ingress_class(""), "ingressClass");
+    assert_error(
+        seed(1).central(central().query(Query::default().ingress(Ingress::new().class("")))),
+        "central.query.ingress.class",
+    );
+    assert_error(
+        seed(1).central(
+            central()
+                .query(Query::default().ingress(Ingress::new().host("a.example.com")))
+                .receive(Receive::default().ingress(Ingress::new().host("a.example.com"))),
+        ),
+        "central.receive.ingress.host",
+    );
+    assert_error(
+        seed(1).central(central().store(Store::default().storage(Storage::new("50GB")))),
+        "central.store.storage.size",
+    );
+    assert_error(seed(1).scrape_interval("30"), "scrapeInterval");
+    assert_error(
+        seed(0).edge(edge("a", "a").agent(AgentValues::default().scrape_interval("1m1h"))),
+        "edges[0].agent.scrapeInterval",
+    );
+    assert_error(
+        seed(1).central(central().receive(Receive::default().without_ingress())),
+        "central.receive.ingress",
+    );
+}
+
+#[test]
+fn rule9_ha_agents_keep_their_replica_label() {
+    assert_error(
+        seed(0).edge(
+            edge("a", "a").agent(AgentValues::default().replicas(2).drop_replica_label(true)),
+        ),
+        "edges[0].agent.dropReplicaLabel",
+    );
+    assert!(diagnostics(
+        seed(0).edge(
+            edge("a", "a").agent(AgentValues::default().replicas(1).drop_replica_label(true))
+        )
+    )
+    .is_empty());
+}
+
+#[test]
+fn absurd_replica_counts_are_refused() {
+    assert_error(
+        seed(1).central(central().store(Store::default().replicas(u32::MAX))),
+        "central.store.replicas",
+    );
+    assert_error(
+        seed(1).central(central().receive(Receive::default().replicas(1_000_000))),
+        "central.receive.replicas",
+    );
+}
+
+#[test]
+fn all_diagnostics_come_in_one_pass() {
+    let error = seed(0)
+        .domain("bad domain")
+        .edge(edge("../x", "a").agent(AgentValues::default().replicas(0)))
+        .build()
+        .expect_err("invalid");
+    let paths: Vec<_> = error.errors().map(|d| d.path.as_str()).collect();
+    assert!(paths.contains(&"domain"), "{paths:?}");
+    assert!(paths.contains(&"edges[0].name"), "{paths:?}");
+    assert!(paths.contains(&"edges[0].agent.replicas"), "{paths:?}");
+    assert!(error.diagnostics().iter().all(|d| !d.hint.is_empty()));
+}
