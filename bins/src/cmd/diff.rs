@@ -1,0 +1,185 @@
+//! `diff`: what `render --out DIR` would change in DIR, as a unified diff.
+
+use std::{
+    env,
+    fmt::Write as _,
+    fs,
+    io::IsTerminal as _,
+    path::{Path, PathBuf},
+};
+
+use similar::TextDiff;
+use thanos_render::{
+    render,
+    write::{self, Action, ChangeKind, Found},
+};
+
+use crate::fleet_file::FleetArg;
+
+use super::{print_stdout, Exit};
+
+/// Show the difference between what the fleet file renders and the tree in DIR.
+///
+/// A unified diff over the whole tree: rendered files that are missing or differ, and files
+/// generated earlier that would no longer be rendered. Files in DIR that thanos-kustomize did
+/// not generate and that are in nobody's way are ignored. Exits 0 when DIR is up to date, 1
+/// when it differs (a CI drift check), 2 on errors.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+    thanos-kustomize diff -f fleet.yaml deploy-new\n  \
+    thanos-kustomize diff -f fleet.yaml deploy-new --color never | less")]
+pub struct Args {
+    #[command(flatten)]
+    fleet: FleetArg,
+    /// The rendered tree to compare with.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Colour the diff: `auto` on a terminal unless `NO_COLOR` is set.
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    color: Color,
+}
+
+/// When to colour the diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set and not empty.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Runs `diff`.
+pub fn run(args: &Args) -> Exit {
+    let fleet = match args.fleet.load() {
+        Ok(fleet) => fleet,
+        Err(exit) => return exit,
+    };
+    let tree = render(&fleet);
+    let plan = match write::plan(&tree, &args.dir, false) {
+        Ok(plan) => plan,
+        Err(error) => return crate::io_failure(error),
+    };
+    let shown = args.dir.display().to_string();
+    let mut out = String::new();
+    let mut counts = [0usize; 3];
+    for change in plan.changes() {
+        let on_disk = Path::new(&args.dir).join(&change.path);
+        let a = format!("a/{shown}/{}", change.path);
+        let b = format!("b/{shown}/{}", change.path);
+        let rendered = tree.get(&change.path);
+        match change.kind {
+            ChangeKind::Unchanged | ChangeKind::Kept => continue,
+            ChangeKind::Added => {
+                counts[0] += 1;
+                unified(&mut out, "", rendered.unwrap_or_default(), "/dev/null", &b);
+            }
+            ChangeKind::Changed
+            | ChangeKind::Refused(write::Refusal {
+                found: Found::Edited | Found::Foreign,
+                action: Action::Overwritten,
+            }) => {
+                counts[1] += 1;
+                let old = read_lossy(&on_disk);
+                unified(&mut out, &old, rendered.unwrap_or_default(), &a, &b);
+            }
+            ChangeKind::Removed
+            | ChangeKind::Refused(write::Refusal {
+                found: Found::Edited,
+                action: Action::Deleted,
+            }) => {
+                counts[2] += 1;
+                unified(&mut out, &read_lossy(&on_disk), "", &a, "/dev/null");
+            }
+            ChangeKind::Refused(refusal) | ChangeKind::Forced(refusal) => {
+                counts[1] += 1;
+                let _ = writeln!(out, "{shown}/{}: {refusal}", change.path);
+            }
+        }
+    }
+    let differs = counts.iter().any(|&n| n > 0);
+    if !out.is_empty() {
+        let text = if use_color(args.color) {
+            colorize(&out)
+        } else {
+            out
+        };
+        if print_stdout(&text) != Exit::Success {
+            return Exit::Usage;
+        }
+    }
+    if differs {
+        eprintln!(
+            "{shown}: differs from {}: {} to add, {} to change, {} to remove",
+            args.fleet.display(),
+            counts[0],
+            counts[1],
+            counts[2]
+        );
+        Exit::Failure
+    } else {
+        eprintln!("{shown}: up to date with {}", args.fleet.display());
+        Exit::Success
+    }
+}
+
+fn read_lossy(path: &Path) -> String {
+    match fs::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(error) => format!("<cannot read: {error}>\n"),
+    }
+}
+
+fn unified(out: &mut String, old: &str, new: &str, a: &str, b: &str) {
+    let diff = TextDiff::from_lines(old, new);
+    let _ = write!(
+        out,
+        "{}",
+        diff.unified_diff().context_radius(3).header(a, b)
+    );
+}
+
+fn use_color(color: Color) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+
+fn colorize(diff: &str) -> String {
+    let mut out = String::with_capacity(diff.len() + diff.len() / 4);
+    for line in diff.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        let style = if body.starts_with("--- ") || body.starts_with("+++ ") {
+            BOLD
+        } else if body.starts_with("@@") {
+            CYAN
+        } else if body.starts_with('+') {
+            GREEN
+        } else if body.starts_with('-') {
+            RED
+        } else {
+            ""
+        };
+        if style.is_empty() {
+            out.push_str(line);
+        } else {
+            let _ = write!(out, "{style}{body}{RESET}{newline}");
+        }
+    }
+    out
+}

@@ -1,0 +1,273 @@
+//! `init`: a commented starter fleet file.
+//!
+//! The file is the seed's fleet ([`thanos_model::seed`]) serialized by the model itself,
+//! with every field's documentation from the JSON Schema as a comment above it, so it
+//! stays correct when the model changes: nothing here names a field.
+
+use serde_json::Value;
+use thanos_model::{seed::seed, Fleet};
+
+use super::{print_stdout, Exit};
+
+/// Where `init` tells the YAML language server to find the schema (`schema` writes it).
+pub const SCHEMA_PATH: &str = "./fleet.schema.json";
+
+/// Longest comment line.
+const WIDTH: usize = 92;
+
+/// Print a commented starter fleet file: the seed's four-cluster lab, with N edges.
+///
+/// Every field carries its documentation as a comment. `init --edges 3` renders the same
+/// tree as the `four-clusters` example.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+    thanos-kustomize init > fleet.yaml\n  \
+    thanos-kustomize init --edges 5 > fleet.yaml\n  \
+    thanos-kustomize schema > fleet.schema.json   # for the $schema line editors read")]
+pub struct Args {
+    /// Number of edge clusters (cluster-02-edge, cluster-03-edge, ...).
+    #[arg(long, default_value_t = 3, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(0..=250))]
+    edges: u16,
+}
+
+/// Runs `init`.
+pub fn run(args: &Args) -> Exit {
+    match starter(usize::from(args.edges)) {
+        Ok(text) => print_stdout(&text),
+        Err(error) => crate::io_failure(error),
+    }
+}
+
+/// The starter file with `edges` edges.
+pub fn starter(edges: usize) -> Result<String, String> {
+    let fleet = seed(edges)
+        .build()
+        .map_err(|error| format!("the seed fleet is invalid: {error}"))?;
+    let yaml = fleet.to_yaml_string();
+    let schema = serde_json::to_value(Fleet::json_schema())
+        .map_err(|error| format!("cannot read the schema: {error}"))?;
+    let mut out = format!("# yaml-language-server: $schema={SCHEMA_PATH}\n");
+    if let Some(about) = description(&schema) {
+        comment(&mut out, 0, &about);
+    }
+    comment(
+        &mut out,
+        0,
+        "Write the schema beside this file with `thanos-kustomize schema > fleet.schema.json`, \
+         check this file with `thanos-kustomize check -f fleet.yaml`, render it with \
+         `thanos-kustomize render -f fleet.yaml --out deploy-new`.",
+    );
+    out.push('\n');
+    out.push_str(&annotate(&yaml, &schema));
+    Ok(out)
+}
+
+/// Puts the schema's description of every field above its first occurrence.
+fn annotate(yaml: &str, schema: &Value) -> String {
+    let mut out = String::new();
+    // (indent of the key, key, YAML tag of its value)
+    let mut stack: Vec<(usize, String, Option<String>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut block_scalar_indent: Option<usize> = None;
+    for line in yaml.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(block) = block_scalar_indent {
+            if indent > block || line.trim().is_empty() {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            block_scalar_indent = None;
+        }
+        let rest = line.trim_start();
+        let (comment_indent, key_indent, entry) = match rest.strip_prefix("- ") {
+            Some(entry) => (indent, indent + 2, entry),
+            None => (indent, indent, rest),
+        };
+        if let Some((key, value)) = split_key(entry) {
+            while stack.last().is_some_and(|(i, _, _)| *i >= key_indent) {
+                stack.pop();
+            }
+            let tag = value
+                .strip_prefix('!')
+                .map(|tag| tag.split_whitespace().next().unwrap_or(tag).to_owned());
+            if value.starts_with('|') || value.starts_with('>') {
+                block_scalar_indent = Some(key_indent);
+            }
+            stack.push((key_indent, key.to_owned(), tag));
+            let path: Vec<String> = stack.iter().map(|(_, key, _)| key.clone()).collect();
+            if seen.insert(path.join(".")) {
+                if let Some(text) = field_description(schema, &stack) {
+                    comment(&mut out, comment_indent, &text);
+                }
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `key` and the text after `key:` of a mapping entry line.
+fn split_key(entry: &str) -> Option<(&str, &str)> {
+    let (key, value) = match entry.split_once(": ") {
+        Some((key, value)) => (key, value),
+        None => (entry.strip_suffix(':')?, ""),
+    };
+    let key = key
+        .strip_prefix('\'')
+        .and_then(|k| k.strip_suffix('\''))
+        .or_else(|| key.strip_prefix('"').and_then(|k| k.strip_suffix('"')))
+        .unwrap_or(key);
+    (!key.is_empty() && !key.contains(['#', '{', '[', ' '])).then_some((key, value))
+}
+
+/// The description of the field at the end of `path`, where the schema has one.
+fn field_description(schema: &Value, path: &[(usize, String, Option<String>)]) -> Option<String> {
+    let mut node = schema;
+    for (_, key, tag) in path {
+        node = property(schema, node, key)?;
+        if let Some(tag) = tag {
+            // An enum variant written as a YAML tag (`credentials: !envsubst`): its
+            // fields are below the variant's name.
+            if let Some(variant) = property(schema, node, tag) {
+                node = variant;
+            }
+        }
+    }
+    description(node).or_else(|| description(resolve(schema, node)))
+}
+
+/// Follows a `$ref` into `$defs`.
+fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+    let mut node = node;
+    for _ in 0..16 {
+        let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        let Some(target) = reference
+            .strip_prefix("#/")
+            .and_then(|pointer| root.pointer(&format!("/{pointer}")))
+        else {
+            break;
+        };
+        node = target;
+    }
+    node
+}
+
+/// The schema of property `key` of `node`, looking through references, arrays and
+/// `oneOf` / `anyOf` / `allOf` alternatives.
+fn property<'a>(root: &'a Value, node: &'a Value, key: &str) -> Option<&'a Value> {
+    let node = resolve(root, node);
+    if let Some(items) = node.get("items") {
+        return property(root, items, key);
+    }
+    if let Some(found) = node.get("properties").and_then(|p| p.get(key)) {
+        return Some(found);
+    }
+    ["oneOf", "anyOf", "allOf"]
+        .iter()
+        .filter_map(|combinator| node.get(*combinator).and_then(Value::as_array))
+        .flatten()
+        .find_map(|branch| property(root, branch, key))
+}
+
+/// The first paragraph of a schema's description, without rustdoc link targets.
+fn description(node: &Value) -> Option<String> {
+    let text = node.get("description")?.as_str()?;
+    let paragraph = text
+        .split("\n\n")
+        .next()?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(strip_links(&paragraph)).filter(|text| !text.is_empty())
+}
+
+/// `[`Fleet::builder`]` and `[text](target)` become `` `Fleet::builder` `` and `text`.
+fn strip_links(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(']') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        out.push_str(&after[..close]);
+        rest = &after[close + 1..];
+        if let Some(target) = rest.strip_prefix('(') {
+            if let Some(end) = target.find(')') {
+                rest = &target[end + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Appends `text` as `#` lines at `indent`, wrapped.
+fn comment(out: &mut String, indent: usize, text: &str) {
+    let prefix = format!("{}# ", " ".repeat(indent));
+    let width = WIDTH.saturating_sub(prefix.len()).max(40);
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            out.push_str(&prefix);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&prefix);
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_file_loads_as_the_seed() {
+        for edges in [0, 1, 3, 12] {
+            let text = starter(edges).unwrap();
+            let loaded = Fleet::from_yaml_str(&text).unwrap().into_inner();
+            assert_eq!(loaded, seed(edges).build().unwrap().into_inner());
+        }
+    }
+
+    #[test]
+    fn fields_are_commented_once_from_the_schema() {
+        let text = starter(2).unwrap();
+        assert!(text.starts_with("# yaml-language-server: $schema=./fleet.schema.json\n"));
+        assert!(text.contains("# Namespace everything is installed in"));
+        // Nested, below an array and below a tagged enum variant.
+        assert!(text.contains("  # Environment variable with the access key"));
+        assert!(text
+            .contains("  # kubectl context the overlay is applied with.\n  context: cluster-02"));
+        assert_eq!(
+            text.matches("# kubectl context the overlay").count(),
+            2,
+            "{text}"
+        );
+        assert!(!text.contains("](crate::"), "{text}");
+    }
+
+    #[test]
+    fn links_are_stripped() {
+        assert_eq!(
+            strip_links("see [`Fleet::builder`] or [x](crate::X) [a"),
+            "see `Fleet::builder` or x [a"
+        );
+    }
+}

@@ -1,0 +1,130 @@
+//! Loading the fleet file named by `-f`, and printing its diagnostics as
+//! `<file>:<line>: <severity>: <path>: <message>` with a hint line.
+
+use std::{
+    fmt::Write as _,
+    io::{self, Read as _},
+    path::{Path, PathBuf},
+};
+
+use thanos_model::{Diagnostic, Fleet, LoadError, SyntaxError, ValidFleet};
+
+use crate::cmd::Exit;
+
+/// The `-f` argument shared by the commands that read a fleet file.
+#[derive(Debug, clap::Args)]
+pub struct FleetArg {
+    /// The fleet file (YAML); `-` reads standard input.
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FLEET",
+        default_value = "fleet.yaml"
+    )]
+    pub file: PathBuf,
+}
+
+impl FleetArg {
+    /// How diagnostics name the file.
+    pub fn display(&self) -> String {
+        if self.is_stdin() {
+            "<stdin>".to_owned()
+        } else {
+            self.file.display().to_string()
+        }
+    }
+
+    fn is_stdin(&self) -> bool {
+        self.file == Path::new("-")
+    }
+
+    /// Loads and validates the file; on failure prints why and says how to exit.
+    /// Warnings of a valid fleet are printed here too.
+    pub fn load(&self) -> Result<ValidFleet, Exit> {
+        let name = self.display();
+        let loaded = if self.is_stdin() {
+            let mut yaml = String::new();
+            if let Err(error) = io::stdin().read_to_string(&mut yaml) {
+                return Err(crate::io_failure(format!("cannot read stdin: {error}")));
+            }
+            Fleet::from_yaml_str(&yaml)
+        } else {
+            Fleet::from_yaml_file(&self.file)
+        };
+        match loaded {
+            Ok(fleet) => {
+                for warning in fleet.warnings() {
+                    eprint!("{}", format_diagnostic(&name, warning));
+                }
+                Ok(fleet)
+            }
+            Err(LoadError::Io { path, source }) => {
+                Err(crate::io_failure(format!("cannot read {path}: {source}")))
+            }
+            Err(LoadError::Syntax(error)) => {
+                eprint!("{}", format_syntax_error(&name, &error));
+                Err(Exit::Failure)
+            }
+            Err(LoadError::Invalid(error)) => {
+                for diagnostic in error.diagnostics() {
+                    eprint!("{}", format_diagnostic(&name, diagnostic));
+                }
+                let errors = error.errors().count();
+                eprintln!(
+                    "{name}: the fleet is invalid: {errors} error{}",
+                    plural(errors)
+                );
+                Err(Exit::Failure)
+            }
+        }
+    }
+}
+
+/// `s` unless `n` is 1.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `<file>:<line>: <severity>: <path>: <message>` and `  hint: <hint>`, each line ending
+/// in a newline.
+pub fn format_diagnostic(file: &str, diagnostic: &Diagnostic) -> String {
+    let mut out = String::new();
+    let _ = write!(out, "{file}:");
+    if let Some(line) = diagnostic.line {
+        let _ = write!(out, "{line}:");
+    }
+    let _ = writeln!(
+        out,
+        " {}: {}: {}",
+        diagnostic.severity, diagnostic.path, diagnostic.message
+    );
+    if !diagnostic.hint.is_empty() {
+        let _ = writeln!(out, "  hint: {}", diagnostic.hint);
+    }
+    out
+}
+
+/// `<file>:<line>:<column>: error: <what the library says>`.
+pub fn format_syntax_error(file: &str, error: &SyntaxError) -> String {
+    // The library's text, without the position it starts with (printed in front here).
+    let text = error.to_string();
+    let position = match (error.line, error.column) {
+        (Some(line), Some(column)) => format!("line {line} column {column}: "),
+        (Some(line), None) => format!("line {line}: "),
+        _ => String::new(),
+    };
+    let text = text.strip_prefix(&position).unwrap_or(&text);
+    let mut out = format!("{file}:");
+    if let Some(line) = error.line {
+        let _ = write!(out, "{line}:");
+        if let Some(column) = error.column {
+            let _ = write!(out, "{column}:");
+        }
+    }
+    let _ = writeln!(out, " error: {text}");
+    out
+}

@@ -1,0 +1,623 @@
+//! The built `thanos-kustomize` binary, run on temporary directories.
+
+use std::{
+    collections::BTreeMap,
+    fs,
+    io::Write as _,
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+};
+
+use thanos_model::{seed::seed, Fleet, LoadError};
+use thanos_render::{render, DEFAULT_ROOT};
+
+const BIN: &str = env!("CARGO_BIN_EXE_thanos-kustomize");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_with(dir, args, None, &[])
+}
+
+fn run_with(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+impl Run {
+    #[track_caller]
+    fn expect(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// Everything below `dir`: relative paths to file bytes (`<dir>` for directories).
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let rel = format!("{prefix}{}", entry.file_name().to_str().unwrap());
+            if entry.file_type().unwrap().is_dir() {
+                out.insert(rel.clone(), b"<dir>".to_vec());
+                walk(&entry.path(), &format!("{rel}/"), out);
+            } else if entry.file_type().unwrap().is_file() {
+                out.insert(rel, fs::read(entry.path()).unwrap());
+            } else {
+                out.insert(rel, b"<special>".to_vec());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, "", &mut out);
+    out
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A temporary directory holding `fleet.yaml` from `init --edges <edges>`.
+fn workspace(edges: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let edges = edges.to_string();
+    let init = run_in(dir.path(), &["init", "--edges", &edges]).expect(0);
+    fs::write(dir.path().join("fleet.yaml"), init.stdout).unwrap();
+    dir
+}
+
+fn init_file(dir: &Path, name: &str, edges: usize) -> PathBuf {
+    let edges = edges.to_string();
+    let init = run_in(dir, &["init", "--edges", &edges]).expect(0);
+    let path = dir.join(name);
+    fs::write(&path, init.stdout).unwrap();
+    path
+}
+
+const EDGE_VALUES: &str =
+    "deploy-new/overlays/cluster-04-edge/kube-prometheus-stack/values-edge.yaml";
+const BASE_VALUES: &str = "deploy-new/base/kube-prometheus-stack/values.yaml";
+
+#[test]
+fn help_version_and_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = run_in(dir.path(), &["--help"]).expect(0);
+    for command in [
+        "init",
+        "schema",
+        "check",
+        "render",
+        "diff",
+        "Examples:",
+        "Exit codes",
+    ] {
+        assert!(help.stdout.contains(command), "{command}: {}", help.stdout);
+    }
+    for command in ["init", "schema", "check", "render", "diff"] {
+        let help = run_in(dir.path(), &[command, "--help"]).expect(0);
+        assert!(
+            help.stdout.contains("Example"),
+            "{command}: {}",
+            help.stdout
+        );
+    }
+    let version = run_in(dir.path(), &["--version"]).expect(0);
+    assert_eq!(
+        version.stdout.trim(),
+        format!("thanos-kustomize {}", env!("CARGO_PKG_VERSION"))
+    );
+    run_in(dir.path(), &[]).expect(2);
+    run_in(dir.path(), &["bogus"]).expect(2);
+    run_in(dir.path(), &["render", "--bogus"]).expect(2);
+    run_in(dir.path(), &["diff", "-f", "fleet.yaml"]).expect(2);
+    run_in(dir.path(), &["init", "--edges", "many"]).expect(2);
+}
+
+#[test]
+fn schema_is_json_with_descriptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = run_in(dir.path(), &["schema"]).expect(0);
+    let value: serde_json::Value = serde_json::from_str(&schema.stdout).unwrap();
+    assert_eq!(
+        value,
+        serde_json::to_value(Fleet::json_schema()).unwrap(),
+        "the library's schema"
+    );
+    assert!(value["properties"]["namespace"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("Namespace"));
+}
+
+#[test]
+fn init_with_three_edges_renders_the_four_clusters_example() {
+    let dir = workspace(3);
+    let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
+    assert!(text.starts_with("# yaml-language-server: $schema=./fleet.schema.json\n"));
+    let stream = run_in(dir.path(), &["render", "-f", "fleet.yaml"]).expect(0);
+    let expected = render(&seed(3).build().unwrap()).to_stream(DEFAULT_ROOT);
+    assert!(
+        stream.stdout == expected,
+        "the stream differs from the example's"
+    );
+    let dash = run_in(dir.path(), &["render", "-f", "fleet.yaml", "--out", "-"]).expect(0);
+    assert!(dash.stdout == expected);
+
+    // N edges.
+    let five = workspace(5);
+    let check = run_in(five.path(), &["check", "-f", "fleet.yaml"]).expect(0);
+    assert!(check.stderr.contains("5 edge clusters"), "{}", check.stderr);
+    run_in(five.path(), &["init", "--edges", "0"]).expect(0);
+}
+
+#[test]
+fn init_render_diff_round_trip() {
+    let dir = workspace(3);
+    let out = run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    let tree = render(&seed(3).build().unwrap());
+    assert!(
+        out.stdout.contains(&format!(
+            "deploy-new: {} added, 0 changed, 0 removed, 0 unchanged",
+            tree.len()
+        )),
+        "{}",
+        out.stdout
+    );
+    for (path, content) in tree.iter() {
+        assert_eq!(
+            fs::read_to_string(dir.path().join("deploy-new").join(path)).unwrap(),
+            content
+        );
+    }
+    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(0);
+    assert_eq!(diff.stdout, "");
+    assert!(diff.stderr.contains("up to date"), "{}", diff.stderr);
+
+    // Rendering again changes nothing.
+    let before = snapshot(&dir.path().join("deploy-new"));
+    let again = run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    assert!(
+        again.stdout.contains(&format!(
+            "0 added, 0 changed, 0 removed, {} unchanged",
+            tree.len()
+        )),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(snapshot(&dir.path().join("deploy-new")), before);
+    assert_eq!(names(dir.path()), ["deploy-new", "fleet.yaml"]);
+}
+
+#[test]
+fn a_removed_edge_loses_its_overlay() {
+    let dir = workspace(3);
+    init_file(dir.path(), "two.yaml", 2);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    assert!(dir.path().join(EDGE_VALUES).is_file());
+
+    let diff = run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(1);
+    assert!(
+        diff.stdout
+            .contains(&format!("--- a/{EDGE_VALUES}\n+++ /dev/null\n")),
+        "{}",
+        diff.stdout
+    );
+
+    let out = run_in(
+        dir.path(),
+        &["render", "-f", "two.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    assert!(
+        out.stdout.contains(&format!("removed  {EDGE_VALUES}\n")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("0 added, 0 changed, 2 removed"),
+        "{}",
+        out.stdout
+    );
+    assert!(!dir
+        .path()
+        .join("deploy-new/overlays/cluster-04-edge")
+        .exists());
+    assert!(dir
+        .path()
+        .join("deploy-new/overlays/cluster-03-edge")
+        .is_dir());
+    run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(0);
+}
+
+#[test]
+fn hand_edited_and_foreign_files_are_refused_unless_forced() {
+    let dir = workspace(3);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    let edited = dir.path().join(BASE_VALUES);
+    let text = fs::read_to_string(&edited).unwrap();
+    fs::write(&edited, format!("{text}# tuned by hand\n")).unwrap();
+    let foreign = dir
+        .path()
+        .join("deploy-new/overlays/cluster-02-edge/kube-prometheus-stack/values-edge.yaml");
+    fs::write(&foreign, "written: by someone else\n").unwrap();
+    let notes = dir.path().join("deploy-new/overlays/NOTES.md");
+    fs::write(&notes, "not ours\n").unwrap();
+    let before = snapshot(&dir.path().join("deploy-new"));
+
+    let refused = run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(1);
+    assert!(refused.stderr.contains("base/kube-prometheus-stack/values.yaml: generated file edited by hand would be overwritten"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("overlays/cluster-02-edge/kube-prometheus-stack/values-edge.yaml: file not generated by thanos-kustomize would be overwritten"), "{}", refused.stderr);
+    assert!(!refused.stderr.contains("NOTES.md"), "{}", refused.stderr);
+    assert_eq!(
+        snapshot(&dir.path().join("deploy-new")),
+        before,
+        "the tree changed"
+    );
+    assert_eq!(names(dir.path()), ["deploy-new", "fleet.yaml"]);
+
+    // A hand-edited stale file is not deleted either.
+    init_file(dir.path(), "two.yaml", 2);
+    let stale = dir.path().join(EDGE_VALUES);
+    fs::write(
+        &stale,
+        format!("{}# edited\n", fs::read_to_string(&stale).unwrap()),
+    )
+    .unwrap();
+    fs::write(&edited, &text).unwrap();
+    fs::remove_file(&foreign).unwrap();
+    let before = snapshot(&dir.path().join("deploy-new"));
+    let refused = run_in(
+        dir.path(),
+        &["render", "-f", "two.yaml", "--out", "deploy-new"],
+    )
+    .expect(1);
+    assert!(
+        refused
+            .stderr
+            .contains("values-edge.yaml: generated file edited by hand would be deleted"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        snapshot(&dir.path().join("deploy-new")),
+        before,
+        "the tree changed"
+    );
+
+    // --force overrides; files in nobody's way survive.
+    let forced = run_in(
+        dir.path(),
+        &["render", "-f", "two.yaml", "--out", "deploy-new", "--force"],
+    )
+    .expect(0);
+    assert!(forced.stdout.contains("forced"), "{}", forced.stdout);
+    assert!(!stale.exists());
+    assert_eq!(fs::read_to_string(&notes).unwrap(), "not ours\n");
+    run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(0);
+}
+
+#[test]
+fn a_failed_write_leaves_the_old_tree_byte_identical() {
+    let dir = workspace(3);
+    // DIR's parent is a regular file: nothing can be written, even as root.
+    fs::write(dir.path().join("blocker"), "a file\n").unwrap();
+    let failed = run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "blocker/deploy-new"],
+    )
+    .expect(2);
+    assert!(failed.stderr.contains("blocker"), "{}", failed.stderr);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("blocker")).unwrap(),
+        "a file\n"
+    );
+
+    // DIR itself is a regular file.
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "blocker"],
+    )
+    .expect(2);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("blocker")).unwrap(),
+        "a file\n"
+    );
+    run_in(dir.path(), &["diff", "-f", "fleet.yaml", "blocker"]).expect(2);
+
+    // An old tree holding something that cannot be carried into the new tree (a socket):
+    // the write fails halfway through building the new tree.
+    #[cfg(unix)]
+    {
+        init_file(dir.path(), "two.yaml", 2);
+        run_in(
+            dir.path(),
+            &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+        )
+        .expect(0);
+        let _socket =
+            std::os::unix::net::UnixListener::bind(dir.path().join("deploy-new/zz.sock")).unwrap();
+        let before = snapshot(&dir.path().join("deploy-new"));
+        let failed = run_in(
+            dir.path(),
+            &["render", "-f", "two.yaml", "--out", "deploy-new"],
+        )
+        .expect(2);
+        assert!(failed.stderr.contains("zz.sock"), "{}", failed.stderr);
+        assert!(
+            failed.stderr.contains("deploy-new was not changed"),
+            "{}",
+            failed.stderr
+        );
+        assert_eq!(
+            snapshot(&dir.path().join("deploy-new")),
+            before,
+            "the tree changed"
+        );
+        assert_eq!(
+            names(dir.path()),
+            ["blocker", "deploy-new", "fleet.yaml", "two.yaml"]
+        );
+    }
+}
+
+#[test]
+fn diff_shows_a_unified_diff_coloured_only_when_asked() {
+    let dir = workspace(3);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    let fleet = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
+    fs::write(
+        dir.path().join("fleet.yaml"),
+        fleet.replace("scrapeInterval: 30s", "scrapeInterval: 15s"),
+    )
+    .unwrap();
+    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(1);
+    assert!(
+        diff.stdout
+            .contains(&format!("--- a/{BASE_VALUES}\n+++ b/{BASE_VALUES}\n@@ ")),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stdout.contains("\n-    scrapeInterval: 30s\n"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stdout.contains("\n+    scrapeInterval: 15s\n"),
+        "{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains('\x1b'), "colour on a pipe");
+    assert!(diff.stderr.contains("differs"), "{}", diff.stderr);
+
+    let always = run_in(
+        dir.path(),
+        &[
+            "diff",
+            "-f",
+            "fleet.yaml",
+            "deploy-new",
+            "--color",
+            "always",
+        ],
+    )
+    .expect(1);
+    assert!(
+        always
+            .stdout
+            .contains("\x1b[32m+    scrapeInterval: 15s\x1b[0m"),
+        "{}",
+        always.stdout
+    );
+    let no_color = run_with(
+        dir.path(),
+        &["diff", "-f", "fleet.yaml", "deploy-new"],
+        None,
+        &[("NO_COLOR", "1")],
+    )
+    .expect(1);
+    assert!(!no_color.stdout.contains('\x1b'));
+
+    // A missing directory differs: everything is to add.
+    let missing = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "nowhere"]).expect(1);
+    assert!(
+        missing
+            .stdout
+            .contains("--- /dev/null\n+++ b/nowhere/base/"),
+        "{}",
+        missing.stdout
+    );
+}
+
+#[test]
+fn check_exit_codes() {
+    let dir = workspace(2);
+    let valid = run_in(dir.path(), &["check", "-f", "fleet.yaml"]).expect(0);
+    assert!(
+        valid.stderr.contains("fleet.yaml: valid"),
+        "{}",
+        valid.stderr
+    );
+    run_in(dir.path(), &["check", "--strict", "-f", "fleet.yaml"]).expect(0);
+    run_in(dir.path(), &["check"]).expect(0); // fleet.yaml is the default
+    let missing = run_in(dir.path(), &["check", "-f", "missing.yaml"]).expect(2);
+    assert!(
+        missing.stderr.contains("missing.yaml"),
+        "{}",
+        missing.stderr
+    );
+    run_in(dir.path(), &["render", "-f", "missing.yaml", "--out", "x"]).expect(2);
+    run_in(dir.path(), &["diff", "-f", "missing.yaml", "x"]).expect(2);
+    assert!(!dir.path().join("x").exists());
+
+    // From stdin.
+    let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
+    let stdin = run_with(dir.path(), &["check", "-f", "-"], Some(&text), &[]).expect(0);
+    assert!(stdin.stderr.contains("<stdin>: valid"), "{}", stdin.stderr);
+
+    // A warning: an even replication factor. Valid, but not with --strict.
+    let mut fleet = seed(2).build().unwrap().into_inner();
+    fleet.central.receive.replicas = 2;
+    fleet.central.receive.replication_factor = 2;
+    fs::write(dir.path().join("warn.yaml"), fleet.to_yaml_string()).unwrap();
+    let warned = run_in(dir.path(), &["check", "-f", "warn.yaml"]).expect(0);
+    assert!(
+        warned
+            .stderr
+            .contains(": warning: central.receive.replicationFactor: "),
+        "{}",
+        warned.stderr
+    );
+    run_in(dir.path(), &["check", "--strict", "-f", "warn.yaml"]).expect(1);
+    // Warnings do not stop a render.
+    run_in(dir.path(), &["render", "-f", "warn.yaml"]).expect(0);
+}
+
+/// Bad fleet files: the CLI reports what the library reports, with file and line.
+#[test]
+fn bad_files_give_the_library_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut duplicate = seed(2).build().unwrap().into_inner();
+    duplicate.edges[1].cluster_label = Some(duplicate.edges[0].name.clone());
+    let mut two_errors = seed(1).build().unwrap().into_inner();
+    two_errors.namespace = "Not A Namespace".to_owned();
+    two_errors.edges[0].name = "cluster-01-central".to_owned();
+    let valid = seed(1).build().unwrap().into_inner().to_yaml_string();
+    let cases = [
+        (
+            "unknown-field.yaml",
+            valid.replace(
+                "namespace: monitoring",
+                "namespace: monitoring\nnamespaces: typo",
+            ),
+        ),
+        ("duplicate-label.yaml", duplicate.to_yaml_string()),
+        ("two-errors.yaml", two_errors.to_yaml_string()),
+        ("not-yaml.yaml", "central: [unclosed\n".to_owned()),
+        (
+            "missing-field.yaml",
+            valid.replace("domain: k8s-cluster-01.miribit.lab\n", ""),
+        ),
+        (
+            "wrong-type.yaml",
+            valid.replace("replicas: 2", "replicas: two"),
+        ),
+    ];
+    for (name, text) in &cases {
+        let path = dir.path().join(name);
+        fs::write(&path, text).unwrap();
+        let error = Fleet::from_yaml_file(&path).expect_err(name);
+        for command in [
+            vec!["check", "-f", name],
+            vec!["render", "-f", name],
+            vec!["diff", "-f", name, "out"],
+        ] {
+            let run = run_in(dir.path(), &command).expect(1);
+            let stderr = &run.stderr;
+            match &error {
+                LoadError::Syntax(syntax) => {
+                    let prefix = match syntax.line {
+                        Some(line) => format!("{name}:{line}:"),
+                        None => format!("{name}:"),
+                    };
+                    assert!(stderr.starts_with(&prefix), "{name}: {stderr}");
+                    assert!(stderr.contains(": error: "), "{name}: {stderr}");
+                    assert!(
+                        stderr.contains(&syntax.message),
+                        "{name}: {syntax:?}\n{stderr}"
+                    );
+                }
+                LoadError::Invalid(invalid) => {
+                    assert!(invalid.errors().count() > 0);
+                    for diagnostic in invalid.diagnostics() {
+                        let location = match diagnostic.line {
+                            Some(line) => format!("{name}:{line}: "),
+                            None => format!("{name}: "),
+                        };
+                        let expected = format!(
+                            "{location}{}: {}: {}\n  hint: {}\n",
+                            diagnostic.severity,
+                            diagnostic.path,
+                            diagnostic.message,
+                            diagnostic.hint
+                        );
+                        assert!(
+                            stderr.contains(&expected),
+                            "{name}: expected {expected:?} in\n{stderr}"
+                        );
+                    }
+                    assert!(stderr.contains("the fleet is invalid"), "{stderr}");
+                }
+                LoadError::Io { .. } => panic!("{name}: {error}"),
+            }
+            assert_eq!(run.stdout, "", "{name}");
+        }
+    }
+    assert!(!dir.path().join("out").exists());
+}
