@@ -579,45 +579,98 @@ fn bad_files_give_the_library_errors() {
             vec!["diff", "-f", name, "out"],
         ] {
             let run = run_in(dir.path(), &command).expect(1);
-            let stderr = &run.stderr;
-            match &error {
-                LoadError::Syntax(syntax) => {
-                    let prefix = match syntax.line {
-                        Some(line) => format!("{name}:{line}:"),
-                        None => format!("{name}:"),
-                    };
-                    assert!(stderr.starts_with(&prefix), "{name}: {stderr}");
-                    assert!(stderr.contains(": error: "), "{name}: {stderr}");
-                    assert!(
-                        stderr.contains(&syntax.message),
-                        "{name}: {syntax:?}\n{stderr}"
-                    );
-                }
-                LoadError::Invalid(invalid) => {
-                    assert!(invalid.errors().count() > 0);
-                    for diagnostic in invalid.diagnostics() {
-                        let location = match diagnostic.line {
-                            Some(line) => format!("{name}:{line}: "),
-                            None => format!("{name}: "),
-                        };
-                        let expected = format!(
-                            "{location}{}: {}: {}\n  hint: {}\n",
-                            diagnostic.severity,
-                            diagnostic.path,
-                            diagnostic.message,
-                            diagnostic.hint
-                        );
-                        assert!(
-                            stderr.contains(&expected),
-                            "{name}: expected {expected:?} in\n{stderr}"
-                        );
-                    }
-                    assert!(stderr.contains("the fleet is invalid"), "{stderr}");
-                }
-                LoadError::Io { .. } => panic!("{name}: {error}"),
-            }
+            assert_reports_like_the_library(name, &error, &run.stderr);
             assert_eq!(run.stdout, "", "{name}");
         }
     }
     assert!(!dir.path().join("out").exists());
+}
+
+/// `stderr` holds every diagnostic of `error` as `<name>:<line>: <severity>: <path>:
+/// <message>` plus the hint, or the syntax error's message at its position.
+#[track_caller]
+fn assert_reports_like_the_library(name: &str, error: &LoadError, stderr: &str) {
+    match error {
+        LoadError::Syntax(syntax) => {
+            let prefix = match syntax.line {
+                Some(line) => format!("{name}:{line}:"),
+                None => format!("{name}:"),
+            };
+            assert!(stderr.starts_with(&prefix), "{name}: {stderr}");
+            assert!(stderr.contains(": error: "), "{name}: {stderr}");
+            assert!(
+                stderr.contains(&syntax.message),
+                "{name}: {syntax:?}\n{stderr}"
+            );
+        }
+        LoadError::Invalid(invalid) => {
+            assert!(invalid.errors().count() > 0);
+            for diagnostic in invalid.diagnostics() {
+                assert!(
+                    stderr.contains(&expected_line(name, diagnostic)),
+                    "{name}: expected {:?} in\n{stderr}",
+                    expected_line(name, diagnostic)
+                );
+            }
+            assert!(stderr.contains("the fleet is invalid"), "{stderr}");
+        }
+        LoadError::Io { .. } => panic!("{name}: {error}"),
+    }
+}
+
+fn expected_line(name: &str, diagnostic: &thanos_model::Diagnostic) -> String {
+    let location = match diagnostic.line {
+        Some(line) => format!("{name}:{line}: "),
+        None => format!("{name}: "),
+    };
+    let mut expected = format!(
+        "{location}{}: {}: {}\n",
+        diagnostic.severity, diagnostic.path, diagnostic.message
+    );
+    if !diagnostic.hint.is_empty() {
+        expected.push_str(&format!("  hint: {}\n", diagnostic.hint));
+    }
+    expected
+}
+
+/// The model's corpus of bad, valid and warning fleet files.
+#[test]
+fn the_validation_corpus_gives_the_library_errors() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../thanos-model/tests/corpus");
+    let yaml_files = |dir: &Path| {
+        let mut files: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".yaml"))
+            .collect();
+        files.sort();
+        files
+    };
+    let bad = yaml_files(&corpus);
+    assert!(bad.len() >= 10, "{} bad files", bad.len());
+    for name in &bad {
+        let error = Fleet::from_yaml_file(corpus.join(name)).expect_err(name);
+        let run = run_in(&corpus, &["check", "-f", name]).expect(1);
+        assert_reports_like_the_library(name, &error, &run.stderr);
+    }
+
+    let valid = corpus.join("valid");
+    for name in yaml_files(&valid) {
+        run_in(&valid, &["check", "--strict", "-f", &name]).expect(0);
+    }
+
+    let warnings = corpus.join("warnings");
+    for name in yaml_files(&warnings) {
+        let fleet = Fleet::from_yaml_file(warnings.join(&name)).unwrap();
+        assert!(!fleet.warnings().is_empty(), "{name}");
+        let run = run_in(&warnings, &["check", "-f", &name]).expect(0);
+        for warning in fleet.warnings() {
+            assert!(
+                run.stderr.contains(&expected_line(&name, warning)),
+                "{name}: {}",
+                run.stderr
+            );
+        }
+        run_in(&warnings, &["check", "--strict", "-f", &name]).expect(1);
+    }
 }
