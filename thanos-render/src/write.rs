@@ -172,8 +172,9 @@ impl fmt::Display for Action {
     }
 }
 
-/// Why a tree could not be written. In every case but [`WriteError::Cleanup`] the target
-/// directory is as it was.
+/// Why a tree could not be written. The target directory is as it was, except in one case:
+/// when the swap moved it aside, could not move the new tree in and could not move it back
+/// either, the [`WriteError::Io`] message says where the previous tree is.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// Files are in the way and the write was not forced; nothing was written.
