@@ -268,10 +268,7 @@ fn scan(dir: &Path) -> Result<BTreeMap<String, Existing>, WriteError> {
                 let empty = walk(&path, &format!("{rel}/"), out)?;
                 Existing::Directory { empty }
             } else if kind.is_file() {
-                let bytes = fs::read(&path).map_err(io_error(&path))?;
-                let provenance =
-                    std::str::from_utf8(&bytes).map_or(Provenance::Foreign, marker::provenance);
-                Existing::File(provenance, bytes)
+                read_file(&path)?
             } else {
                 Existing::Special
             };
@@ -282,6 +279,25 @@ fn scan(dir: &Path) -> Result<BTreeMap<String, Existing>, WriteError> {
     let mut out = BTreeMap::new();
     walk(dir, "", &mut out)?;
     Ok(out)
+}
+
+/// Reads a regular file of the target: whole when it starts like a generated file, else
+/// only its first bytes (a large file of someone else's is not read into memory).
+fn read_file(path: &Path) -> Result<Existing, WriteError> {
+    use io::Read as _;
+    let mut file = fs::File::open(path).map_err(io_error(path))?;
+    let header = marker::GENERATED_LINE.len() + 1;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(header as u64)
+        .read_to_end(&mut bytes)
+        .map_err(io_error(path))?;
+    if !bytes.starts_with(marker::GENERATED_LINE.as_bytes()) {
+        return Ok(Existing::File(Provenance::Foreign, bytes));
+    }
+    file.read_to_end(&mut bytes).map_err(io_error(path))?;
+    let provenance = std::str::from_utf8(&bytes).map_or(Provenance::Foreign, marker::provenance);
+    Ok(Existing::File(provenance, bytes))
 }
 
 /// The decisions for writing one tree into one directory. Nothing is written until

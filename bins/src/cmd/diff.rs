@@ -66,8 +66,10 @@ pub fn run(args: &Args) -> Exit {
     let mut counts = [0usize; 3];
     for change in plan.changes() {
         let on_disk = Path::new(&args.dir).join(&change.path);
-        let a = format!("a/{shown}/{}", change.path);
-        let b = format!("b/{shown}/{}", change.path);
+        // Git's `a/` and `b/` prefixes, so that a relative DIR's diff applies with
+        // `git apply` from here.
+        let a = format!("a/{}/{}", shown.trim_start_matches('/'), change.path);
+        let b = format!("b/{}/{}", shown.trim_start_matches('/'), change.path);
         let rendered = tree.get(&change.path);
         match change.kind {
             ChangeKind::Unchanged | ChangeKind::Kept => continue,
