@@ -222,6 +222,11 @@ impl ValidFleet {
         &self.warnings
     }
 
+    /// The warnings, for attaching file positions.
+    pub(crate) fn warnings_mut(&mut self) -> &mut [validate::Diagnostic] {
+        &mut self.warnings
+    }
+
     /// The validated fleet.
     #[must_use]
     pub fn into_inner(self) -> Fleet {

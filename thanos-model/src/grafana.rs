@@ -9,8 +9,8 @@ use crate::{setters::setters, Ingress};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Grafana {
-    /// The Ingress; `None` keeps Grafana inside the cluster. Default host `grafana.<domain>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The Ingress, default host `grafana.<domain>`. Left out of a fleet file it is the
+    /// default Ingress; `ingress: null` keeps Grafana inside the cluster.
     pub ingress: Option<Ingress>,
     /// The existing Secret with the admin user name and password; the tree never holds them.
     pub admin: GrafanaAdmin,

@@ -81,9 +81,17 @@ impl Fleet {
     /// Parses and validates a fleet from YAML.
     pub fn from_yaml_str(yaml: &str) -> Result<ValidFleet, LoadError> {
         let (fleet, positions) = parse(yaml).map_err(LoadError::Syntax)?;
-        fleet
-            .validate()
-            .map_err(|error| LoadError::Invalid(with_lines(&error, &positions)))
+        match fleet.validate() {
+            Ok(mut valid) => {
+                for warning in valid.warnings_mut() {
+                    if warning.line.is_none() {
+                        warning.line = positions.nearest(&warning.path).map(|p| p.line);
+                    }
+                }
+                Ok(valid)
+            }
+            Err(error) => Err(LoadError::Invalid(with_lines(&error, &positions))),
+        }
     }
 
     /// Reads, parses and validates a fleet file.

@@ -16,8 +16,8 @@ use crate::{setters::setters, Ingress, Resources, ThanosImage};
 pub struct Query {
     /// Replicas of the stateless Deployment, default 1.
     pub replicas: u32,
-    /// The Ingress, default host `thanos-query.<domain>`; `None` keeps Query inside the cluster.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The Ingress, default host `thanos-query.<domain>`. Left out of a fleet file it is the
+    /// default Ingress; `ingress: null` keeps Query inside the cluster.
     pub ingress: Option<Ingress>,
     /// Replica labels to deduplicate on instead of the derived ones. Validation rejects a
     /// list that drops a label a producer uses.

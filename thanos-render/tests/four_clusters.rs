@@ -15,28 +15,14 @@ use k8s_openapi::{
     serde::{de::DeserializeOwned, Serialize},
 };
 use serde_yaml::Value;
-use thanos_model::{Central, Edge, Fleet, ValidFleet, S3};
+use thanos_model::ValidFleet;
 use thanos_render::{render, Tree, DEFAULT_ROOT};
 
 const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
 
+/// The seed's fleet, the one `cargo run --example four-clusters` renders.
 fn seed() -> ValidFleet {
-    Fleet::builder()
-        .namespace("monitoring")
-        .domain("k8s-cluster-01.miribit.lab")
-        .storage_class("longhorn")
-        .ingress_class("cilium")
-        .object_storage(S3::new("s3.minio.miribit.lab", "thanos").insecure(true))
-        .central(
-            Central::new("cluster-01-central")
-                .context("cluster-01")
-                .api_address("192.168.101.194"),
-        )
-        .edges((2..=4).map(|n| {
-            Edge::new(format!("cluster-0{n}-edge"))
-                .context(format!("cluster-0{n}"))
-                .api_address(format!("192.168.101.{}", 194 + n))
-        }))
+    thanos_model::seed::seed(3)
         .build()
         .expect("the seed fleet is valid")
 }

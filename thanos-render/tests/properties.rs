@@ -426,14 +426,10 @@ proptest! {
         prop_assert_eq!(tree.len(), 8 + usize::from(!params.existing_secret) + 2 * fleet.edges.len());
         check_objects(&tree)?;
         check_hashring(&fleet, &tree)?;
-        // The fleet file form loads back as the same fleet. Not yet for a fleet without
-        // a Grafana or Query Ingress: `ingress: None` is skipped when serialized and
-        // loads back as the default Ingress (a model bug, reported).
-        if params.grafana_ingress && params.query_ingress {
+        // The fleet file form loads back as the same fleet.
         let loaded = Fleet::from_yaml_str(&fleet.to_yaml_string())
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(loaded.into_inner(), fleet.clone().into_inner());
-        }
     }
 
     #[test]
@@ -445,10 +441,7 @@ proptest! {
         let fleet = broken(&params, breakage, at);
         let yaml = fleet.to_yaml_string();
         prop_assert!(fleet.validate().is_err(), "{:?} was accepted", breakage);
-        // `ingress: None` does not survive the file form yet (see above).
-        if !matches!(breakage, Breakage::NoReceiveIngress) {
-            prop_assert!(Fleet::from_yaml_str(&yaml).is_err(), "{:?} loaded", breakage);
-        }
+        prop_assert!(Fleet::from_yaml_str(&yaml).is_err(), "{:?} loaded", breakage);
     }
 }
 

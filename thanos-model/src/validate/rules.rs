@@ -570,11 +570,11 @@ impl Checker<'_> {
             self.warning(
                 "central.receive.replicationFactor",
                 format!(
-                    "an even factor tolerates no more failures than {}: a write needs {} of {factor} copies",
+                    "factor {factor} survives no more lost replicas than factor {} does: a write needs {} of {factor} copies",
                     factor - 1,
                     factor / 2 + 1
                 ),
-                "use an odd replication factor such as 3",
+                "use an odd replication factor such as 3: it costs a copy less for the same safety",
             );
         }
 
