@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::{
     api::{
+        apps::v1::{Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec},
         core::v1::{
             Affinity, Capabilities, ConfigMapVolumeSource, Container, ContainerPort, EnvVar,
             EnvVarSource, HTTPGetAction, ObjectFieldSelector, PersistentVolumeClaim,
@@ -146,8 +147,6 @@ pub(crate) struct ThanosPod<'a> {
     pub volumes: Vec<(Volume, VolumeMount)>,
     /// Mount the object storage Secret.
     pub objstore: bool,
-    /// Mount the `data` volume claim at [`DATA_DIR`].
-    pub data: bool,
     /// Seconds to let the process flush on shutdown, where the default is too short.
     pub termination_grace_period: Option<i64>,
     /// Prefer spreading replicas over nodes.
@@ -155,13 +154,54 @@ pub(crate) struct ThanosPod<'a> {
 }
 
 impl ThanosPod<'_> {
+    /// A Deployment of `replicas` of this pod, without storage.
+    pub(crate) fn deployment(self, replicas: u32) -> Deployment {
+        let (fleet, component, image) = (self.fleet, self.component, self.image);
+        Deployment {
+            metadata: metadata(fleet, component.name(), labels(component, image)),
+            spec: Some(DeploymentSpec {
+                replicas: Some(replica_count(replicas)),
+                selector: selector(component),
+                template: self.template(false),
+                ..DeploymentSpec::default()
+            }),
+            ..Deployment::default()
+        }
+    }
+
+    /// A StatefulSet of `replicas` of this pod, each with its own `data` volume claim
+    /// mounted at [`DATA_DIR`]; `service` is the headless Service that names the pods.
+    /// Pods of a `parallel` set start and stop together instead of one by one.
+    pub(crate) fn stateful_set(
+        self,
+        replicas: u32,
+        service: &str,
+        storage: &Storage,
+        parallel: bool,
+    ) -> StatefulSet {
+        let (fleet, component, image) = (self.fleet, self.component, self.image);
+        StatefulSet {
+            metadata: metadata(fleet, component.name(), labels(component, image)),
+            spec: Some(StatefulSetSpec {
+                replicas: Some(replica_count(replicas)),
+                service_name: Some(service.to_owned()),
+                pod_management_policy: parallel.then(|| "Parallel".to_owned()),
+                selector: selector(component),
+                template: self.template(true),
+                volume_claim_templates: Some(vec![data_claim(fleet, storage)]),
+                ..StatefulSetSpec::default()
+            }),
+            ..StatefulSet::default()
+        }
+    }
+
     /// The pod template: non-root, read-only root filesystem, no capabilities, no
     /// service account token (no Thanos component here calls the Kubernetes API),
     /// liveness and readiness probes, requests and limits.
-    pub(crate) fn template(self) -> PodTemplateSpec {
+    fn template(self, data: bool) -> PodTemplateSpec {
         let mut volumes = Vec::new();
         let mut mounts = Vec::new();
-        if self.data {
+        if data {
             mounts.push(VolumeMount {
                 name: "data".to_owned(),
                 mount_path: DATA_DIR.to_owned(),
@@ -234,10 +274,7 @@ impl ThanosPod<'_> {
                     WeightedPodAffinityTerm {
                         weight: 100,
                         pod_affinity_term: PodAffinityTerm {
-                            label_selector: Some(LabelSelector {
-                                match_labels: Some(selector_labels(self.component)),
-                                ..LabelSelector::default()
-                            }),
+                            label_selector: Some(selector(self.component)),
                             topology_key: "kubernetes.io/hostname".to_owned(),
                             ..PodAffinityTerm::default()
                         },
@@ -276,8 +313,21 @@ impl ThanosPod<'_> {
     }
 }
 
+/// The selector of a component's pods.
+fn selector(component: Component) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(selector_labels(component)),
+        ..LabelSelector::default()
+    }
+}
+
+/// A replica count as Kubernetes' `int32` (validation caps replicas far below it).
+fn replica_count(replicas: u32) -> i32 {
+    i32::try_from(replicas).unwrap_or(i32::MAX)
+}
+
 /// The `data` volume claim template of a StatefulSet.
-pub(crate) fn data_claim(fleet: &Fleet, storage: &Storage) -> PersistentVolumeClaim {
+fn data_claim(fleet: &Fleet, storage: &Storage) -> PersistentVolumeClaim {
     PersistentVolumeClaim {
         metadata: ObjectMeta {
             name: Some("data".to_owned()),

@@ -6,14 +6,6 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::{
-    api::{
-        apps::v1::{Deployment, StatefulSet},
-        core::v1::{ConfigMap, Secret, Service},
-        networking::v1::Ingress,
-    },
-    serde::{de::DeserializeOwned, Serialize},
-};
 use serde_yaml::Value;
 use thanos_model::ValidFleet;
 use thanos_render::{render, Tree, DEFAULT_ROOT};
@@ -146,38 +138,11 @@ fn the_values_checker_catches_unknown_keys() {
     assert_eq!(violations.len(), 2, "{violations:#?}");
 }
 
-/// Deserializes a document into its k8s-openapi type and back; the result must be the
-/// document itself (no unknown or misplaced field is silently dropped).
-fn round_trip<T: DeserializeOwned + Serialize>(document: &Value) -> Value {
-    let typed: T = serde_yaml::from_value(document.clone()).expect("document fits its type");
-    serde_yaml::to_value(&typed).expect("typed object serializes")
-}
-
 #[test]
 fn every_kubernetes_object_round_trips_through_k8s_openapi() {
-    let tree = tree();
-    let mut kinds = BTreeMap::<String, usize>::new();
-    for (path, content) in tree.iter() {
-        if path.ends_with("kustomization.yaml")
-            || path.rsplit('/').next().unwrap().starts_with("values")
-        {
-            continue;
-        }
-        for document in common::documents(content) {
-            let kind = document["kind"].as_str().unwrap().to_owned();
-            let back = match kind.as_str() {
-                "ConfigMap" => round_trip::<ConfigMap>(&document),
-                "Deployment" => round_trip::<Deployment>(&document),
-                "Ingress" => round_trip::<Ingress>(&document),
-                "Secret" => round_trip::<Secret>(&document),
-                "Service" => round_trip::<Service>(&document),
-                "StatefulSet" => round_trip::<StatefulSet>(&document),
-                other => panic!("{path}: unexpected kind {other}"),
-            };
-            assert_eq!(back, document, "{path}: {kind} changes through its type");
-            *kinds.entry(kind).or_default() += 1;
-        }
-    }
+    let kinds = common::round_trip_objects(&tree()).unwrap_or_else(|problems| {
+        panic!("objects that do not fit their k8s-openapi type: {problems:#?}")
+    });
     let expected: BTreeMap<String, usize> = [
         ("ConfigMap", 2),
         ("Deployment", 1),

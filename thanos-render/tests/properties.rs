@@ -12,16 +12,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
-use k8s_openapi::{
-    api::{
-        apps::v1::{Deployment, StatefulSet},
-        core::v1::{ConfigMap, Secret, Service},
-        networking::v1::Ingress as IngressObject,
-    },
-    serde::{de::DeserializeOwned, Serialize},
-};
 use proptest::prelude::*;
-use serde::Deserialize as _;
 use serde_yaml::Value;
 use thanos_model::{
     AgentValues, Central, Compactor, Edge, Fleet, FleetBuilder, Grafana, Ingress, Prometheus,
@@ -206,45 +197,11 @@ impl FleetParams {
     }
 }
 
-/// Deserializes a document into its k8s-openapi type and back.
-fn round_trip<T: DeserializeOwned + Serialize>(document: &Value) -> Result<Value, String> {
-    let typed: T = serde_yaml::from_value(document.clone()).map_err(|e| e.to_string())?;
-    serde_yaml::to_value(&typed).map_err(|e| e.to_string())
-}
-
 /// Every file parses; every Kubernetes object round-trips through its type.
 fn check_objects(tree: &Tree) -> Result<(), TestCaseError> {
-    for (path, content) in tree.iter() {
-        let documents = serde_yaml::Deserializer::from_str(content)
-            .map(Value::deserialize)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| TestCaseError::fail(format!("{path} does not parse: {e}")))?;
-        let file = path.rsplit('/').next().unwrap_or(path);
-        if file == "kustomization.yaml" || file.starts_with("values") {
-            continue;
-        }
-        for document in documents.into_iter().filter(|d| !d.is_null()) {
-            let kind = document["kind"].as_str().unwrap_or_default().to_owned();
-            let back = match kind.as_str() {
-                "ConfigMap" => round_trip::<ConfigMap>(&document),
-                "Deployment" => round_trip::<Deployment>(&document),
-                "Ingress" => round_trip::<IngressObject>(&document),
-                "Secret" => round_trip::<Secret>(&document),
-                "Service" => round_trip::<Service>(&document),
-                "StatefulSet" => round_trip::<StatefulSet>(&document),
-                other => return Err(TestCaseError::fail(format!("{path}: kind {other:?}"))),
-            }
-            .map_err(|e| TestCaseError::fail(format!("{path}: {kind}: {e}")))?;
-            prop_assert_eq!(
-                &back,
-                &document,
-                "{}: {} changes through its type",
-                path,
-                kind
-            );
-        }
-    }
-    Ok(())
+    common::round_trip_objects(tree)
+        .map(drop)
+        .map_err(|problems| TestCaseError::fail(problems.join("\n")))
 }
 
 /// The hashring ConfigMap lists exactly the Receive StatefulSet's pods, and each pod's

@@ -4,8 +4,20 @@
 
 #![allow(dead_code)] // Each test binary uses a different subset.
 
-use std::{collections::BTreeSet, fs, path::PathBuf};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fs,
+    path::PathBuf,
+};
 
+use k8s_openapi::{
+    api::{
+        apps::v1::{Deployment, StatefulSet},
+        core::v1::{ConfigMap, Secret, Service},
+        networking::v1::Ingress,
+    },
+    serde::{de::DeserializeOwned, Serialize},
+};
 use serde_yaml::Value;
 use thanos_render::Tree;
 
@@ -32,6 +44,49 @@ pub fn documents(content: &str) -> Vec<Value> {
 }
 
 use serde::Deserialize;
+
+/// Deserializes a document into its k8s-openapi type and back.
+fn round_trip<T: DeserializeOwned + Serialize>(document: &Value) -> Result<Value, String> {
+    let typed: T = serde_yaml::from_value(document.clone()).map_err(|e| e.to_string())?;
+    serde_yaml::to_value(&typed).map_err(|e| e.to_string())
+}
+
+/// Round-trips every Kubernetes object of the tree (every document of a file that is not
+/// a kustomization or values file) through its k8s-openapi type: the result must be the
+/// document itself, so no field is unknown, misplaced or of the wrong type. Returns the
+/// count of objects of each kind, or every problem.
+pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<String>> {
+    let mut kinds = BTreeMap::<String, usize>::new();
+    let mut problems = Vec::new();
+    for (path, content) in tree.iter() {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        if file == "kustomization.yaml" || file.starts_with("values") {
+            continue;
+        }
+        for document in documents(content) {
+            let kind = document["kind"].as_str().unwrap_or_default().to_owned();
+            let back = match kind.as_str() {
+                "ConfigMap" => round_trip::<ConfigMap>(&document),
+                "Deployment" => round_trip::<Deployment>(&document),
+                "Ingress" => round_trip::<Ingress>(&document),
+                "Secret" => round_trip::<Secret>(&document),
+                "Service" => round_trip::<Service>(&document),
+                "StatefulSet" => round_trip::<StatefulSet>(&document),
+                other => Err(format!("unexpected kind {other:?}")),
+            };
+            match back {
+                Ok(back) if back == document => *kinds.entry(kind).or_default() += 1,
+                Ok(_) => problems.push(format!("{path}: {kind} changes through its type")),
+                Err(error) => problems.push(format!("{path}: {kind}: {error}")),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(kinds)
+    } else {
+        Err(problems)
+    }
+}
 
 /// The flags Thanos v0.42.4 accepts for a subcommand, from `flags-<subcommand>.txt`.
 pub fn thanos_flags(subcommand: &str) -> BTreeSet<String> {

@@ -1,10 +1,6 @@
 //! `thanos-compactor.yaml`: the single-replica StatefulSet and headless Service of
 //! Compactor.
 
-use k8s_openapi::{
-    api::apps::v1::{StatefulSet, StatefulSetSpec},
-    apimachinery::pkg::apis::meta::v1::LabelSelector,
-};
 use thanos_model::{labels, ports, Component, Fleet};
 
 use super::common_flags;
@@ -48,7 +44,8 @@ pub(crate) fn render(fleet: &Fleet) -> String {
         ));
     }
 
-    let template = ThanosPod {
+    // One compactor per bucket: two would compact the same blocks.
+    let stateful_set = ThanosPod {
         fleet,
         component: COMPONENT,
         image,
@@ -58,28 +55,10 @@ pub(crate) fn render(fleet: &Fleet) -> String {
         env: Vec::new(),
         volumes: Vec::new(),
         objstore: true,
-        data: true,
         termination_grace_period: None,
         spread: false,
     }
-    .template();
-
-    let stateful_set = StatefulSet {
-        metadata: workload::metadata(fleet, COMPONENT.name(), workload::labels(COMPONENT, image)),
-        spec: Some(StatefulSetSpec {
-            // One compactor per bucket: two would compact the same blocks.
-            replicas: Some(1),
-            service_name: Some(COMPONENT.name().to_owned()),
-            selector: LabelSelector {
-                match_labels: Some(workload::selector_labels(COMPONENT)),
-                ..LabelSelector::default()
-            },
-            template,
-            volume_claim_templates: Some(vec![workload::data_claim(fleet, &compactor.storage)]),
-            ..StatefulSetSpec::default()
-        }),
-        ..StatefulSet::default()
-    };
+    .stateful_set(1, COMPONENT.name(), &compactor.storage, false);
 
     let service = workload::service(
         fleet,

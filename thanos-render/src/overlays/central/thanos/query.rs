@@ -2,13 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::{
-    api::{
-        apps::v1::{Deployment, DeploymentSpec},
-        core::v1::ConfigMap,
-    },
-    apimachinery::pkg::apis::meta::v1::LabelSelector,
-};
+use k8s_openapi::api::core::v1::ConfigMap;
 use serde::Serialize;
 use thanos_model::{ports, Component, Fleet};
 
@@ -69,7 +63,7 @@ pub(crate) fn render(fleet: &Fleet) -> String {
     );
     args.push("--query.auto-downsampling".to_owned());
 
-    let template = ThanosPod {
+    let deployment = ThanosPod {
         fleet,
         component: COMPONENT,
         image,
@@ -83,25 +77,10 @@ pub(crate) fn render(fleet: &Fleet) -> String {
             ENDPOINTS_DIR,
         )],
         objstore: false,
-        data: false,
         termination_grace_period: None,
         spread: query.replicas > 1,
     }
-    .template();
-
-    let deployment = Deployment {
-        metadata: workload::metadata(fleet, COMPONENT.name(), labels),
-        spec: Some(DeploymentSpec {
-            replicas: Some(i32::try_from(query.replicas).unwrap_or(i32::MAX)),
-            selector: LabelSelector {
-                match_labels: Some(workload::selector_labels(COMPONENT)),
-                ..LabelSelector::default()
-            },
-            template,
-            ..DeploymentSpec::default()
-        }),
-        ..Deployment::default()
-    };
+    .deployment(query.replicas);
 
     let service = workload::service(
         fleet,

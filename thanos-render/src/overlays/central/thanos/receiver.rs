@@ -3,13 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::{
-    api::{
-        apps::v1::{StatefulSet, StatefulSetSpec},
-        core::v1::ConfigMap,
-    },
-    apimachinery::pkg::apis::meta::v1::LabelSelector,
-};
+use k8s_openapi::api::core::v1::ConfigMap;
 use serde::Serialize;
 use thanos_model::{labels, ports, Component, Fleet};
 
@@ -94,7 +88,7 @@ pub(crate) fn render(fleet: &Fleet) -> String {
     let mut container_ports = workload::grpc_and_http_ports(ports::HTTP);
     container_ports.push(workload::port("remote-write", ports::REMOTE_WRITE));
 
-    let template = ThanosPod {
+    let stateful_set = ThanosPod {
         fleet,
         component: COMPONENT,
         image,
@@ -108,28 +102,10 @@ pub(crate) fn render(fleet: &Fleet) -> String {
             HASHRING_DIR,
         )],
         objstore: true,
-        data: true,
         termination_grace_period: Some(TERMINATION_GRACE_SECONDS),
         spread: receive.replicas > 1,
     }
-    .template();
-
-    let stateful_set = StatefulSet {
-        metadata: workload::metadata(fleet, COMPONENT.name(), labels),
-        spec: Some(StatefulSetSpec {
-            replicas: Some(i32::try_from(receive.replicas).unwrap_or(i32::MAX)),
-            service_name: Some(headless.clone()),
-            pod_management_policy: Some("Parallel".to_owned()),
-            selector: LabelSelector {
-                match_labels: Some(workload::selector_labels(COMPONENT)),
-                ..LabelSelector::default()
-            },
-            template,
-            volume_claim_templates: Some(vec![workload::data_claim(fleet, &receive.storage)]),
-            ..StatefulSetSpec::default()
-        }),
-        ..StatefulSet::default()
-    };
+    .stateful_set(receive.replicas, &headless, &receive.storage, true);
 
     let service_ports = || {
         vec![

@@ -1,9 +1,5 @@
 //! `thanos-store.yaml`: the StatefulSet and headless Service of Store.
 
-use k8s_openapi::{
-    api::apps::v1::{StatefulSet, StatefulSetSpec},
-    apimachinery::pkg::apis::meta::v1::LabelSelector,
-};
 use thanos_model::{ports, Component, Fleet};
 
 use super::{common_flags, grpc_flag};
@@ -24,7 +20,7 @@ pub(crate) fn render(fleet: &Fleet) -> String {
     args.push(format!("--data-dir={DATA_DIR}"));
     args.push(workload::objstore_flag(fleet));
 
-    let template = ThanosPod {
+    let stateful_set = ThanosPod {
         fleet,
         component: COMPONENT,
         image,
@@ -34,27 +30,10 @@ pub(crate) fn render(fleet: &Fleet) -> String {
         env: Vec::new(),
         volumes: Vec::new(),
         objstore: true,
-        data: true,
         termination_grace_period: None,
         spread: store.replicas > 1,
     }
-    .template();
-
-    let stateful_set = StatefulSet {
-        metadata: workload::metadata(fleet, COMPONENT.name(), workload::labels(COMPONENT, image)),
-        spec: Some(StatefulSetSpec {
-            replicas: Some(i32::try_from(store.replicas).unwrap_or(i32::MAX)),
-            service_name: Some(COMPONENT.name().to_owned()),
-            selector: LabelSelector {
-                match_labels: Some(workload::selector_labels(COMPONENT)),
-                ..LabelSelector::default()
-            },
-            template,
-            volume_claim_templates: Some(vec![workload::data_claim(fleet, &store.storage)]),
-            ..StatefulSetSpec::default()
-        }),
-        ..StatefulSet::default()
-    };
+    .stateful_set(store.replicas, COMPONENT.name(), &store.storage, false);
 
     // Headless, so Query's DNS SRV lookup finds every Store pod.
     let service = workload::service(
