@@ -129,6 +129,19 @@ impl Fleet {
         ]
     }
 
+    /// The external label names on the series of every Prometheus and agent of the fleet
+    /// (and so on the series Receive is sent and the sidecar's blocks): the `cluster`
+    /// label the values set, and `prometheus` and `prometheus_replica`, which the
+    /// Prometheus Operator adds. Receive's own block labels must use other names.
+    #[must_use]
+    pub fn producer_external_label_names(&self) -> Vec<&'static str> {
+        vec![
+            labels::CLUSTER,
+            labels::PROMETHEUS,
+            labels::PROMETHEUS_REPLICA,
+        ]
+    }
+
     /// The labels Query deduplicates on: the override, else every producer replica label.
     #[must_use]
     pub fn query_replica_labels(&self) -> Vec<String> {

@@ -12,7 +12,9 @@ pub struct Storage {
     /// Storage class of the volume; `None` uses [`Fleet::storage_class`](crate::Fleet::storage_class).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// Requested size, a Kubernetes quantity such as `50Gi`.
+    /// Requested size, a Kubernetes quantity such as `50Gi`. Volume claim templates of a
+    /// StatefulSet cannot change: after changing a size, delete the StatefulSet with
+    /// `--cascade=orphan` before applying, and resize the existing claims by hand.
     pub size: String,
 }
 

@@ -1,6 +1,6 @@
 //! The rendered tree: relative paths to file contents, as files or as one stream.
 
-use std::{fmt, io, path::Path};
+use std::{fmt, io};
 
 use indexmap::IndexMap;
 
@@ -127,20 +127,6 @@ impl Tree {
             }
         }
         Ok(Self { files })
-    }
-
-    /// Writes every file below `dir`, creating directories as needed. This overwrites
-    /// without asking: it is for fresh directories.
-    pub fn write_to_dir(&self, dir: impl AsRef<Path>) -> io::Result<()> {
-        let dir = dir.as_ref();
-        for (path, content) in &self.files {
-            let target = dir.join(path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(target, content)?;
-        }
-        Ok(())
     }
 }
 

@@ -360,21 +360,34 @@ pub(crate) fn service_port(name: &str, number: u16) -> ServicePort {
     }
 }
 
-/// A Service named `name` in front of a component's pods; headless ones resolve to every
-/// pod (for DNS SRV discovery and StatefulSet pod names).
+/// How a Service exposes a component's pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ServiceKind {
+    /// One virtual IP, balanced over the ready pods.
+    ClusterIp,
+    /// No virtual IP: DNS (and SRV) records of every ready pod, for Query's discovery
+    /// and StatefulSet pod names.
+    Headless,
+    /// Headless, with records of pods that are not ready yet too: Receive pods must
+    /// reach each other through the hashring before any of them is ready.
+    HeadlessWithUnready,
+}
+
+/// A Service named `name` in front of a component's pods.
 pub(crate) fn service(
     fleet: &Fleet,
     component: Component,
     image: &ThanosImage,
     name: &str,
-    headless: bool,
+    kind: ServiceKind,
     ports: Vec<ServicePort>,
 ) -> Service {
+    let headless = kind != ServiceKind::ClusterIp;
     Service {
         metadata: metadata(fleet, name, labels(component, image)),
         spec: Some(ServiceSpec {
             cluster_ip: headless.then(|| "None".to_owned()),
-            publish_not_ready_addresses: headless.then_some(true),
+            publish_not_ready_addresses: (kind == ServiceKind::HeadlessWithUnready).then_some(true),
             ports: Some(ports),
             selector: Some(selector_labels(component)),
             ..ServiceSpec::default()

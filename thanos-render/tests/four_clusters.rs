@@ -128,14 +128,15 @@ fn the_values_checker_catches_unknown_keys() {
         .get(&format!("{CENTRAL}/values-central.yaml"))
         .unwrap()
         .replace("thanosService:", "thanosServise:")
-        .replace("objectStorageConfig:", "objectStoreConfig:");
+        .replace("objectStorageConfig:", "objectStoreConfig:")
+        .replace("passwordKey:", "passwordKy:");
     tree = Tree::from_stream(
         &format!("---\n# Source: x/{CENTRAL}/values-central.yaml\n{bad}"),
         "x",
     )
     .unwrap();
     let violations = common::values_violations(&tree);
-    assert_eq!(violations.len(), 2, "{violations:#?}");
+    assert_eq!(violations.len(), 3, "{violations:#?}");
 }
 
 #[test]

@@ -72,7 +72,7 @@ fn parse(tree: &Tree, path: &str) -> Value {
 fn kustomize_builds_every_directory_with_the_chart_and_the_right_values() {
     let tree = seed_tree();
     let work = tempfile::tempdir().unwrap();
-    tree.write_to_dir(work.path()).unwrap();
+    thanos_render::write::write_dir(&tree, work.path(), false).unwrap();
     let base_values = parse(&tree, "base/kube-prometheus-stack/values.yaml");
 
     let mut dirs: Vec<PathBuf> = vec![PathBuf::from("base/kube-prometheus-stack")];
@@ -162,7 +162,7 @@ fn kustomize_builds_every_directory_with_the_chart_and_the_right_values() {
 fn overlays_need_the_relaxed_load_restrictor_the_readme_gives() {
     let tree = seed_tree();
     let work = tempfile::tempdir().unwrap();
-    tree.write_to_dir(work.path()).unwrap();
+    thanos_render::write::write_dir(&tree, work.path(), false).unwrap();
     let overlay = work
         .path()
         .join("overlays/cluster-02-edge/kube-prometheus-stack");

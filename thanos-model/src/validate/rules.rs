@@ -1,6 +1,6 @@
 //! The rules, one function per part of the fleet.
 
-use std::collections::HashMap;
+use std::collections::{hash_map::Entry, HashMap};
 
 use super::{syntax, Diagnostic};
 use crate::{
@@ -359,17 +359,20 @@ impl Checker<'_> {
         }
         for (path, name, label, explicit_label) in &clusters {
             self.dns_label(&format!("{path}.name"), name, "cluster name");
-            let duplicate_name = names.get(name).is_some_and(|first| first != path);
-            if let Some(first) = names.insert(name, path) {
-                if first != path {
+            let duplicate_name = match names.entry(name) {
+                Entry::Occupied(first) => {
                     self.error(
                         &format!("{path}.name"),
-                        format!("{name:?} is already the name of {first}"),
+                        format!("{name:?} is already the name of {}", first.get()),
                         "every cluster needs its own name: it is its overlay directory",
                     );
-                    names.insert(name, first);
+                    true
                 }
-            }
+                Entry::Vacant(slot) => {
+                    slot.insert(path);
+                    false
+                }
+            };
             let label_path = if *explicit_label {
                 format!("{path}.clusterLabel")
             } else {
@@ -606,13 +609,7 @@ impl Checker<'_> {
                 "keep a label such as receive: \"true\", or the compactor cannot deduplicate its blocks",
             );
         }
-        // Every external label name of the series Receive is sent: the agents' `cluster`
-        // and the operator's `prometheus` and `prometheus_replica`.
-        let series_labels = [
-            labels::CLUSTER,
-            labels::PROMETHEUS,
-            labels::PROMETHEUS_REPLICA,
-        ];
+        let series_labels = self.fleet.producer_external_label_names();
         let reserved = [labels::RECEIVE_REPLICA, labels::TENANT];
         for (name, value) in &receive.labels {
             let path = format!("central.receive.labels.{name}");

@@ -69,4 +69,15 @@ pub struct DatasourcesSidecar {
     pub uid: String,
     /// `url`.
     pub url: String,
+    /// `extraJsonData`: Grafana then offers Thanos's query options (deduplication,
+    /// partial response, downsampling).
+    pub extra_json_data: ExtraJsonData,
+}
+
+/// `grafana.sidecar.datasources.extraJsonData`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtraJsonData {
+    /// `prometheusType`: `Thanos`.
+    pub prometheus_type: String,
 }

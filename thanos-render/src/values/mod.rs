@@ -17,8 +17,8 @@ use thanos_model::Resources;
 
 pub use alertmanager::{AlertmanagerSpecValues, AlertmanagerValues};
 pub use grafana::{
-    DatasourcesSidecar, GrafanaAdminValues, GrafanaIngressValues, GrafanaSidecarValues,
-    GrafanaValues,
+    DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
+    GrafanaSidecarValues, GrafanaValues,
 };
 pub use prometheus::{
     ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues, PrometheusValues, QueueConfig,

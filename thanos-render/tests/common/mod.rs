@@ -21,18 +21,29 @@ use k8s_openapi::{
 use serde_yaml::Value;
 use thanos_render::Tree;
 
-/// `../shared/reference/`, beside the checkout.
+/// `../shared/reference/` beside the checkout, or `$THANOS_REFERENCE_DIR`.
 pub fn reference_dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/reference"
-    ))
+    std::env::var_os("THANOS_REFERENCE_DIR").map_or_else(
+        || {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/reference"
+            ))
+        },
+        PathBuf::from,
+    )
 }
 
 fn read_reference(relative: &str) -> String {
     let path = reference_dir().join(relative);
-    fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("cannot read reference file {}: {error}", path.display()))
+    fs::read_to_string(&path).unwrap_or_else(|error| {
+        panic!(
+            "cannot read reference file {}: {error} (the upstream reference data lives in \
+                 ../shared/reference beside the checkout; set THANOS_REFERENCE_DIR to use \
+                 another place)",
+            path.display()
+        )
+    })
 }
 
 /// Every YAML document of a file, parsed.
@@ -165,9 +176,13 @@ pub fn flag_violations(tree: &Tree) -> Vec<String> {
     violations
 }
 
-/// Keys of the grafana subchart (grafana 10.1.0) that kube-prometheus-stack passes
+/// Keys of the grafana subchart (grafana 10.1.0, not in the reference data) that kube-prometheus-stack passes
 /// through without listing them in its own values.yaml.
-const GRAFANA_SUBCHART_KEYS: &[&str] = &["grafana.admin"];
+const GRAFANA_SUBCHART_KEYS: &[&str] = &[
+    "grafana.admin.existingSecret",
+    "grafana.admin.userKey",
+    "grafana.admin.passwordKey",
+];
 
 /// Keys the chart's values.yaml documents only as a commented-out example, with the line
 /// that documents each (checked to be in the file, so the list cannot go stale).
@@ -179,6 +194,10 @@ const COMMENTED_KEYS: &[(&str, &str)] = &[
     (
         "grafana.sidecar.datasources.url",
         "      # url: http://prometheus-stack-prometheus:9090/",
+    ),
+    (
+        "grafana.sidecar.datasources.extraJsonData",
+        "      # extraJsonData:",
     ),
 ];
 
@@ -251,6 +270,15 @@ impl ValuesChecker<'_> {
             if GRAFANA_SUBCHART_KEYS.contains(&child.as_str())
                 || COMMENTED_KEYS.iter().any(|(k, _)| *k == child)
             {
+                continue;
+            }
+            let subchart_parent = format!("{child}.");
+            if reference.get(key).is_none()
+                && GRAFANA_SUBCHART_KEYS
+                    .iter()
+                    .any(|k| k.starts_with(&subchart_parent))
+            {
+                self.walk(value, &Value::Null, &child);
                 continue;
             }
             let Some(reference_child) = reference.get(key) else {

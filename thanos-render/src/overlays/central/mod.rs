@@ -12,9 +12,9 @@ use crate::{
     overlays,
     values::{
         resource_requirements, AlertmanagerSpecValues, AlertmanagerValues, ChartValues,
-        DatasourcesSidecar, Enabled, ExistingSecret, GrafanaAdminValues, GrafanaIngressValues,
-        GrafanaSidecarValues, GrafanaValues, ObjectStorageConfigValues, PrometheusSpecValues,
-        PrometheusValues, StorageSpec, ThanosSidecarValues,
+        DatasourcesSidecar, Enabled, ExistingSecret, ExtraJsonData, GrafanaAdminValues,
+        GrafanaIngressValues, GrafanaSidecarValues, GrafanaValues, ObjectStorageConfigValues,
+        PrometheusSpecValues, PrometheusValues, StorageSpec, ThanosSidecarValues,
     },
     yaml, Tree,
 };
@@ -132,6 +132,9 @@ fn values(fleet: &Fleet) -> ChartValues {
                     name: "Thanos Query".to_owned(),
                     uid: "thanos-query".to_owned(),
                     url: fleet.query_url(),
+                    extra_json_data: ExtraJsonData {
+                        prometheus_type: "Thanos".to_owned(),
+                    },
                 },
             }),
             ..GrafanaValues::default()

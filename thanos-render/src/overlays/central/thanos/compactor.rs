@@ -5,7 +5,7 @@ use thanos_model::{labels, ports, Component, Fleet};
 
 use super::common_flags;
 use crate::{
-    workload::{self, ThanosPod, DATA_DIR},
+    workload::{self, ServiceKind, ThanosPod, DATA_DIR},
     yaml,
 };
 
@@ -65,7 +65,7 @@ pub(crate) fn render(fleet: &Fleet) -> String {
         COMPONENT,
         image,
         COMPONENT.name(),
-        true,
+        ServiceKind::Headless,
         vec![workload::service_port("http", ports::HTTP)],
     );
 

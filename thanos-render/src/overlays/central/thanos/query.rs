@@ -8,7 +8,7 @@ use thanos_model::{ports, Component, Fleet};
 
 use super::{common_flags, grpc_flag};
 use crate::{
-    workload::{self, ThanosPod},
+    workload::{self, ServiceKind, ThanosPod},
     yaml,
 };
 
@@ -87,7 +87,7 @@ pub(crate) fn render(fleet: &Fleet) -> String {
         COMPONENT,
         image,
         COMPONENT.name(),
-        false,
+        ServiceKind::ClusterIp,
         vec![
             workload::service_port("grpc", ports::GRPC),
             workload::service_port("http", ports::QUERY_HTTP),

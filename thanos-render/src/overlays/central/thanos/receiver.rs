@@ -7,9 +7,9 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use serde::Serialize;
 use thanos_model::{labels, ports, Component, Fleet};
 
-use super::{common_flags, grpc_flag, label_flag};
+use super::{common_flags, grpc_flag, label_flag, replica_label_flag};
 use crate::{
-    workload::{self, ThanosPod, DATA_DIR},
+    workload::{self, ServiceKind, ThanosPod, DATA_DIR},
     yaml,
 };
 
@@ -60,7 +60,7 @@ pub(crate) fn render(fleet: &Fleet) -> String {
     args.push(format!("--tsdb.path={DATA_DIR}"));
     args.push(format!("--tsdb.retention={}", receive.retention));
     args.push(workload::objstore_flag(fleet));
-    args.push(label_flag(labels::RECEIVE_REPLICA, "$(NAME)"));
+    args.push(replica_label_flag(labels::RECEIVE_REPLICA));
     args.extend(
         receive
             .labels
@@ -114,14 +114,20 @@ pub(crate) fn render(fleet: &Fleet) -> String {
             workload::service_port("remote-write", ports::REMOTE_WRITE),
         ]
     };
-    let headless_service =
-        workload::service(fleet, COMPONENT, image, &headless, true, service_ports());
+    let headless_service = workload::service(
+        fleet,
+        COMPONENT,
+        image,
+        &headless,
+        ServiceKind::HeadlessWithUnready,
+        service_ports(),
+    );
     let service = workload::service(
         fleet,
         COMPONENT,
         image,
         COMPONENT.name(),
-        false,
+        ServiceKind::ClusterIp,
         service_ports(),
     );
 

@@ -4,7 +4,7 @@ use thanos_model::{ports, Component, Fleet};
 
 use super::{common_flags, grpc_flag};
 use crate::{
-    workload::{self, ThanosPod, DATA_DIR},
+    workload::{self, ServiceKind, ThanosPod, DATA_DIR},
     yaml,
 };
 
@@ -41,7 +41,7 @@ pub(crate) fn render(fleet: &Fleet) -> String {
         COMPONENT,
         image,
         COMPONENT.name(),
-        true,
+        ServiceKind::Headless,
         vec![
             workload::service_port("grpc", ports::GRPC),
             workload::service_port("http", ports::HTTP),
