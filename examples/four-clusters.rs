@@ -49,10 +49,14 @@ fn main() -> ExitCode {
     };
     match write::write_dir(&tree, &dir, false) {
         Ok(report) => {
-            for change in report.changes.iter().filter(|c| c.kind.is_change()) {
-                eprintln!("{:<9} {}", change.kind.to_string(), change.path);
+            print!("{}", report.summary(&dir));
+            match report.leftover {
+                None => ExitCode::SUCCESS,
+                Some(leftover) => {
+                    eprintln!("four-clusters: warning: {leftover}");
+                    ExitCode::FAILURE
+                }
             }
-            ExitCode::SUCCESS
         }
         Err(error) => {
             eprintln!("four-clusters: {error}");

@@ -58,9 +58,10 @@ impl FleetArg {
                 }
                 Ok(fleet)
             }
-            Err(LoadError::Io { path, source }) => {
-                Err(crate::io_failure(format!("cannot read {path}: {source}")))
-            }
+            Err(LoadError::Io { path, source }) => Err(crate::io_failure(format!(
+                "cannot read {}: {source}",
+                path.display()
+            ))),
             Err(LoadError::Syntax(error)) => {
                 eprint!("{}", format_syntax_error(&name, &error));
                 Err(Exit::Failure)
@@ -110,14 +111,6 @@ pub fn format_diagnostic(file: &str, diagnostic: &Diagnostic) -> String {
 
 /// `<file>:<line>:<column>: error: <what the library says>`.
 pub fn format_syntax_error(file: &str, error: &SyntaxError) -> String {
-    // The library's text, without the position it starts with (printed in front here).
-    let text = error.to_string();
-    let position = match (error.line, error.column) {
-        (Some(line), Some(column)) => format!("line {line} column {column}: "),
-        (Some(line), None) => format!("line {line}: "),
-        _ => String::new(),
-    };
-    let text = text.strip_prefix(&position).unwrap_or(&text);
     let mut out = format!("{file}:");
     if let Some(line) = error.line {
         let _ = write!(out, "{line}:");
@@ -125,6 +118,36 @@ pub fn format_syntax_error(file: &str, error: &SyntaxError) -> String {
             let _ = write!(out, "{column}:");
         }
     }
-    let _ = writeln!(out, " error: {text}");
+    // The library's text without its position, which is printed in front here.
+    let _ = writeln!(out, " error: {}", error.without_position());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_syntax_error_is_printed_with_its_position_in_front_only() {
+        let error = SyntaxError {
+            line: Some(3),
+            column: Some(7),
+            path: Some("edges[0].agent".to_owned()),
+            message: "unknown field `replica`".to_owned(),
+        };
+        assert_eq!(
+            format_syntax_error("fleet.yaml", &error),
+            "fleet.yaml:3:7: error: edges[0].agent: unknown field `replica`\n"
+        );
+        let error = SyntaxError {
+            line: None,
+            column: None,
+            path: None,
+            message: "the file holds no fleet".to_owned(),
+        };
+        assert_eq!(
+            format_syntax_error("-", &error),
+            "-: error: the file holds no fleet\n"
+        );
+    }
 }

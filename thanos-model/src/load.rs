@@ -16,7 +16,10 @@
 
 mod positions;
 
-use std::{fmt, path::Path};
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+};
 
 use crate::{Diagnostic, Fleet, ValidFleet, ValidationError, S3};
 use positions::Positions;
@@ -25,10 +28,10 @@ use positions::Positions;
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}: {source}", path.display())]
     Io {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
     },
@@ -52,8 +55,30 @@ pub struct SyntaxError {
     /// Path of the field in the fleet file's terms, such as `edges[1].agent.replicas`;
     /// `None` for errors of the text itself (malformed YAML, an empty file).
     pub path: Option<String>,
-    /// What is wrong.
+    /// What is wrong, without the position or the path.
     pub message: String,
+}
+
+impl SyntaxError {
+    /// The error without its position: `<path>: <message>`, or the message alone when
+    /// there is no path. For callers that print the position their own way, such as
+    /// `file:line:column:`; [`Display`](fmt::Display) is `line L column C: ` followed by
+    /// this.
+    #[must_use]
+    pub fn without_position(&self) -> impl fmt::Display + '_ {
+        WithoutPosition(self)
+    }
+}
+
+struct WithoutPosition<'e>(&'e SyntaxError);
+
+impl fmt::Display for WithoutPosition<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(path) = self.0.path.as_deref().filter(|p| !p.is_empty()) {
+            write!(f, "{path}: ")?;
+        }
+        f.write_str(&self.0.message)
+    }
 }
 
 impl fmt::Display for SyntaxError {
@@ -63,10 +88,7 @@ impl fmt::Display for SyntaxError {
             (Some(line), None) => write!(f, "line {line}: ")?,
             _ => {}
         }
-        if let Some(path) = self.path.as_deref().filter(|p| !p.is_empty()) {
-            write!(f, "{path}: ")?;
-        }
-        f.write_str(&self.message)
+        write!(f, "{}", self.without_position())
     }
 }
 
@@ -98,7 +120,7 @@ impl Fleet {
     pub fn from_yaml_file(path: impl AsRef<Path>) -> Result<ValidFleet, LoadError> {
         let path = path.as_ref();
         let yaml = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.display().to_string(),
+            path: path.to_owned(),
             source,
         })?;
         Self::from_yaml_str(&yaml)
@@ -310,6 +332,35 @@ edges:
         assert_eq!(error.path.as_deref(), Some("objectStorage.bucket"));
         assert_eq!(error.line, Some(2));
         assert_eq!(error.message, "missing field `bucket`");
+    }
+
+    #[test]
+    fn the_text_without_position_is_the_display_text_after_the_position() {
+        let error = syntax(&SEED.replace("  bucket: thanos\n", "  bucket: thanos\n  foo: 1\n"));
+        let text = error.without_position().to_string();
+        assert!(text.starts_with("objectStorage.foo: "), "{text}");
+        assert!(!text.contains("line "), "{text}");
+        assert_eq!(error.to_string(), format!("line 6 column 3: {text}"));
+        // A message that itself starts like a position is kept whole.
+        let error = SyntaxError {
+            line: Some(1),
+            column: Some(1),
+            path: None,
+            message: "line 1 column 1: looks like a position".to_owned(),
+        };
+        assert_eq!(
+            error.without_position().to_string(),
+            "line 1 column 1: looks like a position"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_file_names_its_path() {
+        let missing = Path::new("/nonexistent/dir/fleet.yaml");
+        let Err(LoadError::Io { path, .. }) = Fleet::from_yaml_file(missing) else {
+            panic!("expected an I/O error");
+        };
+        assert_eq!(path, missing);
     }
 
     #[test]

@@ -46,6 +46,7 @@ mod base;
 pub mod kustomize;
 pub mod marker;
 mod overlays;
+mod safe_path;
 mod tree;
 pub mod values;
 mod workload;

@@ -189,6 +189,59 @@ pub enum WriteError {
     /// The target exists and is not a directory.
     #[error("{} exists and is not a directory", .0.display())]
     NotADirectory(PathBuf),
+    /// A path of the tree is not purely relative (`..`, a leading `/`, an empty or `.`
+    /// component): it could name something outside the target. Nothing was read or
+    /// written.
+    #[error("refusing to write {0:?}: a path of the tree must be relative, without `..`, `.` or empty components")]
+    UnsafePath(String),
+    /// A `.DIR.old-*` directory is beside the target: an earlier write crashed during
+    /// its swap, or kept the previous tree because files changed while it ran. It may
+    /// hold the only copy of files of the target, so nothing is written until someone
+    /// looked at it.
+    #[error(
+        "{leftover} is left over from an earlier write of {dir} that did not finish, or that kept \
+         the previous tree because files in it changed meanwhile; its `tree` directory \
+         holds that previous tree. If {dir} is missing, move it back \
+         (mv {leftover}/tree {dir}); otherwise copy what you need from it into {dir}. \
+         Then delete {leftover} and run again",
+        leftover = .leftover.display(),
+        dir = .dir.display()
+    )]
+    Interrupted {
+        /// The target.
+        dir: PathBuf,
+        /// The `.DIR.old-*` directory.
+        leftover: PathBuf,
+    },
+    /// Paths of the target changed between [`plan`] and the swap (another program wrote,
+    /// deleted or replaced them); nothing was written, run again.
+    #[error(
+        "{} changed while the new tree was being built, in: {}; nothing was written, run again",
+        dir.display(),
+        .paths.join(", ")
+    )]
+    ChangedMeanwhile {
+        /// The target.
+        dir: PathBuf,
+        /// The paths that changed, appeared or disappeared.
+        paths: Vec<String>,
+    },
+    /// Sockets, FIFOs or device files are in the target, in nobody's way. The write
+    /// replaces the whole directory and can carry only regular files, directories and
+    /// symbolic links over: they would be lost, so nothing was written.
+    #[error(
+        "cannot write {}: it holds {}, which the write cannot carry over into the new \
+         directory (it replaces the whole directory); move them out of it and run again; \
+         nothing was written",
+        dir.display(),
+        .paths.iter().map(|(path, kind)| format!("{path} ({kind})")).collect::<Vec<_>>().join(", ")
+    )]
+    CannotCarryOver {
+        /// The target.
+        dir: PathBuf,
+        /// The paths and what they are (`socket`, `FIFO`, `device file`).
+        paths: Vec<(String, &'static str)>,
+    },
     /// The target cannot be swapped (it is `/`, has no name, or holds the current
     /// directory).
     #[error("cannot write into {}: {reason}", path.display())]
@@ -227,12 +280,63 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// What is on disk at one path of the target, found by [`scan`].
+/// What is on disk at one path of the target, found by [`scan`]. Two scans that give equal
+/// values saw the same thing (see [`Plan::changed_since_plan`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Existing {
-    File(Provenance, Vec<u8>),
-    Special,
-    Directory { empty: bool },
+    /// A regular file: whose it is, its bytes (only the first ones unless it starts like a
+    /// generated file), and its identity.
+    File(Provenance, Vec<u8>, Stamp),
+    /// A symbolic link, with its target.
+    Link(PathBuf),
+    /// A socket, FIFO or device file: what it is.
+    Special(&'static str, Stamp),
+    Directory {
+        empty: bool,
+    },
+}
+
+/// What tells a file changed without reading all of it: size, modification time and, on
+/// Unix, device, inode and mode. (Not the change time, which a hard link to the file
+/// updates.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    identity: (u64, u64, u32),
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Self {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt as _;
+        Self {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            identity: (meta.dev(), meta.ino(), meta.mode()),
+        }
+    }
+}
+
+/// What kind of file a special file is, for messages.
+fn special_kind(kind: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_socket() {
+            return "socket";
+        }
+        if kind.is_fifo() {
+            return "FIFO";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "device file";
+        }
+    }
+    let _ = kind;
+    "special file"
 }
 
 /// Reads the target directory: every path below it, directories included, without
@@ -269,8 +373,11 @@ fn scan(dir: &Path) -> Result<BTreeMap<String, Existing>, WriteError> {
                 Existing::Directory { empty }
             } else if kind.is_file() {
                 read_file(&path)?
+            } else if kind.is_symlink() {
+                Existing::Link(fs::read_link(&path).map_err(io_error(&path))?)
             } else {
-                Existing::Special
+                let meta = fs::symlink_metadata(&path).map_err(io_error(&path))?;
+                Existing::Special(special_kind(kind), Stamp::of(&meta))
             };
             out.insert(rel, existing);
         }
@@ -286,6 +393,7 @@ fn scan(dir: &Path) -> Result<BTreeMap<String, Existing>, WriteError> {
 fn read_file(path: &Path) -> Result<Existing, WriteError> {
     use io::Read as _;
     let mut file = fs::File::open(path).map_err(io_error(path))?;
+    let stamp = Stamp::of(&file.metadata().map_err(io_error(path))?);
     let header = marker::GENERATED_LINE.len() + 1;
     let mut bytes = Vec::new();
     (&mut file)
@@ -293,11 +401,11 @@ fn read_file(path: &Path) -> Result<Existing, WriteError> {
         .read_to_end(&mut bytes)
         .map_err(io_error(path))?;
     if !bytes.starts_with(marker::GENERATED_LINE.as_bytes()) {
-        return Ok(Existing::File(Provenance::Foreign, bytes));
+        return Ok(Existing::File(Provenance::Foreign, bytes, stamp));
     }
     file.read_to_end(&mut bytes).map_err(io_error(path))?;
     let provenance = std::str::from_utf8(&bytes).map_or(Provenance::Foreign, marker::provenance);
-    Ok(Existing::File(provenance, bytes))
+    Ok(Existing::File(provenance, bytes, stamp))
 }
 
 /// The decisions for writing one tree into one directory. Nothing is written until
@@ -307,6 +415,8 @@ pub struct Plan<'t> {
     tree: &'t Tree,
     target: PathBuf,
     exists: bool,
+    /// What the scan saw, to tell whether the directory changed before the swap.
+    existing: BTreeMap<String, Existing>,
     changes: Vec<Change>,
     /// Empty directories already there, carried over.
     empty_dirs: Vec<String>,
@@ -318,7 +428,17 @@ pub struct Plan<'t> {
 /// files edited by hand or not ours that are in the way are planned as
 /// [`ChangeKind::Forced`] instead of [`ChangeKind::Refused`]. A missing `dir` plans every
 /// file as added.
+///
+/// Refused before the disk is read: a tree path that is not purely relative
+/// ([`WriteError::UnsafePath`]), and a `.DIR.old-*` directory beside `DIR` left by an
+/// earlier write ([`WriteError::Interrupted`]).
 pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, WriteError> {
+    if let Some((path, _)) = tree
+        .iter()
+        .find(|(path, _)| !crate::safe_path::is_safe_relative_path(path))
+    {
+        return Err(WriteError::UnsafePath(path.to_owned()));
+    }
     let meta = match fs::metadata(dir) {
         Ok(meta) => Some(meta),
         Err(error) if error.kind() == io::ErrorKind::NotFound => None,
@@ -339,6 +459,12 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
         }
         None => (absolute(dir)?, None),
     };
+    if let Some(leftover) = leftover_beside(&target)? {
+        return Err(WriteError::Interrupted {
+            dir: target,
+            leftover,
+        });
+    }
     let exists = existing.is_some();
     let existing = existing.unwrap_or_default();
 
@@ -383,7 +509,7 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
                 }
                 continue;
             }
-            Existing::File(provenance, content) => {
+            Existing::File(provenance, content, _) => {
                 let found = match provenance {
                     Provenance::Generated => None,
                     Provenance::Edited => Some(Found::Edited),
@@ -405,13 +531,13 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
                     (Some(_), false, false) => ChangeKind::Kept,
                 }
             }
-            Existing::Special if is_rendered => {
+            Existing::Link(_) | Existing::Special(..) if is_rendered => {
                 refuse_or_force(Found::Special, Action::Overwritten)
             }
-            Existing::Special if is_needed_dir => {
+            Existing::Link(_) | Existing::Special(..) if is_needed_dir => {
                 refuse_or_force(Found::Special, Action::ReplacedByDirectory)
             }
-            Existing::Special => ChangeKind::Kept,
+            Existing::Link(_) | Existing::Special(..) => ChangeKind::Kept,
         };
         changes.push(Change {
             path: path.clone(),
@@ -431,10 +557,39 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
         tree,
         target,
         exists,
+        existing,
         changes,
         empty_dirs,
         dirs,
     })
+}
+
+/// A `.DIR.old-*` directory beside `target`, left by a write that crashed during its swap
+/// or kept the previous tree (see the [module documentation](self)).
+fn leftover_beside(target: &Path) -> Result<Option<PathBuf>, WriteError> {
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return Ok(None);
+    };
+    let prefix = format!(".{}.old-", name.to_string_lossy());
+    let entries = match fs::read_dir(parent) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(WriteError::Io {
+                path: parent.to_owned(),
+                source,
+            })
+        }
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(io_error(parent))?;
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            found.push(entry.path());
+        }
+    }
+    found.sort();
+    Ok(found.into_iter().next())
 }
 
 fn absolute(dir: &Path) -> Result<PathBuf, WriteError> {
@@ -453,8 +608,59 @@ pub struct Report {
     pub dir: PathBuf,
     /// Every path of the old and the new tree, sorted.
     pub changes: Vec<Change>,
-    /// Set when the previous tree could not be deleted after the swap: where it is left.
-    pub leftover: Option<PathBuf>,
+    /// Set when the previous tree was not deleted after the swap: where it is and why.
+    /// A later write refuses ([`WriteError::Interrupted`]) until it is deleted.
+    pub leftover: Option<Leftover>,
+}
+
+/// The previous tree, left beside the target after a successful swap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    /// The `.DIR.old-*` directory; the previous tree is its `tree` directory.
+    pub holder: PathBuf,
+    /// Why it was left.
+    pub reason: LeftoverReason,
+}
+
+/// Why the previous tree was left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeftoverReason {
+    /// These paths changed in the previous tree between the check before the swap and
+    /// the swap (or during it): what was written there is only in the previous tree.
+    Changed(Vec<String>),
+    /// The previous tree could not be read again to check it, so it was kept.
+    NotChecked(String),
+    /// Deleting it failed.
+    NotDeleted(String),
+}
+
+impl fmt::Display for Leftover {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tree = self.holder.join("tree");
+        match &self.reason {
+            LeftoverReason::Changed(paths) => write!(
+                f,
+                "files changed in the directory while it was being replaced ({}); the \
+                 previous tree, with those changes, is kept in {}: copy what you need from \
+                 it, then delete {}",
+                paths.join(", "),
+                tree.display(),
+                self.holder.display()
+            ),
+            LeftoverReason::NotChecked(error) => write!(
+                f,
+                "the previous tree could not be checked for changes made during the write \
+                 ({error}); it is kept in {}: copy what you need from it, then delete {}",
+                tree.display(),
+                self.holder.display()
+            ),
+            LeftoverReason::NotDeleted(error) => write!(
+                f,
+                "the previous tree could not be deleted ({error}): delete {}",
+                self.holder.display()
+            ),
+        }
+    }
 }
 
 impl Report {
@@ -468,6 +674,57 @@ impl Report {
     #[must_use]
     pub fn is_unchanged(&self) -> bool {
         !self.changes.iter().any(|c| c.kind.is_change())
+    }
+
+    /// What `thanos-kustomize render --out` and the `four-clusters` example print: one
+    /// line per added, changed, removed or forced path (`shown` is how the directory is
+    /// named, such as the argument given), then the counts. Ends in a newline.
+    #[must_use]
+    pub fn summary(&self, shown: &str) -> String {
+        use fmt::Write as _;
+        let mut out = String::new();
+        for change in &self.changes {
+            match change.kind {
+                ChangeKind::Added | ChangeKind::Changed | ChangeKind::Removed => {
+                    let _ = writeln!(
+                        out,
+                        "{:<8} {shown}/{}",
+                        change.kind.to_string(),
+                        change.path
+                    );
+                }
+                ChangeKind::Forced(refusal) => {
+                    let _ = writeln!(out, "{:<8} {shown}/{} ({refusal})", "forced", change.path);
+                }
+                ChangeKind::Unchanged | ChangeKind::Kept | ChangeKind::Refused(_) => {}
+            }
+        }
+        let forced = self
+            .changes
+            .iter()
+            .filter(|c| matches!(c.kind, ChangeKind::Forced(_)))
+            .count();
+        let _ = write!(
+            out,
+            "{shown}: {} added, {} changed, {} removed, {} unchanged",
+            self.count(ChangeKind::Added),
+            self.count(ChangeKind::Changed),
+            self.count(ChangeKind::Removed),
+            self.count(ChangeKind::Unchanged),
+        );
+        if forced > 0 {
+            let _ = write!(out, ", {forced} forced");
+        }
+        let kept = self.count(ChangeKind::Kept);
+        if kept > 0 {
+            let _ = write!(
+                out,
+                ", {kept} other file{} left alone",
+                if kept == 1 { "" } else { "s" }
+            );
+        }
+        out.push('\n');
+        out
     }
 }
 
@@ -513,6 +770,21 @@ impl Plan<'_> {
         };
         if self.is_up_to_date() {
             return Ok(report);
+        }
+        let uncarriable: Vec<(String, &'static str)> = self
+            .changes
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Kept)
+            .filter_map(|c| match self.existing.get(&c.path) {
+                Some(Existing::Special(kind, _)) => Some((c.path.clone(), *kind)),
+                _ => None,
+            })
+            .collect();
+        if !uncarriable.is_empty() {
+            return Err(WriteError::CannotCarryOver {
+                dir: self.target.clone(),
+                paths: uncarriable,
+            });
         }
         let (parent, name) = self.parent_and_name()?;
         if let Ok(cwd) = std::env::current_dir() {
@@ -607,17 +879,32 @@ impl Plan<'_> {
         Ok(())
     }
 
-    /// Swaps the staged tree in. Returns where the previous tree was left when it could
-    /// not be deleted.
+    /// Swaps the staged tree in. Returns where the previous tree was left when it was not
+    /// deleted.
+    ///
+    /// Just before the swap, the target is read again and compared with what the plan
+    /// saw: any difference aborts with [`WriteError::ChangedMeanwhile`] and nothing is
+    /// written. After the swap, before the previous tree is deleted, it is compared once
+    /// more (what changed in the few system calls between); on any difference, or when it
+    /// cannot be read, it is kept and reported instead of deleted.
     fn swap(
         &self,
         parent: &Path,
         name: &str,
         staged: &Path,
-    ) -> Result<Option<PathBuf>, WriteError> {
+    ) -> Result<Option<Leftover>, WriteError> {
         if !self.exists {
+            // A directory made at the target meanwhile makes the rename fail, unless empty.
             fs::rename(staged, &self.target).map_err(io_error(&self.target))?;
             return Ok(None);
+        }
+        hook(Stage::BeforeCheck, &self.target);
+        let changed = self.changed_since_plan(&self.target, staged)?;
+        if !changed.is_empty() {
+            return Err(WriteError::ChangedMeanwhile {
+                dir: self.target.clone(),
+                paths: changed,
+            });
         }
         let old_holder = tempfile::Builder::new()
             .prefix(&format!(".{name}.old-"))
@@ -639,20 +926,110 @@ impl Plan<'_> {
                         source: io::Error::new(
                             source.kind(),
                             format!(
-                                "{source}; the previous tree is in {}",
-                                kept.join("tree").display()
+                                "{source}; the previous tree is in {}: move it back to {}, \
+                                 then delete {}",
+                                kept.join("tree").display(),
+                                self.target.display(),
+                                kept.display()
                             ),
                         ),
                     })
                 }
             };
         }
+        hook(Stage::AfterSwap, &old);
+        let reason = match self.changed_since_plan(&old, &self.target) {
+            Ok(changed) if changed.is_empty() => None,
+            Ok(changed) => Some(LeftoverReason::Changed(changed)),
+            Err(error) => Some(LeftoverReason::NotChecked(error.to_string())),
+        };
+        if let Some(reason) = reason {
+            return Ok(Some(Leftover {
+                holder: old_holder.keep(),
+                reason,
+            }));
+        }
         let holder = old_holder.path().to_owned();
         match old_holder.close() {
             Ok(()) => Ok(None),
-            Err(_) => Ok(Some(holder)),
+            Err(error) => Ok(Some(Leftover {
+                holder,
+                reason: LeftoverReason::NotDeleted(error.to_string()),
+            })),
         }
     }
+
+    /// The paths under `root` (the target, or the previous tree after the swap) that are
+    /// not as the plan saw them: appeared, disappeared, another kind, other bytes or
+    /// another identity (size, modification time, inode, mode). A file carried over into
+    /// `new` (the staged tree, or the target after the swap) must moreover be the same
+    /// file there (a hard link) or hold the same bytes (a copy).
+    fn changed_since_plan(&self, root: &Path, new: &Path) -> Result<Vec<String>, WriteError> {
+        let now = scan(root)?;
+        let mut changed: BTreeSet<&str> = BTreeSet::new();
+        for (path, before) in &self.existing {
+            if now.get(path) != Some(before) {
+                changed.insert(path);
+            }
+        }
+        for path in now.keys() {
+            if !self.existing.contains_key(path) {
+                changed.insert(path);
+            }
+        }
+        for change in &self.changes {
+            let carried = matches!(change.kind, ChangeKind::Unchanged | ChangeKind::Kept);
+            if carried
+                && !changed.contains(change.path.as_str())
+                && matches!(self.existing.get(&change.path), Some(Existing::File(..)))
+                && !same_file_or_bytes(&root.join(&change.path), &new.join(&change.path))?
+            {
+                changed.insert(&change.path);
+            }
+        }
+        Ok(changed.into_iter().map(str::to_owned).collect())
+    }
+}
+
+/// Points of [`Plan::swap`] where tests change the directory, as another program could.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The new tree is built; the target is about to be checked against the plan.
+    BeforeCheck,
+    /// The swap is done; the previous tree (the path given) is about to be checked.
+    AfterSwap,
+}
+
+#[cfg(test)]
+thread_local! {
+    static HOOK: std::cell::RefCell<Option<Box<dyn FnMut(Stage, &Path)>>> =
+        std::cell::RefCell::new(None);
+}
+
+#[cfg(test)]
+fn hook(stage: Stage, path: &Path) {
+    HOOK.with(|hook| {
+        if let Some(hook) = hook.borrow_mut().as_mut() {
+            hook(stage, path);
+        }
+    });
+}
+
+#[cfg(not(test))]
+fn hook(_stage: Stage, _path: &Path) {}
+
+/// Whether `b` is the file `a` (a hard link), or holds the same bytes.
+fn same_file_or_bytes(a: &Path, b: &Path) -> Result<bool, WriteError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let meta_a = fs::symlink_metadata(a).map_err(io_error(a))?;
+        let meta_b = fs::symlink_metadata(b).map_err(io_error(b))?;
+        if (meta_a.dev(), meta_a.ino()) == (meta_b.dev(), meta_b.ino()) {
+            return Ok(true);
+        }
+    }
+    Ok(fs::read(a).map_err(io_error(a))? == fs::read(b).map_err(io_error(b))?)
 }
 
 /// Carries a file that stays over into the new tree, as the same file where possible
@@ -939,17 +1316,205 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn a_socket_in_nobodys_way_is_refused_before_anything_is_written() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("deploy");
+        write_dir(&tree(THREE), &dir, false).unwrap();
+        // A socket cannot be carried over into the new tree: it would be lost.
+        let _socket = std::os::unix::net::UnixListener::bind(dir.join("zz.sock")).unwrap();
+        let before = snapshot(&dir);
+        let error = write_dir(&tree(&THREE[..2]), &dir, true).unwrap_err();
+        let WriteError::CannotCarryOver { paths, .. } = &error else {
+            panic!("{error}");
+        };
+        assert_eq!(paths, &[("zz.sock".to_owned(), "socket")]);
+        assert!(error.to_string().contains("zz.sock (socket)"), "{error}");
+        assert_eq!(snapshot(&dir), before);
+        assert_eq!(names(parent.path()), ["deploy"]);
+        // Nothing to write: the socket stays where it is.
+        assert!(write_dir(&tree(THREE), &dir, false).unwrap().is_unchanged());
+    }
+
+    #[test]
     fn a_failure_while_building_leaves_the_old_tree_byte_identical() {
         let parent = tempfile::tempdir().unwrap();
         let dir = parent.path().join("deploy");
         write_dir(&tree(THREE), &dir, false).unwrap();
-        // A socket cannot be carried over into the new tree: the build fails midway.
-        let _socket = std::os::unix::net::UnixListener::bind(dir.join("zz.sock")).unwrap();
+        fs::write(dir.join("NOTES.md"), "mine\n").unwrap();
+        let next = tree(&THREE[..2]);
+        let plan = plan(&next, &dir, false).unwrap();
+        // The kept file goes between plan and apply: carrying it over fails midway.
+        fs::remove_file(dir.join("NOTES.md")).unwrap();
         let before = snapshot(&dir);
-        let error = write_dir(&tree(&THREE[..2]), &dir, false).unwrap_err();
-        assert!(error.to_string().contains("zz.sock"), "{error}");
+        let error = plan.apply().unwrap_err();
+        assert!(error.to_string().contains("NOTES.md"), "{error}");
         assert_eq!(snapshot(&dir), before);
         assert_eq!(names(parent.path()), ["deploy"]);
+    }
+
+    #[test]
+    fn a_path_leaving_the_directory_is_refused_before_the_disk_is_touched() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("a/deploy");
+        for bad in [
+            "../escape.yaml",
+            "base/../../escape.yaml",
+            "/tmp/escape.yaml",
+            "base//x",
+            "./x",
+        ] {
+            let tree = tree(&[("base/values.yaml", "a: 1\n"), (bad, "x: 1\n")]);
+            let error = plan(&tree, &dir, true).unwrap_err();
+            assert!(
+                matches!(&error, WriteError::UnsafePath(path) if path == bad),
+                "{error}"
+            );
+            assert!(write_dir(&tree, &dir, true).is_err());
+        }
+        assert!(names(parent.path()).is_empty());
+    }
+
+    #[test]
+    fn files_changed_between_plan_and_swap_abort_the_write() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("deploy");
+        write_dir(&tree(THREE), &dir, false).unwrap();
+        fs::write(dir.join("NOTES.md"), "mine\n").unwrap();
+        let next = tree(&THREE[..2]);
+
+        // A chart pulled into the directory (kubectl kustomize --enable-helm).
+        let plan_one = plan(&next, &dir, false).unwrap();
+        fs::create_dir_all(dir.join("overlays/two/charts")).unwrap();
+        fs::write(dir.join("overlays/two/charts/chart.tgz"), "chart").unwrap();
+        let before = snapshot(&dir);
+        let error = plan_one.apply().unwrap_err();
+        let WriteError::ChangedMeanwhile { paths, .. } = &error else {
+            panic!("{error}");
+        };
+        assert_eq!(
+            paths,
+            &["overlays/two/charts", "overlays/two/charts/chart.tgz"]
+        );
+        assert_eq!(snapshot(&dir), before);
+        assert_eq!(names(parent.path()), ["deploy"]);
+        fs::remove_dir_all(dir.join("overlays/two/charts")).unwrap();
+
+        // An editor saving a kept file: write a new file, rename it over the old one.
+        let plan_two = plan(&next, &dir, false).unwrap();
+        fs::write(dir.join(".NOTES.md.swp"), "mine, edited\n").unwrap();
+        fs::rename(dir.join(".NOTES.md.swp"), dir.join("NOTES.md")).unwrap();
+        let error = plan_two.apply().unwrap_err();
+        assert!(
+            matches!(&error, WriteError::ChangedMeanwhile { paths, .. } if paths == &["NOTES.md"]),
+            "{error}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("NOTES.md")).unwrap(),
+            "mine, edited\n"
+        );
+
+        // Run again: written, the edit kept.
+        write_dir(&next, &dir, false).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.join("NOTES.md")).unwrap(),
+            "mine, edited\n"
+        );
+    }
+
+    /// Runs `f` with the swap's test hook set to `hook`.
+    fn with_hook<T>(hook: impl FnMut(Stage, &Path) + 'static, f: impl FnOnce() -> T) -> T {
+        HOOK.with(|h| *h.borrow_mut() = Some(Box::new(hook)));
+        let result = f();
+        HOOK.with(|h| *h.borrow_mut() = None);
+        result
+    }
+
+    #[test]
+    fn files_changed_during_the_swap_keep_the_previous_tree_and_block_the_next_write() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("deploy");
+        write_dir(&tree(THREE), &dir, false).unwrap();
+        let next = tree(&THREE[..2]);
+        // Something writes into the old directory after the check before the swap (a
+        // program whose working directory it is, say).
+        let report = with_hook(
+            |stage, path| {
+                if stage == Stage::AfterSwap {
+                    fs::write(path.join("late.txt"), "late\n").unwrap();
+                }
+            },
+            || write_dir(&next, &dir, false).unwrap(),
+        );
+        let leftover = report.leftover.expect("the previous tree is kept");
+        assert_eq!(
+            leftover.reason,
+            LeftoverReason::Changed(vec!["late.txt".to_owned()])
+        );
+        assert_eq!(
+            fs::read_to_string(leftover.holder.join("tree/late.txt")).unwrap(),
+            "late\n"
+        );
+        assert!(leftover.to_string().contains("late.txt"), "{leftover}");
+        // The new tree is in place.
+        assert!(!dir.join("overlays/two").exists());
+
+        // The next write refuses until the previous tree is dealt with.
+        let error = write_dir(&next, &dir, false).unwrap_err();
+        assert!(matches!(&error, WriteError::Interrupted { .. }), "{error}");
+        fs::remove_dir_all(&leftover.holder).unwrap();
+        assert!(write_dir(&next, &dir, false).unwrap().is_unchanged());
+    }
+
+    #[test]
+    fn a_crash_between_the_renames_blocks_the_next_write() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("deploy");
+        write_dir(&tree(THREE), &dir, false).unwrap();
+        fs::write(dir.join("NOTES.md"), "mine\n").unwrap();
+        // The state a crash after the first rename leaves.
+        let holder = parent.path().join(".deploy.old-AbC123");
+        fs::create_dir(&holder).unwrap();
+        fs::rename(&dir, holder.join("tree")).unwrap();
+
+        for force in [false, true] {
+            let error = write_dir(&tree(THREE), &dir, force).unwrap_err();
+            let WriteError::Interrupted { leftover, .. } = &error else {
+                panic!("{error}");
+            };
+            assert_eq!(leftover, &fs::canonicalize(&holder).unwrap());
+            let message = error.to_string();
+            assert!(message.contains("mv "), "{message}");
+            assert!(message.contains(".deploy.old-AbC123"), "{message}");
+        }
+        assert!(!dir.exists());
+        assert!(plan(&tree(THREE), &dir, false).is_err());
+
+        // Restored as the message says: the foreign file is there again.
+        fs::rename(holder.join("tree"), &dir).unwrap();
+        fs::remove_dir(&holder).unwrap();
+        write_dir(&tree(THREE), &dir, false).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("NOTES.md")).unwrap(), "mine\n");
+    }
+
+    #[test]
+    fn the_summary_lists_changes_and_counts() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("deploy");
+        write_dir(&tree(THREE), &dir, false).unwrap();
+        fs::write(dir.join("NOTES.md"), "mine\n").unwrap();
+        let next = tree(&[
+            ("base/values.yaml", "a: 2\n"),
+            ("overlays/one/kustomization.yaml", "b: 1\n"),
+            ("overlays/three/kustomization.yaml", "d: 1\n"),
+        ]);
+        let report = write_dir(&next, &dir, false).unwrap();
+        assert_eq!(
+            report.summary("out"),
+            "changed  out/base/values.yaml\n\
+             added    out/overlays/three/kustomization.yaml\n\
+             removed  out/overlays/two/kustomization.yaml\n\
+             out: 1 added, 1 changed, 1 removed, 1 unchanged, 1 other file left alone\n"
+        );
     }
 
     #[cfg(unix)]

@@ -138,7 +138,11 @@ fn unified(out: &mut String, old: &str, new: &str, a: &str, b: &str) {
     let _ = write!(
         out,
         "{}",
-        diff.unified_diff().context_radius(3).header(a, b)
+        diff.unified_diff()
+            .context_radius(3)
+            // `\ No newline at end of file`, which `git apply` needs for such a file.
+            .missing_newline_hint(true)
+            .header(a, b)
     );
 }
 
