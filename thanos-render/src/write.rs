@@ -10,6 +10,8 @@
 //!    ([`marker::provenance`]): a file we generated and nobody edited since may be
 //!    replaced or removed; a file edited by hand, or one we never wrote, is **refused**
 //!    wherever the render would overwrite or delete it. Nothing is written while planning.
+//!    Before anything is read, every path of the tree must be purely relative (no `..`,
+//!    `.`, empty component, root or drive prefix), else [`WriteError::UnsafePath`].
 //! 2. **Apply** ([`Plan::apply`]): when anything is refused and `force` is off, the whole
 //!    write is refused ([`WriteError::Refused`]) and `DIR` is not touched, so a tree is
 //!    never left half-updated. Otherwise the complete new tree is built in a staging
@@ -24,10 +26,57 @@
 //! A directory that held only files we generated disappears with them; a directory with
 //! anything else in it stays.
 //!
+//! # Changes made while the write runs
+//!
+//! `DIR` is read when planning and replaced whole at the swap; what another program
+//! writes into it in between (an editor saving a kept file by writing a new file and
+//! renaming it over, `kubectl kustomize --enable-helm` pulling a chart into `charts/`)
+//! would otherwise be lost with the old tree. So `DIR` is checked twice against what the
+//! plan saw (every path; the bytes of our files; the size, modification time, inode and
+//! mode of every file; that each kept file is the same file in the new tree, or has the
+//! same bytes when it was copied):
+//!
+//! - just **before** the swap: any difference aborts the write
+//!   ([`WriteError::ChangedMeanwhile`]); nothing is written, run again;
+//! - just **after** the swap, on the old tree, before deleting it (covering the few
+//!   system calls in between, and programs still writing into the old directory through
+//!   a working directory or an open handle): on any difference, or when it cannot be
+//!   read, the old tree is **not** deleted but kept as `.DIR.old-XXXXXX/tree` and named
+//!   in [`Report::leftover`], so the user can copy what was written there.
+//!
+//! Aborting before the swap is the safe choice for everything seen in time; the check
+//! after the swap only narrows the remaining window to nothing lost: what changes after
+//! it, in the old directory, is outside `DIR` anyway.
+//!
+//! # Leftovers and crashes
+//!
 //! A crash (not an error) can leave a `.DIR.tmp-XXXXXX` or `.DIR.old-XXXXXX` directory
-//! beside `DIR`. Between the two renames of the swap, a window of two system calls, `DIR`
-//! does not exist and the previous tree is complete in `.DIR.old-XXXXXX/tree`. Such
-//! leftovers are never read by a later render and can be deleted.
+//! beside `DIR`. A `.DIR.tmp-XXXXXX` holds only a staged tree (rendered files and links
+//! to files still in `DIR`) and can be deleted. Between the two renames of the swap, a
+//! window of two system calls, `DIR` does not exist and the previous tree, with every
+//! file that was not ours, is complete in `.DIR.old-XXXXXX/tree`; a kept old tree (see
+//! above) is there too. Either may hold the only copy of files, so while a
+//! `.DIR.old-XXXXXX` exists every write (and [`plan`]) is refused
+//! ([`WriteError::Interrupted`]): move `.DIR.old-XXXXXX/tree` back to `DIR` if `DIR` is
+//! missing, or copy from it what is needed, then delete it.
+//!
+//! # Limits of the whole-directory swap
+//!
+//! - `DIR` is renamed: it cannot be a mount point (the rename fails with "device or
+//!   resource busy", nothing is written), and its parent must be writable.
+//! - Only regular files, directories and symbolic links can be carried over. A socket,
+//!   FIFO or device file anywhere in `DIR` refuses the write
+//!   ([`WriteError::CannotCarryOver`]) rather than being lost in the swap; move it out.
+//! - A kept file is carried over as the same file (a hard link) where the file system
+//!   allows; where it does not, it is copied, and the copy has the writer's ownership
+//!   and the current times, with the permissions kept. Directories are made again, with
+//!   their permissions but not their owner or times.
+//! - A program whose working directory is inside `DIR` stays in the old directory,
+//!   which is deleted: it sees an empty, deleted directory afterwards (a shell there
+//!   needs `cd .`). A write run from inside `DIR` is refused
+//!   ([`WriteError::BadTarget`]).
+//! - The new `DIR` is a new directory (another inode): watches or open handles on the
+//!   directory itself keep pointing at the old one.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -134,7 +183,14 @@ pub enum Found {
     Edited,
     /// A file we did not generate.
     Foreign,
-    /// A symbolic link or another file that is not a regular file.
+    /// A symbolic link, socket, FIFO or device file.
+    ///
+    /// Where one is in nobody's way it is [`ChangeKind::Kept`], but only a symbolic link
+    /// can be carried over into the new tree (it is made again with the same target,
+    /// which is not followed); a socket, FIFO or device file that is kept makes
+    /// [`Plan::apply`] fail with [`WriteError::CannotCarryOver`] before anything is
+    /// written. Where one is in the way it is refused like any file not ours, and replaced
+    /// or deleted when forced.
     Special,
     /// A directory (with everything in it).
     Directory,
@@ -1001,9 +1057,11 @@ enum Stage {
 }
 
 #[cfg(test)]
+type Hook = Box<dyn FnMut(Stage, &Path)>;
+
+#[cfg(test)]
 thread_local! {
-    static HOOK: std::cell::RefCell<Option<Box<dyn FnMut(Stage, &Path)>>> =
-        std::cell::RefCell::new(None);
+    static HOOK: std::cell::RefCell<Option<Hook>> = const { std::cell::RefCell::new(None) };
 }
 
 #[cfg(test)]
