@@ -4,7 +4,7 @@ use std::{fmt, io};
 
 use indexmap::IndexMap;
 
-use crate::marker;
+use crate::{marker, safe_path::is_safe_relative_path};
 
 /// The directory name the seed commits the tree under, used in the stream's
 /// `# Source:` lines.
@@ -100,10 +100,12 @@ impl Tree {
                     break;
                 };
                 let path = source[prefix.len()..].trim_end_matches('\n').to_owned();
-                if path.is_empty() {
+                if !is_safe_relative_path(&path) {
                     return Err(StreamError::new(
                         index + 2,
-                        "a # Source: line names no file",
+                        format!(
+                            "{path:?} is not a relative path inside the tree (empty, absolute, or with `.` or `..`)"
+                        ),
                     ));
                 }
                 let continues = current.as_deref() == Some(path.as_str());
@@ -199,6 +201,12 @@ mod tests {
     #[test]
     fn stream_errors_name_the_line() {
         let error = Tree::from_stream("stray: text\n", "root").unwrap_err();
+        assert_eq!(error.line, 1);
+        for path in ["", "../escaped", "a/../../b", "/etc/passwd", "a//b", "./a"] {
+            let stream = format!("---\n# Source: root/{path}\nx: 1\n");
+            let error = Tree::from_stream(&stream, "root").unwrap_err();
+            assert_eq!(error.line, 2, "{path:?} accepted");
+        }
         assert_eq!(error.line, 1);
         let twice =
             "---\n# Source: root/a\nx\n---\n# Source: root/b\ny\n---\n# Source: root/a\nz\n";
