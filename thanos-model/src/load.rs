@@ -105,14 +105,14 @@ impl Fleet {
         let (fleet, positions) = parse(yaml).map_err(LoadError::Syntax)?;
         match fleet.validate() {
             Ok(mut valid) => {
-                for warning in valid.warnings_mut() {
-                    if warning.line.is_none() {
-                        warning.line = positions.nearest(&warning.path).map(|p| p.line);
-                    }
-                }
+                fill_lines(valid.warnings_mut(), &positions);
                 Ok(valid)
             }
-            Err(error) => Err(LoadError::Invalid(with_lines(&error, &positions))),
+            Err(error) => {
+                let mut diagnostics = error.diagnostics().to_vec();
+                fill_lines(&mut diagnostics, &positions);
+                Err(LoadError::Invalid(ValidationError::new(diagnostics)))
+            }
         }
     }
 
@@ -275,20 +275,12 @@ fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
     rest.split('`').next()
 }
 
-/// The validation error with the line of every diagnostic's field filled in.
-fn with_lines(error: &ValidationError, positions: &Positions) -> ValidationError {
-    ValidationError::new(
-        error
-            .diagnostics()
-            .iter()
-            .map(|diagnostic| Diagnostic {
-                line: diagnostic
-                    .line
-                    .or_else(|| positions.nearest(&diagnostic.path).map(|p| p.line)),
-                ..diagnostic.clone()
-            })
-            .collect(),
-    )
+/// Gives every diagnostic without a line the line of its field, or of the nearest
+/// enclosing field the file holds.
+fn fill_lines(diagnostics: &mut [Diagnostic], positions: &Positions) {
+    for diagnostic in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
+        diagnostic.line = positions.nearest(&diagnostic.path).map(|p| p.line);
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,30 @@ const FIVE_MINUTE_DOWNSAMPLE_AGE_MS: u64 = 10 * 24 * 3_600_000;
 /// the Kubernetes `int32` replica count would follow it).
 const MAX_REPLICAS: u32 = 1000;
 
+/// The central cluster's Ingresses that exist: field path, Ingress, component.
+fn central_ingresses(fleet: &Fleet) -> impl Iterator<Item = (&'static str, &Ingress, Component)> {
+    let central = &fleet.central;
+    [
+        (
+            "central.grafana.ingress",
+            &central.grafana.ingress,
+            Component::Grafana,
+        ),
+        (
+            "central.query.ingress",
+            &central.query.ingress,
+            Component::Query,
+        ),
+        (
+            "central.receive.ingress",
+            &central.receive.ingress,
+            Component::Receive,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(path, ingress, component)| Some((path, ingress.as_ref()?, component)))
+}
+
 /// Runs every rule over the fleet.
 pub(crate) fn fleet(fleet: &Fleet) -> Vec<Diagnostic> {
     let mut check = Checker {
@@ -25,12 +49,21 @@ pub(crate) fn fleet(fleet: &Fleet) -> Vec<Diagnostic> {
     check.fleet_settings();
     check.object_storage(&fleet.object_storage);
     check.clusters();
-    check.ingress_hosts();
+    check.ingresses();
     check.central(&fleet.central);
     for (index, edge) in fleet.edges.iter().enumerate() {
         check.edge(&format!("edges[{index}]"), edge);
     }
     check.out
+}
+
+/// A cluster as rule 1 sees it.
+struct Cluster<'a> {
+    path: String,
+    name: &'a str,
+    context: &'a str,
+    label: &'a str,
+    explicit_label: bool,
 }
 
 struct Checker<'a> {
@@ -54,6 +87,12 @@ impl Checker<'_> {
                 format!("{value:?} is not a valid {what}"),
                 "use 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
             );
+        }
+    }
+
+    fn dns_subdomain(&mut self, path: &str, value: &str, what: &str, hint: &str) {
+        if !syntax::is_dns_subdomain(value) {
+            self.error(path, format!("{value:?} is not a valid {what}"), hint);
         }
     }
 
@@ -100,13 +139,12 @@ impl Checker<'_> {
     fn storage(&mut self, path: &str, storage: &Storage) {
         self.quantity(&format!("{path}.size"), &storage.size);
         if let Some(class) = &storage.class {
-            if !syntax::is_dns_subdomain(class) {
-                self.error(
-                    &format!("{path}.class"),
-                    format!("{class:?} is not a valid storage class name"),
-                    "use the name of a StorageClass of the cluster",
-                );
-            }
+            self.dns_subdomain(
+                &format!("{path}.class"),
+                class,
+                "storage class name",
+                "use the name of a StorageClass of the cluster",
+            );
         }
     }
 
@@ -195,33 +233,18 @@ impl Checker<'_> {
                 "use a lowercase DNS name such as k8s-cluster-01.example.com",
             );
         }
-        if !syntax::is_dns_subdomain(&fleet.storage_class) {
-            self.error(
-                "storageClass",
-                format!(
-                    "{:?} is not a valid storage class name",
-                    fleet.storage_class
-                ),
-                "use the name of a StorageClass present on every cluster",
-            );
-        }
+        self.dns_subdomain(
+            "storageClass",
+            &fleet.storage_class,
+            "storage class name",
+            "use the name of a StorageClass present on every cluster",
+        );
         self.duration("scrapeInterval", &fleet.scrape_interval);
         self.image("thanos", &fleet.thanos);
-        let central = &fleet.central;
-        let defaulted = [
-            (central.grafana.ingress.as_ref(), Component::Grafana),
-            (central.query.ingress.as_ref(), Component::Query),
-            (central.receive.ingress.as_ref(), Component::Receive),
-        ]
-        .into_iter()
-        .filter_map(|(ingress, component)| {
-            let ingress = ingress?;
-            ingress
-                .class
-                .is_none()
-                .then(|| fleet.ingress_host(ingress, component))
-        })
-        .collect::<Vec<_>>();
+        let defaulted = central_ingresses(fleet)
+            .filter(|(_, ingress, _)| ingress.class.is_none())
+            .map(|(_, ingress, component)| fleet.ingress_host(ingress, component))
+            .collect::<Vec<_>>();
         if !defaulted.is_empty() {
             self.ingress_class("ingressClass", &fleet.ingress_class, &defaulted.join(", "));
         }
@@ -297,13 +320,12 @@ impl Checker<'_> {
             }
         }
         let secret = &s3.config_secret;
-        if !syntax::is_dns_subdomain(&secret.name) {
-            self.error(
-                "objectStorage.configSecret.name",
-                format!("{:?} is not a valid Secret name", secret.name),
-                "use a lowercase DNS name such as thanos-s3-config",
-            );
-        }
+        self.dns_subdomain(
+            "objectStorage.configSecret.name",
+            &secret.name,
+            "Secret name",
+            "use a lowercase DNS name such as thanos-s3-config",
+        );
         if !syntax::is_config_key(&secret.key) {
             self.error(
                 "objectStorage.configSecret.key",
@@ -316,34 +338,27 @@ impl Checker<'_> {
     /// Rule 1: names and `cluster` labels are valid and unique across the fleet.
     fn clusters(&mut self) {
         let fleet = self.fleet;
-        let clusters = std::iter::once((
-            "central".to_owned(),
-            fleet.central.name.as_str(),
-            fleet.central.cluster_label_value(),
-            fleet.central.cluster_label.is_some(),
-        ))
-        .chain(fleet.edges.iter().enumerate().map(|(i, edge)| {
-            (
-                format!("edges[{i}]"),
-                edge.name.as_str(),
-                edge.cluster_label_value(),
-                edge.cluster_label.is_some(),
-            )
+        let central = &fleet.central;
+        let clusters = std::iter::once(Cluster {
+            path: "central".to_owned(),
+            name: &central.name,
+            context: &central.context,
+            label: central.cluster_label_value(),
+            explicit_label: central.cluster_label.is_some(),
+        })
+        .chain(fleet.edges.iter().enumerate().map(|(i, edge)| Cluster {
+            path: format!("edges[{i}]"),
+            name: &edge.name,
+            context: &edge.context,
+            label: edge.cluster_label_value(),
+            explicit_label: edge.cluster_label.is_some(),
         }))
         .collect::<Vec<_>>();
 
         let mut names: HashMap<&str, &str> = HashMap::new();
         let mut labels: HashMap<&str, &str> = HashMap::new();
-        let mut contexts: HashMap<&str, String> = HashMap::new();
-        let all_contexts = std::iter::once(("central".to_owned(), fleet.central.context.as_str()))
-            .chain(
-                fleet
-                    .edges
-                    .iter()
-                    .enumerate()
-                    .map(|(i, edge)| (format!("edges[{i}]"), edge.context.as_str())),
-            );
-        for (path, context) in all_contexts {
+        let mut contexts: HashMap<&str, &str> = HashMap::new();
+        for Cluster { path, context, .. } in &clusters {
             if context.trim().is_empty() {
                 continue;
             }
@@ -357,7 +372,14 @@ impl Checker<'_> {
                 contexts.insert(context, path);
             }
         }
-        for (path, name, label, explicit_label) in &clusters {
+        for Cluster {
+            path,
+            name,
+            label,
+            explicit_label,
+            ..
+        } in &clusters
+        {
             self.dns_label(&format!("{path}.name"), name, "cluster name");
             let duplicate_name = match names.entry(name) {
                 Entry::Occupied(first) => {
@@ -397,29 +419,11 @@ impl Checker<'_> {
         }
     }
 
-    /// Rule 8: two Ingresses never share a host.
-    fn ingress_hosts(&mut self) {
-        let central = &self.fleet.central;
-        let ingresses = [
-            (
-                "central.grafana.ingress",
-                central.grafana.ingress.as_ref(),
-                Component::Grafana,
-            ),
-            (
-                "central.query.ingress",
-                central.query.ingress.as_ref(),
-                Component::Query,
-            ),
-            (
-                "central.receive.ingress",
-                central.receive.ingress.as_ref(),
-                Component::Receive,
-            ),
-        ];
+    /// Rule 8: every Ingress has a valid host and class, and no two share a host.
+    fn ingresses(&mut self) {
         let mut hosts: HashMap<String, &str> = HashMap::new();
-        for (path, ingress, component) in ingresses {
-            let Some(ingress) = ingress else { continue };
+        for (path, ingress, component) in central_ingresses(self.fleet) {
+            self.ingress(path, ingress, component);
             let host = self.fleet.ingress_host(ingress, component);
             if let Some(first) = hosts.get(&host) {
                 self.error(
@@ -460,17 +464,13 @@ impl Checker<'_> {
             &central.alertmanager.storage,
         );
 
-        if let Some(ingress) = &central.grafana.ingress {
-            self.ingress("central.grafana.ingress", ingress, Component::Grafana);
-        }
         let admin = &central.grafana.admin;
-        if !syntax::is_dns_subdomain(&admin.existing_secret) {
-            self.error(
-                "central.grafana.admin.existingSecret",
-                format!("{:?} is not a valid Secret name", admin.existing_secret),
-                "name the Secret holding Grafana's admin user and password",
-            );
-        }
+        self.dns_subdomain(
+            "central.grafana.admin.existingSecret",
+            &admin.existing_secret,
+            "Secret name",
+            "name the Secret holding Grafana's admin user and password",
+        );
         for (path, key) in [
             ("central.grafana.admin.userKey", &admin.user_key),
             ("central.grafana.admin.passwordKey", &admin.password_key),
@@ -508,9 +508,6 @@ impl Checker<'_> {
     fn query(&mut self, central: &Central) {
         let query = &central.query;
         self.positive("central.query.replicas", query.replicas);
-        if let Some(ingress) = &query.ingress {
-            self.ingress("central.query.ingress", ingress, Component::Query);
-        }
         self.resources("central.query.resources", &query.resources);
         self.image_pin("central.query.image", query.image.as_ref());
         if let Some(replica_labels) = &query.replica_labels {
@@ -543,14 +540,12 @@ impl Checker<'_> {
         self.storage("central.receive.storage", &receive.storage);
         self.resources("central.receive.resources", &receive.resources);
         self.image_pin("central.receive.image", receive.image.as_ref());
-        match &receive.ingress {
-            Some(ingress) => self.ingress("central.receive.ingress", ingress, Component::Receive),
-            None if !self.fleet.edges.is_empty() => self.error(
+        if receive.ingress.is_none() && !self.fleet.edges.is_empty() {
+            self.error(
                 "central.receive.ingress",
                 "the edges remote-write through Receive's Ingress, and it has none",
                 "give Receive an ingress",
-            ),
-            None => {}
+            );
         }
 
         let factor = receive.replication_factor;
@@ -579,27 +574,6 @@ impl Checker<'_> {
                 ),
                 "use an odd replication factor such as 3: it costs a copy less for the same safety",
             );
-        }
-
-        // The hashring is derived: exactly the StatefulSet's pods, each pod's
-        // `--receive.local-endpoint` among them. Checked all the same, so a change to the
-        // derivation cannot break it silently.
-        if receive.replicas <= MAX_REPLICAS {
-            let hashring = self.fleet.receive_hashring();
-            let pods = (0..receive.replicas)
-                .map(|ordinal| self.fleet.receive_endpoint(ordinal))
-                .collect::<Vec<_>>();
-            let unique = hashring
-                .iter()
-                .collect::<std::collections::HashSet<_>>()
-                .len();
-            if hashring != pods || unique != hashring.len() {
-                self.error(
-                    "central.receive.replicas",
-                    "the hashring does not list exactly the Receive pods",
-                    "this is a bug of thanos-model: please report it",
-                );
-            }
         }
 
         if receive.labels.is_empty() {
