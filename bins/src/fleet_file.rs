@@ -58,10 +58,7 @@ impl FleetArg {
                 }
                 Ok(fleet)
             }
-            Err(LoadError::Io { path, source }) => Err(crate::io_failure(format!(
-                "cannot read {}: {source}",
-                path.display()
-            ))),
+            Err(error @ LoadError::Io { .. }) => Err(crate::io_failure(error)),
             Err(LoadError::Syntax(error)) => {
                 eprint!("{}", format_syntax_error(&name, &error));
                 Err(Exit::Failure)

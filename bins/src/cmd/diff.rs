@@ -63,9 +63,9 @@ pub fn run(args: &Args) -> Exit {
     };
     let shown = args.dir.display().to_string();
     let mut out = String::new();
-    let mut counts = [0usize; 3];
+    let (mut to_add, mut to_change, mut to_remove) = (0, 0, 0);
     for change in plan.changes() {
-        let on_disk = Path::new(&args.dir).join(&change.path);
+        let on_disk = args.dir.join(&change.path);
         // Git's `a/` and `b/` prefixes, so that a relative DIR's diff applies with
         // `git apply` from here.
         let a = format!("a/{}/{}", shown.trim_start_matches('/'), change.path);
@@ -74,7 +74,7 @@ pub fn run(args: &Args) -> Exit {
         match change.kind {
             ChangeKind::Unchanged | ChangeKind::Kept => continue,
             ChangeKind::Added => {
-                counts[0] += 1;
+                to_add += 1;
                 unified(&mut out, "", rendered.unwrap_or_default(), "/dev/null", &b);
             }
             ChangeKind::Changed
@@ -82,7 +82,7 @@ pub fn run(args: &Args) -> Exit {
                 found: Found::Edited | Found::Foreign,
                 action: Action::Overwritten,
             }) => {
-                counts[1] += 1;
+                to_change += 1;
                 let old = read_lossy(&on_disk);
                 unified(&mut out, &old, rendered.unwrap_or_default(), &a, &b);
             }
@@ -91,16 +91,16 @@ pub fn run(args: &Args) -> Exit {
                 found: Found::Edited,
                 action: Action::Deleted,
             }) => {
-                counts[2] += 1;
+                to_remove += 1;
                 unified(&mut out, &read_lossy(&on_disk), "", &a, "/dev/null");
             }
             ChangeKind::Refused(refusal) | ChangeKind::Forced(refusal) => {
-                counts[1] += 1;
+                to_change += 1;
                 let _ = writeln!(out, "{shown}/{}: {refusal}", change.path);
             }
         }
     }
-    let differs = counts.iter().any(|&n| n > 0);
+    let differs = to_add + to_change + to_remove > 0;
     if !out.is_empty() {
         let text = if use_color(args.color) {
             colorize(&out)
@@ -113,11 +113,8 @@ pub fn run(args: &Args) -> Exit {
     }
     if differs {
         eprintln!(
-            "{shown}: differs from {}: {} to add, {} to change, {} to remove",
+            "{shown}: differs from {}: {to_add} to add, {to_change} to change, {to_remove} to remove",
             args.fleet.display(),
-            counts[0],
-            counts[1],
-            counts[2]
         );
         Exit::Failure
     } else {

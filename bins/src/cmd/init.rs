@@ -66,8 +66,8 @@ pub fn starter(edges: usize) -> Result<String, String> {
 /// Puts the schema's description of every field above its first occurrence.
 fn annotate(yaml: &str, schema: &Value) -> String {
     let mut out = String::new();
-    // (indent of the key, key, YAML tag of its value)
-    let mut stack: Vec<(usize, String, Option<String>)> = Vec::new();
+    // (indent of the key, key)
+    let mut stack: Vec<(usize, String)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut block_scalar_indent: Option<usize> = None;
     for line in yaml.lines() {
@@ -86,17 +86,14 @@ fn annotate(yaml: &str, schema: &Value) -> String {
             None => (indent, indent, rest),
         };
         if let Some((key, value)) = split_key(entry) {
-            while stack.last().is_some_and(|(i, _, _)| *i >= key_indent) {
+            while stack.last().is_some_and(|(i, _)| *i >= key_indent) {
                 stack.pop();
             }
-            let tag = value
-                .strip_prefix('!')
-                .map(|tag| tag.split_whitespace().next().unwrap_or(tag).to_owned());
             if value.starts_with('|') || value.starts_with('>') {
                 block_scalar_indent = Some(key_indent);
             }
-            stack.push((key_indent, key.to_owned(), tag));
-            let path: Vec<String> = stack.iter().map(|(_, key, _)| key.clone()).collect();
+            stack.push((key_indent, key.to_owned()));
+            let path: Vec<String> = stack.iter().map(|(_, key)| key.clone()).collect();
             if seen.insert(path.join(".")) {
                 if let Some(text) = field_description(schema, &stack) {
                     comment(&mut out, comment_indent, &text);
@@ -124,17 +121,10 @@ fn split_key(entry: &str) -> Option<(&str, &str)> {
 }
 
 /// The description of the field at the end of `path`, where the schema has one.
-fn field_description(schema: &Value, path: &[(usize, String, Option<String>)]) -> Option<String> {
+fn field_description(schema: &Value, path: &[(usize, String)]) -> Option<String> {
     let mut node = schema;
-    for (_, key, tag) in path {
+    for (_, key) in path {
         node = property(schema, node, key)?;
-        if let Some(tag) = tag {
-            // An enum variant written as a YAML tag (`credentials: !envsubst`): its
-            // fields are below the variant's name.
-            if let Some(variant) = property(schema, node, tag) {
-                node = variant;
-            }
-        }
     }
     description(node).or_else(|| description(resolve(schema, node)))
 }
@@ -251,7 +241,7 @@ mod tests {
         let text = starter(2).unwrap();
         assert!(text.starts_with("# yaml-language-server: $schema=./fleet.schema.json\n"));
         assert!(text.contains("# Namespace everything is installed in"));
-        // Nested, below an array and below a tagged enum variant.
+        // Nested, below an array and inside an internally tagged enum.
         assert!(text.contains("  # Environment variable with the access key"));
         assert!(text
             .contains("  # kubectl context the overlay is applied with.\n  context: cluster-02"));

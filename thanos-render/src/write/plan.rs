@@ -8,6 +8,7 @@ use std::{
 };
 
 use super::error::io_error;
+use super::report::any_change;
 use super::scan::{scan, Existing};
 use super::swap::leftover_beside;
 use super::{Action, Change, ChangeKind, Found, Refusal, WriteError};
@@ -57,7 +58,7 @@ impl Plan<'_> {
     /// render (besides files that are not ours and in nobody's way).
     #[must_use]
     pub fn is_up_to_date(&self) -> bool {
-        self.exists && !self.changes.iter().any(|c| c.kind.is_change())
+        self.exists && !any_change(&self.changes)
     }
 }
 
@@ -94,7 +95,9 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
             let existing = scan(&target)?;
             (target, Some(existing))
         }
-        None => (absolute(dir)?, None),
+        // Not there yet, so it cannot be canonicalized: made absolute against the current
+        // directory.
+        None => (std::path::absolute(dir).map_err(io_error(dir))?, None),
     };
     if let Some(leftover) = leftover_beside(&target)? {
         return Err(WriteError::Interrupted {
@@ -199,15 +202,4 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
         empty_dirs,
         dirs,
     })
-}
-
-/// `dir` made absolute against the current directory (for a target that does not exist
-/// yet, so cannot be canonicalized).
-fn absolute(dir: &Path) -> Result<PathBuf, WriteError> {
-    if dir.is_absolute() {
-        Ok(dir.to_owned())
-    } else {
-        let cwd = std::env::current_dir().map_err(io_error(Path::new(".")))?;
-        Ok(cwd.join(dir))
-    }
 }

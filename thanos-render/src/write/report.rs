@@ -41,6 +41,11 @@ impl ChangeKind {
     }
 }
 
+/// Whether any of `changes` changes the directory.
+pub(super) fn any_change(changes: &[Change]) -> bool {
+    changes.iter().any(|c| c.kind.is_change())
+}
+
 impl fmt::Display for ChangeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -196,7 +201,7 @@ impl Report {
     /// Whether the directory already held exactly the render.
     #[must_use]
     pub fn is_unchanged(&self) -> bool {
-        !self.changes.iter().any(|c| c.kind.is_change())
+        !any_change(&self.changes)
     }
 
     /// What `thanos-kustomize render --out` and the `four-clusters` example print: one

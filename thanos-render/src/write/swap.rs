@@ -33,7 +33,6 @@ impl Plan<'_> {
             fs::rename(staged, &self.target).map_err(io_error(&self.target))?;
             return Ok(None);
         }
-        hook(Stage::BeforeCheck, &self.target);
         let changed = self.changed_since_plan(&self.target, staged)?;
         if !changed.is_empty() {
             return Err(WriteError::ChangedMeanwhile {
@@ -72,7 +71,7 @@ impl Plan<'_> {
                 }
             };
         }
-        hook(Stage::AfterSwap, &old);
+        after_swap_hook(&old);
         let reason = match self.changed_since_plan(&old, &self.target) {
             Ok(changed) if changed.is_empty() => None,
             Ok(changed) => Some(LeftoverReason::Changed(changed)),
@@ -174,47 +173,38 @@ pub(super) fn leftover_beside(target: &Path) -> Result<Option<PathBuf>, WriteErr
     Ok(found.into_iter().next())
 }
 
-/// Points of [`Plan::swap`] where tests change the directory, as another program could.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Stage {
-    /// The new tree is built; the target is about to be checked against the plan.
-    BeforeCheck,
-    /// The swap is done; the previous tree (the path given) is about to be checked.
-    AfterSwap,
-}
-
+/// Where tests write into the previous tree right after the swap, as another program
+/// could; nothing outside tests.
 #[cfg(not(test))]
-fn hook(_stage: Stage, _path: &Path) {}
+fn after_swap_hook(_previous_tree: &Path) {}
 
 #[cfg(test)]
-use test_hook::hook;
+use test_hook::after_swap_hook;
 #[cfg(test)]
-pub(super) use test_hook::with_hook;
+pub(super) use test_hook::with_after_swap_hook;
 
 #[cfg(test)]
 mod test_hook {
     use std::{cell::RefCell, path::Path};
 
-    use super::Stage;
-
-    type Hook = Box<dyn FnMut(Stage, &Path)>;
+    type Hook = Box<dyn FnMut(&Path)>;
 
     thread_local! {
         static HOOK: RefCell<Option<Hook>> = const { RefCell::new(None) };
     }
 
-    /// Calls the hook set by [`with_hook`], if any.
-    pub(super) fn hook(stage: Stage, path: &Path) {
+    /// Calls the hook set by [`with_after_swap_hook`], if any.
+    pub(super) fn after_swap_hook(previous_tree: &Path) {
         HOOK.with(|hook| {
             if let Some(hook) = hook.borrow_mut().as_mut() {
-                hook(stage, path);
+                hook(previous_tree);
             }
         });
     }
 
-    /// Runs `f` with the swap's test hook set to `hook`.
-    pub(in crate::write) fn with_hook<T>(
-        hook: impl FnMut(Stage, &Path) + 'static,
+    /// Runs `f` with `hook` called on the previous tree right after the swap.
+    pub(in crate::write) fn with_after_swap_hook<T>(
+        hook: impl FnMut(&Path) + 'static,
         f: impl FnOnce() -> T,
     ) -> T {
         HOOK.with(|h| *h.borrow_mut() = Some(Box::new(hook)));

@@ -2,7 +2,7 @@
 
 use std::{collections::BTreeMap, fs, path::Path};
 
-use super::swap::{with_hook, Stage};
+use super::swap::with_after_swap_hook;
 use super::*;
 use crate::Tree;
 
@@ -346,12 +346,8 @@ fn files_changed_during_the_swap_keep_the_previous_tree_and_block_the_next_write
     let next = tree(&THREE[..2]);
     // Something writes into the old directory after the check before the swap (a
     // program whose working directory it is, say).
-    let report = with_hook(
-        |stage, path| {
-            if stage == Stage::AfterSwap {
-                fs::write(path.join("late.txt"), "late\n").unwrap();
-            }
-        },
+    let report = with_after_swap_hook(
+        |path| fs::write(path.join("late.txt"), "late\n").unwrap(),
         || write_dir(&next, &dir, false).unwrap(),
     );
     let leftover = report.leftover.expect("the previous tree is kept");

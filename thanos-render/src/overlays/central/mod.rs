@@ -21,9 +21,6 @@ use crate::{
 
 const VALUES: &str = "values-central.yaml";
 
-/// Renders one Thanos manifest file.
-type RenderManifest = fn(&Fleet) -> String;
-
 /// Adds the central cluster's files.
 pub(crate) fn render(fleet: &Fleet, tree: &mut Tree) {
     let central = &fleet.central;
@@ -34,20 +31,17 @@ pub(crate) fn render(fleet: &Fleet, tree: &mut Tree) {
         &[],
     );
 
-    let manifests: [(Component, RenderManifest); 4] = [
-        (Component::Query, thanos::query::render),
-        (Component::Receive, thanos::receiver::render),
-        (Component::Store, thanos::store::render),
-        (Component::Compactor, thanos::compactor::render),
-    ];
-    let resources = manifests
-        .iter()
-        .map(|(component, _)| format!("{}.yaml", component.name()))
-        .collect::<Vec<_>>();
+    let manifests = [
+        (Component::Query, thanos::query::render(fleet)),
+        (Component::Receive, thanos::receiver::render(fleet)),
+        (Component::Store, thanos::store::render(fleet)),
+        (Component::Compactor, thanos::compactor::render(fleet)),
+    ]
+    .map(|(component, content)| (format!("{}.yaml", component.name()), content));
     // The S3 Secret is deliberately not a resource: it holds envsubst placeholders and is
     // applied on its own, so applying the overlay never replaces the real Secret.
     let kustomization = Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES))
-        .resources(resources.clone());
+        .resources(manifests.iter().map(|(file, _)| file.clone()));
     tree.insert(
         format!("{dir}/kustomization.yaml"),
         yaml::to_yaml(&kustomization),
@@ -56,8 +50,8 @@ pub(crate) fn render(fleet: &Fleet, tree: &mut Tree) {
     if let Some((secret, comment)) = s3_secret::render(fleet) {
         tree.insert(format!("{dir}/{}", s3_secret::FILE), secret, &comment);
     }
-    for ((_, render), file) in manifests.iter().zip(&resources) {
-        tree.insert(format!("{dir}/{file}"), render(fleet), &[]);
+    for (file, content) in manifests {
+        tree.insert(format!("{dir}/{file}"), content, &[]);
     }
 }
 
