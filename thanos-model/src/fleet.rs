@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    labels, ports, validate, Central, Chart, Component, Edge, Ingress, ObjectStorage, ThanosImage,
+    labels, validate, Central, Chart, Component, Edge, Ingress, ObjectStorage, ThanosImage,
     ValidationError,
 };
 
@@ -107,17 +107,6 @@ impl Fleet {
         pinned.unwrap_or(&self.thanos)
     }
 
-    /// The URL the edge agents remote-write to, through Receive's Ingress; `None` when
-    /// Receive has no Ingress.
-    #[must_use]
-    pub fn remote_write_url(&self) -> Option<String> {
-        let ingress = self.central.receive.ingress.as_ref()?;
-        Some(format!(
-            "http://{}/api/v1/receive",
-            self.ingress_host(ingress, Component::Receive)
-        ))
-    }
-
     /// The replica labels the producers of this fleet put on their series and blocks:
     /// `prometheus_replica` (the operator adds it to every Prometheus and agent pod) and
     /// `receive_replica` (Receive's block label).
@@ -150,72 +139,6 @@ impl Fleet {
             .replica_labels
             .clone()
             .unwrap_or_else(|| self.producer_replica_labels())
-    }
-
-    /// In-cluster DNS suffix of the fleet's Services: `<namespace>.svc`.
-    #[must_use]
-    pub fn service_domain(&self) -> String {
-        format!("{}.svc", self.namespace)
-    }
-
-    /// The headless Service that governs the Receive StatefulSet.
-    #[must_use]
-    pub fn receive_headless_service(&self) -> String {
-        format!("{}-headless", Component::Receive.name())
-    }
-
-    /// The gRPC endpoint of Receive pod `ordinal`, as written in the hashring and in that
-    /// pod's `--receive.local-endpoint`.
-    #[must_use]
-    pub fn receive_endpoint(&self, ordinal: u32) -> String {
-        format!(
-            "{}-{ordinal}.{}.{}:{}",
-            Component::Receive.name(),
-            self.receive_headless_service(),
-            self.service_domain(),
-            ports::GRPC
-        )
-    }
-
-    /// The hashring: exactly the Receive StatefulSet's pods, in ordinal order.
-    #[must_use]
-    pub fn receive_hashring(&self) -> Vec<String> {
-        (0..self.central.receive.replicas)
-            .map(|ordinal| self.receive_endpoint(ordinal))
-            .collect()
-    }
-
-    /// The chart's headless Service in front of the sidecars
-    /// (`<fullname>-thanos-discovery`).
-    #[must_use]
-    pub fn sidecar_discovery_service(&self) -> String {
-        format!("{}-thanos-discovery", self.chart.fullname())
-    }
-
-    /// The StoreAPI endpoints Query reads, as DNS SRV lookups of headless Services so that
-    /// every pod is found: the sidecars, the Receive pods and the Store pods.
-    #[must_use]
-    pub fn query_endpoints(&self) -> Vec<String> {
-        let domain = self.service_domain();
-        [
-            self.sidecar_discovery_service(),
-            self.receive_headless_service(),
-            Component::Store.name().to_owned(),
-        ]
-        .into_iter()
-        .map(|service| format!("dnssrv+_grpc._tcp.{service}.{domain}"))
-        .collect()
-    }
-
-    /// The in-cluster URL of Thanos Query's HTTP API, Grafana's default datasource.
-    #[must_use]
-    pub fn query_url(&self) -> String {
-        format!(
-            "http://{}.{}:{}",
-            Component::Query.name(),
-            self.service_domain(),
-            ports::QUERY_HTTP
-        )
     }
 }
 

@@ -23,11 +23,7 @@
 //!     .edge(Edge::new("cluster-02-edge").context("cluster-02").api_address("10.0.0.2"))
 //!     .build()?;
 //!
-//! assert_eq!(
-//!     fleet.remote_write_url().as_deref(),
-//!     Some("http://thanos-receiver.k8s-cluster-01.example.com/api/v1/receive"),
-//! );
-//! assert_eq!(fleet.receive_hashring().len(), 3);
+//! assert_eq!(fleet.query_replica_labels(), ["prometheus_replica", "receive_replica"]);
 //!
 //! // The same mistake a copied overlay makes: two clusters, one `cluster` label.
 //! let error = Fleet::builder()
@@ -60,7 +56,6 @@ mod ingress;
 pub mod labels;
 mod load;
 mod object_storage;
-pub mod ports;
 mod prometheus;
 mod query;
 mod receive;

@@ -141,15 +141,10 @@ fn rule4_receive_replicas_and_factor() {
         Severity::Warning,
         "central.receive.replicationFactor",
     );
-    let fleet = seed(1)
+    seed(1)
         .central(central().receive(Receive::default().replicas(3).replication_factor(3)))
         .build()
-        .expect("valid");
-    let ring = fleet.receive_hashring();
-    assert_eq!(ring.len(), 3);
-    for ordinal in 0..3 {
-        assert!(ring.contains(&fleet.receive_endpoint(ordinal)));
-    }
+        .expect("a factor equal to the replicas is valid");
 }
 
 #[test]

@@ -1,24 +1,31 @@
 //! Renders a validated [`thanos_model`] fleet into its Kustomize + Helm `deploy-new/`
-//! tree.
+//! tree: objects first, text last.
 //!
-//! The output is a [`Tree`]: relative paths to file contents, byte for byte
-//! deterministic, which can be written to a directory or streamed as one multi-document
-//! YAML in helm's `# Source:` convention. Kubernetes objects are k8s-openapi types, the
-//! chart values and kustomizations typed structs; nothing is assembled from string
-//! templates. Modules mirror the files they render:
+//! [`manifests`] builds every file of the tree as typed contents ([`Manifests`]):
+//! k8s-openapi objects for the Thanos components and the S3 Secret, typed chart values
+//! ([`values::ChartValues`]) and kustomizations ([`kustomize::Kustomization`]). An
+//! embedding tool changes what it needs, by name, and serializes once with
+//! [`Manifests::to_tree`]; [`render`] is the one-call shortcut. The result is a [`Tree`]:
+//! relative paths to file contents, byte for byte deterministic, each file starting with
+//! the generated-file header of [`marker`]. A tree streams as one multi-document YAML in
+//! helm's `# Source:` convention and comes back from it. This crate does no I/O: writing
+//! a tree into a directory is the `thanos-kustomize` crate's.
 //!
-//! | file | module |
+//! Types mirror the tree:
+//!
+//! | file | object |
 //! | --- | --- |
-//! | `base/<chart>/values.yaml`, `kustomization.yaml` | `base` |
-//! | `overlays/<central>/<chart>/values-central.yaml`, `kustomization.yaml` | `overlays::central` |
-//! | `overlays/<central>/<chart>/thanos-s3-secret.yaml` | `overlays::central::s3_secret` |
-//! | `overlays/<central>/<chart>/thanos-query.yaml` | `overlays::central::thanos::query` |
-//! | `overlays/<central>/<chart>/thanos-receiver.yaml` | `overlays::central::thanos::receiver` |
-//! | `overlays/<central>/<chart>/thanos-store.yaml` | `overlays::central::thanos::store` |
-//! | `overlays/<central>/<chart>/thanos-compactor.yaml` | `overlays::central::thanos::compactor` |
-//! | `overlays/<edge>/<chart>/values-edge.yaml`, `kustomization.yaml` | `overlays::edge` |
+//! | `base/<chart>/values.yaml`, `kustomization.yaml` | [`Manifests::base`]: [`Base`] |
+//! | `overlays/<central>/<chart>/values-central.yaml`, `kustomization.yaml` | [`Manifests::central`]: [`CentralOverlay`] |
+//! | `overlays/<central>/<chart>/thanos-s3-secret.yaml` | [`CentralOverlay::s3_secret`] |
+//! | `overlays/<central>/<chart>/thanos-query.yaml` | [`CentralOverlay::query`]: [`ThanosQuery`] |
+//! | `overlays/<central>/<chart>/thanos-receiver.yaml` | [`CentralOverlay::receiver`]: [`ThanosReceiver`] |
+//! | `overlays/<central>/<chart>/thanos-store.yaml` | [`CentralOverlay::store`]: [`ThanosStore`] |
+//! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] |
+//! | `overlays/<edge>/<chart>/values-edge.yaml`, `kustomization.yaml` | [`Manifests::edges`]: [`EdgeOverlay`] |
 //!
 //! ```
+//! use k8s_openapi::api::core::v1::Toleration;
 //! use thanos_model::{Central, Edge, Fleet, S3};
 //!
 //! let fleet = Fleet::builder()
@@ -28,11 +35,22 @@
 //!     .edge(Edge::new("cluster-02-edge").context("cluster-02").api_address("10.0.0.2"))
 //!     .build()?;
 //!
-//! let tree = thanos_render::render(&fleet);
-//! let edge_values = tree
-//!     .get("overlays/cluster-02-edge/kube-prometheus-stack/values-edge.yaml")
+//! let mut manifests = thanos_render::manifests(&fleet);
+//! for template in manifests.central.thanos_pod_templates_mut() {
+//!     let spec = template.spec.as_mut().expect("every Thanos pod template has a spec");
+//!     spec.tolerations.get_or_insert_with(Vec::new).push(Toleration {
+//!         key: Some("dedicated".to_owned()),
+//!         value: Some("monitoring".to_owned()),
+//!         effect: Some("NoSchedule".to_owned()),
+//!         operator: Some("Equal".to_owned()),
+//!         ..Toleration::default()
+//!     });
+//! }
+//! let tree = manifests.to_tree();
+//! let receiver = tree
+//!     .get("overlays/cluster-01-central/kube-prometheus-stack/thanos-receiver.yaml")
 //!     .unwrap();
-//! assert!(edge_values.contains("url: http://thanos-receiver.k8s-cluster-01.example.com/api/v1/receive"));
+//! assert!(receiver.contains("key: dedicated"));
 //!
 //! // The stream gives the same files back, byte for byte.
 //! let stream = tree.to_stream(thanos_render::DEFAULT_ROOT);
@@ -44,30 +62,41 @@
 
 mod base;
 pub mod kustomize;
+mod manifests;
 pub mod marker;
 mod overlays;
 mod safe_path;
 mod tree;
 pub mod values;
 mod workload;
-pub mod write;
 mod yaml;
 
 use thanos_model::ValidFleet;
 
+pub use base::Base;
+pub use manifests::Manifests;
+pub use overlays::{
+    central::{
+        thanos::{
+            compactor::ThanosCompactor, query::ThanosQuery, receiver::ThanosReceiver,
+            store::ThanosStore,
+        },
+        CentralOverlay,
+    },
+    edge::EdgeOverlay,
+};
+pub use safe_path::is_safe_relative_path;
 pub use tree::{StreamError, Tree, DEFAULT_ROOT};
 
-/// Name of the values file of the base.
-const VALUES_FILE: &str = "values.yaml";
+/// Builds every object of a validated fleet, to change before serializing with
+/// [`Manifests::to_tree`].
+#[must_use]
+pub fn manifests(fleet: &ValidFleet) -> Manifests {
+    Manifests::new(fleet)
+}
 
-/// Renders the whole tree of a validated fleet.
+/// Renders the whole tree of a validated fleet: `manifests(fleet).to_tree()`.
 #[must_use]
 pub fn render(fleet: &ValidFleet) -> Tree {
-    let mut tree = Tree::default();
-    base::render(fleet, &mut tree);
-    overlays::central::render(fleet, &mut tree);
-    for edge in &fleet.edges {
-        overlays::edge::render(fleet, edge, &mut tree);
-    }
-    tree
+    manifests(fleet).to_tree()
 }

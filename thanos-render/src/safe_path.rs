@@ -1,7 +1,8 @@
 //! Whether a tree path is safe to join below a target directory.
 //!
 //! Shared by [`crate::Tree::from_stream`] (the first guard, on input) and
-//! [`crate::write::plan`] (the second guard, before anything touches the disk).
+//! the directory writer of the `thanos-kustomize` crate (the second guard, before anything
+//! touches the disk).
 
 use std::path::{Component, Path};
 
@@ -9,7 +10,7 @@ use std::path::{Component, Path};
 /// empty, no leading `/` or Windows prefix (`C:`, `\\server`), no empty component (`a//b`,
 /// a trailing `/`), no `.` or `..`, no backslash or NUL in a component. Such a path joined
 /// below a directory always names something inside it.
-pub(crate) fn is_safe_relative_path(path: &str) -> bool {
+pub fn is_safe_relative_path(path: &str) -> bool {
     !path.is_empty()
         && path.split('/').all(|component| {
             !component.is_empty()

@@ -22,8 +22,10 @@ pub struct Tree {
 }
 
 impl Tree {
-    /// Adds a file: the generated-file header, `comment` as `#` lines, then `body`.
-    pub(crate) fn insert(&mut self, path: String, body: String, comment: &[String]) {
+    /// Adds (or replaces) a file: the generated-file header, `comment` as `#` lines, then
+    /// `body`. An embedding tool can add files of its own this way; they carry the header,
+    /// so the writer treats them as generated.
+    pub fn insert(&mut self, path: String, body: String, comment: &[String]) {
         let mut content = String::new();
         for line in comment {
             content.push_str("# ");

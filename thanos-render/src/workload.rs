@@ -25,9 +25,12 @@ use k8s_openapi::{
         util::intstr::IntOrString,
     },
 };
-use thanos_model::{ports, Component, Fleet, Resources, Storage, ThanosImage};
+use thanos_model::{Component, Fleet, Resources, Storage, ThanosImage};
 
-use crate::values::resource_requirements;
+use crate::{
+    overlays::central::thanos::{GRPC_PORT, GRPC_PORT_NAME, HTTP_PORT_NAME},
+    values::resource_requirements,
+};
 
 /// Where the data volume is mounted in every Thanos container.
 pub(crate) const DATA_DIR: &str = "/var/thanos/data";
@@ -233,7 +236,7 @@ impl ThanosPod<'_> {
         let probe = |path: &str, period: i32, failures: i32| Probe {
             http_get: Some(HTTPGetAction {
                 path: Some(path.to_owned()),
-                port: IntOrString::String("http".to_owned()),
+                port: IntOrString::String(HTTP_PORT_NAME.to_owned()),
                 scheme: Some("HTTP".to_owned()),
                 ..HTTPGetAction::default()
             }),
@@ -435,5 +438,5 @@ pub(crate) fn ingress(
 
 /// The gRPC and HTTP container ports every Thanos server here has.
 pub(crate) fn grpc_and_http_ports(http: u16) -> Vec<ContainerPort> {
-    vec![port("grpc", ports::GRPC), port("http", http)]
+    vec![port(GRPC_PORT_NAME, GRPC_PORT), port(HTTP_PORT_NAME, http)]
 }

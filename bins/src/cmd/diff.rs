@@ -9,10 +9,8 @@ use std::{
 };
 
 use similar::TextDiff;
-use thanos_render::{
-    render,
-    write::{self, Action, ChangeKind, Found},
-};
+use thanos_kustomize::write::{self, Action, ChangeKind, Found};
+use thanos_render::render;
 
 use crate::fleet_file::FleetArg;
 

@@ -1,11 +1,14 @@
 //! `overlays/<cluster>/<chart>/`: one directory per cluster.
 
-pub(crate) mod central;
-pub(crate) mod edge;
+pub mod central;
+pub mod edge;
 
 use thanos_model::Fleet;
 
-use crate::{base, kustomize::HelmChart, VALUES_FILE};
+use crate::{base, kustomize::HelmChart};
+
+/// Every overlay's kustomization file.
+pub(crate) const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
 
 /// A cluster's overlay directory, relative to the tree's root.
 pub(crate) fn dir(fleet: &Fleet, cluster: &str) -> String {
@@ -16,7 +19,7 @@ pub(crate) fn dir(fleet: &Fleet, cluster: &str) -> String {
 pub(crate) fn chart(fleet: &Fleet, overlay_values: &str) -> HelmChart {
     HelmChart::new(
         fleet,
-        format!("../../../{}/{VALUES_FILE}", base::dir(fleet)),
+        format!("../../../{}/{}", base::dir(fleet), base::VALUES_FILE),
     )
     .additional_values_file(overlay_values)
 }

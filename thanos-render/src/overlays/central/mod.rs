@@ -1,12 +1,20 @@
 //! The central overlay: `values-central.yaml`, `kustomization.yaml`, the S3 Secret and the
 //! Thanos manifests.
 
-mod s3_secret;
-mod thanos;
+pub mod s3_secret;
+pub mod thanos;
 
 use indexmap::IndexMap;
+use k8s_openapi::api::core::v1::{PodTemplateSpec, Secret};
 use thanos_model::{labels, Component, Fleet};
 
+use self::thanos::{
+    compactor::{self, ThanosCompactor},
+    query::{self, ThanosQuery},
+    receiver::{self, ThanosReceiver},
+    store::{self, ThanosStore},
+    store_api_srv,
+};
 use crate::{
     kustomize::Kustomization,
     overlays,
@@ -19,40 +27,137 @@ use crate::{
     yaml, Tree,
 };
 
-const VALUES: &str = "values-central.yaml";
+/// The central overlay's values file.
+pub const VALUES_FILE: &str = "values-central.yaml";
 
-/// Adds the central cluster's files.
-pub(crate) fn render(fleet: &Fleet, tree: &mut Tree) {
-    let central = &fleet.central;
-    let dir = overlays::dir(fleet, &central.name);
-    tree.insert(
-        format!("{dir}/{VALUES}"),
-        yaml::to_yaml(&values(fleet)),
-        &[],
-    );
+/// `overlays/<central>/<chart>/`: the chart with the central values, the Thanos
+/// components, and the object storage Secret applied on its own.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CentralOverlay {
+    /// `values-central.yaml`: Prometheus with the sidecar, Alertmanager, Grafana.
+    pub values: ChartValues,
+    /// `kustomization.yaml`: the chart with the base and central values, and the Thanos
+    /// files as resources.
+    pub kustomization: Kustomization,
+    /// `thanos-s3-secret.yaml`, with envsubst placeholders; `None` when the fleet reads
+    /// the objstore config from an existing Secret.
+    pub s3_secret: Option<Secret>,
+    /// `thanos-query.yaml`.
+    pub query: ThanosQuery,
+    /// `thanos-receiver.yaml`.
+    pub receiver: ThanosReceiver,
+    /// `thanos-store.yaml`.
+    pub store: ThanosStore,
+    /// `thanos-compactor.yaml`.
+    pub compactor: ThanosCompactor,
+    dir: String,
+    kustomization_comment: Vec<String>,
+    s3_secret_comment: Vec<String>,
+}
 
-    let manifests = [
-        (Component::Query, thanos::query::render(fleet)),
-        (Component::Receive, thanos::receiver::render(fleet)),
-        (Component::Store, thanos::store::render(fleet)),
-        (Component::Compactor, thanos::compactor::render(fleet)),
-    ]
-    .map(|(component, content)| (format!("{}.yaml", component.name()), content));
-    // The S3 Secret is deliberately not a resource: it holds envsubst placeholders and is
-    // applied on its own, so applying the overlay never replaces the real Secret.
-    let kustomization = Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES))
-        .resources(manifests.iter().map(|(file, _)| file.clone()));
-    tree.insert(
-        format!("{dir}/kustomization.yaml"),
-        yaml::to_yaml(&kustomization),
-        &overlays::cluster_comment(&central.context, &central.api_address, &dir),
-    );
-    if let Some((secret, comment)) = s3_secret::render(fleet) {
-        tree.insert(format!("{dir}/{}", s3_secret::FILE), secret, &comment);
+impl CentralOverlay {
+    /// Builds the overlay of a validated fleet.
+    pub(crate) fn new(fleet: &Fleet) -> Self {
+        let central = &fleet.central;
+        let dir = overlays::dir(fleet, &central.name);
+        // The S3 Secret is deliberately not a resource: it holds envsubst placeholders and
+        // is applied on its own, so applying the overlay never replaces the real Secret.
+        let kustomization =
+            Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES_FILE)).resources(
+                [query::FILE, receiver::FILE, store::FILE, compactor::FILE].map(str::to_owned),
+            );
+        Self {
+            values: values(fleet),
+            kustomization,
+            s3_secret: s3_secret::secret(fleet),
+            query: ThanosQuery::new(fleet),
+            receiver: ThanosReceiver::new(fleet),
+            store: ThanosStore::new(fleet),
+            compactor: ThanosCompactor::new(fleet),
+            kustomization_comment: overlays::cluster_comment(
+                &central.context,
+                &central.api_address,
+                &dir,
+            ),
+            s3_secret_comment: s3_secret::comment(fleet),
+            dir,
+        }
     }
-    for (file, content) in manifests {
-        tree.insert(format!("{dir}/{file}"), content, &[]);
+
+    /// The overlay's directory, relative to the tree's root.
+    #[must_use]
+    pub fn dir(&self) -> &str {
+        &self.dir
     }
+
+    /// The pod template of every Thanos workload of the overlay (Query, Receive, Store,
+    /// Compactor), to add what every Thanos pod needs, such as a toleration.
+    pub fn thanos_pod_templates_mut(&mut self) -> impl Iterator<Item = &mut PodTemplateSpec> {
+        [
+            self.query
+                .deployment
+                .spec
+                .as_mut()
+                .map(|spec| &mut spec.template),
+            self.receiver
+                .stateful_set
+                .spec
+                .as_mut()
+                .map(|spec| &mut spec.template),
+            self.store
+                .stateful_set
+                .spec
+                .as_mut()
+                .map(|spec| &mut spec.template),
+            self.compactor
+                .stateful_set
+                .spec
+                .as_mut()
+                .map(|spec| &mut spec.template),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// Serializes the overlay's files into `tree`.
+    pub(crate) fn add_to(&self, tree: &mut Tree) {
+        let dir = &self.dir;
+        tree.insert(
+            format!("{dir}/{VALUES_FILE}"),
+            yaml::to_yaml(&self.values),
+            &[],
+        );
+        tree.insert(
+            format!("{dir}/{}", overlays::KUSTOMIZATION_FILE),
+            yaml::to_yaml(&self.kustomization),
+            &self.kustomization_comment,
+        );
+        if let Some(secret) = &self.s3_secret {
+            tree.insert(
+                format!("{dir}/{}", s3_secret::FILE),
+                yaml::to_yaml(secret),
+                &self.s3_secret_comment,
+            );
+        }
+        for (file, documents) in [
+            (query::FILE, self.query.documents()),
+            (receiver::FILE, self.receiver.documents()),
+            (store::FILE, self.store.documents()),
+            (compactor::FILE, self.compactor.documents()),
+        ] {
+            tree.insert(format!("{dir}/{file}"), yaml::documents(documents), &[]);
+        }
+    }
+}
+
+/// The chart's headless Service in front of the sidecars (`<fullname>-thanos-discovery`),
+/// as Query resolves it.
+pub(crate) fn sidecar_store_api(fleet: &Fleet) -> String {
+    store_api_srv(
+        fleet,
+        &format!("{}-thanos-discovery", fleet.chart.fullname()),
+    )
 }
 
 /// Prometheus in full mode with the sidecar, Alertmanager, and Grafana reading Thanos
@@ -125,7 +230,7 @@ fn values(fleet: &Fleet) -> ChartValues {
                     is_default_datasource: true,
                     name: "Thanos Query".to_owned(),
                     uid: "thanos-query".to_owned(),
-                    url: fleet.query_url(),
+                    url: query::url(fleet),
                     extra_json_data: ExtraJsonData {
                         prometheus_type: "Thanos".to_owned(),
                     },

@@ -9,8 +9,8 @@ use thanos_model::{Fleet, ObjectStorage, S3Credentials};
 
 use crate::{workload, yaml};
 
-/// The file name.
-pub(crate) const FILE: &str = "thanos-s3-secret.yaml";
+/// The file the Secret is written to.
+pub const FILE: &str = "thanos-s3-secret.yaml";
 
 /// Thanos's `objstore.yml`.
 #[derive(Serialize)]
@@ -31,8 +31,8 @@ struct S3Config<'a> {
     insecure: bool,
 }
 
-/// The Secret and its comment lines, or `None` when the Secret exists outside the tree.
-pub(crate) fn render(fleet: &Fleet) -> Option<(String, Vec<String>)> {
+/// The Secret, or `None` when it exists outside the tree.
+pub(crate) fn secret(fleet: &Fleet) -> Option<Secret> {
     let ObjectStorage::S3(s3) = &fleet.object_storage;
     let S3Credentials::Envsubst {
         access_key_var,
@@ -65,12 +65,24 @@ pub(crate) fn render(fleet: &Fleet) -> Option<(String, Vec<String>)> {
         )])),
         ..Secret::default()
     };
-    let comment = vec![
+    Some(secret)
+}
+
+/// The comment on top of the file: how it is applied.
+pub(crate) fn comment(fleet: &Fleet) -> Vec<String> {
+    let ObjectStorage::S3(s3) = &fleet.object_storage;
+    let S3Credentials::Envsubst {
+        access_key_var,
+        secret_key_var,
+    } = &s3.credentials
+    else {
+        return Vec::new();
+    };
+    vec![
         "Not a resource of the overlay: it holds placeholders, not keys. Apply it on its own,".to_owned(),
         format!(
             "before the overlay: {access_key_var}=... {secret_key_var}=... envsubst < {FILE} | kubectl --context {} apply -f -",
             fleet.central.context
         ),
-    ];
-    Some((yaml::to_yaml(&secret), comment))
+    ]
 }

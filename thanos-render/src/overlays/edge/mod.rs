@@ -5,7 +5,7 @@ use thanos_model::{labels, Edge, Fleet};
 
 use crate::{
     kustomize::Kustomization,
-    overlays,
+    overlays::{self, central::thanos::receiver},
     values::{
         resource_requirements, AlertmanagerValues, ChartValues, Create, Enabled, GrafanaValues,
         PrometheusSpecValues, PrometheusValues, QueueConfig, RemoteWrite, StorageSpec,
@@ -13,22 +13,63 @@ use crate::{
     yaml, Tree,
 };
 
-const VALUES: &str = "values-edge.yaml";
+/// An edge overlay's values file.
+pub const VALUES_FILE: &str = "values-edge.yaml";
 
-/// Adds the edge's files.
-pub(crate) fn render(fleet: &Fleet, edge: &Edge, tree: &mut Tree) {
-    let dir = overlays::dir(fleet, &edge.name);
-    tree.insert(
-        format!("{dir}/{VALUES}"),
-        yaml::to_yaml(&values(fleet, edge)),
-        &[],
-    );
-    let kustomization = Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES));
-    tree.insert(
-        format!("{dir}/kustomization.yaml"),
-        yaml::to_yaml(&kustomization),
-        &overlays::cluster_comment(&edge.context, &edge.api_address, &dir),
-    );
+/// `overlays/<edge>/<chart>/`: the chart in agent mode, writing to the central Receive.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct EdgeOverlay {
+    /// The edge cluster's name, as in the fleet.
+    pub name: String,
+    /// `values-edge.yaml`.
+    pub values: ChartValues,
+    /// `kustomization.yaml`: the chart with the base and edge values.
+    pub kustomization: Kustomization,
+    dir: String,
+    kustomization_comment: Vec<String>,
+}
+
+impl EdgeOverlay {
+    /// Builds the overlay of one edge of a validated fleet.
+    pub(crate) fn new(fleet: &Fleet, edge: &Edge) -> Self {
+        let dir = overlays::dir(fleet, &edge.name);
+        Self {
+            name: edge.name.clone(),
+            values: values(fleet, edge),
+            kustomization: Kustomization::new(
+                &fleet.namespace,
+                overlays::chart(fleet, VALUES_FILE),
+            ),
+            kustomization_comment: overlays::cluster_comment(
+                &edge.context,
+                &edge.api_address,
+                &dir,
+            ),
+            dir,
+        }
+    }
+
+    /// The overlay's directory, relative to the tree's root.
+    #[must_use]
+    pub fn dir(&self) -> &str {
+        &self.dir
+    }
+
+    /// Serializes the overlay's files into `tree`.
+    pub(crate) fn add_to(&self, tree: &mut Tree) {
+        let dir = &self.dir;
+        tree.insert(
+            format!("{dir}/{VALUES_FILE}"),
+            yaml::to_yaml(&self.values),
+            &[],
+        );
+        tree.insert(
+            format!("{dir}/{}", overlays::KUSTOMIZATION_FILE),
+            yaml::to_yaml(&self.kustomization),
+            &self.kustomization_comment,
+        );
+    }
 }
 
 /// Agent mode writing to the central Receive, and everything an agent cluster does not
@@ -38,7 +79,7 @@ fn values(fleet: &Fleet, edge: &Edge) -> ChartValues {
     let agent = &edge.agent;
     let queue = &agent.queue;
     // Validation guarantees Receive has an Ingress whenever there are edges.
-    let url = fleet.remote_write_url().unwrap_or_default();
+    let url = receiver::remote_write_url(fleet).unwrap_or_default();
     ChartValues {
         prometheus: Some(PrometheusValues {
             agent_mode: Some(true),

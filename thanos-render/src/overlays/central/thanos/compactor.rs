@@ -1,22 +1,54 @@
 //! `thanos-compactor.yaml`: the single-replica StatefulSet and headless Service of
 //! Compactor.
 
-use thanos_model::{labels, ports, Component, Fleet};
+use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::Service};
+use thanos_model::{labels, Component, Fleet};
 
-use super::common_flags;
+use super::{common_flags, HTTP_PORT, HTTP_PORT_NAME};
 use crate::{
     workload::{self, ServiceKind, ThanosPod, DATA_DIR},
     yaml,
 };
 
 const COMPONENT: Component = Component::Compactor;
+/// The file the objects are written to.
+pub const FILE: &str = "thanos-compactor.yaml";
 
-/// Renders the file.
-pub(crate) fn render(fleet: &Fleet) -> String {
+/// The objects of `thanos-compactor.yaml`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThanosCompactor {
+    /// `thanos-compactor`, always one replica: two would compact the same blocks.
+    pub stateful_set: StatefulSet,
+    /// `thanos-compactor`, headless (metrics only).
+    pub service: Service,
+}
+
+impl ThanosCompactor {
+    /// Builds the objects of a validated fleet.
+    pub(crate) fn new(fleet: &Fleet) -> Self {
+        Self {
+            stateful_set: stateful_set(fleet),
+            service: service(fleet),
+        }
+    }
+
+    /// The file's documents, in order.
+    pub(crate) fn documents(&self) -> Vec<String> {
+        vec![
+            yaml::to_yaml(&self.stateful_set),
+            yaml::to_yaml(&self.service),
+        ]
+    }
+}
+
+fn image(fleet: &Fleet) -> &thanos_model::ThanosImage {
+    fleet.image(fleet.central.compactor.image.as_ref())
+}
+
+fn stateful_set(fleet: &Fleet) -> StatefulSet {
     let compactor = &fleet.central.compactor;
-    let image = fleet.image(compactor.image.as_ref());
-
-    let mut args = common_flags("compact", ports::HTTP);
+    let mut args = common_flags("compact", HTTP_PORT);
     args.push(format!("--data-dir={DATA_DIR}"));
     args.push(workload::objstore_flag(fleet));
     args.push("--wait".to_owned());
@@ -44,30 +76,29 @@ pub(crate) fn render(fleet: &Fleet) -> String {
         ));
     }
 
-    // One compactor per bucket: two would compact the same blocks.
-    let stateful_set = ThanosPod {
+    ThanosPod {
         fleet,
         component: COMPONENT,
-        image,
+        image: image(fleet),
         args,
         resources: &compactor.resources,
-        ports: vec![workload::port("http", ports::HTTP)],
+        ports: vec![workload::port(HTTP_PORT_NAME, HTTP_PORT)],
         env: Vec::new(),
         volumes: Vec::new(),
         objstore: true,
         termination_grace_period: None,
         spread: false,
     }
-    .stateful_set(1, COMPONENT.name(), &compactor.storage, false);
+    .stateful_set(1, COMPONENT.name(), &compactor.storage, false)
+}
 
-    let service = workload::service(
+fn service(fleet: &Fleet) -> Service {
+    workload::service(
         fleet,
         COMPONENT,
-        image,
+        image(fleet),
         COMPONENT.name(),
         ServiceKind::Headless,
-        vec![workload::service_port("http", ports::HTTP)],
-    );
-
-    yaml::documents([yaml::to_yaml(&stateful_set), yaml::to_yaml(&service)])
+        vec![workload::service_port(HTTP_PORT_NAME, HTTP_PORT)],
+    )
 }

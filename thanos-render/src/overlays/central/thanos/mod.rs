@@ -1,9 +1,35 @@
-//! The Thanos manifests of the central overlay, one file per component.
+//! The Thanos manifests of the central overlay, one file per component: name and port
+//! constants, options in (the fleet), typed objects out, one constructor per object.
 
-pub(crate) mod compactor;
-pub(crate) mod query;
-pub(crate) mod receiver;
-pub(crate) mod store;
+pub mod compactor;
+pub mod query;
+pub mod receiver;
+pub mod store;
+
+use thanos_model::Fleet;
+
+/// gRPC StoreAPI port of every Thanos component and the sidecar.
+pub const GRPC_PORT: u16 = 10901;
+/// HTTP port (metrics, probes, UI) of Receive, Store, Compactor and the sidecar.
+pub const HTTP_PORT: u16 = 10902;
+/// Name of the gRPC port on containers and Services; Query's DNS SRV lookups ask for it.
+pub const GRPC_PORT_NAME: &str = "grpc";
+/// Name of the HTTP port on containers and Services; the probes and metrics use it.
+pub const HTTP_PORT_NAME: &str = "http";
+
+/// In-cluster DNS suffix of the fleet's Services: `<namespace>.svc`.
+fn service_domain(fleet: &Fleet) -> String {
+    format!("{}.svc", fleet.namespace)
+}
+
+/// The StoreAPI address Query resolves to every pod behind a headless Service: a DNS SRV
+/// lookup of its gRPC port.
+pub(crate) fn store_api_srv(fleet: &Fleet, service: &str) -> String {
+    format!(
+        "dnssrv+_{GRPC_PORT_NAME}._tcp.{service}.{}",
+        service_domain(fleet)
+    )
+}
 
 /// Flags every Thanos server here starts with.
 fn common_flags(subcommand: &str, http: u16) -> Vec<String> {
@@ -17,7 +43,7 @@ fn common_flags(subcommand: &str, http: u16) -> Vec<String> {
 
 /// `--grpc-address` for components that serve the StoreAPI.
 fn grpc_flag() -> String {
-    format!("--grpc-address=0.0.0.0:{}", thanos_model::ports::GRPC)
+    format!("--grpc-address=0.0.0.0:{GRPC_PORT}")
 }
 
 /// A `--label` flag: `name="value"` with the value quoted as Thanos parses it and `$`

@@ -2,21 +2,100 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::{
+    apps::v1::Deployment,
+    core::v1::{ConfigMap, Service},
+    networking::v1::Ingress,
+};
 use serde::Serialize;
-use thanos_model::{ports, Component, Fleet};
+use thanos_model::{Component, Fleet};
 
-use super::{common_flags, grpc_flag};
+use super::{
+    common_flags, grpc_flag, receiver, service_domain, store, GRPC_PORT, GRPC_PORT_NAME,
+    HTTP_PORT_NAME,
+};
 use crate::{
+    overlays::central::sidecar_store_api,
     workload::{self, ServiceKind, ThanosPod},
     yaml,
 };
 
 const COMPONENT: Component = Component::Query;
+/// The file the objects are written to.
+pub const FILE: &str = "thanos-query.yaml";
+/// HTTP port Query serves its API and UI on, as Prometheus does, so the seed's
+/// `localhost:9090` port-forwards keep working.
+pub const HTTP_PORT: u16 = 9090;
 const ENDPOINTS_FILE: &str = "endpoints.yaml";
 const ENDPOINTS_DIR: &str = "/etc/thanos/query";
 
-/// The `--endpoint.sd-config` file: the StoreAPIs Query fans out to.
+/// The objects of `thanos-query.yaml`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThanosQuery {
+    /// `thanos-query-endpoints`: the `--endpoint.sd-config-file` Query reads.
+    pub endpoints: ConfigMap,
+    /// `thanos-query`.
+    pub deployment: Deployment,
+    /// `thanos-query`: gRPC and HTTP.
+    pub service: Service,
+    /// `thanos-query`, when the fleet gives Query an Ingress.
+    pub ingress: Option<Ingress>,
+}
+
+impl ThanosQuery {
+    /// Builds the objects of a validated fleet.
+    pub(crate) fn new(fleet: &Fleet) -> Self {
+        Self {
+            endpoints: endpoints_config_map(fleet),
+            deployment: deployment(fleet),
+            service: service(fleet),
+            ingress: fleet.central.query.ingress.as_ref().map(|ingress| {
+                workload::ingress(fleet, COMPONENT, image(fleet), ingress, HTTP_PORT_NAME)
+            }),
+        }
+    }
+
+    /// The file's documents, in order.
+    pub(crate) fn documents(&self) -> Vec<String> {
+        let mut documents = vec![
+            yaml::to_yaml(&self.endpoints),
+            yaml::to_yaml(&self.deployment),
+            yaml::to_yaml(&self.service),
+        ];
+        documents.extend(self.ingress.iter().map(yaml::to_yaml));
+        documents
+    }
+}
+
+/// The in-cluster URL of Query's HTTP API, Grafana's default datasource.
+pub(crate) fn url(fleet: &Fleet) -> String {
+    format!(
+        "http://{}.{}:{HTTP_PORT}",
+        COMPONENT.name(),
+        service_domain(fleet)
+    )
+}
+
+/// The StoreAPIs Query fans out to, as DNS SRV lookups of headless Services so that every
+/// pod is found: the sidecars, the Receive pods and the Store pods.
+pub(crate) fn endpoints(fleet: &Fleet) -> Vec<String> {
+    vec![
+        sidecar_store_api(fleet),
+        receiver::store_api(fleet),
+        store::store_api(fleet),
+    ]
+}
+
+fn image(fleet: &Fleet) -> &thanos_model::ThanosImage {
+    fleet.image(fleet.central.query.image.as_ref())
+}
+
+fn endpoints_config_map_name() -> String {
+    format!("{}-endpoints", COMPONENT.name())
+}
+
+/// The `--endpoint.sd-config` file.
 #[derive(Serialize)]
 struct EndpointsConfig {
     endpoints: Vec<Endpoint>,
@@ -27,30 +106,30 @@ struct Endpoint {
     address: String,
 }
 
-/// Renders the file.
-pub(crate) fn render(fleet: &Fleet) -> String {
-    let query = &fleet.central.query;
-    let image = fleet.image(query.image.as_ref());
-    let labels = workload::labels(COMPONENT, image);
-    let endpoints_config_map = format!("{}-endpoints", COMPONENT.name());
-
-    let endpoints = EndpointsConfig {
-        endpoints: fleet
-            .query_endpoints()
+fn endpoints_config_map(fleet: &Fleet) -> ConfigMap {
+    let config = EndpointsConfig {
+        endpoints: endpoints(fleet)
             .into_iter()
             .map(|address| Endpoint { address })
             .collect(),
     };
-    let config_map = ConfigMap {
-        metadata: workload::metadata(fleet, &endpoints_config_map, labels.clone()),
+    ConfigMap {
+        metadata: workload::metadata(
+            fleet,
+            endpoints_config_map_name(),
+            workload::labels(COMPONENT, image(fleet)),
+        ),
         data: Some(BTreeMap::from([(
             ENDPOINTS_FILE.to_owned(),
-            yaml::to_yaml(&endpoints),
+            yaml::to_yaml(&config),
         )])),
         ..ConfigMap::default()
-    };
+    }
+}
 
-    let mut args = common_flags("query", ports::QUERY_HTTP);
+fn deployment(fleet: &Fleet) -> Deployment {
+    let query = &fleet.central.query;
+    let mut args = common_flags("query", HTTP_PORT);
     args.push(grpc_flag());
     args.push(format!(
         "--endpoint.sd-config-file={ENDPOINTS_DIR}/{ENDPOINTS_FILE}"
@@ -63,46 +142,36 @@ pub(crate) fn render(fleet: &Fleet) -> String {
     );
     args.push("--query.auto-downsampling".to_owned());
 
-    let deployment = ThanosPod {
+    ThanosPod {
         fleet,
         component: COMPONENT,
-        image,
+        image: image(fleet),
         args,
         resources: &query.resources,
-        ports: workload::grpc_and_http_ports(ports::QUERY_HTTP),
+        ports: workload::grpc_and_http_ports(HTTP_PORT),
         env: Vec::new(),
         volumes: vec![workload::config_map_volume(
             "endpoints",
-            &endpoints_config_map,
+            &endpoints_config_map_name(),
             ENDPOINTS_DIR,
         )],
         objstore: false,
         termination_grace_period: None,
         spread: query.replicas > 1,
     }
-    .deployment(query.replicas);
+    .deployment(query.replicas)
+}
 
-    let service = workload::service(
+fn service(fleet: &Fleet) -> Service {
+    workload::service(
         fleet,
         COMPONENT,
-        image,
+        image(fleet),
         COMPONENT.name(),
         ServiceKind::ClusterIp,
         vec![
-            workload::service_port("grpc", ports::GRPC),
-            workload::service_port("http", ports::QUERY_HTTP),
+            workload::service_port(GRPC_PORT_NAME, GRPC_PORT),
+            workload::service_port(HTTP_PORT_NAME, HTTP_PORT),
         ],
-    );
-
-    let mut documents = vec![
-        yaml::to_yaml(&config_map),
-        yaml::to_yaml(&deployment),
-        yaml::to_yaml(&service),
-    ];
-    if let Some(ingress) = &query.ingress {
-        documents.push(yaml::to_yaml(&workload::ingress(
-            fleet, COMPONENT, image, ingress, "http",
-        )));
-    }
-    yaml::documents(documents)
+    )
 }

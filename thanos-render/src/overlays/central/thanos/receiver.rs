@@ -1,23 +1,139 @@
 //! `thanos-receiver.yaml`: the hashring ConfigMap, StatefulSet, Services and Ingress of
-//! Receive.
+//! Receive, and the names the edges and Query reach it by.
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::{
+    apps::v1::StatefulSet,
+    core::v1::{ConfigMap, Service},
+    networking::v1::Ingress,
+};
 use serde::Serialize;
-use thanos_model::{labels, ports, Component, Fleet};
+use thanos_model::{labels, Component, Fleet};
 
-use super::{common_flags, grpc_flag, label_flag, replica_label_flag};
+use super::{
+    common_flags, grpc_flag, label_flag, replica_label_flag, service_domain, store_api_srv,
+    GRPC_PORT, GRPC_PORT_NAME, HTTP_PORT, HTTP_PORT_NAME,
+};
 use crate::{
     workload::{self, ServiceKind, ThanosPod, DATA_DIR},
     yaml,
 };
 
 const COMPONENT: Component = Component::Receive;
+/// The file the objects are written to.
+pub const FILE: &str = "thanos-receiver.yaml";
+/// Receive's remote-write port.
+pub const REMOTE_WRITE_PORT: u16 = 19291;
+/// Name of the remote-write port on the container, the Services and the Ingress backend.
+pub const REMOTE_WRITE_PORT_NAME: &str = "remote-write";
+/// The remote-write path, behind the Ingress too.
+const REMOTE_WRITE_PATH: &str = "/api/v1/receive";
 const HASHRING_FILE: &str = "hashrings.json";
 const HASHRING_DIR: &str = "/etc/thanos/hashring";
+/// The environment variable holding the pod's name, which the replica label and the local
+/// endpoint are made of.
+const POD_NAME_ENV: &str = "NAME";
 /// Receive flushes its head block on shutdown; give it time.
 const TERMINATION_GRACE_SECONDS: i64 = 900;
+
+/// The objects of `thanos-receiver.yaml`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThanosReceiver {
+    /// `thanos-receiver-hashring`: the `--receive.hashrings-file`, exactly the
+    /// StatefulSet's pods.
+    pub hashring: ConfigMap,
+    /// `thanos-receiver`.
+    pub stateful_set: StatefulSet,
+    /// `thanos-receiver-headless`: names the pods (hashring endpoints, Query's lookup).
+    pub headless_service: Service,
+    /// `thanos-receiver`: one address for the Ingress.
+    pub service: Service,
+    /// `thanos-receiver`: where the edges write, when the fleet gives Receive an Ingress.
+    pub ingress: Option<Ingress>,
+}
+
+impl ThanosReceiver {
+    /// Builds the objects of a validated fleet.
+    pub(crate) fn new(fleet: &Fleet) -> Self {
+        Self {
+            hashring: hashring_config_map(fleet),
+            stateful_set: stateful_set(fleet),
+            headless_service: service(
+                fleet,
+                &headless_service_name(),
+                ServiceKind::HeadlessWithUnready,
+            ),
+            service: service(fleet, COMPONENT.name(), ServiceKind::ClusterIp),
+            ingress: fleet.central.receive.ingress.as_ref().map(|ingress| {
+                workload::ingress(
+                    fleet,
+                    COMPONENT,
+                    image(fleet),
+                    ingress,
+                    REMOTE_WRITE_PORT_NAME,
+                )
+            }),
+        }
+    }
+
+    /// The file's documents, in order.
+    pub(crate) fn documents(&self) -> Vec<String> {
+        let mut documents = vec![
+            yaml::to_yaml(&self.hashring),
+            yaml::to_yaml(&self.stateful_set),
+            yaml::to_yaml(&self.headless_service),
+            yaml::to_yaml(&self.service),
+        ];
+        documents.extend(self.ingress.iter().map(yaml::to_yaml));
+        documents
+    }
+}
+
+/// The URL the edge agents remote-write to, through Receive's Ingress; `None` when Receive
+/// has no Ingress (validation refuses that while the fleet has edges).
+pub(crate) fn remote_write_url(fleet: &Fleet) -> Option<String> {
+    let ingress = fleet.central.receive.ingress.as_ref()?;
+    Some(format!(
+        "http://{}{REMOTE_WRITE_PATH}",
+        fleet.ingress_host(ingress, COMPONENT)
+    ))
+}
+
+/// Receive's StoreAPI, as Query resolves it: every pod, through the headless Service.
+pub(crate) fn store_api(fleet: &Fleet) -> String {
+    store_api_srv(fleet, &headless_service_name())
+}
+
+fn headless_service_name() -> String {
+    format!("{}-headless", COMPONENT.name())
+}
+
+fn hashring_config_map_name() -> String {
+    format!("{}-hashring", COMPONENT.name())
+}
+
+/// The gRPC endpoint of the Receive pod named `pod`: the one string both the hashring and
+/// that pod's `--receive.local-endpoint` hold, so each pod finds itself in the ring.
+fn endpoint(fleet: &Fleet, pod: &str) -> String {
+    format!(
+        "{pod}.{}.{}:{GRPC_PORT}",
+        headless_service_name(),
+        service_domain(fleet)
+    )
+}
+
+/// The hashring's endpoints: exactly the StatefulSet's pods, in ordinal order.
+fn hashring_endpoints(fleet: &Fleet) -> Vec<String> {
+    (0..fleet.central.receive.replicas)
+        .map(|ordinal| endpoint(fleet, &format!("{}-{ordinal}", COMPONENT.name())))
+        .collect()
+}
+
+fn image(fleet: &Fleet) -> &thanos_model::ThanosImage {
+    fleet.image(fleet.central.receive.image.as_ref())
+}
 
 /// One hashring of the `--receive.hashrings-file`.
 #[derive(Serialize)]
@@ -27,35 +143,31 @@ struct Hashring<'a> {
     endpoints: Vec<String>,
 }
 
-/// Renders the file.
-pub(crate) fn render(fleet: &Fleet) -> String {
-    let receive = &fleet.central.receive;
-    let image = fleet.image(receive.image.as_ref());
-    let labels = workload::labels(COMPONENT, image);
-    let headless = fleet.receive_headless_service();
-    let hashring_config_map = format!("{}-hashring", COMPONENT.name());
-
+fn hashring_config_map(fleet: &Fleet) -> ConfigMap {
     let hashrings = [Hashring {
         hashring: "default",
-        algorithm: receive.hashring_algorithm.as_str(),
-        endpoints: fleet.receive_hashring(),
+        algorithm: fleet.central.receive.hashring_algorithm.as_str(),
+        endpoints: hashring_endpoints(fleet),
     }];
-    let hashring_json = serde_json::to_string_pretty(&hashrings)
+    let json = serde_json::to_string_pretty(&hashrings)
         .unwrap_or_else(|error| unreachable!("a hashring always serializes: {error}"));
-    let config_map = ConfigMap {
-        metadata: workload::metadata(fleet, &hashring_config_map, labels.clone()),
-        data: Some(BTreeMap::from([(
-            HASHRING_FILE.to_owned(),
-            hashring_json + "\n",
-        )])),
+    ConfigMap {
+        metadata: workload::metadata(
+            fleet,
+            hashring_config_map_name(),
+            workload::labels(COMPONENT, image(fleet)),
+        ),
+        data: Some(BTreeMap::from([(HASHRING_FILE.to_owned(), json + "\n")])),
         ..ConfigMap::default()
-    };
+    }
+}
 
-    let mut args = common_flags("receive", ports::HTTP);
+fn stateful_set(fleet: &Fleet) -> StatefulSet {
+    let receive = &fleet.central.receive;
+    let mut args = common_flags("receive", HTTP_PORT);
     args.push(grpc_flag());
     args.push(format!(
-        "--remote-write.address=0.0.0.0:{}",
-        ports::REMOTE_WRITE
+        "--remote-write.address=0.0.0.0:{REMOTE_WRITE_PORT}"
     ));
     args.push(format!("--tsdb.path={DATA_DIR}"));
     args.push(format!("--tsdb.retention={}", receive.retention));
@@ -78,73 +190,50 @@ pub(crate) fn render(fleet: &Fleet) -> String {
         "--receive.hashrings-algorithm={}",
         receive.hashring_algorithm.as_str()
     ));
-    // The same string the hashring lists for this pod, with the pod name filled in.
     args.push(format!(
-        "--receive.local-endpoint=$(NAME).{headless}.{}:{}",
-        fleet.service_domain(),
-        ports::GRPC
+        "--receive.local-endpoint={}",
+        endpoint(fleet, &format!("$({POD_NAME_ENV})"))
     ));
 
-    let mut container_ports = workload::grpc_and_http_ports(ports::HTTP);
-    container_ports.push(workload::port("remote-write", ports::REMOTE_WRITE));
+    let mut ports = workload::grpc_and_http_ports(HTTP_PORT);
+    ports.push(workload::port(REMOTE_WRITE_PORT_NAME, REMOTE_WRITE_PORT));
 
-    let stateful_set = ThanosPod {
+    ThanosPod {
         fleet,
         component: COMPONENT,
-        image,
+        image: image(fleet),
         args,
         resources: &receive.resources,
-        ports: container_ports,
-        env: vec![workload::field_env("NAME", "metadata.name")],
+        ports,
+        env: vec![workload::field_env(POD_NAME_ENV, "metadata.name")],
         volumes: vec![workload::config_map_volume(
             "hashring",
-            &hashring_config_map,
+            &hashring_config_map_name(),
             HASHRING_DIR,
         )],
         objstore: true,
         termination_grace_period: Some(TERMINATION_GRACE_SECONDS),
         spread: receive.replicas > 1,
     }
-    .stateful_set(receive.replicas, &headless, &receive.storage, true);
+    .stateful_set(
+        receive.replicas,
+        &headless_service_name(),
+        &receive.storage,
+        true,
+    )
+}
 
-    let service_ports = || {
+fn service(fleet: &Fleet, name: &str, kind: ServiceKind) -> Service {
+    workload::service(
+        fleet,
+        COMPONENT,
+        image(fleet),
+        name,
+        kind,
         vec![
-            workload::service_port("grpc", ports::GRPC),
-            workload::service_port("http", ports::HTTP),
-            workload::service_port("remote-write", ports::REMOTE_WRITE),
-        ]
-    };
-    let headless_service = workload::service(
-        fleet,
-        COMPONENT,
-        image,
-        &headless,
-        ServiceKind::HeadlessWithUnready,
-        service_ports(),
-    );
-    let service = workload::service(
-        fleet,
-        COMPONENT,
-        image,
-        COMPONENT.name(),
-        ServiceKind::ClusterIp,
-        service_ports(),
-    );
-
-    let mut documents = vec![
-        yaml::to_yaml(&config_map),
-        yaml::to_yaml(&stateful_set),
-        yaml::to_yaml(&headless_service),
-        yaml::to_yaml(&service),
-    ];
-    if let Some(ingress) = &receive.ingress {
-        documents.push(yaml::to_yaml(&workload::ingress(
-            fleet,
-            COMPONENT,
-            image,
-            ingress,
-            "remote-write",
-        )));
-    }
-    yaml::documents(documents)
+            workload::service_port(GRPC_PORT_NAME, GRPC_PORT),
+            workload::service_port(HTTP_PORT_NAME, HTTP_PORT),
+            workload::service_port(REMOTE_WRITE_PORT_NAME, REMOTE_WRITE_PORT),
+        ],
+    )
 }

@@ -4,31 +4,62 @@ use thanos_model::Fleet;
 
 use crate::{
     kustomize::{HelmChart, Kustomization},
+    overlays::KUSTOMIZATION_FILE,
     values::{ChartValues, Enabled, PrometheusSpecValues, PrometheusValues, StorageSpec},
-    yaml, Tree, VALUES_FILE,
+    yaml, Tree,
 };
+
+/// The values file of the base, which every overlay's values are merged over.
+pub const VALUES_FILE: &str = "values.yaml";
+
+/// `base/<chart>/`: the chart and the values every cluster shares. It builds on its own
+/// (with the shared values only), which is how a chart upgrade is tried before the
+/// overlays follow.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Base {
+    /// `values.yaml`.
+    pub values: ChartValues,
+    /// `kustomization.yaml`.
+    pub kustomization: Kustomization,
+    dir: String,
+}
+
+impl Base {
+    /// Builds the base of a validated fleet.
+    pub(crate) fn new(fleet: &Fleet) -> Self {
+        Self {
+            values: values(fleet),
+            kustomization: Kustomization::new(&fleet.namespace, HelmChart::new(fleet, VALUES_FILE)),
+            dir: dir(fleet),
+        }
+    }
+
+    /// The base directory, relative to the tree's root.
+    #[must_use]
+    pub fn dir(&self) -> &str {
+        &self.dir
+    }
+
+    /// Serializes the base's files into `tree`.
+    pub(crate) fn add_to(&self, tree: &mut Tree) {
+        let dir = &self.dir;
+        tree.insert(
+            format!("{dir}/{VALUES_FILE}"),
+            yaml::to_yaml(&self.values),
+            &[],
+        );
+        tree.insert(
+            format!("{dir}/{KUSTOMIZATION_FILE}"),
+            yaml::to_yaml(&self.kustomization),
+            &[],
+        );
+    }
+}
 
 /// The base directory, relative to the tree's root.
 pub(crate) fn dir(fleet: &Fleet) -> String {
     format!("base/{}", fleet.chart.name)
-}
-
-/// Adds `values.yaml` and `kustomization.yaml`.
-pub(crate) fn render(fleet: &Fleet, tree: &mut Tree) {
-    let dir = dir(fleet);
-    tree.insert(
-        format!("{dir}/{VALUES_FILE}"),
-        yaml::to_yaml(&values(fleet)),
-        &[],
-    );
-    // The base builds on its own (with the shared values only), which is how a chart
-    // upgrade is tried before the overlays follow.
-    let kustomization = Kustomization::new(&fleet.namespace, HelmChart::new(fleet, VALUES_FILE));
-    tree.insert(
-        format!("{dir}/kustomization.yaml"),
-        yaml::to_yaml(&kustomization),
-        &[],
-    );
 }
 
 /// Shared values: the operator, selectors that pick up every monitor of every

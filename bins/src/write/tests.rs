@@ -2,9 +2,9 @@
 
 use std::{collections::BTreeMap, fs, path::Path};
 
-use super::swap::with_after_swap_hook;
+use thanos_render::Tree;
+
 use super::*;
-use crate::Tree;
 
 fn tree(files: &[(&str, &str)]) -> Tree {
     let mut tree = Tree::default();
@@ -69,7 +69,6 @@ fn fresh_write_adds_everything_and_leaves_nothing_beside() {
     let tree = tree(THREE);
     let report = write_dir(&tree, &dir, false).unwrap();
     assert_eq!(report.count(ChangeKind::Added), 3);
-    assert_eq!(report.leftover, None);
     for (path, content) in tree.iter() {
         assert_eq!(fs::read_to_string(dir.join(path)).unwrap(), content);
     }
@@ -231,44 +230,6 @@ fn a_target_that_is_a_file_is_an_error() {
     assert_eq!(names(parent.path()), ["deploy"]);
 }
 
-#[cfg(unix)]
-#[test]
-fn a_socket_in_nobodys_way_is_refused_before_anything_is_written() {
-    let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("deploy");
-    write_dir(&tree(THREE), &dir, false).unwrap();
-    // A socket cannot be carried over into the new tree: it would be lost.
-    let _socket = std::os::unix::net::UnixListener::bind(dir.join("zz.sock")).unwrap();
-    let before = snapshot(&dir);
-    let error = write_dir(&tree(&THREE[..2]), &dir, true).unwrap_err();
-    let WriteError::CannotCarryOver { paths, .. } = &error else {
-        panic!("{error}");
-    };
-    assert_eq!(paths, &[("zz.sock".to_owned(), "socket")]);
-    assert!(error.to_string().contains("zz.sock (socket)"), "{error}");
-    assert_eq!(snapshot(&dir), before);
-    assert_eq!(names(parent.path()), ["deploy"]);
-    // Nothing to write: the socket stays where it is.
-    assert!(write_dir(&tree(THREE), &dir, false).unwrap().is_unchanged());
-}
-
-#[test]
-fn a_failure_while_building_leaves_the_old_tree_byte_identical() {
-    let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("deploy");
-    write_dir(&tree(THREE), &dir, false).unwrap();
-    fs::write(dir.join("NOTES.md"), "mine\n").unwrap();
-    let next = tree(&THREE[..2]);
-    let plan = plan(&next, &dir, false).unwrap();
-    // The kept file goes between plan and apply: carrying it over fails midway.
-    fs::remove_file(dir.join("NOTES.md")).unwrap();
-    let before = snapshot(&dir);
-    let error = plan.apply().unwrap_err();
-    assert!(error.to_string().contains("NOTES.md"), "{error}");
-    assert_eq!(snapshot(&dir), before);
-    assert_eq!(names(parent.path()), ["deploy"]);
-}
-
 #[test]
 fn a_path_leaving_the_directory_is_refused_before_the_disk_is_touched() {
     let parent = tempfile::tempdir().unwrap();
@@ -289,116 +250,6 @@ fn a_path_leaving_the_directory_is_refused_before_the_disk_is_touched() {
         assert!(write_dir(&tree, &dir, true).is_err());
     }
     assert!(names(parent.path()).is_empty());
-}
-
-#[test]
-fn files_changed_between_plan_and_swap_abort_the_write() {
-    let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("deploy");
-    write_dir(&tree(THREE), &dir, false).unwrap();
-    fs::write(dir.join("NOTES.md"), "mine\n").unwrap();
-    let next = tree(&THREE[..2]);
-
-    // A chart pulled into the directory (kubectl kustomize --enable-helm).
-    let plan_one = plan(&next, &dir, false).unwrap();
-    fs::create_dir_all(dir.join("overlays/two/charts")).unwrap();
-    fs::write(dir.join("overlays/two/charts/chart.tgz"), "chart").unwrap();
-    let before = snapshot(&dir);
-    let error = plan_one.apply().unwrap_err();
-    let WriteError::ChangedMeanwhile { paths, .. } = &error else {
-        panic!("{error}");
-    };
-    assert_eq!(
-        paths,
-        &["overlays/two/charts", "overlays/two/charts/chart.tgz"]
-    );
-    assert_eq!(snapshot(&dir), before);
-    assert_eq!(names(parent.path()), ["deploy"]);
-    fs::remove_dir_all(dir.join("overlays/two/charts")).unwrap();
-
-    // An editor saving a kept file: write a new file, rename it over the old one.
-    let plan_two = plan(&next, &dir, false).unwrap();
-    fs::write(dir.join(".NOTES.md.swp"), "mine, edited\n").unwrap();
-    fs::rename(dir.join(".NOTES.md.swp"), dir.join("NOTES.md")).unwrap();
-    let error = plan_two.apply().unwrap_err();
-    assert!(
-        matches!(&error, WriteError::ChangedMeanwhile { paths, .. } if paths == &["NOTES.md"]),
-        "{error}"
-    );
-    assert_eq!(
-        fs::read_to_string(dir.join("NOTES.md")).unwrap(),
-        "mine, edited\n"
-    );
-
-    // Run again: written, the edit kept.
-    write_dir(&next, &dir, false).unwrap();
-    assert_eq!(
-        fs::read_to_string(dir.join("NOTES.md")).unwrap(),
-        "mine, edited\n"
-    );
-}
-
-#[test]
-fn files_changed_during_the_swap_keep_the_previous_tree_and_block_the_next_write() {
-    let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("deploy");
-    write_dir(&tree(THREE), &dir, false).unwrap();
-    let next = tree(&THREE[..2]);
-    // Something writes into the old directory after the check before the swap (a
-    // program whose working directory it is, say).
-    let report = with_after_swap_hook(
-        |path| fs::write(path.join("late.txt"), "late\n").unwrap(),
-        || write_dir(&next, &dir, false).unwrap(),
-    );
-    let leftover = report.leftover.expect("the previous tree is kept");
-    assert_eq!(
-        leftover.reason,
-        LeftoverReason::Changed(vec!["late.txt".to_owned()])
-    );
-    assert_eq!(
-        fs::read_to_string(leftover.holder.join("tree/late.txt")).unwrap(),
-        "late\n"
-    );
-    assert!(leftover.to_string().contains("late.txt"), "{leftover}");
-    // The new tree is in place.
-    assert!(!dir.join("overlays/two").exists());
-
-    // The next write refuses until the previous tree is dealt with.
-    let error = write_dir(&next, &dir, false).unwrap_err();
-    assert!(matches!(&error, WriteError::Interrupted { .. }), "{error}");
-    fs::remove_dir_all(&leftover.holder).unwrap();
-    assert!(write_dir(&next, &dir, false).unwrap().is_unchanged());
-}
-
-#[test]
-fn a_crash_between_the_renames_blocks_the_next_write() {
-    let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("deploy");
-    write_dir(&tree(THREE), &dir, false).unwrap();
-    fs::write(dir.join("NOTES.md"), "mine\n").unwrap();
-    // The state a crash after the first rename leaves.
-    let holder = parent.path().join(".deploy.old-AbC123");
-    fs::create_dir(&holder).unwrap();
-    fs::rename(&dir, holder.join("tree")).unwrap();
-
-    for force in [false, true] {
-        let error = write_dir(&tree(THREE), &dir, force).unwrap_err();
-        let WriteError::Interrupted { leftover, .. } = &error else {
-            panic!("{error}");
-        };
-        assert_eq!(leftover, &fs::canonicalize(&holder).unwrap());
-        let message = error.to_string();
-        assert!(message.contains("mv "), "{message}");
-        assert!(message.contains(".deploy.old-AbC123"), "{message}");
-    }
-    assert!(!dir.exists());
-    assert!(plan(&tree(THREE), &dir, false).is_err());
-
-    // Restored as the message says: the foreign file is there again.
-    fs::rename(holder.join("tree"), &dir).unwrap();
-    fs::remove_dir(&holder).unwrap();
-    write_dir(&tree(THREE), &dir, false).unwrap();
-    assert_eq!(fs::read_to_string(dir.join("NOTES.md")).unwrap(), "mine\n");
 }
 
 #[test]
@@ -431,11 +282,106 @@ fn a_linked_target_is_written_through_the_link() {
     let link = parent.path().join("link");
     std::os::unix::fs::symlink("real", &link).unwrap();
     let report = write_dir(&tree(&THREE[..1]), &link, false).unwrap();
-    assert_eq!(report.dir, fs::canonicalize(&real).unwrap());
+    assert_eq!(report.dir, link);
     assert!(fs::symlink_metadata(&link)
         .unwrap()
         .file_type()
         .is_symlink());
     assert!(!real.join("overlays").exists());
     assert_eq!(names(parent.path()), ["link", "real"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_socket_in_nobodys_way_is_kept_and_one_in_the_way_refused() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("deploy");
+    write_dir(&tree(THREE), &dir, false).unwrap();
+    let _kept = std::os::unix::net::UnixListener::bind(dir.join("zz.sock")).unwrap();
+    let report = write_dir(&tree(&THREE[..2]), &dir, false).unwrap();
+    assert_eq!(report.count(ChangeKind::Removed), 1);
+    assert_eq!(report.count(ChangeKind::Kept), 1);
+    assert!(dir.join("zz.sock").exists());
+
+    let _in_the_way =
+        std::os::unix::net::UnixListener::bind(dir.join("base/values.yaml.new")).unwrap();
+    let wants_it = tree(&[("base/values.yaml.new", "x: 1\n")]);
+    let before = snapshot(&dir);
+    assert!(matches!(
+        write_dir(&wants_it, &dir, false),
+        Err(WriteError::Refused(_))
+    ));
+    assert_eq!(snapshot(&dir), before);
+}
+
+#[test]
+fn an_interrupted_write_is_completed_by_the_next_and_its_temporary_file_removed() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("deploy");
+    let old = tree(THREE);
+    write_dir(&old, &dir, false).unwrap();
+    // What a write killed midway leaves: one file already new, the others old, and the
+    // temporary file of the next one, partly written.
+    let new = tree(&[
+        ("base/values.yaml", "a: 2\n"),
+        ("overlays/one/kustomization.yaml", "b: 2\n"),
+        ("overlays/two/kustomization.yaml", "c: 2\n"),
+    ]);
+    fs::write(
+        dir.join("base/values.yaml"),
+        new.get("base/values.yaml").unwrap(),
+    )
+    .unwrap();
+    let temp = format!("overlays/one/{}kustomization", plan::TEMP_PREFIX);
+    fs::write(dir.join(&temp), "# Generated by thanos-kus").unwrap();
+
+    let report = write_dir(&new, &dir, false).unwrap();
+    assert_eq!(
+        kinds(&report),
+        [
+            ("base/values.yaml", ChangeKind::Unchanged),
+            (temp.as_str(), ChangeKind::Removed),
+            ("overlays/one/kustomization.yaml", ChangeKind::Changed),
+            ("overlays/two/kustomization.yaml", ChangeKind::Changed),
+        ]
+    );
+    let expected: BTreeMap<String, Vec<u8>> = ["base", "overlays", "overlays/one", "overlays/two"]
+        .into_iter()
+        .map(|dir| (dir.to_owned(), b"<dir>".to_vec()))
+        .chain(
+            new.iter()
+                .map(|(path, content)| (path.to_owned(), content.as_bytes().to_vec())),
+        )
+        .collect();
+    assert_eq!(snapshot(&dir), expected);
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_get_ordinary_permissions_and_keep_their_own() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("deploy");
+    write_dir(&tree(THREE), &dir, false).unwrap();
+    let mode = |path: &str| fs::metadata(dir.join(path)).unwrap().permissions().mode() & 0o777;
+    // Not the 0600 of a temporary file: readable by the group like `fs::write` (umask).
+    let fresh = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(dir.join("probe"))
+        .unwrap();
+    let umask_mode = fresh.metadata().unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("base/values.yaml"), umask_mode);
+    fs::set_permissions(
+        dir.join("overlays/one/kustomization.yaml"),
+        fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    write_dir(
+        &tree(&[("overlays/one/kustomization.yaml", "b: 2\n")]),
+        &dir,
+        false,
+    )
+    .unwrap();
+    assert_eq!(mode("overlays/one/kustomization.yaml"), 0o640);
 }

@@ -10,8 +10,6 @@
 //! `scripts/build-overlays.sh` builds the tree with the real helm and chart where they are
 //! available.
 
-mod common;
-
 use std::{
     path::{Path, PathBuf},
     process::{Command, Output},
@@ -72,7 +70,7 @@ fn parse(tree: &Tree, path: &str) -> Value {
 fn kustomize_builds_every_directory_with_the_chart_and_the_right_values() {
     let tree = seed_tree();
     let work = tempfile::tempdir().unwrap();
-    thanos_render::write::write_dir(&tree, work.path(), false).unwrap();
+    thanos_kustomize::write::write_dir(&tree, work.path(), false).unwrap();
     let base_values = parse(&tree, "base/kube-prometheus-stack/values.yaml");
 
     let mut dirs: Vec<PathBuf> = vec![PathBuf::from("base/kube-prometheus-stack")];
@@ -90,7 +88,7 @@ fn kustomize_builds_every_directory_with_the_chart_and_the_right_values() {
             dir.display(),
             String::from_utf8_lossy(&output.stderr)
         );
-        let objects = common::documents(&String::from_utf8(output.stdout).unwrap());
+        let objects = documents(&String::from_utf8(output.stdout).unwrap());
         let (args, values) = helm_call(&objects);
 
         // `helm template <release> <chart> --namespace <ns> ... --include-crds`.
@@ -162,7 +160,7 @@ fn kustomize_builds_every_directory_with_the_chart_and_the_right_values() {
 fn overlays_need_the_relaxed_load_restrictor_the_readme_gives() {
     let tree = seed_tree();
     let work = tempfile::tempdir().unwrap();
-    thanos_render::write::write_dir(&tree, work.path(), false).unwrap();
+    thanos_kustomize::write::write_dir(&tree, work.path(), false).unwrap();
     let overlay = work
         .path()
         .join("overlays/cluster-02-edge/kube-prometheus-stack");
@@ -172,4 +170,13 @@ fn overlays_need_the_relaxed_load_restrictor_the_readme_gives() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("security"), "{stderr}");
+}
+
+/// Every YAML document of a build's output, parsed.
+fn documents(content: &str) -> Vec<Value> {
+    use serde::Deserialize as _;
+    serde_yaml::Deserializer::from_str(content)
+        .map(|document| Value::deserialize(document).expect("kustomize output parses"))
+        .filter(|value| !value.is_null())
+        .collect()
 }

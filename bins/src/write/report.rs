@@ -1,6 +1,6 @@
 //! What a write does, or did, to each path: [`Change`], [`ChangeKind`] and why a path is
-//! refused ([`Refusal`], [`Found`], [`Action`]); the [`Report`] of a write, the previous
-//! tree it may leave ([`Leftover`]) and the summary the CLI prints.
+//! refused ([`Refusal`], [`Found`], [`Action`]); the [`Report`] of a write and the summary
+//! the CLI prints.
 
 use std::{fmt, path::PathBuf};
 
@@ -42,7 +42,7 @@ impl ChangeKind {
 }
 
 /// Whether any of `changes` changes the directory.
-pub(super) fn any_change(changes: &[Change]) -> bool {
+pub(crate) fn any_change(changes: &[Change]) -> bool {
     changes.iter().any(|c| c.kind.is_change())
 }
 
@@ -82,15 +82,9 @@ pub enum Found {
     Edited,
     /// A file we did not generate.
     Foreign,
-    /// A symbolic link, socket, FIFO or device file.
-    ///
-    /// Where one is in nobody's way it is [`ChangeKind::Kept`], but only a symbolic link
-    /// can be carried over into the new tree (it is made again with the same target,
-    /// which is not followed); a socket, FIFO or device file that is kept makes
-    /// [`Plan::apply`](super::Plan::apply) fail with
-    /// [`WriteError::CannotCarryOver`](super::WriteError::CannotCarryOver) before anything is
-    /// written. Where one is in the way it is refused like any file not ours, and replaced
-    /// or deleted when forced.
+    /// A symbolic link, socket, FIFO or device file: kept where it is in nobody's way,
+    /// refused like any file not ours where it is, and replaced or deleted when forced
+    /// (a link is never followed).
     Special,
     /// A directory (with everything in it).
     Directory,
@@ -135,60 +129,6 @@ pub struct Report {
     pub dir: PathBuf,
     /// Every path of the old and the new tree, sorted.
     pub changes: Vec<Change>,
-    /// Set when the previous tree was not deleted after the swap: where it is and why.
-    /// A later write refuses
-    /// ([`WriteError::Interrupted`](super::WriteError::Interrupted)) until it is deleted.
-    pub leftover: Option<Leftover>,
-}
-
-/// The previous tree, left beside the target after a successful swap.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Leftover {
-    /// The `.DIR.old-*` directory; the previous tree is its `tree` directory.
-    pub holder: PathBuf,
-    /// Why it was left.
-    pub reason: LeftoverReason,
-}
-
-/// Why the previous tree was left.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LeftoverReason {
-    /// These paths changed in the previous tree between the check before the swap and
-    /// the swap (or during it): what was written there is only in the previous tree.
-    Changed(Vec<String>),
-    /// The previous tree could not be read again to check it, so it was kept.
-    NotChecked(String),
-    /// Deleting it failed.
-    NotDeleted(String),
-}
-
-impl fmt::Display for Leftover {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tree = self.holder.join("tree");
-        match &self.reason {
-            LeftoverReason::Changed(paths) => write!(
-                f,
-                "files changed in the directory while it was being replaced ({}); the \
-                 previous tree, with those changes, is kept in {}: copy what you need from \
-                 it, then delete {}",
-                paths.join(", "),
-                tree.display(),
-                self.holder.display()
-            ),
-            LeftoverReason::NotChecked(error) => write!(
-                f,
-                "the previous tree could not be checked for changes made during the write \
-                 ({error}); it is kept in {}: copy what you need from it, then delete {}",
-                tree.display(),
-                self.holder.display()
-            ),
-            LeftoverReason::NotDeleted(error) => write!(
-                f,
-                "the previous tree could not be deleted ({error}): delete {}",
-                self.holder.display()
-            ),
-        }
-    }
 }
 
 impl Report {

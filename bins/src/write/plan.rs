@@ -1,5 +1,5 @@
-//! Deciding, path by path, what a write does ([`plan()`], [`Plan`]): added, changed,
-//! unchanged, removed, kept, or refused (forced).
+//! Reading the target and deciding, path by path, what a write does ([`plan()`],
+//! [`Plan`]): added, changed, unchanged, removed, kept, or refused (forced).
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -7,31 +7,27 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use super::error::io_error;
-use super::report::any_change;
-use super::scan::{scan, Existing};
-use super::swap::leftover_beside;
+use thanos_render::{
+    is_safe_relative_path,
+    marker::{self, Provenance},
+    Tree,
+};
+
+use super::{error::io_error, report::any_change};
 use super::{Action, Change, ChangeKind, Found, Refusal, WriteError};
-use crate::{marker::Provenance, Tree};
+
+/// Name prefix of the temporary file each rendered file is written to before it is
+/// renamed into place. One left by an interrupted write is removed by the next.
+pub(super) const TEMP_PREFIX: &str = ".thanos-kustomize-tmp-";
 
 /// The decisions for writing one tree into one directory. Nothing is written until
-/// [`Plan::apply`].
+/// [`Plan::apply`](super::Plan::apply).
 #[derive(Debug)]
 pub struct Plan<'t> {
-    /// The render to write.
     pub(super) tree: &'t Tree,
-    /// The target: canonical when it existed, else made absolute.
     pub(super) target: PathBuf,
-    /// Whether the target existed when planned.
     pub(super) exists: bool,
-    /// What the scan saw, to tell whether the directory changed before the swap.
-    pub(super) existing: BTreeMap<String, Existing>,
-    /// Every path of the old and the new tree, sorted.
     pub(super) changes: Vec<Change>,
-    /// Empty directories already there, carried over.
-    pub(super) empty_dirs: Vec<String>,
-    /// Directories that were there, with their permissions carried over.
-    pub(super) dirs: BTreeSet<String>,
 }
 
 impl Plan<'_> {
@@ -48,7 +44,7 @@ impl Plan<'_> {
             .filter(|c| matches!(c.kind, ChangeKind::Refused(_)))
     }
 
-    /// The directory the plan writes: absolute, with links resolved when it exists.
+    /// The directory the plan writes.
     #[must_use]
     pub fn target(&self) -> &Path {
         &self.target
@@ -62,23 +58,29 @@ impl Plan<'_> {
     }
 }
 
+/// What is on disk at one path of the target.
+#[derive(Debug)]
+enum Existing {
+    /// A regular file: whose it is, and its bytes when it is ours.
+    File(Provenance, Vec<u8>),
+    /// A symbolic link (never followed), socket, FIFO or device file.
+    Special,
+    /// A directory.
+    Directory,
+}
+
 /// Reads `dir` and decides what writing `tree` into it does, file by file; with `force`,
 /// files edited by hand or not ours that are in the way are planned as
 /// [`ChangeKind::Forced`] instead of [`ChangeKind::Refused`]. A missing `dir` plans every
-/// file as added.
-///
-/// Refused before the disk is read: a tree path that is not purely relative
-/// ([`WriteError::UnsafePath`]). Refused after reading it: a `.DIR.old-*` directory beside
-/// `DIR` left by an earlier write ([`WriteError::Interrupted`]).
+/// file as added. A tree path that is not purely relative is refused before the disk is
+/// read ([`WriteError::UnsafePath`]).
 pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, WriteError> {
-    if let Some((path, _)) = tree
-        .iter()
-        .find(|(path, _)| !crate::safe_path::is_safe_relative_path(path))
-    {
+    if let Some((path, _)) = tree.iter().find(|(path, _)| !is_safe_relative_path(path)) {
         return Err(WriteError::UnsafePath(path.to_owned()));
     }
-    let meta = match fs::metadata(dir) {
-        Ok(meta) => Some(meta),
+    let existing = match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Some(scan(dir)?),
+        Ok(_) => return Err(WriteError::NotADirectory(dir.to_owned())),
         Err(error) if error.kind() == io::ErrorKind::NotFound => None,
         Err(source) => {
             return Err(WriteError::Io {
@@ -87,24 +89,6 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
             })
         }
     };
-    let (target, existing) = match meta {
-        Some(meta) if !meta.is_dir() => return Err(WriteError::NotADirectory(dir.to_owned())),
-        // Resolve links and `.`: the swap renames the real directory.
-        Some(_) => {
-            let target = fs::canonicalize(dir).map_err(io_error(dir))?;
-            let existing = scan(&target)?;
-            (target, Some(existing))
-        }
-        // Not there yet, so it cannot be canonicalized: made absolute against the current
-        // directory.
-        None => (std::path::absolute(dir).map_err(io_error(dir))?, None),
-    };
-    if let Some(leftover) = leftover_beside(&target)? {
-        return Err(WriteError::Interrupted {
-            dir: target,
-            leftover,
-        });
-    }
     let exists = existing.is_some();
     let existing = existing.unwrap_or_default();
 
@@ -123,8 +107,6 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
     };
 
     let mut changes = Vec::new();
-    let mut empty_dirs = Vec::new();
-    let mut dirs = BTreeSet::new();
     // Directories standing where a rendered file goes: their whole content is in the way.
     let mut blocking_dirs: Vec<&str> = Vec::new();
     for (path, entry) in &existing {
@@ -138,18 +120,15 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
         let is_rendered = rendered.contains(path.as_str());
         let is_needed_dir = needed_dirs.contains(path.as_str());
         let kind = match entry {
-            Existing::Directory { .. } if is_rendered => {
+            Existing::Directory if is_rendered => {
                 blocking_dirs.push(path);
                 refuse_or_force(Found::Directory, Action::Overwritten)
             }
-            Existing::Directory { empty } => {
-                dirs.insert(path.clone());
-                if *empty {
-                    empty_dirs.push(path.clone());
-                }
-                continue;
+            Existing::Directory => continue,
+            Existing::File(..) if is_temp_file(path) && !is_rendered && !is_needed_dir => {
+                ChangeKind::Removed
             }
-            Existing::File(provenance, content, _) => {
+            Existing::File(provenance, content) => {
                 let found = match provenance {
                     Provenance::Generated => None,
                     Provenance::Edited => Some(Found::Edited),
@@ -160,6 +139,7 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
                         ChangeKind::Unchanged
                     }
                     (None, true, _) => ChangeKind::Changed,
+                    // A stale file of ours, also where a directory now goes.
                     (None, false, _) => ChangeKind::Removed,
                     (Some(found), true, _) => refuse_or_force(found, Action::Overwritten),
                     (Some(found), false, true) => {
@@ -171,13 +151,13 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
                     (Some(_), false, false) => ChangeKind::Kept,
                 }
             }
-            Existing::Link(_) | Existing::Special(..) if is_rendered => {
+            Existing::Special if is_rendered => {
                 refuse_or_force(Found::Special, Action::Overwritten)
             }
-            Existing::Link(_) | Existing::Special(..) if is_needed_dir => {
+            Existing::Special if is_needed_dir => {
                 refuse_or_force(Found::Special, Action::ReplacedByDirectory)
             }
-            Existing::Link(_) | Existing::Special(..) => ChangeKind::Kept,
+            Existing::Special => ChangeKind::Kept,
         };
         changes.push(Change {
             path: path.clone(),
@@ -195,11 +175,74 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
     changes.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Plan {
         tree,
-        target,
+        target: dir.to_owned(),
         exists,
-        existing,
         changes,
-        empty_dirs,
-        dirs,
     })
+}
+
+/// Whether `path` names a temporary file an interrupted write left.
+fn is_temp_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|name| name.starts_with(TEMP_PREFIX))
+}
+
+/// Reads the target directory: every path below it, directories included, without
+/// following links.
+fn scan(dir: &Path) -> Result<BTreeMap<String, Existing>, WriteError> {
+    fn walk(
+        dir: &Path,
+        prefix: &str,
+        out: &mut BTreeMap<String, Existing>,
+    ) -> Result<(), WriteError> {
+        for entry in fs::read_dir(dir).map_err(io_error(dir))? {
+            let entry = entry.map_err(io_error(dir))?;
+            let path = entry.path();
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                return Err(WriteError::Io {
+                    path,
+                    source: io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "the file name is not UTF-8; move it out of the directory",
+                    ),
+                });
+            };
+            let rel = format!("{prefix}{name}");
+            let kind = entry.file_type().map_err(io_error(&path))?;
+            let existing = if kind.is_dir() {
+                walk(&path, &format!("{rel}/"), out)?;
+                Existing::Directory
+            } else if kind.is_file() {
+                read_file(&path)?
+            } else {
+                Existing::Special
+            };
+            out.insert(rel, existing);
+        }
+        Ok(())
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, "", &mut out)?;
+    Ok(out)
+}
+
+/// Reads a regular file of the target: whole when it starts like a generated file, else
+/// only its first bytes (a large file of someone else's is not read into memory).
+fn read_file(path: &Path) -> Result<Existing, WriteError> {
+    use io::Read as _;
+    let mut file = fs::File::open(path).map_err(io_error(path))?;
+    let header = marker::GENERATED_LINE.len() + 1;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(header as u64)
+        .read_to_end(&mut bytes)
+        .map_err(io_error(path))?;
+    if !bytes.starts_with(marker::GENERATED_LINE.as_bytes()) {
+        return Ok(Existing::File(Provenance::Foreign, Vec::new()));
+    }
+    file.read_to_end(&mut bytes).map_err(io_error(path))?;
+    let provenance = std::str::from_utf8(&bytes).map_or(Provenance::Foreign, marker::provenance);
+    Ok(Existing::File(provenance, bytes))
 }

@@ -1,0 +1,7 @@
+//! The `thanos-kustomize` command-line tool's library: the directory [`write`]r shared by
+//! `thanos-kustomize render --out` and the workspace's examples. Rendering is
+//! `thanos_render`'s and does no I/O; this crate is where the tree meets the disk.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod write;
