@@ -5,3 +5,8 @@
 #![warn(missing_docs)]
 
 pub mod write;
+
+/// The README's embedding example, compiled by `cargo test`.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -21,7 +21,7 @@ pub struct Kustomization {
 impl Kustomization {
     /// A Kustomization of one chart in `namespace`.
     #[must_use]
-    pub fn new(namespace: impl Into<String>, chart: HelmChart) -> Self {
+    pub(crate) fn new(namespace: impl Into<String>, chart: HelmChart) -> Self {
         Self {
             api_version: "kustomize.config.k8s.io/v1beta1",
             kind: "Kustomization",
@@ -33,7 +33,7 @@ impl Kustomization {
 
     /// Adds plain manifests as resources.
     #[must_use]
-    pub fn resources(mut self, resources: impl IntoIterator<Item = String>) -> Self {
+    pub(crate) fn resources(mut self, resources: impl IntoIterator<Item = String>) -> Self {
         self.resources.extend(resources);
         self
     }
@@ -66,7 +66,7 @@ pub struct HelmChart {
 impl HelmChart {
     /// The fleet's chart with `values_file` as its values.
     #[must_use]
-    pub fn new(fleet: &Fleet, values_file: impl Into<String>) -> Self {
+    pub(crate) fn new(fleet: &Fleet, values_file: impl Into<String>) -> Self {
         Self {
             name: fleet.chart.name.clone(),
             repo: fleet.chart.repo.clone(),
@@ -81,7 +81,7 @@ impl HelmChart {
 
     /// Adds a values file merged over the previous ones.
     #[must_use]
-    pub fn additional_values_file(mut self, file: impl Into<String>) -> Self {
+    pub(crate) fn additional_values_file(mut self, file: impl Into<String>) -> Self {
         self.additional_values_files.push(file.into());
         self
     }

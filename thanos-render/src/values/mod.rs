@@ -103,7 +103,7 @@ pub struct VolumeClaimTemplate {
 impl StorageSpec {
     /// A claim template with any of class, access mode and size.
     #[must_use]
-    pub fn new(class: Option<&str>, size: Option<&str>) -> Self {
+    pub(crate) fn new(class: Option<&str>, size: Option<&str>) -> Self {
         let spec = PersistentVolumeClaimSpec {
             storage_class_name: class.map(str::to_owned),
             access_modes: class.map(|_| vec!["ReadWriteOnce".to_owned()]),
@@ -124,7 +124,7 @@ impl StorageSpec {
 
 /// Kubernetes requests and limits from the model's resources.
 #[must_use]
-pub fn resource_requirements(resources: &Resources) -> ResourceRequirements {
+pub(crate) fn resource_requirements(resources: &Resources) -> ResourceRequirements {
     let pair = |cpu: &str, memory: &str| {
         BTreeMap::from([
             ("cpu".to_owned(), Quantity(cpu.to_owned())),
