@@ -268,7 +268,7 @@ fn a_removed_edge_loses_its_overlay() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("0 added, 0 changed, 2 removed"),
+        out.stdout.contains("0 added, 0 changed, 3 removed"),
         "{}",
         out.stdout
     );

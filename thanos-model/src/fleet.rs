@@ -6,8 +6,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    labels, validate, Central, Chart, Component, Edge, Ingress, ObjectStorage, ThanosImage,
-    ValidationError,
+    labels, validate, Central, Chart, Component, Edge, Ingress, ObjectStorage, Runbook,
+    ThanosImage, ValidationError,
 };
 
 /// The whole monitoring fleet. Every rendered file is a function of this value.
@@ -46,6 +46,9 @@ pub struct Fleet {
     /// The edge clusters.
     #[serde(default)]
     pub edges: Vec<Edge>,
+    /// The runbook rendered as the tree's `README.md`.
+    #[serde(default)]
+    pub runbook: Runbook,
 }
 
 mod defaults {
@@ -192,6 +195,7 @@ pub struct FleetBuilder {
     object_storage: Option<ObjectStorage>,
     central: Option<Central>,
     edges: Vec<Edge>,
+    runbook: Option<Runbook>,
 }
 
 macro_rules! builder_setters {
@@ -215,6 +219,7 @@ impl FleetBuilder {
         thanos: ThanosImage,
         object_storage: ObjectStorage,
         central: Central,
+        runbook: Runbook,
     }
 
     /// Adds an edge cluster.
@@ -263,6 +268,7 @@ impl FleetBuilder {
             object_storage,
             central,
             edges: self.edges,
+            runbook: self.runbook.unwrap_or_default(),
         }
         .validate()
     }

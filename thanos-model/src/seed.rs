@@ -16,7 +16,7 @@
 
 use std::net::Ipv4Addr;
 
-use crate::{Central, Edge, Fleet, FleetBuilder, S3};
+use crate::{Central, Edge, Fleet, FleetBuilder, Language, Runbook, S3};
 
 /// API address of the seed's central cluster.
 const CENTRAL_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 194);
@@ -50,6 +50,8 @@ pub fn seed(edges: usize) -> FleetBuilder {
                 .api_address(CENTRAL_API.to_string()),
         )
         .edges(edges)
+        // The seed's own runbook is Korean.
+        .runbook(Runbook::default().language(Language::Korean))
 }
 
 #[cfg(test)]

@@ -56,6 +56,9 @@ pub struct HelmChart {
     /// Render the chart's CRDs too, so one build carries everything a cluster needs.
     #[serde(rename = "includeCRDs")]
     pub include_crds: bool,
+    /// Leave out the chart's `helm test` hooks: kustomize would render them as plain pods
+    /// that run once and sit in `Error` or `Completed`.
+    pub skip_tests: bool,
     /// The values file, relative to the kustomization.
     pub values_file: String,
     /// Values files merged over `values_file`, in order.
@@ -74,6 +77,7 @@ impl HelmChart {
             release_name: fleet.chart.release.clone(),
             namespace: fleet.namespace.clone(),
             include_crds: true,
+            skip_tests: true,
             values_file: values_file.into(),
             additional_values_files: Vec::new(),
         }

@@ -42,6 +42,7 @@ fn renders_exactly_the_seed_tree() {
     for file in [
         "values-central.yaml",
         "kustomization.yaml",
+        "namespace.yaml",
         "thanos-s3-secret.yaml",
         "thanos-query.yaml",
         "thanos-receiver.yaml",
@@ -51,7 +52,7 @@ fn renders_exactly_the_seed_tree() {
         expected.push(format!("{CENTRAL}/{file}"));
     }
     for n in 2..=4 {
-        for file in ["values-edge.yaml", "kustomization.yaml"] {
+        for file in ["values-edge.yaml", "kustomization.yaml", "namespace.yaml"] {
             expected.push(format!(
                 "overlays/cluster-0{n}-edge/kube-prometheus-stack/{file}"
             ));
@@ -148,6 +149,7 @@ fn every_kubernetes_object_round_trips_through_k8s_openapi() {
         ("ConfigMap", 2),
         ("Deployment", 1),
         ("Ingress", 2),
+        ("Namespace", 4),
         ("Secret", 1),
         ("Service", 5),
         ("StatefulSet", 3),
@@ -270,6 +272,7 @@ fn the_s3_secret_is_not_a_resource_of_the_overlay() {
     assert_eq!(
         resources,
         [
+            "namespace.yaml",
             "thanos-query.yaml",
             "thanos-receiver.yaml",
             "thanos-store.yaml",

@@ -2,6 +2,7 @@
 
 pub mod central;
 pub mod edge;
+pub mod namespace;
 
 use thanos_model::Fleet;
 

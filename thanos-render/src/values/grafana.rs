@@ -49,8 +49,25 @@ pub struct GrafanaIngressValues {
 /// `grafana.sidecar`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GrafanaSidecarValues {
+    /// `dashboards`.
+    pub dashboards: DashboardsSidecar,
     /// `datasources`.
     pub datasources: DatasourcesSidecar,
+}
+
+/// `grafana.sidecar.dashboards`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DashboardsSidecar {
+    /// `multicluster`.
+    pub multicluster: MulticlusterDashboards,
+}
+
+/// `grafana.sidecar.dashboards.multicluster`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MulticlusterDashboards {
+    /// `global`: the chart's dashboards show their `cluster` variable (hidden otherwise),
+    /// so one Grafana filters every cluster's data.
+    pub global: super::Enabled,
 }
 
 /// `grafana.sidecar.datasources`: the chart's default datasource, pointed at Thanos

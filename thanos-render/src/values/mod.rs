@@ -17,8 +17,8 @@ use thanos_model::Resources;
 
 pub use alertmanager::{AlertmanagerSpecValues, AlertmanagerValues};
 pub use grafana::{
-    DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
-    GrafanaSidecarValues, GrafanaValues,
+    DashboardsSidecar, DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
+    GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards,
 };
 pub use prometheus::{
     ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues, PrometheusValues, QueueConfig,

@@ -13,7 +13,7 @@ use std::{
 use k8s_openapi::{
     api::{
         apps::v1::{Deployment, StatefulSet},
-        core::v1::{ConfigMap, Secret, Service},
+        core::v1::{ConfigMap, Namespace, Secret, Service},
         networking::v1::Ingress,
     },
     serde::{de::DeserializeOwned, Serialize},
@@ -80,6 +80,7 @@ pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<St
                 "ConfigMap" => round_trip::<ConfigMap>(&document),
                 "Deployment" => round_trip::<Deployment>(&document),
                 "Ingress" => round_trip::<Ingress>(&document),
+                "Namespace" => round_trip::<Namespace>(&document),
                 "Secret" => round_trip::<Secret>(&document),
                 "Service" => round_trip::<Service>(&document),
                 "StatefulSet" => round_trip::<StatefulSet>(&document),

@@ -5,7 +5,7 @@ pub mod s3_secret;
 pub mod thanos;
 
 use indexmap::IndexMap;
-use k8s_openapi::api::core::v1::{PodTemplateSpec, Secret};
+use k8s_openapi::api::core::v1::{Namespace, PodTemplateSpec, Secret};
 use thanos_model::{labels, Component, Fleet};
 
 use self::thanos::{
@@ -17,12 +17,13 @@ use self::thanos::{
 };
 use crate::{
     kustomize::Kustomization,
-    overlays,
+    overlays::{self, namespace},
     values::{
         resource_requirements, AlertmanagerSpecValues, AlertmanagerValues, ChartValues,
-        DatasourcesSidecar, Enabled, ExistingSecret, ExtraJsonData, GrafanaAdminValues,
-        GrafanaIngressValues, GrafanaSidecarValues, GrafanaValues, ObjectStorageConfigValues,
-        PrometheusSpecValues, PrometheusValues, StorageSpec, ThanosSidecarValues,
+        DashboardsSidecar, DatasourcesSidecar, Enabled, ExistingSecret, ExtraJsonData,
+        GrafanaAdminValues, GrafanaIngressValues, GrafanaSidecarValues, GrafanaValues,
+        MulticlusterDashboards, ObjectStorageConfigValues, PrometheusSpecValues, PrometheusValues,
+        StorageSpec, ThanosSidecarValues,
     },
     yaml, Tree,
 };
@@ -40,6 +41,8 @@ pub struct CentralOverlay {
     /// `kustomization.yaml`: the chart with the base and central values, and the Thanos
     /// files as resources.
     pub kustomization: Kustomization,
+    /// `namespace.yaml`.
+    pub namespace: Namespace,
     /// `thanos-s3-secret.yaml`, with envsubst placeholders; `None` when the fleet reads
     /// the objstore config from an existing Secret.
     pub s3_secret: Option<Secret>,
@@ -65,11 +68,19 @@ impl CentralOverlay {
         // is applied on its own, so applying the overlay never replaces the real Secret.
         let kustomization =
             Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES_FILE)).resources(
-                [query::FILE, receiver::FILE, store::FILE, compactor::FILE].map(str::to_owned),
+                [
+                    namespace::FILE,
+                    query::FILE,
+                    receiver::FILE,
+                    store::FILE,
+                    compactor::FILE,
+                ]
+                .map(str::to_owned),
             );
         Self {
             values: values(fleet),
             kustomization,
+            namespace: namespace::namespace(fleet),
             s3_secret: s3_secret::secret(fleet),
             query: ThanosQuery::new(fleet),
             receiver: ThanosReceiver::new(fleet),
@@ -132,6 +143,11 @@ impl CentralOverlay {
             format!("{dir}/{}", overlays::KUSTOMIZATION_FILE),
             yaml::to_yaml(&self.kustomization),
             &self.kustomization_comment,
+        );
+        tree.insert(
+            format!("{dir}/{}", namespace::FILE),
+            yaml::to_yaml(&self.namespace),
+            &[],
         );
         if let Some(secret) = &self.s3_secret {
             tree.insert(
@@ -225,6 +241,11 @@ fn values(fleet: &Fleet) -> ChartValues {
                     path: "/".to_owned(),
                 }),
             sidecar: Some(GrafanaSidecarValues {
+                dashboards: DashboardsSidecar {
+                    multicluster: MulticlusterDashboards {
+                        global: Enabled::ON,
+                    },
+                },
                 datasources: DatasourcesSidecar {
                     default_datasource_enabled: true,
                     is_default_datasource: true,

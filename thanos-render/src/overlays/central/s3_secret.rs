@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
 use thanos_model::{Fleet, ObjectStorage, S3Credentials};
 
-use crate::{workload, yaml};
+use crate::{overlays::namespace, workload, yaml};
 
 /// The file the Secret is written to.
 pub const FILE: &str = "thanos-s3-secret.yaml";
@@ -80,8 +80,9 @@ pub(crate) fn comment(fleet: &Fleet) -> Vec<String> {
     };
     vec![
         "Not a resource of the overlay: it holds placeholders, not keys. Apply it on its own,".to_owned(),
+        format!("after {} and before the overlay; unset variables are refused:", namespace::FILE),
         format!(
-            "before the overlay: {access_key_var}=... {secret_key_var}=... envsubst < {FILE} | kubectl --context {} apply -f -",
+            ": \"${{{access_key_var}:?}}\" \"${{{secret_key_var}:?}}\"; envsubst '${access_key_var} ${secret_key_var}' < {FILE} | kubectl --context {} apply -f -",
             fleet.central.context
         ),
     ]

@@ -1,11 +1,12 @@
 //! An edge overlay: `values-edge.yaml` and `kustomization.yaml`.
 
 use indexmap::IndexMap;
+use k8s_openapi::api::core::v1::Namespace;
 use thanos_model::{labels, Edge, Fleet};
 
 use crate::{
     kustomize::Kustomization,
-    overlays::{self, central::thanos::receiver},
+    overlays::{self, central::thanos::receiver, namespace},
     values::{
         resource_requirements, AlertmanagerValues, ChartValues, Create, Enabled, GrafanaValues,
         PrometheusSpecValues, PrometheusValues, QueueConfig, RemoteWrite, StorageSpec,
@@ -26,6 +27,8 @@ pub struct EdgeOverlay {
     pub values: ChartValues,
     /// `kustomization.yaml`: the chart with the base and edge values.
     pub kustomization: Kustomization,
+    /// `namespace.yaml`.
+    pub namespace: Namespace,
     dir: String,
     kustomization_comment: Vec<String>,
 }
@@ -40,7 +43,9 @@ impl EdgeOverlay {
             kustomization: Kustomization::new(
                 &fleet.namespace,
                 overlays::chart(fleet, VALUES_FILE),
-            ),
+            )
+            .resources([namespace::FILE.to_owned()]),
+            namespace: namespace::namespace(fleet),
             kustomization_comment: overlays::cluster_comment(
                 &edge.context,
                 &edge.api_address,
@@ -68,6 +73,11 @@ impl EdgeOverlay {
             format!("{dir}/{}", overlays::KUSTOMIZATION_FILE),
             yaml::to_yaml(&self.kustomization),
             &self.kustomization_comment,
+        );
+        tree.insert(
+            format!("{dir}/{}", namespace::FILE),
+            yaml::to_yaml(&self.namespace),
+            &[],
         );
     }
 }

@@ -1,0 +1,49 @@
+//! The runbook rendered with the tree (`deploy-new/README.md`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::setters::setters;
+
+/// The operator's runbook, rendered as the tree's `README.md`: this fleet's architecture,
+/// clusters, prerequisites, deploy order with exact commands, verification, scaling,
+/// upgrading and troubleshooting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Runbook {
+    /// Render `README.md` with the tree. Default `true`.
+    pub enabled: bool,
+    /// The runbook's language, `en` (default) or `ko`.
+    pub language: Language,
+}
+
+impl Default for Runbook {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            language: Language::English,
+        }
+    }
+}
+
+impl Runbook {
+    setters! { copy enabled: bool, copy language: Language }
+
+    /// No runbook: the tree holds only manifests.
+    #[must_use]
+    pub fn disabled() -> Self {
+        Self::default().enabled(false)
+    }
+}
+
+/// A language the runbook is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum Language {
+    /// English.
+    #[default]
+    #[serde(rename = "en")]
+    English,
+    /// Korean, the language of the seed's hand-written runbook.
+    #[serde(rename = "ko")]
+    Korean,
+}
