@@ -4,7 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters, Alertmanager, Compactor, Grafana, Prometheus, Query, Receive, Store,
+    setters::setters, Alertmanager, Compactor, Grafana, Prometheus, Query, Receive, Ruler, Store,
+    ThanosMonitoring,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
@@ -42,6 +43,19 @@ pub struct Central {
     /// Thanos Compactor.
     #[serde(default)]
     pub compactor: Compactor,
+    /// Thanos Ruler, evaluating the chart's rules over every cluster. Left out of a
+    /// fleet file it is the default Ruler; `ruler: null` means none (central Prometheus
+    /// then evaluates the chart's rules over its own series only).
+    #[serde(default = "default_ruler")]
+    pub ruler: Option<Ruler>,
+    /// ServiceMonitors, alerts and dashboards for Thanos and the edges.
+    #[serde(default)]
+    pub thanos_monitoring: ThanosMonitoring,
+}
+
+#[allow(clippy::unnecessary_wraps)] // serde's `default` needs the field's type.
+fn default_ruler() -> Option<Ruler> {
+    Some(Ruler::default())
 }
 
 impl Central {
@@ -60,6 +74,8 @@ impl Central {
             receive: Receive::default(),
             store: Store::default(),
             compactor: Compactor::default(),
+            ruler: default_ruler(),
+            thanos_monitoring: ThanosMonitoring::default(),
         }
     }
 
@@ -74,6 +90,15 @@ impl Central {
         set receive: Receive,
         set store: Store,
         set compactor: Compactor,
+        some ruler: Ruler,
+        set thanos_monitoring: ThanosMonitoring,
+    }
+
+    /// No Thanos Ruler.
+    #[must_use]
+    pub fn without_ruler(mut self) -> Self {
+        self.ruler = None;
+        self
     }
 
     /// The `cluster` label value: the explicit one, else the name.

@@ -111,14 +111,19 @@ impl Fleet {
     }
 
     /// The replica labels the producers of this fleet put on their series and blocks:
-    /// `prometheus_replica` (the operator adds it to every Prometheus and agent pod) and
-    /// `receive_replica` (Receive's block label).
+    /// `prometheus_replica` (the operator adds it to every Prometheus and agent pod),
+    /// `receive_replica` (Receive's block label) and, with a Ruler,
+    /// `thanos_ruler_replica`.
     #[must_use]
     pub fn producer_replica_labels(&self) -> Vec<String> {
-        vec![
+        let mut labels = vec![
             labels::PROMETHEUS_REPLICA.to_owned(),
             labels::RECEIVE_REPLICA.to_owned(),
-        ]
+        ];
+        if self.central.ruler.is_some() {
+            labels.push(labels::THANOS_RULER_REPLICA.to_owned());
+        }
+        labels
     }
 
     /// The external label names on the series of every Prometheus and agent of the fleet

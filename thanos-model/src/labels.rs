@@ -9,6 +9,9 @@ pub const CLUSTER: &str = "cluster";
 pub const PROMETHEUS: &str = "prometheus";
 /// External label the Prometheus Operator adds with the pod name of each replica.
 pub const PROMETHEUS_REPLICA: &str = "prometheus_replica";
+/// External label the Prometheus Operator adds with the pod name of each Thanos Ruler
+/// replica.
+pub const THANOS_RULER_REPLICA: &str = "thanos_ruler_replica";
 /// Block external label naming the Receive pod that wrote a block.
 pub const RECEIVE_REPLICA: &str = "receive_replica";
 /// Label Receive adds with the tenant of a write.

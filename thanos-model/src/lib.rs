@@ -23,7 +23,10 @@
 //!     .edge(Edge::new("cluster-02-edge").context("cluster-02").api_address("10.0.0.2"))
 //!     .build()?;
 //!
-//! assert_eq!(fleet.query_replica_labels(), ["prometheus_replica", "receive_replica"]);
+//! assert_eq!(
+//!     fleet.query_replica_labels(),
+//!     ["prometheus_replica", "receive_replica", "thanos_ruler_replica"],
+//! );
 //!
 //! // The same mistake a copied overlay makes: two clusters, one `cluster` label.
 //! let error = Fleet::builder()
@@ -60,11 +63,13 @@ mod prometheus;
 mod query;
 mod receive;
 mod resources;
+mod ruler;
 mod runbook;
 pub mod seed;
 mod sidecar;
 mod storage;
 mod store;
+mod thanos_monitoring;
 pub mod validate;
 
 pub use agent::{AgentValues, RemoteWriteQueue};
@@ -84,8 +89,10 @@ pub use prometheus::Prometheus;
 pub use query::Query;
 pub use receive::{HashringAlgorithm, Receive};
 pub use resources::Resources;
+pub use ruler::Ruler;
 pub use runbook::{Language, Runbook};
 pub use sidecar::Sidecar;
 pub use storage::Storage;
 pub use store::Store;
+pub use thanos_monitoring::ThanosMonitoring;
 pub use validate::{Diagnostic, Severity, ValidationError};

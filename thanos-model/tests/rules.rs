@@ -105,17 +105,35 @@ fn rule2_receive_labels_never_reuse_series_labels() {
 
 #[test]
 fn rule3_query_deduplicates_on_every_replica_label() {
-    for kept in ["prometheus_replica", "receive_replica"] {
+    for kept in [
+        "prometheus_replica",
+        "receive_replica",
+        "thanos_ruler_replica",
+    ] {
         assert_error(
             seed(1)
                 .central(central().query(Query::default().replica_labels(vec![kept.to_owned()]))),
             "central.query.replicaLabels",
         );
     }
-    let all = vec![
+    let without_ruler = vec![
         "prometheus_replica".to_owned(),
         "receive_replica".to_owned(),
     ];
+    assert_error(
+        seed(1).central(central().query(Query::default().replica_labels(without_ruler.clone()))),
+        "central.query.replicaLabels",
+    );
+    assert!(diagnostics(
+        seed(1).central(
+            central()
+                .without_ruler()
+                .query(Query::default().replica_labels(without_ruler.clone()))
+        )
+    )
+    .is_empty());
+    let mut all = without_ruler;
+    all.push("thanos_ruler_replica".to_owned());
     assert!(
         diagnostics(seed(1).central(central().query(Query::default().replica_labels(all))))
             .is_empty()

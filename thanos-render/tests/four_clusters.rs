@@ -129,7 +129,7 @@ fn the_values_checker_catches_unknown_keys() {
         .get(&format!("{CENTRAL}/values-central.yaml"))
         .unwrap()
         .replace("thanosService:", "thanosServise:")
-        .replace("objectStorageConfig:", "objectStoreConfig:")
+        .replacen("objectStorageConfig:", "objectStoreConfig:", 1)
         .replace("passwordKey:", "passwordKy:");
     tree = Tree::from_stream(
         &format!("---\n# Source: x/{CENTRAL}/values-central.yaml\n{bad}"),
@@ -299,12 +299,14 @@ fn query_reads_every_producer_and_deduplicates_every_replica_label() {
             "dnssrv+_grpc._tcp.kube-prometheus-stack-thanos-discovery.monitoring.svc",
             "dnssrv+_grpc._tcp.thanos-receiver-headless.monitoring.svc",
             "dnssrv+_grpc._tcp.thanos-store.monitoring.svc",
+            "dnssrv+_grpc._tcp.thanos-ruler-operated.monitoring.svc",
         ]
     );
     let args = &common::thanos_containers(&tree)[0].2;
     assert!(args.contains(&"--http-address=0.0.0.0:9090".to_owned()));
     assert!(args.contains(&"--query.replica-label=prometheus_replica".to_owned()));
     assert!(args.contains(&"--query.replica-label=receive_replica".to_owned()));
+    assert!(args.contains(&"--query.replica-label=thanos_ruler_replica".to_owned()));
     // Those are the labels the producers really carry.
     let receiver = &common::thanos_containers(&tree)[1].2;
     assert!(receiver.contains(&"--label=receive_replica=\"$(NAME)\"".to_owned()));

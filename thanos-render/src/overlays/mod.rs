@@ -25,13 +25,17 @@ pub(crate) fn chart(fleet: &Fleet, overlay_values: &str) -> HelmChart {
     .additional_values_file(overlay_values)
 }
 
-/// Comment lines that tell the operator which cluster an overlay is for and how to
-/// apply it.
+/// Comment lines that tell the operator which cluster an overlay is for, how it is built
+/// and where the deploy order is.
 pub(crate) fn cluster_comment(context: &str, api_address: &str, dir: &str) -> Vec<String> {
     vec![
         format!("Cluster: kubectl context {context}, API server {api_address}."),
         format!(
-            "Apply: kubectl kustomize --enable-helm --load-restrictor LoadRestrictionsNone {dir} | kubectl --context {context} apply --server-side -f -"
+            "Build: kubectl kustomize --enable-helm --load-restrictor LoadRestrictionsNone {dir}"
+        ),
+        format!(
+            "Apply with kubectl --context {context} apply --server-side, in the order the tree's README.md gives: {}, Secrets, CRDs established, then the build.",
+            namespace::FILE
         ),
     ]
 }

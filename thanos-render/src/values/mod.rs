@@ -5,6 +5,7 @@
 mod alertmanager;
 mod grafana;
 mod prometheus;
+mod thanos_ruler;
 
 use std::collections::BTreeMap;
 
@@ -24,6 +25,10 @@ pub use prometheus::{
     ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues, PrometheusValues, QueueConfig,
     RemoteWrite, ThanosSidecarValues,
 };
+pub use thanos_ruler::{
+    AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile, ImageValues,
+    RulerObjectStorageConfig, ThanosRulerSpecValues, ThanosRulerValues,
+};
 
 /// The root of a values file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -41,6 +46,9 @@ pub struct ChartValues {
     /// `grafana`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grafana: Option<GrafanaValues>,
+    /// `thanosRuler`: global rule evaluation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thanos_ruler: Option<ThanosRulerValues>,
     /// `defaultRules`: the chart's alerting and recording rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_rules: Option<Create>,

@@ -1,7 +1,9 @@
 //! `prometheus:` values: the Prometheus (central) or PrometheusAgent (edge) object.
 
 use indexmap::IndexMap;
-use k8s_openapi::api::core::v1::ResourceRequirements;
+use k8s_openapi::{
+    api::core::v1::ResourceRequirements, apimachinery::pkg::apis::meta::v1::LabelSelector,
+};
 use serde::Serialize;
 
 use super::{Enabled, StorageSpec};
@@ -16,6 +18,9 @@ pub struct PrometheusValues {
     /// `thanosService`: the headless Service Query discovers the sidecars through.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thanos_service: Option<Enabled>,
+    /// `thanosServiceMonitor`: central Prometheus scrapes its own sidecars.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thanos_service_monitor: Option<Enabled>,
     /// `prometheusSpec`: fields of the custom resource's spec.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prometheus_spec: Option<PrometheusSpecValues>,
@@ -43,6 +48,9 @@ pub struct PrometheusSpecValues {
     /// `ruleSelectorNilUsesHelmValues`: `false` selects every PrometheusRule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_selector_nil_uses_helm_values: Option<bool>,
+    /// `ruleSelector`: the PrometheusRules this Prometheus evaluates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_selector: Option<LabelSelector>,
     /// `replicas`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,

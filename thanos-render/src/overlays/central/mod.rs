@@ -1,6 +1,7 @@
 //! The central overlay: `values-central.yaml`, `kustomization.yaml`, the S3 Secret and the
 //! Thanos manifests.
 
+pub mod ruler;
 pub mod s3_secret;
 pub mod thanos;
 
@@ -188,7 +189,12 @@ fn values(fleet: &Fleet) -> ChartValues {
     ChartValues {
         prometheus: Some(PrometheusValues {
             thanos_service: Some(Enabled::ON),
+            thanos_service_monitor: central
+                .thanos_monitoring
+                .service_monitors
+                .then_some(Enabled::ON),
             prometheus_spec: Some(PrometheusSpecValues {
+                rule_selector: ruler::prometheus_rule_selector(fleet),
                 replicas: Some(prometheus.replicas),
                 retention: Some(prometheus.retention.clone()),
                 external_labels: Some(IndexMap::from([(
@@ -259,6 +265,7 @@ fn values(fleet: &Fleet) -> ChartValues {
             }),
             ..GrafanaValues::default()
         }),
+        thanos_ruler: ruler::values(fleet),
         ..ChartValues::default()
     }
 }

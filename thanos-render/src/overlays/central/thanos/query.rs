@@ -15,7 +15,7 @@ use super::{
     HTTP_PORT_NAME,
 };
 use crate::{
-    overlays::central::sidecar_store_api,
+    overlays::central::{ruler, sidecar_store_api},
     workload::{self, ServiceKind, ThanosPod},
     yaml,
 };
@@ -70,21 +70,24 @@ impl ThanosQuery {
 
 /// The in-cluster URL of Query's HTTP API, Grafana's default datasource.
 pub(crate) fn url(fleet: &Fleet) -> String {
-    format!(
-        "http://{}.{}:{HTTP_PORT}",
-        COMPONENT.name(),
-        service_domain(fleet)
-    )
+    format!("http://{}", http_address(fleet))
+}
+
+/// Query's HTTP API as `host:port`, where the Ruler sends its queries.
+pub(crate) fn http_address(fleet: &Fleet) -> String {
+    format!("{}.{}:{HTTP_PORT}", COMPONENT.name(), service_domain(fleet))
 }
 
 /// The StoreAPIs Query fans out to, as DNS SRV lookups of headless Services so that every
-/// pod is found: the sidecars, the Receive pods and the Store pods.
+/// pod is found: the sidecars, the Receive pods, the Store pods and the Ruler's.
 pub(crate) fn endpoints(fleet: &Fleet) -> Vec<String> {
-    vec![
+    let mut endpoints = vec![
         sidecar_store_api(fleet),
         receiver::store_api(fleet),
         store::store_api(fleet),
-    ]
+    ];
+    endpoints.extend(ruler::store_api(fleet));
+    endpoints
 }
 
 fn image(fleet: &Fleet) -> &thanos_model::ThanosImage {

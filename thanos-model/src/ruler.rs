@@ -1,0 +1,57 @@
+//! Thanos Ruler: the chart's recording rules and alerts evaluated over every cluster.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{setters::setters, Resources, Storage, ThanosImage};
+
+/// Thanos Ruler, run by the Prometheus Operator as the chart's `ThanosRuler` resource.
+///
+/// Edge agents evaluate no rules, and central Prometheus sees only its own series, so
+/// the chart's recording rules and alerts are evaluated here instead, over Thanos Query,
+/// for every cluster at once; central Prometheus then evaluates only the rules meant for
+/// it (the Thanos self-monitoring alerts), so nothing is recorded twice. The results go
+/// to the bucket and to Query (deduplicated on `thanos_ruler_replica`), alerts to the
+/// central Alertmanager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Ruler {
+    /// Pods of the StatefulSet, default 2: both evaluate every rule; Query deduplicates
+    /// the recorded series and Alertmanager the alerts.
+    pub replicas: u32,
+    /// How often rules are evaluated, default `30s`.
+    pub evaluation_interval: String,
+    /// Local TSDB retention before blocks are only in the bucket, default `24h`.
+    pub retention: String,
+    /// The TSDB volume, default `10Gi`.
+    pub storage: Storage,
+    /// Requests and limits.
+    pub resources: Resources,
+    /// An image pinned for the Ruler only; `None` uses the fleet's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ThanosImage>,
+}
+
+impl Default for Ruler {
+    fn default() -> Self {
+        Self {
+            replicas: 2,
+            evaluation_interval: "30s".to_owned(),
+            retention: "24h".to_owned(),
+            storage: Storage::new("10Gi"),
+            resources: Resources::new("100m", "256Mi", "1", "1Gi"),
+            image: None,
+        }
+    }
+}
+
+impl Ruler {
+    setters! {
+        copy replicas: u32,
+        set evaluation_interval: String,
+        set retention: String,
+        set storage: Storage,
+        set resources: Resources,
+        some image: ThanosImage,
+    }
+}

@@ -1,0 +1,61 @@
+//! What watches Thanos itself and the edges.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::setters::setters;
+
+/// Monitoring of the Thanos components and of the edges' writes, each part on by default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ThanosMonitoring {
+    /// ServiceMonitors for Query, Receive, Store, Compactor, the sidecar and the Ruler,
+    /// so central Prometheus scrapes them. Default `true`.
+    pub service_monitors: bool,
+    /// Alerts on each component's failure modes (compactor halted, Receive write and
+    /// replication errors, sidecar upload failures, ...), evaluated by central
+    /// Prometheus. Default `true`; needs the ServiceMonitors.
+    pub alerts: bool,
+    /// One alert per edge that fires when the edge has written nothing to Receive for
+    /// [`silent_edge_after`](Self::silent_edge_after), evaluated by the Ruler over Query.
+    /// Default `true`; needs the Ruler.
+    pub silent_edge_alerts: bool,
+    /// How long an edge may write nothing before its alert fires, default `10m`.
+    pub silent_edge_after: String,
+    /// Grafana dashboards for the Thanos components. Default `true`.
+    pub dashboards: bool,
+}
+
+impl Default for ThanosMonitoring {
+    fn default() -> Self {
+        Self {
+            service_monitors: true,
+            alerts: true,
+            silent_edge_alerts: true,
+            silent_edge_after: "10m".to_owned(),
+            dashboards: true,
+        }
+    }
+}
+
+impl ThanosMonitoring {
+    setters! {
+        copy service_monitors: bool,
+        copy alerts: bool,
+        copy silent_edge_alerts: bool,
+        set silent_edge_after: String,
+        copy dashboards: bool,
+    }
+
+    /// Every part off.
+    #[must_use]
+    pub fn off() -> Self {
+        Self {
+            service_monitors: false,
+            alerts: false,
+            silent_edge_alerts: false,
+            dashboards: false,
+            ..Self::default()
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The Thanos Ruler of `values-central.yaml`: the chart's `ThanosRuler` resource, and the
+//! split of rules between it and central Prometheus.
+//!
+//! The Ruler evaluates every PrometheusRule except those labelled
+//! [`EVALUATOR_LABEL`]`: `[`EVALUATED_BY_PROMETHEUS`] (the chart's own rules among
+//! them), over Thanos Query, so for every cluster; central Prometheus evaluates exactly
+//! those labelled rules (the Thanos self-monitoring alerts, about components it scrapes
+//! itself, which must keep working when Query or the Ruler does not). No rule is
+//! evaluated by both, so no series is recorded twice.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
+use thanos_model::{Fleet, Ruler};
+
+use super::thanos::{query, store_api_srv};
+use crate::values::{
+    resource_requirements, AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile,
+    ExistingSecret, ImageValues, RulerObjectStorageConfig, StorageSpec, ThanosRulerSpecValues,
+    ThanosRulerValues,
+};
+
+/// The label that sends a PrometheusRule to central Prometheus instead of the Ruler.
+pub const EVALUATOR_LABEL: &str = "thanos-kustomize.io/evaluator";
+/// [`EVALUATOR_LABEL`]'s value for rules central Prometheus evaluates.
+pub const EVALUATED_BY_PROMETHEUS: &str = "prometheus";
+/// The Service the Prometheus Operator puts in front of every Ruler pod.
+const GOVERNING_SERVICE: &str = "thanos-ruler-operated";
+/// The Service the Prometheus Operator puts in front of every Alertmanager pod, and the
+/// name of its HTTP port.
+const ALERTMANAGER_GOVERNING_SERVICE: (&str, &str) = ("alertmanager-operated", "http-web");
+
+/// `thanosRuler` of the central values, when the fleet has a Ruler.
+pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
+    let ruler: &Ruler = fleet.central.ruler.as_ref()?;
+    let image = fleet.image(ruler.image.as_ref());
+    let (registry, repository) = image
+        .repository
+        .split_once('/')
+        .filter(|(registry, _)| registry.contains(['.', ':']) || *registry == "localhost")
+        .unwrap_or(("docker.io", &image.repository));
+    let objstore = fleet.object_storage.config_secret();
+    let (alertmanager_service, alertmanager_port) = ALERTMANAGER_GOVERNING_SERVICE;
+    Some(ThanosRulerValues {
+        enabled: true,
+        thanos_ruler_spec: ThanosRulerSpecValues {
+            image: ImageValues {
+                registry: registry.to_owned(),
+                repository: repository.to_owned(),
+                tag: image.version.clone(),
+            },
+            replicas: ruler.replicas,
+            evaluation_interval: ruler.evaluation_interval.clone(),
+            retention: ruler.retention.clone(),
+            rule_selector: LabelSelector {
+                match_expressions: Some(vec![LabelSelectorRequirement {
+                    key: EVALUATOR_LABEL.to_owned(),
+                    operator: "NotIn".to_owned(),
+                    values: Some(vec![EVALUATED_BY_PROMETHEUS.to_owned()]),
+                }]),
+                ..LabelSelector::default()
+            },
+            query_endpoints: vec![query::http_address(fleet)],
+            alertmanagers_config: AlertmanagersConfigValues {
+                secret: AlertmanagersFile {
+                    alertmanagers: vec![AlertmanagerEndpoints {
+                        static_configs: vec![format!(
+                            "dnssrv+_{alertmanager_port}._tcp.{alertmanager_service}.{}.svc",
+                            fleet.namespace
+                        )],
+                        scheme: "http".to_owned(),
+                        api_version: "v2".to_owned(),
+                    }],
+                },
+            },
+            object_storage_config: RulerObjectStorageConfig {
+                existing_secret: ExistingSecret {
+                    name: objstore.name.clone(),
+                    key: objstore.key.clone(),
+                },
+            },
+            storage: StorageSpec::new(
+                Some(ruler.storage.class_or(&fleet.storage_class)),
+                Some(&ruler.storage.size),
+            ),
+            resources: resource_requirements(&ruler.resources),
+        },
+    })
+}
+
+/// Central Prometheus's `ruleSelector` when the fleet has a Ruler: only the rules
+/// labelled for it.
+pub(crate) fn prometheus_rule_selector(fleet: &Fleet) -> Option<LabelSelector> {
+    fleet.central.ruler.as_ref()?;
+    Some(LabelSelector {
+        match_labels: Some(BTreeMap::from([(
+            EVALUATOR_LABEL.to_owned(),
+            EVALUATED_BY_PROMETHEUS.to_owned(),
+        )])),
+        ..LabelSelector::default()
+    })
+}
+
+/// The Ruler's StoreAPI, as Query resolves it, when the fleet has a Ruler.
+pub(crate) fn store_api(fleet: &Fleet) -> Option<String> {
+    fleet.central.ruler.as_ref()?;
+    Some(store_api_srv(fleet, GOVERNING_SERVICE))
+}

@@ -1,0 +1,90 @@
+//! `thanosRuler:` values: the chart's `ThanosRuler` resource, which the Prometheus
+//! Operator runs.
+
+use k8s_openapi::{
+    api::core::v1::ResourceRequirements, apimachinery::pkg::apis::meta::v1::LabelSelector,
+};
+use serde::Serialize;
+
+use super::{ExistingSecret, StorageSpec};
+
+/// `thanosRuler`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThanosRulerValues {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `thanosRulerSpec`: fields of the custom resource's spec.
+    pub thanos_ruler_spec: ThanosRulerSpecValues,
+}
+
+/// `thanosRuler.thanosRulerSpec`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThanosRulerSpecValues {
+    /// `image`, the fleet's Thanos image in the chart's split form.
+    pub image: ImageValues,
+    /// `replicas`.
+    pub replicas: u32,
+    /// `evaluationInterval`.
+    pub evaluation_interval: String,
+    /// `retention` of the local TSDB.
+    pub retention: String,
+    /// `ruleSelector`: the PrometheusRules the Ruler evaluates.
+    pub rule_selector: LabelSelector,
+    /// `queryEndpoints`: Thanos Query, which sees every cluster.
+    pub query_endpoints: Vec<String>,
+    /// `alertmanagersConfig`: where alerts go.
+    pub alertmanagers_config: AlertmanagersConfigValues,
+    /// `objectStorageConfig`: upload the recorded series to the bucket.
+    pub object_storage_config: RulerObjectStorageConfig,
+    /// `storage`: the TSDB volume.
+    pub storage: StorageSpec,
+    /// `resources` of the Ruler container.
+    pub resources: ResourceRequirements,
+}
+
+/// `image` in the chart's `{registry, repository, tag}` form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageValues {
+    /// `registry`.
+    pub registry: String,
+    /// `repository`.
+    pub repository: String,
+    /// `tag`.
+    pub tag: String,
+}
+
+/// `thanosRulerSpec.alertmanagersConfig`: the chart writes `secret` into a Secret of its
+/// own. It holds Alertmanager addresses, nothing confidential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlertmanagersConfigValues {
+    /// `secret`: Thanos's `--alertmanagers.config` file.
+    pub secret: AlertmanagersFile,
+}
+
+/// Thanos's `--alertmanagers.config` file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlertmanagersFile {
+    /// `alertmanagers`.
+    pub alertmanagers: Vec<AlertmanagerEndpoints>,
+}
+
+/// One `alertmanagers` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlertmanagerEndpoints {
+    /// `static_configs`: addresses, here one DNS SRV lookup that finds every replica.
+    pub static_configs: Vec<String>,
+    /// `scheme`.
+    pub scheme: String,
+    /// `api_version`.
+    pub api_version: String,
+}
+
+/// `thanosRulerSpec.objectStorageConfig` in the chart's form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RulerObjectStorageConfig {
+    /// `existingSecret`.
+    pub existing_secret: ExistingSecret,
+}
