@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Resources, Storage};
+use crate::{setters::setters, validate::Checker, Resources, Storage};
 
 /// Helm values of an edge's Prometheus in Agent mode: it scrapes and remote-writes to the
 /// central Receive, and keeps only a write-ahead log.
@@ -86,5 +86,51 @@ impl RemoteWriteQueue {
         copy max_shards: u32,
         copy max_samples_per_send: u32,
         set batch_send_deadline: String,
+    }
+}
+
+impl AgentValues {
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.replicas(&format!("{path}.replicas"), self.replicas);
+        if let Some(interval) = &self.scrape_interval {
+            check.duration(&format!("{path}.scrapeInterval"), interval);
+        }
+        self.storage.check(&format!("{path}.storage"), check);
+        self.resources.check(&format!("{path}.resources"), check);
+        self.queue.check(&format!("{path}.queue"), check);
+        // Rule 9: HA agents keep their replica label.
+        if self.drop_replica_label && self.replicas > 1 {
+            check.error(
+                &format!("{path}.dropReplicaLabel"),
+                format!(
+                    "{} agent replicas without a replica label send identical series",
+                    self.replicas
+                ),
+                "Receive answers 409 to the duplicates: keep the replica label (dropReplicaLabel: false) or run one replica",
+            );
+        }
+    }
+}
+
+impl RemoteWriteQueue {
+    fn check(&self, path: &str, check: &mut Checker) {
+        check.duration(
+            &format!("{path}.batchSendDeadline"),
+            &self.batch_send_deadline,
+        );
+        if self.min_shards == 0 || self.min_shards > self.max_shards {
+            check.error(
+                &format!("{path}.minShards"),
+                format!("must be between 1 and maxShards ({})", self.max_shards),
+                "lower minShards or raise maxShards",
+            );
+        }
+        if self.capacity == 0 || self.max_samples_per_send == 0 {
+            check.error(
+                path,
+                "capacity and maxSamplesPerSend must be at least 1",
+                "keep the defaults (10000 and 2000) unless measured otherwise",
+            );
+        }
     }
 }

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Storage};
+use crate::{setters::setters, validate::Checker, Storage};
 
 /// The chart's Alertmanager, clustered across replicas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -26,4 +26,11 @@ impl Default for Alertmanager {
 
 impl Alertmanager {
     setters! { copy replicas: u32, set storage: Storage }
+}
+
+impl Alertmanager {
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.replicas(&format!("{path}.replicas"), self.replicas);
+        self.storage.check(&format!("{path}.storage"), check);
+    }
 }

@@ -4,8 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters, Alertmanager, Compactor, Grafana, Prometheus, Query, Receive, Ruler, Store,
-    ThanosMonitoring,
+    setters::setters, validate::Checker, Alertmanager, Compactor, Grafana, Prometheus, Query,
+    Receive, Ruler, Store, ThanosMonitoring,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
@@ -105,5 +105,30 @@ impl Central {
     #[must_use]
     pub fn cluster_label_value(&self) -> &str {
         self.cluster_label.as_deref().unwrap_or(&self.name)
+    }
+}
+
+impl Central {
+    /// The central cluster's own fields and components; its name, label and context are
+    /// checked against the other clusters' with the whole fleet, its Ingresses together.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.not_empty(&format!("{path}.context"), &self.context);
+        check.not_empty(&format!("{path}.apiAddress"), &self.api_address);
+        self.prometheus.check(&format!("{path}.prometheus"), check);
+        self.alertmanager
+            .check(&format!("{path}.alertmanager"), check);
+        self.grafana.check(&format!("{path}.grafana"), check);
+        self.query.check(&format!("{path}.query"), check);
+        self.receive.check(&format!("{path}.receive"), check);
+        self.store.check(&format!("{path}.store"), check);
+        self.compactor.check(&format!("{path}.compactor"), check);
+        if let Some(ruler) = &self.ruler {
+            ruler.check(&format!("{path}.ruler"), check);
+        }
+        self.thanos_monitoring.check(
+            &format!("{path}.thanosMonitoring"),
+            self.ruler.is_some(),
+            check,
+        );
     }
 }

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::setters::setters;
+use crate::{setters::setters, validate::Checker};
 
 /// The kube-prometheus-stack chart reference used by the base and every overlay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -46,5 +46,19 @@ impl Chart {
         };
         let cut: String = full.chars().take(26).collect();
         cut.trim_end_matches('-').to_owned()
+    }
+}
+
+impl Chart {
+    /// The chart name is a directory of the tree and the release prefixes object names.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.dns_label(&format!("{path}.name"), &self.name, "chart name");
+        check.not_empty(&format!("{path}.repo"), &self.repo);
+        check.not_empty(&format!("{path}.version"), &self.version);
+        check.dns_label(
+            &format!("{path}.release"),
+            &self.release,
+            "Helm release name",
+        );
     }
 }

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Resources, Storage, ThanosImage};
+use crate::{setters::setters, validate::Checker, Resources, Storage, ThanosImage};
 
 /// Thanos Compactor: always one replica per bucket, running with `--wait`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -83,6 +83,78 @@ impl Retention {
             raw: raw.into(),
             five_minutes: five_minutes.into(),
             one_hour: one_hour.into(),
+        }
+    }
+}
+
+/// Raw data is downsampled to 5m once it is 40 hours old.
+const RAW_DOWNSAMPLE_AGE_MS: u64 = 40 * 3_600_000;
+/// 5m data is downsampled to 1h once it is 10 days old.
+const FIVE_MINUTE_DOWNSAMPLE_AGE_MS: u64 = 10 * 24 * 3_600_000;
+
+impl Compactor {
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        self.retention
+            .check(&format!("{path}.retention"), self.downsampling, check);
+        self.storage.check(&format!("{path}.storage"), check);
+        self.resources.check(&format!("{path}.resources"), check);
+        check.image_pin(&format!("{path}.image"), self.image.as_ref());
+    }
+}
+
+impl Retention {
+    /// Rule 5: retention never deletes data before it is downsampled, and never shrinks
+    /// with coarser resolution.
+    fn check(&self, path: &str, downsampling: bool, check: &mut Checker) {
+        let raw = check.duration(&format!("{path}.raw"), &self.raw);
+        let five = check.duration(&format!("{path}.5m"), &self.five_minutes);
+        let hour = check.duration(&format!("{path}.1h"), &self.one_hour);
+        let (Some(raw), Some(five), Some(hour)) = (raw, five, hour) else {
+            return;
+        };
+        if downsampling {
+            if raw != 0 && raw <= RAW_DOWNSAMPLE_AGE_MS {
+                check.error(
+                    &format!("{path}.raw"),
+                    format!(
+                        "{} deletes raw data before it is downsampled at 40h",
+                        self.raw
+                    ),
+                    "keep raw data longer than 40h (such as 30d), or 0d for ever",
+                );
+            }
+            if five != 0 && five <= FIVE_MINUTE_DOWNSAMPLE_AGE_MS {
+                check.error(
+                    &format!("{path}.5m"),
+                    format!(
+                        "{} deletes 5m data before it is downsampled at 10d",
+                        self.five_minutes
+                    ),
+                    "keep 5m data longer than 10d (such as 90d), or 0d for ever",
+                );
+            }
+        }
+        // 0 keeps blocks for ever: it is the longest retention.
+        let forever = |ms: u64| if ms == 0 { u64::MAX } else { ms };
+        if forever(five) < forever(raw) {
+            check.error(
+                &format!("{path}.5m"),
+                format!(
+                    "5m data is kept shorter ({}) than raw data ({})",
+                    self.five_minutes, self.raw
+                ),
+                "coarser resolutions must be kept at least as long as finer ones",
+            );
+        }
+        if forever(hour) < forever(five) {
+            check.error(
+                &format!("{path}.1h"),
+                format!(
+                    "1h data is kept shorter ({}) than 5m data ({})",
+                    self.one_hour, self.five_minutes
+                ),
+                "coarser resolutions must be kept at least as long as finer ones",
+            );
         }
     }
 }

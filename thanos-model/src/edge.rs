@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, AgentValues};
+use crate::{setters::setters, validate::Checker, AgentValues};
 
 /// An edge cluster. It runs the Prometheus Operator, a Prometheus Agent, node-exporter and
 /// kube-state-metrics, and nothing that needs storage of its own or a user.
@@ -62,5 +62,15 @@ impl Edge {
     #[must_use]
     pub fn cluster_label_value(&self) -> &str {
         self.cluster_label.as_deref().unwrap_or(&self.name)
+    }
+}
+
+impl Edge {
+    /// The edge's own fields; its name, label and context are checked against the other
+    /// clusters' with the whole fleet.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.not_empty(&format!("{path}.context"), &self.context);
+        check.not_empty(&format!("{path}.apiAddress"), &self.api_address);
+        self.agent.check(&format!("{path}.agent"), check);
     }
 }

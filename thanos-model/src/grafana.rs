@@ -3,7 +3,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Ingress};
+use crate::{
+    setters::setters,
+    validate::{syntax, Checker},
+    Ingress,
+};
 
 /// The chart's Grafana, with Thanos Query as its default datasource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -60,4 +64,34 @@ impl Default for GrafanaAdmin {
 
 impl GrafanaAdmin {
     setters! { set existing_secret: String, set user_key: String, set password_key: String }
+}
+
+impl Grafana {
+    /// The admin Secret; the Ingress is checked with the fleet's other Ingresses.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        self.admin.check(&format!("{path}.admin"), check);
+    }
+}
+
+impl GrafanaAdmin {
+    fn check(&self, path: &str, check: &mut Checker) {
+        check.dns_subdomain(
+            &format!("{path}.existingSecret"),
+            &self.existing_secret,
+            "Secret name",
+            "name the Secret holding Grafana's admin user and password",
+        );
+        for (field, key) in [
+            ("userKey", &self.user_key),
+            ("passwordKey", &self.password_key),
+        ] {
+            if !syntax::is_config_key(key) {
+                check.error(
+                    &format!("{path}.{field}"),
+                    format!("{key:?} is not a valid Secret key"),
+                    "use letters, digits, '-', '_' and '.'",
+                );
+            }
+        }
+    }
 }

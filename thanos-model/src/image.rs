@@ -5,7 +5,10 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::setters::setters;
+use crate::{
+    setters::setters,
+    validate::{syntax, Checker},
+};
 
 /// Default Thanos image repository.
 pub const DEFAULT_THANOS_REPOSITORY: &str = "quay.io/thanos/thanos";
@@ -51,5 +54,29 @@ impl ThanosImage {
 impl fmt::Display for ThanosImage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.repository, self.version)
+    }
+}
+
+impl ThanosImage {
+    /// A valid repository and tag; `false` after reporting either.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) -> bool {
+        let mut ok = true;
+        if !syntax::is_image_repository(&self.repository) {
+            check.error(
+                &format!("{path}.repository"),
+                format!("{:?} is not an image repository", self.repository),
+                "use a lowercase repository such as quay.io/thanos/thanos",
+            );
+            ok = false;
+        }
+        if !syntax::is_image_tag(&self.version) {
+            check.error(
+                &format!("{path}.version"),
+                format!("{:?} is not an image tag", self.version),
+                "use a Thanos release tag such as v0.42.4",
+            );
+            ok = false;
+        }
+        ok
     }
 }

@@ -3,7 +3,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::setters::setters;
+use crate::{
+    setters::setters,
+    validate::{syntax, Checker},
+    Component,
+};
 
 /// An Ingress in front of a component.
 ///
@@ -30,4 +34,39 @@ impl Ingress {
     }
 
     setters! { some class: String, some host: String }
+}
+
+impl Ingress {
+    /// Rule 8: a valid host and an ingress class. Defaulted hosts and classes are
+    /// checked once, at the fleet's `domain` and `ingressClass`.
+    pub(crate) fn check(&self, path: &str, component: Component, check: &mut Checker) {
+        let host = check.fleet.ingress_host(self, component);
+        if self.host.is_some() && (!syntax::is_dns_subdomain(&host) || !host.contains('.')) {
+            check.error(
+                &format!("{path}.host"),
+                format!("{host:?} is not a valid host name"),
+                "use a lowercase DNS name such as thanos-query.example.com",
+            );
+        }
+        if let Some(class) = &self.class {
+            check_class(check, &format!("{path}.class"), class, &host);
+        }
+    }
+}
+
+/// An ingress class for the Ingresses of `hosts`: set, and the name of an IngressClass.
+pub(crate) fn check_class(check: &mut Checker, path: &str, class: &str, hosts: &str) {
+    if class.trim().is_empty() {
+        check.error(
+            path,
+            format!("no ingress class for the Ingress of {hosts}"),
+            "set the ingress's class or the fleet's ingressClass, such as cilium or nginx",
+        );
+    } else if !syntax::is_dns_subdomain(class) {
+        check.error(
+            path,
+            format!("{class:?} is not a valid ingress class name"),
+            "use the name of an IngressClass of the central cluster, such as cilium or nginx",
+        );
+    }
 }

@@ -55,7 +55,7 @@ mod edge;
 mod fleet;
 mod grafana;
 mod image;
-mod ingress;
+pub(crate) mod ingress;
 pub mod labels;
 mod load;
 mod object_storage;

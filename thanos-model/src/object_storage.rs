@@ -3,7 +3,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::setters::setters;
+use crate::{
+    setters::setters,
+    validate::{syntax, Checker},
+};
 
 /// Object storage shared by the sidecar, Receive, Store and Compactor.
 ///
@@ -129,5 +132,106 @@ impl SecretKeyRef {
 
     fn default_objstore() -> Self {
         Self::new("thanos-s3-config", "objstore.yml")
+    }
+}
+
+impl ObjectStorage {
+    /// Rule 7: a valid endpoint and bucket, credentials only by reference.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        match self {
+            Self::S3(s3) => s3.check(path, check),
+        }
+    }
+}
+
+impl S3 {
+    fn check(&self, path: &str, check: &mut Checker) {
+        if !syntax::is_host_port(&self.endpoint) {
+            check.error(
+                &format!("{path}.endpoint"),
+                format!("{:?} is not a host or host:port", self.endpoint),
+                "write the endpoint without a scheme, such as s3.example.com or minio.example.com:9000",
+            );
+        }
+        if !syntax::is_s3_bucket(&self.bucket) {
+            check.error(
+                &format!("{path}.bucket"),
+                format!("{:?} is not a valid S3 bucket name", self.bucket),
+                "use 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+            );
+        }
+        self.credentials
+            .check(&format!("{path}.credentials"), check);
+        self.config_secret
+            .check(&format!("{path}.configSecret"), check);
+    }
+}
+
+impl S3Credentials {
+    /// Variable names, never the keys themselves.
+    fn check(&self, path: &str, check: &mut Checker) {
+        let Self::Envsubst {
+            access_key_var,
+            secret_key_var,
+        } = self
+        else {
+            return;
+        };
+        for (field, var) in [
+            ("accessKeyVar", access_key_var),
+            ("secretKeyVar", secret_key_var),
+        ] {
+            let path = format!("{path}.{field}");
+            if syntax::looks_like_access_key(var) {
+                check.error(
+                    &path,
+                    "looks like a literal access key, not the name of a variable",
+                    "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_ACCESS_KEY",
+                );
+            } else if !syntax::is_env_var(var) && var.len() >= 16 {
+                check.error(
+                    &path,
+                    "looks like a literal secret key, not the name of a variable",
+                    "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_SECRET_KEY",
+                );
+            } else if !syntax::is_env_var(var) {
+                check.error(
+                    &path,
+                    format!("{var:?} is not an environment variable name"),
+                    "name the variable envsubst reads, such as S3_ACCESS_KEY; never the key itself",
+                );
+            } else if var.bytes().any(|b| b.is_ascii_lowercase()) {
+                check.error(
+                    &path,
+                    format!("{var:?} looks like a literal credential, not an upper-case variable name"),
+                    "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_ACCESS_KEY",
+                );
+            }
+        }
+        if access_key_var == secret_key_var {
+            check.error(
+                &format!("{path}.secretKeyVar"),
+                "the access key and the secret key come from the same variable",
+                "use two variables, such as S3_ACCESS_KEY and S3_SECRET_KEY",
+            );
+        }
+    }
+}
+
+impl SecretKeyRef {
+    fn check(&self, path: &str, check: &mut Checker) {
+        check.dns_subdomain(
+            &format!("{path}.name"),
+            &self.name,
+            "Secret name",
+            "use a lowercase DNS name such as thanos-s3-config",
+        );
+        if !syntax::is_config_key(&self.key) {
+            check.error(
+                &format!("{path}.key"),
+                format!("{:?} is not a valid Secret key", self.key),
+                "use letters, digits, '-', '_' and '.', such as objstore.yml",
+            );
+        }
     }
 }

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Resources, Sidecar, Storage};
+use crate::{setters::setters, validate::Checker, Resources, Sidecar, Storage};
 
 /// The central cluster's Prometheus: highly available, with the Thanos sidecar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -40,5 +40,15 @@ impl Prometheus {
         set storage: Storage,
         set resources: Resources,
         set sidecar: Sidecar,
+    }
+}
+
+impl Prometheus {
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.replicas(&format!("{path}.replicas"), self.replicas);
+        check.duration(&format!("{path}.retention"), &self.retention);
+        self.storage.check(&format!("{path}.storage"), check);
+        self.resources.check(&format!("{path}.resources"), check);
+        self.sidecar.check(&format!("{path}.sidecar"), check);
     }
 }

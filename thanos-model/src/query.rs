@@ -3,7 +3,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Ingress, Resources, ThanosImage};
+use crate::{
+    setters::setters,
+    validate::{syntax, Checker},
+    Ingress, Resources, ThanosImage,
+};
 
 /// Thanos Query: fans queries out to the sidecars, Receive and Store and deduplicates
 /// the replicas.
@@ -56,5 +60,24 @@ impl Query {
     pub fn without_ingress(mut self) -> Self {
         self.ingress = None;
         self
+    }
+}
+
+impl Query {
+    /// The Ingress is checked with the fleet's other Ingresses.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.replicas(&format!("{path}.replicas"), self.replicas);
+        self.resources.check(&format!("{path}.resources"), check);
+        check.image_pin(&format!("{path}.image"), self.image.as_ref());
+        check.query_deduplication(self);
+        for (index, label) in self.replica_labels.iter().flatten().enumerate() {
+            if !syntax::is_label_name(label) {
+                check.error(
+                    &format!("{path}.replicaLabels[{index}]"),
+                    format!("{label:?} is not a label name"),
+                    "use letters, digits and '_', not starting with a digit",
+                );
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Ingress, Resources, Storage, ThanosImage};
+use crate::{setters::setters, validate::Checker, Ingress, Resources, Storage, ThanosImage};
 
 /// Thanos Receive as router and ingestor in one StatefulSet, with a hashring of its own
 /// pods.
@@ -92,5 +92,19 @@ impl HashringAlgorithm {
             Self::Hashmod => "hashmod",
             Self::Ketama => "ketama",
         }
+    }
+}
+
+impl Receive {
+    /// The Ingress's host and class are checked with the fleet's other Ingresses.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.replicas(&format!("{path}.replicas"), self.replicas);
+        check.duration(&format!("{path}.retention"), &self.retention);
+        self.storage.check(&format!("{path}.storage"), check);
+        self.resources.check(&format!("{path}.resources"), check);
+        check.image_pin(&format!("{path}.image"), self.image.as_ref());
+        check.receive_reachable(self);
+        check.receive_replication(self);
+        check.receive_labels(self);
     }
 }

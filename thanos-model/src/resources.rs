@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::setters::setters;
+use crate::{setters::setters, validate::Checker};
 
 /// CPU and memory requests and limits of one container, as Kubernetes quantities.
 ///
@@ -44,5 +44,15 @@ impl Resources {
         set memory_request: String,
         set cpu_limit: String,
         set memory_limit: String,
+    }
+}
+
+impl Resources {
+    /// Every request and limit is a quantity.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.quantity(&format!("{path}.cpuRequest"), &self.cpu_request);
+        check.quantity(&format!("{path}.memoryRequest"), &self.memory_request);
+        check.quantity(&format!("{path}.cpuLimit"), &self.cpu_limit);
+        check.quantity(&format!("{path}.memoryLimit"), &self.memory_limit);
     }
 }

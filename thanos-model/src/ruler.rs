@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Resources, Storage, ThanosImage};
+use crate::{setters::setters, validate::Checker, Resources, Storage, ThanosImage};
 
 /// Thanos Ruler, run by the Prometheus Operator as the chart's `ThanosRuler` resource.
 ///
@@ -53,5 +53,20 @@ impl Ruler {
         set storage: Storage,
         set resources: Resources,
         some image: ThanosImage,
+    }
+}
+
+impl Ruler {
+    /// Checks the Ruler's own fields.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.replicas(&format!("{path}.replicas"), self.replicas);
+        check.duration(
+            &format!("{path}.evaluationInterval"),
+            &self.evaluation_interval,
+        );
+        check.duration(&format!("{path}.retention"), &self.retention);
+        self.storage.check(&format!("{path}.storage"), check);
+        self.resources.check(&format!("{path}.resources"), check);
+        check.image_pin(&format!("{path}.image"), self.image.as_ref());
     }
 }

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Resources, ThanosImage};
+use crate::{setters::setters, validate::Checker, Resources, ThanosImage};
 
 /// The Thanos sidecar the Prometheus Operator runs in every central Prometheus pod.
 ///
@@ -30,4 +30,11 @@ impl Default for Sidecar {
 
 impl Sidecar {
     setters! { some image: ThanosImage, set resources: Resources }
+}
+
+impl Sidecar {
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        self.resources.check(&format!("{path}.resources"), check);
+        check.image_pin(&format!("{path}.image"), self.image.as_ref());
+    }
 }

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::setters::setters;
+use crate::{setters::setters, validate::Checker};
 
 /// A persistent volume: its size and, optionally, a storage class other than the fleet's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -34,5 +34,20 @@ impl Storage {
     #[must_use]
     pub fn class_or<'a>(&'a self, fleet_default: &'a str) -> &'a str {
         self.class.as_deref().unwrap_or(fleet_default)
+    }
+}
+
+impl Storage {
+    /// A size that is a quantity, and a storage class name where one is set.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.quantity(&format!("{path}.size"), &self.size);
+        if let Some(class) = &self.class {
+            check.dns_subdomain(
+                &format!("{path}.class"),
+                class,
+                "storage class name",
+                "use the name of a StorageClass of the cluster",
+            );
+        }
     }
 }

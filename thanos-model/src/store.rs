@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, Resources, Storage, ThanosImage};
+use crate::{setters::setters, validate::Checker, Resources, Storage, ThanosImage};
 
 /// Thanos Store: serves the blocks in object storage to Query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -37,5 +37,14 @@ impl Store {
         set storage: Storage,
         set resources: Resources,
         some image: ThanosImage,
+    }
+}
+
+impl Store {
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.replicas(&format!("{path}.replicas"), self.replicas);
+        self.storage.check(&format!("{path}.storage"), check);
+        self.resources.check(&format!("{path}.resources"), check);
+        check.image_pin(&format!("{path}.image"), self.image.as_ref());
     }
 }

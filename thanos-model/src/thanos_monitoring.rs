@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::setters::setters;
+use crate::{setters::setters, validate::Checker};
 
 /// Monitoring of the Thanos components and of the edges' writes, each part on by default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -56,6 +56,27 @@ impl ThanosMonitoring {
             silent_edge_alerts: false,
             dashboards: false,
             ..Self::default()
+        }
+    }
+}
+
+impl ThanosMonitoring {
+    /// Checks the parts against each other and against the Ruler they need.
+    pub(crate) fn check(&self, path: &str, has_ruler: bool, check: &mut Checker) {
+        check.duration(&format!("{path}.silentEdgeAfter"), &self.silent_edge_after);
+        if self.silent_edge_alerts && !has_ruler {
+            check.error(
+                &format!("{path}.silentEdgeAlerts"),
+                "needs the Thanos Ruler: only rules evaluated over Thanos Query see what the edges write to Receive",
+                "keep central.ruler, or set silentEdgeAlerts: false",
+            );
+        }
+        if self.alerts && !self.service_monitors {
+            check.warning(
+                &format!("{path}.alerts"),
+                "the Thanos alerts read metrics that only the ServiceMonitors scrape: without them the component-down alerts fire and the others never do",
+                "set serviceMonitors: true, or alerts: false",
+            );
         }
     }
 }

@@ -4,7 +4,8 @@
 use indexmap::IndexMap;
 use thanos_model::{
     seed::seed, AgentValues, Central, Compactor, Diagnostic, Edge, FleetBuilder, Ingress, Query,
-    Receive, Retention, S3Credentials, Severity, Storage, Store, ThanosImage, S3,
+    Receive, Retention, Ruler, S3Credentials, Severity, Storage, Store, ThanosImage,
+    ThanosMonitoring, S3,
 };
 
 fn central() -> Central {
@@ -128,6 +129,7 @@ fn rule3_query_deduplicates_on_every_replica_label() {
         seed(1).central(
             central()
                 .without_ruler()
+                .thanos_monitoring(ThanosMonitoring::default().silent_edge_alerts(false))
                 .query(Query::default().replica_labels(without_ruler.clone()))
         )
     )
@@ -365,4 +367,37 @@ fn all_diagnostics_come_in_one_pass() {
     assert!(paths.contains(&"edges[0].name"), "{paths:?}");
     assert!(paths.contains(&"edges[0].agent.replicas"), "{paths:?}");
     assert!(error.diagnostics().iter().all(|d| !d.hint.is_empty()));
+}
+
+#[test]
+fn silent_edge_alerts_need_the_ruler_and_alerts_the_service_monitors() {
+    assert_error(
+        seed(1).central(central().without_ruler()),
+        "central.thanosMonitoring.silentEdgeAlerts",
+    );
+    assert!(diagnostics(
+        seed(1).central(
+            central()
+                .without_ruler()
+                .thanos_monitoring(ThanosMonitoring::default().silent_edge_alerts(false))
+        )
+    )
+    .is_empty());
+    assert_reports(
+        seed(1).central(
+            central().thanos_monitoring(ThanosMonitoring::default().service_monitors(false)),
+        ),
+        Severity::Warning,
+        "central.thanosMonitoring.alerts",
+    );
+    assert_error(
+        seed(1).central(central().ruler(Ruler::default().replicas(0))),
+        "central.ruler.replicas",
+    );
+    assert_error(
+        seed(1).central(
+            central().thanos_monitoring(ThanosMonitoring::default().silent_edge_after("soon")),
+        ),
+        "central.thanosMonitoring.silentEdgeAfter",
+    );
 }
