@@ -45,6 +45,7 @@
 mod base;
 pub mod kustomize;
 pub mod marker;
+pub mod monitoring;
 mod overlays;
 mod safe_path;
 mod tree;
