@@ -19,7 +19,7 @@ const METRICS_PORT: &str = "http";
 const METRICS_PATH: &str = "/metrics";
 
 /// One ServiceMonitor per component scraped through a Service: Query, Receive, Store,
-/// Compactor (our Services) and the sidecar (the chart's `<release>-thanos-discovery`
+/// Compactor (our Services) and the sidecar (the chart's `<fullname>-thanos-discovery`
 /// Service), in `namespace`, each setting its component's [`Target::job`].
 #[must_use]
 pub fn service_monitors(namespace: &str, options: &MonitoringOptions) -> Vec<ServiceMonitor> {

@@ -15,6 +15,10 @@
 //! The Ruler's default partial-response strategy for alerting rules (abort) matters
 //! here: when a receiver cannot be read, the evaluation fails (and
 //! `ThanosRulerEvaluationFailures` fires) instead of every edge looking silent.
+//!
+//! The Ruler's external labels (the ThanosRuler's `labels`) must not include `cluster`:
+//! Thanos sets its external labels over an alert's own, which would give every edge's
+//! alert the same `cluster` and merge them into one in Alertmanager.
 
 use std::collections::BTreeSet;
 

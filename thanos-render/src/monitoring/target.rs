@@ -7,7 +7,7 @@
 //! | Receive | Service `thanos-receiver`, port `http` (our ServiceMonitor) | `thanos-receiver` |
 //! | Store | Service `thanos-store`, port `http` (our ServiceMonitor) | `thanos-store` |
 //! | Compactor | Service `thanos-compactor`, port `http` (our ServiceMonitor) | `thanos-compactor` |
-//! | sidecar | the chart's Service `<release>-thanos-discovery`, port `http` (our ServiceMonitor) | `thanos-sidecar` |
+//! | sidecar | the chart's Service `kube-prometheus-stack-thanos-discovery` (`<fullname>-thanos-discovery`), selected by its `app` and `release` labels, port `http` (our ServiceMonitor) | `thanos-sidecar` |
 //! | Ruler | the chart's Service `kube-prometheus-stack-thanos-ruler`, port `web` (the chart's ServiceMonitor, `thanosRuler.serviceMonitor.selfMonitor`) | `kube-prometheus-stack-thanos-ruler` |
 //!
 //! Our ServiceMonitors set `job` explicitly, so it does not depend on which Service the
