@@ -64,6 +64,7 @@ mod base;
 pub mod kustomize;
 mod manifests;
 pub mod marker;
+pub mod monitoring;
 mod overlays;
 mod safe_path;
 mod tree;

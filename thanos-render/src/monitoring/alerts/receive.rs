@@ -1,0 +1,79 @@
+//! Receive: down, failing remote writes, failing replication and forwarding between
+//! receivers.
+
+use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
+
+pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
+    let receive = job(Target::Receive);
+    vec![
+        down(
+            Target::Receive,
+            Severity::Critical,
+            "The edge clusters cannot write: their agents buffer for a while, then drop samples.",
+            &format!(
+                "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-receiver; \
+                 kubectl -n {namespace} describe statefulset thanos-receiver (volumes, scheduling)."
+            ),
+        ),
+        alert(
+            "ThanosReceiveWriteErrors",
+            Severity::Critical,
+            Duration::minutes(5),
+            format!(
+                "(\n  sum by (namespace, job) (rate(http_requests_total{{{receive}, handler=\"receive\", code=~\"5..\"}}[5m]))\n\
+                 /\n  sum by (namespace, job) (rate(http_requests_total{{{receive}, handler=\"receive\"}}[5m]))\n) > 0.05"
+            ),
+            &Text {
+                summary: "Thanos Receive fails more than 5% of remote writes.",
+                description: "{{ $value | humanizePercentage }} of the remote-write requests to \
+                              Thanos Receive have failed with a 5xx for 5 minutes: edge agents \
+                              retry, fall behind and drop samples once their buffer is full.",
+                runbook: &format!(
+                    "kubectl -n {namespace} logs statefulset/thanos-receiver | grep -i error; \
+                     'insufficient nodes' or quorum errors mean fewer healthy receivers than the \
+                     replication factor needs (see ThanosReceiveReplicationErrors); check disk \
+                     space of the data volumes."
+                ),
+            },
+        ),
+        alert(
+            "ThanosReceiveReplicationErrors",
+            Severity::Warning,
+            Duration::minutes(10),
+            format!(
+                "(\n  sum by (namespace, job) (rate(thanos_receive_replications_total{{{receive}, result=\"error\"}}[5m]))\n\
+                 /\n  sum by (namespace, job) (rate(thanos_receive_replications_total{{{receive}}}[5m]))\n) > 0.1"
+            ),
+            &Text {
+                summary: "Thanos Receive fails more than 10% of replications.",
+                description: "{{ $value | humanizePercentage }} of Thanos Receive's replications \
+                              have failed for 10 minutes. Writes still succeed while a quorum of \
+                              replicas takes them; one more receiver down and they fail.",
+                runbook: &format!(
+                    "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-receiver \
+                     (all ready?); compare the hashring ConfigMap thanos-receiver-hashring with \
+                     the pods; kubectl -n {namespace} logs statefulset/thanos-receiver | grep -i replicat."
+                ),
+            },
+        ),
+        alert(
+            "ThanosReceiveForwardErrors",
+            Severity::Warning,
+            Duration::minutes(10),
+            format!(
+                "(\n  sum by (namespace, job) (rate(thanos_receive_forward_requests_total{{{receive}, result=\"error\"}}[5m]))\n\
+                 /\n  sum by (namespace, job) (rate(thanos_receive_forward_requests_total{{{receive}}}[5m]))\n) > 0.2"
+            ),
+            &Text {
+                summary: "Thanos Receive fails more than 20% of forwards to other receivers.",
+                description: "{{ $value | humanizePercentage }} of the requests Thanos Receive \
+                              forwards to the receiver owning a series have failed for 10 minutes.",
+                runbook: &format!(
+                    "Check that every endpoint of the hashring ConfigMap thanos-receiver-hashring \
+                     resolves and is ready (kubectl -n {namespace} get endpoints \
+                     thanos-receiver-headless); look for gRPC errors in the receivers' logs."
+                ),
+            },
+        ),
+    ]
+}

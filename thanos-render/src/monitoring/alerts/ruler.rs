@@ -1,0 +1,75 @@
+//! Ruler: down, failing evaluations, alerts dropped before or after the queue.
+
+use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
+
+pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
+    let ruler = job(Target::Ruler);
+    let ruler_pods =
+        format!("kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-ruler");
+    vec![
+        down(
+            Target::Ruler,
+            Severity::Critical,
+            "Nothing records the edges' series or evaluates their alerts (silent edges included).",
+            &format!(
+                "{ruler_pods}; kubectl -n {namespace} describe thanosruler; check the operator's \
+                 logs for errors reconciling the ThanosRuler."
+            ),
+        ),
+        alert(
+            "ThanosRulerEvaluationFailures",
+            Severity::Critical,
+            Duration::minutes(15),
+            format!(
+                "sum by (namespace, job, pod, rule_group) (rate(prometheus_rule_evaluation_failures_total{{{ruler}}}[5m])) > 0"
+            ),
+            &Text {
+                summary: "Thanos Ruler {{ $labels.pod }} fails to evaluate {{ $labels.rule_group }}.",
+                description: "Rules of group {{ $labels.rule_group }} have kept failing on \
+                              Thanos Ruler {{ $labels.pod }} for 15 minutes: their series are not \
+                              recorded and their alerts cannot fire.",
+                runbook: &format!(
+                    "kubectl -n {namespace} logs {{{{ $labels.pod }}}} -c thanos-ruler | grep -i \
+                     'evaluat'; a query error means Thanos Query is unreachable or returned a \
+                     partial response (see the Query alerts)."
+                ),
+            },
+        ),
+        alert(
+            "ThanosRulerQueueOverflow",
+            Severity::Critical,
+            Duration::minutes(5),
+            format!(
+                "sum by (namespace, job, pod) (rate(thanos_alert_queue_alerts_dropped_total{{{ruler}}}[5m])) > 0"
+            ),
+            &Text {
+                summary: "Thanos Ruler {{ $labels.pod }} drops alerts from a full queue.",
+                description: "Thanos Ruler {{ $labels.pod }} has been dropping alerts for 5 \
+                              minutes because its queue to Alertmanager is full.",
+                runbook: "Alertmanager is slow or unreachable (see \
+                          ThanosRulerAlertmanagerUnreachable), or far more alerts fire than \
+                          usual: look at the firing alerts in Thanos Ruler's UI.",
+            },
+        ),
+        alert(
+            "ThanosRulerAlertmanagerUnreachable",
+            Severity::Critical,
+            Duration::minutes(5),
+            format!(
+                "sum by (namespace, job, pod) (rate(thanos_alert_sender_alerts_dropped_total{{{ruler}}}[5m])) > 0"
+            ),
+            &Text {
+                summary: "Thanos Ruler {{ $labels.pod }} reaches no Alertmanager.",
+                description: "For 5 minutes every send of Thanos Ruler {{ $labels.pod }} to all \
+                              its Alertmanagers has failed, so its alerts (silent edges included) \
+                              reach nobody. This alert comes from the central Prometheus.",
+                runbook: &format!(
+                    "kubectl -n {namespace} logs {{{{ $labels.pod }}}} -c thanos-ruler | grep -i \
+                     alertmanager; check the Ruler's Alertmanager configuration (the \
+                     alertmanagersConfig Secret) and kubectl -n {namespace} get endpoints \
+                     alertmanager-operated."
+                ),
+            },
+        ),
+    ]
+}

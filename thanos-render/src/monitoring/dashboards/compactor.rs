@@ -1,0 +1,79 @@
+//! Compactor: halted, iterations, compactions, downsampling, deletions, bucket operations.
+
+use super::{matchers, rate_by, Panel, Row, Unit};
+
+pub(super) fn rows() -> Vec<Row> {
+    let sel = matchers("");
+    vec![
+        Row::new("Progress")
+            .panel(
+                Panel::stat("Halted", Unit::Count)
+                    .description("1 when the compactor stopped on an error it will not retry.")
+                    .red_at(1.0)
+                    .query(
+                        format!("max by (job) (thanos_compact_halted{{{sel}}})"),
+                        "{{job}}",
+                    ),
+            )
+            .panel(
+                Panel::time_series("Iterations completed per hour", Unit::Count).query(
+                    format!(
+                        "sum by (job) (increase(thanos_compact_iterations_total{{{sel}}}[1h]))"
+                    ),
+                    "{{job}}",
+                ),
+            )
+            .panel(
+                Panel::time_series("Group compactions", Unit::OpsPerSecond)
+                    .query(
+                        rate_by("job", "thanos_compact_group_compactions_total", ""),
+                        "compactions",
+                    )
+                    .query(
+                        rate_by("job", "thanos_compact_group_compactions_failures_total", ""),
+                        "failures",
+                    ),
+            ),
+        Row::new("Downsampling and deletion")
+            .panel(
+                Panel::time_series("Downsamplings", Unit::OpsPerSecond)
+                    .query(
+                        rate_by("job", "thanos_compact_downsample_total", ""),
+                        "downsamplings",
+                    )
+                    .query(
+                        rate_by("job", "thanos_compact_downsample_failures_total", ""),
+                        "failures",
+                    ),
+            )
+            .panel(
+                Panel::time_series("Blocks marked for deletion", Unit::OpsPerSecond).query(
+                    rate_by("job", "thanos_compact_garbage_collected_blocks_total", ""),
+                    "{{job}}",
+                ),
+            )
+            .panel(
+                Panel::time_series("Blocks deleted", Unit::OpsPerSecond).query(
+                    rate_by("job", "thanos_compact_blocks_cleaned_total", ""),
+                    "{{job}}",
+                ),
+            ),
+        Row::new("Bucket")
+            .panel(
+                Panel::time_series("Bucket operations", Unit::OpsPerSecond).query(
+                    rate_by("operation", "thanos_objstore_bucket_operations_total", ""),
+                    "{{operation}}",
+                ),
+            )
+            .panel(
+                Panel::time_series("Bucket operation failures", Unit::OpsPerSecond).query(
+                    rate_by(
+                        "operation",
+                        "thanos_objstore_bucket_operation_failures_total",
+                        "",
+                    ),
+                    "{{operation}}",
+                ),
+            ),
+    ]
+}

@@ -1,0 +1,58 @@
+//! Receive: remote writes, replication and forwarding, head series, uploads.
+
+use super::{matchers, p99_by, rate_by, ratio_by, Panel, Row, Unit};
+
+const WRITES: &str = r#"handler="receive""#;
+
+pub(super) fn rows() -> Vec<Row> {
+    vec![
+        Row::new("Remote write")
+            .panel(
+                Panel::time_series("Write requests by code", Unit::RequestsPerSecond)
+                    .query(rate_by("code", "http_requests_total", WRITES), "{{code}}"),
+            )
+            .panel(Panel::time_series("Write errors (5xx)", Unit::Ratio).query(
+                ratio_by("job", "http_requests_total", r#"code=~"5..""#, WRITES),
+                "{{job}}",
+            ))
+            .panel(
+                Panel::time_series("Write latency p99", Unit::Seconds).query(
+                    p99_by("job", "http_request_duration_seconds", WRITES),
+                    "{{job}}",
+                ),
+            ),
+        Row::new("Replication and forwarding")
+            .panel(
+                Panel::time_series("Replications by result", Unit::OpsPerSecond).query(
+                    rate_by("result", "thanos_receive_replications_total", ""),
+                    "{{result}}",
+                ),
+            )
+            .panel(
+                Panel::time_series("Forwards by result", Unit::OpsPerSecond).query(
+                    rate_by("result", "thanos_receive_forward_requests_total", ""),
+                    "{{result}}",
+                ),
+            )
+            .panel(Panel::time_series("Head series by pod", Unit::Count).query(
+                format!(
+                    "sum by (pod) (prometheus_tsdb_head_series{{{}}})",
+                    matchers("")
+                ),
+                "{{pod}}",
+            )),
+        Row::new("Uploads")
+            .panel(
+                Panel::time_series("Blocks uploaded by pod", Unit::OpsPerSecond).query(
+                    rate_by("pod", "thanos_shipper_uploads_total", ""),
+                    "{{pod}}",
+                ),
+            )
+            .panel(
+                Panel::time_series("Upload failures by pod", Unit::OpsPerSecond).query(
+                    rate_by("pod", "thanos_shipper_upload_failures_total", ""),
+                    "{{pod}}",
+                ),
+            ),
+    ]
+}

@@ -1,0 +1,50 @@
+//! Monitoring of the Thanos fleet, as typed objects: ServiceMonitors for the Thanos
+//! components, the project's alerts on them, one silent-edge alert per edge cluster, and
+//! Grafana dashboards.
+//!
+//! | function | returns | evaluated or read by |
+//! | --- | --- | --- |
+//! | [`service_monitors`] | ServiceMonitors for Query, Receive, Store, Compactor, the sidecar | the central Prometheus |
+//! | [`thanos_alerts`] | PrometheusRule `thanos-alerts`, one group per component | the central Prometheus ([`Evaluator::Prometheus`]) |
+//! | [`silent_edge_alerts`] | PrometheusRule `thanos-silent-edges`, one rule per edge | the Thanos Ruler over Query ([`Evaluator::ThanosRuler`]) |
+//! | [`dashboards`] | one dashboard ConfigMap per component | the chart's Grafana sidecar |
+//!
+//! Everything takes plain parameters (namespace, options, edge `cluster` values) and
+//! returns objects; nothing here reads the fleet model. [`labels`] lists the labels the
+//! objects carry and who selects on them; [`Target`] the `job` label of each component.
+
+mod alerts;
+mod dashboards;
+mod duration;
+pub mod grafana;
+pub mod labels;
+mod options;
+mod prometheus_rule;
+pub mod promql;
+mod service_monitor;
+mod service_monitors;
+mod severity;
+mod silent_edges;
+mod target;
+
+pub use alerts::{thanos_alerts, THANOS_ALERTS_NAME};
+pub use dashboards::{dashboard, dashboards};
+pub use duration::Duration;
+pub use labels::{Evaluator, EVALUATOR_LABEL, GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_VALUE};
+pub use options::{MonitoringOptions, DEFAULT_RELEASE};
+pub use prometheus_rule::{
+    AlertingRule, PrometheusRule, PrometheusRuleSpec, RecordingRule, Rule, RuleError, RuleGroup,
+    RuleProblem,
+};
+pub use service_monitor::{
+    Endpoint, NamespaceSelector, RelabelAction, RelabelConfig, ServiceMonitor, ServiceMonitorSpec,
+};
+pub use service_monitors::service_monitors;
+pub use severity::{Severity, SEVERITY_LABEL};
+pub use silent_edges::{
+    silent_edge_alerts, SilentEdgeOptions, CLUSTER_LABEL, SILENT_EDGES_NAME, SILENT_EDGE_ALERT,
+};
+pub use target::{Target, RULER_SERVICE, SIDECAR_JOB};
+
+#[cfg(test)]
+mod tests;
