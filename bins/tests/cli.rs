@@ -268,7 +268,15 @@ fn a_removed_edge_loses_its_overlay() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("0 added, 0 changed, 3 removed"),
+        out.stdout.contains("0 added, 1 changed, 3 removed"),
+        "{}",
+        out.stdout
+    );
+    // The edge's silent-edge alert goes with it.
+    assert!(
+        out.stdout.contains(
+            "changed  deploy-new/overlays/cluster-01-central/kube-prometheus-stack/thanos-monitoring.yaml\n"
+        ),
         "{}",
         out.stdout
     );

@@ -20,7 +20,8 @@ pub struct ThanosMonitoring {
     /// [`silent_edge_after`](Self::silent_edge_after), evaluated by the Ruler over Query.
     /// Default `true`; needs the Ruler.
     pub silent_edge_alerts: bool,
-    /// How long an edge may write nothing before its alert fires, default `10m`.
+    /// How long an edge may send nothing before its alert starts pending; it fires 5
+    /// minutes later. Default `10m`: about 15 minutes after the edge's last sample.
     pub silent_edge_after: String,
     /// Grafana dashboards for the Thanos components. Default `true`.
     pub dashboards: bool,
@@ -61,6 +62,14 @@ impl ThanosMonitoring {
 }
 
 impl ThanosMonitoring {
+    /// [`silent_edge_after`](Self::silent_edge_after) in whole seconds (at least one);
+    /// `None` only for a fleet that did not pass validation.
+    #[must_use]
+    pub fn silent_edge_after_seconds(&self) -> Option<u64> {
+        crate::validate::syntax::parse_duration_ms(&self.silent_edge_after)
+            .map(|ms| ms.div_ceil(1000).max(1))
+    }
+
     /// Checks the parts against each other and against the Ruler they need.
     pub(crate) fn check(&self, path: &str, has_ruler: bool, check: &mut Checker) {
         check.duration(&format!("{path}.silentEdgeAfter"), &self.silent_edge_after);

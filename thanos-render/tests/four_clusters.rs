@@ -48,6 +48,7 @@ fn renders_exactly_the_seed_tree() {
         "thanos-receiver.yaml",
         "thanos-store.yaml",
         "thanos-compactor.yaml",
+        "thanos-monitoring.yaml",
     ] {
         expected.push(format!("{CENTRAL}/{file}"));
     }
@@ -146,12 +147,14 @@ fn every_kubernetes_object_round_trips_through_k8s_openapi() {
         panic!("objects that do not fit their k8s-openapi type: {problems:#?}")
     });
     let expected: BTreeMap<String, usize> = [
-        ("ConfigMap", 2),
+        ("ConfigMap", 8),
         ("Deployment", 1),
         ("Ingress", 2),
         ("Namespace", 4),
+        ("PrometheusRule", 2),
         ("Secret", 1),
         ("Service", 5),
+        ("ServiceMonitor", 5),
         ("StatefulSet", 3),
     ]
     .into_iter()
@@ -276,7 +279,8 @@ fn the_s3_secret_is_not_a_resource_of_the_overlay() {
             "thanos-query.yaml",
             "thanos-receiver.yaml",
             "thanos-store.yaml",
-            "thanos-compactor.yaml"
+            "thanos-compactor.yaml",
+            "thanos-monitoring.yaml",
         ]
     );
 }

@@ -381,9 +381,9 @@ proptest! {
             );
         }
         let tree = render(&fleet);
-        // base 2; central values, kustomization, namespace, 4 Thanos files (+ the S3 Secret);
-        // per edge values, kustomization, namespace.
-        prop_assert_eq!(tree.len(), 9 + usize::from(!params.existing_secret) + 3 * fleet.edges.len());
+        // base 2; central values, kustomization, namespace, 4 Thanos files, monitoring (+ the
+        // S3 Secret); per edge values, kustomization, namespace.
+        prop_assert_eq!(tree.len(), 10 + usize::from(!params.existing_secret) + 3 * fleet.edges.len());
         check_objects(&tree)?;
         check_hashring(&fleet, &tree)?;
         // The fleet file form loads back as the same fleet.

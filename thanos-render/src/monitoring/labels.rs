@@ -2,13 +2,13 @@
 //!
 //! | label | on | value | read by |
 //! | --- | --- | --- | --- |
-//! | [`EVALUATOR_LABEL`] | PrometheusRules | [`Evaluator::label_value`] | the `ruleSelector` of the central Prometheus (`NotIn [thanos-ruler]`) and of the ThanosRuler (`In [thanos-ruler]`) |
+//! | [`EVALUATOR_LABEL`] | PrometheusRules | [`Evaluator::label_value`] | the `ruleSelector` of the central Prometheus (`prometheus` only) and of the ThanosRuler (everything but `prometheus`: the chart's own rules too) |
 //! | [`GRAFANA_DASHBOARD_LABEL`] | dashboard ConfigMaps | [`GRAFANA_DASHBOARD_VALUE`] | the chart's Grafana dashboard sidecar (`grafana.sidecar.dashboards.label` / `labelValue`, chart defaults) |
 //! | `app.kubernetes.io/part-of`, `app.kubernetes.io/managed-by` | everything here | `thanos`, `thanos-kustomize` | people and `kubectl -l` |
 //!
 //! No object here carries `release: kube-prometheus-stack`: the central Prometheus
 //! selects every ServiceMonitor and PrometheusRule (`*SelectorNilUsesHelmValues: false`),
-//! and the Ruler is meant to select on [`EVALUATOR_LABEL`] rather than on `release`.
+//! and the Ruler selects on [`EVALUATOR_LABEL`] rather than on `release`.
 
 use std::collections::BTreeMap;
 
@@ -29,7 +29,8 @@ pub enum Evaluator {
     Prometheus,
     /// The Thanos Ruler, over Thanos Query: rules that need the edges' series, which only
     /// Receive holds. Central Prometheus must not load these: without the edges' data
-    /// every silent-edge alert would fire there.
+    /// every silent-edge alert would fire there. (The Ruler also evaluates every rule
+    /// without the label, such as the chart's.)
     ThanosRuler,
 }
 

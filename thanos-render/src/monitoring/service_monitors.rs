@@ -30,7 +30,9 @@ pub fn service_monitors(namespace: &str, options: &MonitoringOptions) -> Vec<Ser
         .collect()
 }
 
-fn service_monitor(
+/// The ServiceMonitor of one component, `None` for the Ruler (the chart has its own).
+#[must_use]
+pub fn service_monitor(
     namespace: &str,
     options: &MonitoringOptions,
     target: Target,

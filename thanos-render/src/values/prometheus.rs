@@ -18,9 +18,6 @@ pub struct PrometheusValues {
     /// `thanosService`: the headless Service Query discovers the sidecars through.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thanos_service: Option<Enabled>,
-    /// `thanosServiceMonitor`: central Prometheus scrapes its own sidecars.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thanos_service_monitor: Option<Enabled>,
     /// `prometheusSpec`: fields of the custom resource's spec.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prometheus_spec: Option<PrometheusSpecValues>,

@@ -11,6 +11,7 @@ use thanos_model::{labels, Component, Fleet};
 
 use self::thanos::{
     compactor::{self, ThanosCompactor},
+    monitoring::{self, ThanosMonitoring},
     query::{self, ThanosQuery},
     receiver::{self, ThanosReceiver},
     store::{self, ThanosStore},
@@ -55,6 +56,8 @@ pub struct CentralOverlay {
     pub store: ThanosStore,
     /// `thanos-compactor.yaml`.
     pub compactor: ThanosCompactor,
+    /// `thanos-monitoring.yaml`, written when it holds anything.
+    pub monitoring: ThanosMonitoring,
     dir: String,
     kustomization_comment: Vec<String>,
     s3_secret_comment: Vec<String>,
@@ -67,6 +70,7 @@ impl CentralOverlay {
         let dir = overlays::dir(fleet, &central.name);
         // The S3 Secret is deliberately not a resource: it holds envsubst placeholders and
         // is applied on its own, so applying the overlay never replaces the real Secret.
+        let monitoring = ThanosMonitoring::new(fleet);
         let kustomization =
             Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES_FILE)).resources(
                 [
@@ -76,6 +80,8 @@ impl CentralOverlay {
                     store::FILE,
                     compactor::FILE,
                 ]
+                .into_iter()
+                .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
                 .map(str::to_owned),
             );
         Self {
@@ -87,6 +93,7 @@ impl CentralOverlay {
             receiver: ThanosReceiver::new(fleet),
             store: ThanosStore::new(fleet),
             compactor: ThanosCompactor::new(fleet),
+            monitoring,
             kustomization_comment: overlays::cluster_comment(
                 &central.context,
                 &central.api_address,
@@ -162,8 +169,11 @@ impl CentralOverlay {
             (receiver::FILE, self.receiver.documents()),
             (store::FILE, self.store.documents()),
             (compactor::FILE, self.compactor.documents()),
+            (monitoring::FILE, self.monitoring.documents()),
         ] {
-            tree.insert(format!("{dir}/{file}"), yaml::documents(documents), &[]);
+            if !documents.is_empty() {
+                tree.insert(format!("{dir}/{file}"), yaml::documents(documents), &[]);
+            }
         }
     }
 }
@@ -189,10 +199,6 @@ fn values(fleet: &Fleet) -> ChartValues {
     ChartValues {
         prometheus: Some(PrometheusValues {
             thanos_service: Some(Enabled::ON),
-            thanos_service_monitor: central
-                .thanos_monitoring
-                .service_monitors
-                .then_some(Enabled::ON),
             prometheus_spec: Some(PrometheusSpecValues {
                 rule_selector: ruler::prometheus_rule_selector(fleet),
                 replicas: Some(prometheus.replicas),

@@ -2,9 +2,9 @@
 //! split of rules between it and central Prometheus.
 //!
 //! The Ruler evaluates every PrometheusRule except those labelled
-//! [`EVALUATOR_LABEL`]`: `[`EVALUATED_BY_PROMETHEUS`] (the chart's own rules among
-//! them), over Thanos Query, so for every cluster; central Prometheus evaluates exactly
-//! those labelled rules (the Thanos self-monitoring alerts, about components it scrapes
+//! [`EVALUATOR_LABEL`]` = prometheus` (the chart's own rules and the silent-edge alerts
+//! among them), over Thanos Query, so for every cluster; central Prometheus evaluates
+//! exactly those labelled rules (the Thanos self-monitoring alerts, about components it scrapes
 //! itself, which must keep working when Query or the Ruler does not). No rule is
 //! evaluated by both, so no series is recorded twice.
 
@@ -14,16 +14,13 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelecto
 use thanos_model::{Fleet, Ruler};
 
 use super::thanos::{query, store_api_srv};
+use crate::monitoring::{Evaluator, EVALUATOR_LABEL};
 use crate::values::{
     resource_requirements, AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile,
     ExistingSecret, ImageValues, RulerObjectStorageConfig, StorageSpec, ThanosRulerSpecValues,
     ThanosRulerValues,
 };
 
-/// The label that sends a PrometheusRule to central Prometheus instead of the Ruler.
-pub const EVALUATOR_LABEL: &str = "thanos-kustomize.io/evaluator";
-/// [`EVALUATOR_LABEL`]'s value for rules central Prometheus evaluates.
-pub const EVALUATED_BY_PROMETHEUS: &str = "prometheus";
 /// The Service the Prometheus Operator puts in front of every Ruler pod.
 const GOVERNING_SERVICE: &str = "thanos-ruler-operated";
 /// The Service the Prometheus Operator puts in front of every Alertmanager pod, and the
@@ -56,7 +53,7 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
                 match_expressions: Some(vec![LabelSelectorRequirement {
                     key: EVALUATOR_LABEL.to_owned(),
                     operator: "NotIn".to_owned(),
-                    values: Some(vec![EVALUATED_BY_PROMETHEUS.to_owned()]),
+                    values: Some(vec![Evaluator::Prometheus.label_value().to_owned()]),
                 }]),
                 ..LabelSelector::default()
             },
@@ -95,7 +92,7 @@ pub(crate) fn prometheus_rule_selector(fleet: &Fleet) -> Option<LabelSelector> {
     Some(LabelSelector {
         match_labels: Some(BTreeMap::from([(
             EVALUATOR_LABEL.to_owned(),
-            EVALUATED_BY_PROMETHEUS.to_owned(),
+            Evaluator::Prometheus.label_value().to_owned(),
         )])),
         ..LabelSelector::default()
     })

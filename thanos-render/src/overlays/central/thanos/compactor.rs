@@ -6,6 +6,7 @@ use thanos_model::{labels, Component, Fleet};
 
 use super::{common_flags, HTTP_PORT, HTTP_PORT_NAME};
 use crate::{
+    monitoring::{ServiceMonitor, Target},
     workload::{self, ServiceKind, ThanosPod, DATA_DIR},
     yaml,
 };
@@ -22,12 +23,16 @@ pub struct ThanosCompactor {
     pub stateful_set: StatefulSet,
     /// `thanos-compactor`, headless (metrics only).
     pub service: Service,
+    /// `thanos-compactor`: central Prometheus scrapes it, when the fleet wants
+    /// ServiceMonitors.
+    pub service_monitor: Option<ServiceMonitor>,
 }
 
 impl ThanosCompactor {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
+            service_monitor: super::monitoring::service_monitor(fleet, Target::Compactor),
             stateful_set: stateful_set(fleet),
             service: service(fleet),
         }
@@ -35,10 +40,12 @@ impl ThanosCompactor {
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        vec![
+        let mut documents = vec![
             yaml::to_yaml(&self.stateful_set),
             yaml::to_yaml(&self.service),
-        ]
+        ];
+        documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
+        documents
     }
 }
 

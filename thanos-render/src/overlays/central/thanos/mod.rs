@@ -2,6 +2,7 @@
 //! constants, options in (the fleet), typed objects out, one constructor per object.
 
 pub mod compactor;
+pub mod monitoring;
 pub mod query;
 pub mod receiver;
 pub mod store;

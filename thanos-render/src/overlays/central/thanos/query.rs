@@ -15,6 +15,7 @@ use super::{
     HTTP_PORT_NAME,
 };
 use crate::{
+    monitoring::{ServiceMonitor, Target},
     overlays::central::{ruler, sidecar_store_api},
     workload::{self, ServiceKind, ThanosPod},
     yaml,
@@ -41,12 +42,16 @@ pub struct ThanosQuery {
     pub service: Service,
     /// `thanos-query`, when the fleet gives Query an Ingress.
     pub ingress: Option<Ingress>,
+    /// `thanos-query`: central Prometheus scrapes it, when the fleet wants
+    /// ServiceMonitors.
+    pub service_monitor: Option<ServiceMonitor>,
 }
 
 impl ThanosQuery {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
+            service_monitor: super::monitoring::service_monitor(fleet, Target::Query),
             endpoints: endpoints_config_map(fleet),
             deployment: deployment(fleet),
             service: service(fleet),
@@ -64,6 +69,7 @@ impl ThanosQuery {
             yaml::to_yaml(&self.service),
         ];
         documents.extend(self.ingress.iter().map(yaml::to_yaml));
+        documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
         documents
     }
 }

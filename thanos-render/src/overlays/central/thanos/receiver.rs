@@ -16,6 +16,7 @@ use super::{
     GRPC_PORT, GRPC_PORT_NAME, HTTP_PORT, HTTP_PORT_NAME,
 };
 use crate::{
+    monitoring::{ServiceMonitor, Target},
     workload::{self, ServiceKind, ThanosPod, DATA_DIR},
     yaml,
 };
@@ -52,12 +53,16 @@ pub struct ThanosReceiver {
     pub service: Service,
     /// `thanos-receiver`: where the edges write, when the fleet gives Receive an Ingress.
     pub ingress: Option<Ingress>,
+    /// `thanos-receive`: central Prometheus scrapes it, when the fleet wants
+    /// ServiceMonitors.
+    pub service_monitor: Option<ServiceMonitor>,
 }
 
 impl ThanosReceiver {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
+            service_monitor: super::monitoring::service_monitor(fleet, Target::Receive),
             hashring: hashring_config_map(fleet),
             stateful_set: stateful_set(fleet),
             headless_service: service(
@@ -87,6 +92,7 @@ impl ThanosReceiver {
             yaml::to_yaml(&self.service),
         ];
         documents.extend(self.ingress.iter().map(yaml::to_yaml));
+        documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
         documents
     }
 }

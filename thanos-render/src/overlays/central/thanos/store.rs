@@ -7,6 +7,7 @@ use super::{
     common_flags, grpc_flag, store_api_srv, GRPC_PORT, GRPC_PORT_NAME, HTTP_PORT, HTTP_PORT_NAME,
 };
 use crate::{
+    monitoring::{ServiceMonitor, Target},
     workload::{self, ServiceKind, ThanosPod, DATA_DIR},
     yaml,
 };
@@ -23,12 +24,16 @@ pub struct ThanosStore {
     pub stateful_set: StatefulSet,
     /// `thanos-store`, headless, so Query's DNS SRV lookup finds every Store pod.
     pub service: Service,
+    /// `thanos-store`: central Prometheus scrapes it, when the fleet wants
+    /// ServiceMonitors.
+    pub service_monitor: Option<ServiceMonitor>,
 }
 
 impl ThanosStore {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
+            service_monitor: super::monitoring::service_monitor(fleet, Target::Store),
             stateful_set: stateful_set(fleet),
             service: service(fleet),
         }
@@ -36,10 +41,12 @@ impl ThanosStore {
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        vec![
+        let mut documents = vec![
             yaml::to_yaml(&self.stateful_set),
             yaml::to_yaml(&self.service),
-        ]
+        ];
+        documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
+        documents
     }
 }
 

@@ -1,0 +1,106 @@
+//! `thanos-monitoring.yaml`: what watches the fleet besides each component's own
+//! ServiceMonitor: the sidecars' ServiceMonitor, the Thanos alerts (central Prometheus),
+//! one silent-edge alert per edge (the Ruler) and the Thanos dashboards. Written only
+//! when the fleet turns any of them on.
+
+use k8s_openapi::api::core::v1::ConfigMap;
+use thanos_model::Fleet;
+
+use crate::{
+    monitoring::{
+        self, MonitoringOptions, PrometheusRule, ServiceMonitor, SilentEdgeOptions, Target,
+    },
+    yaml,
+};
+
+/// The file the objects are written to.
+pub const FILE: &str = "thanos-monitoring.yaml";
+
+/// The objects of `thanos-monitoring.yaml`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThanosMonitoring {
+    /// `thanos-sidecar`: central Prometheus scrapes its own sidecars.
+    pub sidecar_service_monitor: Option<ServiceMonitor>,
+    /// `thanos-alerts`: each component's failure modes, evaluated by central Prometheus.
+    pub alerts: Option<PrometheusRule>,
+    /// `thanos-silent-edges`: one alert per edge, evaluated by the Ruler over Query.
+    pub silent_edges: Option<PrometheusRule>,
+    /// `thanos-dashboard-<component>`: the Thanos dashboards, loaded by Grafana's sidecar.
+    pub dashboards: Vec<ConfigMap>,
+}
+
+impl ThanosMonitoring {
+    /// Builds the objects of a validated fleet.
+    pub(crate) fn new(fleet: &Fleet) -> Self {
+        let wanted = &fleet.central.thanos_monitoring;
+        let options = options(fleet);
+        let namespace = &fleet.namespace;
+        Self {
+            sidecar_service_monitor: wanted
+                .service_monitors
+                .then(|| monitoring::service_monitor(namespace, &options, Target::Sidecar))
+                .flatten(),
+            alerts: wanted
+                .alerts
+                .then(|| monitoring::thanos_alerts(namespace, &options)),
+            silent_edges: (wanted.silent_edge_alerts && !fleet.edges.is_empty()).then(|| {
+                let edges: Vec<&str> = fleet
+                    .edges
+                    .iter()
+                    .map(thanos_model::Edge::cluster_label_value)
+                    .collect();
+                let window = wanted.silent_edge_after_seconds().map_or(
+                    SilentEdgeOptions::default(),
+                    |seconds| {
+                        SilentEdgeOptions::default().window(monitoring::Duration::seconds(seconds))
+                    },
+                );
+                monitoring::silent_edge_alerts(namespace, &edges, &window)
+            }),
+            dashboards: if wanted.dashboards {
+                monitoring::dashboards(namespace, &options)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Whether the file has anything to hold.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.sidecar_service_monitor.is_none()
+            && self.alerts.is_none()
+            && self.silent_edges.is_none()
+            && self.dashboards.is_empty()
+    }
+
+    /// The file's documents, in order.
+    pub(crate) fn documents(&self) -> Vec<String> {
+        let mut documents: Vec<String> = self
+            .sidecar_service_monitor
+            .iter()
+            .map(yaml::to_yaml)
+            .collect();
+        documents.extend(self.alerts.iter().map(yaml::to_yaml));
+        documents.extend(self.silent_edges.iter().map(yaml::to_yaml));
+        documents.extend(self.dashboards.iter().map(yaml::to_yaml));
+        documents
+    }
+}
+
+/// What the monitoring objects of this fleet depend on.
+pub(crate) fn options(fleet: &Fleet) -> MonitoringOptions {
+    MonitoringOptions::new()
+        .release(fleet.chart.release.clone())
+        .ruler(fleet.central.ruler.is_some())
+}
+
+/// The ServiceMonitor of one of our components, when the fleet wants them.
+pub(crate) fn service_monitor(fleet: &Fleet, target: Target) -> Option<ServiceMonitor> {
+    fleet
+        .central
+        .thanos_monitoring
+        .service_monitors
+        .then(|| monitoring::service_monitor(&fleet.namespace, &options(fleet), target))
+        .flatten()
+}
