@@ -21,7 +21,7 @@ pull=${E2E_PULL_CHART:-0}
 for arg in "$@"; do
   case $arg in
     --pull) pull=1 ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "e2e.sh: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -140,7 +140,7 @@ build_and_check() {
   local name=$1 tree=$2
   shift 2
   [[ $pull == 1 ]] || unpack_charts "$tree"
-  local dir command count=0 builds=$work/$name/builds
+  local dir command count=0 builds=$work/$name/builds began=$SECONDS
   build_commands "$tree" >"$work/$name/commands.tsv"
   while IFS=$'\t' read -r dir command; do
     while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
@@ -153,7 +153,7 @@ build_and_check() {
     find "$builds" -name '*.failed' -exec cat {} + >&2
     fail "kubectl kustomize failed (above)"
   fi
-  echo "$name: $count builds with $source"
+  echo "$name: $count builds in $((SECONDS - began))s with $source"
   "$py" scripts/e2e_check.py check --tree "$tree" --builds "$builds" \
     --fleet "$name" "$@" || failed=1
 }
