@@ -10,7 +10,8 @@
 # E2E_PULL_CHART=1 is the same as --pull. THANOS_REFERENCE_DIR overrides
 # ../shared/reference; THANOS_KUSTOMIZE_CACHE the cache
 # (${XDG_CACHE_HOME:-$HOME/.cache}/thanos-kustomize), where helm and the Python
-# environment are installed; E2E_KEEP=DIR keeps the rendered trees and builds in DIR.
+# environment are installed; E2E_KEEP=DIR keeps the rendered trees and builds in DIR;
+# E2E_JOBS the number of builds at a time (default: the number of cores).
 # Every tool it needs must be there: a missing one fails the run, nothing is skipped.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -134,7 +135,7 @@ build() {
   fi
 }
 
-# Builds and checks one rendered tree, $jobs builds at a time; the arguments after the
+# Builds and checks one rendered tree, $parallel builds at a time; the arguments after the
 # tree are what the checker expects of it.
 build_and_check() {
   local name=$1 tree=$2
@@ -143,7 +144,7 @@ build_and_check() {
   local dir command count=0 builds=$work/$name/builds began=$SECONDS
   build_commands "$tree" >"$work/$name/commands.tsv"
   while IFS=$'\t' read -r dir command; do
-    while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+    while (($(jobs -rp | wc -l) >= parallel)); do wait -n || true; done
     build "$tree" "$command" "$builds/$dir/build.yaml" &
     count=$((count + 1))
   done <"$work/$name/commands.tsv"
@@ -155,7 +156,7 @@ build_and_check() {
   fi
   echo "$name: $count builds in $((SECONDS - began))s with $source"
   "$py" scripts/e2e_check.py check --tree "$tree" --builds "$builds" \
-    --fleet "$name" "$@" || failed=1
+    --fleet "$name" "$@" || failed+=("$name")
 }
 
 need python3 kubectl cargo tar sha256sum
@@ -179,8 +180,8 @@ else
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
 fi
-failed=0
-jobs=${E2E_JOBS:-$(nproc)}
+failed=()
+parallel=${E2E_JOBS:-$(nproc)}
 
 # (a) The seed's four clusters.
 mkdir -p "$work/four"
@@ -209,8 +210,8 @@ build_and_check ten "$work/ten/deploy-new" \
   --edges "$(seq -f 'cluster-%02g-edge' -s, 2 11)" --receive-replicas 3
 
 elapsed=$((SECONDS - started))
-if ((failed)); then
-  echo "e2e: FAILED (${elapsed}s): see the FAIL lines above" >&2
+if ((${#failed[@]})); then
+  echo "e2e: FAILED in ${failed[*]} (${elapsed}s): see the FAIL lines above"
   exit 1
 fi
-echo "e2e: ok (${elapsed}s)"
+echo "e2e: ok, both fleets (${elapsed}s)"

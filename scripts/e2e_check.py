@@ -110,8 +110,14 @@ def cmd_charts(args):
 
 
 def sh_blocks(markdown):
-    """The bodies of the ```sh (and ```bash) fenced blocks of a Markdown text."""
-    return re.findall(r"^```(?:sh|bash|shell)[ \t]*\n(.*?)^```[ \t]*$", markdown, re.M | re.S)
+    """The bodies of the ```sh (```bash, ```shell) fenced blocks of a Markdown text, also
+    those indented in a list item (the indent is taken off)."""
+    fence = re.compile(r"^([ \t]*)```(?:sh|bash|shell)[ \t]*\n(.*?)^\1```[ \t]*$", re.M | re.S)
+    blocks = []
+    for indent, body in fence.findall(markdown):
+        lines = body.splitlines(keepends=True)
+        blocks.append("".join(line[len(indent):] if line.startswith(indent) else line for line in lines))
+    return blocks
 
 
 def build_lines(block):
@@ -408,7 +414,7 @@ def check_grafana_datasources(b):
     default, problems = defaults[0], []
     if default.get("type") != "prometheus" or (default.get("jsonData") or {}).get("prometheusType") != "Thanos":
         problems.append(f"the default datasource {default.get('name')!r} is not of type prometheus with prometheusType Thanos")
-    if urllib.parse.urlsplit(default.get("url", "")).hostname.split(".")[0] != "thanos-query":
+    if (urllib.parse.urlsplit(default.get("url", "")).hostname or "").split(".")[0] != "thanos-query":
         problems.append(f"the default datasource points at {default.get('url')}, not thanos-query")
     problems += b.service_port(default.get("url", ""))
     alertmanagers = [d for d in datasources if d.get("type") == "alertmanager"]
