@@ -1,5 +1,5 @@
 //! The seed's four-cluster fleet, rendered whole: every file snapshot-tested, every
-//! Thanos flag and values key checked against the upstream reference, every Kubernetes
+//! Thanos flag and values key checked against the upstream facts in `facts/`, every Kubernetes
 //! object round-tripped through its k8s-openapi type.
 
 mod common;
@@ -118,6 +118,27 @@ fn every_thanos_flag_exists_in_v0_42_4_and_none_is_deprecated() {
 }
 
 #[test]
+fn the_flag_checker_catches_unknown_and_deprecated_flags() {
+    // The checker must be able to fail: a misspelt flag and a deprecated one.
+    let path = format!("{CENTRAL}/thanos-query.yaml");
+    let bad = tree()
+        .get(&path)
+        .unwrap()
+        .replace("--query.auto-downsampling", "--query.auto-downsampeling")
+        .replace("--endpoint.sd-config-file=", "--store.sd-files=");
+    let tree = Tree::from_stream(&format!("---\n# Source: x/{path}\n{bad}"), "x").unwrap();
+    assert_eq!(
+        common::flag_violations(&tree),
+        [
+            format!("{path}: thanos-query: --store.sd-files is deprecated"),
+            format!(
+                "{path}: thanos-query: --query.auto-downsampeling is not a `thanos query` flag"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn every_values_key_exists_in_the_chart_or_its_crds() {
     assert_eq!(common::values_violations(&tree()), Vec::<String>::new());
 }
@@ -137,8 +158,17 @@ fn the_values_checker_catches_unknown_keys() {
         "x",
     )
     .unwrap();
-    let violations = common::values_violations(&tree);
-    assert_eq!(violations.len(), 3, "{violations:#?}");
+    let file = format!("{CENTRAL}/values-central.yaml");
+    assert_eq!(
+        common::values_violations(&tree),
+        [
+            format!("{file}: prometheus.thanosServise is not a key of the chart's values"),
+            format!(
+                "{file}: prometheus.prometheusSpec.thanos.objectStoreConfig is not a field of the CRD"
+            ),
+            format!("{file}: grafana.admin.passwordKy is not a key of the chart's values"),
+        ]
+    );
 }
 
 #[test]
