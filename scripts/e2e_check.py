@@ -503,10 +503,123 @@ def check_query_endpoints(b):
     problems = []
     for service, namespace in sorted(endpoints):
         match = [s for s in find(b.objects, "Service", service) if s["metadata"].get("namespace") == namespace]
-        if not match:
+        owner = OPERATOR_SERVICES.get(service)
+        if not match and owner is not None:
+            # Made by the Prometheus Operator at run time (ports grpc 10901 and web 10902)
+            # for the custom resource of this kind in the same namespace.
+            if not [o for o in find(b.objects, owner) if o["metadata"].get("namespace") == namespace]:
+                problems.append(f"{service} is made by the operator for a {owner}, and the build has none in {namespace}")
+        elif not match:
             problems.append(f"no Service {service} in {namespace}")
         elif "grpc" not in [p.get("name") for p in match[0]["spec"].get("ports", [])]:
             problems.append(f"Service {service} has no port named grpc")
+    return problems, what
+
+
+# Services the Prometheus Operator makes at run time for a custom resource of a kind.
+OPERATOR_SERVICES = {"thanos-ruler-operated": "ThanosRuler"}
+
+
+def selects(selector, labels):
+    """Whether a Kubernetes label selector (matchLabels, matchExpressions) selects `labels`."""
+    if selector is None:
+        return False
+    labels = labels or {}
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expression in selector.get("matchExpressions") or []:
+        key, operator, values = expression["key"], expression["operator"], expression.get("values") or []
+        ok = {
+            "In": key in labels and labels[key] in values,
+            "NotIn": key not in labels or labels[key] not in values,
+            "Exists": key in labels,
+            "DoesNotExist": key not in labels,
+        }[operator]
+        if not ok:
+            return False
+    return True
+
+
+def check_rule_evaluation(b):
+    what = ("Thanos Ruler over Query, to Alertmanager and the bucket; every PrometheusRule "
+            "evaluated by exactly one of Prometheus and the Ruler, the chart's by the Ruler")
+    ruler, prometheus = one(b.objects, "ThanosRuler"), one(b.objects, "Prometheus")
+    if ruler is None or prometheus is None:
+        return [count(b.objects, "ThanosRuler"), count(b.objects, "Prometheus")], what
+    spec, problems = ruler["spec"], []
+    for endpoint in spec.get("queryEndpoints") or []:
+        problems += b.service_port(f"http://{endpoint}")
+    if not spec.get("queryEndpoints"):
+        problems.append("no queryEndpoints")
+    if (spec.get("objectStorageConfig") or {}).get("name") != "thanos-s3-config":
+        problems.append(f"objectStorageConfig is {spec.get('objectStorageConfig')}")
+    secret = (spec.get("alertmanagersConfig") or {}).get("name")
+    if not secret or not find(b.objects, "Secret", secret):
+        problems.append(f"alertmanagersConfig names Secret {secret!r}, which the build does not hold")
+    if spec.get("replicas", 1) < 2:
+        problems.append(f"{spec.get('replicas')} Ruler replica(s): a node loss stops every alert")
+    for rule in find(b.objects, "PrometheusRule"):
+        labels = rule["metadata"].get("labels")
+        by = [who for who, selector in (("Prometheus", prometheus["spec"].get("ruleSelector")),
+                                       ("ThanosRuler", spec.get("ruleSelector")))
+              if selects(selector, labels)]
+        if len(by) != 1:
+            problems.append(f"{name_of(rule)} is evaluated by {by or 'nobody'}")
+        elif (labels or {}).get("app") == "kube-prometheus-stack" and by != ["ThanosRuler"]:
+            problems.append(f"the chart's {name_of(rule)} is evaluated by {by[0]}, which sees only its own series")
+    return problems, what
+
+
+def check_thanos_watched(b):
+    what = "a ServiceMonitor reaching each Thanos component (Query, Receive, Store, Compactor, sidecar, Ruler)"
+    services = find(b.objects, "Service")
+    covered, problems = set(), []
+    for monitor in find(b.objects, "ServiceMonitor"):
+        ports = {e.get("port") for e in monitor["spec"].get("endpoints") or []}
+        for service in services:
+            if selects(monitor["spec"].get("selector"), service["metadata"].get("labels")):
+                names = {p.get("name") for p in service["spec"].get("ports") or []}
+                if ports & names:
+                    covered.add(service["metadata"]["name"])
+    wanted = {"thanos-query", "thanos-receiver", "thanos-store", "thanos-compactor",
+              "kube-prometheus-stack-thanos-discovery", "kube-prometheus-stack-thanos-ruler"}
+    problems += [f"nothing scrapes Service {name}" for name in sorted(wanted - covered)]
+    return problems, what
+
+
+def check_silent_edges(b):
+    what = f"one ThanosEdgeSilent alert per edge ({len(b.expect.edges)}), for the Ruler"
+    rule = one(b.objects, "PrometheusRule", "thanos-silent-edges")
+    if rule is None:
+        return [count(b.objects, "PrometheusRule", "thanos-silent-edges")], what
+    clusters = sorted(r.get("labels", {}).get("cluster")
+                      for g in rule["spec"]["groups"] for r in g["rules"] if r.get("alert") == "ThanosEdgeSilent")
+    problems = []
+    if clusters != sorted(b.expect.edges):
+        problems.append(f"alerts for {clusters}, edges are {sorted(b.expect.edges)}")
+    return problems, what
+
+
+def check_grafana_cluster_variable(b):
+    what = "the chart's dashboards show their cluster variable"
+    hidden, seen = [], 0
+    for cm in find(b.objects, "ConfigMap"):
+        if (cm["metadata"].get("labels") or {}).get("grafana_dashboard") != "1":
+            continue
+        for text in (cm.get("data") or {}).values():
+            try:
+                dashboard = json.loads(text)
+            except ValueError:
+                continue
+            for variable in (dashboard.get("templating") or {}).get("list") or []:
+                if variable.get("name") == "cluster":
+                    seen += 1
+                    if variable.get("hide") not in (0, None):
+                        hidden.append(name_of(cm))
+    problems = [f"{name} hides its cluster variable" for name in hidden]
+    if not seen:
+        problems.append("no dashboard has a cluster variable")
     return problems, what
 
 
@@ -555,7 +668,8 @@ def checks_for(b):
         checks += [check_secrets, check_namespace_first]
     if b.cluster == b.expect.central:
         checks += [check_prometheus, check_alertmanager, check_grafana_datasources, check_grafana_admin,
-                   check_thanos_workloads, check_receive, check_query_endpoints]
+                   check_thanos_workloads, check_receive, check_query_endpoints, check_rule_evaluation,
+                   check_thanos_watched, check_silent_edges, check_grafana_cluster_variable]
     elif b.cluster is not None:
         checks += [check_agent, check_exporters, check_edge_runs_nothing_else]
     return checks
