@@ -7,8 +7,7 @@
 //! kustomization, finds the base values from the overlay (with the load restrictor
 //! relaxed), passes the base values then the overlay's, the release, the namespace and the
 //! CRDs, and adds the Thanos manifests in the overlay's namespace.
-//! `scripts/build-overlays.sh` builds the tree with the real helm and chart where they are
-//! available.
+//! `scripts/e2e.sh` builds the tree with the real helm and chart (CI runs it).
 
 use std::{
     path::{Path, PathBuf},
