@@ -21,6 +21,7 @@ pub mod labels;
 mod options;
 mod prometheus_rule;
 pub mod promql;
+mod resource;
 mod service_monitor;
 mod service_monitors;
 mod severity;

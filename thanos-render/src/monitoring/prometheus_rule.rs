@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::{apimachinery::pkg::apis::meta::v1::ObjectMeta, Metadata, Resource};
-use serde::{Serialize, Serializer};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
 
 use super::Duration;
 
@@ -341,46 +341,7 @@ fn is_label_name(name: &str) -> bool {
         && characters.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-impl Resource for PrometheusRule {
-    const API_VERSION: &'static str = "monitoring.coreos.com/v1";
-    const GROUP: &'static str = "monitoring.coreos.com";
-    const KIND: &'static str = "PrometheusRule";
-    const VERSION: &'static str = "v1";
-    const URL_PATH_SEGMENT: &'static str = "prometheusrules";
-    type Scope = k8s_openapi::NamespaceResourceScope;
-}
-
-impl Metadata for PrometheusRule {
-    type Ty = ObjectMeta;
-
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
-
-impl Serialize for PrometheusRule {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Object<'a> {
-            api_version: &'static str,
-            kind: &'static str,
-            metadata: &'a ObjectMeta,
-            spec: &'a PrometheusRuleSpec,
-        }
-        Object {
-            api_version: Self::API_VERSION,
-            kind: Self::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        }
-        .serialize(serializer)
-    }
-}
+super::resource::monitoring_v1_resource!(PrometheusRule, PrometheusRuleSpec, "prometheusrules");
 
 #[cfg(test)]
 mod tests {

@@ -4,11 +4,8 @@
 //! Only the fields this project writes are typed; names follow the CRD
 //! (kube-prometheus-stack 78.2.1, `crd-servicemonitors.yaml`).
 
-use k8s_openapi::{
-    apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta},
-    Metadata, Resource,
-};
-use serde::{Serialize, Serializer};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use serde::Serialize;
 
 use super::Duration;
 
@@ -127,46 +124,7 @@ impl RelabelConfig {
     }
 }
 
-impl Resource for ServiceMonitor {
-    const API_VERSION: &'static str = "monitoring.coreos.com/v1";
-    const GROUP: &'static str = "monitoring.coreos.com";
-    const KIND: &'static str = "ServiceMonitor";
-    const VERSION: &'static str = "v1";
-    const URL_PATH_SEGMENT: &'static str = "servicemonitors";
-    type Scope = k8s_openapi::NamespaceResourceScope;
-}
-
-impl Metadata for ServiceMonitor {
-    type Ty = ObjectMeta;
-
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
-
-impl Serialize for ServiceMonitor {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Object<'a> {
-            api_version: &'static str,
-            kind: &'static str,
-            metadata: &'a ObjectMeta,
-            spec: &'a ServiceMonitorSpec,
-        }
-        Object {
-            api_version: Self::API_VERSION,
-            kind: Self::KIND,
-            metadata: &self.metadata,
-            spec: &self.spec,
-        }
-        .serialize(serializer)
-    }
-}
+super::resource::monitoring_v1_resource!(ServiceMonitor, ServiceMonitorSpec, "servicemonitors");
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! Compactor: halted, iterations, compactions, downsampling, deletions, bucket operations.
 
-use super::{matchers, rate_by, Panel, Row, Unit};
+use super::{bucket_row, matchers, rate_by, Panel, Row, Unit};
 
 pub(super) fn rows() -> Vec<Row> {
     let sel = matchers("");
@@ -58,22 +58,6 @@ pub(super) fn rows() -> Vec<Row> {
                     "{{job}}",
                 ),
             ),
-        Row::new("Bucket")
-            .panel(
-                Panel::time_series("Bucket operations", Unit::OpsPerSecond).query(
-                    rate_by("operation", "thanos_objstore_bucket_operations_total", ""),
-                    "{{operation}}",
-                ),
-            )
-            .panel(
-                Panel::time_series("Bucket operation failures", Unit::OpsPerSecond).query(
-                    rate_by(
-                        "operation",
-                        "thanos_objstore_bucket_operation_failures_total",
-                        "",
-                    ),
-                    "{{operation}}",
-                ),
-            ),
+        bucket_row(),
     ]
 }

@@ -156,6 +156,27 @@ fn overview() -> Row {
         )
 }
 
+/// Bucket operations and their failures, by operation.
+pub(super) fn bucket_row() -> Row {
+    Row::new("Bucket")
+        .panel(
+            Panel::time_series("Bucket operations", Unit::OpsPerSecond).query(
+                rate_by("operation", "thanos_objstore_bucket_operations_total", ""),
+                "{{operation}}",
+            ),
+        )
+        .panel(
+            Panel::time_series("Bucket operation failures", Unit::OpsPerSecond).query(
+                rate_by(
+                    "operation",
+                    "thanos_objstore_bucket_operation_failures_total",
+                    "",
+                ),
+                "{{operation}}",
+            ),
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;

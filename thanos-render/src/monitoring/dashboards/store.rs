@@ -1,6 +1,6 @@
 //! Store: StoreAPI requests, bucket operations, loaded blocks.
 
-use super::{matchers, p99_by, rate_by, Panel, Row, Unit};
+use super::{bucket_row, matchers, p99_by, rate_by, Panel, Row, Unit};
 
 pub(super) fn rows() -> Vec<Row> {
     vec![
@@ -31,34 +31,12 @@ pub(super) fn rows() -> Vec<Row> {
                     "p99",
                 ),
             ),
-        bucket_row(),
-    ]
-}
-
-/// Bucket operations and their failures, by operation.
-fn bucket_row() -> Row {
-    Row::new("Bucket")
-        .panel(
-            Panel::time_series("Bucket operations", Unit::OpsPerSecond).query(
-                rate_by("operation", "thanos_objstore_bucket_operations_total", ""),
-                "{{operation}}",
-            ),
-        )
-        .panel(
-            Panel::time_series("Bucket operation failures", Unit::OpsPerSecond).query(
-                rate_by(
-                    "operation",
-                    "thanos_objstore_bucket_operation_failures_total",
-                    "",
-                ),
-                "{{operation}}",
-            ),
-        )
-        .panel(Panel::time_series("Blocks loaded", Unit::Count).query(
+        bucket_row().panel(Panel::time_series("Blocks loaded", Unit::Count).query(
             format!(
                 "sum by (pod) (thanos_bucket_store_blocks_loaded{{{}}})",
                 matchers("")
             ),
             "{{pod}}",
-        ))
+        )),
+    ]
 }
