@@ -2,7 +2,7 @@
 //! `cluster-04-edge`) as YAML: snapshot-tested, and written to a directory on demand for
 //! `scripts/promtool.sh`.
 
-use std::{fmt::Write as _, fs, path::PathBuf};
+use std::fmt::Write as _;
 
 use k8s_openapi::api::core::v1::ConfigMap;
 use serde_json::Value;
@@ -113,26 +113,4 @@ fn every_file_matches_its_snapshot() {
             yaml::to_yaml(&maps[0])
         );
     });
-}
-
-/// Writes the example's files to `$THANOS_MONITORING_OUT` (a directory, created if
-/// missing), for `scripts/promtool.sh` until the monitoring objects are part of the
-/// rendered tree:
-///
-/// ```sh
-/// THANOS_MONITORING_OUT=/tmp/monitoring cargo test -p thanos-render --lib \
-///     monitoring::tests::write_example -- --ignored
-/// scripts/promtool.sh /tmp/monitoring
-/// ```
-#[test]
-#[ignore = "writes files; run on demand with THANOS_MONITORING_OUT set"]
-fn write_example() {
-    let out = PathBuf::from(
-        std::env::var_os("THANOS_MONITORING_OUT")
-            .expect("set THANOS_MONITORING_OUT to the directory to write to"),
-    );
-    fs::create_dir_all(&out).unwrap();
-    for (name, content) in files() {
-        fs::write(out.join(name), content).unwrap();
-    }
 }
