@@ -18,6 +18,7 @@ use k8s_openapi::{
             HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
             IngressServiceBackend, IngressSpec, ServiceBackendPort,
         },
+        policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec},
     },
     apimachinery::pkg::{
         api::resource::Quantity,
@@ -433,6 +434,26 @@ pub(crate) fn ingress(
             ..IngressSpec::default()
         }),
         ..Ingress::default()
+    }
+}
+
+/// A PodDisruptionBudget letting a drain take at most `max_unavailable` of a component's
+/// pods at a time; only for components with more than one replica, which is when one pod
+/// can stand in for another.
+pub(crate) fn pod_disruption_budget(
+    fleet: &Fleet,
+    component: Component,
+    image: &ThanosImage,
+    max_unavailable: u32,
+) -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: metadata(fleet, component.name(), labels(component, image)),
+        spec: Some(PodDisruptionBudgetSpec {
+            max_unavailable: Some(IntOrString::Int(replica_count(max_unavailable))),
+            selector: Some(selector(component)),
+            ..PodDisruptionBudgetSpec::default()
+        }),
+        ..PodDisruptionBudget::default()
     }
 }
 

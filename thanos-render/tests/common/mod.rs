@@ -13,6 +13,7 @@ use k8s_openapi::{
         apps::v1::{Deployment, StatefulSet},
         core::v1::{ConfigMap, Namespace, Secret, Service},
         networking::v1::Ingress,
+        policy::v1::PodDisruptionBudget,
     },
     serde::{de::DeserializeOwned, Serialize},
 };
@@ -54,6 +55,7 @@ pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<St
                 "Deployment" => round_trip::<Deployment>(&document),
                 "Ingress" => round_trip::<Ingress>(&document),
                 "Namespace" => round_trip::<Namespace>(&document),
+                "PodDisruptionBudget" => round_trip::<PodDisruptionBudget>(&document),
                 "Secret" => round_trip::<Secret>(&document),
                 "Service" => round_trip::<Service>(&document),
                 "StatefulSet" => round_trip::<StatefulSet>(&document),

@@ -6,6 +6,7 @@ use k8s_openapi::api::{
     apps::v1::Deployment,
     core::v1::{ConfigMap, Service},
     networking::v1::Ingress,
+    policy::v1::PodDisruptionBudget,
 };
 use serde::Serialize;
 use thanos_model::{Component, Fleet};
@@ -45,12 +46,16 @@ pub struct ThanosQuery {
     /// `thanos-query`: central Prometheus scrapes it, when the fleet wants
     /// ServiceMonitors.
     pub service_monitor: Option<ServiceMonitor>,
+    /// `thanos-query`, when it has more than one replica: a drain takes one pod at a time.
+    pub pod_disruption_budget: Option<PodDisruptionBudget>,
 }
 
 impl ThanosQuery {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
+            pod_disruption_budget: (fleet.central.query.replicas > 1)
+                .then(|| workload::pod_disruption_budget(fleet, COMPONENT, image(fleet), 1)),
             service_monitor: super::monitoring::service_monitor(fleet, Target::Query),
             endpoints: endpoints_config_map(fleet),
             deployment: deployment(fleet),
@@ -69,6 +74,7 @@ impl ThanosQuery {
             yaml::to_yaml(&self.service),
         ];
         documents.extend(self.ingress.iter().map(yaml::to_yaml));
+        documents.extend(self.pod_disruption_budget.iter().map(yaml::to_yaml));
         documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
         documents
     }

@@ -7,6 +7,7 @@ use k8s_openapi::api::{
     apps::v1::StatefulSet,
     core::v1::{ConfigMap, Service},
     networking::v1::Ingress,
+    policy::v1::PodDisruptionBudget,
 };
 use serde::Serialize;
 use thanos_model::{labels, Component, Fleet};
@@ -56,12 +57,23 @@ pub struct ThanosReceiver {
     /// `thanos-receive`: central Prometheus scrapes it, when the fleet wants
     /// ServiceMonitors.
     pub service_monitor: Option<ServiceMonitor>,
+    /// `thanos-receiver`, when it has more than one replica: a drain takes no more pods
+    /// than writes tolerate (see `drainable_replicas`).
+    pub pod_disruption_budget: Option<PodDisruptionBudget>,
 }
 
 impl ThanosReceiver {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
+            pod_disruption_budget: (fleet.central.receive.replicas > 1).then(|| {
+                workload::pod_disruption_budget(
+                    fleet,
+                    COMPONENT,
+                    image(fleet),
+                    drainable_replicas(fleet),
+                )
+            }),
             service_monitor: super::monitoring::service_monitor(fleet, Target::Receive),
             hashring: hashring_config_map(fleet),
             stateful_set: stateful_set(fleet),
@@ -92,6 +104,7 @@ impl ThanosReceiver {
             yaml::to_yaml(&self.service),
         ];
         documents.extend(self.ingress.iter().map(yaml::to_yaml));
+        documents.extend(self.pod_disruption_budget.iter().map(yaml::to_yaml));
         documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
         documents
     }
@@ -110,6 +123,15 @@ pub(crate) fn remote_write_url(fleet: &Fleet) -> Option<String> {
 /// Receive's StoreAPI, as Query resolves it: every pod, through the headless Service.
 pub(crate) fn store_api(fleet: &Fleet) -> String {
     store_api_srv(fleet, &headless_service_name())
+}
+
+/// How many Receive pods may be down while every write still reaches its quorum of
+/// `factor / 2 + 1` copies: `factor - quorum`, at least one, so that a drain can proceed
+/// (with a factor of 1 or 2 a drained pod's share of writes fails until it is back, and
+/// the agents retry).
+fn drainable_replicas(fleet: &Fleet) -> u32 {
+    let factor = fleet.central.receive.replication_factor;
+    factor.saturating_sub(factor / 2 + 1).max(1)
 }
 
 fn headless_service_name() -> String {
@@ -242,4 +264,32 @@ fn service(fleet: &Fleet, name: &str, kind: ServiceKind) -> Service {
             workload::service_port(REMOTE_WRITE_PORT_NAME, REMOTE_WRITE_PORT),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use thanos_model::{seed::seed, Central, Receive};
+
+    use super::drainable_replicas;
+
+    #[test]
+    fn a_drain_never_takes_more_receivers_than_the_write_quorum_spares() {
+        for (replicas, factor, drainable) in [(1, 1, 1), (2, 2, 1), (3, 3, 1), (5, 5, 2), (6, 3, 1)]
+        {
+            let fleet = seed(1)
+                .central(
+                    Central::new("central")
+                        .context("central")
+                        .api_address("10.0.0.1")
+                        .receive(
+                            Receive::default()
+                                .replicas(replicas)
+                                .replication_factor(factor),
+                        ),
+                )
+                .build()
+                .expect("valid");
+            assert_eq!(drainable_replicas(&fleet), drainable, "factor {factor}");
+        }
+    }
 }

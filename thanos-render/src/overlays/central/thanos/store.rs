@@ -1,6 +1,6 @@
 //! `thanos-store.yaml`: the StatefulSet and headless Service of Store.
 
-use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::Service};
+use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::Service, policy::v1::PodDisruptionBudget};
 use thanos_model::{Component, Fleet};
 
 use super::{
@@ -27,12 +27,16 @@ pub struct ThanosStore {
     /// `thanos-store`: central Prometheus scrapes it, when the fleet wants
     /// ServiceMonitors.
     pub service_monitor: Option<ServiceMonitor>,
+    /// `thanos-store`, when it has more than one replica: a drain takes one pod at a time.
+    pub pod_disruption_budget: Option<PodDisruptionBudget>,
 }
 
 impl ThanosStore {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
+            pod_disruption_budget: (fleet.central.store.replicas > 1)
+                .then(|| workload::pod_disruption_budget(fleet, COMPONENT, image(fleet), 1)),
             service_monitor: super::monitoring::service_monitor(fleet, Target::Store),
             stateful_set: stateful_set(fleet),
             service: service(fleet),
@@ -45,6 +49,7 @@ impl ThanosStore {
             yaml::to_yaml(&self.stateful_set),
             yaml::to_yaml(&self.service),
         ];
+        documents.extend(self.pod_disruption_budget.iter().map(yaml::to_yaml));
         documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
         documents
     }
