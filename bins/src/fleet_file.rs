@@ -106,7 +106,7 @@ pub fn format_diagnostic(file: &str, diagnostic: &Diagnostic) -> String {
     out
 }
 
-/// `<file>:<line>:<column>: error: <what the library says>`.
+/// `<file>:<line>:<column>: error: <what the library says>` and `  hint: <hint>`.
 pub fn format_syntax_error(file: &str, error: &SyntaxError) -> String {
     let mut out = format!("{file}:");
     if let Some(line) = error.line {
@@ -117,6 +117,9 @@ pub fn format_syntax_error(file: &str, error: &SyntaxError) -> String {
     }
     // The library's text without its position, which is printed in front here.
     let _ = writeln!(out, " error: {}", error.without_position());
+    if !error.hint.is_empty() {
+        let _ = writeln!(out, "  hint: {}", error.hint);
+    }
     out
 }
 
@@ -131,16 +134,18 @@ mod tests {
             column: Some(7),
             path: Some("edges[0].agent".to_owned()),
             message: "unknown field `replica`".to_owned(),
+            hint: "did you mean `replicas`?".to_owned(),
         };
         assert_eq!(
             format_syntax_error("fleet.yaml", &error),
-            "fleet.yaml:3:7: error: edges[0].agent: unknown field `replica`\n"
+            "fleet.yaml:3:7: error: edges[0].agent: unknown field `replica`\n  hint: did you mean `replicas`?\n"
         );
         let error = SyntaxError {
             line: None,
             column: None,
             path: None,
             message: "the file holds no fleet".to_owned(),
+            hint: String::new(),
         };
         assert_eq!(
             format_syntax_error("-", &error),

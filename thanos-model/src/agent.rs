@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Resources, Storage};
+use crate::{prometheus, setters::setters, validate::Checker, Resources, Storage};
 
 /// Helm values of an edge's Prometheus in Agent mode: it scrapes and remote-writes to the
 /// central Receive, and keeps only a write-ahead log.
@@ -93,7 +93,7 @@ impl AgentValues {
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
         if let Some(interval) = &self.scrape_interval {
-            check.duration(&format!("{path}.scrapeInterval"), interval);
+            prometheus::check_scrape_interval(check, &format!("{path}.scrapeInterval"), interval);
         }
         self.storage.check(&format!("{path}.storage"), check);
         self.resources.check(&format!("{path}.resources"), check);
@@ -114,7 +114,7 @@ impl AgentValues {
 
 impl RemoteWriteQueue {
     fn check(&self, path: &str, check: &mut Checker) {
-        check.duration(
+        check.interval(
             &format!("{path}.batchSendDeadline"),
             &self.batch_send_deadline,
         );
@@ -130,6 +130,15 @@ impl RemoteWriteQueue {
                 path,
                 "capacity and maxSamplesPerSend must be at least 1",
                 "keep the defaults (10000 and 2000) unless measured otherwise",
+            );
+        } else if self.capacity < self.max_samples_per_send {
+            check.warning(
+                &format!("{path}.capacity"),
+                format!(
+                    "a shard buffers {} samples, fewer than the {} it sends at once: no request is ever full",
+                    self.capacity, self.max_samples_per_send
+                ),
+                "keep capacity several times maxSamplesPerSend (the defaults are 10000 and 2000)",
             );
         }
     }

@@ -112,8 +112,8 @@ impl Central {
     /// The central cluster's own fields and components; its name, label and context are
     /// checked against the other clusters' with the whole fleet, its Ingresses together.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
-        check.not_empty(&format!("{path}.context"), &self.context);
-        check.not_empty(&format!("{path}.apiAddress"), &self.api_address);
+        check.context(&format!("{path}.context"), &self.context);
+        check.api_address(&format!("{path}.apiAddress"), &self.api_address);
         self.prometheus.check(&format!("{path}.prometheus"), check);
         self.alertmanager
             .check(&format!("{path}.alertmanager"), check);

@@ -3,7 +3,14 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker};
+use crate::{
+    setters::setters,
+    validate::{
+        shown,
+        syntax::{self, RepoUrl},
+        Checker,
+    },
+};
 
 /// The kube-prometheus-stack chart reference used by the base and every overlay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -49,16 +56,50 @@ impl Chart {
     }
 }
 
+/// Longest Helm release name.
+const MAX_RELEASE: usize = 53;
+
 impl Chart {
-    /// The chart name is a directory of the tree and the release prefixes object names.
+    /// The chart name is a directory of the tree and the release prefixes object names;
+    /// the repository and version say exactly which chart every render pulls.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.dns_label(&format!("{path}.name"), &self.name, "chart name");
-        check.not_empty(&format!("{path}.repo"), &self.repo);
-        check.not_empty(&format!("{path}.version"), &self.version);
-        check.dns_label(
-            &format!("{path}.release"),
-            &self.release,
-            "Helm release name",
-        );
+        let repo = format!("{path}.repo");
+        if check.not_empty(&repo, &self.repo) {
+            match syntax::repo_url(&self.repo) {
+                RepoUrl::Ok => {}
+                RepoUrl::Scheme => check.error(
+                    &repo,
+                    format!("{} is not an https:// or oci:// URL", shown(&self.repo)),
+                    "the chart is downloaded from it, and plain http can be tampered with on the way: use https:// (a chart repository) or oci:// (a registry)",
+                ),
+                RepoUrl::Malformed => check.error(
+                    &repo,
+                    format!("{} is not a chart repository URL", shown(&self.repo)),
+                    "write https://host/path or oci://host/path, such as https://prometheus-community.github.io/helm-charts",
+                ),
+            }
+        }
+        let version = format!("{path}.version");
+        if check.not_empty(&version, &self.version) && !syntax::is_exact_semver(&self.version) {
+            check.error(
+                &version,
+                format!("{} is not an exact chart version", shown(&self.version)),
+                "pin one version, such as 78.2.1: a range or a partial version lets every render pull another chart",
+            );
+        }
+        let release = format!("{path}.release");
+        if check.dns_label(&release, &self.release, "Helm release name")
+            && self.release.len() > MAX_RELEASE
+        {
+            check.error(
+                &release,
+                format!(
+                    "{} is longer than {MAX_RELEASE} characters, the longest name Helm accepts for a release",
+                    shown(&self.release)
+                ),
+                "use a shorter release name",
+            );
+        }
     }
 }

@@ -69,8 +69,8 @@ impl Edge {
     /// The edge's own fields; its name, label and context are checked against the other
     /// clusters' with the whole fleet.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
-        check.not_empty(&format!("{path}.context"), &self.context);
-        check.not_empty(&format!("{path}.apiAddress"), &self.api_address);
+        check.context(&format!("{path}.context"), &self.context);
+        check.api_address(&format!("{path}.apiAddress"), &self.api_address);
         self.agent.check(&format!("{path}.agent"), check);
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters,
-    validate::{syntax, Checker},
+    validate::{shown, syntax, Checker},
     Ingress,
 };
 
@@ -81,17 +81,28 @@ impl GrafanaAdmin {
             "Secret name",
             "name the Secret holding Grafana's admin user and password",
         );
+        let mut keys_ok = true;
         for (field, key) in [
             ("userKey", &self.user_key),
             ("passwordKey", &self.password_key),
         ] {
-            if !syntax::is_config_key(key) {
-                check.error(
-                    &format!("{path}.{field}"),
-                    format!("{key:?} is not a valid Secret key"),
-                    "use letters, digits, '-', '_' and '.'",
-                );
-            }
+            keys_ok &= check.grammar(
+                &format!("{path}.{field}"),
+                key,
+                syntax::is_config_key,
+                "Secret key",
+                "use letters, digits, '-', '_' and '.'",
+            );
+        }
+        if keys_ok && self.user_key == self.password_key {
+            check.error(
+                &format!("{path}.passwordKey"),
+                format!(
+                    "the admin user name and password are read from the same key {}",
+                    shown(&self.password_key)
+                ),
+                "the password would be the user name: use two keys, such as admin-user and admin-password",
+            );
         }
     }
 }

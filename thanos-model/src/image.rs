@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters,
-    validate::{syntax, Checker},
+    validate::{shown, syntax, Checker},
 };
 
 /// Default Thanos image repository.
@@ -59,23 +59,67 @@ impl fmt::Display for ThanosImage {
 
 impl ThanosImage {
     /// A valid repository and tag; `false` after reporting either.
+    ///
+    /// The tag must name one image for good: `latest` (or no tag, which pulls `latest`)
+    /// is refused, a tag that is not a release version warns. It is also the
+    /// `app.kubernetes.io/version` label of the workloads, so it must be a label value.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) -> bool {
-        let mut ok = true;
-        if !syntax::is_image_repository(&self.repository) {
+        let ok = check.grammar(
+            &format!("{path}.repository"),
+            &self.repository,
+            syntax::is_image_repository,
+            "image repository",
+            "use a lowercase repository such as quay.io/thanos/thanos, without a tag",
+        );
+        let version = format!("{path}.version");
+        let tag = &self.version;
+        if tag.is_empty() {
             check.error(
-                &format!("{path}.repository"),
-                format!("{:?} is not an image repository", self.repository),
-                "use a lowercase repository such as quay.io/thanos/thanos",
+                &version,
+                "is empty: an image without a tag runs whatever `latest` is at the time",
+                "pin a Thanos release tag such as v0.42.4",
             );
-            ok = false;
+            return false;
         }
-        if !syntax::is_image_tag(&self.version) {
+        if !check.clean(&version, tag) {
+            return false;
+        }
+        if !syntax::is_image_tag(tag) {
             check.error(
-                &format!("{path}.version"),
-                format!("{:?} is not an image tag", self.version),
+                &version,
+                format!("{} is not an image tag", shown(tag)),
                 "use a Thanos release tag such as v0.42.4",
             );
-            ok = false;
+            return false;
+        }
+        if tag.eq_ignore_ascii_case("latest") {
+            check.error(
+                &version,
+                "`latest` moves to every new release: pods restarted at different times run different versions",
+                "pin a Thanos release tag such as v0.42.4",
+            );
+            return false;
+        }
+        if !syntax::is_label_value(tag) {
+            check.error(
+                &version,
+                format!(
+                    "{} cannot be the app.kubernetes.io/version label of the workloads (at most 63 characters, ending in a letter or digit)",
+                    shown(tag)
+                ),
+                "use a Thanos release tag such as v0.42.4",
+            );
+            return false;
+        }
+        if !syntax::is_release_tag(tag) {
+            check.warning(
+                &version,
+                format!(
+                    "{} is not a release version: a branch or build tag can be moved to another image",
+                    shown(tag)
+                ),
+                "pin a Thanos release tag such as v0.42.4",
+            );
         }
         ok
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters,
-    validate::{syntax, Checker},
+    validate::{shown, syntax, Checker},
     Component,
 };
 
@@ -41,10 +41,14 @@ impl Ingress {
     /// checked once, at the fleet's `domain` and `ingressClass`.
     pub(crate) fn check(&self, path: &str, component: Component, check: &mut Checker) {
         let host = check.fleet.ingress_host(self, component);
-        if self.host.is_some() && (!syntax::is_dns_subdomain(&host) || !host.contains('.')) {
+        let host_path = format!("{path}.host");
+        if self.host.is_some()
+            && check.clean(&host_path, &host)
+            && (!syntax::is_dns_subdomain(&host) || !host.contains('.'))
+        {
             check.error(
-                &format!("{path}.host"),
-                format!("{host:?} is not a valid host name"),
+                &host_path,
+                format!("{} is not a valid host name", shown(&host)),
                 "use a lowercase DNS name such as thanos-query.example.com",
             );
         }
@@ -62,10 +66,10 @@ pub(crate) fn check_class(check: &mut Checker, path: &str, class: &str, hosts: &
             format!("no ingress class for the Ingress of {hosts}"),
             "set the ingress's class or the fleet's ingressClass, such as cilium or nginx",
         );
-    } else if !syntax::is_dns_subdomain(class) {
+    } else if check.clean(path, class) && !syntax::is_dns_subdomain(class) {
         check.error(
             path,
-            format!("{class:?} is not a valid ingress class name"),
+            format!("{} is not a valid ingress class name", shown(class)),
             "use the name of an IngressClass of the central cluster, such as cilium or nginx",
         );
     }

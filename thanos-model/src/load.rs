@@ -1,28 +1,32 @@
 //! Loading a fleet from its YAML file form.
 //!
-//! A file is read in three passes, so that every error names a position and a field path:
-//!
-//! 1. a YAML parser with marked events maps every field path to its line and column and
-//!    refuses a key that occurs twice in one mapping (the deserializer would keep the
-//!    last one of a map such as `receive.labels` without a word);
-//! 2. the YAML is parsed as an untyped document, which reports syntax errors with their
-//!    position and refuses an empty file;
-//! 3. the document is deserialized into a [`Fleet`], tracking the path of the field being
-//!    read; shape errors (unknown or missing field, wrong type, a number out of range)
-//!    get that path and the position of the field.
+//! The text is read once by a YAML parser into a compact tree that keeps every node's
+//! position ([`document`]), refusing on the way what no fleet holds (nesting deeper than
+//! 32 levels, a key given twice, a second document). The fleet is then read out of the
+//! tree with serde ([`de`]): scalars are typed as YAML 1.2 reads them (`2` is a number,
+//! `null` is null, never the text "null"), `key: null` in a mapping of fields is the
+//! key left out (except `ingress: null`, which means "no Ingress", and `ruler: null`,
+//! "no Thanos Ruler"), and every shape error gets its field path, its position and a
+//! hint. Parser errors are put in plain words
+//! ([`explain`]). Time and memory are linear in the size of the file.
 //!
 //! Validation errors of a loaded file get the line of their field, or of the nearest
 //! enclosing field the file holds when the field itself is defaulted.
 
-mod positions;
+mod de;
+mod document;
+mod explain;
+pub(crate) mod path;
 
 use std::{
     fmt,
     path::{Path, PathBuf},
 };
 
+use serde::Deserialize;
+
 use crate::{Diagnostic, Fleet, ValidFleet, ValidationError, S3};
-use positions::Positions;
+use document::{Document, KeyIndex, NodeId};
 
 /// Why a fleet file could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -52,18 +56,21 @@ pub struct SyntaxError {
     pub line: Option<usize>,
     /// Column, 1-based.
     pub column: Option<usize>,
-    /// Path of the field in the fleet file's terms, such as `edges[1].agent.replicas`;
-    /// `None` for errors of the text itself (malformed YAML, an empty file).
+    /// Path of the field in the fleet file's terms, such as `edges[1].agent.replicas`:
+    /// for a YAML error, the key being read when the parser stopped. `None` when there is
+    /// none (an empty file, an error before the first key).
     pub path: Option<String>,
-    /// What is wrong, without the position or the path.
+    /// What is wrong, in plain words, without the position or the path.
     pub message: String,
+    /// How to fix it; empty when there is nothing to add.
+    pub hint: String,
 }
 
 impl SyntaxError {
     /// The error without its position: `<path>: <message>`, or the message alone when
     /// there is no path. For callers that print the position their own way, such as
     /// `file:line:column:`; [`Display`](fmt::Display) is `line L column C: ` followed by
-    /// this.
+    /// this, then the hint on a line of its own.
     #[must_use]
     pub fn without_position(&self) -> impl fmt::Display + '_ {
         WithoutPosition(self)
@@ -88,7 +95,11 @@ impl fmt::Display for SyntaxError {
             (Some(line), None) => write!(f, "line {line}: ")?,
             _ => {}
         }
-        write!(f, "{}", self.without_position())
+        write!(f, "{}", self.without_position())?;
+        if !self.hint.is_empty() {
+            write!(f, "\n  hint: {}", self.hint)?;
+        }
+        Ok(())
     }
 }
 
@@ -102,18 +113,7 @@ impl Fleet {
 
     /// Parses and validates a fleet from YAML.
     pub fn from_yaml_str(yaml: &str) -> Result<ValidFleet, LoadError> {
-        let (fleet, positions) = parse(yaml).map_err(LoadError::Syntax)?;
-        match fleet.validate() {
-            Ok(mut valid) => {
-                fill_lines(valid.warnings_mut(), &positions);
-                Ok(valid)
-            }
-            Err(error) => {
-                let mut diagnostics = error.diagnostics().to_vec();
-                fill_lines(&mut diagnostics, &positions);
-                Err(LoadError::Invalid(ValidationError::new(diagnostics)))
-            }
-        }
+        finish(Document::parse(yaml).map_err(LoadError::Syntax)?)
     }
 
     /// Reads, parses and validates a fleet file.
@@ -123,7 +123,10 @@ impl Fleet {
             path: path.to_owned(),
             source,
         })?;
-        Self::from_yaml_str(&yaml)
+        let document = Document::parse(&yaml).map_err(LoadError::Syntax)?;
+        // The tree holds what is needed of the text.
+        drop(yaml);
+        finish(document)
     }
 
     /// The fleet in its YAML file form.
@@ -132,154 +135,83 @@ impl Fleet {
         serde_yaml::to_string(self)
             .unwrap_or_else(|error| unreachable!("a fleet always serializes to YAML: {error}"))
     }
+}
 
-    /// The JSON Schema of the fleet file, with every field's documentation as its
-    /// description.
-    #[must_use]
-    pub fn json_schema() -> schemars::Schema {
-        schemars::schema_for!(Fleet)
+/// The two passes of the module documentation.
+fn parse(yaml: &str) -> Result<(Fleet, Document), SyntaxError> {
+    read(Document::parse(yaml)?)
+}
+
+/// Reads the fleet out of its document, then validates it.
+fn finish(document: Document) -> Result<ValidFleet, LoadError> {
+    let (fleet, document) = read(document).map_err(LoadError::Syntax)?;
+    match fleet.validate() {
+        Ok(mut valid) => {
+            fill_lines(valid.warnings_mut(), &document);
+            Ok(valid)
+        }
+        Err(error) => {
+            let mut diagnostics = error.diagnostics().to_vec();
+            fill_lines(&mut diagnostics, &document);
+            Err(LoadError::Invalid(ValidationError::new(diagnostics)))
+        }
     }
 }
 
-/// The three passes of the module documentation.
-fn parse(yaml: &str) -> Result<(Fleet, Positions), SyntaxError> {
-    let positions = match Positions::scan(yaml) {
-        Ok(positions) => positions.unwrap_or_default(),
-        Err(duplicate) => {
-            return Err(SyntaxError {
-                line: Some(duplicate.at.line),
-                column: Some(duplicate.at.column),
-                path: Some(duplicate.path),
-                message: format!(
-                    "duplicate key `{}` (first at line {})",
-                    duplicate.key, duplicate.first.line
-                ),
-            })
-        }
-    };
-
-    let document: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|error| {
-        let location = error.location();
-        SyntaxError {
-            line: location.as_ref().map(serde_yaml::Location::line),
-            column: location.as_ref().map(serde_yaml::Location::column),
-            path: None,
-            message: bare_message(&error, ""),
-        }
-    })?;
-    if document.is_null() {
+/// The fleet of a document, not yet validated.
+fn read(document: Document) -> Result<(Fleet, Document), SyntaxError> {
+    let Some(root) = document.root() else {
         return Err(SyntaxError {
             line: None,
             column: None,
             path: None,
-            message: "the file holds no fleet (it is empty, only comments or null): \
-                      a fleet needs at least domain, objectStorage and central"
-                .to_owned(),
+            message: "the file holds no fleet (it is empty, only comments or null)".to_owned(),
+            hint: "a fleet needs at least domain, objectStorage and central: `thanos-kustomize init` writes a starting point".to_owned(),
         });
-    }
-
-    let deserializer = serde_yaml::Deserializer::from_str(yaml);
-    match serde_path_to_error::deserialize::<_, Fleet>(deserializer) {
-        Ok(fleet) => Ok((fleet, positions)),
-        Err(error) => Err(shape_error(error, &document, &positions)),
-    }
-}
-
-/// A deserialization error with the path of its field and the best position known.
-fn shape_error(
-    error: serde_path_to_error::Error<serde_yaml::Error>,
-    document: &serde_yaml::Value,
-    positions: &Positions,
-) -> SyntaxError {
-    let mut path = match error.path().to_string() {
-        root if root == "." => String::new(),
-        path => path,
     };
-    let inner = error.into_inner();
-    let mut message = bare_message(&inner, &path);
-    // The deserializer marks a position only where it read the field from the text; the
-    // fields of an internally tagged enum (`objectStorage`) are read from a buffer.
-    let mut location = inner
-        .location()
-        .filter(|_| inner.to_string().contains(" at line "))
-        .map(|l| positions::Position {
-            line: l.line(),
-            column: l.column(),
-        });
-    if path == "objectStorage" || path.starts_with("objectStorage.") {
-        if let Some((inner_path, inner_message)) = object_storage_error(document) {
-            path = if inner_path.is_empty() {
-                "objectStorage".to_owned()
-            } else {
-                positions::child("objectStorage", &inner_path)
-            };
-            message = inner_message;
-            location = None;
-        }
-    }
-    if let Some(field) = quoted_after(&message, "missing field `") {
-        // The position of the mapping that lacks it.
-        location = location.or_else(|| positions.nearest(&path));
-        path = positions::child(&path, field);
-    }
-    let position = location.or_else(|| positions.nearest(&path));
-    SyntaxError {
-        line: position.map(|p| p.line),
-        column: position.map(|p| p.column),
-        path: Some(path),
-        message,
+    match Fleet::deserialize(de::De::new(&document, root, &de::Path::Root)) {
+        Ok(fleet) => Ok((fleet, document)),
+        Err(error) => Err(shape_error(error, &document, root)),
     }
 }
 
-/// The error of `objectStorage` read on its own as S3, for its path inside the section.
-fn object_storage_error(document: &serde_yaml::Value) -> Option<(String, String)> {
-    let mut section = document.get("objectStorage")?.as_mapping()?.clone();
-    if section.remove("type")?.as_str()? != "S3" {
+/// A deserialization error as a [`SyntaxError`]. The fields of `objectStorage` are read
+/// by serde from a buffer (the section is tagged by its `type`), which loses their path:
+/// an error there is looked for again by reading the section on its own.
+fn shape_error(error: de::Error, document: &Document, root: NodeId) -> SyntaxError {
+    let error = match error.path.as_deref() {
+        Some(de::OBJECT_STORAGE) => object_storage_error(document, root).unwrap_or(error),
+        _ => error,
+    };
+    SyntaxError {
+        line: error.at.map(|at| at.line),
+        column: error.at.map(|at| at.column),
+        path: error.path.filter(|p| !p.is_empty()),
+        message: error.message,
+        hint: error.hint,
+    }
+}
+
+/// The error of `objectStorage` read on its own as S3, when it has a deeper path.
+fn object_storage_error(document: &Document, root: NodeId) -> Option<de::Error> {
+    let (_, section) = document.get(root, de::OBJECT_STORAGE)?;
+    let (_, tag) = document.get(section, "type")?;
+    if document.text(tag) != "S3" {
         return None;
     }
-    let error =
-        serde_path_to_error::deserialize::<_, S3>(serde_yaml::Value::Mapping(section)).err()?;
-    let path = match error.path().to_string() {
-        root if root == "." => String::new(),
-        path => path,
-    };
-    let message = bare_message(error.inner(), &path);
-    Some((path, message))
-}
-
-/// The deserializer's message without the position and path it appends and prepends
-/// (the [`SyntaxError`] holds them apart).
-fn bare_message(error: &serde_yaml::Error, path: &str) -> String {
-    let mut message = error.to_string();
-    if let Some(location) = error.location() {
-        let suffix = format!(" at line {} column {}", location.line(), location.column());
-        if let Some(stripped) = message.strip_suffix(&suffix) {
-            message = stripped.to_owned();
-        } else if let Some(at) = message.find(&suffix) {
-            // libyaml's own text names the position again: "... at line 2 column 1, while".
-            message.replace_range(at..at + suffix.len(), "");
-        }
-    }
-    if let Some((prefix, rest)) = message.split_once(": ") {
-        if !prefix.is_empty() && !prefix.contains(' ') && path.starts_with(prefix) {
-            message = rest.to_owned();
-        }
-    }
-    message
-}
-
-/// The text between `prefix` and the next backquote, such as the field of
-/// ``missing field `bucket` ``.
-fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
-    let rest = message.strip_prefix(prefix)?;
-    rest.split('`').next()
+    let path = de::Path::Key(&de::Path::Root, de::OBJECT_STORAGE);
+    let error = S3::deserialize(de::De::new(document, section, &path).skipping("type")).err()?;
+    (error.path.as_deref() != Some(de::OBJECT_STORAGE)).then_some(error)
 }
 
 /// Gives every diagnostic without a line the line of its field, or of the nearest
 /// enclosing field the file holds.
-fn fill_lines(diagnostics: &mut [Diagnostic], positions: &Positions) {
+fn fill_lines(diagnostics: &mut [Diagnostic], document: &Document) {
+    let mut index = KeyIndex::default();
     for diagnostic in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
-        diagnostic.line = positions.nearest(&diagnostic.path).map(|p| p.line);
+        diagnostic.line = document
+            .nearest(&diagnostic.path, &mut index)
+            .map(|p| p.line);
     }
 }
 
@@ -322,8 +254,10 @@ edges:
         assert_eq!(error.line, Some(6));
         let error = syntax(&SEED.replace("  bucket: thanos\n", ""));
         assert_eq!(error.path.as_deref(), Some("objectStorage.bucket"));
-        assert_eq!(error.line, Some(2));
-        assert_eq!(error.message, "missing field `bucket`");
+        // The line of the mapping that lacks it.
+        assert_eq!(error.line, Some(3));
+        assert_eq!(error.message, "is required and missing");
+        assert_eq!(error.hint, "add `bucket:` with a value");
     }
 
     #[test]
@@ -332,13 +266,17 @@ edges:
         let text = error.without_position().to_string();
         assert!(text.starts_with("objectStorage.foo: "), "{text}");
         assert!(!text.contains("line "), "{text}");
-        assert_eq!(error.to_string(), format!("line 6 column 3: {text}"));
+        assert_eq!(
+            error.to_string(),
+            format!("line 6 column 3: {text}\n  hint: {}", error.hint)
+        );
         // A message that itself starts like a position is kept whole.
         let error = SyntaxError {
             line: Some(1),
             column: Some(1),
             path: None,
             message: "line 1 column 1: looks like a position".to_owned(),
+            hint: String::new(),
         };
         assert_eq!(
             error.without_position().to_string(),
@@ -374,5 +312,221 @@ edges:
         let diagnostic = &error.diagnostics()[0];
         assert_eq!(diagnostic.path, "edges[0].agent.replicas");
         assert_eq!(diagnostic.line, Some(14));
+    }
+
+    fn loads(yaml: &str) -> Fleet {
+        Fleet::from_yaml_str(yaml)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_inner()
+    }
+
+    #[test]
+    fn null_is_the_field_left_out() {
+        let fleet = loads(&format!(
+            "namespace: null\nscrapeInterval: ~\nchart:\nthanos: null\n{}",
+            SEED.replace(
+                "  apiAddress: 192.168.101.194\n",
+                "  apiAddress: 192.168.101.194\n  clusterLabel: null\n  prometheus: null\n  \
+                 store: {replicas: null, resources: null}\n",
+            )
+            .replace(
+                "  bucket: thanos\n",
+                "  bucket: thanos\n  insecure: null\n  region: null\n"
+            )
+        ));
+        let seed = loads(SEED);
+        assert_eq!(fleet, seed);
+        assert_eq!(fleet.namespace, "monitoring");
+        let no_edges = loads(&SEED.replace(
+            "edges:\n- name: cluster-02-edge\n  context: cluster-02\n  apiAddress: 192.168.101.196\n",
+            "edges: null\n",
+        ));
+        assert!(no_edges.edges.is_empty());
+    }
+
+    #[test]
+    fn ingress_null_means_no_ingress() {
+        let yaml = SEED.replace(
+            "  apiAddress: 192.168.101.194\n",
+            "  apiAddress: 192.168.101.194\n  grafana: {ingress: null}\n  query:\n    ingress: ~\n",
+        );
+        let fleet = loads(&yaml);
+        assert_eq!(fleet.central.grafana.ingress, None);
+        assert_eq!(fleet.central.query.ingress, None);
+        // Left out, it is the default Ingress.
+        assert!(loads(SEED).central.grafana.ingress.is_some());
+    }
+
+    #[test]
+    fn ruler_null_means_no_ruler() {
+        let yaml = SEED.replace(
+            "  apiAddress: 192.168.101.194\n",
+            "  apiAddress: 192.168.101.194\n  ruler: null\n  thanosMonitoring: {silentEdgeAlerts: false}\n",
+        );
+        assert_eq!(loads(&yaml).central.ruler, None);
+        assert!(loads(SEED).central.ruler.is_some());
+    }
+
+    #[test]
+    fn null_where_a_value_is_required_names_the_field() {
+        let error = syntax(&SEED.replace("  context: cluster-02\n", "  context: null\n"));
+        assert_eq!(error.path.as_deref(), Some("edges[0].context"));
+        assert_eq!((error.line, error.column), (Some(12), Some(3)));
+        assert_eq!(error.message, "is required, and null is not a value");
+        let error = syntax(&SEED.replace("domain: k8s-cluster-01.miribit.lab\n", "domain:\n"));
+        assert_eq!(error.path.as_deref(), Some("domain"));
+        assert_eq!(error.line, Some(1));
+        // In a map of free keys null is no value either.
+        let error = syntax(&SEED.replace(
+            "  apiAddress: 192.168.101.194\n",
+            "  apiAddress: 192.168.101.194\n  receive:\n    labels: {site: null}\n",
+        ));
+        assert_eq!(error.path.as_deref(), Some("central.receive.labels.site"));
+        assert_eq!(error.message, "expected a string, found null");
+        // A quoted "null" is the text.
+        let fleet = loads(&SEED.replace("  context: cluster-02\n", "  context: \"null\"\n"));
+        assert_eq!(fleet.edges[0].context, "null");
+    }
+
+    #[test]
+    fn scalars_keep_their_yaml_type() {
+        let error = syntax(&format!("namespace: 123\n{SEED}"));
+        assert_eq!(error.path.as_deref(), Some("namespace"));
+        assert_eq!(error.column, Some(12));
+        assert_eq!(error.message, "expected a string, found the number 123");
+        assert_eq!(
+            error.hint,
+            "YAML reads it as a number: write it in quotes, \"123\""
+        );
+        let error = syntax(&SEED.replace("  context: cluster-02\n", "  context: true\n"));
+        assert_eq!(error.message, "expected a string, found true");
+        let error = syntax(&SEED.replace(
+            "  context: cluster-02\n",
+            "  context: cluster-02\n  agent: {replicas: \"2\"}\n",
+        ));
+        assert_eq!(error.hint, "write the number without quotes");
+        // Quantities take numbers, as in a Kubernetes manifest.
+        let fleet = loads(&SEED.replace(
+            "  context: cluster-02\n",
+            "  context: cluster-02\n  agent:\n    resources: {cpuRequest: 0.5, memoryRequest: 256Mi, \
+             cpuLimit: 2, memoryLimit: 1073741824}\n",
+        ));
+        let resources = &fleet.edges[0].agent.resources;
+        assert_eq!(
+            (resources.cpu_request.as_str(), resources.cpu_limit.as_str()),
+            ("0.5", "2")
+        );
+        assert_eq!(resources.memory_limit, "1073741824");
+    }
+
+    #[test]
+    fn unknown_fields_suggest_the_field_meant() {
+        let error = syntax(&SEED.replace("  apiAddress: 192.168.101.196\n", "  api_address: x\n"));
+        assert_eq!(error.path.as_deref(), Some("edges[0].api_address"));
+        assert!(
+            error.hint.starts_with("did you mean `apiAddress`?"),
+            "{}",
+            error.hint
+        );
+    }
+
+    #[test]
+    fn yaml_mistakes_are_told_in_plain_words() {
+        /// Replace, by, expected position, path and start of the message.
+        type Case<'a> = (&'a str, &'a str, (usize, usize), Option<&'a str>, &'a str);
+        let cases: &[Case] = &[
+            (
+                "  context: cluster-02\n",
+                "\tcontext: cluster-02\n",
+                (12, 1),
+                Some("edges[0]"),
+                "a tab character indents this line",
+            ),
+            (
+                "  context: cluster-02\n",
+                "  context: [cluster-02\n",
+                (12, 12),
+                Some("edges[0].context"),
+                "this `[` is never closed",
+            ),
+            (
+                "  context: cluster-02\n",
+                "  context: {name: x\n",
+                (12, 12),
+                Some("edges[0].context"),
+                "this `{` is never closed",
+            ),
+            (
+                "  context: cluster-02\n",
+                "  context: \"cluster-02\n",
+                (12, 12),
+                Some("edges[0].context"),
+                "the value quoted with \" here is never closed",
+            ),
+            (
+                "  context: cluster-02\n",
+                "  context: a: b\n",
+                (12, 13),
+                Some("edges[0].context"),
+                "the value of `context` contains `: `",
+            ),
+            (
+                "  context: cluster-02\n",
+                " context: cluster-02\n",
+                (12, 2),
+                None,
+                "this line is indented differently from the keys of the mapping it is in",
+            ),
+            (
+                "  context: cluster-01\n",
+                " context: cluster-01\n",
+                (8, 2),
+                None,
+                "this line is indented differently from the keys of the mapping it is in",
+            ),
+            (
+                "  context: cluster-01\n",
+                "    context: cluster-01\n",
+                (8, 5),
+                Some("central"),
+                "this key is indented more than the keys before it",
+            ),
+            (
+                "  context: cluster-01\n",
+                "  context: @cluster-01\n",
+                (8, 12),
+                Some("central.context"),
+                "a value cannot start with `@` unless it is quoted",
+            ),
+        ];
+        for (from, to, (line, column), path, message) in cases {
+            let error = syntax(&SEED.replace(from, to));
+            assert!(error.message.starts_with(message), "{to:?}: {error}");
+            assert_eq!(
+                (error.line, error.column),
+                (Some(*line), Some(*column)),
+                "{to:?}: {error}"
+            );
+            assert_eq!(error.path.as_deref(), *path, "{to:?}: {error}");
+            assert!(!error.hint.is_empty(), "{to:?}: no hint");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_at_once() {
+        for yaml in [
+            format!("domain:\n{}x\n", "- ".repeat(100_000)),
+            format!("domain: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+            format!("domain: {}\n", "{a: ".repeat(100_000)),
+        ] {
+            let started = std::time::Instant::now();
+            let error = syntax(&yaml);
+            assert!(error.message.contains("levels deep"), "{error}");
+            assert!(
+                started.elapsed().as_millis() < 1000,
+                "{:?}",
+                started.elapsed()
+            );
+        }
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters,
-    validate::{syntax, Checker},
+    validate::{shown, syntax, Checker},
 };
 
 /// Object storage shared by the sidecar, Receive, Store and Compactor.
@@ -146,18 +146,29 @@ impl ObjectStorage {
 
 impl S3 {
     fn check(&self, path: &str, check: &mut Checker) {
-        if !syntax::is_host_port(&self.endpoint) {
+        let endpoint = format!("{path}.endpoint");
+        if check.clean(&endpoint, &self.endpoint) && !syntax::is_host_port(&self.endpoint) {
             check.error(
-                &format!("{path}.endpoint"),
-                format!("{:?} is not a host or host:port", self.endpoint),
+                &endpoint,
+                format!("{} is not a host or host:port", shown(&self.endpoint)),
                 "write the endpoint without a scheme, such as s3.example.com or minio.example.com:9000",
             );
         }
-        if !syntax::is_s3_bucket(&self.bucket) {
+        let bucket = format!("{path}.bucket");
+        if check.clean(&bucket, &self.bucket) && !syntax::is_s3_bucket(&self.bucket) {
             check.error(
-                &format!("{path}.bucket"),
-                format!("{:?} is not a valid S3 bucket name", self.bucket),
+                &bucket,
+                format!("{} is not a valid S3 bucket name", shown(&self.bucket)),
                 "use 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+            );
+        }
+        if let Some(region) = &self.region {
+            check.grammar(
+                &format!("{path}.region"),
+                region,
+                syntax::is_region,
+                "S3 region",
+                "write the region's name, such as us-east-1, or leave region out where the provider needs none",
             );
         }
         self.credentials
@@ -168,7 +179,8 @@ impl S3 {
 }
 
 impl S3Credentials {
-    /// Variable names, never the keys themselves.
+    /// Variable names, never the keys themselves. They are written into the Secret
+    /// manifest as `${NAME}` and into the `envsubst` command of its comment.
     fn check(&self, path: &str, check: &mut Checker) {
         let Self::Envsubst {
             access_key_var,
@@ -194,16 +206,20 @@ impl S3Credentials {
                     "looks like a literal secret key, not the name of a variable",
                     "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_SECRET_KEY",
                 );
+            } else if !check.clean(&path, var) {
             } else if !syntax::is_env_var(var) {
                 check.error(
                     &path,
-                    format!("{var:?} is not an environment variable name"),
+                    format!("{} is not an environment variable name", shown(var)),
                     "name the variable envsubst reads, such as S3_ACCESS_KEY; never the key itself",
                 );
             } else if var.bytes().any(|b| b.is_ascii_lowercase()) {
                 check.error(
                     &path,
-                    format!("{var:?} looks like a literal credential, not an upper-case variable name"),
+                    format!(
+                        "{} looks like a literal credential, not an upper-case variable name",
+                        shown(var)
+                    ),
                     "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_ACCESS_KEY",
                 );
             }
@@ -226,12 +242,12 @@ impl SecretKeyRef {
             "Secret name",
             "use a lowercase DNS name such as thanos-s3-config",
         );
-        if !syntax::is_config_key(&self.key) {
-            check.error(
-                &format!("{path}.key"),
-                format!("{:?} is not a valid Secret key", self.key),
-                "use letters, digits, '-', '_' and '.', such as objstore.yml",
-            );
-        }
+        check.grammar(
+            &format!("{path}.key"),
+            &self.key,
+            syntax::is_config_key,
+            "Secret key",
+            "use letters, digits, '-', '_' and '.', such as objstore.yml",
+        );
     }
 }

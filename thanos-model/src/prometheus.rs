@@ -3,7 +3,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Resources, Sidecar, Storage};
+use crate::{
+    setters::setters,
+    validate::{shown, Checker},
+    Resources, Sidecar, Storage,
+};
 
 /// The central cluster's Prometheus: highly available, with the Thanos sidecar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -43,12 +47,70 @@ impl Prometheus {
     }
 }
 
+/// Length of the blocks the sidecar uploads (Prometheus' fixed block range with Thanos).
+const BLOCK_MS: u64 = 2 * 3_600_000;
+/// Local retention below which a short bucket outage already loses blocks.
+const SAFE_RETENTION_MS: u64 = 6 * 3_600_000;
+/// Widest scrape interval that keeps series fresh: Prometheus marks a series stale
+/// after 5m without a sample, so wider intervals show gaps.
+const MAX_SCRAPE_INTERVAL_MS: u64 = 2 * 60_000;
+
 impl Prometheus {
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
-        check.duration(&format!("{path}.retention"), &self.retention);
+        self.check_retention(&format!("{path}.retention"), check);
         self.storage.check(&format!("{path}.storage"), check);
         self.resources.check(&format!("{path}.resources"), check);
         self.sidecar.check(&format!("{path}.sidecar"), check);
+    }
+
+    /// Local data must outlive the 2h blocks the sidecar uploads, by several hours so
+    /// that a bucket outage does not delete blocks before they are uploaded.
+    fn check_retention(&self, path: &str, check: &mut Checker) {
+        let Some(retention) = check.duration(path, &self.retention) else {
+            return;
+        };
+        if retention == 0 {
+            check.error(
+                path,
+                format!("{} is no retention", shown(&self.retention)),
+                "write how long Prometheus keeps data locally, such as 10d; older data is read from the bucket",
+            );
+        } else if retention <= BLOCK_MS {
+            check.error(
+                path,
+                format!(
+                    "{} does not outlive the 2h blocks the sidecar uploads: blocks are deleted before they reach the bucket",
+                    shown(&self.retention)
+                ),
+                "keep local data several hours at least, such as 1d; older data is read from the bucket",
+            );
+        } else if retention < SAFE_RETENTION_MS {
+            check.warning(
+                path,
+                format!(
+                    "{} leaves little time to upload: a bucket outage of a few hours deletes blocks before the sidecar uploads them",
+                    shown(&self.retention)
+                ),
+                "keep local data several hours at least, such as 1d",
+            );
+        }
+    }
+}
+
+/// A scrape interval: a positive duration, at most 2m.
+pub(crate) fn check_scrape_interval(check: &mut Checker, path: &str, value: &str) {
+    if check
+        .interval(path, value)
+        .is_some_and(|ms| ms > MAX_SCRAPE_INTERVAL_MS)
+    {
+        check.warning(
+            path,
+            format!(
+                "scraping every {} leaves gaps: a series is stale after 5m without a sample",
+                shown(value)
+            ),
+            "scrape every 2m or more often, such as 30s",
+        );
     }
 }

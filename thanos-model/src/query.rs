@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters,
-    validate::{syntax, Checker},
+    validate::{shown, syntax, Checker},
     Ingress, Resources, ThanosImage,
 };
 
@@ -70,12 +70,23 @@ impl Query {
         self.resources.check(&format!("{path}.resources"), check);
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
         check.query_deduplication(self);
-        for (index, label) in self.replica_labels.iter().flatten().enumerate() {
+        let labels = self.replica_labels.iter().flatten();
+        for (index, label) in labels.clone().enumerate() {
+            let label_path = format!("{path}.replicaLabels[{index}]");
+            if !check.clean(&label_path, label) {
+                continue;
+            }
             if !syntax::is_label_name(label) {
                 check.error(
-                    &format!("{path}.replicaLabels[{index}]"),
-                    format!("{label:?} is not a label name"),
+                    &label_path,
+                    format!("{} is not a label name", shown(label)),
                     "use letters, digits and '_', not starting with a digit",
+                );
+            } else if labels.clone().take(index).any(|earlier| earlier == label) {
+                check.warning(
+                    &label_path,
+                    format!("{} is listed twice", shown(label)),
+                    "list every replica label once",
                 );
             }
         }

@@ -4,7 +4,11 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Ingress, Resources, Storage, ThanosImage};
+use crate::{
+    setters::setters,
+    validate::{shown, Checker},
+    Ingress, Resources, Storage, ThanosImage,
+};
 
 /// Thanos Receive as router and ingestor in one StatefulSet, with a hashring of its own
 /// pods.
@@ -99,7 +103,17 @@ impl Receive {
     /// The Ingress's host and class are checked with the fleet's other Ingresses.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
-        check.duration(&format!("{path}.retention"), &self.retention);
+        let retention = format!("{path}.retention");
+        if check.duration(&retention, &self.retention) == Some(0) {
+            check.warning(
+                &retention,
+                format!(
+                    "{} keeps every block on Receive's volume for ever: the volume fills up",
+                    shown(&self.retention)
+                ),
+                "keep a day or so, such as 1d: uploaded blocks are read from the bucket",
+            );
+        }
         self.storage.check(&format!("{path}.storage"), check);
         self.resources.check(&format!("{path}.resources"), check);
         check.image_pin(&format!("{path}.image"), self.image.as_ref());

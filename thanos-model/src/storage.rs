@@ -3,7 +3,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker};
+use crate::{
+    quantity::{Quantity, Suffix},
+    setters::setters,
+    validate::{shown, Checker},
+};
 
 /// A persistent volume: its size and, optionally, a storage class other than the fleet's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -15,6 +19,8 @@ pub struct Storage {
     /// Requested size, a Kubernetes quantity such as `50Gi`. Volume claim templates of a
     /// StatefulSet cannot change: after changing a size, delete the StatefulSet with
     /// `--cascade=orphan` before applying, and resize the existing claims by hand.
+    #[serde(deserialize_with = "crate::quantity::deserialize")]
+    #[schemars(schema_with = "crate::quantity::schema")]
     pub size: String,
 }
 
@@ -38,9 +44,21 @@ impl Storage {
 }
 
 impl Storage {
-    /// A size that is a quantity, and a storage class name where one is set.
+    /// A size that is a positive number of bytes, and a storage class name where one is
+    /// set.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
-        check.quantity(&format!("{path}.size"), &self.size);
+        let size_path = format!("{path}.size");
+        if let Some(size) = check.quantity(&size_path, &self.size) {
+            if size.is_zero() {
+                check.error(
+                    &size_path,
+                    "a volume of size 0",
+                    "give the volume a size, such as 10Gi",
+                );
+            } else {
+                bytes(check, &size_path, &self.size, size);
+            }
+        }
         if let Some(class) = &self.class {
             check.dns_subdomain(
                 &format!("{path}.class"),
@@ -49,5 +67,19 @@ impl Storage {
                 "use the name of a StorageClass of the cluster",
             );
         }
+    }
+}
+
+/// A quantity of bytes: `m` (milli) makes a fraction of a byte, a classic slip for `Mi`.
+pub(crate) fn bytes(check: &mut Checker, path: &str, text: &str, quantity: Quantity) {
+    if quantity.suffix == (Suffix::Decimal { fractional: true }) {
+        check.error(
+            path,
+            format!(
+                "{} is a fraction of a byte: the suffix m means a thousandth",
+                shown(text)
+            ),
+            "use Mi or Gi, such as 512Mi",
+        );
     }
 }

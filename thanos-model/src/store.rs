@@ -3,7 +3,12 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Resources, Storage, ThanosImage};
+use crate::{
+    quantity::{Quantity, Suffix},
+    setters::setters,
+    validate::{shown, Checker},
+    Resources, Storage, ThanosImage,
+};
 
 /// Thanos Store: serves the blocks in object storage to Query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -40,11 +45,30 @@ impl Store {
     }
 }
 
+/// Least memory limit for Store's defaults: its index cache alone may take 250MB
+/// (`--index-cache-size`), index headers and queries need the rest.
+const MIN_MEMORY_LIMIT: Quantity = Quantity {
+    nanos: 512 * 1024 * 1024 * 1_000_000_000,
+    suffix: Suffix::Binary,
+};
+
 impl Store {
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
         self.storage.check(&format!("{path}.storage"), check);
         self.resources.check(&format!("{path}.resources"), check);
+        if Quantity::parse(&self.resources.memory_limit)
+            .is_some_and(|limit| !limit.is_zero() && limit.nanos < MIN_MEMORY_LIMIT.nanos)
+        {
+            check.warning(
+                &format!("{path}.resources.memoryLimit"),
+                format!(
+                    "Store's index cache alone may take 250MB, more than fits in {} with index headers and queries",
+                    shown(&self.resources.memory_limit)
+                ),
+                "give Store 512Mi at least; under load its chunk pool may grow to 2GB (--chunk-pool-size)",
+            );
+        }
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
     }
 }

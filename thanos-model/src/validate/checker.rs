@@ -2,7 +2,7 @@
 //! so far, with the grammar checks the parts share.
 
 use super::{syntax, Diagnostic};
-use crate::Fleet;
+use crate::{quantity::Quantity, Fleet};
 
 /// Most replicas of any workload: beyond it a number is a typo (the Receive hashring and
 /// the Kubernetes `int32` replica count would follow it).
@@ -47,49 +47,123 @@ impl<'a> Checker<'a> {
         self.out.push(Diagnostic::warning(path, message, hint));
     }
 
-    pub(crate) fn dns_label(&mut self, path: &str, value: &str, what: &str) {
-        if !syntax::is_dns_label(value) {
-            self.error(
-                path,
-                format!("{value:?} is not a valid {what}"),
-                "use 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
-            );
-        }
+    /// A single line of visible text: no control character (a line break would start a
+    /// new line, key or command where the value is written), no invisible character
+    /// that reorders or hides text. `false` after reporting one; the field's grammar is
+    /// not checked then.
+    pub(crate) fn clean(&mut self, path: &str, value: &str) -> bool {
+        let Some((index, c)) = syntax::forbidden_char(value) else {
+            return true;
+        };
+        self.error(
+            path,
+            format!(
+                "{} contains {} (character {})",
+                shown(value),
+                syntax::describe_char(c),
+                index + 1
+            ),
+            "a value is one line of visible text: remove it (a `|` or `>` block, or \\n in double quotes, makes one)",
+        );
+        false
     }
 
-    pub(crate) fn dns_subdomain(&mut self, path: &str, value: &str, what: &str, hint: &str) {
-        if !syntax::is_dns_subdomain(value) {
-            self.error(path, format!("{value:?} is not a valid {what}"), hint);
+    /// A clean value of a grammar: `valid` says whether it matches, `what` names it.
+    pub(crate) fn grammar(
+        &mut self,
+        path: &str,
+        value: &str,
+        valid: fn(&str) -> bool,
+        what: &str,
+        hint: &str,
+    ) -> bool {
+        if !self.clean(path, value) {
+            return false;
         }
+        if valid(value) {
+            return true;
+        }
+        self.error(
+            path,
+            format!("{} is not a valid {what}", shown(value)),
+            hint,
+        );
+        false
     }
 
-    pub(crate) fn not_empty(&mut self, path: &str, value: &str) {
+    pub(crate) fn dns_label(&mut self, path: &str, value: &str, what: &str) -> bool {
+        self.grammar(
+            path,
+            value,
+            syntax::is_dns_label,
+            what,
+            "use 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+        )
+    }
+
+    pub(crate) fn dns_subdomain(
+        &mut self,
+        path: &str,
+        value: &str,
+        what: &str,
+        hint: &str,
+    ) -> bool {
+        self.grammar(path, value, syntax::is_dns_subdomain, what, hint)
+    }
+
+    /// Set, and clean.
+    pub(crate) fn not_empty(&mut self, path: &str, value: &str) -> bool {
         if value.trim().is_empty() {
             self.error(path, "must not be empty", "set a value");
+            return false;
         }
+        self.clean(path, value)
     }
 
-    pub(crate) fn quantity(&mut self, path: &str, value: &str) {
-        if !syntax::is_quantity(value) {
+    /// The quantity, or `None` after reporting it malformed.
+    pub(crate) fn quantity(&mut self, path: &str, value: &str) -> Option<Quantity> {
+        if !self.clean(path, value) {
+            return None;
+        }
+        let parsed = Quantity::parse(value);
+        if parsed.is_none() {
             self.error(
                 path,
-                format!("{value:?} is not a Kubernetes quantity"),
+                format!("{} is not a Kubernetes quantity", shown(value)),
                 "write a number with an optional suffix, such as 500m, 2, 256Mi or 50Gi",
             );
         }
+        parsed
     }
 
     /// The duration in milliseconds, or `None` after reporting it malformed.
     pub(crate) fn duration(&mut self, path: &str, value: &str) -> Option<u64> {
+        if !self.clean(path, value) {
+            return None;
+        }
         let parsed = syntax::parse_duration_ms(value);
         if parsed.is_none() {
             self.error(
                 path,
-                format!("{value:?} is not a Prometheus duration"),
+                format!("{} is not a Prometheus duration", shown(value)),
                 "write a number and a unit (ms, s, m, h, d, w, y), largest first, such as 30s, 1h30m or 10d",
             );
         }
         parsed
+    }
+
+    /// A duration that must not be zero, such as an interval.
+    pub(crate) fn interval(&mut self, path: &str, value: &str) -> Option<u64> {
+        let parsed = self.duration(path, value)?;
+        if parsed == 0 {
+            self.error(
+                path,
+                format!("{} is zero", shown(value)),
+                "an interval of 0 never fires: use a positive duration such as 30s",
+            );
+            return None;
+        }
+        Some(parsed)
     }
 
     /// A replica count: at least 1, at most [`MAX_REPLICAS`].
@@ -103,5 +177,47 @@ impl<'a> Checker<'a> {
                 "set a realistic number of replicas",
             );
         }
+    }
+
+    /// The kubectl context a cluster's overlay is applied with. It is written into the
+    /// overlay's comment and into `kubectl --context <context>` commands.
+    pub(crate) fn context(&mut self, path: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.error(path, "must not be empty", "set a value");
+            return;
+        }
+        self.grammar(
+            path,
+            value,
+            syntax::is_kubectl_context,
+            "kubectl context for a command line",
+            "use the name `kubectl config get-contexts` shows: letters, digits and . _ : @ / -, not starting with -",
+        );
+    }
+
+    /// A cluster's API server address, written into the overlay's comment.
+    pub(crate) fn api_address(&mut self, path: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.error(path, "must not be empty", "set a value");
+            return;
+        }
+        self.grammar(
+            path,
+            value,
+            syntax::is_host_port,
+            "API server address",
+            "write an IP address or lowercase DNS name with an optional port and no scheme, such as 10.0.0.1, [fd00::1]:6443 or api.example.com:6443",
+        );
+    }
+}
+
+/// A value as quoted in a message: escaped, and cut after 60 characters.
+pub(crate) fn shown(value: &str) -> String {
+    const SHOWN: usize = 60;
+    if value.chars().nth(SHOWN + 20).is_none() {
+        format!("{value:?}")
+    } else {
+        let cut: String = value.chars().take(SHOWN).collect();
+        format!("{cut:?}... ({} characters)", value.chars().count())
     }
 }

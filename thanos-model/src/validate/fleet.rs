@@ -3,8 +3,10 @@
 
 use std::collections::{hash_map::Entry, HashMap};
 
-use super::{syntax, Checker};
-use crate::{ingress, labels, Component, Fleet, Ingress, Query, Receive, ThanosImage};
+use super::{shown, syntax, Checker};
+use crate::{
+    ingress, labels, load::path, prometheus, Component, Fleet, Ingress, Query, Receive, ThanosImage,
+};
 
 /// The central cluster's Ingresses that exist: field path, Ingress, component.
 fn central_ingresses(fleet: &Fleet) -> impl Iterator<Item = (&'static str, &Ingress, Component)> {
@@ -45,10 +47,12 @@ impl Checker<'_> {
     pub(crate) fn fleet_settings(&mut self) {
         let fleet = self.fleet;
         self.dns_label("namespace", &fleet.namespace, "namespace name");
-        if !syntax::is_dns_subdomain(&fleet.domain) || !fleet.domain.contains('.') {
+        if self.clean("domain", &fleet.domain)
+            && (!syntax::is_dns_subdomain(&fleet.domain) || !fleet.domain.contains('.'))
+        {
             self.error(
                 "domain",
-                format!("{:?} is not a valid DNS domain", fleet.domain),
+                format!("{} is not a valid DNS domain", shown(&fleet.domain)),
                 "use a lowercase DNS name such as k8s-cluster-01.example.com",
             );
         }
@@ -58,13 +62,14 @@ impl Checker<'_> {
             "storage class name",
             "use the name of a StorageClass present on every cluster",
         );
-        self.duration("scrapeInterval", &fleet.scrape_interval);
+        prometheus::check_scrape_interval(self, "scrapeInterval", &fleet.scrape_interval);
         fleet.thanos.check("thanos", self);
         let defaulted = central_ingresses(fleet)
             .filter(|(_, ingress, _)| ingress.class.is_none())
             .map(|(_, ingress, component)| fleet.ingress_host(ingress, component))
             .collect::<Vec<_>>();
-        if !defaulted.is_empty() {
+        // Checked even when no Ingress uses it: it is still a value of the file.
+        if !defaulted.is_empty() || !fleet.ingress_class.trim().is_empty() {
             ingress::check_class(
                 self,
                 "ingressClass",
@@ -252,7 +257,8 @@ impl Checker<'_> {
     }
 
     /// Rule 2: Receive's block labels exist, are label names, and reuse no label of the
-    /// series the producers send nor one Receive sets itself.
+    /// series the producers send nor one Receive sets itself. Values are any one line of
+    /// text (they are escaped where they are written).
     pub(crate) fn receive_labels(&mut self, receive: &Receive) {
         if receive.labels.is_empty() {
             self.error(
@@ -264,18 +270,20 @@ impl Checker<'_> {
         let series_labels = self.fleet.producer_external_label_names();
         let reserved = [labels::RECEIVE_REPLICA, labels::TENANT];
         for (name, value) in &receive.labels {
-            let path = format!("central.receive.labels.{name}");
+            let path = path::child("central.receive.labels", name);
             if value.is_empty() {
                 self.error(
                     &path,
                     "an empty label value removes the label",
                     "give the label a value, such as \"true\"",
                 );
+            } else {
+                self.clean(&path, value);
             }
-            if !syntax::is_label_name(name) {
+            if syntax::forbidden_char(name).is_some() || !syntax::is_label_name(name) {
                 self.error(
                     &path,
-                    format!("{name:?} is not a label name"),
+                    format!("{} is not a label name", shown(name)),
                     "use letters, digits and '_', not starting with a digit",
                 );
             } else if series_labels.contains(&name.as_str()) {

@@ -28,7 +28,7 @@ mod diagnostic;
 mod fleet;
 pub(crate) mod syntax;
 
-pub(crate) use checker::Checker;
+pub(crate) use checker::{shown, Checker};
 pub use diagnostic::{Diagnostic, Severity, ValidationError};
 
 /// Runs every rule over the fleet, in the order of the fleet file's sections.

@@ -1,9 +1,40 @@
-//! Syntax checks of the strings a fleet holds: names, hosts, quantities, durations.
+//! The grammars of the strings a fleet holds: names, hosts, addresses, contexts, URLs,
+//! versions, labels, durations. Each is as narrow as what it names, so that no value can
+//! add a line, a key or a shell word where it is written.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Longest DNS-1123 label.
 const MAX_LABEL: usize = 63;
 /// Longest DNS-1123 subdomain.
 const MAX_SUBDOMAIN: usize = 253;
+
+/// The first character no single-line value may hold, with its index (in characters):
+/// control characters (line breaks, tabs, escape, NEL), the Unicode line and paragraph
+/// separators, and the invisible characters that reorder or hide text (bidirectional
+/// overrides and isolates, zero-width characters, the byte-order mark).
+pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
+    s.chars().enumerate().find(|&(_, c)| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+                    | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+            )
+    })
+}
+
+/// How a forbidden character is named in a message.
+pub fn describe_char(c: char) -> String {
+    match c {
+        '\n' => "a line break".to_owned(),
+        '\r' => "a carriage return".to_owned(),
+        '\t' => "a tab".to_owned(),
+        '\u{2028}' | '\u{2029}' | '\u{85}' => format!("the line separator U+{:04X}", c as u32),
+        c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        c => format!("the invisible character U+{:04X}", c as u32),
+    }
+}
 
 /// A DNS-1123 label: lowercase alphanumerics and `-`, starting and ending alphanumeric,
 /// at most 63 characters. Such a name can never leave a directory (`..`, `/`).
@@ -23,14 +54,127 @@ pub fn is_dns_subdomain(s: &str) -> bool {
     s.len() <= MAX_SUBDOMAIN && s.split('.').all(is_dns_label)
 }
 
-/// A host with an optional port, such as `s3.example.com:9000`; no scheme, no path.
+/// A host with an optional port: a DNS name, an IPv4 address or a bracketed IPv6
+/// address (`[fd00::1]:6443`); no scheme, no path.
 pub fn is_host_port(s: &str) -> bool {
+    if let Some(rest) = s.strip_prefix('[') {
+        let Some((address, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let port_ok = after.is_empty() || after.strip_prefix(':').is_some_and(is_port);
+        return port_ok && address.parse::<Ipv6Addr>().is_ok();
+    }
     let (host, port) = match s.rsplit_once(':') {
         Some((host, port)) => (host, Some(port)),
         None => (s, None),
     };
-    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p > 0));
-    port_ok && (is_dns_subdomain(host) || host.parse::<std::net::Ipv4Addr>().is_ok())
+    port.is_none_or(is_port) && (is_dns_subdomain(host) || host.parse::<Ipv4Addr>().is_ok())
+}
+
+/// A TCP port, 1 to 65535, digits only.
+fn is_port(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 5
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && s.parse::<u16>().is_ok_and(|p| p > 0)
+}
+
+/// A kubectl context name as it may be written into a command line: letters, digits and
+/// `. _ : @ / -`, not starting with `-` (it would read as an option), at most 253
+/// characters. Covers the names cloud tools write (`arn:aws:eks:...:cluster/x`,
+/// `gke_project_zone_name`, `user@cluster`).
+pub fn is_kubectl_context(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_SUBDOMAIN
+        && !s.starts_with('-')
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'@' | b'/' | b'-')
+        })
+}
+
+/// What is wrong with a chart repository URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepoUrl {
+    /// `https://host[:port][/path]` or `oci://host[:port]/path`.
+    Ok,
+    /// Another scheme, such as `http://`.
+    Scheme,
+    /// Not a URL of that shape.
+    Malformed,
+}
+
+/// A Helm chart repository: `https://` (a classic repository) or `oci://` (a
+/// registry), a host, an optional port and a path of URL-safe characters.
+pub fn repo_url(s: &str) -> RepoUrl {
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return RepoUrl::Malformed;
+    };
+    if scheme != "https" && scheme != "oci" {
+        return if scheme.bytes().all(|b| b.is_ascii_alphabetic()) && !scheme.is_empty() {
+            RepoUrl::Scheme
+        } else {
+            RepoUrl::Malformed
+        };
+    }
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let path_ok = path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/'))
+        && !path.split('/').any(|segment| segment == "..");
+    let host_ok = is_host_port(&authority.to_ascii_lowercase()) && !authority.contains('@');
+    if host_ok && path_ok {
+        RepoUrl::Ok
+    } else {
+        RepoUrl::Malformed
+    }
+}
+
+/// An exact SemVer 2 version such as `78.2.1` or `1.0.0-rc.1+build.5` (an optional
+/// leading `v`, which Helm accepts), never a range.
+pub fn is_exact_semver(s: &str) -> bool {
+    let s = s.strip_prefix('v').unwrap_or(s);
+    let (rest, build) = match s.split_once('+') {
+        Some((rest, build)) => (rest, Some(build)),
+        None => (s, None),
+    };
+    let (core, pre) = match rest.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (rest, None),
+    };
+    let identifiers = |s: &str| {
+        s.split('.').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    numbers.len() == 3
+        && numbers.iter().all(|n| {
+            !n.is_empty()
+                && n.len() <= 20
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && (n.len() == 1 || !n.starts_with('0'))
+        })
+        && pre.is_none_or(identifiers)
+        && build.is_none_or(identifiers)
+}
+
+/// A Kubernetes label value: at most 63 letters, digits, `-`, `_` and `.`, starting and
+/// ending with a letter or digit (or empty).
+pub fn is_label_value(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.len() <= MAX_LABEL
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && bytes.first().is_none_or(u8::is_ascii_alphanumeric)
+        && bytes.last().is_none_or(u8::is_ascii_alphanumeric)
+}
+
+/// An S3 region: 1 to 63 letters, digits, `-` and `_` (`us-east-1`, MinIO's own names).
+pub fn is_region(s: &str) -> bool {
+    (1..=MAX_LABEL).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// An S3 bucket name: 3 to 63 lowercase letters, digits, `.` and `-`, starting and ending
@@ -42,7 +186,7 @@ pub fn is_s3_bucket(s: &str) -> bool {
         && s.as_bytes()[0].is_ascii_alphanumeric()
         && s.as_bytes()[s.len() - 1].is_ascii_alphanumeric()
         && !s.contains("..")
-        && s.parse::<std::net::Ipv4Addr>().is_err()
+        && s.parse::<Ipv4Addr>().is_err()
 }
 
 /// A Prometheus label name: `[a-zA-Z_][a-zA-Z0-9_]*`, not reserved (`__` prefix).
@@ -90,6 +234,12 @@ pub fn is_image_tag(s: &str) -> bool {
         && !s.starts_with(['.', '-'])
 }
 
+/// A release version tag such as `v0.42.4` or `0.42.4-rc.0`: the kind of tag that is
+/// never moved to another image.
+pub fn is_release_tag(s: &str) -> bool {
+    is_exact_semver(s)
+}
+
 /// An image repository such as `quay.io/thanos/thanos` or `registry:5000/thanos`: an
 /// optional registry host (with port) and lowercase path components.
 pub fn is_image_repository(s: &str) -> bool {
@@ -111,42 +261,6 @@ pub fn is_image_repository(s: &str) -> bool {
             path_component(first)
         }
         && components.all(path_component)
-}
-
-/// A Kubernetes quantity such as `50Gi`, `500m`, `1.5` or `1e3`.
-pub fn is_quantity(s: &str) -> bool {
-    let number_end = s
-        .char_indices()
-        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && (c == '+' || c == '-'))))
-        .map_or(s.len(), |(i, _)| i);
-    let (number, suffix) = s.split_at(number_end);
-    let digits = number.trim_start_matches(['+', '-']);
-    let number_ok = !digits.is_empty()
-        && digits != "."
-        && digits.matches('.').count() <= 1
-        && !number.starts_with('-');
-    let suffix_ok = matches!(
-        suffix,
-        "" | "Ki"
-            | "Mi"
-            | "Gi"
-            | "Ti"
-            | "Pi"
-            | "Ei"
-            | "n"
-            | "u"
-            | "m"
-            | "k"
-            | "M"
-            | "G"
-            | "T"
-            | "P"
-            | "E"
-    ) || suffix.strip_prefix(['e', 'E']).is_some_and(|exp| {
-        let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-        !exp.is_empty() && exp.bytes().all(|b| b.is_ascii_digit())
-    });
-    number_ok && suffix_ok
 }
 
 /// Parses a Prometheus duration (`1y2w3d4h5m6s7ms`, units in that order, each at most
@@ -196,6 +310,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn forbidden_characters() {
+        assert_eq!(forbidden_char("cluster-01"), None);
+        assert_eq!(forbidden_char("élan"), None);
+        assert_eq!(forbidden_char("a\nb"), Some((1, '\n')));
+        assert_eq!(forbidden_char("a\u{202E}b"), Some((1, '\u{202E}')));
+        assert_eq!(forbidden_char("\u{85}"), Some((0, '\u{85}')));
+        assert_eq!(forbidden_char("x\u{2028}"), Some((1, '\u{2028}')));
+        assert_eq!(describe_char('\n'), "a line break");
+        assert_eq!(describe_char('\u{1b}'), "the control character U+001B");
+    }
+
+    #[test]
     fn dns_labels_refuse_path_tricks() {
         for bad in [
             "",
@@ -216,13 +342,86 @@ mod tests {
     }
 
     #[test]
-    fn quantities() {
-        for good in ["50Gi", "500m", "1", "1.5", "0.5Gi", "1e3", "128974848"] {
-            assert!(is_quantity(good), "{good:?} refused");
+    fn contexts_are_one_shell_word() {
+        for good in [
+            "cluster-01",
+            "arn:aws:eks:eu-west-1:123456789012:cluster/prod",
+            "gke_project_europe-west1-b_prod",
+            "admin@lab",
+        ] {
+            assert!(is_kubectl_context(good), "{good:?} refused");
         }
-        for bad in ["", "Gi", "50GB", "-1Gi", "1..2", ".", "50 Gi", "1e"] {
-            assert!(!is_quantity(bad), "{bad:?} accepted");
+        for bad in [
+            "", "-n", "a b", "a;b", "a$(x)", "a\nb", "a'b", "a`b", "a|b", "ü",
+        ] {
+            assert!(!is_kubectl_context(bad), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn hosts_and_addresses() {
+        for good in [
+            "s3.minio.example.com",
+            "10.0.0.1:9000",
+            "192.168.101.194",
+            "api.example.com:6443",
+            "[fd00::1]:6443",
+            "[::1]",
+        ] {
+            assert!(is_host_port(good), "{good:?} refused");
+        }
+        for bad in [
+            "https://s3.example.com",
+            "s3.example.com:0",
+            "s3.example.com:",
+            "s3.example.com:+80",
+            "10.0.0.1 # x",
+            "[fd00::1",
+            "fd00::1",
+            "a\nb",
+            "",
+        ] {
+            assert!(!is_host_port(bad), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn chart_repositories() {
+        assert_eq!(
+            repo_url("https://prometheus-community.github.io/helm-charts"),
+            RepoUrl::Ok
+        );
+        assert_eq!(repo_url("oci://registry.example.com/charts"), RepoUrl::Ok);
+        assert_eq!(repo_url("https://charts.example.com:8443"), RepoUrl::Ok);
+        assert_eq!(repo_url("http://charts.example.com"), RepoUrl::Scheme);
+        assert_eq!(repo_url("file://charts"), RepoUrl::Scheme);
+        for bad in [
+            "charts.example.com",
+            "https://",
+            "https://a b",
+            "https://x.com/a?b",
+            "https://user:pw@x.com",
+            "https://x.com/../y",
+            "https://x.com/\n",
+        ] {
+            assert_eq!(repo_url(bad), RepoUrl::Malformed, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn versions_and_label_values() {
+        for good in ["78.2.1", "v0.42.4", "1.0.0-rc.1", "1.0.0+build.5", "0.0.0"] {
+            assert!(is_exact_semver(good), "{good:?} refused");
+        }
+        for bad in [
+            "78", "78.2", "78.x", "^78.2.1", ">=78.0.0", "01.2.3", "1.2.3-", "",
+        ] {
+            assert!(!is_exact_semver(bad), "{bad:?} accepted");
+        }
+        assert!(is_label_value("v0.42.4"));
+        assert!(is_label_value(""));
+        assert!(!is_label_value("v1_"));
+        assert!(!is_label_value(&"a".repeat(64)));
     }
 
     #[test]
@@ -261,18 +460,19 @@ mod tests {
         assert!(!is_image_tag(""));
         assert!(!is_image_tag("v0.42 4"));
         assert!(!is_image_tag("-v1"));
+        assert!(is_release_tag("v0.42.4"));
+        assert!(!is_release_tag("main-2024-01-01-abc"));
     }
 
     #[test]
-    fn buckets_and_hosts() {
+    fn buckets_and_regions() {
         assert!(is_s3_bucket("thanos"));
         assert!(!is_s3_bucket("Thanos"));
         assert!(!is_s3_bucket("ab"));
         assert!(!is_s3_bucket("a..b"));
         assert!(!is_s3_bucket("192.168.1.1"));
-        assert!(is_host_port("s3.minio.example.com"));
-        assert!(is_host_port("10.0.0.1:9000"));
-        assert!(!is_host_port("https://s3.example.com"));
-        assert!(!is_host_port("s3.example.com:0"));
+        assert!(is_region("us-east-1"));
+        assert!(!is_region(""));
+        assert!(!is_region("us east"));
     }
 }

@@ -1,0 +1,245 @@
+//! Kubernetes quantities (`500m`, `2`, `256Mi`, `1e3`): their grammar, their value, and
+//! how a fleet file may write them.
+//!
+//! A quantity field holds the text as written. In a fleet file it may be a string or a
+//! number (`cpuLimit: 2`), as in a Kubernetes manifest; the JSON Schema says the same.
+
+use std::fmt;
+
+use schemars::{json_schema, Schema, SchemaGenerator};
+use serde::{de, Deserializer};
+
+/// Nano-units in one unit.
+const NANO: u128 = 1_000_000_000;
+
+/// How a quantity's number is scaled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Suffix {
+    /// No suffix: a plain number of units (cores, bytes).
+    None,
+    /// `Ki`, `Mi`, ... (powers of 1024).
+    Binary,
+    /// `m`, `k`, `M`, ... or an exponent (powers of 10); `milli` for `m`, `u` and `n`.
+    Decimal {
+        /// Below one unit: `m`, `u`, `n`, or a negative exponent.
+        fractional: bool,
+    },
+}
+
+/// A parsed quantity: its exact value in nano-units (rounded up, as Kubernetes does) and
+/// its kind of suffix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Quantity {
+    pub nanos: u128,
+    pub suffix: Suffix,
+}
+
+impl Quantity {
+    /// Parses `<number><suffix>`: a non-negative decimal number, then one of `Ki Mi Gi Ti
+    /// Pi Ei`, `n u m k M G T P E`, an exponent (`e3`, `E-2`) or nothing. `None` when
+    /// malformed or beyond 2^96 units.
+    pub fn parse(text: &str) -> Option<Self> {
+        let number_end = text
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && c == '+')))
+            .map_or(text.len(), |(i, _)| i);
+        let (number, suffix) = text.split_at(number_end);
+        let number = number.strip_prefix('+').unwrap_or(number);
+        let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+        if (whole.is_empty() && fraction.is_empty()) || fraction.contains('.') {
+            return None;
+        }
+        let (scale, kind): (Scale, Suffix) = match suffix {
+            "" => (Scale::Ten(0), Suffix::None),
+            "Ki" => (Scale::Binary(1), Suffix::Binary),
+            "Mi" => (Scale::Binary(2), Suffix::Binary),
+            "Gi" => (Scale::Binary(3), Suffix::Binary),
+            "Ti" => (Scale::Binary(4), Suffix::Binary),
+            "Pi" => (Scale::Binary(5), Suffix::Binary),
+            "Ei" => (Scale::Binary(6), Suffix::Binary),
+            "n" => (Scale::Ten(-9), Suffix::Decimal { fractional: true }),
+            "u" => (Scale::Ten(-6), Suffix::Decimal { fractional: true }),
+            "m" => (Scale::Ten(-3), Suffix::Decimal { fractional: true }),
+            "k" => (Scale::Ten(3), Suffix::Decimal { fractional: false }),
+            "M" => (Scale::Ten(6), Suffix::Decimal { fractional: false }),
+            "G" => (Scale::Ten(9), Suffix::Decimal { fractional: false }),
+            "T" => (Scale::Ten(12), Suffix::Decimal { fractional: false }),
+            "P" => (Scale::Ten(15), Suffix::Decimal { fractional: false }),
+            "E" => (Scale::Ten(18), Suffix::Decimal { fractional: false }),
+            exponent => {
+                let digits = exponent.strip_prefix(['e', 'E'])?;
+                let unsigned = digits.strip_prefix(['+', '-']).unwrap_or(digits);
+                if unsigned.is_empty()
+                    || unsigned.len() > 3
+                    || !unsigned.bytes().all(|b| b.is_ascii_digit())
+                {
+                    return None;
+                }
+                let power: i32 = digits.parse().ok()?;
+                (
+                    Scale::Ten(power),
+                    Suffix::Decimal {
+                        fractional: power < 0,
+                    },
+                )
+            }
+        };
+        if !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        // The digits as one integer, and the power of ten that places the point.
+        let digits = format!("{whole}{fraction}");
+        let digits = digits.trim_start_matches('0');
+        if digits.len() > 30 {
+            return None;
+        }
+        let mantissa: u128 = if digits.is_empty() {
+            0
+        } else {
+            digits.parse().ok()?
+        };
+        let point = -i32::try_from(fraction.len()).ok()?;
+        let nanos = match scale {
+            Scale::Ten(power) => shift(mantissa.checked_mul(NANO)?, point + power)?,
+            Scale::Binary(power) => shift(
+                mantissa
+                    .checked_mul(NANO)?
+                    .checked_mul(1024u128.pow(power))?,
+                point,
+            )?,
+        };
+        (nanos <= NANO << 96).then_some(Self {
+            nanos,
+            suffix: kind,
+        })
+    }
+
+    /// Whether it is zero.
+    pub fn is_zero(&self) -> bool {
+        self.nanos == 0
+    }
+}
+
+enum Scale {
+    Ten(i32),
+    Binary(u32),
+}
+
+/// `value` times ten to `power`, rounded up.
+fn shift(value: u128, power: i32) -> Option<u128> {
+    if power >= 0 {
+        value.checked_mul(10u128.checked_pow(power.unsigned_abs())?)
+    } else {
+        let divisor = 10u128.checked_pow(power.unsigned_abs());
+        Some(divisor.map_or(u128::from(value > 0), |d| value.div_ceil(d)))
+    }
+}
+
+/// Reads a quantity field written as a string or a number.
+pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    struct Text;
+
+    impl de::Visitor<'_> for Text {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a Kubernetes quantity such as 500m, 2 or 256Mi")
+        }
+
+        fn visit_str<E>(self, value: &str) -> Result<String, E> {
+            Ok(value.to_owned())
+        }
+
+        fn visit_u64<E>(self, value: u64) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+
+        fn visit_i64<E>(self, value: i64) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+
+        fn visit_u128<E>(self, value: u128) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+
+        fn visit_i128<E>(self, value: i128) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+
+        fn visit_f64<E>(self, value: f64) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+    }
+
+    deserializer.deserialize_any(Text)
+}
+
+/// The schema of a quantity field: a string or a number.
+pub(crate) fn schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["string", "number"]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nanos(text: &str) -> Option<u128> {
+        Quantity::parse(text).map(|q| q.nanos)
+    }
+
+    #[test]
+    fn values() {
+        assert_eq!(nanos("1"), Some(NANO));
+        assert_eq!(nanos("500m"), Some(NANO / 2));
+        assert_eq!(nanos("0.5"), Some(NANO / 2));
+        assert_eq!(nanos(".5"), Some(NANO / 2));
+        assert_eq!(nanos("1Ki"), Some(1024 * NANO));
+        assert_eq!(nanos("1.5Gi"), Some(1536 * 1024 * 1024 * NANO));
+        assert_eq!(nanos("1e3"), Some(1000 * NANO));
+        assert_eq!(nanos("1E-3"), Some(NANO / 1000));
+        assert_eq!(nanos("1Gi"), nanos("1073741824"));
+        assert_eq!(nanos("100m"), nanos("0.1"));
+        assert_eq!(nanos("1n"), Some(1));
+        assert_eq!(nanos("0.1n"), Some(1), "rounded up");
+        assert_eq!(nanos("+2"), Some(2 * NANO));
+    }
+
+    #[test]
+    fn grammar() {
+        for good in [
+            "50Gi",
+            "500m",
+            "1",
+            "1.5",
+            "0.5Gi",
+            "1e3",
+            "128974848",
+            "0",
+            "5.",
+        ] {
+            assert!(Quantity::parse(good).is_some(), "{good:?} refused");
+        }
+        for bad in [
+            "", "Gi", "50GB", "-1Gi", "1..2", ".", "50 Gi", "1e", "1e+", "1ee3", "0x10", "1e9999",
+            "1Gi\n", "١",
+        ] {
+            assert!(Quantity::parse(bad).is_none(), "{bad:?} accepted");
+        }
+        assert!(Quantity::parse(&"9".repeat(40)).is_none());
+    }
+
+    #[test]
+    fn suffix_kinds() {
+        let kind = |text: &str| Quantity::parse(text).map(|q| q.suffix);
+        assert_eq!(kind("512m"), Some(Suffix::Decimal { fractional: true }));
+        assert_eq!(kind("2G"), Some(Suffix::Decimal { fractional: false }));
+        assert_eq!(kind("2Gi"), Some(Suffix::Binary));
+        assert_eq!(kind("2"), Some(Suffix::None));
+    }
+}
