@@ -267,8 +267,14 @@ fn a_removed_edge_loses_its_overlay() {
         "{}",
         out.stdout
     );
+    // The runbook loses the edge's rows and commands.
     assert!(
-        out.stdout.contains("0 added, 0 changed, 3 removed"),
+        out.stdout.contains("changed  deploy-new/README.md\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("0 added, 1 changed, 3 removed"),
         "{}",
         out.stdout
     );
