@@ -136,7 +136,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
             if exporters.is_empty() {
                 pods
             } else {
-                pods.append(l.text(", with {}", ", 그리고 {}", [plain(exporters.join(", "))]))
+                pods.append(l.text(", with {}", " ({}도 실행)", [plain(exporters.join(", "))]))
             }
         })));
     }
