@@ -190,8 +190,8 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
         [],
     ));
     blocks.push(l.p(
-        "Three hours after the start the bucket {} must hold blocks. The sidecar and Receive log every failed upload: wrong keys, a missing bucket, an unreachable {}, or HTTP against HTTPS.",
-        "시작 후 3시간이 지나면 버킷 {}에 블록이 있어야 합니다. 사이드카와 Receive는 업로드 실패를 모두 로그에 남깁니다. 잘못된 키, 없는 버킷, 접근할 수 없는 {}, HTTP/HTTPS 불일치 등이 원인입니다.",
+        "Four hours after the start the bucket {} must hold blocks. The sidecar and Receive log every failed upload: wrong keys, a missing bucket, an unreachable {}, or HTTP against HTTPS.",
+        "시작 후 4시간이 지나면 버킷 {}에 블록이 있어야 합니다. 사이드카와 Receive는 업로드 실패를 모두 로그에 남깁니다. 잘못된 키, 없는 버킷, 접근할 수 없는 {}, HTTP/HTTPS 불일치 등이 원인입니다.",
         [code(&f.bucket.bucket), code(&f.bucket.endpoint)],
     ));
     blocks.push(sh(vec![

@@ -226,8 +226,8 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
 
     blocks.push(l.h(3, "Blocks reach the bucket", "버킷 업로드 확인", []));
     blocks.push(l.p(
-        "The first blocks are uploaded about 2 hours after the start; then the sidecar and Receive log each upload.",
-        "첫 블록은 시작 후 약 2시간 뒤에 업로드되며, 이후 사이드카와 Receive가 업로드할 때마다 로그를 남깁니다.",
+        "The first blocks are uploaded 2 to 3 hours after the start (a block covers 2 hours and is cut once the head holds 3); then the sidecar and Receive log each upload.",
+        "첫 블록은 시작 후 2-3시간 뒤에 업로드되며(블록 하나는 2시간 분량이고, head에 3시간이 쌓이면 잘립니다), 이후 사이드카와 Receive가 업로드할 때마다 로그를 남깁니다.",
         [],
     ));
     let mut upload = Vec::new();

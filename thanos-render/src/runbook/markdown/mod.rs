@@ -84,7 +84,7 @@ impl Block {
             Self::Heading { level, text } => {
                 format!(
                     "{} {}\n",
-                    "#".repeat(usize::from(*level)),
+                    "#".repeat(usize::from((*level).clamp(1, 6))),
                     text.render(Context::Block)
                 )
             }
@@ -167,11 +167,12 @@ impl CodeBlock {
     }
 
     /// The fence (three backticks, or one more than the longest run in the code), the
-    /// language, the code, the fence.
+    /// language, the code (ending with a newline), the fence.
     fn render(&self) -> String {
         let fence = "`".repeat(longest_run(&self.code, '`').max(2) + 1);
         let language = self.language.replace(['`', '\n', '\r'], "");
-        format!("{fence}{language}\n{}{fence}\n", self.code)
+        let newline = if self.code.ends_with('\n') { "" } else { "\n" };
+        format!("{fence}{language}\n{}{newline}{fence}\n", self.code)
     }
 }
 
@@ -256,6 +257,16 @@ mod tests {
         let block = CodeBlock::new("sh", "echo ```\n");
         assert_eq!(block.render(), "````sh\necho ```\n````\n");
         assert_eq!(CodeBlock::new("text", "x").code, "x\n");
+        let direct = CodeBlock {
+            language: "sh".to_owned(),
+            code: "ls".to_owned(),
+        };
+        assert_eq!(direct.render(), "```sh\nls\n```\n");
+        let deep = Block::Heading {
+            level: 0,
+            text: "x".into(),
+        };
+        assert_eq!(deep.render(), "# x\n");
         assert_eq!(
             CodeBlock::lines("sh", ["a".to_owned(), "b".to_owned()]).code,
             "a\nb\n"
