@@ -1,4 +1,4 @@
-//! The `thanos-kustomize` command-line tool's library: the directory [`write`]r shared by
+//! The `thanos-kustomize` command-line tool's library: the directory [`write`](mod@write)r shared by
 //! `thanos-kustomize render --out` and the workspace's examples. Rendering is
 //! `thanos_render`'s and does no I/O; this crate is where the tree meets the disk.
 #![forbid(unsafe_code)]

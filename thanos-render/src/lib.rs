@@ -23,6 +23,7 @@
 //! | `overlays/<central>/<chart>/thanos-store.yaml` | [`CentralOverlay::store`]: [`ThanosStore`] |
 //! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] |
 //! | `overlays/<edge>/<chart>/values-edge.yaml`, `kustomization.yaml` | [`Manifests::edges`]: [`EdgeOverlay`] |
+//! | `README.md`, the runbook (unless the fleet turns it off) | [`Manifests::runbook`]: [`Runbook`] |
 //!
 //! ```
 //! use k8s_openapi::api::core::v1::Toleration;
@@ -66,7 +67,9 @@ mod manifests;
 pub mod marker;
 pub mod monitoring;
 mod overlays;
+pub mod runbook;
 mod safe_path;
+mod shell;
 mod tree;
 pub mod values;
 mod workload;
@@ -86,6 +89,7 @@ pub use overlays::{
     },
     edge::EdgeOverlay,
 };
+pub use runbook::Runbook;
 pub use safe_path::is_safe_relative_path;
 pub use tree::{StreamError, Tree, DEFAULT_ROOT};
 

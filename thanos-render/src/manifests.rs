@@ -2,7 +2,10 @@
 
 use thanos_model::ValidFleet;
 
-use crate::{base::Base, overlays::central::CentralOverlay, overlays::edge::EdgeOverlay, Tree};
+use crate::{
+    base::Base, overlays::central::CentralOverlay, overlays::edge::EdgeOverlay, runbook::Runbook,
+    Tree,
+};
 
 /// Every file of the tree as typed contents: k8s-openapi objects, typed chart values and
 /// kustomizations. Change what you need, then serialize once with
@@ -17,20 +20,28 @@ pub struct Manifests {
     pub central: CentralOverlay,
     /// `overlays/<edge>/<chart>/`, in fleet order.
     pub edges: Vec<EdgeOverlay>,
+    /// `README.md`: the runbook, made from the objects above; `None` when the fleet turns
+    /// it off.
+    pub runbook: Option<Runbook>,
 }
 
 impl Manifests {
     /// Builds every object of a validated fleet.
     #[must_use]
     pub fn new(fleet: &ValidFleet) -> Self {
+        let base = Base::new(fleet);
+        let central = CentralOverlay::new(fleet);
+        let edges: Vec<EdgeOverlay> = fleet
+            .edges
+            .iter()
+            .map(|edge| EdgeOverlay::new(fleet, edge))
+            .collect();
+        let runbook = Runbook::new(fleet, &base, &central, &edges);
         Self {
-            base: Base::new(fleet),
-            central: CentralOverlay::new(fleet),
-            edges: fleet
-                .edges
-                .iter()
-                .map(|edge| EdgeOverlay::new(fleet, edge))
-                .collect(),
+            base,
+            central,
+            edges,
+            runbook,
         }
     }
 
@@ -45,7 +56,8 @@ impl Manifests {
         self.edges.iter_mut().find(|edge| edge.name == name)
     }
 
-    /// Serializes every file: base, central overlay, then the edges in fleet order.
+    /// Serializes every file: base, central overlay, the edges in fleet order, then the
+    /// runbook.
     #[must_use]
     pub fn to_tree(&self) -> Tree {
         let mut tree = Tree::default();
@@ -53,6 +65,9 @@ impl Manifests {
         self.central.add_to(&mut tree);
         for edge in &self.edges {
             edge.add_to(&mut tree);
+        }
+        if let Some(runbook) = &self.runbook {
+            runbook.add_to(&mut tree);
         }
         tree
     }

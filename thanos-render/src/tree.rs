@@ -4,7 +4,10 @@ use std::{fmt, io};
 
 use indexmap::IndexMap;
 
-use crate::{marker, safe_path::is_safe_relative_path};
+use crate::{
+    marker::{self, CommentSyntax},
+    safe_path::is_safe_relative_path,
+};
 
 /// The directory name the seed commits the tree under, used in the stream's
 /// `# Source:` lines.
@@ -22,18 +25,20 @@ pub struct Tree {
 }
 
 impl Tree {
-    /// Adds (or replaces) a file: the generated-file header, `comment` as `#` lines, then
-    /// `body`. An embedding tool can add files of its own this way; they carry the header,
-    /// so the writer treats them as generated.
+    /// Adds (or replaces) a file: the generated-file header, `comment` as comment lines,
+    /// then `body`, the comments in the syntax of the file's kind
+    /// ([`CommentSyntax::for_path`]: HTML comments in Markdown, `#` lines elsewhere). An
+    /// embedding tool can add files of its own this way; they carry the header, so the
+    /// writer treats them as generated.
     pub fn insert(&mut self, path: String, body: String, comment: &[String]) {
+        let syntax = CommentSyntax::for_path(&path);
         let mut content = String::new();
         for line in comment {
-            content.push_str("# ");
-            content.push_str(line);
+            content.push_str(&syntax.line(line));
             content.push('\n');
         }
         content.push_str(&body);
-        self.files.insert(path, marker::stamp(&content));
+        self.files.insert(path, marker::stamp(&content, syntax));
     }
 
     /// The files, in render order.

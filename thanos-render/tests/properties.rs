@@ -2,8 +2,9 @@
 //!
 //! Random valid fleets (1 to 50 edges, random replicas, replication factors, retentions,
 //! ingresses and credentials) always validate and render; every rendered file parses;
-//! every Kubernetes object round-trips through its k8s-openapi type; every Thanos flag
-//! and every values key exists in the upstream facts (`facts/`); the Receive hashring lists
+//! every Kubernetes object round-trips through its k8s-openapi type; the runbook's shell
+//! blocks parse (`bash -n`) in either language; every Thanos flag and every values key
+//! exists in the upstream facts (`facts/`); the Receive hashring lists
 //! exactly the Receive pods and each pod's local endpoint. Random invalid fleets are
 //! always rejected, so never rendered.
 
@@ -15,8 +16,8 @@ use indexmap::IndexMap;
 use proptest::prelude::*;
 use serde_yaml::Value;
 use thanos_model::{
-    AgentValues, Central, Compactor, Edge, Fleet, FleetBuilder, Grafana, Ingress, Prometheus,
-    Query, Receive, Retention, S3Credentials, Store, ThanosImage, S3,
+    AgentValues, Central, Compactor, Edge, Fleet, FleetBuilder, Grafana, Ingress, Language,
+    Prometheus, Query, Receive, Retention, Runbook, S3Credentials, Store, ThanosImage, S3,
 };
 use thanos_render::{render, Tree};
 
@@ -50,6 +51,7 @@ struct FleetParams {
     existing_secret: bool,
     pinned_store: bool,
     hashmod: bool,
+    korean: bool,
 }
 
 fn edge_params() -> impl Strategy<Value = EdgeParams> {
@@ -89,6 +91,7 @@ fn fleet_params(max_edges: usize) -> impl Strategy<Value = FleetParams> {
             any::<bool>(),
             any::<bool>(),
         ),
+        any::<bool>(),
     )
         .prop_map(
             |(
@@ -97,6 +100,7 @@ fn fleet_params(max_edges: usize) -> impl Strategy<Value = FleetParams> {
                 retention,
                 (downsampling, query_replicas, store_replicas),
                 (grafana_ingress, query_ingress, existing_secret, pinned_store, hashmod),
+                korean,
             )| FleetParams {
                 edges,
                 prometheus_replicas,
@@ -111,6 +115,7 @@ fn fleet_params(max_edges: usize) -> impl Strategy<Value = FleetParams> {
                 existing_secret,
                 pinned_store,
                 hashmod,
+                korean,
             },
         )
 }
@@ -194,6 +199,11 @@ impl FleetParams {
                     ),
             )
             .edges(edges)
+            .runbook(Runbook::default().language(if self.korean {
+                Language::Korean
+            } else {
+                Language::English
+            }))
     }
 }
 
@@ -202,6 +212,20 @@ fn check_objects(tree: &Tree) -> Result<(), TestCaseError> {
     common::round_trip_objects(tree)
         .map(drop)
         .map_err(|problems| TestCaseError::fail(problems.join("\n")))
+}
+
+/// The runbook names every cluster's context, and its shell blocks parse.
+fn check_runbook(fleet: &Fleet, tree: &Tree) -> Result<(), TestCaseError> {
+    let readme = tree
+        .get("README.md")
+        .ok_or_else(|| TestCaseError::fail("no README.md"))?;
+    for edge in &fleet.edges {
+        let context = format!("--context {} ", edge.context);
+        prop_assert!(readme.contains(&context), "{} missing", context);
+    }
+    let blocks = common::runbook::sh_blocks(readme);
+    prop_assert!(blocks.len() > 10, "{} shell blocks", blocks.len());
+    common::runbook::bash_syntax(&blocks.join("\n")).map_err(TestCaseError::fail)
 }
 
 /// The hashring ConfigMap lists exactly the Receive StatefulSet's pods, and each pod's
@@ -382,8 +406,9 @@ proptest! {
         }
         let tree = render(&fleet);
         // base 2; central values, kustomization, namespace, 4 Thanos files, monitoring (+ the
-        // S3 Secret); per edge values, kustomization, namespace.
-        prop_assert_eq!(tree.len(), 10 + usize::from(!params.existing_secret) + 3 * fleet.edges.len());
+        // S3 Secret); per edge values, kustomization, namespace; the runbook.
+        prop_assert_eq!(tree.len(), 10 + usize::from(!params.existing_secret) + 3 * fleet.edges.len() + 1);
+        check_runbook(&fleet, &tree)?;
         check_objects(&tree)?;
         check_hashring(&fleet, &tree)?;
         // The fleet file form loads back as the same fleet.

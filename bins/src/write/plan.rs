@@ -233,13 +233,12 @@ fn scan(dir: &Path) -> Result<BTreeMap<String, Existing>, WriteError> {
 fn read_file(path: &Path) -> Result<Existing, WriteError> {
     use io::Read as _;
     let mut file = fs::File::open(path).map_err(io_error(path))?;
-    let header = marker::GENERATED_LINE.len() + 1;
     let mut bytes = Vec::new();
     (&mut file)
-        .take(header as u64)
+        .take(marker::PROBE_LEN as u64)
         .read_to_end(&mut bytes)
         .map_err(io_error(path))?;
-    if !bytes.starts_with(marker::GENERATED_LINE.as_bytes()) {
+    if !marker::may_be_generated(&bytes) {
         return Ok(Existing::File(Provenance::Foreign, Vec::new()));
     }
     file.read_to_end(&mut bytes).map_err(io_error(path))?;

@@ -99,7 +99,7 @@ mod tests {
     fn rendered_services() -> Vec<(String, BTreeMap<String, String>, Vec<String>)> {
         let tree = crate::render(&seed(3).build().unwrap());
         let mut services = Vec::new();
-        for (_, content) in tree.iter() {
+        for (_, content) in tree.iter().filter(|(path, _)| path.ends_with(".yaml")) {
             for document in serde_yaml::Deserializer::from_str(content) {
                 let value: Value = serde::Deserialize::deserialize(document).unwrap();
                 if value["kind"] != "Service" {

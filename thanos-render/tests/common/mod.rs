@@ -5,6 +5,7 @@
 #![allow(dead_code)] // Each test binary uses a different subset.
 
 pub mod facts;
+pub mod runbook;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,11 @@ use k8s_openapi::{
 };
 use serde_yaml::Value;
 use thanos_render::Tree;
+
+/// The tree's YAML files: every file but the runbook (`README.md`).
+pub fn yaml_files(tree: &Tree) -> impl Iterator<Item = (&str, &str)> {
+    tree.iter().filter(|(path, _)| path.ends_with(".yaml"))
+}
 
 /// Every YAML document of a file, parsed.
 pub fn documents(content: &str) -> Vec<Value> {
@@ -43,7 +49,7 @@ fn round_trip<T: DeserializeOwned + Serialize>(document: &Value) -> Result<Value
 pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<String>> {
     let mut kinds = BTreeMap::<String, usize>::new();
     let mut problems = Vec::new();
-    for (path, content) in tree.iter() {
+    for (path, content) in yaml_files(tree) {
         let file = path.rsplit('/').next().unwrap_or(path);
         if file == "kustomization.yaml" || file.starts_with("values") {
             continue;
@@ -81,7 +87,7 @@ pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<St
 /// The Thanos containers of a tree: (file, workload name, args).
 pub fn thanos_containers(tree: &Tree) -> Vec<(String, String, Vec<String>)> {
     let mut found = Vec::new();
-    for (path, content) in tree.iter() {
+    for (path, content) in yaml_files(tree) {
         for document in documents(content) {
             let kind = document["kind"].as_str().unwrap_or_default();
             if kind != "Deployment" && kind != "StatefulSet" {
@@ -146,7 +152,7 @@ pub fn values_violations(tree: &Tree) -> Vec<String> {
     let prometheus = facts::CrdFields::load('P');
     let agent = facts::CrdFields::load('A');
     let mut violations = Vec::new();
-    for (path, content) in tree.iter() {
+    for (path, content) in yaml_files(tree) {
         let file = path.rsplit('/').next().unwrap_or(path);
         if !file.starts_with("values") {
             continue;

@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
 use thanos_model::{Fleet, ObjectStorage, S3Credentials};
 
-use crate::{overlays::namespace, workload, yaml};
+use crate::{overlays::namespace, shell, workload, yaml};
 
 /// The file the Secret is written to.
 pub const FILE: &str = "thanos-s3-secret.yaml";
@@ -70,20 +70,37 @@ pub(crate) fn secret(fleet: &Fleet) -> Option<Secret> {
 
 /// The comment on top of the file: how it is applied.
 pub(crate) fn comment(fleet: &Fleet) -> Vec<String> {
+    let Some(apply) = apply_command(fleet, FILE) else {
+        return Vec::new();
+    };
+    vec![
+        "Not a resource of the overlay: it holds placeholders, not keys. Apply it on its own,"
+            .to_owned(),
+        format!(
+            "after {} and before the overlay; unset variables are refused:",
+            namespace::FILE
+        ),
+        apply,
+    ]
+}
+
+/// The one command line that applies the Secret file at `path` with its placeholders
+/// filled from the environment, refusing unset or empty variables first (on the same
+/// line, so an interactive shell skips the rest too); `None` when the tree holds no
+/// Secret. The file's comment and the runbook both print it.
+pub(crate) fn apply_command(fleet: &Fleet, path: &str) -> Option<String> {
     let ObjectStorage::S3(s3) = &fleet.object_storage;
     let S3Credentials::Envsubst {
         access_key_var,
         secret_key_var,
     } = &s3.credentials
     else {
-        return Vec::new();
+        return None;
     };
-    vec![
-        "Not a resource of the overlay: it holds placeholders, not keys. Apply it on its own,".to_owned(),
-        format!("after {} and before the overlay; unset variables are refused:", namespace::FILE),
-        format!(
-            ": \"${{{access_key_var}:?}}\" \"${{{secret_key_var}:?}}\"; envsubst '${access_key_var} ${secret_key_var}' < {FILE} | kubectl --context {} apply -f -",
-            fleet.central.context
-        ),
-    ]
+    Some(format!(
+        ": \"${{{access_key_var}:?}}\" \"${{{secret_key_var}:?}}\"; envsubst {} < {} | {} apply -f -",
+        shell::quote(&format!("${access_key_var} ${secret_key_var}")),
+        shell::quote(path),
+        shell::kubectl(&fleet.central.context),
+    ))
 }

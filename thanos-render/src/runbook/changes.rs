@@ -1,0 +1,249 @@
+//! Changing the fleet: edit the fleet file, render, deploy what changed; removing what
+//! left the render; scaling Receive safely; upgrading; removing an edge.
+
+use super::{
+    deploy::{apply_command, build_command, build_file},
+    facts::Facts,
+    lang::Lang,
+    markdown::{code, plain, Block, CodeBlock},
+};
+use crate::shell::{kubectl, kubectl_in, quote, temp_file};
+
+/// The label every object thanos-kustomize writes carries (the chart's carry Helm's).
+const MANAGED_BY: &str = "app.kubernetes.io/managed-by=thanos-kustomize";
+
+pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
+    let central = &f.central;
+    let mut blocks = vec![
+        l.h(2, "Changing the fleet", "fleet 변경", []),
+        l.p(
+            "Scaling, upgrading and removing all go the same way: edit the fleet file, check it, look at the difference, render the tree again, then deploy the clusters whose overlay changed with steps 3 to 5 (step 4 matters when the chart version changes). From the directory that holds the fleet file and this tree:",
+            "스케일 조정, 업그레이드, 삭제는 모두 같은 방법으로 합니다: fleet 파일을 수정하고 검사한 뒤 차이를 확인하고 트리를 다시 렌더링합니다. 그다음 오버레이가 바뀐 클러스터에 3, 4, 5단계를 실행합니다(4단계는 차트 버전이 바뀔 때 중요합니다). fleet 파일과 이 트리가 있는 디렉터리에서:",
+            [],
+        ),
+        CodeBlock::lines(
+            "sh",
+            [
+                "thanos-kustomize check -f fleet.yaml".to_owned(),
+                "thanos-kustomize diff -f fleet.yaml deploy-new".to_owned(),
+                "thanos-kustomize render -f fleet.yaml --out deploy-new".to_owned(),
+            ],
+        )
+        .into(),
+        l.p(
+            "Commit the fleet file and the rendered tree together. `render` refuses to overwrite a file edited by hand; move such a change into the fleet file.",
+            "fleet 파일과 렌더링된 트리는 함께 커밋합니다. `render`는 손으로 고친 파일을 덮어쓰지 않고 거부하므로, 그런 변경은 fleet 파일로 옮기세요.",
+            [],
+        ),
+    ];
+
+    // Removing what left the render.
+    let old = build_file(central, ".old");
+    let new = build_file(central, "");
+    let gone = temp_file(&format!("{}.gone", central.name));
+    let k = kubectl(&central.context);
+    blocks.push(l.h(
+        3,
+        "Removing what left the render",
+        "렌더링에서 빠진 오브젝트 삭제",
+        [],
+    ));
+    blocks.push(l.p(
+        "`kubectl apply` never deletes: an object the new render no longer has (a component turned off, an Ingress removed, a chart object gone in a new version) stays on the cluster until you delete it. Keep the build of what is deployed before building the new one; if it is gone, build it the same way from the tree as committed before the change. For the central cluster:",
+        "`kubectl apply`는 아무것도 삭제하지 않습니다. 새 렌더링 결과에 없는 오브젝트(끈 구성 요소, 없앤 Ingress, 새 차트 버전에서 빠진 오브젝트)는 직접 지우기 전까지 클러스터에 남습니다. 새로 빌드하기 전에 지금 배포된 빌드 결과를 보관해 두세요. 없다면 변경 전에 커밋된 트리에서 같은 방법으로 빌드합니다. 중앙 클러스터의 경우:",
+        [],
+    ));
+    blocks.push(
+        CodeBlock::lines(
+            "sh",
+            [
+                format!("cp {new} {old}"),
+                build_command(central),
+                apply_command(central),
+                format!(
+                    "comm -23 <({k} get -f {old} -o name --ignore-not-found | sort) <({k} get -f {new} -o name | sort) > {gone}"
+                ),
+                format!("cat {gone}"),
+            ],
+        )
+        .into(),
+    );
+    blocks.push(l.p(
+        "Read the list, then delete what it names. Never delete a `CustomResourceDefinition` this way unless you mean it: every object of its kind goes with it, on the whole cluster.",
+        "목록을 확인한 뒤 삭제합니다. `CustomResourceDefinition`은 의도한 경우가 아니면 이렇게 지우지 마세요. 클러스터 전체에서 그 종류의 오브젝트가 모두 함께 삭제됩니다.",
+        [],
+    ));
+    blocks.push(
+        CodeBlock::lines(
+            "sh",
+            [format!(
+                "xargs -r {} delete < {gone}",
+                kubectl_in(&central.context, &f.namespace)
+            )],
+        )
+        .into(),
+    );
+    blocks.push(l.p(
+        "On an edge, the same with its context and overlay. The Thanos objects and namespaces this tree writes carry the label {}; this lists them on the central cluster:",
+        "엣지에서도 해당 컨텍스트와 오버레이로 같은 절차를 따릅니다. 이 트리가 만드는 Thanos 오브젝트와 네임스페이스에는 {} 레이블이 있으며, 다음 명령으로 중앙 클러스터에서 목록을 볼 수 있습니다:",
+        [code(MANAGED_BY)],
+    ));
+    blocks.push(
+        CodeBlock::lines(
+            "sh",
+            [format!(
+                "{} get statefulset,deployment,service,configmap,ingress,secret -l {}",
+                kubectl_in(&central.context, &f.namespace),
+                quote(MANAGED_BY)
+            )],
+        )
+        .into(),
+    );
+
+    blocks.extend(scaling_receive(f, l));
+
+    blocks.push(l.h(3, "Other scaling", "그 밖의 스케일 조정", []));
+    blocks.push(Block::bullets([
+        l.text(
+            "Query ({}), Store ({}), the central Prometheus ({}), Alertmanager ({}) and each edge's agent ({}): change the number, render, and apply the cluster's build (steps 3 and 5).",
+            "Query({}), Store({}), 중앙 Prometheus({}), Alertmanager({}), 각 엣지의 에이전트({}): 값을 바꾸고 렌더링한 뒤 해당 클러스터의 빌드를 적용합니다(3, 5단계).",
+            [
+                code("central.query.replicas"),
+                code("central.store.replicas"),
+                code("central.prometheus.replicas"),
+                code("central.alertmanager.replicas"),
+                code("edges[].agent.replicas"),
+            ],
+        ),
+        l.text(
+            "Compactor stays at one replica whatever the load: give it more resources instead.",
+            "Compactor는 부하와 상관없이 복제본 1개를 유지합니다. 대신 리소스를 늘리세요.",
+            [],
+        ),
+        l.text(
+            "A new edge: add it under {} with its own name, context and API address, render, and deploy it with steps 1, 3, 4 and 5; this runbook gets its commands.",
+            "새 엣지: {} 아래에 고유한 이름, 컨텍스트, API 주소로 추가하고 렌더링한 뒤 1, 3, 4, 5단계로 배포합니다. 이 런북에도 해당 명령이 추가됩니다.",
+            [code("edges")],
+        ),
+    ]));
+
+    blocks.push(l.h(3, "Upgrading", "업그레이드", []));
+    blocks.push(Block::bullets([
+        l.text(
+            "The chart: change {} (now {}) and read the chart's upgrade notes. The next build unpacks the new version beside the old one in `charts/`; apply its CRDs on every cluster first (step 4 points at the new directory after the render), then the build (step 5). Delete the old version's directory afterwards.",
+            "차트: fleet 파일의 {} 값(현재 {})을 바꾸고 차트의 업그레이드 노트를 읽습니다. 다음 빌드 때 새 버전이 `charts/`의 기존 버전 옆에 풀립니다. 모든 클러스터에서 먼저 새 CRD를 적용하고(렌더링 후 4단계가 새 디렉터리를 가리킵니다) 그다음 빌드를 적용합니다(5단계). 이전 버전 디렉터리는 그 뒤에 지웁니다.",
+            [code("chart.version"), code(&f.chart.version)],
+        ),
+        l.text(
+            "Thanos: change {} (now {}), render, and apply the central build; the Thanos pods and the sidecars restart one by one.",
+            "Thanos: fleet 파일의 {} 값(현재 {})을 바꾸고 렌더링한 뒤 중앙 빌드를 적용합니다. Thanos 파드와 사이드카가 하나씩 재시작됩니다.",
+            [code("thanos.version"), code(&f.thanos_version)],
+        ),
+    ]));
+
+    if let Some(edge) = f.edges.last() {
+        let file = build_file(edge, "");
+        blocks.push(l.h(3, "Removing an edge cluster", "엣지 클러스터 제거", []));
+        blocks.push(l.p(
+            "Delete what the edge runs while its overlay is still in the tree, then take it out of the fleet file and render: its overlay directory goes (apart from the `charts/` kustomize unpacked there, which is yours to delete). For {}:",
+            "엣지의 오버레이가 트리에 남아 있는 동안 엣지에서 실행 중인 것을 먼저 삭제하고, 그다음 fleet 파일에서 빼고 렌더링합니다. 오버레이 디렉터리가 사라집니다(kustomize가 풀어 둔 `charts/`는 직접 지워야 합니다). {}의 경우:",
+            [code(&edge.name)],
+        ));
+        blocks.push(
+            CodeBlock::lines(
+                "sh",
+                [
+                    build_command(edge),
+                    format!(
+                        "{} delete --ignore-not-found -f {file}",
+                        kubectl(&edge.context)
+                    ),
+                ],
+            )
+            .into(),
+        );
+        blocks.push(l.p(
+            "This deletes the namespace {} and the chart's CRDs too, and with the CRDs every object of their kinds on that cluster: if something else there uses the Prometheus Operator's CRDs, delete the other objects of the build instead. The edge's data already in the bucket stays queryable until the compactor's retention deletes it.",
+            "이 명령은 {} 네임스페이스와 차트의 CRD도 삭제하며, CRD와 함께 그 클러스터에 있는 해당 종류의 오브젝트가 모두 삭제됩니다. 그 클러스터에서 다른 무언가가 Prometheus Operator의 CRD를 쓰고 있다면 CRD를 뺀 나머지 오브젝트만 삭제하세요. 이미 버킷에 올라간 이 엣지의 데이터는 Compactor 보존 기간이 지나 삭제될 때까지 계속 조회됩니다.",
+            [code(&f.namespace)],
+        ));
+    }
+    blocks
+}
+
+/// Scaling Receive: the hashring and the StatefulSet change together, in one apply.
+fn scaling_receive(f: &Facts, l: Lang) -> Vec<Block> {
+    let central = &f.central;
+    let k = kubectl_in(&central.context, &f.namespace);
+    let rf = f.receive_replication_factor;
+    vec![
+        l.h(3, "Scaling Receive", "Receive 스케일 조정", []),
+        l.p(
+            "Receive runs {} with replication factor {}. Change {} and {} together in the fleet file; the factor can be at most the replicas (the render refuses more), and an odd factor tolerates as many failures as the next even one: a write needs {} of the factor's copies.",
+            "현재 Receive는 {}, 복제 계수 {}입니다. fleet 파일에서 {}와 {}를 함께 바꿉니다. 복제 계수는 복제본 수보다 클 수 없고(렌더링이 거부합니다), 짝수 계수는 바로 아래 홀수 계수보다 장애를 더 견디지 못합니다. 쓰기 한 번에 계수 중 {}개의 복제가 성공해야 하기 때문입니다.",
+            [
+                l.replicas(f.receive.replicas),
+                plain(rf.to_string()),
+                code("central.receive.replicas"),
+                code("central.receive.replicationFactor"),
+                l.text("floor(factor / 2) + 1", "floor(계수 / 2) + 1", []),
+            ],
+        ),
+        Block::numbered([
+            l.text(
+                "Render. The hashring ConfigMap {} and the StatefulSet {} are both in {} and change together; apply the central build once (steps 3 and 5), never one of them alone: a ring naming pods that do not exist, or pods missing from the ring, fails writes.",
+                "렌더링합니다. 해시링 ConfigMap({})과 StatefulSet({})은 모두 {}에 있어 함께 바뀝니다. 중앙 빌드를 한 번에 적용하고(3, 5단계) 둘 중 하나만 적용하지 마세요. 없는 파드를 가리키는 해시링이나 해시링에 없는 파드는 쓰기를 실패시킵니다.",
+                [
+                    code(&f.hashring_config_map),
+                    code(&f.receive.name),
+                    code(format!("{}/thanos-receiver.yaml", central.dir)),
+                ],
+            ),
+            l.text(
+                "Each Receive pod reloads the hashring file when the kubelet updates the mounted ConfigMap, within a minute or two; meanwhile pods route by different rings and some writes fail with 5xx. The agents retry them. With {} only the series of the added or removed endpoints move.",
+                "각 Receive 파드는 kubelet이 마운트된 ConfigMap을 갱신하면(보통 1-2분 이내) 해시링 파일을 다시 읽습니다. 그동안은 파드마다 다른 해시링으로 라우팅해 일부 쓰기가 5xx로 실패하지만 에이전트가 재시도합니다. {} 알고리즘에서는 추가되거나 빠진 엔드포인트의 시리즈만 이동합니다.",
+                [code(&f.receive_algorithm)],
+            ),
+            l.text(
+                "A changed replication factor changes every pod's flags: the StatefulSet restarts the Receive pods one by one.",
+                "복제 계수를 바꾸면 모든 파드의 플래그가 바뀌므로 StatefulSet이 Receive 파드를 하나씩 재시작합니다.",
+                [],
+            ),
+            l.text(
+                "Scaling down removes the highest ordinals. A removed pod flushes its head block and uploads what it has not uploaded yet to the bucket when it stops (it has {} seconds); from then on Store serves that data. What it could not upload in time stays only on its volume: the claim {} is not deleted with the pod. Check the pod's log before deleting the claim.",
+                "스케일 다운하면 가장 큰 번호의 파드부터 제거됩니다. 제거되는 파드는 종료하면서 head 블록을 플러시하고 아직 올리지 않은 블록을 버킷에 업로드합니다({}초의 유예 시간). 그 뒤로는 Store가 그 데이터를 제공합니다. 시간 안에 올리지 못한 데이터는 그 파드의 볼륨에만 남으며, PVC({})는 파드와 함께 삭제되지 않습니다. PVC를 지우기 전에 파드 로그를 확인하세요.",
+                [
+                    plain(f.receive_grace_seconds.to_string()),
+                    code(format!("data-{}-<i>", f.receive.name)),
+                ],
+            ),
+        ]),
+        l.p(
+            "While it rolls, for a pod {} being removed (set {} to its ordinal):",
+            "진행 중에는 제거되는 파드 {}에 대해 다음을 확인합니다({}를 그 번호로 설정):",
+            [code(format!("{}-$i", f.receive.name)), code("i")],
+        ),
+        CodeBlock::lines(
+            "sh",
+            [
+                "i=1".to_owned(),
+                format!(
+                    "{k} logs -f {}-\"$i\" -c {}",
+                    quote(&f.receive.name),
+                    quote(&f.receive.container)
+                ),
+                format!(
+                    "{k} rollout status statefulset/{} --timeout=20m",
+                    quote(&f.receive.name)
+                ),
+                format!(
+                    "{k} get configmap {} -o jsonpath={}",
+                    quote(&f.hashring_config_map),
+                    quote(&format!("{{.data.{}}}", f.hashring_key.replace('.', "\\.")))
+                ),
+                format!("{k} delete pvc data-{}-\"$i\"", quote(&f.receive.name)),
+            ],
+        )
+        .into(),
+    ]
+}
