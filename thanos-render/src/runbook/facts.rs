@@ -591,20 +591,6 @@ fn bucket(fleet: &Fleet, central: &CentralOverlay) -> Bucket {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn grafana_fullname_follows_the_subchart() {
-        assert_eq!(
-            grafana_fullname("kube-prometheus-stack"),
-            "kube-prometheus-stack-grafana"
-        );
-        assert_eq!(grafana_fullname("my-grafana"), "my-grafana");
-    }
-}
-
 /// What the overlay's monitoring objects are.
 fn monitoring(fleet: &Fleet, central: &CentralOverlay) -> Monitoring {
     let monitoring = &central.monitoring;
@@ -639,5 +625,19 @@ fn monitoring(fleet: &Fleet, central: &CentralOverlay) -> Monitoring {
             .iter()
             .map(|map| name(&map.metadata).to_owned())
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grafana_fullname_follows_the_subchart() {
+        assert_eq!(
+            grafana_fullname("kube-prometheus-stack"),
+            "kube-prometheus-stack-grafana"
+        );
+        assert_eq!(grafana_fullname("my-grafana"), "my-grafana");
     }
 }
