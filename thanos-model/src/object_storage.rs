@@ -194,6 +194,9 @@ impl S3Credentials {
             ("secretKeyVar", secret_key_var),
         ] {
             let path = format!("{path}.{field}");
+            if !check.clean(&path, var) {
+                continue;
+            }
             if syntax::looks_like_access_key(var) {
                 check.error(
                     &path,
@@ -206,7 +209,6 @@ impl S3Credentials {
                     "looks like a literal secret key, not the name of a variable",
                     "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_SECRET_KEY",
                 );
-            } else if !check.clean(&path, var) {
             } else if !syntax::is_env_var(var) {
                 check.error(
                     &path,

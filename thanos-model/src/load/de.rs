@@ -214,6 +214,9 @@ fn type_hint(unexpected: &Unexpected<'_>, expected: &str) -> String {
         (Unexpected::Str(_), e) if e.starts_with("a whole number") => {
             "write the number without quotes".to_owned()
         }
+        (Unexpected::Float(_), e) if e.starts_with("a whole number") => {
+            "write a whole number, without a fraction".to_owned()
+        }
         (Unexpected::Str(_), "true or false") => "write true or false, without quotes".to_owned(),
         (Unexpected::Map, "a list") => {
             "write each item on a line of its own starting with `- `".to_owned()
@@ -223,7 +226,7 @@ fn type_hint(unexpected: &Unexpected<'_>, expected: &str) -> String {
         }
         (_, "a mapping") => "write `key: value` lines, indented below this key".to_owned(),
         (_, "a list") => "write `- item` lines, indented below this key".to_owned(),
-        _ => String::new(),
+        _ => format!("write {expected} here"),
     }
 }
 
