@@ -114,7 +114,10 @@ impl de::Error for Error {
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
         Self::new(
-            format!("`{variant}` is not one of the choices here"),
+            format!(
+                "`{}` is not one of the choices here",
+                variant.escape_debug()
+            ),
             format!("use {}", one_of(expected)),
         )
     }
@@ -129,7 +132,7 @@ impl de::Error for Error {
             Some(close) => format!("did you mean `{close}`? {fields}"),
             None => fields,
         };
-        Self::new(format!("unknown field `{field}`"), hint)
+        Self::new(format!("unknown field `{}`", field.escape_debug()), hint)
     }
 
     fn missing_field(field: &'static str) -> Self {
@@ -184,7 +187,7 @@ fn plain_unexpected(unexpected: &Unexpected<'_>) -> String {
         Unexpected::Unsigned(n) => format!("the number {n}"),
         Unexpected::Signed(n) => format!("the number {n}"),
         Unexpected::Float(n) => format!("the number {n}"),
-        Unexpected::Str(s) => format!("the string {s:?}"),
+        Unexpected::Str(s) => format!("the string {}", crate::validate::shown(s)),
         Unexpected::Map => "a mapping".to_owned(),
         Unexpected::Seq => "a list".to_owned(),
         other => other.to_string(),

@@ -587,7 +587,8 @@ impl Builder {
             column: Some(at.column),
             path: Some(path::child(&parent, &key)),
             message: format!(
-                "duplicate key `{key}` (first at line {})",
+                "duplicate key `{}` (first at line {})",
+                key.escape_debug(),
                 document.node(first).position().line
             ),
             hint: "a key occurs once in a mapping: remove one of the two, or merge them".to_owned(),
@@ -707,7 +708,10 @@ fn complex_key(at: Position) -> Refusal {
 fn unsupported_tag(tag: &Tag, at: Position) -> Refusal {
     Refusal {
         at,
-        message: format!("the YAML tag `{tag}` has no meaning in a fleet file"),
+        message: format!(
+            "the YAML tag `{}` has no meaning in a fleet file",
+            tag.to_string().escape_debug()
+        ),
         hint: "remove the tag; quote the value to make it a string".to_owned(),
     }
 }
