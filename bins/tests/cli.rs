@@ -665,6 +665,12 @@ fn assert_reports_like_the_library(name: &str, error: &LoadError, stderr: &str) 
                 stderr.contains(&syntax.message),
                 "{name}: {syntax:?}\n{stderr}"
             );
+            if !syntax.hint.is_empty() {
+                assert!(
+                    stderr.contains(&format!("\n  hint: {}\n", syntax.hint)),
+                    "{name}: no hint line in\n{stderr}"
+                );
+            }
         }
         LoadError::Invalid(invalid) => {
             assert!(invalid.errors().count() > 0);

@@ -13,7 +13,8 @@ pub struct AgentValues {
     /// Agent replicas, default 1. With more than one each replica keeps its
     /// `prometheus_replica` label, or Receive rejects the duplicates with 409.
     pub replicas: u32,
-    /// Scrape interval for this edge; `None` uses the fleet's.
+    /// Scrape interval for this edge, a positive duration (above `2m` warns); `None` uses
+    /// the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scrape_interval: Option<String>,
     /// The write-ahead-log volume, default `10Gi`.
@@ -55,15 +56,15 @@ impl AgentValues {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RemoteWriteQueue {
-    /// Samples buffered per shard, default 10000.
+    /// Samples buffered per shard, default 10000; less than `maxSamplesPerSend` warns.
     pub capacity: u32,
-    /// Minimum shards, default 1.
+    /// Minimum shards, default 1: from 1 to `maxShards`.
     pub min_shards: u32,
     /// Maximum shards, default 50.
     pub max_shards: u32,
     /// Samples per request, default 2000.
     pub max_samples_per_send: u32,
-    /// Longest wait before a partial batch is sent, default `5s`.
+    /// Longest wait before a partial batch is sent, default `5s`: a positive duration.
     pub batch_send_deadline: String,
 }
 

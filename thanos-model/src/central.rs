@@ -16,10 +16,16 @@ pub struct Central {
     /// Cluster name, the overlay directory `overlays/<name>/`.
     pub name: String,
     /// kubectl context the overlay is applied with.
+    ///
+    /// It is written into the overlay's comment and into `kubectl --context` commands, so
+    /// it is one word of letters, digits and `. _ : @ / -`, not starting with `-`.
     pub context: String,
-    /// Address of the cluster's API server (recorded in the overlay for operators).
+    /// Address of the cluster's API server (recorded in the overlay's comment for
+    /// operators): an IP address or DNS name with an optional port, no scheme, such as
+    /// `10.0.0.1` or `api.example.com:6443`.
     pub api_address: String,
-    /// Value of the `cluster` external label; `None` uses the name.
+    /// Value of the `cluster` external label, a DNS label unique in the fleet; `None` uses
+    /// the name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_label: Option<String>,
     /// Prometheus in full mode with the sidecar.

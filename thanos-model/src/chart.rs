@@ -16,14 +16,18 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Chart {
-    /// Chart name, default `kube-prometheus-stack`.
+    /// Chart name, default `kube-prometheus-stack`: a DNS label (it is a directory of the
+    /// tree).
     pub name: String,
-    /// Chart repository URL, default `https://prometheus-community.github.io/helm-charts`.
+    /// Chart repository URL, default `https://prometheus-community.github.io/helm-charts`:
+    /// `https://` for a chart repository or `oci://` for a registry, never plain `http://`.
     pub repo: String,
-    /// Chart version, default `78.2.1`.
+    /// Chart version, default `78.2.1`: one exact SemVer version, never a range, so every
+    /// render pulls the same chart.
     pub version: String,
-    /// Helm release name, default `kube-prometheus-stack`. It prefixes the names of the
-    /// chart's objects, such as the sidecar discovery Service Thanos Query reads.
+    /// Helm release name, default `kube-prometheus-stack`: a DNS label of at most 53
+    /// characters (Helm's limit). It prefixes the names of the chart's objects, such as
+    /// the sidecar discovery Service Thanos Query reads.
     pub release: String,
 }
 

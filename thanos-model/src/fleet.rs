@@ -18,19 +18,24 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Fleet {
-    /// Namespace everything is installed in on every cluster, default `monitoring`.
+    /// Namespace everything is installed in on every cluster, default `monitoring`: a
+    /// DNS label (it is also written into `kubectl -n` commands).
     #[serde(default = "defaults::namespace")]
     pub namespace: String,
     /// DNS domain of the central cluster's Ingress hosts: a component's host defaults to
-    /// `<component>.<domain>`, such as `thanos-receiver.k8s-cluster-01.example.com`.
+    /// `<component>.<domain>`, such as `thanos-receiver.k8s-cluster-01.example.com`. A
+    /// lowercase DNS name with at least one dot.
     pub domain: String,
-    /// Storage class of every volume that does not name its own, default `longhorn`.
+    /// Storage class of every volume that does not name its own, default `longhorn`: the
+    /// name of a StorageClass (a lowercase DNS name).
     #[serde(default = "defaults::storage_class")]
     pub storage_class: String,
-    /// Ingress class of every Ingress that does not name its own, default `cilium`.
+    /// Ingress class of every Ingress that does not name its own, default `cilium`: the
+    /// name of an IngressClass, checked even when every Ingress names its own.
     #[serde(default = "defaults::ingress_class")]
     pub ingress_class: String,
-    /// Scrape interval of every Prometheus, default `30s`.
+    /// Scrape interval of every Prometheus, default `30s`: a positive Prometheus duration;
+    /// above `2m` warns (a series is stale after 5m without a sample).
     #[serde(default = "defaults::scrape_interval")]
     pub scrape_interval: String,
     /// The kube-prometheus-stack chart.
@@ -43,7 +48,7 @@ pub struct Fleet {
     pub object_storage: ObjectStorage,
     /// The central cluster.
     pub central: Central,
-    /// The edge clusters.
+    /// The edge clusters; `null` or left out, none.
     #[serde(default)]
     pub edges: Vec<Edge>,
     /// The runbook rendered as the tree's `README.md`.

@@ -44,11 +44,11 @@ impl Grafana {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct GrafanaAdmin {
-    /// Secret name, default `grafana-admin`.
+    /// Secret name, default `grafana-admin`: a lowercase DNS name.
     pub existing_secret: String,
-    /// Key with the user name, default `admin-user`.
+    /// Key with the user name, default `admin-user`: letters, digits, `-`, `_` and `.`.
     pub user_key: String,
-    /// Key with the password, default `admin-password`.
+    /// Key with the password, default `admin-password`; never the user name's key.
     pub password_key: String,
 }
 

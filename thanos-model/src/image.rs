@@ -23,9 +23,12 @@ pub const DEFAULT_THANOS_VERSION: &str = "v0.42.4";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ThanosImage {
-    /// Image repository, default `quay.io/thanos/thanos`.
+    /// Image repository, default `quay.io/thanos/thanos`: an optional registry host and
+    /// lowercase path, without a tag.
     pub repository: String,
-    /// Version tag, default `v0.42.4`.
+    /// Version tag, default `v0.42.4`. `latest` and an empty tag are refused (the image
+    /// would change under the pods); a tag that is not a release version warns. It is
+    /// also the workloads' `app.kubernetes.io/version` label, so at most 63 characters.
     pub version: String,
 }
 

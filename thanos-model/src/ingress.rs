@@ -18,10 +18,12 @@ use crate::{
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Ingress {
-    /// Ingress class; `None` uses the fleet's ingress class.
+    /// Ingress class, the name of an IngressClass; `None` (or `null`) uses the fleet's
+    /// ingress class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// Host name; `None` uses `<component>.<fleet domain>`.
+    /// Host name, a lowercase DNS name with a dot; `None` (or `null`) uses
+    /// `<component>.<fleet domain>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
 }

@@ -39,14 +39,16 @@ impl From<S3> for ObjectStorage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct S3 {
-    /// Endpoint host (and optional port) without a scheme, such as `s3.minio.example.com`.
+    /// Endpoint host (and optional port) without a scheme or path, such as
+    /// `s3.minio.example.com` or `10.0.0.5:9000` (IPv6 in brackets).
     pub endpoint: String,
-    /// Bucket name.
+    /// Bucket name: 3 to 63 lowercase letters, digits, `.` and `-`.
     pub bucket: String,
     /// Use plain HTTP instead of HTTPS (MinIO in a lab).
     #[serde(default)]
     pub insecure: bool,
-    /// Region, where the provider needs one.
+    /// Region, where the provider needs one: letters, digits, `-` and `_`, such as
+    /// `us-east-1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Where the access and secret key come from; never the keys themselves.
@@ -92,9 +94,12 @@ pub enum S3Credentials {
     /// `envsubst` fills from the environment when the Secret is applied on its own.
     #[serde(rename_all = "camelCase")]
     Envsubst {
-        /// Environment variable with the access key, default `S3_ACCESS_KEY`.
+        /// Environment variable with the access key, default `S3_ACCESS_KEY`: an
+        /// upper-case variable name (it is written into an `envsubst` command), never the
+        /// key itself.
         access_key_var: String,
-        /// Environment variable with the secret key, default `S3_SECRET_KEY`.
+        /// Environment variable with the secret key, default `S3_SECRET_KEY`: an
+        /// upper-case variable name other than the access key's.
         secret_key_var: String,
     },
     /// The `objstore.yml` Secret already exists in the cluster; the tree holds no Secret.
@@ -114,9 +119,9 @@ impl Default for S3Credentials {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SecretKeyRef {
-    /// Secret name.
+    /// Secret name, a lowercase DNS name.
     pub name: String,
-    /// Key inside the Secret.
+    /// Key inside the Secret: letters, digits, `-`, `_` and `.`.
     pub key: String,
 }
 
@@ -194,6 +199,9 @@ impl S3Credentials {
             ("secretKeyVar", secret_key_var),
         ] {
             let path = format!("{path}.{field}");
+            if !check.clean(&path, var) {
+                continue;
+            }
             if syntax::looks_like_access_key(var) {
                 check.error(
                     &path,
@@ -206,7 +214,6 @@ impl S3Credentials {
                     "looks like a literal secret key, not the name of a variable",
                     "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_SECRET_KEY",
                 );
-            } else if !check.clean(&path, var) {
             } else if !syntax::is_env_var(var) {
                 check.error(
                     &path,

@@ -15,7 +15,9 @@ use crate::{
 pub struct Prometheus {
     /// Replicas; with more than one, Query deduplicates on `prometheus_replica`. Default 2.
     pub replicas: u32,
-    /// Local retention, a Prometheus duration. Older data is read from the bucket. Default `10d`.
+    /// Local retention, a Prometheus duration, default `10d`. Older data is read from the
+    /// bucket. It must outlive the 2h blocks the sidecar uploads (up to `2h` is refused,
+    /// under `6h` warns: a bucket outage would delete blocks before they are uploaded).
     pub retention: String,
     /// The TSDB volume, default `50Gi`.
     pub storage: Storage,

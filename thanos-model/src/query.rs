@@ -23,8 +23,8 @@ pub struct Query {
     /// The Ingress, default host `thanos-query.<domain>`. Left out of a fleet file it is the
     /// default Ingress; `ingress: null` keeps Query inside the cluster.
     pub ingress: Option<Ingress>,
-    /// Replica labels to deduplicate on instead of the derived ones. Validation rejects a
-    /// list that drops a label a producer uses.
+    /// Replica labels to deduplicate on instead of the derived ones: Prometheus label
+    /// names, each once. Validation rejects a list that drops a label a producer uses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_labels: Option<Vec<String>>,
     /// Requests and limits.

@@ -23,10 +23,11 @@ pub struct Receive {
     /// Hashring algorithm, the same in the flag and the hashring file. Default `ketama`.
     pub hashring_algorithm: HashringAlgorithm,
     /// Local TSDB retention (`--tsdb.retention`); older blocks are read from the bucket.
-    /// Default `1d`.
+    /// Default `1d`; `0d` (keep for ever) warns, the volume would fill up.
     pub retention: String,
     /// Block external labels added by Receive besides its replica label, default
-    /// `receive: "true"`. They must not reuse a label name the agents send.
+    /// `receive: "true"`. Names are Prometheus label names that reuse no label the agents
+    /// send; values are one non-empty line of text.
     pub labels: IndexMap<String, String>,
     /// The TSDB volume, default `20Gi`.
     pub storage: Storage,

@@ -13,7 +13,9 @@ use crate::{
 /// CPU and memory requests and limits of one container, as Kubernetes quantities.
 ///
 /// Every generated workload carries both requests and limits, so none of them can starve
-/// its node.
+/// its node. In a fleet file a quantity may be a string or a number (`cpuLimit: 2`). A
+/// request above its limit, a limit of 0, memory in `m` (thousandths of a byte) and CPU
+/// in `Ki`..`Ei` are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Resources {

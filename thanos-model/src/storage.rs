@@ -16,7 +16,8 @@ pub struct Storage {
     /// Storage class of the volume; `None` uses [`Fleet::storage_class`](crate::Fleet::storage_class).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// Requested size, a Kubernetes quantity such as `50Gi`. Volume claim templates of a
+    /// Requested size, a positive Kubernetes quantity of bytes such as `50Gi` (a string or
+    /// a number). Volume claim templates of a
     /// StatefulSet cannot change: after changing a size, delete the StatefulSet with
     /// `--cascade=orphan` before applying, and resize the existing claims by hand.
     #[serde(deserialize_with = "crate::quantity::deserialize")]

@@ -18,7 +18,8 @@ pub struct Store {
     pub replicas: u32,
     /// Volume for index headers and caches, default `10Gi`.
     pub storage: Storage,
-    /// Requests and limits.
+    /// Requests and limits. A memory limit under `512Mi` warns: Store's index cache alone
+    /// may take 250MB.
     pub resources: Resources,
     /// An image pinned for Store only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -3,9 +3,9 @@
 
 use indexmap::IndexMap;
 use thanos_model::{
-    seed::seed, AgentValues, Central, Compactor, Diagnostic, Edge, FleetBuilder, Ingress, Query,
-    Receive, Retention, Ruler, S3Credentials, Severity, Storage, Store, ThanosImage,
-    ThanosMonitoring, S3,
+    seed::seed, AgentValues, Central, Chart, Compactor, Diagnostic, Edge, FleetBuilder, Grafana,
+    GrafanaAdmin, Ingress, Prometheus, Query, Receive, RemoteWriteQueue, Resources, Retention,
+    Ruler, S3Credentials, Severity, Storage, Store, ThanosImage, ThanosMonitoring, S3,
 };
 
 fn central() -> Central {
@@ -399,5 +399,191 @@ fn silent_edge_alerts_need_the_ruler_and_alerts_the_service_monitors() {
             central().thanos_monitoring(ThanosMonitoring::default().silent_edge_after("soon")),
         ),
         "central.thanosMonitoring.silentEdgeAfter",
+    );
+}
+
+#[test]
+fn rule10_every_string_is_one_line_of_its_grammar() {
+    for context in ["a\nb", "a b", "-n", "a;b", ""] {
+        assert_error(seed(0).edge(edge("a", context)), "edges[0].context");
+    }
+    for address in ["10.0.0.2\n# x", "https://10.0.0.2", "10.0.0.2:0", "a b"] {
+        assert_error(
+            seed(0).edge(Edge::new("a").context("a").api_address(address)),
+            "edges[0].apiAddress",
+        );
+    }
+    assert!(diagnostics(
+        seed(0).edge(
+            Edge::new("a")
+                .context("arn:aws:eks:eu-west-1:1:cluster/a")
+                .api_address("[fd00::1]:6443")
+        )
+    )
+    .is_empty());
+    assert_error(seed(1).namespace("monitoring\u{202e}"), "namespace");
+    assert_error(
+        seed(1).object_storage(S3::new("s3.example.com", "thanos").region("us\neast")),
+        "objectStorage.region",
+    );
+    let labels = IndexMap::from([("receive".to_owned(), "true\nx".to_owned())]);
+    assert_error(
+        seed(1).central(central().receive(Receive::default().labels(labels))),
+        "central.receive.labels.receive",
+    );
+}
+
+#[test]
+fn rule11_image_tags_do_not_move() {
+    assert_error(
+        seed(1).thanos(ThanosImage::default().version("latest")),
+        "thanos.version",
+    );
+    assert_error(
+        seed(1).thanos(ThanosImage::default().version("")),
+        "thanos.version",
+    );
+    assert_reports(
+        seed(1).thanos(ThanosImage::default().version("main-2025-01-01-abc")),
+        Severity::Warning,
+        "thanos.version",
+    );
+}
+
+#[test]
+fn rule12_requests_limits_and_sizes() {
+    let resources = |cpu_request: &str, memory_limit: &str| {
+        seed(1).central(central().store(Store::default().resources(Resources::new(
+            cpu_request,
+            "256Mi",
+            "1",
+            memory_limit,
+        ))))
+    };
+    assert_error(resources("2", "2Gi"), "central.store.resources.cpuRequest");
+    assert_error(
+        resources("100m", "0"),
+        "central.store.resources.memoryLimit",
+    );
+    assert_error(
+        resources("100m", "2000m"),
+        "central.store.resources.memoryLimit",
+    );
+    assert_error(
+        resources("1Gi", "2Gi"),
+        "central.store.resources.cpuRequest",
+    );
+    // Equal values in other units are not above the limit.
+    assert!(diagnostics(resources("1000m", "2Gi")).is_empty());
+    assert_error(
+        seed(1).central(central().store(Store::default().storage(Storage::new("0")))),
+        "central.store.storage.size",
+    );
+}
+
+#[test]
+fn rule13_the_chart_is_pinned_and_fetched_safely() {
+    assert_error(
+        seed(1).chart(Chart::default().repo("http://x.example.com")),
+        "chart.repo",
+    );
+    assert_error(
+        seed(1).chart(Chart::default().version("78.x")),
+        "chart.version",
+    );
+    assert_error(
+        seed(1).chart(Chart::default().release("a".repeat(54))),
+        "chart.release",
+    );
+    assert!(
+        diagnostics(seed(1).chart(Chart::default().repo("oci://registry.example.com/charts")))
+            .is_empty()
+    );
+}
+
+#[test]
+fn rule14_intervals_and_retentions() {
+    assert_error(seed(1).scrape_interval("0s"), "scrapeInterval");
+    assert_reports(
+        seed(1).scrape_interval("3m"),
+        Severity::Warning,
+        "scrapeInterval",
+    );
+    let retention =
+        |r: &str| seed(1).central(central().prometheus(Prometheus::default().retention(r)));
+    assert_error(retention("2h"), "central.prometheus.retention");
+    assert_error(retention("0"), "central.prometheus.retention");
+    assert_reports(
+        retention("5h"),
+        Severity::Warning,
+        "central.prometheus.retention",
+    );
+    assert!(diagnostics(retention("6h")).is_empty());
+    assert_reports(
+        seed(1).central(central().receive(Receive::default().retention("0d"))),
+        Severity::Warning,
+        "central.receive.retention",
+    );
+}
+
+#[test]
+fn rule15_grafana_user_and_password_come_from_two_keys() {
+    assert_error(
+        seed(1).central(central().grafana(
+            Grafana::default().admin(GrafanaAdmin::default().user_key("k").password_key("k")),
+        )),
+        "central.grafana.admin.passwordKey",
+    );
+}
+
+#[test]
+fn rule16_store_memory_fits_its_index_cache() {
+    let store = |limit: &str| {
+        seed(1).central(
+            central()
+                .store(Store::default().resources(Resources::new("100m", "128Mi", "1", limit))),
+        )
+    };
+    assert_reports(
+        store("300Mi"),
+        Severity::Warning,
+        "central.store.resources.memoryLimit",
+    );
+    assert!(diagnostics(store("512Mi")).is_empty());
+}
+
+#[test]
+fn rule17_agent_queues() {
+    let queue = |queue: RemoteWriteQueue| {
+        seed(0).edge(edge("a", "a").agent(AgentValues::default().queue(queue)))
+    };
+    assert_error(
+        queue(RemoteWriteQueue::default().min_shards(5).max_shards(2)),
+        "edges[0].agent.queue.minShards",
+    );
+    assert_reports(
+        queue(RemoteWriteQueue::default().capacity(100)),
+        Severity::Warning,
+        "edges[0].agent.queue.capacity",
+    );
+    assert_error(
+        queue(RemoteWriteQueue::default().batch_send_deadline("0s")),
+        "edges[0].agent.queue.batchSendDeadline",
+    );
+}
+
+#[test]
+fn rule18_query_lists_each_replica_label_once() {
+    let labels = [
+        "prometheus_replica",
+        "receive_replica",
+        "prometheus_replica",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    assert_reports(
+        seed(1).central(central().query(Query::default().replica_labels(labels))),
+        Severity::Warning,
+        "central.query.replicaLabels[2]",
     );
 }

@@ -115,7 +115,10 @@ impl de::Error for Error {
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
         Self::new(
-            format!("`{variant}` is not one of the choices here"),
+            format!(
+                "`{}` is not one of the choices here",
+                variant.escape_debug()
+            ),
             format!("use {}", one_of(expected)),
         )
     }
@@ -130,7 +133,7 @@ impl de::Error for Error {
             Some(close) => format!("did you mean `{close}`? {fields}"),
             None => fields,
         };
-        Self::new(format!("unknown field `{field}`"), hint)
+        Self::new(format!("unknown field `{}`", field.escape_debug()), hint)
     }
 
     fn missing_field(field: &'static str) -> Self {
@@ -185,7 +188,7 @@ fn plain_unexpected(unexpected: &Unexpected<'_>) -> String {
         Unexpected::Unsigned(n) => format!("the number {n}"),
         Unexpected::Signed(n) => format!("the number {n}"),
         Unexpected::Float(n) => format!("the number {n}"),
-        Unexpected::Str(s) => format!("the string {s:?}"),
+        Unexpected::Str(s) => format!("the string {}", crate::validate::shown(s)),
         Unexpected::Map => "a mapping".to_owned(),
         Unexpected::Seq => "a list".to_owned(),
         other => other.to_string(),
@@ -215,6 +218,9 @@ fn type_hint(unexpected: &Unexpected<'_>, expected: &str) -> String {
         (Unexpected::Str(_), e) if e.starts_with("a whole number") => {
             "write the number without quotes".to_owned()
         }
+        (Unexpected::Float(_), e) if e.starts_with("a whole number") => {
+            "write a whole number, without a fraction".to_owned()
+        }
         (Unexpected::Str(_), "true or false") => "write true or false, without quotes".to_owned(),
         (Unexpected::Map, "a list") => {
             "write each item on a line of its own starting with `- `".to_owned()
@@ -224,7 +230,7 @@ fn type_hint(unexpected: &Unexpected<'_>, expected: &str) -> String {
         }
         (_, "a mapping") => "write `key: value` lines, indented below this key".to_owned(),
         (_, "a list") => "write `- item` lines, indented below this key".to_owned(),
-        _ => String::new(),
+        _ => format!("write {expected} here"),
     }
 }
 

@@ -18,6 +18,9 @@ use super::{explain, path, SyntaxError};
 /// deeper is not a fleet, and refusing it early keeps loading linear.
 pub(crate) const MAX_DEPTH: usize = 32;
 
+/// Levels of a path shown in an error about nesting.
+const SHOWN_LEVELS: usize = 6;
+
 /// Nodes aliases may repeat beyond those the file holds (`*anchor` reuses a node
 /// without copying it; this bounds the work of reading the repeats).
 const ALIAS_ALLOWANCE: u64 = 100_000;
@@ -584,7 +587,8 @@ impl Builder {
             column: Some(at.column),
             path: Some(path::child(&parent, &key)),
             message: format!(
-                "duplicate key `{key}` (first at line {})",
+                "duplicate key `{}` (first at line {})",
+                key.escape_debug(),
                 document.node(first).position().line
             ),
             hint: "a key occurs once in a mapping: remove one of the two, or merge them".to_owned(),
@@ -632,7 +636,12 @@ impl Builder {
     }
 
     fn refuse(&self, refusal: Refusal) -> SyntaxError {
-        let path = self.enclosing_path(refusal.at.line);
+        let mut path = self.enclosing_path(refusal.at.line);
+        // Deep nesting: the field it starts in, not every level.
+        if let Some(cut) = path.match_indices(['.', '[']).nth(SHOWN_LEVELS) {
+            path.truncate(cut.0);
+            path.push_str("...");
+        }
         SyntaxError {
             line: Some(refusal.at.line).filter(|&l| l > 0),
             column: Some(refusal.at.column).filter(|&c| c > 0),
@@ -699,7 +708,10 @@ fn complex_key(at: Position) -> Refusal {
 fn unsupported_tag(tag: &Tag, at: Position) -> Refusal {
     Refusal {
         at,
-        message: format!("the YAML tag `{tag}` has no meaning in a fleet file"),
+        message: format!(
+            "the YAML tag `{}` has no meaning in a fleet file",
+            tag.to_string().escape_debug()
+        ),
         hint: "remove the tag; quote the value to make it a string".to_owned(),
     }
 }

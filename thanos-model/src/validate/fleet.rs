@@ -280,7 +280,8 @@ impl Checker<'_> {
             } else {
                 self.clean(&path, value);
             }
-            if syntax::forbidden_char(name).is_some() || !syntax::is_label_name(name) {
+            if !self.clean(&path, name) {
+            } else if !syntax::is_label_name(name) {
                 self.error(
                     &path,
                     format!("{} is not a label name", shown(name)),

@@ -10,18 +10,33 @@
 //!
 //! | rule | function | corpus files |
 //! | --- | --- | --- |
-//! | 1. cluster names, `cluster` labels and kubectl contexts valid and unique | `Checker::clusters` (validate/fleet.rs) | `rule1-*` |
-//! | 2. Receive labels: present, label names, no series or Receive-owned label | `Checker::receive_labels` (validate/fleet.rs) | `rule2-*` |
-//! | 3. Query deduplicates on every producer replica label | `Checker::query_deduplication` (validate/fleet.rs); label names in `Query::check` | `rule3-*` |
-//! | 4. Receive replicas at least the replication factor (an even factor warns) | `Checker::receive_replication` (validate/fleet.rs); replicas in `Checker::replicas` | `rule4-*`, `warnings/rule4-*`, `input-too-many-replicas` |
+//! | 1. cluster names, `cluster` labels and kubectl contexts valid and unique | `Checker::clusters` (validate/fleet.rs) | `rule1-*`, `grammar-central-cluster-label` |
+//! | 2. Receive labels: present, label names, no series or Receive-owned label, values one line | `Checker::receive_labels` (validate/fleet.rs) | `rule2-*`, `grammar-receive-label-*` |
+//! | 3. Query deduplicates on every producer replica label | `Checker::query_deduplication` (validate/fleet.rs); label names in `Query::check` | `rule3-*`, `grammar-query-replica-label` |
+//! | 4. Receive replicas at least the replication factor (an even factor warns) | `Checker::receive_replication` (validate/fleet.rs); replicas in `Checker::replicas` | `rule4-*`, `warnings/rule4-*`, `input-too-many-replicas`, `grammar-replicas-zero` |
 //! | 5. compactor retention never deletes before downsampling, never shrinks | `Retention::check` (compactor.rs) | `rule5-*` |
-//! | 6. one Thanos version unless pinned (warns); valid image | `Checker::image_pin` (validate/fleet.rs), `ThanosImage::check` (image.rs) | `rule6-*`, `warnings/rule6-*` |
-//! | 7. S3 endpoint and bucket, credentials only by reference, config Secret | `S3::check`, `S3Credentials::check`, `SecretKeyRef::check` (object_storage.rs) | `rule7-*` |
-//! | 8. Ingress hosts and classes valid, hosts unique | `Ingress::check`, `ingress::check_class` (ingress.rs), `Checker::ingresses` (validate/fleet.rs) | `rule8-bad-ingress-host`, `rule8-duplicate-ingress-host`, `rule8-ingress-without-class` |
-//! | 8. quantities and durations | `Storage::check` (storage.rs), `Resources::check` (resources.rs), `Checker::duration` (validate/checker.rs) | `rule8-bad-quantity`, `rule8-bad-duration` |
+//! | 6. one Thanos version unless pinned (warns) | `Checker::image_pin` (validate/fleet.rs) | `rule6-*`, `warnings/rule6-*` |
+//! | 7. S3 endpoint, bucket, region, credentials only by reference, config Secret | `S3::check`, `S3Credentials::check`, `SecretKeyRef::check` (object_storage.rs) | `rule7-*`, `grammar-s3-*`, `grammar-config-secret`, `grammar-credentials-var-line-break` |
+//! | 8. Ingress hosts and classes valid, hosts unique, Receive reachable | `Ingress::check`, `ingress::check_class` (ingress.rs), `Checker::ingresses`, `Checker::receive_reachable` (validate/fleet.rs) | `rule8-*-ingress-*`, `rule8-receive-ingress-null`, `grammar-ingress-class-*`, `grammar-grafana-ingress-host-line-break` |
+//! | 8. quantities and durations | `Checker::quantity`, `Checker::duration` (validate/checker.rs) | `rule8-bad-quantity`, `rule8-bad-duration`, `grammar-agent-quantities`, `grammar-volumes` |
 //! | 9. HA edge agents keep their replica label | `AgentValues::check` (agent.rs) | `rule9-*` |
-//! | the fleet's own settings and the chart | `Checker::fleet_settings` (validate/fleet.rs), `Chart::check` (chart.rs) | `rule8-bad-duration` |
-//! | the file's shape: YAML, unknown, missing or duplicate fields, types | the loader (load.rs) | `input-*` |
+//! | 10. every string is one line of visible text (no control, line-break or invisible character) and of its grammar: DNS names and labels, kubectl context, API address | `Checker::clean`, `Checker::grammar`, `Checker::context`, `Checker::api_address` (validate/checker.rs), grammars in validate/syntax.rs, `Checker::fleet_settings` (validate/fleet.rs) | `grammar-*` |
+//! | 11. image: a repository without a tag, a tag that does not move (`latest` and empty refused, not a release warns), a label value | `ThanosImage::check` (image.rs) | `rule11-*`, `warnings/rule11-*`, `rule6-bad-thanos-version`, `grammar-*-repository*` |
+//! | 12. requests not above limits, no zero limit or volume, memory not in `m`, CPU not in `Ki`..`Ei` | `Resources::check` (resources.rs), `Storage::check`, `storage::bytes` (storage.rs) | `rule12-*` |
+//! | 13. chart: DNS-label name, `https://` or `oci://` repository, exact SemVer version, release of at most 53 characters | `Chart::check` (chart.rs) | `rule13-*`, `grammar-chart-name` |
+//! | 14. intervals positive (scrape interval above 2m warns), Prometheus retention outlives the sidecar's 2h blocks (under 6h warns), Receive `0d` warns | `Checker::interval` (validate/checker.rs), `prometheus::check_scrape_interval`, `Prometheus::check_retention` (prometheus.rs), `Receive::check` (receive.rs) | `rule14-*`, `warnings/rule14-*`, `grammar-scrape-interval-zero` |
+//! | 15. Grafana admin user and password from two keys; Secret names and keys | `GrafanaAdmin::check` (grafana.rs) | `rule15-*`, `grammar-grafana-secret`, `grammar-grafana-keys` |
+//! | 16. Store memory limit fits its index cache (warns) | `Store::check` (store.rs) | `warnings/rule16-*` |
+//! | 17. agent queue: shards from 1 to max, capacity and batch size at least 1, capacity not below a batch (warns) | `RemoteWriteQueue::check` (agent.rs) | `rule17-*`, `warnings/rule17-*`, `rule14-batch-send-deadline-zero` |
+//! | 18. Query lists each replica label once (warns) | `Query::check` (query.rs) | `warnings/rule18-*` |
+//! | 19. Thanos Ruler: replicas, durations, volume, resources, image pin | `Ruler::check` (ruler.rs) | `rule19-*` |
+//! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay | `ThanosMonitoring::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
+//! | 21. runbook: a language it is written in | serde (runbook.rs) | `rule21-*` |
+//! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
+//! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
+//!
+//! `tests/corpus.rs` checks that every field of the fleet file (every property of its
+//! JSON Schema) is on the path of an error or warning of some corpus file.
 
 mod checker;
 mod diagnostic;
