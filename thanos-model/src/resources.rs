@@ -60,6 +60,14 @@ impl Resources {
         set cpu_limit: String,
         set memory_limit: String,
     }
+
+    /// The memory limit in bytes, whole bytes rounded down; `None` when it is not a
+    /// quantity (only in a fleet that did not pass validation).
+    #[must_use]
+    pub fn memory_limit_bytes(&self) -> Option<u64> {
+        let quantity = crate::quantity::Quantity::parse(&self.memory_limit)?;
+        u64::try_from(quantity.nanos / 1_000_000_000).ok()
+    }
 }
 
 impl Resources {

@@ -70,6 +70,7 @@ fn stateful_set(fleet: &Fleet) -> StatefulSet {
     args.push(grpc_flag());
     args.push(format!("--data-dir={DATA_DIR}"));
     args.push(workload::objstore_flag(fleet));
+    args.extend(memory_flags(&store.resources));
 
     ThanosPod {
         fleet,
@@ -87,6 +88,22 @@ fn stateful_set(fleet: &Fleet) -> StatefulSet {
     .stateful_set(store.replicas, COMPONENT.name(), &store.storage, false)
 }
 
+/// Store's caches sized to its memory limit: Thanos's defaults (a 2GB chunk pool and a
+/// 250MB index cache) outgrow the limits a small Store is given, and the kernel kills the
+/// pod under load. Half the limit for the chunk pool and an eighth for the index cache
+/// leave the rest to the Go runtime and the index headers.
+fn memory_flags(resources: &thanos_model::Resources) -> Vec<String> {
+    let Some(limit) = resources.memory_limit_bytes() else {
+        return Vec::new();
+    };
+    // kingpin reads `MB` as 2^20 bytes.
+    let mib = |bytes: u64| (bytes >> 20).max(1);
+    vec![
+        format!("--chunk-pool-size={}MB", mib(limit / 2)),
+        format!("--index-cache-size={}MB", mib(limit / 8)),
+    ]
+}
+
 fn service(fleet: &Fleet) -> Service {
     workload::service(
         fleet,
@@ -99,4 +116,23 @@ fn service(fleet: &Fleet) -> Service {
             workload::service_port(HTTP_PORT_NAME, HTTP_PORT),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use thanos_model::Resources;
+
+    use super::memory_flags;
+
+    #[test]
+    fn caches_fit_the_memory_limit() {
+        assert_eq!(
+            memory_flags(&Resources::new("100m", "512Mi", "1", "2Gi")),
+            ["--chunk-pool-size=1024MB", "--index-cache-size=256MB"]
+        );
+        assert_eq!(
+            memory_flags(&Resources::new("100m", "256Mi", "1", "1G")),
+            ["--chunk-pool-size=476MB", "--index-cache-size=119MB"]
+        );
+    }
 }
