@@ -18,8 +18,9 @@ pub struct Store {
     pub replicas: u32,
     /// Volume for index headers and caches, default `10Gi`.
     pub storage: Storage,
-    /// Requests and limits. A memory limit under `512Mi` warns: Store's index cache alone
-    /// may take 250MB.
+    /// Requests and limits. Store's chunk pool and index cache are sized to half and an
+    /// eighth of the memory limit; a limit under `512Mi` warns, as too little is then left
+    /// for index headers and queries.
     pub resources: Resources,
     /// An image pinned for Store only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,10 +65,10 @@ impl Store {
             check.warning(
                 &format!("{path}.resources.memoryLimit"),
                 format!(
-                    "Store's index cache alone may take 250MB, more than fits in {} with index headers and queries",
+                    "{} leaves Store too little for its caches (half the limit for the chunk pool, an eighth for the index cache), index headers and queries",
                     shown(&self.resources.memory_limit)
                 ),
-                "give Store 512Mi at least; under load its chunk pool may grow to 2GB (--chunk-pool-size)",
+                "give Store 512Mi at least",
             );
         }
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
