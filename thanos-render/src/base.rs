@@ -4,9 +4,9 @@ use thanos_model::Fleet;
 
 use crate::{
     kustomize::{HelmChart, Kustomization},
-    overlays::KUSTOMIZATION_FILE,
+    overlays::add_chart_files,
     values::{ChartValues, Enabled, PrometheusSpecValues, PrometheusValues, StorageSpec},
-    yaml, Tree,
+    Tree,
 };
 
 /// The values file of the base, which every overlay's values are merged over.
@@ -43,16 +43,13 @@ impl Base {
 
     /// Serializes the base's files into `tree`.
     pub(crate) fn add_to(&self, tree: &mut Tree) {
-        let dir = &self.dir;
-        tree.insert(
-            format!("{dir}/{VALUES_FILE}"),
-            yaml::to_yaml(&self.values),
+        add_chart_files(
+            tree,
+            &self.dir,
+            (VALUES_FILE, &self.values),
+            &self.kustomization,
             &[],
-        );
-        tree.insert(
-            format!("{dir}/{KUSTOMIZATION_FILE}"),
-            yaml::to_yaml(&self.kustomization),
-            &[],
+            None,
         );
     }
 }

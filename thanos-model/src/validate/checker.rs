@@ -179,14 +179,26 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A value that must be set and then follow `is_valid`.
+    fn required_grammar(
+        &mut self,
+        path: &str,
+        value: &str,
+        is_valid: fn(&str) -> bool,
+        what: &str,
+        hint: &str,
+    ) {
+        if value.trim().is_empty() {
+            self.error(path, "must not be empty", "set a value");
+        } else {
+            let _ = self.grammar(path, value, is_valid, what, hint);
+        }
+    }
+
     /// The kubectl context a cluster's overlay is applied with. It is written into the
     /// overlay's comment and into `kubectl --context <context>` commands.
     pub(crate) fn context(&mut self, path: &str, value: &str) {
-        if value.trim().is_empty() {
-            self.error(path, "must not be empty", "set a value");
-            return;
-        }
-        self.grammar(
+        self.required_grammar(
             path,
             value,
             syntax::is_kubectl_context,
@@ -197,11 +209,7 @@ impl<'a> Checker<'a> {
 
     /// A cluster's API server address, written into the overlay's comment.
     pub(crate) fn api_address(&mut self, path: &str, value: &str) {
-        if value.trim().is_empty() {
-            self.error(path, "must not be empty", "set a value");
-            return;
-        }
-        self.grammar(
+        self.required_grammar(
             path,
             value,
             syntax::is_host_port,

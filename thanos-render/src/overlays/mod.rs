@@ -6,7 +6,14 @@ pub mod namespace;
 
 use thanos_model::Fleet;
 
-use crate::{base, kustomize::HelmChart};
+use k8s_openapi::api::core::v1::Namespace;
+
+use crate::{
+    base,
+    kustomize::{HelmChart, Kustomization},
+    values::ChartValues,
+    yaml, Tree,
+};
 
 /// Every overlay's kustomization file.
 pub(crate) const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
@@ -38,4 +45,29 @@ pub(crate) fn cluster_comment(context: &str, api_address: &str, dir: &str) -> Ve
             namespace::FILE
         ),
     ]
+}
+
+/// Writes the files every chart directory has, the base's and each overlay's: its values
+/// file, its kustomization (with `comment` on top) and, in an overlay, the Namespace.
+pub(crate) fn add_chart_files(
+    tree: &mut Tree,
+    dir: &str,
+    (values_file, values): (&str, &ChartValues),
+    kustomization: &Kustomization,
+    comment: &[String],
+    namespace: Option<&Namespace>,
+) {
+    tree.insert(format!("{dir}/{values_file}"), yaml::to_yaml(values), &[]);
+    tree.insert(
+        format!("{dir}/{KUSTOMIZATION_FILE}"),
+        yaml::to_yaml(kustomization),
+        comment,
+    );
+    if let Some(namespace) = namespace {
+        tree.insert(
+            format!("{dir}/{}", namespace::FILE),
+            yaml::to_yaml(namespace),
+            &[],
+        );
+    }
 }

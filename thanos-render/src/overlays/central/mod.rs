@@ -142,20 +142,13 @@ impl CentralOverlay {
     /// Serializes the overlay's files into `tree`.
     pub(crate) fn add_to(&self, tree: &mut Tree) {
         let dir = &self.dir;
-        tree.insert(
-            format!("{dir}/{VALUES_FILE}"),
-            yaml::to_yaml(&self.values),
-            &[],
-        );
-        tree.insert(
-            format!("{dir}/{}", overlays::KUSTOMIZATION_FILE),
-            yaml::to_yaml(&self.kustomization),
+        overlays::add_chart_files(
+            tree,
+            dir,
+            (VALUES_FILE, &self.values),
+            &self.kustomization,
             &self.kustomization_comment,
-        );
-        tree.insert(
-            format!("{dir}/{}", namespace::FILE),
-            yaml::to_yaml(&self.namespace),
-            &[],
+            Some(&self.namespace),
         );
         if let Some(secret) = &self.s3_secret {
             tree.insert(

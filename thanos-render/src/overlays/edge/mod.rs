@@ -11,7 +11,7 @@ use crate::{
         resource_requirements, AlertmanagerValues, ChartValues, Create, Enabled, GrafanaValues,
         PrometheusSpecValues, PrometheusValues, QueueConfig, RemoteWrite, StorageSpec,
     },
-    yaml, Tree,
+    Tree,
 };
 
 /// An edge overlay's values file.
@@ -63,21 +63,13 @@ impl EdgeOverlay {
 
     /// Serializes the overlay's files into `tree`.
     pub(crate) fn add_to(&self, tree: &mut Tree) {
-        let dir = &self.dir;
-        tree.insert(
-            format!("{dir}/{VALUES_FILE}"),
-            yaml::to_yaml(&self.values),
-            &[],
-        );
-        tree.insert(
-            format!("{dir}/{}", overlays::KUSTOMIZATION_FILE),
-            yaml::to_yaml(&self.kustomization),
+        overlays::add_chart_files(
+            tree,
+            &self.dir,
+            (VALUES_FILE, &self.values),
+            &self.kustomization,
             &self.kustomization_comment,
-        );
-        tree.insert(
-            format!("{dir}/{}", namespace::FILE),
-            yaml::to_yaml(&self.namespace),
-            &[],
+            Some(&self.namespace),
         );
     }
 }
