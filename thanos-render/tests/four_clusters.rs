@@ -284,14 +284,38 @@ fn no_secret_is_written_in_plain_text() {
     }
     let secret = &file_documents(&tree(), &format!("{CENTRAL}/thanos-s3-secret.yaml"))[0];
     let objstore = secret["stringData"]["objstore.yml"].as_str().unwrap();
-    assert!(
-        objstore.contains("access_key: ${S3_ACCESS_KEY}"),
-        "{objstore}"
-    );
-    assert!(
-        objstore.contains("secret_key: ${S3_SECRET_KEY}"),
-        "{objstore}"
-    );
+    let config: Value = serde_yaml::from_str(objstore).unwrap();
+    assert_eq!(config["config"]["access_key"], "${S3_ACCESS_KEY}");
+    assert_eq!(config["config"]["secret_key"], "${S3_SECRET_KEY}");
+}
+
+/// What `envsubst` makes of the Secret file is still the same Secret, whatever YAML
+/// characters the keys hold.
+#[test]
+fn keys_substituted_into_the_s3_secret_stay_single_values() {
+    let file = tree()
+        .get(&format!("{CENTRAL}/thanos-s3-secret.yaml"))
+        .unwrap()
+        .to_owned();
+    for (access, secret) in [
+        (
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY+",
+        ),
+        ("a: b #c", "*alias &anchor !tag 'q' {x} [y] % @ `"),
+        ("- list", "| > block"),
+    ] {
+        let substituted = file
+            .replace("${S3_ACCESS_KEY}", access)
+            .replace("${S3_SECRET_KEY}", secret);
+        let document = &common::documents(&substituted)[0];
+        let objstore: Value =
+            serde_yaml::from_str(document["stringData"]["objstore.yml"].as_str().unwrap())
+                .unwrap_or_else(|error| panic!("{access:?}/{secret:?}: {error}"));
+        assert_eq!(objstore["config"]["access_key"], access);
+        assert_eq!(objstore["config"]["secret_key"], secret);
+        assert_eq!(objstore["config"]["bucket"], "thanos");
+    }
 }
 
 #[test]

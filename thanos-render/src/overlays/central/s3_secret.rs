@@ -7,12 +7,15 @@ use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
 use thanos_model::{Fleet, ObjectStorage, S3Credentials};
 
-use crate::{overlays::namespace, shell, workload, yaml};
+use crate::{overlays::namespace, shell, workload};
 
 /// The file the Secret is written to.
 pub const FILE: &str = "thanos-s3-secret.yaml";
 
-/// Thanos's `objstore.yml`.
+/// Thanos's `objstore.yml`, written as JSON (which is YAML too): envsubst puts the keys
+/// inside double-quoted strings, so a key with `: `, ` #`, a leading `*`, `&`, `!` or
+/// quote of its own stays one string value (only `"` and `\` would need escaping, and
+/// S3 keys do not use them).
 #[derive(Serialize)]
 struct ObjstoreConfig<'a> {
     #[serde(rename = "type")]
@@ -61,7 +64,9 @@ pub(crate) fn secret(fleet: &Fleet) -> Option<Secret> {
         type_: Some("Opaque".to_owned()),
         string_data: Some(BTreeMap::from([(
             s3.config_secret.key.clone(),
-            yaml::to_yaml(&config),
+            serde_json::to_string_pretty(&config)
+                .unwrap_or_else(|error| unreachable!("the objstore config serializes: {error}"))
+                + "\n",
         )])),
         ..Secret::default()
     };
