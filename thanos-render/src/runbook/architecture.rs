@@ -297,7 +297,7 @@ fn watching(f: &Facts, l: Lang) -> Vec<Block> {
     vec![
         l.p(
             "What watches the fleet (from `thanos-monitoring.yaml` and the Thanos files of the central overlay):",
-            "플릿 감시 구성(중앙 오버레이의 `thanos-monitoring.yaml`과 Thanos 파일):",
+            "fleet 감시 구성(중앙 오버레이의 `thanos-monitoring.yaml`과 Thanos 파일):",
             [],
         ),
         Block::bullets(items),
