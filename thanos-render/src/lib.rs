@@ -22,6 +22,8 @@
 //! | `overlays/<central>/<chart>/thanos-receiver.yaml` | [`CentralOverlay::receiver`]: [`ThanosReceiver`] |
 //! | `overlays/<central>/<chart>/thanos-store.yaml` | [`CentralOverlay::store`]: [`ThanosStore`] |
 //! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] |
+//! | `overlays/<central>/<chart>/thanos-monitoring.yaml` (when it holds anything) | [`CentralOverlay::monitoring`]: [`ThanosMonitoring`], built from [`monitoring`] |
+//! | `overlays/<cluster>/<chart>/namespace.yaml` | [`CentralOverlay::namespace`], [`EdgeOverlay::namespace`] |
 //! | `overlays/<edge>/<chart>/values-edge.yaml`, `kustomization.yaml` | [`Manifests::edges`]: [`EdgeOverlay`] |
 //! | `README.md`, the runbook (unless the fleet turns it off) | [`Manifests::runbook`]: [`Runbook`] |
 //!
@@ -82,8 +84,8 @@ pub use manifests::Manifests;
 pub use overlays::{
     central::{
         thanos::{
-            compactor::ThanosCompactor, query::ThanosQuery, receiver::ThanosReceiver,
-            store::ThanosStore,
+            compactor::ThanosCompactor, monitoring::ThanosMonitoring, query::ThanosQuery,
+            receiver::ThanosReceiver, store::ThanosStore,
         },
         CentralOverlay,
     },
