@@ -554,9 +554,20 @@ def check_rule_evaluation(b):
         problems.append("no queryEndpoints")
     if (spec.get("objectStorageConfig") or {}).get("name") != "thanos-s3-config":
         problems.append(f"objectStorageConfig is {spec.get('objectStorageConfig')}")
-    secret = (spec.get("alertmanagersConfig") or {}).get("name")
-    if not secret or not find(b.objects, "Secret", secret):
-        problems.append(f"alertmanagersConfig names Secret {secret!r}, which the build does not hold")
+    ref = spec.get("alertmanagersConfig") or {}
+    secrets = find(b.objects, "Secret", ref.get("name"))
+    if not secrets:
+        problems.append(f"alertmanagersConfig names Secret {ref.get('name')!r}, which the build does not hold")
+    else:
+        # Every Alertmanager address is the operator's governing Service of an Alertmanager
+        # of the build, by the port name that Alertmanager uses.
+        text = base64.b64decode((secrets[0].get("data") or {}).get(ref.get("key"), "")).decode()
+        config = yaml.safe_load(text) or {}
+        addresses = [a for am in config.get("alertmanagers") or [] for a in am.get("static_configs") or []]
+        ports = {a["spec"].get("portName", "web") for a in find(b.objects, "Alertmanager")}
+        wanted = {f"dnssrv+_{port}._tcp.alertmanager-operated.{b.expect.namespace}.svc" for port in ports}
+        if not addresses or not set(addresses) <= wanted:
+            problems.append(f"the Ruler sends alerts to {addresses}, the Alertmanagers are at {sorted(wanted)}")
     if spec.get("replicas", 1) < 2:
         problems.append(f"{spec.get('replicas')} Ruler replica(s): a node loss stops every alert")
     for rule in find(b.objects, "PrometheusRule"):
