@@ -438,15 +438,16 @@ pub(crate) fn ingress(
 }
 
 /// A PodDisruptionBudget letting a drain take at most `max_unavailable` of a component's
-/// pods at a time; only for components with more than one replica, which is when one pod
-/// can stand in for another.
+/// `replicas` pods at a time; `None` for a single replica, where no pod can stand in for
+/// another and a budget would only block drains.
 pub(crate) fn pod_disruption_budget(
     fleet: &Fleet,
     component: Component,
     image: &ThanosImage,
+    replicas: u32,
     max_unavailable: u32,
-) -> PodDisruptionBudget {
-    PodDisruptionBudget {
+) -> Option<PodDisruptionBudget> {
+    (replicas > 1).then(|| PodDisruptionBudget {
         metadata: metadata(fleet, component.name(), labels(component, image)),
         spec: Some(PodDisruptionBudgetSpec {
             max_unavailable: Some(IntOrString::Int(replica_count(max_unavailable))),
@@ -454,7 +455,7 @@ pub(crate) fn pod_disruption_budget(
             ..PodDisruptionBudgetSpec::default()
         }),
         ..PodDisruptionBudget::default()
-    }
+    })
 }
 
 /// The gRPC and HTTP container ports every Thanos server here has.

@@ -68,10 +68,7 @@ fn renders_exactly_the_seed_tree() {
 
 #[test]
 fn every_file_matches_its_snapshot() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
+    let settings = common::snapshot_settings();
     settings.bind(|| {
         for (path, content) in tree().iter() {
             let name = format!("four-clusters__{}", path.replace('/', "__"));

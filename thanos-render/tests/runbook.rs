@@ -83,10 +83,7 @@ fn command_lines(markdown: &str) -> Vec<String> {
 #[test]
 fn the_seed_runbook_in_english_matches_its_snapshot() {
     let tree = render(&build(english(seed(3))));
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
+    let mut settings = common::snapshot_settings();
     settings.set_description(format!("{DEFAULT_ROOT}/{README} (the seed, in English)"));
     settings.bind(|| insta::assert_snapshot!("four-clusters-en__README.md", readme(&tree)));
 }

@@ -2,6 +2,8 @@
 //! option is reviewed as a diff: each file of the variant that differs from the seed's is
 //! snapshot-tested as `<variant>__<path>`.
 
+mod common;
+
 use thanos_model::{
     seed::seed, Central, Grafana, ObjectStorage, Query, Receive, S3Credentials, S3,
 };
@@ -11,10 +13,7 @@ use thanos_render::{render, Tree, DEFAULT_ROOT};
 /// their paths.
 fn snapshot_differences(name: &str, variant: &Tree) -> Vec<String> {
     let seed = render(&seed(3).build().expect("the seed is valid"));
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
+    let mut settings = common::snapshot_settings();
     let mut differing = Vec::new();
     for (path, content) in variant.iter() {
         if seed.get(path) == Some(content) {

@@ -16,11 +16,11 @@ use thanos_model::{labels, Fleet, ObjectStorage, S3Credentials};
 
 use crate::{
     kustomize::{HelmChart, Kustomization},
-    monitoring::{Duration, SilentEdgeOptions, SILENT_EDGE_ALERT},
+    monitoring::SILENT_EDGE_ALERT,
     overlays::{
         central::{
             s3_secret,
-            thanos::{receiver, HTTP_PORT_NAME},
+            thanos::{monitoring::silent_edge_options, receiver, HTTP_PORT_NAME},
         },
         namespace,
     },
@@ -607,17 +607,10 @@ fn monitoring(fleet: &Fleet, central: &CentralOverlay) -> Monitoring {
             .as_ref()
             .map(|rule| (name(&rule.metadata).to_owned(), alert_names)),
         silent_edges: monitoring.silent_edges.as_ref().map(|rule| {
-            let options = fleet
-                .central
-                .thanos_monitoring
-                .silent_edge_after_seconds()
-                .map_or(SilentEdgeOptions::default(), |seconds| {
-                    SilentEdgeOptions::default().window(Duration::seconds(seconds))
-                });
             (
                 name(&rule.metadata).to_owned(),
                 SILENT_EDGE_ALERT.to_owned(),
-                options.time_to_fire().to_string(),
+                silent_edge_options(fleet).time_to_fire().to_string(),
             )
         }),
         dashboards: monitoring

@@ -21,6 +21,16 @@ use k8s_openapi::{
 use serde_yaml::Value;
 use thanos_render::Tree;
 
+/// insta settings of every snapshot of the rendered tree: the workspace's `snapshots/`,
+/// named by the test alone, without the assertion's expression.
+pub fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}
+
 /// The tree's YAML files: every file but the runbook (`README.md`).
 pub fn yaml_files(tree: &Tree) -> impl Iterator<Item = (&str, &str)> {
     tree.iter().filter(|(path, _)| path.ends_with(".yaml"))

@@ -1,6 +1,6 @@
 //! Compactor: halted, iterations, compactions, downsampling, deletions, bucket operations.
 
-use super::{bucket_row, matchers, rate_by, Panel, Row, Unit};
+use super::{aggregate_by, bucket_row, matchers, rate_by, Panel, Row, Unit};
 
 pub(super) fn rows() -> Vec<Row> {
     let sel = matchers("");
@@ -11,7 +11,7 @@ pub(super) fn rows() -> Vec<Row> {
                     .description("1 when the compactor stopped on an error it will not retry.")
                     .red_at(1.0)
                     .query(
-                        format!("max by (job) (thanos_compact_halted{{{sel}}})"),
+                        aggregate_by("max", "job", "thanos_compact_halted"),
                         "{{job}}",
                     ),
             )

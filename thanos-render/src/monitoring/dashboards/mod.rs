@@ -95,6 +95,12 @@ fn rate_by(by: &str, metric: &str, extra: &str) -> String {
     )
 }
 
+/// `<aggregation> by (<by>) (<metric>{<selector>})`: a gauge (or a counter's `increase`
+/// written into `metric`) as it stands, per `by`.
+fn aggregate_by(aggregation: &str, by: &str, metric: &str) -> String {
+    format!("{aggregation} by ({by}) ({metric}{{{}}})", matchers(""))
+}
+
 /// Errors over all of `metric`, by `by`: `rate_by(errors) / rate_by(all)`.
 fn ratio_by(by: &str, metric: &str, errors: &str, all: &str) -> String {
     let errors = [all, errors]
@@ -147,7 +153,7 @@ fn overview() -> Row {
                 .query(format!("sum by (job) (1 - up{{{sel}}})"), "{{job}}"),
         )
         .panel(Panel::time_series("Memory (resident)", Unit::Bytes).query(
-            format!("sum by (pod) (process_resident_memory_bytes{{{sel}}})"),
+            aggregate_by("sum", "pod", "process_resident_memory_bytes"),
             "{{pod}}",
         ))
         .panel(
@@ -165,16 +171,19 @@ pub(super) fn bucket_row() -> Row {
                 "{{operation}}",
             ),
         )
-        .panel(
-            Panel::time_series("Bucket operation failures", Unit::OpsPerSecond).query(
-                rate_by(
-                    "operation",
-                    "thanos_objstore_bucket_operation_failures_total",
-                    "",
-                ),
-                "{{operation}}",
-            ),
-        )
+        .panel(bucket_failures())
+}
+
+/// Failed bucket operations, by operation.
+pub(super) fn bucket_failures() -> Panel {
+    Panel::time_series("Bucket operation failures", Unit::OpsPerSecond).query(
+        rate_by(
+            "operation",
+            "thanos_objstore_bucket_operation_failures_total",
+            "",
+        ),
+        "{{operation}}",
+    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Query: API requests, errors and latency; StoreAPI fan-out.
 
-use super::{matchers, p99_by, rate_by, ratio_by, Panel, Row, Unit};
+use super::{aggregate_by, p99_by, rate_by, ratio_by, Panel, Row, Unit};
 
 const QUERY_API: &str = r#"handler=~"query|query_range""#;
 
@@ -31,9 +31,10 @@ pub(super) fn rows() -> Vec<Row> {
                 ),
             )
             .panel(Panel::time_series("Queries in flight", Unit::Count).query(
-                format!(
-                    "sum by (pod) (thanos_query_concurrent_gate_queries_in_flight{{{}}})",
-                    matchers("")
+                aggregate_by(
+                    "sum",
+                    "pod",
+                    "thanos_query_concurrent_gate_queries_in_flight",
                 ),
                 "{{pod}}",
             )),
@@ -45,10 +46,7 @@ pub(super) fn rows() -> Vec<Row> {
                          dropping to nothing fires ThanosQueryEndpointGroupMissing.",
                     )
                     .query(
-                        format!(
-                            "sum by (store_type) (thanos_store_nodes_grpc_connections{{{}}})",
-                            matchers("")
-                        ),
+                        aggregate_by("sum", "store_type", "thanos_store_nodes_grpc_connections"),
                         "{{store_type}}",
                     ),
             )

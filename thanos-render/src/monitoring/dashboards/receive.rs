@@ -1,6 +1,6 @@
 //! Receive: remote writes, replication and forwarding, head series, uploads.
 
-use super::{matchers, p99_by, rate_by, ratio_by, Panel, Row, Unit};
+use super::{aggregate_by, p99_by, rate_by, ratio_by, Panel, Row, Unit};
 
 const WRITES: &str = r#"handler="receive""#;
 
@@ -35,10 +35,7 @@ pub(super) fn rows() -> Vec<Row> {
                 ),
             )
             .panel(Panel::time_series("Head series by pod", Unit::Count).query(
-                format!(
-                    "sum by (pod) (prometheus_tsdb_head_series{{{}}})",
-                    matchers("")
-                ),
+                aggregate_by("sum", "pod", "prometheus_tsdb_head_series"),
                 "{{pod}}",
             )),
         Row::new("Uploads")

@@ -1,6 +1,6 @@
 //! Sidecar: its Prometheus, StoreAPI requests from Query, block uploads, bucket operations.
 
-use super::{matchers, rate_by, Panel, Row, Unit};
+use super::{aggregate_by, bucket_failures, matchers, rate_by, Panel, Row, Unit};
 
 pub(super) fn rows() -> Vec<Row> {
     vec![
@@ -9,10 +9,7 @@ pub(super) fn rows() -> Vec<Row> {
                 Panel::time_series("Prometheus reachable by pod", Unit::Count)
                     .description("1 while the sidecar reaches the Prometheus beside it.")
                     .query(
-                        format!(
-                            "min by (pod) (thanos_sidecar_prometheus_up{{{}}})",
-                            matchers("")
-                        ),
+                        aggregate_by("min", "pod", "thanos_sidecar_prometheus_up"),
                         "{{pod}}",
                     ),
             )
@@ -48,15 +45,6 @@ pub(super) fn rows() -> Vec<Row> {
                     "{{pod}}",
                 ),
             )
-            .panel(
-                Panel::time_series("Bucket operation failures", Unit::OpsPerSecond).query(
-                    rate_by(
-                        "operation",
-                        "thanos_objstore_bucket_operation_failures_total",
-                        "",
-                    ),
-                    "{{operation}}",
-                ),
-            ),
+            .panel(bucket_failures()),
     ]
 }

@@ -1,6 +1,6 @@
 //! Store: StoreAPI requests, bucket operations, loaded blocks.
 
-use super::{bucket_row, matchers, p99_by, rate_by, Panel, Row, Unit};
+use super::{aggregate_by, bucket_row, p99_by, rate_by, Panel, Row, Unit};
 
 pub(super) fn rows() -> Vec<Row> {
     vec![
@@ -32,10 +32,7 @@ pub(super) fn rows() -> Vec<Row> {
                 ),
             ),
         bucket_row().panel(Panel::time_series("Blocks loaded", Unit::Count).query(
-            format!(
-                "sum by (pod) (thanos_bucket_store_blocks_loaded{{{}}})",
-                matchers("")
-            ),
+            aggregate_by("sum", "pod", "thanos_bucket_store_blocks_loaded"),
             "{{pod}}",
         )),
     ]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
-use thanos_model::{Fleet, ObjectStorage, S3Credentials};
+use thanos_model::{Fleet, ObjectStorage, S3Credentials, S3};
 
 use crate::{overlays::namespace, shell, workload};
 
@@ -34,16 +34,22 @@ struct S3Config<'a> {
     insecure: bool,
 }
 
+/// The bucket and the environment variables envsubst fills its keys from, when the tree
+/// holds the Secret (`None`: it exists outside the tree).
+fn envsubst(fleet: &Fleet) -> Option<(&S3, &str, &str)> {
+    let ObjectStorage::S3(s3) = &fleet.object_storage;
+    match &s3.credentials {
+        S3Credentials::Envsubst {
+            access_key_var,
+            secret_key_var,
+        } => Some((s3, access_key_var, secret_key_var)),
+        S3Credentials::ExistingSecret => None,
+    }
+}
+
 /// The Secret, or `None` when it exists outside the tree.
 pub(crate) fn secret(fleet: &Fleet) -> Option<Secret> {
-    let ObjectStorage::S3(s3) = &fleet.object_storage;
-    let S3Credentials::Envsubst {
-        access_key_var,
-        secret_key_var,
-    } = &s3.credentials
-    else {
-        return None;
-    };
+    let (s3, access_key_var, secret_key_var) = envsubst(fleet)?;
     let config = ObjstoreConfig {
         kind: "S3",
         config: S3Config {
@@ -94,14 +100,7 @@ pub(crate) fn comment(fleet: &Fleet) -> Vec<String> {
 /// line, so an interactive shell skips the rest too); `None` when the tree holds no
 /// Secret. The file's comment and the runbook both print it.
 pub(crate) fn apply_command(fleet: &Fleet, path: &str) -> Option<String> {
-    let ObjectStorage::S3(s3) = &fleet.object_storage;
-    let S3Credentials::Envsubst {
-        access_key_var,
-        secret_key_var,
-    } = &s3.credentials
-    else {
-        return None;
-    };
+    let (_, access_key_var, secret_key_var) = envsubst(fleet)?;
     Some(format!(
         ": \"${{{access_key_var}:?}}\" \"${{{secret_key_var}:?}}\"; envsubst {} < {} | {} apply -f -",
         shell::quote(&format!("${access_key_var} ${secret_key_var}")),

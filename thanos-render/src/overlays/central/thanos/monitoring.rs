@@ -50,13 +50,7 @@ impl ThanosMonitoring {
                     .iter()
                     .map(thanos_model::Edge::cluster_label_value)
                     .collect();
-                let window = wanted.silent_edge_after_seconds().map_or(
-                    SilentEdgeOptions::default(),
-                    |seconds| {
-                        SilentEdgeOptions::default().window(monitoring::Duration::seconds(seconds))
-                    },
-                );
-                monitoring::silent_edge_alerts(namespace, &edges, &window)
+                monitoring::silent_edge_alerts(namespace, &edges, &silent_edge_options(fleet))
             }),
             dashboards: if wanted.dashboards {
                 monitoring::dashboards(namespace, &options)
@@ -93,6 +87,15 @@ pub(crate) fn options(fleet: &Fleet) -> MonitoringOptions {
     MonitoringOptions::new()
         .release(fleet.chart.release.clone())
         .ruler(fleet.central.ruler.is_some())
+}
+
+/// How long an edge may stay silent: the fleet's `silentEdgeAfter` as the window.
+pub(crate) fn silent_edge_options(fleet: &Fleet) -> SilentEdgeOptions {
+    let options = SilentEdgeOptions::default();
+    match fleet.central.thanos_monitoring.silent_edge_after_seconds() {
+        Some(seconds) => options.window(monitoring::Duration::seconds(seconds)),
+        None => options,
+    }
 }
 
 /// The ServiceMonitor of one of our components, when the fleet wants them.

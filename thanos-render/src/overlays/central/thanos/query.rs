@@ -54,8 +54,13 @@ impl ThanosQuery {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
-            pod_disruption_budget: (fleet.central.query.replicas > 1)
-                .then(|| workload::pod_disruption_budget(fleet, COMPONENT, image(fleet), 1)),
+            pod_disruption_budget: workload::pod_disruption_budget(
+                fleet,
+                COMPONENT,
+                image(fleet),
+                fleet.central.query.replicas,
+                1,
+            ),
             service_monitor: super::monitoring::service_monitor(fleet, Target::Query),
             endpoints: endpoints_config_map(fleet),
             deployment: deployment(fleet),

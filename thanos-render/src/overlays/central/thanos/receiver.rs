@@ -66,14 +66,13 @@ impl ThanosReceiver {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
-            pod_disruption_budget: (fleet.central.receive.replicas > 1).then(|| {
-                workload::pod_disruption_budget(
-                    fleet,
-                    COMPONENT,
-                    image(fleet),
-                    drainable_replicas(fleet),
-                )
-            }),
+            pod_disruption_budget: workload::pod_disruption_budget(
+                fleet,
+                COMPONENT,
+                image(fleet),
+                fleet.central.receive.replicas,
+                drainable_replicas(fleet),
+            ),
             service_monitor: super::monitoring::service_monitor(fleet, Target::Receive),
             hashring: hashring_config_map(fleet),
             stateful_set: stateful_set(fleet),

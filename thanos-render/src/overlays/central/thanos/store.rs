@@ -35,8 +35,13 @@ impl ThanosStore {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
-            pod_disruption_budget: (fleet.central.store.replicas > 1)
-                .then(|| workload::pod_disruption_budget(fleet, COMPONENT, image(fleet), 1)),
+            pod_disruption_budget: workload::pod_disruption_budget(
+                fleet,
+                COMPONENT,
+                image(fleet),
+                fleet.central.store.replicas,
+                1,
+            ),
             service_monitor: super::monitoring::service_monitor(fleet, Target::Store),
             stateful_set: stateful_set(fleet),
             service: service(fleet),
