@@ -97,8 +97,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
                 [],
             ),
             none(),
-            // The chart's Service in front of the Ruler, named like the resource.
-            forward(&ruler.cr, RULER_PORT.into(), RULER_PORT.into()),
+            forward(&ruler.service, RULER_PORT.into(), RULER_PORT.into()),
         ]);
     }
     table.push([

@@ -16,7 +16,7 @@ use thanos_model::{labels, Fleet, ObjectStorage, S3Credentials};
 
 use crate::{
     kustomize::{HelmChart, Kustomization},
-    monitoring::SILENT_EDGE_ALERT,
+    monitoring::{RULER_SERVICE, SILENT_EDGE_ALERT},
     overlays::{
         central::{
             s3_secret,
@@ -149,8 +149,10 @@ pub(crate) struct Facts {
 /// The chart's Thanos Ruler.
 #[derive(Debug, Clone)]
 pub(crate) struct Ruler {
-    /// The `ThanosRuler` resource, and the chart's Service in front of it.
+    /// The `ThanosRuler` resource (named from the release).
     pub cr: String,
+    /// The chart's Service in front of it (named from the chart, whatever the release).
+    pub service: String,
     pub replicas: u32,
 }
 
@@ -350,6 +352,7 @@ impl Facts {
             downsampling: compactor.downsampling,
             ruler: central.values.thanos_ruler.as_ref().map(|ruler| Ruler {
                 cr: format!("{fullname}-thanos-ruler"),
+                service: RULER_SERVICE.to_owned(),
                 replicas: ruler.thanos_ruler_spec.replicas,
             }),
             monitoring: monitoring(fleet, central),
