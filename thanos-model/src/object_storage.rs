@@ -159,14 +159,13 @@ impl S3 {
                 "write the endpoint without a scheme, such as s3.example.com or minio.example.com:9000",
             );
         }
-        let bucket = format!("{path}.bucket");
-        if check.clean(&bucket, &self.bucket) && !syntax::is_s3_bucket(&self.bucket) {
-            check.error(
-                &bucket,
-                format!("{} is not a valid S3 bucket name", shown(&self.bucket)),
-                "use 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
-            );
-        }
+        check.grammar(
+            &format!("{path}.bucket"),
+            &self.bucket,
+            syntax::is_s3_bucket,
+            "S3 bucket name",
+            "use 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+        );
         if let Some(region) = &self.region {
             check.grammar(
                 &format!("{path}.region"),
