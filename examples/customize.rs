@@ -39,7 +39,7 @@ fn customized(fleet: &thanos_model::ValidFleet) -> Manifests {
     }
     manifests
         .central
-        .receiver
+        .receive
         .stateful_set
         .metadata
         .annotations
@@ -100,7 +100,7 @@ mod tests {
         let tree = customized(&fleet).to_tree();
         for file in [
             "thanos-query.yaml",
-            "thanos-receiver.yaml",
+            "thanos-receive.yaml",
             "thanos-store.yaml",
             "thanos-compactor.yaml",
         ] {
@@ -110,12 +110,10 @@ mod tests {
                 "{file} has no toleration:\n{content}"
             );
         }
-        let receiver = tree
-            .get(&format!("{CENTRAL}/thanos-receiver.yaml"))
-            .unwrap();
+        let receive = tree.get(&format!("{CENTRAL}/thanos-receive.yaml")).unwrap();
         assert!(
-            receiver.contains("  annotations:\n    backup.example.com/schedule: daily\n"),
-            "{receiver}"
+            receive.contains("  annotations:\n    backup.example.com/schedule: daily\n"),
+            "{receive}"
         );
         // Nothing else changed.
         let plain = thanos_render::render(&fleet);

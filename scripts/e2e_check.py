@@ -52,7 +52,7 @@ CLUSTER_SCOPED = {
 
 THANOS_WORKLOADS = [
     ("Deployment", "thanos-query"),
-    ("StatefulSet", "thanos-receiver"),
+    ("StatefulSet", "thanos-receive"),
     ("StatefulSet", "thanos-store"),
     ("StatefulSet", "thanos-compactor"),
 ]
@@ -474,16 +474,16 @@ def check_thanos_workloads(b):
 def check_receive(b):
     n = b.expect.receive_replicas
     what = f"Receive: {n} replicas, hashring of {n} endpoints"
-    receiver = one(b.objects, "StatefulSet", "thanos-receiver")
+    receiver = one(b.objects, "StatefulSet", "thanos-receive")
     if receiver is None:
-        return [count(b.objects, "StatefulSet", "thanos-receiver")], what
+        return [count(b.objects, "StatefulSet", "thanos-receive")], what
     problems = []
     if receiver["spec"].get("replicas") != n:
         problems.append(f"replicas is {receiver['spec'].get('replicas')}")
     names = [(v.get("configMap") or {}).get("name") for v in receiver["spec"]["template"]["spec"].get("volumes") or []]
     rings = [cm for cm in find(b.objects, "ConfigMap") if cm["metadata"]["name"] in names and "hashrings.json" in (cm.get("data") or {})]
     if len(rings) != 1:
-        return problems + [f"{len(rings)} hashring ConfigMaps mounted by thanos-receiver"], what
+        return problems + [f"{len(rings)} hashring ConfigMaps mounted by thanos-receive"], what
     endpoints = [e for ring in json.loads(rings[0]["data"]["hashrings.json"]) for e in ring.get("endpoints", [])]
     addresses = [e if isinstance(e, str) else e.get("address") for e in endpoints]
     if len(set(addresses)) != n or len(addresses) != n:
@@ -593,7 +593,7 @@ def check_thanos_watched(b):
                 names = {p.get("name") for p in service["spec"].get("ports") or []}
                 if ports & names:
                     covered.add(service["metadata"]["name"])
-    wanted = {"thanos-query", "thanos-receiver", "thanos-store", "thanos-compactor",
+    wanted = {"thanos-query", "thanos-receive", "thanos-store", "thanos-compactor",
               "kube-prometheus-stack-thanos-discovery", "kube-prometheus-stack-thanos-ruler"}
     problems += [f"nothing scrapes Service {name}" for name in sorted(wanted - covered)]
     return problems, what
@@ -635,7 +635,7 @@ def check_grafana_cluster_variable(b):
 
 
 def check_agent(b):
-    url = f"http://thanos-receiver.{b.expect.domain}/api/v1/receive"
+    url = f"http://thanos-receive.{b.expect.domain}/api/v1/receive"
     what = f"PrometheusAgent, no Prometheus, cluster={b.cluster}, writing to {url}"
     problems = [f"{name_of(o)} on an edge" for o in find(b.objects, "Prometheus")]
     agent = one(b.objects, "PrometheusAgent")

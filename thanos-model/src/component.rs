@@ -8,7 +8,7 @@ use std::fmt;
 pub enum Component {
     /// Thanos Query (Deployment `thanos-query`).
     Query,
-    /// Thanos Receive (StatefulSet `thanos-receiver`).
+    /// Thanos Receive (StatefulSet `thanos-receive`).
     Receive,
     /// Thanos Store (StatefulSet `thanos-store`).
     Store,
@@ -24,7 +24,7 @@ impl Component {
     pub fn name(self) -> &'static str {
         match self {
             Self::Query => "thanos-query",
-            Self::Receive => "thanos-receiver",
+            Self::Receive => "thanos-receive",
             Self::Store => "thanos-store",
             Self::Compactor => "thanos-compactor",
             Self::Grafana => "grafana",

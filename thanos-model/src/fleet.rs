@@ -23,7 +23,7 @@ pub struct Fleet {
     #[serde(default = "defaults::namespace")]
     pub namespace: String,
     /// DNS domain of the central cluster's Ingress hosts: a component's host defaults to
-    /// `<component>.<domain>`, such as `thanos-receiver.k8s-cluster-01.example.com`. A
+    /// `<component>.<domain>`, such as `thanos-receive.k8s-cluster-01.example.com`. A
     /// lowercase DNS name with at least one dot.
     pub domain: String,
     /// Storage class of every volume that does not name its own, default `longhorn`: the

@@ -31,7 +31,7 @@ pub struct Receive {
     pub labels: IndexMap<String, String>,
     /// The TSDB volume, default `20Gi`.
     pub storage: Storage,
-    /// The Ingress the edges write through, default host `thanos-receiver.<domain>`. Left
+    /// The Ingress the edges write through, default host `thanos-receive.<domain>`. Left
     /// out of a fleet file it is the default Ingress; `ingress: null` means none.
     pub ingress: Option<Ingress>,
     /// Requests and limits.

@@ -19,7 +19,7 @@
 //! | `overlays/<central>/<chart>/values-central.yaml`, `kustomization.yaml` | [`Manifests::central`]: [`CentralOverlay`] |
 //! | `overlays/<central>/<chart>/thanos-s3-secret.yaml` | [`CentralOverlay::s3_secret`] |
 //! | `overlays/<central>/<chart>/thanos-query.yaml` | [`CentralOverlay::query`]: [`ThanosQuery`] |
-//! | `overlays/<central>/<chart>/thanos-receiver.yaml` | [`CentralOverlay::receiver`]: [`ThanosReceiver`] |
+//! | `overlays/<central>/<chart>/thanos-receive.yaml` | [`CentralOverlay::receive`]: [`ThanosReceive`] |
 //! | `overlays/<central>/<chart>/thanos-store.yaml` | [`CentralOverlay::store`]: [`ThanosStore`] |
 //! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] |
 //! | `overlays/<central>/<chart>/thanos-monitoring.yaml` (when it holds anything) | [`CentralOverlay::monitoring`]: [`ThanosMonitoring`], built from [`monitoring`] |
@@ -50,10 +50,10 @@
 //!     });
 //! }
 //! let tree = manifests.to_tree();
-//! let receiver = tree
-//!     .get("overlays/cluster-01-central/kube-prometheus-stack/thanos-receiver.yaml")
+//! let receive = tree
+//!     .get("overlays/cluster-01-central/kube-prometheus-stack/thanos-receive.yaml")
 //!     .unwrap();
-//! assert!(receiver.contains("key: dedicated"));
+//! assert!(receive.contains("key: dedicated"));
 //!
 //! // The stream gives the same files back, byte for byte.
 //! let stream = tree.to_stream(thanos_render::DEFAULT_ROOT);
@@ -85,7 +85,7 @@ pub use overlays::{
     central::{
         thanos::{
             compactor::ThanosCompactor, monitoring::ThanosMonitoring, query::ThanosQuery,
-            receiver::ThanosReceiver, store::ThanosStore,
+            receive::ThanosReceive, store::ThanosStore,
         },
         CentralOverlay,
     },

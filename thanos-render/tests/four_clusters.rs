@@ -45,7 +45,7 @@ fn renders_exactly_the_seed_tree() {
         "namespace.yaml",
         "thanos-s3-secret.yaml",
         "thanos-query.yaml",
-        "thanos-receiver.yaml",
+        "thanos-receive.yaml",
         "thanos-store.yaml",
         "thanos-compactor.yaml",
         "thanos-monitoring.yaml",
@@ -329,7 +329,7 @@ fn the_s3_secret_is_not_a_resource_of_the_overlay() {
         [
             "namespace.yaml",
             "thanos-query.yaml",
-            "thanos-receiver.yaml",
+            "thanos-receive.yaml",
             "thanos-store.yaml",
             "thanos-compactor.yaml",
             "thanos-monitoring.yaml",
@@ -353,7 +353,7 @@ fn query_reads_every_producer_and_deduplicates_every_replica_label() {
         addresses,
         [
             "dnssrv+_grpc._tcp.kube-prometheus-stack-thanos-discovery.monitoring.svc",
-            "dnssrv+_grpc._tcp.thanos-receiver-headless.monitoring.svc",
+            "dnssrv+_grpc._tcp.thanos-receive-headless.monitoring.svc",
             "dnssrv+_grpc._tcp.thanos-store.monitoring.svc",
             "dnssrv+_grpc._tcp.thanos-ruler-operated.monitoring.svc",
         ]
@@ -364,17 +364,17 @@ fn query_reads_every_producer_and_deduplicates_every_replica_label() {
     assert!(args.contains(&"--query.replica-label=receive_replica".to_owned()));
     assert!(args.contains(&"--query.replica-label=thanos_ruler_replica".to_owned()));
     // Those are the labels the producers really carry.
-    let receiver = &common::thanos_containers(&tree)[1].2;
-    assert!(receiver.contains(&"--label=receive_replica=\"$(NAME)\"".to_owned()));
+    let receive = &common::thanos_containers(&tree)[1].2;
+    assert!(receive.contains(&"--label=receive_replica=\"$(NAME)\"".to_owned()));
 }
 
 #[test]
 fn the_hashring_lists_exactly_the_receive_pods_and_each_local_endpoint() {
     let tree = tree();
-    let receiver = file_documents(&tree, &format!("{CENTRAL}/thanos-receiver.yaml"));
+    let receive = file_documents(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
     let hashrings: serde_json::Value =
-        serde_json::from_str(receiver[0]["data"]["hashrings.json"].as_str().unwrap()).unwrap();
-    let replicas = receiver[1]["spec"]["replicas"].as_u64().unwrap();
+        serde_json::from_str(receive[0]["data"]["hashrings.json"].as_str().unwrap()).unwrap();
+    let replicas = receive[1]["spec"]["replicas"].as_u64().unwrap();
     let endpoints = hashrings[0]["endpoints"].as_array().unwrap();
     assert_eq!(endpoints.len() as u64, replicas);
     let args = &common::thanos_containers(&tree)[1].2;
@@ -383,7 +383,7 @@ fn the_hashring_lists_exactly_the_receive_pods_and_each_local_endpoint() {
         .find_map(|a| a.strip_prefix("--receive.local-endpoint="))
         .unwrap();
     for (ordinal, endpoint) in endpoints.iter().enumerate() {
-        let pod = format!("thanos-receiver-{ordinal}");
+        let pod = format!("thanos-receive-{ordinal}");
         assert_eq!(endpoint.as_str().unwrap(), local.replace("$(NAME)", &pod));
     }
     assert_eq!(hashrings[0]["algorithm"], "ketama");
@@ -406,7 +406,7 @@ fn edges_write_to_the_receiver_ingress_with_their_own_cluster_label() {
         );
         assert_eq!(
             spec["remoteWrite"][0]["url"].as_str(),
-            Some("http://thanos-receiver.k8s-cluster-01.miribit.lab/api/v1/receive")
+            Some("http://thanos-receive.k8s-cluster-01.miribit.lab/api/v1/receive")
         );
         for off in [
             "alertmanager",
@@ -421,10 +421,10 @@ fn edges_write_to_the_receiver_ingress_with_their_own_cluster_label() {
         assert_eq!(values["defaultRules"]["create"], Value::Bool(false));
     }
     // The host edges write to is the one Receive's Ingress serves.
-    let receiver = file_documents(&tree, &format!("{CENTRAL}/thanos-receiver.yaml"));
-    let ingress = receiver.iter().find(|d| d["kind"] == "Ingress").unwrap();
+    let receive = file_documents(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
+    let ingress = receive.iter().find(|d| d["kind"] == "Ingress").unwrap();
     assert_eq!(
         ingress["spec"]["rules"][0]["host"].as_str(),
-        Some("thanos-receiver.k8s-cluster-01.miribit.lab")
+        Some("thanos-receive.k8s-cluster-01.miribit.lab")
     );
 }

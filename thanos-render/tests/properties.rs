@@ -233,8 +233,8 @@ fn check_runbook(fleet: &Fleet, tree: &Tree) -> Result<(), TestCaseError> {
 fn check_hashring(fleet: &Fleet, tree: &Tree) -> Result<(), TestCaseError> {
     let (path, content) = tree
         .iter()
-        .find(|(path, _)| path.ends_with("/thanos-receiver.yaml"))
-        .ok_or_else(|| TestCaseError::fail("no thanos-receiver.yaml"))?;
+        .find(|(path, _)| path.ends_with("/thanos-receive.yaml"))
+        .ok_or_else(|| TestCaseError::fail("no thanos-receive.yaml"))?;
     let documents = common::documents(content);
     let config_map = documents
         .iter()

@@ -389,12 +389,12 @@ fn hosts_and_expected_labels_are_this_fleets() {
         .unwrap()
     };
     let query = host("thanos-query.yaml");
-    let receiver = host("thanos-receiver.yaml");
+    let receive = host("thanos-receive.yaml");
     assert!(lines.contains(&format!(
         "curl -fsS -G --data-urlencode 'query=count by (cluster) (up)' http://{query}/api/v1/query"
     )));
     assert!(lines.contains(&format!(
-        "curl -s -o /dev/null -w '%{{http_code}}\\n' -X POST http://{receiver}/api/v1/receive"
+        "curl -s -o /dev/null -w '%{{http_code}}\\n' -X POST http://{receive}/api/v1/receive"
     )));
     let labels: Vec<String> = std::iter::once(fleet.central.cluster_label_value())
         .chain(fleet.edges.iter().map(|e| e.cluster_label_value()))

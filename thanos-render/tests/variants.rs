@@ -60,7 +60,7 @@ fn high_availability() {
     let mut expected: Vec<String> = [
         "thanos-compactor.yaml",
         "thanos-query.yaml",
-        "thanos-receiver.yaml",
+        "thanos-receive.yaml",
         "values-central.yaml",
     ]
     .map(|file| format!("{CENTRAL}/{file}"))

@@ -13,7 +13,7 @@
 //! edge that never wrote fires 5 minutes after the rule is first evaluated.
 //!
 //! The Ruler's default partial-response strategy for alerting rules (abort) matters
-//! here: when a receiver cannot be read, the evaluation fails (and
+//! here: when a Receive pod cannot be read, the evaluation fails (and
 //! `ThanosRulerEvaluationFailures` fires) instead of every edge looking silent.
 //!
 //! The Ruler's external labels (the ThanosRuler's `labels`) must not include `cluster`:

@@ -4,7 +4,7 @@
 //! | component | scraped through | `job` |
 //! | --- | --- | --- |
 //! | Query | Service `thanos-query`, port `http` (our ServiceMonitor) | `thanos-query` |
-//! | Receive | Service `thanos-receiver`, port `http` (our ServiceMonitor) | `thanos-receiver` |
+//! | Receive | Service `thanos-receive`, port `http` (our ServiceMonitor) | `thanos-receive` |
 //! | Store | Service `thanos-store`, port `http` (our ServiceMonitor) | `thanos-store` |
 //! | Compactor | Service `thanos-compactor`, port `http` (our ServiceMonitor) | `thanos-compactor` |
 //! | sidecar | the chart's Service `kube-prometheus-stack-thanos-discovery` (`<fullname>-thanos-discovery`), selected by its `app` and `release` labels, port `http` (our ServiceMonitor) | `thanos-sidecar` |

@@ -196,7 +196,7 @@ fn scaling_receive(f: &Facts, l: Lang) -> Vec<Block> {
                 [
                     code(&f.hashring_config_map),
                     code(&f.receive.name),
-                    code(format!("{}/thanos-receiver.yaml", central.dir)),
+                    code(format!("{}/thanos-receive.yaml", central.dir)),
                 ],
             ),
             l.text(

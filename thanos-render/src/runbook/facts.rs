@@ -20,7 +20,7 @@ use crate::{
     overlays::{
         central::{
             s3_secret,
-            thanos::{monitoring::silent_edge_options, receiver, HTTP_PORT_NAME},
+            thanos::{monitoring::silent_edge_options, receive, HTTP_PORT_NAME},
         },
         namespace,
     },
@@ -226,7 +226,7 @@ impl Facts {
             central_storage_classes: storage_classes(
                 [&base.values, &central.values],
                 [
-                    &central.receiver.stateful_set,
+                    &central.receive.stateful_set,
                     &central.store.stateful_set,
                     &central.compactor.stateful_set,
                 ],
@@ -239,7 +239,7 @@ impl Facts {
                 .query
                 .ingress
                 .iter()
-                .chain(&central.receiver.ingress)
+                .chain(&central.receive.ingress)
                 .filter_map(|ingress| ingress.spec.as_ref()?.ingress_class_name.clone())
                 .chain(
                     grafana_values
@@ -299,9 +299,9 @@ impl Facts {
             },
             query_replica_labels: fleet.query_replica_labels(),
             receive: stateful_workload(
-                &central.receiver.stateful_set,
-                &central.receiver.service,
-                central.receiver.ingress.as_ref(),
+                &central.receive.stateful_set,
+                &central.receive.service,
+                central.receive.ingress.as_ref(),
             ),
             receive_replication_factor: receive.replication_factor,
             receive_algorithm: receive.hashring_algorithm.as_str().to_owned(),
@@ -312,7 +312,7 @@ impl Facts {
                 .map(|(name, value)| (name.clone(), value.clone()))
                 .collect(),
             receive_grace_seconds: central
-                .receiver
+                .receive
                 .stateful_set
                 .spec
                 .as_ref()
@@ -323,9 +323,9 @@ impl Facts {
                         .termination_grace_period_seconds
                 })
                 .unwrap_or(30),
-            hashring_config_map: name(&central.receiver.hashring.metadata).to_owned(),
+            hashring_config_map: name(&central.receive.hashring.metadata).to_owned(),
             hashring_key: central
-                .receiver
+                .receive
                 .hashring
                 .data
                 .as_ref()
@@ -337,7 +337,7 @@ impl Facts {
                     let spec = edge.values.prometheus.as_ref()?.prometheus_spec.as_ref()?;
                     Some(spec.remote_write.as_ref()?.first()?.url.clone())
                 })
-                .or_else(|| receiver::remote_write_url(fleet)),
+                .or_else(|| receive::remote_write_url(fleet)),
             store: stateful_workload(&central.store.stateful_set, &central.store.service, None),
             compactor: stateful_workload(
                 &central.compactor.stateful_set,

@@ -14,7 +14,7 @@ const ENDPOINT_GROUPS: [(&str, &str, &str); 4] = [
     (
         "receive",
         "the edge clusters' recent data",
-        "thanos-receiver-headless",
+        "thanos-receive-headless",
     ),
     (
         "store",

@@ -1,5 +1,5 @@
 //! Receive: down, failing remote writes, failing replication and forwarding between
-//! receivers.
+//! Receive pods.
 
 use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
 
@@ -11,8 +11,8 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
             Severity::Critical,
             "The edge clusters cannot write: their agents buffer for a while, then drop samples.",
             &format!(
-                "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-receiver; \
-                 kubectl -n {namespace} describe statefulset thanos-receiver (volumes, scheduling)."
+                "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-receive; \
+                 kubectl -n {namespace} describe statefulset thanos-receive (volumes, scheduling)."
             ),
         ),
         alert(
@@ -29,8 +29,8 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
                               Thanos Receive have failed with a 5xx for 5 minutes: edge agents \
                               retry, fall behind and drop samples once their buffer is full.",
                 runbook: &format!(
-                    "kubectl -n {namespace} logs statefulset/thanos-receiver | grep -i error; \
-                     'insufficient nodes' or quorum errors mean fewer healthy receivers than the \
+                    "kubectl -n {namespace} logs statefulset/thanos-receive | grep -i error; \
+                     'insufficient nodes' or quorum errors mean fewer healthy Receive pods than the \
                      replication factor needs (see ThanosReceiveReplicationErrors); check disk \
                      space of the data volumes."
                 ),
@@ -48,11 +48,11 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
                 summary: "Thanos Receive fails more than 10% of replications.",
                 description: "{{ $value | humanizePercentage }} of Thanos Receive's replications \
                               have failed for 10 minutes. Writes still succeed while a quorum of \
-                              replicas takes them; one more receiver down and they fail.",
+                              replicas takes them; one more Receive pod down and they fail.",
                 runbook: &format!(
-                    "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-receiver \
-                     (all ready?); compare the hashring ConfigMap thanos-receiver-hashring with \
-                     the pods; kubectl -n {namespace} logs statefulset/thanos-receiver | grep -i replicat."
+                    "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-receive \
+                     (all ready?); compare the hashring ConfigMap thanos-receive-hashring with \
+                     the pods; kubectl -n {namespace} logs statefulset/thanos-receive | grep -i replicat."
                 ),
             },
         ),
@@ -65,13 +65,13 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
                  /\n  sum by (namespace, job) (rate(thanos_receive_forward_requests_total{{{receive}}}[5m]))\n) > 0.2"
             ),
             &Text {
-                summary: "Thanos Receive fails more than 20% of forwards to other receivers.",
+                summary: "Thanos Receive fails more than 20% of forwards to other Receive pods.",
                 description: "{{ $value | humanizePercentage }} of the requests Thanos Receive \
-                              forwards to the receiver owning a series have failed for 10 minutes.",
+                              forwards to the Receive pod owning a series have failed for 10 minutes.",
                 runbook: &format!(
-                    "Check that every endpoint of the hashring ConfigMap thanos-receiver-hashring \
+                    "Check that every endpoint of the hashring ConfigMap thanos-receive-hashring \
                      resolves and is ready (kubectl -n {namespace} get endpoints \
-                     thanos-receiver-headless); look for gRPC errors in the receivers' logs."
+                     thanos-receive-headless); look for gRPC errors in the Receive pods' logs."
                 ),
             },
         ),

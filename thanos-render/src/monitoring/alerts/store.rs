@@ -8,7 +8,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         down(
             Target::Store,
             Severity::Critical,
-            "Data older than what the sidecars and receivers hold cannot be read.",
+            "Data older than what the sidecars and Receive pods hold cannot be read.",
             &format!(
                 "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-store; a Store \
                  killed for memory needs a higher limit (index cache and chunk pool)."

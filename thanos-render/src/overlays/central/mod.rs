@@ -13,7 +13,7 @@ use self::thanos::{
     compactor::{self, ThanosCompactor},
     monitoring::{self, ThanosMonitoring},
     query::{self, ThanosQuery},
-    receiver::{self, ThanosReceiver},
+    receive::{self, ThanosReceive},
     store::{self, ThanosStore},
     store_api_srv,
 };
@@ -50,8 +50,8 @@ pub struct CentralOverlay {
     pub s3_secret: Option<Secret>,
     /// `thanos-query.yaml`.
     pub query: ThanosQuery,
-    /// `thanos-receiver.yaml`.
-    pub receiver: ThanosReceiver,
+    /// `thanos-receive.yaml`.
+    pub receive: ThanosReceive,
     /// `thanos-store.yaml`.
     pub store: ThanosStore,
     /// `thanos-compactor.yaml`.
@@ -76,7 +76,7 @@ impl CentralOverlay {
                 [
                     namespace::FILE,
                     query::FILE,
-                    receiver::FILE,
+                    receive::FILE,
                     store::FILE,
                     compactor::FILE,
                 ]
@@ -90,7 +90,7 @@ impl CentralOverlay {
             namespace: namespace::namespace(fleet),
             s3_secret: s3_secret::secret(fleet),
             query: ThanosQuery::new(fleet),
-            receiver: ThanosReceiver::new(fleet),
+            receive: ThanosReceive::new(fleet),
             store: ThanosStore::new(fleet),
             compactor: ThanosCompactor::new(fleet),
             monitoring,
@@ -119,7 +119,7 @@ impl CentralOverlay {
                 .spec
                 .as_mut()
                 .map(|spec| &mut spec.template),
-            self.receiver
+            self.receive
                 .stateful_set
                 .spec
                 .as_mut()
@@ -159,7 +159,7 @@ impl CentralOverlay {
         }
         for (file, documents) in [
             (query::FILE, self.query.documents()),
-            (receiver::FILE, self.receiver.documents()),
+            (receive::FILE, self.receive.documents()),
             (store::FILE, self.store.documents()),
             (compactor::FILE, self.compactor.documents()),
             (monitoring::FILE, self.monitoring.documents()),

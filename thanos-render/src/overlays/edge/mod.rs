@@ -6,7 +6,7 @@ use thanos_model::{labels, Edge, Fleet};
 
 use crate::{
     kustomize::Kustomization,
-    overlays::{self, central::thanos::receiver, namespace},
+    overlays::{self, central::thanos::receive, namespace},
     values::{
         resource_requirements, AlertmanagerValues, ChartValues, Create, Enabled, GrafanaValues,
         PrometheusSpecValues, PrometheusValues, QueueConfig, RemoteWrite, StorageSpec,
@@ -81,7 +81,7 @@ fn values(fleet: &Fleet, edge: &Edge) -> ChartValues {
     let agent = &edge.agent;
     let queue = &agent.queue;
     // Validation guarantees Receive has an Ingress whenever there are edges.
-    let url = receiver::remote_write_url(fleet).unwrap_or_default();
+    let url = receive::remote_write_url(fleet).unwrap_or_default();
     ChartValues {
         prometheus: Some(PrometheusValues {
             agent_mode: Some(true),
@@ -94,7 +94,7 @@ fn values(fleet: &Fleet, edge: &Edge) -> ChartValues {
                 )])),
                 replica_external_label_name_clear: agent.drop_replica_label.then_some(true),
                 remote_write: Some(vec![RemoteWrite {
-                    name: "thanos-receiver".to_owned(),
+                    name: "thanos-receive".to_owned(),
                     url,
                     queue_config: QueueConfig {
                         capacity: queue.capacity,

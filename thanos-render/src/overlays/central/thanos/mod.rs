@@ -4,7 +4,7 @@
 pub mod compactor;
 pub mod monitoring;
 pub mod query;
-pub mod receiver;
+pub mod receive;
 pub mod store;
 
 use thanos_model::Fleet;

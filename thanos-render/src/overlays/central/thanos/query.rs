@@ -12,7 +12,7 @@ use serde::Serialize;
 use thanos_model::{Component, Fleet};
 
 use super::{
-    common_flags, grpc_flag, receiver, service_domain, store, GRPC_PORT, GRPC_PORT_NAME,
+    common_flags, grpc_flag, receive, service_domain, store, GRPC_PORT, GRPC_PORT_NAME,
     HTTP_PORT_NAME,
 };
 use crate::{
@@ -100,7 +100,7 @@ pub(crate) fn http_address(fleet: &Fleet) -> String {
 pub(crate) fn endpoints(fleet: &Fleet) -> Vec<String> {
     let mut endpoints = vec![
         sidecar_store_api(fleet),
-        receiver::store_api(fleet),
+        receive::store_api(fleet),
         store::store_api(fleet),
     ];
     endpoints.extend(ruler::store_api(fleet));

@@ -1,4 +1,4 @@
-//! `thanos-receiver.yaml`: the hashring ConfigMap, StatefulSet, Services and Ingress of
+//! `thanos-receive.yaml`: the hashring ConfigMap, StatefulSet, Services and Ingress of
 //! Receive, and the names the edges and Query reach it by.
 
 use std::collections::BTreeMap;
@@ -24,7 +24,7 @@ use crate::{
 
 const COMPONENT: Component = Component::Receive;
 /// The file the objects are written to.
-pub const FILE: &str = "thanos-receiver.yaml";
+pub const FILE: &str = "thanos-receive.yaml";
 /// Receive's remote-write port.
 pub const REMOTE_WRITE_PORT: u16 = 19291;
 /// Name of the remote-write port on the container, the Services and the Ingress backend.
@@ -39,30 +39,30 @@ const POD_NAME_ENV: &str = "NAME";
 /// Receive flushes its head block on shutdown; give it time.
 const TERMINATION_GRACE_SECONDS: i64 = 900;
 
-/// The objects of `thanos-receiver.yaml`.
+/// The objects of `thanos-receive.yaml`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ThanosReceiver {
-    /// `thanos-receiver-hashring`: the `--receive.hashrings-file`, exactly the
+pub struct ThanosReceive {
+    /// `thanos-receive-hashring`: the `--receive.hashrings-file`, exactly the
     /// StatefulSet's pods.
     pub hashring: ConfigMap,
-    /// `thanos-receiver`.
+    /// `thanos-receive`.
     pub stateful_set: StatefulSet,
-    /// `thanos-receiver-headless`: names the pods (hashring endpoints, Query's lookup).
+    /// `thanos-receive-headless`: names the pods (hashring endpoints, Query's lookup).
     pub headless_service: Service,
-    /// `thanos-receiver`: one address for the Ingress.
+    /// `thanos-receive`: one address for the Ingress.
     pub service: Service,
-    /// `thanos-receiver`: where the edges write, when the fleet gives Receive an Ingress.
+    /// `thanos-receive`: where the edges write, when the fleet gives Receive an Ingress.
     pub ingress: Option<Ingress>,
     /// `thanos-receive`: central Prometheus scrapes it, when the fleet wants
     /// ServiceMonitors.
     pub service_monitor: Option<ServiceMonitor>,
-    /// `thanos-receiver`, when it has more than one replica: a drain takes no more pods
+    /// `thanos-receive`, when it has more than one replica: a drain takes no more pods
     /// than writes tolerate (see `drainable_replicas`).
     pub pod_disruption_budget: Option<PodDisruptionBudget>,
 }
 
-impl ThanosReceiver {
+impl ThanosReceive {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
