@@ -74,7 +74,6 @@ mod safe_path;
 mod shell;
 mod tree;
 pub mod values;
-mod workload;
 mod yaml;
 
 use thanos_model::ValidFleet;

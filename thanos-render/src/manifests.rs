@@ -31,11 +31,7 @@ impl Manifests {
     pub fn new(fleet: &ValidFleet) -> Self {
         let base = Base::new(fleet);
         let central = CentralOverlay::new(fleet);
-        let edges: Vec<EdgeOverlay> = fleet
-            .edges
-            .iter()
-            .map(|edge| EdgeOverlay::new(fleet, edge))
-            .collect();
+        let edges = EdgeOverlay::all(fleet, central.receive.remote_write_url());
         let runbook = Runbook::new(fleet, &base, &central, &edges);
         Self {
             base,

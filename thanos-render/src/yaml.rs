@@ -15,3 +15,31 @@ pub(crate) fn to_yaml<T: Serialize + ?Sized>(value: &T) -> String {
 pub(crate) fn documents(documents: impl IntoIterator<Item = String>) -> String {
     documents.into_iter().collect::<Vec<_>>().join("---\n")
 }
+
+/// The documents of one multi-document file, in the order they are added.
+#[derive(Debug, Default)]
+#[must_use]
+pub(crate) struct Documents(Vec<String>);
+
+impl Documents {
+    /// Adds `object`.
+    pub(crate) fn one<T: Serialize + ?Sized>(mut self, object: &T) -> Self {
+        self.0.push(to_yaml(object));
+        self
+    }
+
+    /// Adds every object of `objects`, such as an `Option` that may hold none.
+    pub(crate) fn all<'a, T: Serialize + 'a>(
+        mut self,
+        objects: impl IntoIterator<Item = &'a T>,
+    ) -> Self {
+        self.0.extend(objects.into_iter().map(to_yaml));
+        self
+    }
+
+    /// The documents.
+    #[must_use]
+    pub(crate) fn into_vec(self) -> Vec<String> {
+        self.0
+    }
+}

@@ -4,9 +4,10 @@ pub mod central;
 pub mod edge;
 pub mod namespace;
 
-use thanos_model::Fleet;
+use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::{api::core::v1::Namespace, apimachinery::pkg::apis::meta::v1::ObjectMeta};
+use thanos_model::Fleet;
 
 use crate::{
     base,
@@ -17,6 +18,20 @@ use crate::{
 
 /// Every overlay's kustomization file.
 pub(crate) const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
+
+/// Metadata of an object named `name` in the fleet's namespace.
+pub(crate) fn metadata(
+    fleet: &Fleet,
+    name: impl Into<String>,
+    labels: BTreeMap<String, String>,
+) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.into()),
+        namespace: Some(fleet.namespace.clone()),
+        labels: Some(labels),
+        ..ObjectMeta::default()
+    }
+}
 
 /// A cluster's overlay directory, relative to the tree's root.
 pub(crate) fn dir(fleet: &Fleet, cluster: &str) -> String {

@@ -1,8 +1,8 @@
 //! The access table: every endpoint an operator reaches, and how.
 
 use super::{
-    facts::Facts,
-    grafana,
+    fleet_view::FleetView,
+    grafana_access,
     lang::Lang,
     markdown::{code, codes, plain, Block, Table, Text},
     verify,
@@ -18,7 +18,7 @@ const ALERTMANAGER_PORT: u16 = 9093;
 /// The port of the chart's Thanos Ruler Service (`thanosRuler.service.port`).
 const RULER_PORT: u16 = 10902;
 
-pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
+pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let k = kubectl_in(&f.central.context, &f.namespace);
     let forward = |service: &str, local: i64, remote: i64| {
         code(format!(
@@ -48,7 +48,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
     table.push([
         plain("Grafana"),
         ingress(&f.grafana_host, ""),
-        or_forward(&f.grafana_host, code(grafana::port_forward(f))),
+        or_forward(&f.grafana_host, code(grafana_access::port_forward(f))),
     ]);
     table.push([
         l.text("Thanos Query (UI and API)", "Thanos Query (UI, API)", []),

@@ -1,12 +1,12 @@
 //! Architecture: what runs where, and how samples flow from the edges to Grafana.
 
 use super::{
-    facts::Facts,
+    fleet_view::{FleetView, Label, Retention, SilentEdges, ThanosAlerts},
     lang::Lang,
     markdown::{code, codes, plain, Block, Table, Text},
 };
 
-pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
+pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let mut blocks = vec![l.h(2, "Architecture", "아키텍처", [])];
     let edges = f.edges.len();
     blocks.push(if edges == 0 {
@@ -77,7 +77,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
         l.text(
             "Dashboards, each with a `cluster` variable. Default datasource: Thanos Query ({}); the Alertmanager datasource is kept. The admin account comes from the Secret {}.",
             "대시보드(모든 대시보드에 `cluster` 변수가 있습니다). 기본 데이터소스는 Thanos Query({})이고 Alertmanager 데이터소스도 유지됩니다. 관리자 계정은 Secret {}에서 읽습니다.",
-            [code(&f.grafana_datasource), code(&f.grafana_admin.0)],
+            [code(&f.grafana_datasource), code(&f.grafana_admin.secret)],
         ),
     ]);
     table.push([
@@ -135,7 +135,11 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
             [],
         ),
     ]);
-    let (raw, five, hour) = &f.compactor_retention;
+    let Retention {
+        raw,
+        five_minutes: five,
+        one_hour: hour,
+    } = &f.compactor_retention;
     table.push([
         plain("Thanos Compactor"),
         l.text(
@@ -210,7 +214,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
             [codes(
                 f.receive_labels
                     .iter()
-                    .map(|(name, value)| format!("{name}=\"{value}\"")),
+                    .map(|Label { name, value }| format!("{name}=\"{value}\"")),
                 ", ",
             )],
         ));
@@ -260,7 +264,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
 }
 
 /// What watches Thanos and the edges: ServiceMonitors, alerts, dashboards.
-fn watching(f: &Facts, l: Lang) -> Vec<Block> {
+fn watching(f: &FleetView, l: Lang) -> Vec<Block> {
     let m = &f.monitoring;
     let mut items = Vec::new();
     if m.service_monitors {
@@ -270,14 +274,14 @@ fn watching(f: &Facts, l: Lang) -> Vec<Block> {
             [],
         ));
     }
-    if let Some((rule, alerts)) = &m.alerts {
+    if let Some(ThanosAlerts { rule, alerts }) = &m.alerts {
         items.push(l.text(
             "The PrometheusRule {}, evaluated by central Prometheus (so it still fires when Query or the Ruler is down), alerts on each component's failures: {}.",
             "PrometheusRule {}는 중앙 Prometheus가 평가하며(Query나 Ruler가 멈춰도 동작합니다) 각 구성 요소의 장애를 알립니다: {}.",
             [code(rule), codes(alerts, ", ")],
         ));
     }
-    if let Some((rule, alert, after)) = &m.silent_edges {
+    if let Some(SilentEdges { rule, alert, after }) = &m.silent_edges {
         items.push(l.text(
             "The PrometheusRule {}, evaluated by the Ruler, has one {} alert per edge, labelled with the edge's `cluster`: it fires {} after the edge's last sample reached Receive (an edge that never wrote: once the rule has run that long).",
             "PrometheusRule {}는 Ruler가 평가하며 엣지마다 그 엣지의 `cluster` 레이블을 단 {} 알림이 하나씩 있습니다. 엣지의 마지막 샘플이 Receive에 도착하고 {} 뒤에 발생합니다(한 번도 쓰지 않은 엣지는 룰이 그만큼 실행된 뒤 발생).",

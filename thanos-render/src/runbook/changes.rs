@@ -3,7 +3,7 @@
 
 use super::{
     deploy::{apply_command, build_command, build_file},
-    facts::Facts,
+    fleet_view::FleetView,
     lang::Lang,
     markdown::{code, plain, Block, CodeBlock},
 };
@@ -12,7 +12,7 @@ use crate::shell::{kubectl, kubectl_in, quote, temp_file};
 /// The label every object thanos-kustomize writes carries (the chart's carry Helm's).
 const MANAGED_BY: &str = "app.kubernetes.io/managed-by=thanos-kustomize";
 
-pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
+pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let central = &f.central;
     let mut blocks = vec![
         l.h(2, "Changing the fleet", "fleet 변경", []),
@@ -172,7 +172,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
 }
 
 /// Scaling Receive: the hashring and the StatefulSet change together, in one apply.
-fn scaling_receive(f: &Facts, l: Lang) -> Vec<Block> {
+fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
     let central = &f.central;
     let k = kubectl_in(&central.context, &f.namespace);
     let rf = f.receive_replication_factor;

@@ -1,12 +1,12 @@
 //! The clusters: name, context, API server, role, `cluster` label, overlay.
 
 use super::{
-    facts::Facts,
+    fleet_view::FleetView,
     lang::Lang,
     markdown::{code, Block, Table},
 };
 
-pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
+pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let mut table = Table::new([
         l.text("Cluster", "클러스터", []),
         l.text("kubectl context", "kubectl 컨텍스트", []),

@@ -3,7 +3,7 @@
 //! everything else.
 
 use super::{
-    facts::{Cluster, Facts},
+    fleet_view::{Cluster, FleetView, GrafanaAdmin},
     lang::Lang,
     markdown::{code, Block, CodeBlock},
 };
@@ -39,7 +39,7 @@ pub(crate) fn build_command(cluster: &Cluster) -> String {
 }
 
 /// Step 4: the chart's CRDs from the unpacked chart, then the wait until they are served.
-pub(crate) fn crd_commands(f: &Facts, cluster: &Cluster) -> [String; 2] {
+pub(crate) fn crd_commands(f: &FleetView, cluster: &Cluster) -> [String; 2] {
     let crds = quote(&f.crds_dir(&cluster.dir)).into_owned();
     let kubectl = kubectl(&cluster.context);
     [
@@ -62,7 +62,7 @@ fn read_secret(var: &str) -> String {
     format!("read -rsp {} {var}; echo", quote(&format!("{var}: ")))
 }
 
-pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
+pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let central = &f.central;
     let mut blocks = vec![
         l.h(2, "Deploy", "배포", []),
@@ -89,7 +89,11 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
         CodeBlock::lines("sh", [namespace_command(central)]).into(),
     ];
 
-    let (secret, user_key, password_key) = &f.grafana_admin;
+    let GrafanaAdmin {
+        secret,
+        user_key,
+        password_key,
+    } = &f.grafana_admin;
     let grafana_secret = format!(
         "{} create secret generic {} --from-literal={}=admin --from-literal={}=\"${{{GRAFANA_PASSWORD_VAR}:?}}\" --dry-run=client -o yaml | {} apply --server-side -f -",
         kubectl_in(&central.context, &f.namespace),

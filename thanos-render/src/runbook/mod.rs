@@ -15,8 +15,8 @@ mod architecture;
 mod changes;
 mod clusters;
 mod deploy;
-mod facts;
-mod grafana;
+mod fleet_view;
+mod grafana_access;
 mod lang;
 pub mod markdown;
 mod prerequisites;
@@ -25,7 +25,7 @@ mod verify;
 
 use thanos_model::{Fleet, Language};
 
-use self::{facts::Facts, lang::Lang, markdown::Document};
+use self::{fleet_view::FleetView, lang::Lang, markdown::Document};
 use crate::{Base, CentralOverlay, EdgeOverlay, Tree};
 
 /// The file the runbook is written to, at the tree's root.
@@ -57,14 +57,14 @@ impl Runbook {
         if !fleet.runbook.enabled {
             return None;
         }
-        let facts = Facts::new(fleet, base, central, edges);
+        let view = FleetView::new(fleet, base, central, edges);
         let l = Lang(fleet.runbook.language);
         let mut document = Document::new();
         document.push(l.h(
             1,
             "Runbook: Thanos monitoring of {} clusters",
             "런북: 클러스터 {}개의 Thanos 모니터링",
-            [markdown::plain(facts.clusters().count().to_string())],
+            [markdown::plain(view.clusters().count().to_string())],
         ));
         document.push(l.p(
             "This tree deploys the monitoring of the fleet below. It is rendered by thanos-kustomize from the fleet file: change the fleet file and render again (see {}) rather than editing these files, this one included. Every command here runs from this directory, the root of the tree.",
@@ -77,12 +77,12 @@ impl Runbook {
             prerequisites::blocks,
             deploy::blocks,
             verify::blocks,
-            grafana::blocks,
+            grafana_access::blocks,
             changes::blocks,
             troubleshooting::blocks,
             access::blocks,
         ] {
-            document.extend(section(&facts, l));
+            document.extend(section(&view, l));
         }
         Some(Self {
             language: fleet.runbook.language,

@@ -1,13 +1,13 @@
 //! Prerequisites: tools with their versions, and what every cluster must already have.
 
 use super::{
-    facts::Facts,
+    fleet_view::FleetView,
     lang::Lang,
     markdown::{code, codes, Block, CodeBlock, Text},
 };
 use crate::shell::{kubectl, quote};
 
-pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
+pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let chart = &f.chart;
     let mut items: Vec<Text> = vec![
         l.text(

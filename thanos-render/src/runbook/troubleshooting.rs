@@ -2,13 +2,13 @@
 
 use super::{
     deploy::build_file,
-    facts::Facts,
+    fleet_view::{FleetView, SilentEdges},
     lang::Lang,
     markdown::{code, codes, Block, CodeBlock},
 };
 use crate::shell::{kubectl, kubectl_in, quote};
 
-pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
+pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let central = &f.central;
     let k = kubectl_in(&central.context, &f.namespace);
     let thanos = quote(&f.receive.container).into_owned();
@@ -81,7 +81,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
         )]),
     ];
 
-    if let Some(edge) = f.edges.first() {
+    if let (Some(edge), Some(remote_write_url)) = (f.edges.first(), &f.remote_write_url) {
         let ke = kubectl_in(&edge.context, &f.namespace);
         let agent0 = f.agent_pods(edge).first().cloned().unwrap_or_default();
         blocks.push(l.h(
@@ -96,7 +96,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
             [
                 code(format!("prom-agent-{}-<i>", f.prometheus_cr)),
                 code(&f.prometheus_cr),
-                code(f.remote_write_url.clone().unwrap_or_default()),
+                code(remote_write_url),
                 code(&edge.name),
             ],
         ));
@@ -244,12 +244,14 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
             format!("{k} get prometheusrules -L thanos-kustomize.io/evaluator"),
         ]));
     }
-    if let Some((_, alert, _)) = &f.monitoring.silent_edges {
+    if let (Some(SilentEdges { alert, .. }), Some(remote_write_url)) =
+        (&f.monitoring.silent_edges, &f.remote_write_url)
+    {
         blocks.push(l.h(3, "{} fires", "{} 알림 발생", [code(alert)]));
         blocks.push(l.p(
             "The edge named in the alert's `cluster` label has sent nothing to Receive: follow \"An edge is missing from Thanos Query\" for that edge. A network or DNS change between the edge and {} is the usual cause.",
             "알림의 `cluster` 레이블이 가리키는 엣지가 Receive로 아무것도 보내지 않고 있습니다. 해당 엣지에 대해 \"Thanos Query에 엣지가 보이지 않음\" 항목을 따라 확인하세요. 흔한 원인은 엣지와 {} 사이의 네트워크나 DNS 변경입니다.",
-            [code(f.remote_write_url.clone().unwrap_or_default())],
+            [code(remote_write_url)],
         ));
     }
     blocks

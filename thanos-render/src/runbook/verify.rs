@@ -2,7 +2,7 @@
 //! `cluster` label in Thanos Query, blocks reaching the bucket.
 
 use super::{
-    facts::Facts,
+    fleet_view::{FleetView, Label, SilentEdges, Workload},
     lang::Lang,
     markdown::{code, codes, plain, Block, CodeBlock, Text},
 };
@@ -23,7 +23,7 @@ pub(crate) fn query_command(base: &str, promql: &str) -> String {
 }
 
 /// The port-forward to Query's Service, for a fleet whose Query has no Ingress.
-pub(crate) fn query_port_forward(f: &Facts) -> String {
+pub(crate) fn query_port_forward(f: &FleetView) -> String {
     format!(
         "{} port-forward svc/{} {port}:{port}",
         kubectl_in(&f.central.context, &f.namespace),
@@ -32,7 +32,7 @@ pub(crate) fn query_port_forward(f: &Facts) -> String {
     )
 }
 
-pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
+pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let central = &f.central;
     let k = kubectl_in(&central.context, &f.namespace);
     let mut blocks = vec![
@@ -68,7 +68,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
             [],
         ),
     ];
-    let thanos_pods = |workload: &super::facts::Workload| codes(workload.pods(), ", ");
+    let thanos_pods = |workload: &Workload| codes(workload.pods(), ", ");
     blocks.push(Block::bullets([
         l.text(
             "{}: the central Prometheus, containers `prometheus`, `config-reloader`, `thanos-sidecar`.",
@@ -181,7 +181,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
         [codes(f.cluster_labels(), ", ")],
     ));
     blocks.push(CodeBlock::lines("sh", [query_command(&base, "count by (cluster) (up)")]).into());
-    if let (false, Some((name, value))) = (f.edges.is_empty(), f.receive_labels.first()) {
+    if let (false, Some(Label { name, value })) = (f.edges.is_empty(), f.receive_labels.first()) {
         blocks.push(l.p(
             "The edges' series come through Receive, which adds its label {}: this query shows the edges only ({}).",
             "엣지의 시리즈는 Receive를 거치면서 {} 레이블이 붙으므로, 이 쿼리에는 엣지({})만 나와야 합니다.",
@@ -251,7 +251,7 @@ pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
 }
 
 /// The Ruler runs and records every cluster's series; no edge is silent.
-fn rules_and_alerts(f: &Facts, l: Lang, base: &str) -> Vec<Block> {
+fn rules_and_alerts(f: &FleetView, l: Lang, base: &str) -> Vec<Block> {
     let Some(ruler) = &f.ruler else {
         return Vec::new();
     };
@@ -276,7 +276,7 @@ fn rules_and_alerts(f: &Facts, l: Lang, base: &str) -> Vec<Block> {
         )
         .into(),
     ];
-    if let Some((_, alert, after)) = &f.monitoring.silent_edges {
+    if let Some(SilentEdges { alert, after, .. }) = &f.monitoring.silent_edges {
         blocks.push(l.p(
             "No edge is silent: the query below returns no series once every edge has written for {} (each series it returns names a silent edge in its `cluster` label).",
             "조용한 엣지가 없어야 합니다. 모든 엣지가 {} 이상 쓰고 나면 아래 쿼리는 시리즈를 하나도 반환하지 않습니다(반환된 시리즈의 `cluster` 레이블이 무응답 엣지입니다).",

@@ -7,7 +7,10 @@ use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
 use thanos_model::{Fleet, ObjectStorage, S3Credentials, S3};
 
-use crate::{overlays::namespace, shell, workload};
+use crate::{
+    overlays::{self, namespace},
+    shell,
+};
 
 /// The file the Secret is written to.
 pub const FILE: &str = "thanos-s3-secret.yaml";
@@ -62,7 +65,7 @@ pub(crate) fn secret(fleet: &Fleet) -> Option<Secret> {
         },
     };
     let secret = Secret {
-        metadata: workload::metadata(
+        metadata: overlays::metadata(
             fleet,
             &s3.config_secret.name,
             BTreeMap::from([("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned())]),

@@ -6,7 +6,7 @@ use thanos_model::{labels, Edge, Fleet};
 
 use crate::{
     kustomize::Kustomization,
-    overlays::{self, central::thanos::receive, namespace},
+    overlays::{self, central::thanos::receive::RemoteWriteUrl, namespace},
     values::{
         resource_requirements, AlertmanagerValues, ChartValues, Create, Enabled, GrafanaValues,
         PrometheusSpecValues, PrometheusValues, QueueConfig, RemoteWrite, StorageSpec,
@@ -34,12 +34,27 @@ pub struct EdgeOverlay {
 }
 
 impl EdgeOverlay {
+    /// Builds the overlay of every edge of a validated fleet, each writing to
+    /// Receive's `remote_write_url`: validation refuses edges while Receive has no Ingress
+    /// (`Checker::receive_reachable` in thanos-model), so without one there are
+    /// no edges.
+    pub(crate) fn all(fleet: &Fleet, remote_write_url: Option<&RemoteWriteUrl>) -> Vec<Self> {
+        let Some(remote_write_url) = remote_write_url else {
+            return Vec::new();
+        };
+        fleet
+            .edges
+            .iter()
+            .map(|edge| Self::new(fleet, edge, remote_write_url))
+            .collect()
+    }
+
     /// Builds the overlay of one edge of a validated fleet.
-    pub(crate) fn new(fleet: &Fleet, edge: &Edge) -> Self {
+    fn new(fleet: &Fleet, edge: &Edge, remote_write_url: &RemoteWriteUrl) -> Self {
         let dir = overlays::dir(fleet, &edge.name);
         Self {
             name: edge.name.clone(),
-            values: values(fleet, edge),
+            values: values(edge, remote_write_url),
             kustomization: Kustomization::new(
                 &fleet.namespace,
                 overlays::chart(fleet, VALUES_FILE),
@@ -77,11 +92,9 @@ impl EdgeOverlay {
 /// Agent mode writing to the central Receive, and everything an agent cluster does not
 /// run turned off: Grafana, Alertmanager, the default rules (an agent evaluates none),
 /// and scrapers of control-plane parts that edges do not expose.
-fn values(fleet: &Fleet, edge: &Edge) -> ChartValues {
+fn values(edge: &Edge, remote_write_url: &RemoteWriteUrl) -> ChartValues {
     let agent = &edge.agent;
     let queue = &agent.queue;
-    // Validation guarantees Receive has an Ingress whenever there are edges.
-    let url = receive::remote_write_url(fleet).unwrap_or_default();
     ChartValues {
         prometheus: Some(PrometheusValues {
             agent_mode: Some(true),
@@ -95,7 +108,7 @@ fn values(fleet: &Fleet, edge: &Edge) -> ChartValues {
                 replica_external_label_name_clear: agent.drop_replica_label.then_some(true),
                 remote_write: Some(vec![RemoteWrite {
                     name: "thanos-receive".to_owned(),
-                    url,
+                    url: remote_write_url.to_string(),
                     queue_config: QueueConfig {
                         capacity: queue.capacity,
                         min_shards: queue.min_shards,

@@ -4,16 +4,17 @@
 use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::Service};
 use thanos_model::{labels, Component, Fleet};
 
-use super::{common_flags, HTTP_PORT, HTTP_PORT_NAME};
-use crate::{
-    monitoring::{ServiceMonitor, Target},
-    workload::{self, ServiceKind, ThanosPod, DATA_DIR},
-    yaml,
+use super::{
+    common_flags,
+    component::{ComponentContext, Port, ServiceKind, HTTP},
+    pod::{objstore_flag, ObjectStorage, PodManagement, DATA_DIR},
 };
+use crate::{monitoring::ServiceMonitor, yaml::Documents};
 
-const COMPONENT: Component = Component::Compactor;
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-compactor.yaml";
+/// Compactor serves no StoreAPI: HTTP only.
+const PORTS: &[Port] = &[HTTP];
 
 /// The objects of `thanos-compactor.yaml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,46 +32,49 @@ pub struct ThanosCompactor {
 impl ThanosCompactor {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
+        let compactor = &fleet.central.compactor;
+        let context =
+            ComponentContext::new(fleet, Component::Compactor, compactor.image.as_ref(), PORTS);
         Self {
-            service_monitor: super::monitoring::service_monitor(fleet, Target::Compactor),
-            stateful_set: stateful_set(fleet),
-            service: service(fleet),
+            stateful_set: context
+                .pod(args(&context), &compactor.resources)
+                .object_storage(ObjectStorage::Mounted)
+                .stateful_set(
+                    1,
+                    context.name(),
+                    &compactor.storage,
+                    PodManagement::OrderedReady,
+                ),
+            service: context.service(ServiceKind::Headless),
+            service_monitor: context.service_monitor(),
         }
     }
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        let mut documents = vec![
-            yaml::to_yaml(&self.stateful_set),
-            yaml::to_yaml(&self.service),
-        ];
-        documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
-        documents
+        Documents::default()
+            .one(&self.stateful_set)
+            .one(&self.service)
+            .all(&self.service_monitor)
+            .into_vec()
     }
 }
 
-fn image(fleet: &Fleet) -> &thanos_model::ThanosImage {
-    fleet.image(fleet.central.compactor.image.as_ref())
-}
-
-fn stateful_set(fleet: &Fleet) -> StatefulSet {
+fn args(context: &ComponentContext) -> Vec<String> {
+    let fleet = context.fleet;
     let compactor = &fleet.central.compactor;
-    let mut args = common_flags("compact", HTTP_PORT);
+    let mut args = common_flags("compact", HTTP);
     args.push(format!("--data-dir={DATA_DIR}"));
-    args.push(workload::objstore_flag(fleet));
+    args.push(objstore_flag(context));
     args.push("--wait".to_owned());
-    args.push(format!(
-        "--retention.resolution-raw={}",
-        compactor.retention.raw
-    ));
-    args.push(format!(
-        "--retention.resolution-5m={}",
-        compactor.retention.five_minutes
-    ));
-    args.push(format!(
-        "--retention.resolution-1h={}",
-        compactor.retention.one_hour
-    ));
+    let retention = &compactor.retention;
+    for (resolution, retention) in [
+        ("raw", &retention.raw),
+        ("5m", &retention.five_minutes),
+        ("1h", &retention.one_hour),
+    ] {
+        args.push(format!("--retention.resolution-{resolution}={retention}"));
+    }
     if !compactor.downsampling {
         args.push("--downsampling.disable".to_owned());
     }
@@ -82,30 +86,5 @@ fn stateful_set(fleet: &Fleet) -> StatefulSet {
             labels::RECEIVE_REPLICA
         ));
     }
-
-    ThanosPod {
-        fleet,
-        component: COMPONENT,
-        image: image(fleet),
-        args,
-        resources: &compactor.resources,
-        ports: vec![workload::port(HTTP_PORT_NAME, HTTP_PORT)],
-        env: Vec::new(),
-        volumes: Vec::new(),
-        objstore: true,
-        termination_grace_period: None,
-        spread: false,
-    }
-    .stateful_set(1, COMPONENT.name(), &compactor.storage, false)
-}
-
-fn service(fleet: &Fleet) -> Service {
-    workload::service(
-        fleet,
-        COMPONENT,
-        image(fleet),
-        COMPONENT.name(),
-        ServiceKind::Headless,
-        vec![workload::service_port(HTTP_PORT_NAME, HTTP_PORT)],
-    )
+    args
 }

@@ -1,22 +1,25 @@
 //! The Thanos manifests of the central overlay, one file per component: name and port
 //! constants, options in (the fleet), typed objects out, one constructor per object.
+//!
+//! | file | holds |
+//! | --- | --- |
+//! | [`component`] | the component context: labels, Services, Ingress, PodDisruptionBudget, ServiceMonitor of any component |
+//! | [`pod`] | the hardened pod, as a Deployment or a StatefulSet |
+//! | [`query`], [`receive`], [`store`], [`compactor`] | one component each: its flags, its own ConfigMap, its objects |
+//! | [`monitoring`] | `thanos-monitoring.yaml`: alerts, silent-edge alerts, dashboards, the sidecars' ServiceMonitor |
+//! | this file | the flags every component shares and the StoreAPI addresses Query resolves |
 
 pub mod compactor;
+pub(crate) mod component;
 pub mod monitoring;
+pub(crate) mod pod;
 pub mod query;
 pub mod receive;
 pub mod store;
 
 use thanos_model::Fleet;
 
-/// gRPC StoreAPI port of every Thanos component and the sidecar.
-pub const GRPC_PORT: u16 = 10901;
-/// HTTP port (metrics, probes, UI) of Receive, Store, Compactor and the sidecar.
-pub const HTTP_PORT: u16 = 10902;
-/// Name of the gRPC port on containers and Services; Query's DNS SRV lookups ask for it.
-pub const GRPC_PORT_NAME: &str = "grpc";
-/// Name of the HTTP port on containers and Services; the probes and metrics use it.
-pub const HTTP_PORT_NAME: &str = "http";
+use self::component::{Port, GRPC};
 
 /// In-cluster DNS suffix of the fleet's Services: `<namespace>.svc`.
 fn service_domain(fleet: &Fleet) -> String {
@@ -27,24 +30,26 @@ fn service_domain(fleet: &Fleet) -> String {
 /// lookup of its gRPC port.
 pub(crate) fn store_api_srv(fleet: &Fleet, service: &str) -> String {
     format!(
-        "dnssrv+_{GRPC_PORT_NAME}._tcp.{service}.{}",
+        "dnssrv+_{}._tcp.{service}.{}",
+        GRPC.name,
         service_domain(fleet)
     )
 }
 
-/// Flags every Thanos server here starts with.
-fn common_flags(subcommand: &str, http: u16) -> Vec<String> {
+/// Flags every Thanos server here starts with: the subcommand, logging, memory, and the
+/// HTTP address on its `http` port ([`component::HTTP`] for all but Query).
+fn common_flags(subcommand: &str, http: Port) -> Vec<String> {
     vec![
         subcommand.to_owned(),
         "--log.level=info".to_owned(),
         "--enable-auto-gomemlimit".to_owned(),
-        format!("--http-address=0.0.0.0:{http}"),
+        format!("--http-address=0.0.0.0:{}", http.number),
     ]
 }
 
 /// `--grpc-address` for components that serve the StoreAPI.
 fn grpc_flag() -> String {
-    format!("--grpc-address=0.0.0.0:{GRPC_PORT}")
+    format!("--grpc-address=0.0.0.0:{}", GRPC.number)
 }
 
 /// A `--label` flag: `name="value"` with the value quoted as Thanos parses it and `$`

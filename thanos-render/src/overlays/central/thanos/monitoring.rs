@@ -10,7 +10,7 @@ use crate::{
     monitoring::{
         self, MonitoringOptions, PrometheusRule, ServiceMonitor, SilentEdgeOptions, Target,
     },
-    yaml,
+    yaml::Documents,
 };
 
 /// The file the objects are written to.
@@ -70,15 +70,12 @@ impl ThanosMonitoring {
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        let mut documents: Vec<String> = self
-            .sidecar_service_monitor
-            .iter()
-            .map(yaml::to_yaml)
-            .collect();
-        documents.extend(self.alerts.iter().map(yaml::to_yaml));
-        documents.extend(self.silent_edges.iter().map(yaml::to_yaml));
-        documents.extend(self.dashboards.iter().map(yaml::to_yaml));
-        documents
+        Documents::default()
+            .all(&self.sidecar_service_monitor)
+            .all(&self.alerts)
+            .all(&self.silent_edges)
+            .all(&self.dashboards)
+            .into_vec()
     }
 }
 

@@ -1,6 +1,5 @@
-//! `thanos-query.yaml`: the endpoint ConfigMap, Deployment, Service and Ingress of Query.
-
-use std::collections::BTreeMap;
+//! `thanos-query.yaml`: the endpoint ConfigMap, Deployment, Service and Ingress of Query,
+//! and the StoreAPIs it fans out to ([`endpoints`]).
 
 use k8s_openapi::api::{
     apps::v1::Deployment,
@@ -12,22 +11,28 @@ use serde::Serialize;
 use thanos_model::{Component, Fleet};
 
 use super::{
-    common_flags, grpc_flag, receive, service_domain, store, GRPC_PORT, GRPC_PORT_NAME,
-    HTTP_PORT_NAME,
+    common_flags,
+    component::{ComponentContext, Port, ServiceKind, GRPC},
+    grpc_flag,
+    pod::Spread,
+    receive, store,
 };
 use crate::{
-    monitoring::{ServiceMonitor, Target},
+    monitoring::ServiceMonitor,
     overlays::central::{ruler, sidecar_store_api},
-    workload::{self, ServiceKind, ThanosPod},
-    yaml,
+    yaml::{self, Documents},
 };
 
-const COMPONENT: Component = Component::Query;
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-query.yaml";
 /// HTTP port Query serves its API and UI on, as Prometheus does, so the seed's
 /// `localhost:9090` port-forwards keep working.
-pub const HTTP_PORT: u16 = 9090;
+pub(crate) const HTTP: Port = Port {
+    name: super::component::HTTP.name,
+    number: 9090,
+};
+const PORTS: &[Port] = &[GRPC, HTTP];
+const ENDPOINTS: &str = "endpoints";
 const ENDPOINTS_FILE: &str = "endpoints.yaml";
 const ENDPOINTS_DIR: &str = "/etc/thanos/query";
 
@@ -53,35 +58,36 @@ pub struct ThanosQuery {
 impl ThanosQuery {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
+        let query = &fleet.central.query;
+        let context = ComponentContext::new(fleet, Component::Query, query.image.as_ref(), PORTS);
         Self {
-            pod_disruption_budget: workload::pod_disruption_budget(
-                fleet,
-                COMPONENT,
-                image(fleet),
-                fleet.central.query.replicas,
-                1,
-            ),
-            service_monitor: super::monitoring::service_monitor(fleet, Target::Query),
-            endpoints: endpoints_config_map(fleet),
-            deployment: deployment(fleet),
-            service: service(fleet),
-            ingress: fleet.central.query.ingress.as_ref().map(|ingress| {
-                workload::ingress(fleet, COMPONENT, image(fleet), ingress, HTTP_PORT_NAME)
-            }),
+            endpoints: endpoints_config_map(&context),
+            deployment: context
+                .pod(args(fleet), &query.resources)
+                .config_map_volume(
+                    ENDPOINTS,
+                    &context.config_map_name(ENDPOINTS),
+                    ENDPOINTS_DIR,
+                )
+                .spread(Spread::replicas(query.replicas))
+                .deployment(query.replicas),
+            service: context.service(ServiceKind::ClusterIp),
+            ingress: context.ingress(query.ingress.as_ref(), HTTP),
+            service_monitor: context.service_monitor(),
+            pod_disruption_budget: context.pod_disruption_budget(query.replicas, 1),
         }
     }
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        let mut documents = vec![
-            yaml::to_yaml(&self.endpoints),
-            yaml::to_yaml(&self.deployment),
-            yaml::to_yaml(&self.service),
-        ];
-        documents.extend(self.ingress.iter().map(yaml::to_yaml));
-        documents.extend(self.pod_disruption_budget.iter().map(yaml::to_yaml));
-        documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
-        documents
+        Documents::default()
+            .one(&self.endpoints)
+            .one(&self.deployment)
+            .one(&self.service)
+            .all(&self.ingress)
+            .all(&self.pod_disruption_budget)
+            .all(&self.service_monitor)
+            .into_vec()
     }
 }
 
@@ -92,11 +98,17 @@ pub(crate) fn url(fleet: &Fleet) -> String {
 
 /// Query's HTTP API as `host:port`, where the Ruler sends its queries.
 pub(crate) fn http_address(fleet: &Fleet) -> String {
-    format!("{}.{}:{HTTP_PORT}", COMPONENT.name(), service_domain(fleet))
+    format!(
+        "{}.{}:{}",
+        Component::Query.name(),
+        super::service_domain(fleet),
+        HTTP.number
+    )
 }
 
 /// The StoreAPIs Query fans out to, as DNS SRV lookups of headless Services so that every
-/// pod is found: the sidecars, the Receive pods, the Store pods and the Ruler's.
+/// pod is found: the sidecars, the Receive pods, the Store pods and the Ruler's. The one
+/// place Query's endpoints are derived.
 pub(crate) fn endpoints(fleet: &Fleet) -> Vec<String> {
     let mut endpoints = vec![
         sidecar_store_api(fleet),
@@ -105,14 +117,6 @@ pub(crate) fn endpoints(fleet: &Fleet) -> Vec<String> {
     ];
     endpoints.extend(ruler::store_api(fleet));
     endpoints
-}
-
-fn image(fleet: &Fleet) -> &thanos_model::ThanosImage {
-    fleet.image(fleet.central.query.image.as_ref())
-}
-
-fn endpoints_config_map_name() -> String {
-    format!("{}-endpoints", COMPONENT.name())
 }
 
 /// The `--endpoint.sd-config` file.
@@ -126,30 +130,18 @@ struct Endpoint {
     address: String,
 }
 
-fn endpoints_config_map(fleet: &Fleet) -> ConfigMap {
+fn endpoints_config_map(context: &ComponentContext) -> ConfigMap {
     let config = EndpointsConfig {
-        endpoints: endpoints(fleet)
+        endpoints: endpoints(context.fleet)
             .into_iter()
             .map(|address| Endpoint { address })
             .collect(),
     };
-    ConfigMap {
-        metadata: workload::metadata(
-            fleet,
-            endpoints_config_map_name(),
-            workload::labels(COMPONENT, image(fleet)),
-        ),
-        data: Some(BTreeMap::from([(
-            ENDPOINTS_FILE.to_owned(),
-            yaml::to_yaml(&config),
-        )])),
-        ..ConfigMap::default()
-    }
+    context.config_map(ENDPOINTS, ENDPOINTS_FILE, yaml::to_yaml(&config))
 }
 
-fn deployment(fleet: &Fleet) -> Deployment {
-    let query = &fleet.central.query;
-    let mut args = common_flags("query", HTTP_PORT);
+fn args(fleet: &Fleet) -> Vec<String> {
+    let mut args = common_flags("query", HTTP);
     args.push(grpc_flag());
     args.push(format!(
         "--endpoint.sd-config-file={ENDPOINTS_DIR}/{ENDPOINTS_FILE}"
@@ -161,37 +153,5 @@ fn deployment(fleet: &Fleet) -> Deployment {
             .map(|label| format!("--query.replica-label={label}")),
     );
     args.push("--query.auto-downsampling".to_owned());
-
-    ThanosPod {
-        fleet,
-        component: COMPONENT,
-        image: image(fleet),
-        args,
-        resources: &query.resources,
-        ports: workload::grpc_and_http_ports(HTTP_PORT),
-        env: Vec::new(),
-        volumes: vec![workload::config_map_volume(
-            "endpoints",
-            &endpoints_config_map_name(),
-            ENDPOINTS_DIR,
-        )],
-        objstore: false,
-        termination_grace_period: None,
-        spread: query.replicas > 1,
-    }
-    .deployment(query.replicas)
-}
-
-fn service(fleet: &Fleet) -> Service {
-    workload::service(
-        fleet,
-        COMPONENT,
-        image(fleet),
-        COMPONENT.name(),
-        ServiceKind::ClusterIp,
-        vec![
-            workload::service_port(GRPC_PORT_NAME, GRPC_PORT),
-            workload::service_port(HTTP_PORT_NAME, HTTP_PORT),
-        ],
-    )
+    args
 }

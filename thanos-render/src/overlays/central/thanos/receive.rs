@@ -1,7 +1,7 @@
 //! `thanos-receive.yaml`: the hashring ConfigMap, StatefulSet, Services and Ingress of
 //! Receive, and the names the edges and Query reach it by.
 
-use std::collections::BTreeMap;
+use std::fmt;
 
 use k8s_openapi::api::{
     apps::v1::StatefulSet,
@@ -13,24 +13,25 @@ use serde::Serialize;
 use thanos_model::{labels, Component, Fleet};
 
 use super::{
-    common_flags, grpc_flag, label_flag, replica_label_flag, service_domain, store_api_srv,
-    GRPC_PORT, GRPC_PORT_NAME, HTTP_PORT, HTTP_PORT_NAME,
+    common_flags,
+    component::{ComponentContext, Port, ServiceKind, GRPC, HTTP},
+    grpc_flag, label_flag,
+    pod::{field_env, objstore_flag, ObjectStorage, PodManagement, Spread, DATA_DIR},
+    replica_label_flag,
 };
-use crate::{
-    monitoring::{ServiceMonitor, Target},
-    workload::{self, ServiceKind, ThanosPod, DATA_DIR},
-    yaml,
-};
+use crate::{monitoring::ServiceMonitor, yaml::Documents};
 
-const COMPONENT: Component = Component::Receive;
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-receive.yaml";
-/// Receive's remote-write port.
-pub const REMOTE_WRITE_PORT: u16 = 19291;
-/// Name of the remote-write port on the container, the Services and the Ingress backend.
-pub const REMOTE_WRITE_PORT_NAME: &str = "remote-write";
+/// Receive's remote-write port, on the container, the Services and the Ingress backend.
+const REMOTE_WRITE: Port = Port {
+    name: "remote-write",
+    number: 19291,
+};
+const PORTS: &[Port] = &[GRPC, HTTP, REMOTE_WRITE];
 /// The remote-write path, behind the Ingress too.
 const REMOTE_WRITE_PATH: &str = "/api/v1/receive";
+const HASHRING: &str = "hashring";
 const HASHRING_FILE: &str = "hashrings.json";
 const HASHRING_DIR: &str = "/etc/thanos/hashring";
 /// The environment variable holding the pod's name, which the replica label and the local
@@ -60,68 +61,106 @@ pub struct ThanosReceive {
     /// `thanos-receive`, when it has more than one replica: a drain takes no more pods
     /// than writes tolerate (see `drainable_replicas`).
     pub pod_disruption_budget: Option<PodDisruptionBudget>,
+    remote_write_url: Option<RemoteWriteUrl>,
 }
 
 impl ThanosReceive {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
+        let receive = &fleet.central.receive;
+        let context = context(fleet);
         Self {
-            pod_disruption_budget: workload::pod_disruption_budget(
-                fleet,
-                COMPONENT,
-                image(fleet),
-                fleet.central.receive.replicas,
-                drainable_replicas(fleet),
-            ),
-            service_monitor: super::monitoring::service_monitor(fleet, Target::Receive),
-            hashring: hashring_config_map(fleet),
-            stateful_set: stateful_set(fleet),
-            headless_service: service(
-                fleet,
-                &headless_service_name(),
-                ServiceKind::HeadlessWithUnready,
-            ),
-            service: service(fleet, COMPONENT.name(), ServiceKind::ClusterIp),
-            ingress: fleet.central.receive.ingress.as_ref().map(|ingress| {
-                workload::ingress(
-                    fleet,
-                    COMPONENT,
-                    image(fleet),
-                    ingress,
-                    REMOTE_WRITE_PORT_NAME,
-                )
-            }),
+            hashring: hashring_config_map(&context),
+            stateful_set: context
+                .pod(args(&context), &receive.resources)
+                .env(field_env(POD_NAME_ENV, "metadata.name"))
+                .config_map_volume(HASHRING, &context.config_map_name(HASHRING), HASHRING_DIR)
+                .object_storage(ObjectStorage::Mounted)
+                .termination_grace_period(TERMINATION_GRACE_SECONDS)
+                .spread(Spread::replicas(receive.replicas))
+                .stateful_set(
+                    receive.replicas,
+                    &context.headless_service_name(),
+                    &receive.storage,
+                    PodManagement::Parallel,
+                ),
+            headless_service: context.headless_service(),
+            service: context.service(ServiceKind::ClusterIp),
+            ingress: context.ingress(receive.ingress.as_ref(), REMOTE_WRITE),
+            service_monitor: context.service_monitor(),
+            pod_disruption_budget: context
+                .pod_disruption_budget(receive.replicas, drainable_replicas(fleet)),
+            remote_write_url: RemoteWriteUrl::new(fleet),
         }
+    }
+
+    /// Where the edge agents remote-write, through Receive's Ingress; `None` when Receive
+    /// has no Ingress, which validation refuses while the fleet has edges.
+    #[must_use]
+    pub fn remote_write_url(&self) -> Option<&RemoteWriteUrl> {
+        self.remote_write_url.as_ref()
     }
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        let mut documents = vec![
-            yaml::to_yaml(&self.hashring),
-            yaml::to_yaml(&self.stateful_set),
-            yaml::to_yaml(&self.headless_service),
-            yaml::to_yaml(&self.service),
-        ];
-        documents.extend(self.ingress.iter().map(yaml::to_yaml));
-        documents.extend(self.pod_disruption_budget.iter().map(yaml::to_yaml));
-        documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
-        documents
+        Documents::default()
+            .one(&self.hashring)
+            .one(&self.stateful_set)
+            .one(&self.headless_service)
+            .one(&self.service)
+            .all(&self.ingress)
+            .all(&self.pod_disruption_budget)
+            .all(&self.service_monitor)
+            .into_vec()
     }
 }
 
-/// The URL the edge agents remote-write to, through Receive's Ingress; `None` when Receive
-/// has no Ingress (validation refuses that while the fleet has edges).
-pub(crate) fn remote_write_url(fleet: &Fleet) -> Option<String> {
-    let ingress = fleet.central.receive.ingress.as_ref()?;
-    Some(format!(
-        "http://{}{REMOTE_WRITE_PATH}",
-        fleet.ingress_host(ingress, COMPONENT)
-    ))
+/// The URL the edge agents remote-write to: Receive's Ingress host and the remote-write
+/// path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteWriteUrl {
+    url: String,
+}
+
+impl RemoteWriteUrl {
+    /// The one place the remote-write URL is derived: `http://<Receive's Ingress host>`
+    /// and the remote-write path; `None` when Receive has no Ingress.
+    fn new(fleet: &Fleet) -> Option<Self> {
+        let ingress = fleet.central.receive.ingress.as_ref()?;
+        Some(Self {
+            url: format!(
+                "http://{}{REMOTE_WRITE_PATH}",
+                fleet.ingress_host(ingress, Component::Receive)
+            ),
+        })
+    }
+
+    /// The URL as text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+}
+
+impl fmt::Display for RemoteWriteUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.url)
+    }
+}
+
+fn context(fleet: &Fleet) -> ComponentContext<'_> {
+    ComponentContext::new(
+        fleet,
+        Component::Receive,
+        fleet.central.receive.image.as_ref(),
+        PORTS,
+    )
 }
 
 /// Receive's StoreAPI, as Query resolves it: every pod, through the headless Service.
 pub(crate) fn store_api(fleet: &Fleet) -> String {
-    store_api_srv(fleet, &headless_service_name())
+    let context = context(fleet);
+    context.store_api(&context.headless_service_name())
 }
 
 /// How many Receive pods may be down while every write still reaches its quorum of
@@ -133,33 +172,23 @@ fn drainable_replicas(fleet: &Fleet) -> u32 {
     factor.saturating_sub(factor / 2 + 1).max(1)
 }
 
-fn headless_service_name() -> String {
-    format!("{}-headless", COMPONENT.name())
-}
-
-fn hashring_config_map_name() -> String {
-    format!("{}-hashring", COMPONENT.name())
-}
-
 /// The gRPC endpoint of the Receive pod named `pod`: the one string both the hashring and
 /// that pod's `--receive.local-endpoint` hold, so each pod finds itself in the ring.
-fn endpoint(fleet: &Fleet, pod: &str) -> String {
+fn endpoint(context: &ComponentContext, pod: &str) -> String {
     format!(
-        "{pod}.{}.{}:{GRPC_PORT}",
-        headless_service_name(),
-        service_domain(fleet)
+        "{pod}.{}.{}:{}",
+        context.headless_service_name(),
+        context.service_domain(),
+        GRPC.number
     )
 }
 
-/// The hashring's endpoints: exactly the StatefulSet's pods, in ordinal order.
-fn hashring_endpoints(fleet: &Fleet) -> Vec<String> {
-    (0..fleet.central.receive.replicas)
-        .map(|ordinal| endpoint(fleet, &format!("{}-{ordinal}", COMPONENT.name())))
+/// The hashring's endpoints: exactly the StatefulSet's pods, in ordinal order. The one
+/// place the hashring is derived.
+fn hashring_endpoints(context: &ComponentContext) -> Vec<String> {
+    (0..context.fleet.central.receive.replicas)
+        .map(|ordinal| endpoint(context, &format!("{}-{ordinal}", context.name())))
         .collect()
-}
-
-fn image(fleet: &Fleet) -> &thanos_model::ThanosImage {
-    fleet.image(fleet.central.receive.image.as_ref())
 }
 
 /// One hashring of the `--receive.hashrings-file`.
@@ -170,35 +199,28 @@ struct Hashring<'a> {
     endpoints: Vec<String>,
 }
 
-fn hashring_config_map(fleet: &Fleet) -> ConfigMap {
+fn hashring_config_map(context: &ComponentContext) -> ConfigMap {
     let hashrings = [Hashring {
         hashring: "default",
-        algorithm: fleet.central.receive.hashring_algorithm.as_str(),
-        endpoints: hashring_endpoints(fleet),
+        algorithm: context.fleet.central.receive.hashring_algorithm.as_str(),
+        endpoints: hashring_endpoints(context),
     }];
     let json = serde_json::to_string_pretty(&hashrings)
         .unwrap_or_else(|error| unreachable!("a hashring always serializes: {error}"));
-    ConfigMap {
-        metadata: workload::metadata(
-            fleet,
-            hashring_config_map_name(),
-            workload::labels(COMPONENT, image(fleet)),
-        ),
-        data: Some(BTreeMap::from([(HASHRING_FILE.to_owned(), json + "\n")])),
-        ..ConfigMap::default()
-    }
+    context.config_map(HASHRING, HASHRING_FILE, json + "\n")
 }
 
-fn stateful_set(fleet: &Fleet) -> StatefulSet {
-    let receive = &fleet.central.receive;
-    let mut args = common_flags("receive", HTTP_PORT);
+fn args(context: &ComponentContext) -> Vec<String> {
+    let receive = &context.fleet.central.receive;
+    let mut args = common_flags("receive", HTTP);
     args.push(grpc_flag());
     args.push(format!(
-        "--remote-write.address=0.0.0.0:{REMOTE_WRITE_PORT}"
+        "--remote-write.address=0.0.0.0:{}",
+        REMOTE_WRITE.number
     ));
     args.push(format!("--tsdb.path={DATA_DIR}"));
     args.push(format!("--tsdb.retention={}", receive.retention));
-    args.push(workload::objstore_flag(fleet));
+    args.push(objstore_flag(context));
     args.push(replica_label_flag(labels::RECEIVE_REPLICA));
     args.extend(
         receive
@@ -219,50 +241,9 @@ fn stateful_set(fleet: &Fleet) -> StatefulSet {
     ));
     args.push(format!(
         "--receive.local-endpoint={}",
-        endpoint(fleet, &format!("$({POD_NAME_ENV})"))
+        endpoint(context, &format!("$({POD_NAME_ENV})"))
     ));
-
-    let mut ports = workload::grpc_and_http_ports(HTTP_PORT);
-    ports.push(workload::port(REMOTE_WRITE_PORT_NAME, REMOTE_WRITE_PORT));
-
-    ThanosPod {
-        fleet,
-        component: COMPONENT,
-        image: image(fleet),
-        args,
-        resources: &receive.resources,
-        ports,
-        env: vec![workload::field_env(POD_NAME_ENV, "metadata.name")],
-        volumes: vec![workload::config_map_volume(
-            "hashring",
-            &hashring_config_map_name(),
-            HASHRING_DIR,
-        )],
-        objstore: true,
-        termination_grace_period: Some(TERMINATION_GRACE_SECONDS),
-        spread: receive.replicas > 1,
-    }
-    .stateful_set(
-        receive.replicas,
-        &headless_service_name(),
-        &receive.storage,
-        true,
-    )
-}
-
-fn service(fleet: &Fleet, name: &str, kind: ServiceKind) -> Service {
-    workload::service(
-        fleet,
-        COMPONENT,
-        image(fleet),
-        name,
-        kind,
-        vec![
-            workload::service_port(GRPC_PORT_NAME, GRPC_PORT),
-            workload::service_port(HTTP_PORT_NAME, HTTP_PORT),
-            workload::service_port(REMOTE_WRITE_PORT_NAME, REMOTE_WRITE_PORT),
-        ],
-    )
+    args
 }
 
 #[cfg(test)]

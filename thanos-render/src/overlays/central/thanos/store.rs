@@ -4,17 +4,16 @@ use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::Service, policy::v1::Pod
 use thanos_model::{Component, Fleet};
 
 use super::{
-    common_flags, grpc_flag, store_api_srv, GRPC_PORT, GRPC_PORT_NAME, HTTP_PORT, HTTP_PORT_NAME,
+    common_flags,
+    component::{ComponentContext, Port, ServiceKind, GRPC, HTTP},
+    grpc_flag,
+    pod::{objstore_flag, ObjectStorage, PodManagement, Spread, DATA_DIR},
 };
-use crate::{
-    monitoring::{ServiceMonitor, Target},
-    workload::{self, ServiceKind, ThanosPod, DATA_DIR},
-    yaml,
-};
+use crate::{monitoring::ServiceMonitor, yaml::Documents};
 
-const COMPONENT: Component = Component::Store;
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-store.yaml";
+const PORTS: &[Port] = &[GRPC, HTTP];
 
 /// The objects of `thanos-store.yaml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,63 +33,58 @@ pub struct ThanosStore {
 impl ThanosStore {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
+        let store = &fleet.central.store;
+        let context = context(fleet);
         Self {
-            pod_disruption_budget: workload::pod_disruption_budget(
-                fleet,
-                COMPONENT,
-                image(fleet),
-                fleet.central.store.replicas,
-                1,
-            ),
-            service_monitor: super::monitoring::service_monitor(fleet, Target::Store),
-            stateful_set: stateful_set(fleet),
-            service: service(fleet),
+            stateful_set: context
+                .pod(args(&context), &store.resources)
+                .object_storage(ObjectStorage::Mounted)
+                .spread(Spread::replicas(store.replicas))
+                .stateful_set(
+                    store.replicas,
+                    context.name(),
+                    &store.storage,
+                    PodManagement::OrderedReady,
+                ),
+            service: context.service(ServiceKind::Headless),
+            service_monitor: context.service_monitor(),
+            pod_disruption_budget: context.pod_disruption_budget(store.replicas, 1),
         }
     }
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        let mut documents = vec![
-            yaml::to_yaml(&self.stateful_set),
-            yaml::to_yaml(&self.service),
-        ];
-        documents.extend(self.pod_disruption_budget.iter().map(yaml::to_yaml));
-        documents.extend(self.service_monitor.iter().map(yaml::to_yaml));
-        documents
+        Documents::default()
+            .one(&self.stateful_set)
+            .one(&self.service)
+            .all(&self.pod_disruption_budget)
+            .all(&self.service_monitor)
+            .into_vec()
     }
+}
+
+fn context(fleet: &Fleet) -> ComponentContext<'_> {
+    ComponentContext::new(
+        fleet,
+        Component::Store,
+        fleet.central.store.image.as_ref(),
+        PORTS,
+    )
 }
 
 /// Store's StoreAPI, as Query resolves it.
 pub(crate) fn store_api(fleet: &Fleet) -> String {
-    store_api_srv(fleet, COMPONENT.name())
+    let context = context(fleet);
+    context.store_api(context.name())
 }
 
-fn image(fleet: &Fleet) -> &thanos_model::ThanosImage {
-    fleet.image(fleet.central.store.image.as_ref())
-}
-
-fn stateful_set(fleet: &Fleet) -> StatefulSet {
-    let store = &fleet.central.store;
-    let mut args = common_flags("store", HTTP_PORT);
+fn args(context: &ComponentContext) -> Vec<String> {
+    let mut args = common_flags("store", HTTP);
     args.push(grpc_flag());
     args.push(format!("--data-dir={DATA_DIR}"));
-    args.push(workload::objstore_flag(fleet));
-    args.extend(memory_flags(&store.resources));
-
-    ThanosPod {
-        fleet,
-        component: COMPONENT,
-        image: image(fleet),
-        args,
-        resources: &store.resources,
-        ports: workload::grpc_and_http_ports(HTTP_PORT),
-        env: Vec::new(),
-        volumes: Vec::new(),
-        objstore: true,
-        termination_grace_period: None,
-        spread: store.replicas > 1,
-    }
-    .stateful_set(store.replicas, COMPONENT.name(), &store.storage, false)
+    args.push(objstore_flag(context));
+    args.extend(memory_flags(&context.fleet.central.store.resources));
+    args
 }
 
 /// Store's caches sized to its memory limit: Thanos's defaults (a 2GB chunk pool and a
@@ -107,20 +101,6 @@ fn memory_flags(resources: &thanos_model::Resources) -> Vec<String> {
         format!("--chunk-pool-size={}MB", mib(limit / 2)),
         format!("--index-cache-size={}MB", mib(limit / 8)),
     ]
-}
-
-fn service(fleet: &Fleet) -> Service {
-    workload::service(
-        fleet,
-        COMPONENT,
-        image(fleet),
-        COMPONENT.name(),
-        ServiceKind::Headless,
-        vec![
-            workload::service_port(GRPC_PORT_NAME, GRPC_PORT),
-            workload::service_port(HTTP_PORT_NAME, HTTP_PORT),
-        ],
-    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! What the runbook says about this fleet, read from the objects already built (names,
-//! replicas, hosts, directories, ports) and, for what no object holds (contexts, API
-//! addresses, the bucket, environment variable names), from the fleet.
+//! [`FleetView`]: this fleet as the runbook sees it, read from the objects already built
+//! (names, replicas, hosts, directories, ports, the remote-write URL) and, for what no
+//! object holds (contexts, API addresses, the bucket, environment variable names), from
+//! the fleet. (Not to be confused with the repository's `facts/`, the upstream flags.)
 
 use std::collections::BTreeSet;
 
@@ -20,7 +21,7 @@ use crate::{
     overlays::{
         central::{
             s3_secret,
-            thanos::{monitoring::silent_edge_options, receive, HTTP_PORT_NAME},
+            thanos::{component::HTTP, monitoring::silent_edge_options},
         },
         namespace,
     },
@@ -98,9 +99,32 @@ pub(crate) struct Envsubst {
     pub command: String,
 }
 
+/// The admin account of Grafana: the Secret it is read from, and the Secret's keys.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GrafanaAdmin {
+    pub secret: String,
+    pub user_key: String,
+    pub password_key: String,
+}
+
+/// A `name="value"` label.
+#[derive(Debug, Clone)]
+pub(crate) struct Label {
+    pub name: String,
+    pub value: String,
+}
+
+/// How long Compactor keeps blocks of each resolution.
+#[derive(Debug, Clone)]
+pub(crate) struct Retention {
+    pub raw: String,
+    pub five_minutes: String,
+    pub one_hour: String,
+}
+
 /// Everything the runbook's sections quote.
 #[derive(Debug, Clone)]
-pub(crate) struct Facts {
+pub(crate) struct FleetView {
     pub namespace: String,
     pub chart: HelmChart,
     pub base_dir: String,
@@ -119,7 +143,7 @@ pub(crate) struct Facts {
     /// The chart's Grafana Deployment and Service (port 80).
     pub grafana: String,
     pub grafana_host: Option<String>,
-    pub grafana_admin: (String, String, String),
+    pub grafana_admin: GrafanaAdmin,
     pub grafana_datasource: String,
     pub query: Workload,
     pub query_replica_labels: Vec<String>,
@@ -128,15 +152,16 @@ pub(crate) struct Facts {
     pub receive_algorithm: String,
     pub receive_retention: String,
     /// Receive's block labels besides its replica label.
-    pub receive_labels: Vec<(String, String)>,
+    pub receive_labels: Vec<Label>,
     pub receive_grace_seconds: i64,
     pub hashring_config_map: String,
     pub hashring_key: String,
+    /// Where the edges write, when Receive has an Ingress (always, with edges).
     pub remote_write_url: Option<String>,
     pub store: Workload,
     pub compactor: Workload,
     /// Raw, 5m and 1h retention, and whether downsampling is on.
-    pub compactor_retention: (String, String, String),
+    pub compactor_retention: Retention,
     pub downsampling: bool,
     pub thanos_version: String,
     pub bucket: Bucket,
@@ -169,16 +194,33 @@ impl Ruler {
 #[derive(Debug, Clone)]
 pub(crate) struct Monitoring {
     pub service_monitors: bool,
-    /// The PrometheusRule of the Thanos alerts, and its alert names.
-    pub alerts: Option<(String, Vec<String>)>,
-    /// The PrometheusRule of the silent-edge alerts, its alert name, and how long after an
-    /// edge's last sample it fires.
-    pub silent_edges: Option<(String, String, String)>,
+    /// The PrometheusRule of the Thanos alerts.
+    pub alerts: Option<ThanosAlerts>,
+    /// The PrometheusRule of the silent-edge alerts.
+    pub silent_edges: Option<SilentEdges>,
     /// The dashboard ConfigMaps.
     pub dashboards: Vec<String>,
 }
 
-impl Facts {
+/// The PrometheusRule of the Thanos alerts.
+#[derive(Debug, Clone)]
+pub(crate) struct ThanosAlerts {
+    pub rule: String,
+    /// Its alert names.
+    pub alerts: Vec<String>,
+}
+
+/// The PrometheusRule of the silent-edge alerts.
+#[derive(Debug, Clone)]
+pub(crate) struct SilentEdges {
+    pub rule: String,
+    /// The alert's name.
+    pub alert: String,
+    /// How long after an edge's last sample it fires.
+    pub after: String,
+}
+
+impl FleetView {
     pub(crate) fn new(
         fleet: &Fleet,
         base: &Base,
@@ -266,12 +308,10 @@ impl Facts {
             grafana: grafana_fullname(&fleet.chart.release),
             grafana_host: grafana_values
                 .and_then(|grafana| grafana.ingress.as_ref()?.hosts.first().cloned()),
-            grafana_admin: admin.map_or_else(Default::default, |admin| {
-                (
-                    admin.existing_secret.clone(),
-                    admin.user_key.clone(),
-                    admin.password_key.clone(),
-                )
+            grafana_admin: admin.map_or_else(Default::default, |admin| GrafanaAdmin {
+                secret: admin.existing_secret.clone(),
+                user_key: admin.user_key.clone(),
+                password_key: admin.password_key.clone(),
             }),
             grafana_datasource: grafana_values
                 .and_then(|grafana| grafana.sidecar.as_ref())
@@ -309,7 +349,10 @@ impl Facts {
             receive_labels: receive
                 .labels
                 .iter()
-                .map(|(name, value)| (name.clone(), value.clone()))
+                .map(|(name, value)| Label {
+                    name: name.clone(),
+                    value: value.clone(),
+                })
                 .collect(),
             receive_grace_seconds: central
                 .receive
@@ -331,24 +374,18 @@ impl Facts {
                 .as_ref()
                 .and_then(|data| data.keys().next().cloned())
                 .unwrap_or_default(),
-            remote_write_url: edges
-                .iter()
-                .find_map(|edge| {
-                    let spec = edge.values.prometheus.as_ref()?.prometheus_spec.as_ref()?;
-                    Some(spec.remote_write.as_ref()?.first()?.url.clone())
-                })
-                .or_else(|| receive::remote_write_url(fleet)),
+            remote_write_url: central.receive.remote_write_url().map(ToString::to_string),
             store: stateful_workload(&central.store.stateful_set, &central.store.service, None),
             compactor: stateful_workload(
                 &central.compactor.stateful_set,
                 &central.compactor.service,
                 None,
             ),
-            compactor_retention: (
-                compactor.retention.raw.clone(),
-                compactor.retention.five_minutes.clone(),
-                compactor.retention.one_hour.clone(),
-            ),
+            compactor_retention: Retention {
+                raw: compactor.retention.raw.to_string(),
+                five_minutes: compactor.retention.five_minutes.to_string(),
+                one_hour: compactor.retention.one_hour.to_string(),
+            },
             downsampling: compactor.downsampling,
             ruler: central.values.thanos_ruler.as_ref().map(|ruler| Ruler {
                 cr: format!("{fullname}-thanos-ruler"),
@@ -503,7 +540,7 @@ fn workload(
                 spec.ports
                     .as_ref()?
                     .iter()
-                    .find(|port| port.name.as_deref() == Some(HTTP_PORT_NAME))
+                    .find(|port| port.name.as_deref() == Some(HTTP.name))
             })
             .map_or(0, |port| port.port),
         host: ingress
@@ -605,16 +642,14 @@ fn monitoring(fleet: &Fleet, central: &CentralOverlay) -> Monitoring {
     alert_names.dedup();
     Monitoring {
         service_monitors: central.query.service_monitor.is_some(),
-        alerts: monitoring
-            .alerts
-            .as_ref()
-            .map(|rule| (name(&rule.metadata).to_owned(), alert_names)),
-        silent_edges: monitoring.silent_edges.as_ref().map(|rule| {
-            (
-                name(&rule.metadata).to_owned(),
-                SILENT_EDGE_ALERT.to_owned(),
-                silent_edge_options(fleet).time_to_fire().to_string(),
-            )
+        alerts: monitoring.alerts.as_ref().map(|rule| ThanosAlerts {
+            rule: name(&rule.metadata).to_owned(),
+            alerts: alert_names,
+        }),
+        silent_edges: monitoring.silent_edges.as_ref().map(|rule| SilentEdges {
+            rule: name(&rule.metadata).to_owned(),
+            alert: SILENT_EDGE_ALERT.to_owned(),
+            after: silent_edge_options(fleet).time_to_fire().to_string(),
         }),
         dashboards: monitoring
             .dashboards

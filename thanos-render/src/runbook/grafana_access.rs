@@ -2,7 +2,7 @@
 
 use super::{
     deploy::GRAFANA_PASSWORD_VAR,
-    facts::Facts,
+    fleet_view::{FleetView, GrafanaAdmin},
     lang::Lang,
     markdown::{code, Block, CodeBlock},
 };
@@ -14,7 +14,7 @@ pub(crate) const SERVICE_PORT: u16 = 80;
 pub(crate) const LOCAL_PORT: u16 = 3000;
 
 /// The port-forward to Grafana's Service.
-pub(crate) fn port_forward(f: &Facts) -> String {
+pub(crate) fn port_forward(f: &FleetView) -> String {
     format!(
         "{} port-forward svc/{} {LOCAL_PORT}:{SERVICE_PORT}",
         kubectl_in(&f.central.context, &f.namespace),
@@ -23,7 +23,7 @@ pub(crate) fn port_forward(f: &Facts) -> String {
 }
 
 /// Prints one key of a Secret, decoded.
-fn read_key(f: &Facts, secret: &str, key: &str) -> String {
+fn read_key(f: &FleetView, secret: &str, key: &str) -> String {
     let template = format!(
         "{{{{index .data {} | base64decode}}}}{{{{\"\\n\"}}}}",
         super::verify::string_literal(key)
@@ -36,8 +36,12 @@ fn read_key(f: &Facts, secret: &str, key: &str) -> String {
     )
 }
 
-pub(crate) fn blocks(f: &Facts, l: Lang) -> Vec<Block> {
-    let (secret, user_key, password_key) = &f.grafana_admin;
+pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
+    let GrafanaAdmin {
+        secret,
+        user_key,
+        password_key,
+    } = &f.grafana_admin;
     let mut blocks = vec![l.h(2, "Grafana", "Grafana", [])];
     match &f.grafana_host {
         Some(host) => {

@@ -1,0 +1,308 @@
+//! The component context: what every Thanos component of the central overlay shares,
+//! in one place a component file configures.
+//!
+//! A component file declares its [`Component`], its pinned image and its [`Port`]s in a
+//! [`ComponentContext`], and asks it for each object, one constructor per object:
+//!
+//! | object | constructor |
+//! | --- | --- |
+//! | labels, selector, metadata | [`ComponentContext::labels`], [`ComponentContext::metadata`] |
+//! | ConfigMap of a file the pods read | [`ComponentContext::config_map`] |
+//! | the hardened pod, as a Deployment or a StatefulSet | [`ComponentContext::pod`], then [`ThanosPod::deployment`] or [`ThanosPod::stateful_set`] |
+//! | Service `<name>` | [`ComponentContext::service`] |
+//! | headless Service `<name>-headless` | [`ComponentContext::headless_service`] |
+//! | Ingress | [`ComponentContext::ingress`] |
+//! | PodDisruptionBudget | [`ComponentContext::pod_disruption_budget`] |
+//! | ServiceMonitor | [`ComponentContext::service_monitor`] |
+//!
+//! What a component adds on top (its flags, its ConfigMap, its replica count) stays in
+//! its own file.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::{
+    api::{
+        core::v1::{ConfigMap, ContainerPort, Service, ServicePort, ServiceSpec},
+        networking::v1::{
+            HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
+            IngressServiceBackend, IngressSpec, ServiceBackendPort,
+        },
+        policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec},
+    },
+    apimachinery::pkg::{
+        apis::meta::v1::{LabelSelector, ObjectMeta},
+        util::intstr::IntOrString,
+    },
+};
+use thanos_model::{Component, Fleet, Resources, ThanosImage};
+
+use super::{
+    monitoring,
+    pod::{replica_count, ThanosPod},
+    service_domain,
+};
+use crate::{
+    monitoring::{ServiceMonitor, Target},
+    overlays,
+};
+
+/// A named TCP port of a Thanos container, and of the Services in front of it under the
+/// same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Port {
+    /// The name containers, Services, probes, Ingress backends and DNS SRV lookups use.
+    pub name: &'static str,
+    pub number: u16,
+}
+
+impl Port {
+    /// The container port.
+    pub(crate) fn container_port(self) -> ContainerPort {
+        ContainerPort {
+            name: Some(self.name.to_owned()),
+            container_port: i32::from(self.number),
+            protocol: Some("TCP".to_owned()),
+            ..ContainerPort::default()
+        }
+    }
+
+    /// The Service port forwarding to the container port of the same name.
+    fn service_port(self) -> ServicePort {
+        ServicePort {
+            name: Some(self.name.to_owned()),
+            port: i32::from(self.number),
+            target_port: Some(IntOrString::String(self.name.to_owned())),
+            protocol: Some("TCP".to_owned()),
+            ..ServicePort::default()
+        }
+    }
+}
+
+/// gRPC StoreAPI port of every Thanos component and the sidecar; Query's DNS SRV lookups
+/// ask for its name.
+pub(crate) const GRPC: Port = Port {
+    name: "grpc",
+    number: 10901,
+};
+/// HTTP port (metrics, probes, UI) of Receive, Store, Compactor and the sidecar; the
+/// probes and metrics use its name, which every component's HTTP port has.
+pub(crate) const HTTP: Port = Port {
+    name: "http",
+    number: 10902,
+};
+
+/// How a Service exposes a component's pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ServiceKind {
+    /// One virtual IP, balanced over the ready pods.
+    ClusterIp,
+    /// No virtual IP: DNS (and SRV) records of every ready pod, for Query's discovery
+    /// and StatefulSet pod names.
+    Headless,
+    /// Headless, with records of pods that are not ready yet too: Receive pods must
+    /// reach each other through the hashring before any of them is ready.
+    HeadlessWithUnready,
+}
+
+/// One Thanos component of the central overlay in one fleet: the options every component
+/// shares (its name, image and ports), from which its objects are made.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ComponentContext<'a> {
+    pub fleet: &'a Fleet,
+    pub component: Component,
+    pub image: &'a ThanosImage,
+    /// Every port of the container, in order; each Service has them all.
+    pub ports: &'static [Port],
+}
+
+impl<'a> ComponentContext<'a> {
+    /// The context of `component`, running its `pinned` image or else the fleet's.
+    pub(crate) fn new(
+        fleet: &'a Fleet,
+        component: Component,
+        pinned: Option<&'a ThanosImage>,
+        ports: &'static [Port],
+    ) -> Self {
+        Self {
+            fleet,
+            component,
+            image: fleet.image(pinned),
+            ports,
+        }
+    }
+
+    /// The name of its workload, Service, Ingress, PodDisruptionBudget and ServiceMonitor.
+    pub(crate) fn name(&self) -> &'static str {
+        self.component.name()
+    }
+
+    /// The labels that select its pods; never changed after the first deploy.
+    pub(crate) fn selector_labels(&self) -> BTreeMap<String, String> {
+        BTreeMap::from([
+            ("app.kubernetes.io/name".to_owned(), self.name().to_owned()),
+            ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
+        ])
+    }
+
+    /// The selector of its pods.
+    pub(crate) fn selector(&self) -> LabelSelector {
+        LabelSelector {
+            match_labels: Some(self.selector_labels()),
+            ..LabelSelector::default()
+        }
+    }
+
+    /// Every label of its objects: the selector labels, its role and version.
+    pub(crate) fn labels(&self) -> BTreeMap<String, String> {
+        let mut labels = self.selector_labels();
+        labels.insert(
+            "app.kubernetes.io/component".to_owned(),
+            self.component.kind().to_owned(),
+        );
+        labels.insert(
+            "app.kubernetes.io/managed-by".to_owned(),
+            "thanos-kustomize".to_owned(),
+        );
+        labels.insert(
+            "app.kubernetes.io/version".to_owned(),
+            self.image.version.clone(),
+        );
+        labels
+    }
+
+    /// Metadata of its object named `name`, with its labels.
+    pub(crate) fn metadata(&self, name: impl Into<String>) -> ObjectMeta {
+        overlays::metadata(self.fleet, name, self.labels())
+    }
+
+    /// A ConfigMap named `<name>-<suffix>` holding one file its pods read.
+    pub(crate) fn config_map(&self, suffix: &str, file: &str, contents: String) -> ConfigMap {
+        ConfigMap {
+            metadata: self.metadata(self.config_map_name(suffix)),
+            data: Some(BTreeMap::from([(file.to_owned(), contents)])),
+            ..ConfigMap::default()
+        }
+    }
+
+    /// The name of its ConfigMap [`Self::config_map`] makes with `suffix`.
+    pub(crate) fn config_map_name(&self, suffix: &str) -> String {
+        format!("{}-{suffix}", self.name())
+    }
+
+    /// Its hardened pod running `args` within `resources`, to finish as a Deployment or a
+    /// StatefulSet.
+    pub(crate) fn pod(&self, args: Vec<String>, resources: &'a Resources) -> ThanosPod<'a> {
+        ThanosPod::new(*self, args, resources)
+    }
+
+    /// The Service `<name>` in front of its pods, with every port.
+    pub(crate) fn service(&self, kind: ServiceKind) -> Service {
+        self.service_named(self.name(), kind)
+    }
+
+    /// The name of the Service [`Self::headless_service`] makes: `<name>-headless`.
+    pub(crate) fn headless_service_name(&self) -> String {
+        format!("{}-headless", self.name())
+    }
+
+    /// The headless Service `<name>-headless` beside the ClusterIP [`Self::service`]:
+    /// DNS records of every pod, ready or not, so that pods reach each other (Receive's
+    /// hashring) before any of them is ready.
+    pub(crate) fn headless_service(&self) -> Service {
+        self.service_named(
+            &self.headless_service_name(),
+            ServiceKind::HeadlessWithUnready,
+        )
+    }
+
+    fn service_named(&self, name: &str, kind: ServiceKind) -> Service {
+        Service {
+            metadata: self.metadata(name),
+            spec: Some(ServiceSpec {
+                cluster_ip: (kind != ServiceKind::ClusterIp).then(|| "None".to_owned()),
+                publish_not_ready_addresses: (kind == ServiceKind::HeadlessWithUnready)
+                    .then_some(true),
+                ports: Some(self.ports.iter().map(|port| port.service_port()).collect()),
+                selector: Some(self.selector_labels()),
+                ..ServiceSpec::default()
+            }),
+            ..Service::default()
+        }
+    }
+
+    /// The StoreAPI Query resolves to every pod behind its Service `service`.
+    pub(crate) fn store_api(&self, service: &str) -> String {
+        super::store_api_srv(self.fleet, service)
+    }
+
+    /// The Ingress the fleet gives it (`None` without one), routing its host to port
+    /// `port` of its Service.
+    pub(crate) fn ingress(
+        &self,
+        model: Option<&thanos_model::Ingress>,
+        port: Port,
+    ) -> Option<Ingress> {
+        let model = model?;
+        let backend = IngressBackend {
+            service: Some(IngressServiceBackend {
+                name: self.name().to_owned(),
+                port: Some(ServiceBackendPort {
+                    name: Some(port.name.to_owned()),
+                    ..ServiceBackendPort::default()
+                }),
+            }),
+            ..IngressBackend::default()
+        };
+        Some(Ingress {
+            metadata: self.metadata(self.name()),
+            spec: Some(IngressSpec {
+                ingress_class_name: Some(self.fleet.ingress_class(model).to_owned()),
+                rules: Some(vec![IngressRule {
+                    host: Some(self.fleet.ingress_host(model, self.component)),
+                    http: Some(HTTPIngressRuleValue {
+                        paths: vec![HTTPIngressPath {
+                            path: Some("/".to_owned()),
+                            path_type: "Prefix".to_owned(),
+                            backend,
+                        }],
+                    }),
+                }]),
+                ..IngressSpec::default()
+            }),
+            ..Ingress::default()
+        })
+    }
+
+    /// A PodDisruptionBudget letting a drain take at most `max_unavailable` of its
+    /// `replicas` pods at a time; `None` for a single replica, where no pod can stand in
+    /// for another and a budget would only block drains.
+    pub(crate) fn pod_disruption_budget(
+        &self,
+        replicas: u32,
+        max_unavailable: u32,
+    ) -> Option<PodDisruptionBudget> {
+        (replicas > 1).then(|| PodDisruptionBudget {
+            metadata: self.metadata(self.name()),
+            spec: Some(PodDisruptionBudgetSpec {
+                max_unavailable: Some(IntOrString::Int(replica_count(max_unavailable))),
+                selector: Some(self.selector()),
+                ..PodDisruptionBudgetSpec::default()
+            }),
+            ..PodDisruptionBudget::default()
+        })
+    }
+
+    /// Its ServiceMonitor (central Prometheus scrapes it), when the fleet wants
+    /// ServiceMonitors.
+    pub(crate) fn service_monitor(&self) -> Option<ServiceMonitor> {
+        let target = Target::ALL
+            .into_iter()
+            .find(|target| target.own_service() == Some(self.component))?;
+        monitoring::service_monitor(self.fleet, target)
+    }
+
+    /// In-cluster DNS suffix of its Services: `<namespace>.svc`.
+    pub(crate) fn service_domain(&self) -> String {
+        service_domain(self.fleet)
+    }
+}
