@@ -83,8 +83,12 @@ pub use manifests::Manifests;
 pub use overlays::{
     central::{
         thanos::{
-            compactor::ThanosCompactor, monitoring::ThanosMonitoring, query::ThanosQuery,
-            receive::ThanosReceive, store::ThanosStore,
+            compactor::ThanosCompactor,
+            component::SharedObjects,
+            monitoring::ThanosMonitoring,
+            query::ThanosQuery,
+            receive::{RemoteWriteUrl, ThanosReceive},
+            store::ThanosStore,
         },
         CentralOverlay,
     },

@@ -8,8 +8,7 @@ use std::collections::BTreeSet;
 use k8s_openapi::{
     api::{
         apps::v1::{Deployment, StatefulSet},
-        core::v1::{PodTemplateSpec, Service},
-        networking::v1::Ingress,
+        core::v1::PodTemplateSpec,
     },
     apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta},
 };
@@ -21,7 +20,10 @@ use crate::{
     overlays::{
         central::{
             s3_secret,
-            thanos::{component::HTTP, monitoring::silent_edge_options},
+            thanos::{
+                component::{SharedObjects, HTTP},
+                monitoring::silent_edge_options,
+            },
         },
         namespace,
     },
@@ -279,9 +281,10 @@ impl FleetView {
             ),
             ingress_classes: central
                 .query
+                .shared
                 .ingress
                 .iter()
-                .chain(&central.receive.ingress)
+                .chain(&central.receive.shared.ingress)
                 .filter_map(|ingress| ingress.spec.as_ref()?.ingress_class_name.clone())
                 .chain(
                     grafana_values
@@ -333,16 +336,11 @@ impl FleetView {
                         .spec
                         .as_ref()
                         .map(|spec| &spec.selector),
-                    &central.query.service,
-                    central.query.ingress.as_ref(),
+                    &central.query.shared,
                 )
             },
             query_replica_labels: fleet.query_replica_labels(),
-            receive: stateful_workload(
-                &central.receive.stateful_set,
-                &central.receive.service,
-                central.receive.ingress.as_ref(),
-            ),
+            receive: stateful_workload(&central.receive.stateful_set, &central.receive.shared),
             receive_replication_factor: receive.replication_factor,
             receive_algorithm: receive.hashring_algorithm.as_str().to_owned(),
             receive_retention: receive.retention.clone(),
@@ -375,11 +373,10 @@ impl FleetView {
                 .and_then(|data| data.keys().next().cloned())
                 .unwrap_or_default(),
             remote_write_url: central.receive.remote_write_url().map(ToString::to_string),
-            store: stateful_workload(&central.store.stateful_set, &central.store.service, None),
+            store: stateful_workload(&central.store.stateful_set, &central.store.shared),
             compactor: stateful_workload(
                 &central.compactor.stateful_set,
-                &central.compactor.service,
-                None,
+                &central.compactor.shared,
             ),
             compactor_retention: Retention {
                 raw: compactor.retention.raw.to_string(),
@@ -521,9 +518,9 @@ fn workload(
     meta: &ObjectMeta,
     template: Option<&PodTemplateSpec>,
     pod_selector: Option<&LabelSelector>,
-    service: &Service,
-    ingress: Option<&Ingress>,
+    shared: &SharedObjects,
 ) -> Workload {
+    let (service, ingress) = (&shared.service, shared.ingress.as_ref());
     Workload {
         name: name(meta).to_owned(),
         selector: selector(pod_selector),
@@ -548,11 +545,7 @@ fn workload(
     }
 }
 
-fn stateful_workload(
-    stateful_set: &StatefulSet,
-    service: &Service,
-    ingress: Option<&Ingress>,
-) -> Workload {
+fn stateful_workload(stateful_set: &StatefulSet, shared: &SharedObjects) -> Workload {
     let spec = stateful_set.spec.as_ref();
     Workload {
         replicas: spec.and_then(|spec| spec.replicas).unwrap_or(1),
@@ -560,8 +553,7 @@ fn stateful_workload(
             &stateful_set.metadata,
             spec.map(|spec| &spec.template),
             spec.map(|spec| &spec.selector),
-            service,
-            ingress,
+            shared,
         )
     }
 }
@@ -641,7 +633,7 @@ fn monitoring(fleet: &Fleet, central: &CentralOverlay) -> Monitoring {
         .collect();
     alert_names.dedup();
     Monitoring {
-        service_monitors: central.query.service_monitor.is_some(),
+        service_monitors: central.query.shared.service_monitor.is_some(),
         alerts: monitoring.alerts.as_ref().map(|rule| ThanosAlerts {
             rule: name(&rule.metadata).to_owned(),
             alerts: alert_names,

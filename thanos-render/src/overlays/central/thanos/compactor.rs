@@ -1,15 +1,15 @@
 //! `thanos-compactor.yaml`: the single-replica StatefulSet and headless Service of
 //! Compactor.
 
-use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::Service};
+use k8s_openapi::api::apps::v1::StatefulSet;
 use thanos_model::{labels, Component, Fleet};
 
 use super::{
     common_flags,
-    component::{ComponentContext, Port, ServiceKind, HTTP},
+    component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP},
     pod::{objstore_flag, ObjectStorage, PodManagement, DATA_DIR},
 };
-use crate::{monitoring::ServiceMonitor, yaml::Documents};
+use crate::yaml::Documents;
 
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-compactor.yaml";
@@ -22,40 +22,28 @@ const PORTS: &[Port] = &[HTTP];
 pub struct ThanosCompactor {
     /// `thanos-compactor`, always one replica: two would compact the same blocks.
     pub stateful_set: StatefulSet,
-    /// `thanos-compactor`, headless (metrics only).
-    pub service: Service,
-    /// `thanos-compactor`: central Prometheus scrapes it, when the fleet wants
-    /// ServiceMonitors.
-    pub service_monitor: Option<ServiceMonitor>,
+    /// Its Service is headless (metrics only); one replica has no PodDisruptionBudget.
+    pub shared: SharedObjects,
 }
 
 impl ThanosCompactor {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
-        let compactor = &fleet.central.compactor;
-        let context =
-            ComponentContext::new(fleet, Component::Compactor, compactor.image.as_ref(), PORTS);
+        let context = ComponentContext::new(fleet, Component::Compactor, PORTS);
+        let storage = &fleet.central.compactor.storage;
         Self {
             stateful_set: context
-                .pod(args(&context), &compactor.resources)
+                .pod(args(&context))
                 .object_storage(ObjectStorage::Mounted)
-                .stateful_set(
-                    1,
-                    context.name(),
-                    &compactor.storage,
-                    PodManagement::OrderedReady,
-                ),
-            service: context.service(ServiceKind::Headless),
-            service_monitor: context.service_monitor(),
+                .stateful_set(context.name(), storage, PodManagement::OrderedReady),
+            shared: context.shared_objects(ServiceKind::Headless),
         }
     }
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        Documents::default()
-            .one(&self.stateful_set)
-            .one(&self.service)
-            .all(&self.service_monitor)
+        self.shared
+            .add_to(Documents::default().one(&self.stateful_set))
             .into_vec()
     }
 }

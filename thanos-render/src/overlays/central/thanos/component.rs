@@ -1,22 +1,21 @@
 //! The component context: what every Thanos component of the central overlay shares,
 //! in one place a component file configures.
 //!
-//! A component file declares its [`Component`], its pinned image and its [`Port`]s in a
-//! [`ComponentContext`], and asks it for each object, one constructor per object:
+//! A component file names its [`Component`] and its [`Port`]s; [`ComponentContext::new`]
+//! reads the options every component has from the fleet (image, replicas, resources),
+//! and the context makes each object, one constructor per object:
 //!
 //! | object | constructor |
 //! | --- | --- |
 //! | labels, selector, metadata | [`ComponentContext::labels`], [`ComponentContext::metadata`] |
 //! | ConfigMap of a file the pods read | [`ComponentContext::config_map`] |
 //! | the hardened pod, as a Deployment or a StatefulSet | [`ComponentContext::pod`], then [`ThanosPod::deployment`] or [`ThanosPod::stateful_set`] |
-//! | Service `<name>` | [`ComponentContext::service`] |
+//! | Service `<name>`, PodDisruptionBudget, ServiceMonitor, Ingress: [`SharedObjects`] | [`ComponentContext::shared_objects`] (with [`ComponentContext::service`], [`ComponentContext::pod_disruption_budget`], [`ComponentContext::service_monitor`], [`ComponentContext::ingress`]) |
 //! | headless Service `<name>-headless` | [`ComponentContext::headless_service`] |
-//! | Ingress | [`ComponentContext::ingress`] |
-//! | PodDisruptionBudget | [`ComponentContext::pod_disruption_budget`] |
-//! | ServiceMonitor | [`ComponentContext::service_monitor`] |
 //!
-//! What a component adds on top (its flags, its ConfigMap, its replica count) stays in
-//! its own file.
+//! What a component adds on top (its flags, its ConfigMap) stays in its own file. An
+//! object every component gets (a ServiceAccount, a NetworkPolicy) is a field of
+//! [`SharedObjects`] and one constructor here.
 
 use std::collections::BTreeMap;
 
@@ -39,11 +38,11 @@ use thanos_model::{Component, Fleet, Resources, ThanosImage};
 use super::{
     monitoring,
     pod::{replica_count, ThanosPod},
-    service_domain,
 };
 use crate::{
     monitoring::{ServiceMonitor, Target},
     overlays,
+    yaml::Documents,
 };
 
 /// A named TCP port of a Thanos container, and of the Services in front of it under the
@@ -104,29 +103,85 @@ pub(crate) enum ServiceKind {
     HeadlessWithUnready,
 }
 
+/// The objects every Thanos component has besides its workload, in the order of its file:
+/// Service, Ingress, PodDisruptionBudget, ServiceMonitor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SharedObjects {
+    /// `<name>`: the Service in front of the pods, with every port.
+    pub service: Service,
+    /// `<name>`, when the fleet gives the component an Ingress.
+    pub ingress: Option<Ingress>,
+    /// `<name>`, when the component has more than one replica: how many pods a drain may
+    /// take at a time.
+    pub pod_disruption_budget: Option<PodDisruptionBudget>,
+    /// `<name>`: central Prometheus scrapes the component, when the fleet wants
+    /// ServiceMonitors.
+    pub service_monitor: Option<ServiceMonitor>,
+}
+
+impl SharedObjects {
+    /// With the Ingress `ingress`.
+    #[must_use]
+    pub(crate) fn ingress(mut self, ingress: Option<Ingress>) -> Self {
+        self.ingress = ingress;
+        self
+    }
+
+    /// With the PodDisruptionBudget `budget`.
+    #[must_use]
+    pub(crate) fn pod_disruption_budget(mut self, budget: Option<PodDisruptionBudget>) -> Self {
+        self.pod_disruption_budget = budget;
+        self
+    }
+
+    /// Adds the objects to a file's documents, in order.
+    pub(crate) fn add_to(&self, documents: Documents) -> Documents {
+        documents
+            .one(&self.service)
+            .all(&self.ingress)
+            .all(&self.pod_disruption_budget)
+            .all(&self.service_monitor)
+    }
+}
+
 /// One Thanos component of the central overlay in one fleet: the options every component
-/// shares (its name, image and ports), from which its objects are made.
+/// has (name, image, replicas, resources, ports), from which its objects are made.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ComponentContext<'a> {
     pub fleet: &'a Fleet,
     pub component: Component,
+    /// Its pinned image, else the fleet's.
     pub image: &'a ThanosImage,
+    pub replicas: u32,
+    pub resources: &'a Resources,
     /// Every port of the container, in order; each Service has them all.
     pub ports: &'static [Port],
 }
 
 impl<'a> ComponentContext<'a> {
-    /// The context of `component`, running its `pinned` image or else the fleet's.
-    pub(crate) fn new(
-        fleet: &'a Fleet,
-        component: Component,
-        pinned: Option<&'a ThanosImage>,
-        ports: &'static [Port],
-    ) -> Self {
+    /// The context of `component` (one of the four Thanos components of the central
+    /// overlay) in `fleet`: its options read from the fleet, the one place they are.
+    pub(crate) fn new(fleet: &'a Fleet, component: Component, ports: &'static [Port]) -> Self {
+        let c = &fleet.central;
+        let (pinned, replicas, resources) = match component {
+            Component::Query => (c.query.image.as_ref(), c.query.replicas, &c.query.resources),
+            Component::Receive => (
+                c.receive.image.as_ref(),
+                c.receive.replicas,
+                &c.receive.resources,
+            ),
+            Component::Store => (c.store.image.as_ref(), c.store.replicas, &c.store.resources),
+            // Always one replica: two would compact the same blocks.
+            Component::Compactor => (c.compactor.image.as_ref(), 1, &c.compactor.resources),
+            Component::Grafana => unreachable!("Grafana comes from the chart, not from here"),
+        };
         Self {
             fleet,
             component,
             image: fleet.image(pinned),
+            replicas,
+            resources,
             ports,
         }
     }
@@ -189,10 +244,20 @@ impl<'a> ComponentContext<'a> {
         format!("{}-{suffix}", self.name())
     }
 
-    /// Its hardened pod running `args` within `resources`, to finish as a Deployment or a
-    /// StatefulSet.
-    pub(crate) fn pod(&self, args: Vec<String>, resources: &'a Resources) -> ThanosPod<'a> {
-        ThanosPod::new(*self, args, resources)
+    /// Its hardened pod running `args`, to finish as a Deployment or a StatefulSet.
+    pub(crate) fn pod(&self, args: Vec<String>) -> ThanosPod<'a> {
+        ThanosPod::new(*self, args)
+    }
+
+    /// Its [`SharedObjects`]: a Service of `kind`, a PodDisruptionBudget letting a drain
+    /// take one pod at a time, the ServiceMonitor, no Ingress.
+    pub(crate) fn shared_objects(&self, kind: ServiceKind) -> SharedObjects {
+        SharedObjects {
+            service: self.service(kind),
+            ingress: None,
+            pod_disruption_budget: self.pod_disruption_budget(1),
+            service_monitor: self.service_monitor(),
+        }
     }
 
     /// The Service `<name>` in front of its pods, with every port.
@@ -228,11 +293,6 @@ impl<'a> ComponentContext<'a> {
             }),
             ..Service::default()
         }
-    }
-
-    /// The StoreAPI Query resolves to every pod behind its Service `service`.
-    pub(crate) fn store_api(&self, service: &str) -> String {
-        super::store_api_srv(self.fleet, service)
     }
 
     /// The Ingress the fleet gives it (`None` without one), routing its host to port
@@ -273,15 +333,14 @@ impl<'a> ComponentContext<'a> {
         })
     }
 
-    /// A PodDisruptionBudget letting a drain take at most `max_unavailable` of its
-    /// `replicas` pods at a time; `None` for a single replica, where no pod can stand in
-    /// for another and a budget would only block drains.
+    /// A PodDisruptionBudget letting a drain take at most `max_unavailable` of its pods
+    /// at a time; `None` for a single replica, where no pod can stand in for another and
+    /// a budget would only block drains.
     pub(crate) fn pod_disruption_budget(
         &self,
-        replicas: u32,
         max_unavailable: u32,
     ) -> Option<PodDisruptionBudget> {
-        (replicas > 1).then(|| PodDisruptionBudget {
+        (self.replicas > 1).then(|| PodDisruptionBudget {
             metadata: self.metadata(self.name()),
             spec: Some(PodDisruptionBudgetSpec {
                 max_unavailable: Some(IntOrString::Int(replica_count(max_unavailable))),
@@ -299,10 +358,5 @@ impl<'a> ComponentContext<'a> {
             .into_iter()
             .find(|target| target.own_service() == Some(self.component))?;
         monitoring::service_monitor(self.fleet, target)
-    }
-
-    /// In-cluster DNS suffix of its Services: `<namespace>.svc`.
-    pub(crate) fn service_domain(&self) -> String {
-        service_domain(self.fleet)
     }
 }

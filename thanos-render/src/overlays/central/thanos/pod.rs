@@ -19,7 +19,7 @@ use k8s_openapi::{
         api::resource::Quantity, apis::meta::v1::ObjectMeta, util::intstr::IntOrString,
     },
 };
-use thanos_model::{Resources, Storage};
+use thanos_model::Storage;
 
 use super::component::{ComponentContext, HTTP};
 use crate::values::resource_requirements;
@@ -38,26 +38,6 @@ pub(crate) enum ObjectStorage {
     Mounted,
     /// No access to the bucket.
     None,
-}
-
-/// Where the scheduler puts a component's replicas.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Spread {
-    /// Prefer one node per replica.
-    AcrossNodes,
-    /// Wherever the scheduler likes.
-    Anywhere,
-}
-
-impl Spread {
-    /// Across nodes when there are `replicas > 1` to spread.
-    pub(crate) fn replicas(replicas: u32) -> Self {
-        if replicas > 1 {
-            Self::AcrossNodes
-        } else {
-            Self::Anywhere
-        }
-    }
 }
 
 /// How a StatefulSet starts and stops its pods.
@@ -111,43 +91,29 @@ pub(crate) struct ThanosPod<'a> {
     context: ComponentContext<'a>,
     /// The subcommand and its flags.
     args: Vec<String>,
-    resources: &'a Resources,
     env: Vec<EnvVar>,
     /// Volumes besides the object storage Secret and the data volume.
     volumes: Vec<(Volume, VolumeMount)>,
     object_storage: ObjectStorage,
     /// Seconds to let the process flush on shutdown, where the default is too short.
     termination_grace_period: Option<i64>,
-    spread: Spread,
 }
 
 impl<'a> ThanosPod<'a> {
-    pub(super) fn new(
-        context: ComponentContext<'a>,
-        args: Vec<String>,
-        resources: &'a Resources,
-    ) -> Self {
+    pub(super) fn new(context: ComponentContext<'a>, args: Vec<String>) -> Self {
         Self {
             context,
             args,
-            resources,
             env: Vec::new(),
             volumes: Vec::new(),
             object_storage: ObjectStorage::None,
             termination_grace_period: None,
-            spread: Spread::Anywhere,
         }
     }
 
     /// Reads and writes the bucket, or not.
     pub(crate) fn object_storage(mut self, object_storage: ObjectStorage) -> Self {
         self.object_storage = object_storage;
-        self
-    }
-
-    /// Where its replicas go.
-    pub(crate) fn spread(mut self, spread: Spread) -> Self {
-        self.spread = spread;
         self
     }
 
@@ -184,13 +150,13 @@ impl<'a> ThanosPod<'a> {
         self
     }
 
-    /// A Deployment of `replicas` of this pod, without storage.
-    pub(crate) fn deployment(self, replicas: u32) -> Deployment {
+    /// A Deployment of the component's replicas of this pod, without storage.
+    pub(crate) fn deployment(self) -> Deployment {
         let context = self.context;
         Deployment {
             metadata: context.metadata(context.name()),
             spec: Some(DeploymentSpec {
-                replicas: Some(replica_count(replicas)),
+                replicas: Some(replica_count(context.replicas)),
                 selector: context.selector(),
                 template: self.template(DataVolume::None),
                 ..DeploymentSpec::default()
@@ -199,12 +165,11 @@ impl<'a> ThanosPod<'a> {
         }
     }
 
-    /// A StatefulSet of `replicas` of this pod, each with its own `data` volume claim of
-    /// `storage` mounted at [`DATA_DIR`]; `service` is the headless Service that names
-    /// the pods.
+    /// A StatefulSet of the component's replicas of this pod, each with its own `data`
+    /// volume claim of `storage` mounted at [`DATA_DIR`]; `service` is the headless
+    /// Service that names the pods.
     pub(crate) fn stateful_set(
         self,
-        replicas: u32,
         service: &str,
         storage: &Storage,
         pod_management: PodManagement,
@@ -213,7 +178,7 @@ impl<'a> ThanosPod<'a> {
         StatefulSet {
             metadata: context.metadata(context.name()),
             spec: Some(StatefulSetSpec {
-                replicas: Some(replica_count(replicas)),
+                replicas: Some(replica_count(context.replicas)),
                 service_name: Some(service.to_owned()),
                 pod_management_policy: (pod_management == PodManagement::Parallel)
                     .then(|| "Parallel".to_owned()),
@@ -277,7 +242,7 @@ impl<'a> ThanosPod<'a> {
             ),
             liveness_probe: Some(probe("/-/healthy", 30, 4)),
             readiness_probe: Some(probe("/-/ready", 5, 20)),
-            resources: Some(resource_requirements(self.resources)),
+            resources: Some(resource_requirements(context.resources)),
             security_context: Some(SecurityContext {
                 allow_privilege_escalation: Some(false),
                 read_only_root_filesystem: Some(true),
@@ -299,7 +264,8 @@ impl<'a> ThanosPod<'a> {
                 ..ObjectMeta::default()
             }),
             spec: Some(PodSpec {
-                affinity: (self.spread == Spread::AcrossNodes).then(|| spread(&context)),
+                // Replicas prefer one node each.
+                affinity: (context.replicas > 1).then(|| spread(&context)),
                 automount_service_account_token: Some(false),
                 containers: vec![container],
                 security_context: Some(PodSecurityContext {

@@ -1,24 +1,16 @@
 //! `thanos-query.yaml`: the endpoint ConfigMap, Deployment, Service and Ingress of Query,
 //! and the StoreAPIs it fans out to ([`endpoints`]).
 
-use k8s_openapi::api::{
-    apps::v1::Deployment,
-    core::v1::{ConfigMap, Service},
-    networking::v1::Ingress,
-    policy::v1::PodDisruptionBudget,
-};
+use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap};
 use serde::Serialize;
 use thanos_model::{Component, Fleet};
 
 use super::{
     common_flags,
-    component::{ComponentContext, Port, ServiceKind, GRPC},
-    grpc_flag,
-    pod::Spread,
-    receive, store,
+    component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC},
+    grpc_flag, receive, store,
 };
 use crate::{
-    monitoring::ServiceMonitor,
     overlays::central::{ruler, sidecar_store_api},
     yaml::{self, Documents},
 };
@@ -44,50 +36,33 @@ pub struct ThanosQuery {
     pub endpoints: ConfigMap,
     /// `thanos-query`.
     pub deployment: Deployment,
-    /// `thanos-query`: gRPC and HTTP.
-    pub service: Service,
-    /// `thanos-query`, when the fleet gives Query an Ingress.
-    pub ingress: Option<Ingress>,
-    /// `thanos-query`: central Prometheus scrapes it, when the fleet wants
-    /// ServiceMonitors.
-    pub service_monitor: Option<ServiceMonitor>,
-    /// `thanos-query`, when it has more than one replica: a drain takes one pod at a time.
-    pub pod_disruption_budget: Option<PodDisruptionBudget>,
+    /// Its Service (gRPC and HTTP) and the Ingress the fleet gives it.
+    pub shared: SharedObjects,
 }
 
 impl ThanosQuery {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
-        let query = &fleet.central.query;
-        let context = ComponentContext::new(fleet, Component::Query, query.image.as_ref(), PORTS);
+        let context = ComponentContext::new(fleet, Component::Query, PORTS);
+        let endpoints = context.config_map_name(ENDPOINTS);
         Self {
             endpoints: endpoints_config_map(&context),
             deployment: context
-                .pod(args(fleet), &query.resources)
-                .config_map_volume(
-                    ENDPOINTS,
-                    &context.config_map_name(ENDPOINTS),
-                    ENDPOINTS_DIR,
-                )
-                .spread(Spread::replicas(query.replicas))
-                .deployment(query.replicas),
-            service: context.service(ServiceKind::ClusterIp),
-            ingress: context.ingress(query.ingress.as_ref(), HTTP),
-            service_monitor: context.service_monitor(),
-            pod_disruption_budget: context.pod_disruption_budget(query.replicas, 1),
+                .pod(args(fleet))
+                .config_map_volume(ENDPOINTS, &endpoints, ENDPOINTS_DIR)
+                .deployment(),
+            shared: context
+                .shared_objects(ServiceKind::ClusterIp)
+                .ingress(context.ingress(fleet.central.query.ingress.as_ref(), HTTP)),
         }
     }
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        Documents::default()
+        let documents = Documents::default()
             .one(&self.endpoints)
-            .one(&self.deployment)
-            .one(&self.service)
-            .all(&self.ingress)
-            .all(&self.pod_disruption_budget)
-            .all(&self.service_monitor)
-            .into_vec()
+            .one(&self.deployment);
+        self.shared.add_to(documents).into_vec()
     }
 }
 

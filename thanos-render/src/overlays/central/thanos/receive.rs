@@ -6,21 +6,20 @@ use std::fmt;
 use k8s_openapi::api::{
     apps::v1::StatefulSet,
     core::v1::{ConfigMap, Service},
-    networking::v1::Ingress,
-    policy::v1::PodDisruptionBudget,
 };
 use serde::Serialize;
 use thanos_model::{labels, Component, Fleet};
 
 use super::{
     common_flags,
-    component::{ComponentContext, Port, ServiceKind, GRPC, HTTP},
+    component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag, label_flag,
-    pod::{field_env, objstore_flag, ObjectStorage, PodManagement, Spread, DATA_DIR},
-    replica_label_flag,
+    pod::{field_env, objstore_flag, ObjectStorage, PodManagement, DATA_DIR},
+    replica_label_flag, service_domain, store_api_srv,
 };
-use crate::{monitoring::ServiceMonitor, yaml::Documents};
+use crate::yaml::Documents;
 
+const COMPONENT: Component = Component::Receive;
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-receive.yaml";
 /// Receive's remote-write port, on the container, the Services and the Ingress backend.
@@ -51,45 +50,36 @@ pub struct ThanosReceive {
     pub stateful_set: StatefulSet,
     /// `thanos-receive-headless`: names the pods (hashring endpoints, Query's lookup).
     pub headless_service: Service,
-    /// `thanos-receive`: one address for the Ingress.
-    pub service: Service,
-    /// `thanos-receive`: where the edges write, when the fleet gives Receive an Ingress.
-    pub ingress: Option<Ingress>,
-    /// `thanos-receive`: central Prometheus scrapes it, when the fleet wants
-    /// ServiceMonitors.
-    pub service_monitor: Option<ServiceMonitor>,
-    /// `thanos-receive`, when it has more than one replica: a drain takes no more pods
-    /// than writes tolerate (see `drainable_replicas`).
-    pub pod_disruption_budget: Option<PodDisruptionBudget>,
+    /// Its Service is one address for the Ingress, where the edges write; a drain takes
+    /// no more pods than writes tolerate (see `drainable_replicas`).
+    pub shared: SharedObjects,
     remote_write_url: Option<RemoteWriteUrl>,
 }
 
 impl ThanosReceive {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
+        let context = ComponentContext::new(fleet, COMPONENT, PORTS);
         let receive = &fleet.central.receive;
-        let context = context(fleet);
+        let hashring = context.config_map_name(HASHRING);
         Self {
             hashring: hashring_config_map(&context),
             stateful_set: context
-                .pod(args(&context), &receive.resources)
+                .pod(args(&context))
                 .env(field_env(POD_NAME_ENV, "metadata.name"))
-                .config_map_volume(HASHRING, &context.config_map_name(HASHRING), HASHRING_DIR)
+                .config_map_volume(HASHRING, &hashring, HASHRING_DIR)
                 .object_storage(ObjectStorage::Mounted)
                 .termination_grace_period(TERMINATION_GRACE_SECONDS)
-                .spread(Spread::replicas(receive.replicas))
                 .stateful_set(
-                    receive.replicas,
-                    &context.headless_service_name(),
+                    &headless_service_name(),
                     &receive.storage,
                     PodManagement::Parallel,
                 ),
             headless_service: context.headless_service(),
-            service: context.service(ServiceKind::ClusterIp),
-            ingress: context.ingress(receive.ingress.as_ref(), REMOTE_WRITE),
-            service_monitor: context.service_monitor(),
-            pod_disruption_budget: context
-                .pod_disruption_budget(receive.replicas, drainable_replicas(fleet)),
+            shared: context
+                .shared_objects(ServiceKind::ClusterIp)
+                .ingress(context.ingress(receive.ingress.as_ref(), REMOTE_WRITE))
+                .pod_disruption_budget(context.pod_disruption_budget(drainable_replicas(fleet))),
             remote_write_url: RemoteWriteUrl::new(fleet),
         }
     }
@@ -103,15 +93,11 @@ impl ThanosReceive {
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        Documents::default()
+        let documents = Documents::default()
             .one(&self.hashring)
             .one(&self.stateful_set)
-            .one(&self.headless_service)
-            .one(&self.service)
-            .all(&self.ingress)
-            .all(&self.pod_disruption_budget)
-            .all(&self.service_monitor)
-            .into_vec()
+            .one(&self.headless_service);
+        self.shared.add_to(documents).into_vec()
     }
 }
 
@@ -148,19 +134,14 @@ impl fmt::Display for RemoteWriteUrl {
     }
 }
 
-fn context(fleet: &Fleet) -> ComponentContext<'_> {
-    ComponentContext::new(
-        fleet,
-        Component::Receive,
-        fleet.central.receive.image.as_ref(),
-        PORTS,
-    )
-}
-
 /// Receive's StoreAPI, as Query resolves it: every pod, through the headless Service.
 pub(crate) fn store_api(fleet: &Fleet) -> String {
-    let context = context(fleet);
-    context.store_api(&context.headless_service_name())
+    store_api_srv(fleet, &headless_service_name())
+}
+
+/// The headless Service [`ComponentContext::headless_service`] makes.
+fn headless_service_name() -> String {
+    format!("{}-headless", COMPONENT.name())
 }
 
 /// How many Receive pods may be down while every write still reaches its quorum of
@@ -177,8 +158,8 @@ fn drainable_replicas(fleet: &Fleet) -> u32 {
 fn endpoint(context: &ComponentContext, pod: &str) -> String {
     format!(
         "{pod}.{}.{}:{}",
-        context.headless_service_name(),
-        context.service_domain(),
+        headless_service_name(),
+        service_domain(context.fleet),
         GRPC.number
     )
 }

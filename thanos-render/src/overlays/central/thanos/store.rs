@@ -1,16 +1,18 @@
 //! `thanos-store.yaml`: the StatefulSet and headless Service of Store.
 
-use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::Service, policy::v1::PodDisruptionBudget};
+use k8s_openapi::api::apps::v1::StatefulSet;
 use thanos_model::{Component, Fleet};
 
 use super::{
     common_flags,
-    component::{ComponentContext, Port, ServiceKind, GRPC, HTTP},
+    component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag,
-    pod::{objstore_flag, ObjectStorage, PodManagement, Spread, DATA_DIR},
+    pod::{objstore_flag, ObjectStorage, PodManagement, DATA_DIR},
+    store_api_srv,
 };
-use crate::{monitoring::ServiceMonitor, yaml::Documents};
+use crate::yaml::Documents;
 
+const COMPONENT: Component = Component::Store;
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-store.yaml";
 const PORTS: &[Port] = &[GRPC, HTTP];
@@ -21,61 +23,37 @@ const PORTS: &[Port] = &[GRPC, HTTP];
 pub struct ThanosStore {
     /// `thanos-store`.
     pub stateful_set: StatefulSet,
-    /// `thanos-store`, headless, so Query's DNS SRV lookup finds every Store pod.
-    pub service: Service,
-    /// `thanos-store`: central Prometheus scrapes it, when the fleet wants
-    /// ServiceMonitors.
-    pub service_monitor: Option<ServiceMonitor>,
-    /// `thanos-store`, when it has more than one replica: a drain takes one pod at a time.
-    pub pod_disruption_budget: Option<PodDisruptionBudget>,
+    /// Its Service is headless, so Query's DNS SRV lookup finds every Store pod.
+    pub shared: SharedObjects,
 }
 
 impl ThanosStore {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
-        let store = &fleet.central.store;
-        let context = context(fleet);
+        let context = ComponentContext::new(fleet, COMPONENT, PORTS);
         Self {
             stateful_set: context
-                .pod(args(&context), &store.resources)
+                .pod(args(&context))
                 .object_storage(ObjectStorage::Mounted)
-                .spread(Spread::replicas(store.replicas))
                 .stateful_set(
-                    store.replicas,
-                    context.name(),
-                    &store.storage,
+                    COMPONENT.name(),
+                    &fleet.central.store.storage,
                     PodManagement::OrderedReady,
                 ),
-            service: context.service(ServiceKind::Headless),
-            service_monitor: context.service_monitor(),
-            pod_disruption_budget: context.pod_disruption_budget(store.replicas, 1),
+            shared: context.shared_objects(ServiceKind::Headless),
         }
     }
 
     /// The file's documents, in order.
     pub(crate) fn documents(&self) -> Vec<String> {
-        Documents::default()
-            .one(&self.stateful_set)
-            .one(&self.service)
-            .all(&self.pod_disruption_budget)
-            .all(&self.service_monitor)
-            .into_vec()
+        let documents = Documents::default().one(&self.stateful_set);
+        self.shared.add_to(documents).into_vec()
     }
-}
-
-fn context(fleet: &Fleet) -> ComponentContext<'_> {
-    ComponentContext::new(
-        fleet,
-        Component::Store,
-        fleet.central.store.image.as_ref(),
-        PORTS,
-    )
 }
 
 /// Store's StoreAPI, as Query resolves it.
 pub(crate) fn store_api(fleet: &Fleet) -> String {
-    let context = context(fleet);
-    context.store_api(context.name())
+    store_api_srv(fleet, COMPONENT.name())
 }
 
 fn args(context: &ComponentContext) -> Vec<String> {
@@ -83,7 +61,7 @@ fn args(context: &ComponentContext) -> Vec<String> {
     args.push(grpc_flag());
     args.push(format!("--data-dir={DATA_DIR}"));
     args.push(objstore_flag(context));
-    args.extend(memory_flags(&context.fleet.central.store.resources));
+    args.extend(memory_flags(context.resources));
     args
 }
 
