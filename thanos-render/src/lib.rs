@@ -11,21 +11,31 @@
 //! helm's `# Source:` convention and comes back from it. This crate does no I/O: writing
 //! a tree into a directory is the `thanos-kustomize` crate's.
 //!
-//! Types mirror the tree:
+//! Types mirror the tree (paths below are relative to `thanos-render/src/`):
 //!
-//! | file | object |
+//! | file | object | source |
+//! | --- | --- | --- |
+//! | `base/<chart>/values.yaml`, `kustomization.yaml` | [`Manifests::base`]: [`Base`] | `base.rs` |
+//! | `overlays/<central>/<chart>/values-central.yaml`, `kustomization.yaml` | [`Manifests::central`]: [`CentralOverlay`] | `overlays/central/mod.rs` (the Ruler's values: `overlays/central/ruler.rs`; typed values: `values/`) |
+//! | `overlays/<central>/<chart>/thanos-s3-secret.yaml` | [`CentralOverlay::s3_secret`] | `overlays/central/s3_secret.rs` |
+//! | `overlays/<central>/<chart>/thanos-query.yaml` | [`CentralOverlay::query`]: [`ThanosQuery`] | `overlays/central/thanos/query.rs` |
+//! | `overlays/<central>/<chart>/thanos-receive.yaml` | [`CentralOverlay::receive`]: [`ThanosReceive`] | `overlays/central/thanos/receive.rs` |
+//! | `overlays/<central>/<chart>/thanos-store.yaml` | [`CentralOverlay::store`]: [`ThanosStore`] | `overlays/central/thanos/store.rs` |
+//! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] | `overlays/central/thanos/compactor.rs` |
+//! | the Service, Ingress, PodDisruptionBudget, ServiceMonitor and hardened pod of each of the four above | [`SharedObjects`] and the workloads | `overlays/central/thanos/component.rs`, `overlays/central/thanos/pod.rs` |
+//! | `overlays/<central>/<chart>/thanos-monitoring.yaml` (when it holds anything) | [`CentralOverlay::monitoring`]: [`ThanosMonitoring`], built from [`monitoring`] | `overlays/central/thanos/monitoring.rs` (alerts: `monitoring/alerts/`, silent edges: `monitoring/silent_edges.rs`, dashboards: `monitoring/dashboards/`) |
+//! | `overlays/<cluster>/<chart>/namespace.yaml` | [`CentralOverlay::namespace`], [`EdgeOverlay::namespace`] | `overlays/namespace.rs` |
+//! | `overlays/<edge>/<chart>/values-edge.yaml`, `kustomization.yaml` | [`Manifests::edges`]: [`EdgeOverlay`] | `overlays/edge/mod.rs` |
+//! | `README.md`, the runbook (unless the fleet turns it off) | [`Manifests::runbook`]: [`Runbook`] | `runbook/mod.rs`, one file per section; what it quotes: `runbook/fleet_view.rs` |
+//!
+//! Each derived value is made by one function:
+//!
+//! | value | function |
 //! | --- | --- |
-//! | `base/<chart>/values.yaml`, `kustomization.yaml` | [`Manifests::base`]: [`Base`] |
-//! | `overlays/<central>/<chart>/values-central.yaml`, `kustomization.yaml` | [`Manifests::central`]: [`CentralOverlay`] |
-//! | `overlays/<central>/<chart>/thanos-s3-secret.yaml` | [`CentralOverlay::s3_secret`] |
-//! | `overlays/<central>/<chart>/thanos-query.yaml` | [`CentralOverlay::query`]: [`ThanosQuery`] |
-//! | `overlays/<central>/<chart>/thanos-receive.yaml` | [`CentralOverlay::receive`]: [`ThanosReceive`] |
-//! | `overlays/<central>/<chart>/thanos-store.yaml` | [`CentralOverlay::store`]: [`ThanosStore`] |
-//! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] |
-//! | `overlays/<central>/<chart>/thanos-monitoring.yaml` (when it holds anything) | [`CentralOverlay::monitoring`]: [`ThanosMonitoring`], built from [`monitoring`] |
-//! | `overlays/<cluster>/<chart>/namespace.yaml` | [`CentralOverlay::namespace`], [`EdgeOverlay::namespace`] |
-//! | `overlays/<edge>/<chart>/values-edge.yaml`, `kustomization.yaml` | [`Manifests::edges`]: [`EdgeOverlay`] |
-//! | `README.md`, the runbook (unless the fleet turns it off) | [`Manifests::runbook`]: [`Runbook`] |
+//! | the edges' remote-write URL | `RemoteWriteUrl::new` (`overlays/central/thanos/receive.rs`), read through [`ThanosReceive::remote_write_url`] and handed to the edges by [`Manifests::new`] |
+//! | Query's endpoints | `query::endpoints` (`overlays/central/thanos/query.rs`) |
+//! | the Receive hashring and its endpoints | `receive::hashring_endpoints` (`overlays/central/thanos/receive.rs`) |
+//! | Ingress hosts | [`thanos_model::Fleet::ingress_host`] (thanos-model) |
 //!
 //! ```
 //! use k8s_openapi::api::core::v1::Toleration;

@@ -14,9 +14,9 @@
 //! objects carry and who selects on them; [`Target`] the `job` label of each component.
 
 mod alerts;
+pub mod dashboard_model;
 mod dashboards;
 mod duration;
-pub mod grafana;
 pub mod labels;
 mod options;
 mod prometheus_rule;

@@ -1,4 +1,5 @@
-//! Grafana: where it is, and the admin account read from its Secret.
+//! The runbook's Grafana section: where Grafana is, how to reach it, and the admin
+//! account read from its Secret.
 
 use super::{
     deploy::GRAFANA_PASSWORD_VAR,

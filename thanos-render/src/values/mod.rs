@@ -3,7 +3,7 @@
 //! the tests.
 
 mod alertmanager;
-mod grafana;
+mod grafana_subchart;
 mod prometheus;
 mod thanos_ruler;
 
@@ -17,7 +17,7 @@ use serde::Serialize;
 use thanos_model::Resources;
 
 pub use alertmanager::{AlertmanagerSpecValues, AlertmanagerValues};
-pub use grafana::{
+pub use grafana_subchart::{
     DashboardsSidecar, DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
     GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards,
 };

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::ConfigMap;
 
 use super::{
-    grafana::{Dashboard, Panel, Row, Unit, Variable},
+    dashboard_model::{Dashboard, Panel, Row, Unit, Variable},
     labels, promql, MonitoringOptions, Target, GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_VALUE,
 };
 

@@ -1,5 +1,5 @@
-//! Small typed builders for Grafana dashboard JSON: a dashboard of rows of panels of
-//! PromQL queries, with template variables.
+//! The Grafana dashboard JSON model: small typed builders for a dashboard of rows of
+//! panels of PromQL queries, with template variables.
 //!
 //! Layout and panel ids are computed when the dashboard is serialized, from the order
 //! rows and panels were added, so the same dashboard always gives the same JSON.
