@@ -232,15 +232,8 @@ fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
                     quote(&f.receive.name),
                     quote(&f.receive.container)
                 ),
-                format!(
-                    "{k} rollout status statefulset/{} --timeout=20m",
-                    quote(&f.receive.name)
-                ),
-                format!(
-                    "{k} get configmap {} -o jsonpath={}",
-                    quote(&f.hashring_config_map),
-                    quote(&format!("{{.data.{}}}", f.hashring_key.replace('.', "\\.")))
-                ),
+                f.receive.rollout_status(&k, "20m"),
+                f.hashring_command(&k),
                 format!("{k} delete pvc data-{}-\"$i\"", quote(&f.receive.name)),
             ],
         )

@@ -27,6 +27,7 @@ use crate::{
         },
         namespace,
     },
+    shell::quote,
     values::{ChartValues, StorageSpec},
     Base, CentralOverlay, EdgeOverlay,
 };
@@ -57,6 +58,8 @@ impl Cluster {
 /// A Thanos workload of the central overlay.
 #[derive(Debug, Clone)]
 pub(crate) struct Workload {
+    /// `deployment` or `statefulset`, as kubectl names the kind.
+    pub kind: &'static str,
     pub name: String,
     pub replicas: i32,
     /// The name of its (only) container.
@@ -71,6 +74,15 @@ pub(crate) struct Workload {
 }
 
 impl Workload {
+    /// The command that waits for its rollout, at most `timeout`.
+    pub fn rollout_status(&self, kubectl: &str, timeout: &str) -> String {
+        format!(
+            "{kubectl} rollout status {}/{} --timeout={timeout}",
+            self.kind,
+            quote(&self.name)
+        )
+    }
+
     /// The pod names of a StatefulSet: `<name>-0` ... .
     pub fn pods(&self) -> Vec<String> {
         (0..self.replicas)
@@ -441,6 +453,18 @@ impl FleetView {
         }
     }
 
+    /// The command that prints the hashring Receive reads, as its ConfigMap holds it.
+    pub fn hashring_command(&self, kubectl: &str) -> String {
+        format!(
+            "{kubectl} get configmap {} -o jsonpath={}",
+            quote(&self.hashring_config_map),
+            quote(&format!(
+                "{{.data.{}}}",
+                self.hashring_key.replace('.', "\\.")
+            ))
+        )
+    }
+
     /// The `cluster` label value of every cluster, central first.
     pub fn cluster_labels(&self) -> Vec<String> {
         self.clusters().map(|c| c.label.clone()).collect()
@@ -522,6 +546,7 @@ fn workload(
 ) -> Workload {
     let (service, ingress) = (&shared.service, shared.ingress.as_ref());
     Workload {
+        kind: "deployment",
         name: name(meta).to_owned(),
         selector: selector(pod_selector),
         replicas: 1,
@@ -548,6 +573,7 @@ fn workload(
 fn stateful_workload(stateful_set: &StatefulSet, shared: &SharedObjects) -> Workload {
     let spec = stateful_set.spec.as_ref();
     Workload {
+        kind: "statefulset",
         replicas: spec.and_then(|spec| spec.replicas).unwrap_or(1),
         ..workload(
             &stateful_set.metadata,

@@ -140,11 +140,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     ));
     blocks.push(sh(vec![
         format!("{k} get pods -l {}", quote(&f.receive.selector)),
-        format!(
-            "{k} get configmap {} -o jsonpath={}",
-            quote(&f.hashring_config_map),
-            quote(&format!("{{.data.{}}}", f.hashring_key.replace('.', "\\.")))
-        ),
+        f.hashring_command(&k),
         format!(
             "{k} logs {} -c {thanos} | grep -iE 'hashring|quorum|forward'",
             quote(&receiver0)

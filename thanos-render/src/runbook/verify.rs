@@ -43,22 +43,10 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             [
                 format!("{k} get pods"),
                 format!("{k} get prometheus,alertmanager"),
-                format!(
-                    "{k} rollout status deployment/{} --timeout=10m",
-                    quote(&f.query.name)
-                ),
-                format!(
-                    "{k} rollout status statefulset/{} --timeout=10m",
-                    quote(&f.receive.name)
-                ),
-                format!(
-                    "{k} rollout status statefulset/{} --timeout=10m",
-                    quote(&f.store.name)
-                ),
-                format!(
-                    "{k} rollout status statefulset/{} --timeout=10m",
-                    quote(&f.compactor.name)
-                ),
+                f.query.rollout_status(&k, "10m"),
+                f.receive.rollout_status(&k, "10m"),
+                f.store.rollout_status(&k, "10m"),
+                f.compactor.rollout_status(&k, "10m"),
             ],
         )
         .into(),
