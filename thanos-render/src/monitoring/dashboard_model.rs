@@ -552,40 +552,24 @@ mod tests {
     #[test]
     fn panels_are_laid_out_in_rows_with_sequential_ids() {
         let json = example();
+        // (id, type, [h, w, x, y]) of every panel.
         let layout: Vec<_> = json["panels"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| (p["id"].clone(), p["type"].clone(), p["gridPos"].clone()))
+            .map(|p| {
+                let grid = ["h", "w", "x", "y"].map(|key| p["gridPos"][key].as_u64().unwrap());
+                (p["id"].as_u64().unwrap(), p["type"].as_str().unwrap(), grid)
+            })
             .collect();
         assert_eq!(
             layout,
             [
-                (
-                    json!(1),
-                    json!("row"),
-                    json!({"h": 1, "w": 24, "x": 0, "y": 0})
-                ),
-                (
-                    json!(2),
-                    json!("stat"),
-                    json!({"h": 8, "w": 12, "x": 0, "y": 1})
-                ),
-                (
-                    json!(3),
-                    json!("timeseries"),
-                    json!({"h": 8, "w": 12, "x": 12, "y": 1})
-                ),
-                (
-                    json!(4),
-                    json!("row"),
-                    json!({"h": 1, "w": 24, "x": 0, "y": 9})
-                ),
-                (
-                    json!(5),
-                    json!("timeseries"),
-                    json!({"h": 8, "w": 24, "x": 0, "y": 10})
-                ),
+                (1, "row", [1, 24, 0, 0]),
+                (2, "stat", [8, 12, 0, 1]),
+                (3, "timeseries", [8, 12, 12, 1]),
+                (4, "row", [1, 24, 0, 9]),
+                (5, "timeseries", [8, 24, 0, 10]),
             ]
         );
     }

@@ -113,30 +113,18 @@ impl CentralOverlay {
     /// The pod template of every Thanos workload of the overlay (Query, Receive, Store,
     /// Compactor), to add what every Thanos pod needs, such as a toleration.
     pub fn thanos_pod_templates_mut(&mut self) -> impl Iterator<Item = &mut PodTemplateSpec> {
-        [
-            self.query
-                .deployment
-                .spec
-                .as_mut()
-                .map(|spec| &mut spec.template),
-            self.receive
-                .stateful_set
-                .spec
-                .as_mut()
-                .map(|spec| &mut spec.template),
-            self.store
-                .stateful_set
-                .spec
-                .as_mut()
-                .map(|spec| &mut spec.template),
-            self.compactor
-                .stateful_set
-                .spec
-                .as_mut()
-                .map(|spec| &mut spec.template),
+        let deployment = self.query.deployment.spec.as_mut();
+        let stateful_sets = [
+            &mut self.receive.stateful_set,
+            &mut self.store.stateful_set,
+            &mut self.compactor.stateful_set,
         ]
         .into_iter()
-        .flatten()
+        .filter_map(|stateful_set| stateful_set.spec.as_mut());
+        let templates = deployment.map(|spec| &mut spec.template);
+        templates
+            .into_iter()
+            .chain(stateful_sets.map(|spec| &mut spec.template))
     }
 
     /// Serializes the overlay's files into `tree`.
