@@ -1,6 +1,6 @@
 //! Compactor: halted, iterations, compactions, downsampling, deletions, bucket operations.
 
-use super::{aggregate_by, bucket_row, matchers, rate_by, Panel, Row, Unit};
+use super::{aggregate_by, bucket_row, matchers, rate_panel, with_failures, Panel, Row, Unit};
 
 pub(super) fn rows() -> Vec<Row> {
     let sel = matchers("");
@@ -23,41 +23,31 @@ pub(super) fn rows() -> Vec<Row> {
                     "{{job}}",
                 ),
             )
-            .panel(
-                Panel::time_series("Group compactions", Unit::OpsPerSecond)
-                    .query(
-                        rate_by("job", "thanos_compact_group_compactions_total", ""),
-                        "compactions",
-                    )
-                    .query(
-                        rate_by("job", "thanos_compact_group_compactions_failures_total", ""),
-                        "failures",
-                    ),
-            ),
+            .panel(with_failures(
+                "Group compactions",
+                "thanos_compact_group_compactions_total",
+                "thanos_compact_group_compactions_failures_total",
+                "compactions",
+            )),
         Row::new("Downsampling and deletion")
-            .panel(
-                Panel::time_series("Downsamplings", Unit::OpsPerSecond)
-                    .query(
-                        rate_by("job", "thanos_compact_downsample_total", ""),
-                        "downsamplings",
-                    )
-                    .query(
-                        rate_by("job", "thanos_compact_downsample_failures_total", ""),
-                        "failures",
-                    ),
-            )
-            .panel(
-                Panel::time_series("Blocks marked for deletion", Unit::OpsPerSecond).query(
-                    rate_by("job", "thanos_compact_garbage_collected_blocks_total", ""),
-                    "{{job}}",
-                ),
-            )
-            .panel(
-                Panel::time_series("Blocks deleted", Unit::OpsPerSecond).query(
-                    rate_by("job", "thanos_compact_blocks_cleaned_total", ""),
-                    "{{job}}",
-                ),
-            ),
+            .panel(with_failures(
+                "Downsamplings",
+                "thanos_compact_downsample_total",
+                "thanos_compact_downsample_failures_total",
+                "downsamplings",
+            ))
+            .panel(rate_panel(
+                "Blocks marked for deletion",
+                Unit::OpsPerSecond,
+                "job",
+                "thanos_compact_garbage_collected_blocks_total",
+            ))
+            .panel(rate_panel(
+                "Blocks deleted",
+                Unit::OpsPerSecond,
+                "job",
+                "thanos_compact_blocks_cleaned_total",
+            )),
         bucket_row(),
     ]
 }

@@ -162,27 +162,65 @@ fn overview() -> Row {
         )
 }
 
+/// A panel of the rate of `metric`, one series per value of `by`.
+fn rate_panel(title: &str, unit: Unit, by: &str, metric: &str) -> Panel {
+    Panel::time_series(title, unit).query(rate_by(by, metric, ""), format!("{{{{{by}}}}}"))
+}
+
+/// A panel of the operations of `metric` and their failures (`failures`), summed by job.
+fn with_failures(title: &str, metric: &str, failures: &str, legend: &str) -> Panel {
+    Panel::time_series(title, Unit::OpsPerSecond)
+        .query(rate_by("job", metric, ""), legend)
+        .query(rate_by("job", failures, ""), "failures")
+}
+
+/// The StoreAPI requests a gRPC server handles, by method, and its errors, by code.
+fn grpc_server_panels(row: Row, requests: &str, errors: &str) -> Row {
+    row.panel(rate_panel(
+        requests,
+        Unit::RequestsPerSecond,
+        "grpc_method",
+        "grpc_server_handled_total",
+    ))
+    .panel(Panel::time_series(errors, Unit::RequestsPerSecond).query(
+        rate_by(
+            "grpc_code",
+            "grpc_server_handled_total",
+            r#"grpc_code!="OK""#,
+        ),
+        "{{grpc_code}}",
+    ))
+}
+
 /// Bucket operations and their failures, by operation.
 pub(super) fn bucket_row() -> Row {
     Row::new("Bucket")
-        .panel(
-            Panel::time_series("Bucket operations", Unit::OpsPerSecond).query(
-                rate_by("operation", "thanos_objstore_bucket_operations_total", ""),
-                "{{operation}}",
-            ),
-        )
+        .panel(rate_panel(
+            "Bucket operations",
+            Unit::OpsPerSecond,
+            "operation",
+            "thanos_objstore_bucket_operations_total",
+        ))
         .panel(bucket_failures())
+}
+
+/// Failed block uploads, by pod.
+pub(super) fn upload_failures() -> Panel {
+    rate_panel(
+        "Upload failures by pod",
+        Unit::OpsPerSecond,
+        "pod",
+        "thanos_shipper_upload_failures_total",
+    )
 }
 
 /// Failed bucket operations, by operation.
 pub(super) fn bucket_failures() -> Panel {
-    Panel::time_series("Bucket operation failures", Unit::OpsPerSecond).query(
-        rate_by(
-            "operation",
-            "thanos_objstore_bucket_operation_failures_total",
-            "",
-        ),
-        "{{operation}}",
+    rate_panel(
+        "Bucket operation failures",
+        Unit::OpsPerSecond,
+        "operation",
+        "thanos_objstore_bucket_operation_failures_total",
     )
 }
 

@@ -1,6 +1,6 @@
 //! Query: API requests, errors and latency; StoreAPI fan-out.
 
-use super::{aggregate_by, p99_by, rate_by, ratio_by, Panel, Row, Unit};
+use super::{aggregate_by, p99_by, rate_by, rate_panel, ratio_by, Panel, Row, Unit};
 
 const QUERY_API: &str = r#"handler=~"query|query_range""#;
 
@@ -50,12 +50,12 @@ pub(super) fn rows() -> Vec<Row> {
                         "{{store_type}}",
                     ),
             )
-            .panel(
-                Panel::time_series("StoreAPI calls by code", Unit::RequestsPerSecond).query(
-                    rate_by("grpc_code", "grpc_client_handled_total", ""),
-                    "{{grpc_code}}",
-                ),
-            )
+            .panel(rate_panel(
+                "StoreAPI calls by code",
+                Unit::RequestsPerSecond,
+                "grpc_code",
+                "grpc_client_handled_total",
+            ))
             .panel(
                 Panel::time_series("StoreAPI call errors", Unit::Ratio).query(
                     format!(

@@ -1,6 +1,8 @@
 //! Receive: remote writes, replication and forwarding, head series, uploads.
 
-use super::{aggregate_by, p99_by, rate_by, ratio_by, Panel, Row, Unit};
+use super::{
+    aggregate_by, p99_by, rate_by, rate_panel, ratio_by, upload_failures, Panel, Row, Unit,
+};
 
 const WRITES: &str = r#"handler="receive""#;
 
@@ -22,34 +24,29 @@ pub(super) fn rows() -> Vec<Row> {
                 ),
             ),
         Row::new("Replication and forwarding")
-            .panel(
-                Panel::time_series("Replications by result", Unit::OpsPerSecond).query(
-                    rate_by("result", "thanos_receive_replications_total", ""),
-                    "{{result}}",
-                ),
-            )
-            .panel(
-                Panel::time_series("Forwards by result", Unit::OpsPerSecond).query(
-                    rate_by("result", "thanos_receive_forward_requests_total", ""),
-                    "{{result}}",
-                ),
-            )
+            .panel(rate_panel(
+                "Replications by result",
+                Unit::OpsPerSecond,
+                "result",
+                "thanos_receive_replications_total",
+            ))
+            .panel(rate_panel(
+                "Forwards by result",
+                Unit::OpsPerSecond,
+                "result",
+                "thanos_receive_forward_requests_total",
+            ))
             .panel(Panel::time_series("Head series by pod", Unit::Count).query(
                 aggregate_by("sum", "pod", "prometheus_tsdb_head_series"),
                 "{{pod}}",
             )),
         Row::new("Uploads")
-            .panel(
-                Panel::time_series("Blocks uploaded by pod", Unit::OpsPerSecond).query(
-                    rate_by("pod", "thanos_shipper_uploads_total", ""),
-                    "{{pod}}",
-                ),
-            )
-            .panel(
-                Panel::time_series("Upload failures by pod", Unit::OpsPerSecond).query(
-                    rate_by("pod", "thanos_shipper_upload_failures_total", ""),
-                    "{{pod}}",
-                ),
-            ),
+            .panel(rate_panel(
+                "Blocks uploaded by pod",
+                Unit::OpsPerSecond,
+                "pod",
+                "thanos_shipper_uploads_total",
+            ))
+            .panel(upload_failures()),
     ]
 }

@@ -1,23 +1,23 @@
 //! Ruler: rule evaluations and their failures and duration, alerts sent and dropped.
 
-use super::{matchers, rate_by, Panel, Row, Unit};
+use super::{matchers, rate_by, rate_panel, Panel, Row, Unit};
 
 pub(super) fn rows() -> Vec<Row> {
     let sel = matchers("");
     vec![
         Row::new("Evaluation")
-            .panel(
-                Panel::time_series("Evaluations by group", Unit::OpsPerSecond).query(
-                    rate_by("rule_group", "prometheus_rule_evaluations_total", ""),
-                    "{{rule_group}}",
-                ),
-            )
-            .panel(
-                Panel::time_series("Evaluation failures by group", Unit::OpsPerSecond).query(
-                    rate_by("rule_group", "prometheus_rule_evaluation_failures_total", ""),
-                    "{{rule_group}}",
-                ),
-            )
+            .panel(rate_panel(
+                "Evaluations by group",
+                Unit::OpsPerSecond,
+                "rule_group",
+                "prometheus_rule_evaluations_total",
+            ))
+            .panel(rate_panel(
+                "Evaluation failures by group",
+                Unit::OpsPerSecond,
+                "rule_group",
+                "prometheus_rule_evaluation_failures_total",
+            ))
             .panel(
                 Panel::time_series("Group duration / interval", Unit::Ratio)
                     .description("Above 100% a group takes longer than its interval and skips evaluations.")
@@ -30,18 +30,18 @@ pub(super) fn rows() -> Vec<Row> {
                     ),
             ),
         Row::new("Alerts")
-            .panel(
-                Panel::time_series("Alerts sent by Alertmanager", Unit::OpsPerSecond).query(
-                    rate_by("alertmanager", "thanos_alert_sender_alerts_sent_total", ""),
-                    "{{alertmanager}}",
-                ),
-            )
-            .panel(
-                Panel::time_series("Send errors by Alertmanager", Unit::OpsPerSecond).query(
-                    rate_by("alertmanager", "thanos_alert_sender_errors_total", ""),
-                    "{{alertmanager}}",
-                ),
-            )
+            .panel(rate_panel(
+                "Alerts sent by Alertmanager",
+                Unit::OpsPerSecond,
+                "alertmanager",
+                "thanos_alert_sender_alerts_sent_total",
+            ))
+            .panel(rate_panel(
+                "Send errors by Alertmanager",
+                Unit::OpsPerSecond,
+                "alertmanager",
+                "thanos_alert_sender_errors_total",
+            ))
             .panel(
                 Panel::time_series("Alerts dropped", Unit::OpsPerSecond)
                     .query(
