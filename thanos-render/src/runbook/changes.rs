@@ -194,7 +194,7 @@ fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
                 "Render. The hashring ConfigMap {} and the StatefulSet {} are both in {} and change together; apply the central build once (steps 3 and 5), never one of them alone: a ring naming pods that do not exist, or pods missing from the ring, fails writes.",
                 "렌더링합니다. 해시링 ConfigMap({})과 StatefulSet({})은 모두 {}에 있어 함께 바뀝니다. 중앙 빌드를 한 번에 적용하고(3, 5단계) 둘 중 하나만 적용하지 마세요. 없는 파드를 가리키는 해시링이나 해시링에 없는 파드는 쓰기를 실패시킵니다.",
                 [
-                    code(&f.hashring_config_map),
+                    code(&f.hashring.config_map),
                     code(&f.receive.name),
                     code(format!("{}/thanos-receive.yaml", central.dir)),
                 ],
@@ -202,7 +202,7 @@ fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
             l.text(
                 "Each Receive pod reloads the hashring file when the kubelet updates the mounted ConfigMap, within a minute or two; meanwhile pods route by different rings and some writes fail with 5xx. The agents retry them. With {} only the series of the added or removed endpoints move.",
                 "각 Receive 파드는 kubelet이 마운트된 ConfigMap을 갱신하면(보통 1-2분 이내) 해시링 파일을 다시 읽습니다. 그동안은 파드마다 다른 해시링으로 라우팅해 일부 쓰기가 5xx로 실패하지만 에이전트가 재시도합니다. {} 알고리즘에서는 추가되거나 빠진 엔드포인트의 시리즈만 이동합니다.",
-                [code(&f.receive_algorithm)],
+                [code(&f.hashring.algorithm)],
             ),
             l.text(
                 "A changed replication factor changes every pod's flags: the StatefulSet restarts the Receive pods one by one.",
@@ -233,7 +233,7 @@ fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
                     quote(&f.receive.container)
                 ),
                 f.receive.rollout_status(&k, "20m"),
-                f.hashring_command(&k),
+                f.hashring.command(&k),
                 format!("{k} delete pvc data-{}-\"$i\"", quote(&f.receive.name)),
             ],
         )

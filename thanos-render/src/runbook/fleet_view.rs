@@ -163,13 +163,11 @@ pub(crate) struct FleetView {
     pub query_replica_labels: Vec<String>,
     pub receive: Workload,
     pub receive_replication_factor: u32,
-    pub receive_algorithm: String,
     pub receive_retention: String,
     /// Receive's block labels besides its replica label.
     pub receive_labels: Vec<Label>,
     pub receive_grace_seconds: i64,
-    pub hashring_config_map: String,
-    pub hashring_key: String,
+    pub hashring: Hashring,
     /// Where the edges write, when Receive has an Ingress (always, with edges).
     pub remote_write_url: Option<String>,
     pub store: Workload,
@@ -214,6 +212,25 @@ pub(crate) struct Monitoring {
     pub silent_edges: Option<SilentEdges>,
     /// The dashboard ConfigMaps.
     pub dashboards: Vec<String>,
+}
+
+/// Receive's hashring: its ConfigMap, the key of the file in it, and its algorithm.
+#[derive(Debug, Clone)]
+pub(crate) struct Hashring {
+    pub config_map: String,
+    pub key: String,
+    pub algorithm: String,
+}
+
+impl Hashring {
+    /// The command that prints the hashring Receive reads, as its ConfigMap holds it.
+    pub fn command(&self, kubectl: &str) -> String {
+        format!(
+            "{kubectl} get configmap {} -o jsonpath={}",
+            quote(&self.config_map),
+            quote(&format!("{{.data.{}}}", self.key.replace('.', "\\.")))
+        )
+    }
 }
 
 /// The PrometheusRule of the Thanos alerts.
@@ -354,7 +371,6 @@ impl FleetView {
             query_replica_labels: fleet.query_replica_labels(),
             receive: stateful_workload(&central.receive.stateful_set, &central.receive.shared),
             receive_replication_factor: receive.replication_factor,
-            receive_algorithm: receive.hashring_algorithm.as_str().to_owned(),
             receive_retention: receive.retention.clone(),
             receive_labels: receive
                 .labels
@@ -376,14 +392,17 @@ impl FleetView {
                         .termination_grace_period_seconds
                 })
                 .unwrap_or(30),
-            hashring_config_map: name(&central.receive.hashring.metadata).to_owned(),
-            hashring_key: central
-                .receive
-                .hashring
-                .data
-                .as_ref()
-                .and_then(|data| data.keys().next().cloned())
-                .unwrap_or_default(),
+            hashring: Hashring {
+                config_map: name(&central.receive.hashring.metadata).to_owned(),
+                key: central
+                    .receive
+                    .hashring
+                    .data
+                    .as_ref()
+                    .and_then(|data| data.keys().next().cloned())
+                    .unwrap_or_default(),
+                algorithm: receive.hashring_algorithm.as_str().to_owned(),
+            },
             remote_write_url: central.receive.remote_write_url().map(ToString::to_string),
             store: stateful_workload(&central.store.stateful_set, &central.store.shared),
             compactor: stateful_workload(
@@ -451,18 +470,6 @@ impl FleetView {
             Some(host) => format!("http://{host}"),
             None => format!("http://localhost:{}", self.query.http_port),
         }
-    }
-
-    /// The command that prints the hashring Receive reads, as its ConfigMap holds it.
-    pub fn hashring_command(&self, kubectl: &str) -> String {
-        format!(
-            "{kubectl} get configmap {} -o jsonpath={}",
-            quote(&self.hashring_config_map),
-            quote(&format!(
-                "{{.data.{}}}",
-                self.hashring_key.replace('.', "\\.")
-            ))
-        )
     }
 
     /// The `cluster` label value of every cluster, central first.

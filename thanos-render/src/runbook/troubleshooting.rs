@@ -140,7 +140,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     ));
     blocks.push(sh(vec![
         format!("{k} get pods -l {}", quote(&f.receive.selector)),
-        f.hashring_command(&k),
+        f.hashring.command(&k),
         format!(
             "{k} logs {} -c {thanos} | grep -iE 'hashring|quorum|forward'",
             quote(&receiver0)
