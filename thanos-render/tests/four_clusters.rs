@@ -31,6 +31,16 @@ fn file_documents(tree: &Tree, path: &str) -> Vec<Value> {
     )
 }
 
+/// The strings of a YAML sequence.
+fn strings(sequence: &Value) -> Vec<&str> {
+    sequence
+        .as_sequence()
+        .expect("a sequence")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 #[test]
 fn renders_exactly_the_seed_tree() {
     let tree = tree();
@@ -248,12 +258,7 @@ fn workloads_are_hardened() {
                     }
                 }
                 // Object storage comes from the mounted Secret file, never the environment.
-                let args: Vec<&str> = container["args"]
-                    .as_sequence()
-                    .unwrap()
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect();
+                let args = strings(&container["args"]);
                 assert!(
                     !args.iter().any(|arg| arg.starts_with("--objstore.config=")),
                     "{name}"
@@ -318,12 +323,7 @@ fn keys_substituted_into_the_s3_secret_stay_single_values() {
 #[test]
 fn the_s3_secret_is_not_a_resource_of_the_overlay() {
     let kustomization = &file_documents(&tree(), &format!("{CENTRAL}/kustomization.yaml"))[0];
-    let resources: Vec<&str> = kustomization["resources"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let resources = strings(&kustomization["resources"]);
     assert_eq!(
         resources,
         [
