@@ -7,7 +7,7 @@ use thanos_model::{labels, Component, Fleet};
 use super::{
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP},
-    pod::{objstore_flag, ObjectStorage, PodManagement, DATA_DIR},
+    pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
 };
 use crate::yaml::Documents;
 
@@ -34,7 +34,7 @@ impl ThanosCompactor {
         Self {
             stateful_set: context
                 .pod(args(&context))
-                .object_storage(ObjectStorage::Mounted)
+                .objstore(ObjstoreSecret::Mounted)
                 .stateful_set(context.name(), storage, PodManagement::OrderedReady),
             shared: context.shared_objects(ServiceKind::Headless),
         }

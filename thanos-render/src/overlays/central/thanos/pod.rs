@@ -33,7 +33,7 @@ const NOBODY: i64 = 65_534;
 
 /// Whether a pod reads and writes the object storage bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ObjectStorage {
+pub(crate) enum ObjstoreSecret {
     /// The object storage Secret is mounted; [`objstore_flag`] points at it.
     Mounted,
     /// No access to the bucket.
@@ -94,7 +94,7 @@ pub(crate) struct ThanosPod<'a> {
     env: Vec<EnvVar>,
     /// Volumes besides the object storage Secret and the data volume.
     volumes: Vec<(Volume, VolumeMount)>,
-    object_storage: ObjectStorage,
+    objstore: ObjstoreSecret,
     /// Seconds to let the process flush on shutdown, where the default is too short.
     termination_grace_period: Option<i64>,
 }
@@ -106,14 +106,14 @@ impl<'a> ThanosPod<'a> {
             args,
             env: Vec::new(),
             volumes: Vec::new(),
-            object_storage: ObjectStorage::None,
+            objstore: ObjstoreSecret::None,
             termination_grace_period: None,
         }
     }
 
     /// Reads and writes the bucket, or not.
-    pub(crate) fn object_storage(mut self, object_storage: ObjectStorage) -> Self {
-        self.object_storage = object_storage;
+    pub(crate) fn objstore(mut self, objstore: ObjstoreSecret) -> Self {
+        self.objstore = objstore;
         self
     }
 
@@ -205,7 +205,7 @@ impl<'a> ThanosPod<'a> {
                 ..VolumeMount::default()
             });
         }
-        if self.object_storage == ObjectStorage::Mounted {
+        if self.objstore == ObjstoreSecret::Mounted {
             let secret = context.fleet.object_storage.config_secret();
             volumes.push(Volume {
                 name: "objstore".to_owned(),

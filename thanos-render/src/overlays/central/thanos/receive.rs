@@ -14,7 +14,7 @@ use super::{
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag, label_flag,
-    pod::{field_env, objstore_flag, ObjectStorage, PodManagement, DATA_DIR},
+    pod::{field_env, objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
     replica_label_flag, service_domain, store_api_srv,
 };
 use crate::yaml::Documents;
@@ -68,7 +68,7 @@ impl ThanosReceive {
                 .pod(args(&context))
                 .env(field_env(POD_NAME_ENV, "metadata.name"))
                 .config_map_volume(HASHRING, &hashring, HASHRING_DIR)
-                .object_storage(ObjectStorage::Mounted)
+                .objstore(ObjstoreSecret::Mounted)
                 .termination_grace_period(TERMINATION_GRACE_SECONDS)
                 .stateful_set(
                     &headless_service_name(),

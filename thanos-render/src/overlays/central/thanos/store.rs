@@ -7,7 +7,7 @@ use super::{
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag,
-    pod::{objstore_flag, ObjectStorage, PodManagement, DATA_DIR},
+    pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
     store_api_srv,
 };
 use crate::yaml::Documents;
@@ -34,7 +34,7 @@ impl ThanosStore {
         Self {
             stateful_set: context
                 .pod(args(&context))
-                .object_storage(ObjectStorage::Mounted)
+                .objstore(ObjstoreSecret::Mounted)
                 .stateful_set(
                     COMPONENT.name(),
                     &fleet.central.store.storage,
