@@ -68,3 +68,46 @@ impl Manifests {
         tree
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use thanos_model::seed::seed;
+
+    use super::Manifests;
+
+    #[test]
+    fn every_edge_writes_to_the_url_of_receive_s_ingress() {
+        let fleet = seed(3).build().expect("the seed is valid");
+        let manifests = Manifests::new(&fleet);
+        let receive = &manifests.central.receive;
+        let url = receive
+            .remote_write_url()
+            .expect("Receive has an Ingress while there are edges");
+        let host = receive
+            .shared
+            .ingress
+            .as_ref()
+            .and_then(|ingress| ingress.spec.as_ref()?.rules.as_ref()?.first()?.host.clone());
+        assert_eq!(
+            url.as_str(),
+            format!("http://{}/api/v1/receive", host.expect("a host"))
+        );
+        assert_eq!(manifests.edges.len(), 3);
+        for edge in &manifests.edges {
+            let spec = edge
+                .values
+                .prometheus
+                .as_ref()
+                .unwrap()
+                .prometheus_spec
+                .as_ref();
+            let written: Vec<&str> = spec
+                .and_then(|spec| spec.remote_write.as_ref())
+                .into_iter()
+                .flatten()
+                .map(|remote_write| remote_write.url.as_str())
+                .collect();
+            assert_eq!(written, [url.as_str()], "{}", edge.name);
+        }
+    }
+}

@@ -12,7 +12,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let central = &f.central;
     let k = kubectl_in(&central.context, &f.namespace);
     let thanos = quote(&f.receive.container).into_owned();
-    let receiver0 = f.receive.pods().first().cloned().unwrap_or_default();
+    let receive0 = f.receive.pods().first().cloned().unwrap_or_default();
     let compactor0 = f.compactor.pods().first().cloned().unwrap_or_default();
     let store0 = f.store.pods().first().cloned().unwrap_or_default();
     let prometheus0 = f.prometheus_pods().first().cloned().unwrap_or_default();
@@ -31,7 +31,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         ),
         sh(vec![
             format!("{k} get pvc"),
-            format!("{k} describe pod {}", quote(&receiver0)),
+            format!("{k} describe pod {}", quote(&receive0)),
         ]),
         l.h(
             3,
@@ -120,7 +120,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         ));
         blocks.push(sh(vec![format!(
             "{k} logs {} -c {thanos} | grep -iE 'conflict|out of order|out-of-order|duplicate'",
-            quote(&receiver0)
+            quote(&receive0)
         )]));
     }
 
@@ -143,7 +143,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         f.hashring.command(&k),
         format!(
             "{k} logs {} -c {thanos} | grep -iE 'hashring|quorum|forward'",
-            quote(&receiver0)
+            quote(&receive0)
         ),
     ]));
 
@@ -197,7 +197,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         ),
         format!(
             "{k} logs {} -c {thanos} | grep -iE 'upload|bucket|error'",
-            quote(&receiver0)
+            quote(&receive0)
         ),
     ]));
 

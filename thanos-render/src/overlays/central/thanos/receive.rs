@@ -71,7 +71,7 @@ impl ThanosReceive {
                 .objstore(ObjstoreSecret::Mounted)
                 .termination_grace_period(TERMINATION_GRACE_SECONDS)
                 .stateful_set(
-                    &headless_service_name(),
+                    &context.headless_service_name(),
                     &receive.storage,
                     PodManagement::Parallel,
                 ),
@@ -136,12 +136,8 @@ impl fmt::Display for RemoteWriteUrl {
 
 /// Receive's StoreAPI, as Query resolves it: every pod, through the headless Service.
 pub(crate) fn store_api(fleet: &Fleet) -> String {
-    store_api_srv(fleet, &headless_service_name())
-}
-
-/// The headless Service [`ComponentContext::headless_service`] makes.
-fn headless_service_name() -> String {
-    format!("{}-headless", COMPONENT.name())
+    let context = ComponentContext::new(fleet, COMPONENT, PORTS);
+    store_api_srv(fleet, &context.headless_service_name())
 }
 
 /// How many Receive pods may be down while every write still reaches its quorum of
@@ -158,7 +154,7 @@ fn drainable_replicas(fleet: &Fleet) -> u32 {
 fn endpoint(context: &ComponentContext, pod: &str) -> String {
     format!(
         "{pod}.{}.{}:{}",
-        headless_service_name(),
+        context.headless_service_name(),
         service_domain(context.fleet),
         GRPC.number
     )
@@ -234,7 +230,7 @@ mod tests {
     use super::drainable_replicas;
 
     #[test]
-    fn a_drain_never_takes_more_receivers_than_the_write_quorum_spares() {
+    fn a_drain_never_takes_more_receive_pods_than_the_write_quorum_spares() {
         for (replicas, factor, drainable) in [(1, 1, 1), (2, 2, 1), (3, 3, 1), (5, 5, 2), (6, 3, 1)]
         {
             let fleet = seed(1)
