@@ -6,6 +6,7 @@
 
 pub mod facts;
 pub mod runbook;
+pub mod tools;
 
 use std::collections::BTreeMap;
 
