@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Prints the path of a Python with the project's script dependencies (PyYAML, jsonschema),
+# Prints the path of a Python with the project's script dependency (PyYAML, for the
+# real-chart tier's 10-edge fleet file in scripts/e2e.sh),
 # a virtual environment in the cache directory made on first use with pip:
 #   py=$(scripts/python-env.sh)
 # The cache is ${THANOS_KUSTOMIZE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/thanos-kustomize};
 # nothing is written into the repository. Fails loudly when python3 or pip cannot.
 set -euo pipefail
-requirements=("PyYAML==6.0.3" "jsonschema==4.26.0")
+requirements=("PyYAML==6.0.3")
 cache=${THANOS_KUSTOMIZE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/thanos-kustomize}
 venv=$cache/venv
 stamp=$venv/.requirements

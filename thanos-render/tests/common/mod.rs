@@ -4,8 +4,10 @@
 
 #![allow(dead_code)] // Each test binary uses a different subset.
 
+pub mod builds;
 pub mod facts;
 pub mod runbook;
+pub mod tools;
 
 use std::collections::BTreeMap;
 

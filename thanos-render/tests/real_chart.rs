@@ -1,0 +1,1465 @@
+//! The real-chart tier: what operators deploy, built with the real tools, checked object by
+//! object. `scripts/e2e.sh` installs helm v3.17.2, renders the fleets, unpacks the
+//! kube-prometheus-stack chart into each kustomization and builds the base and every
+//! overlay with `kubectl kustomize --enable-helm` into `target/e2e` (or `E2E_BUILDS`);
+//! these tests read those builds into k8s-openapi types (and small typed views of the
+//! Prometheus Operator's custom resources) and check them, one scenario per test, named
+//! `<fleet>::<cluster or base>::<check>`.
+//!
+//! Where the builds are missing (`cargo test` without `scripts/e2e.sh` first) the tests
+//! are reported as ignored with the reason; under CI (`CI` set) they fail. So are builds
+//! of another render (an older checkout's, or made before an edit): each fleet's tree on
+//! disk must be this checkout's render of its `fleet.yaml`.
+
+mod common;
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::{Path, PathBuf},
+    sync::{Arc, OnceLock},
+};
+
+use common::{
+    builds::{self, describe, kind_of, name_of, Build},
+    runbook::sh_blocks,
+    tools,
+};
+use k8s_openapi::{
+    api::{
+        apps::v1::{DaemonSet, Deployment, StatefulSet},
+        core::v1::{ConfigMap, PodSpec, Secret, Service},
+    },
+    apimachinery::pkg::apis::meta::v1::LabelSelector,
+};
+use libtest_mimic::{Arguments, Completion, Trial};
+use serde::Deserialize;
+use serde_json::Value;
+use thanos_model::{Fleet, ValidFleet};
+use thanos_render::Tree;
+
+/// The command the runbook builds every kustomization with, run from the tree's root.
+const BUILD: &str = "kubectl kustomize --enable-helm --load-restrictor LoadRestrictionsNone";
+const S3_SECRET: &str = "thanos-s3-config";
+const GRAFANA_ADMIN_SECRET: &str = "grafana-admin";
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = builds::builds_root();
+    let fleets = builds::built_fleets(&root);
+    let mut trials = Vec::new();
+    if fleets.is_empty() {
+        let reason = format!(
+            "no real-chart builds in {} (run scripts/e2e.sh, or set E2E_BUILDS)",
+            root.display()
+        );
+        trials.push(Trial::ignorable_test("real_chart_builds", move || {
+            tools::missing(&reason)
+        }));
+    }
+    for (name, dir) in fleets {
+        trials.extend(fleet_trials(&name, &dir));
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// A check of one build: every problem found, none when it holds.
+type Check = fn(&Build, &Expect) -> Vec<String>;
+
+/// What a fleet's builds are expected to hold, from its fleet file.
+#[derive(Debug)]
+struct Expect {
+    fleet: ValidFleet,
+    tree: Tree,
+    /// The fleet's directory under the builds root.
+    dir: PathBuf,
+    /// Cluster name (the overlay directory) -> `cluster` label.
+    labels: BTreeMap<String, String>,
+}
+
+impl Expect {
+    fn namespace(&self) -> &str {
+        &self.fleet.namespace
+    }
+
+    /// The `cluster` label of the overlay a build is of.
+    fn cluster_label(&self, build: &Build) -> &str {
+        cluster_of(&build.dir).map_or("", |cluster| &self.labels[cluster])
+    }
+
+    /// The edges' `cluster` labels, sorted.
+    fn edge_labels(&self) -> Vec<&str> {
+        let mut labels: Vec<&str> = self
+            .fleet
+            .edges
+            .iter()
+            .map(|edge| edge.cluster_label_value())
+            .collect();
+        labels.sort_unstable();
+        labels
+    }
+}
+
+/// The cluster an overlay directory is of (`overlays/<cluster>/...`); `None` for the base.
+fn cluster_of(dir: &str) -> Option<&str> {
+    dir.strip_prefix("overlays/")?.split('/').next()
+}
+
+/// A build read once, by the first test that needs it.
+struct LazyBuild {
+    builds: PathBuf,
+    dir: String,
+    build: OnceLock<Result<Build, String>>,
+}
+
+impl LazyBuild {
+    fn get(&self) -> Result<&Build, String> {
+        self.build
+            .get_or_init(|| Build::read(&self.builds, &self.dir))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+fn fleet_trials(name: &str, dir: &Path) -> Vec<Trial> {
+    let fleet = match Fleet::from_yaml_file(dir.join("fleet.yaml")) {
+        Ok(fleet) => fleet,
+        Err(error) => {
+            let message = format!("{}: {error}", dir.join("fleet.yaml").display());
+            return vec![Trial::test(
+                format!("{name}::fleet_file_loads"),
+                move || Err(message.into()),
+            )];
+        }
+    };
+    let tree = thanos_render::render(&fleet);
+    let mut labels = BTreeMap::new();
+    labels.insert(
+        fleet.central.name.clone(),
+        fleet.central.cluster_label_value().to_owned(),
+    );
+    for edge in &fleet.edges {
+        labels.insert(edge.name.clone(), edge.cluster_label_value().to_owned());
+    }
+    let expect = Arc::new(Expect {
+        fleet,
+        tree,
+        dir: dir.to_owned(),
+        labels,
+    });
+
+    // Builds of another render (an older checkout's, or before an edit) are not this
+    // checkout's to check: like missing builds, ignored with the reason, failed under CI.
+    if let Err(reason) = tree_is_this_checkouts_render(&expect) {
+        return vec![Trial::ignorable_test(
+            format!("{name}::builds_are_of_this_checkouts_render"),
+            move || tools::missing(&reason),
+        )];
+    }
+    let mut trials = Vec::new();
+    for (check, test) in [
+        (
+            "overlays_are_the_fleets_clusters",
+            overlays_are_the_fleets_clusters as fn(&Expect) -> Result<(), String>,
+        ),
+        (
+            "every_kustomization_is_built_with_the_runbooks_command",
+            every_kustomization_is_built_with_the_runbooks_command,
+        ),
+    ] {
+        let expect = Arc::clone(&expect);
+        trials.push(Trial::test(format!("{name}::{check}"), move || {
+            test(&expect).map_err(Into::into)
+        }));
+    }
+
+    for dir in kustomization_dirs(&expect.tree) {
+        let lazy = Arc::new(LazyBuild {
+            builds: expect.dir.join("builds"),
+            dir: dir.clone(),
+            build: OnceLock::new(),
+        });
+        let label = cluster_of(&dir).unwrap_or("base").to_owned();
+        for (check, test) in checks_for(&dir, &expect) {
+            let lazy = Arc::clone(&lazy);
+            let expect = Arc::clone(&expect);
+            trials.push(Trial::ignorable_test(
+                format!("{name}::{label}::{check}"),
+                move || {
+                    let build = lazy.get()?;
+                    let problems = test(build, &expect);
+                    if problems.is_empty() {
+                        Ok(Completion::Completed)
+                    } else {
+                        Err(format!("{}:\n  {}", build.dir, problems.join("\n  ")).into())
+                    }
+                },
+            ));
+        }
+    }
+    trials
+}
+
+/// Every kustomization directory of a tree, base first.
+fn kustomization_dirs(tree: &Tree) -> Vec<String> {
+    let mut dirs: Vec<String> = tree
+        .iter()
+        .filter_map(|(path, _)| path.strip_suffix("/kustomization.yaml"))
+        .map(str::to_owned)
+        .collect();
+    dirs.sort_by_key(|dir| (!dir.starts_with("base/"), dir.clone()));
+    dirs
+}
+
+/// The checks of a build: every build's, then an applied overlay's, then the central's or
+/// an edge's.
+fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
+    let mut checks: Vec<(&'static str, Check)> = vec![
+        (
+            "custom_resources_valid_against_their_crds",
+            custom_resources_valid_against_their_crds,
+        ),
+        (
+            "crd_validation_refuses_an_unknown_field",
+            crd_validation_refuses_an_unknown_field,
+        ),
+        (
+            "every_namespaced_object_in_the_namespace",
+            every_namespaced_object_in_the_namespace,
+        ),
+        ("no_helm_test_hook", no_helm_test_hook),
+    ];
+    let Some(cluster) = cluster_of(dir) else {
+        // The base only builds: its Grafana keeps the chart's default admin Secret, which
+        // no overlay deploys.
+        return checks;
+    };
+    checks.extend([
+        (
+            "no_secret_with_a_placeholder_or_a_credential",
+            no_secret_with_a_placeholder_or_a_credential as Check,
+        ),
+        (
+            "namespace_before_what_needs_it",
+            namespace_before_what_needs_it,
+        ),
+    ]);
+    if cluster == expect.fleet.central.name {
+        checks.extend([
+            (
+                "prometheus_uploads_with_the_central_label",
+                prometheus_uploads_with_the_central_label as Check,
+            ),
+            (
+                "alertmanager_has_two_replicas",
+                alertmanager_has_two_replicas,
+            ),
+            (
+                "grafana_reads_thanos_query_by_default",
+                grafana_reads_thanos_query_by_default,
+            ),
+            (
+                "grafana_admin_from_its_secret",
+                grafana_admin_from_its_secret,
+            ),
+            (
+                "thanos_components_read_the_bucket_secret",
+                thanos_components_read_the_bucket_secret,
+            ),
+            (
+                "receive_hashring_lists_every_replica",
+                receive_hashring_lists_every_replica,
+            ),
+            (
+                "query_endpoints_are_grpc_services",
+                query_endpoints_are_grpc_services,
+            ),
+            (
+                "ruler_evaluates_the_chart_rules_over_query",
+                ruler_evaluates_the_chart_rules_over_query,
+            ),
+            (
+                "a_service_monitor_reaches_every_thanos_component",
+                a_service_monitor_reaches_every_thanos_component,
+            ),
+            (
+                "one_silent_edge_alert_per_edge",
+                one_silent_edge_alert_per_edge,
+            ),
+            (
+                "dashboards_show_their_cluster_variable",
+                dashboards_show_their_cluster_variable,
+            ),
+        ]);
+    } else {
+        checks.extend([
+            (
+                "agent_writes_to_receive_with_its_label",
+                agent_writes_to_receive_with_its_label as Check,
+            ),
+            (
+                "node_exporter_and_kube_state_metrics",
+                node_exporter_and_kube_state_metrics,
+            ),
+            ("edge_runs_nothing_else", edge_runs_nothing_else),
+        ]);
+    }
+    checks
+}
+
+// --- The fleet's builds ------------------------------------------------------------------
+
+/// The tree the builds were made from is this checkout's render of the fleet file: builds
+/// of an older checkout are not taken for this one's.
+fn tree_is_this_checkouts_render(expect: &Expect) -> Result<(), String> {
+    let on_disk = builds::read_tree(&expect.dir.join("deploy-new"))?;
+    let rendered: BTreeMap<String, String> = expect
+        .tree
+        .iter()
+        .map(|(path, content)| (path.to_owned(), content.to_owned()))
+        .collect();
+    if on_disk == rendered {
+        return Ok(());
+    }
+    let differing: Vec<&String> = rendered
+        .keys()
+        .chain(on_disk.keys())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|path| rendered.get(*path) != on_disk.get(*path))
+        .collect();
+    Err(format!(
+        "the real-chart builds in {} are of another render than this checkout's of fleet.yaml (run scripts/e2e.sh again); differing: {differing:?}",
+        expect.dir.display()
+    ))
+}
+
+/// The tree has an overlay for each of the fleet's clusters and no other, and each
+/// kustomization has its build.
+fn overlays_are_the_fleets_clusters(expect: &Expect) -> Result<(), String> {
+    let dirs = kustomization_dirs(&expect.tree);
+    let overlays: BTreeSet<&str> = dirs.iter().filter_map(|dir| cluster_of(dir)).collect();
+    let clusters: BTreeSet<&str> = expect.labels.keys().map(String::as_str).collect();
+    if overlays != clusters {
+        return Err(format!(
+            "the tree has overlays {overlays:?}, the fleet's clusters are {clusters:?}"
+        ));
+    }
+    let missing: Vec<&String> = dirs
+        .iter()
+        .filter(|dir| {
+            !expect
+                .dir
+                .join("builds")
+                .join(dir)
+                .join("build.yaml")
+                .is_file()
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("no build of {missing:?}"))
+    }
+}
+
+/// Each overlay was built with the runbook's `kubectl kustomize` line for it (the base,
+/// which the runbook does not build, with the same command), and the runbook has one for
+/// every overlay.
+fn every_kustomization_is_built_with_the_runbooks_command(expect: &Expect) -> Result<(), String> {
+    let runbook_lines: BTreeSet<String> = expect
+        .tree
+        .get("README.md")
+        .map(|readme| {
+            sh_blocks(readme)
+                .iter()
+                .flat_map(|block| block.lines().map(str::to_owned).collect::<Vec<_>>())
+                .filter_map(|line| {
+                    let start = line.find("kubectl kustomize")?;
+                    let command: String = line[start..]
+                        .split(['>', '|', ';', '&'])
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned();
+                    Some(command)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    for dir in kustomization_dirs(&expect.tree) {
+        let wanted = format!("{BUILD} {dir}");
+        if expect.tree.get("README.md").is_some()
+            && cluster_of(&dir).is_some()
+            && !runbook_lines.contains(&wanted)
+        {
+            problems.push(format!("the runbook has no build line `{wanted}`"));
+        }
+        let path = expect.dir.join("builds").join(&dir).join("command");
+        match std::fs::read_to_string(&path) {
+            Ok(used) if used.trim() == wanted => {}
+            Ok(used) => problems.push(format!(
+                "{dir} was built with `{}`, not `{wanted}`",
+                used.trim()
+            )),
+            Err(error) => problems.push(format!("{}: {error}", path.display())),
+        }
+    }
+    let stray: Vec<&String> = runbook_lines
+        .iter()
+        .filter(|line| {
+            !kustomization_dirs(&expect.tree)
+                .iter()
+                .any(|dir| **line == format!("{BUILD} {dir}"))
+        })
+        .collect();
+    if !stray.is_empty() {
+        problems.push(format!(
+            "the runbook builds with lines that are not `{BUILD} <kustomization dir>`: {stray:?}"
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+// --- Every build -------------------------------------------------------------------------
+
+/// The custom resources of a build: the Prometheus Operator's and any other group the
+/// build's CRDs define.
+fn custom_resources<'a>(build: &'a Build) -> impl Iterator<Item = &'a Value> + 'a {
+    let mut groups: BTreeSet<&str> = build.crds.groups().collect();
+    groups.insert("monitoring.coreos.com");
+    build.objects.iter().filter(move |o| {
+        groups.contains(builds::group_of(o)) && kind_of(o) != "CustomResourceDefinition"
+    })
+}
+
+/// Every custom resource is valid against its CRD from the same build, unknown fields
+/// refused.
+fn custom_resources_valid_against_their_crds(build: &Build, _: &Expect) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for object in custom_resources(build) {
+        checked += 1;
+        problems.extend(
+            build
+                .crds
+                .errors(object)
+                .into_iter()
+                .map(|e| format!("{}: {e}", describe(object))),
+        );
+    }
+    if checked == 0 {
+        problems.push("no custom resource in the build".to_owned());
+    }
+    problems
+}
+
+/// The CRD check can fail: each Prometheus Operator kind of the build with an unknown
+/// field `spec.notAField` is refused.
+fn crd_validation_refuses_an_unknown_field(build: &Build, _: &Expect) -> Vec<String> {
+    let mut kinds = BTreeMap::new();
+    for object in custom_resources(build) {
+        kinds.entry(kind_of(object)).or_insert(object);
+    }
+    kinds
+        .into_iter()
+        .filter_map(|(kind, object)| {
+            let mut sample = object.clone();
+            sample["spec"]["notAField"] = Value::from(1);
+            build.crds.errors(&sample).is_empty().then(|| {
+                format!("the {kind} CRD validation accepts an unknown field spec.notAField")
+            })
+        })
+        .collect()
+}
+
+fn every_namespaced_object_in_the_namespace(build: &Build, expect: &Expect) -> Vec<String> {
+    build
+        .objects
+        .iter()
+        .filter(|o| build.namespaced(o))
+        .filter(|o| o["metadata"]["namespace"].as_str() != Some(expect.namespace()))
+        .map(|o| {
+            format!(
+                "{} is in namespace {}",
+                describe(o),
+                o["metadata"]["namespace"]
+            )
+        })
+        .collect()
+}
+
+/// No object of the chart's `helm test` (kustomize passes `--skip-tests`).
+fn no_helm_test_hook(build: &Build, _: &Expect) -> Vec<String> {
+    build
+        .objects
+        .iter()
+        .filter_map(|o| {
+            let hook = o["metadata"]["annotations"]["helm.sh/hook"].as_str()?;
+            let test = hook.split(',').any(|h| h.trim() == "test") || hook.contains("test-success");
+            test.then(|| format!("{} has helm.sh/hook: {hook}", describe(o)))
+        })
+        .collect()
+}
+
+// --- Every overlay -----------------------------------------------------------------------
+
+/// A Secret key, or a key inside Secret content, that names a credential.
+fn is_credential_name(name: &str) -> bool {
+    let name = name.to_lowercase();
+    let joined: String = name.chars().filter(|c| !matches!(c, '_' | '-')).collect();
+    name.contains("pass")
+        || name.contains("token")
+        || joined.contains("secretkey")
+        || joined.contains("accesskey")
+}
+
+/// The credentials written out in a text: lines `<key>: <value>` or `<key>=<value>` whose
+/// key names a credential and whose value is not empty.
+fn literal_credentials(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let unquoted = line.trim_start_matches(['"', '\'']);
+            let key_end = unquoted
+                .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-')))
+                .unwrap_or(unquoted.len());
+            let (key, rest) = unquoted.split_at(key_end);
+            let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+            let value = rest.strip_prefix([':', '='])?.trim();
+            let value = value.trim_matches(['"', '\'']);
+            (is_credential_name(key) && !matches!(value, "" | "null" | "~")).then(|| key.to_owned())
+        })
+        .collect()
+}
+
+/// No Secret holds a `${...}` placeholder (envsubst's, which must not reach a cluster) or
+/// a literal credential.
+fn no_secret_with_a_placeholder_or_a_credential(build: &Build, _: &Expect) -> Vec<String> {
+    let secrets: Vec<Secret> = match build.typed_all("Secret") {
+        Ok(secrets) => secrets,
+        Err(error) => return vec![error],
+    };
+    let mut problems = Vec::new();
+    for secret in secrets {
+        let name = secret.metadata.name.clone().unwrap_or_default();
+        let mut values: BTreeMap<String, String> = secret
+            .data
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, String::from_utf8_lossy(&v.0).into_owned()))
+            .collect();
+        values.extend(secret.string_data.unwrap_or_default());
+        for (key, value) in values {
+            if let Some(start) = value.find("${") {
+                if value[start..].contains('}') {
+                    problems.push(format!("Secret {name}: {key} holds a ${{...}} placeholder"));
+                }
+            }
+            if is_credential_name(&key) && !value.trim().is_empty() {
+                problems.push(format!("Secret {name}: {key} is a literal credential"));
+            }
+            for found in literal_credentials(&value) {
+                problems.push(format!(
+                    "Secret {name}: {key} holds a literal credential ({found})"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The overlay's Namespace comes before anything namespaced, so one apply creates it first.
+fn namespace_before_what_needs_it(build: &Build, expect: &Expect) -> Vec<String> {
+    let namespace = build
+        .objects
+        .iter()
+        .position(|o| kind_of(o) == "Namespace" && name_of(o) == expect.namespace());
+    let Some(namespace) = namespace else {
+        return vec![format!("no Namespace {} in the build", expect.namespace())];
+    };
+    match build.objects.iter().position(|o| build.namespaced(o)) {
+        Some(first) if first < namespace => vec![format!(
+            "{} comes before Namespace {}",
+            describe(&build.objects[first]),
+            expect.namespace()
+        )],
+        _ => Vec::new(),
+    }
+}
+
+// --- The central overlay -----------------------------------------------------------------
+
+/// A Secret name and key, as the Prometheus Operator's resources refer to them.
+#[derive(Debug, Default, Deserialize)]
+struct SecretKey {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    key: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Resource<S> {
+    spec: S,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct PrometheusSpec {
+    replicas: Option<i64>,
+    external_labels: BTreeMap<String, String>,
+    thanos: Option<ThanosSidecarSpec>,
+    rule_selector: Option<LabelSelector>,
+    remote_write: Vec<RemoteWrite>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ThanosSidecarSpec {
+    object_storage_config: Option<SecretKey>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RemoteWrite {
+    url: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ThanosRulerSpec {
+    replicas: Option<i64>,
+    query_endpoints: Vec<String>,
+    object_storage_config: Option<SecretKey>,
+    alertmanagers_config: Option<SecretKey>,
+    rule_selector: Option<LabelSelector>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct AlertmanagerSpec {
+    replicas: Option<i64>,
+    port_name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ServiceMonitorSpec {
+    selector: Option<LabelSelector>,
+    endpoints: Vec<ServiceMonitorEndpoint>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ServiceMonitorEndpoint {
+    port: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RuleGroups {
+    groups: Vec<RuleGroup>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RuleGroup {
+    rules: Vec<Rule>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Rule {
+    alert: Option<String>,
+    labels: BTreeMap<String, String>,
+}
+
+/// The keys of the S3 Secret manifest the tree keeps beside the overlay.
+fn s3_secret_keys(tree: &Tree, dir: &str) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for (path, content) in tree.iter() {
+        if !path.starts_with(&format!("{dir}/")) || !path.ends_with(".yaml") {
+            continue;
+        }
+        for document in builds::json_documents(content).unwrap_or_default() {
+            if kind_of(&document) == "Secret" && name_of(&document) == S3_SECRET {
+                for field in ["stringData", "data"] {
+                    if let Some(map) = document[field].as_object() {
+                        keys.extend(map.keys().cloned());
+                    }
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// Central Prometheus: 2 replicas, the sidecar uploading through a key of the tree's
+/// `thanos-s3-config` Secret, the central's `cluster` label.
+fn prometheus_uploads_with_the_central_label(build: &Build, expect: &Expect) -> Vec<String> {
+    let prometheus: Resource<PrometheusSpec> = match build.one("Prometheus", None) {
+        Ok(prometheus) => prometheus,
+        Err(error) => return vec![error],
+    };
+    let spec = prometheus.spec;
+    let mut problems = Vec::new();
+    if spec.replicas != Some(2) {
+        problems.push(format!("replicas is {:?}", spec.replicas));
+    }
+    let keys = s3_secret_keys(&expect.tree, &build.dir);
+    match spec.thanos.and_then(|thanos| thanos.object_storage_config) {
+        Some(storage) if storage.name == S3_SECRET => {
+            if !keys.contains(&storage.key) {
+                problems.push(format!(
+                    "thanos.objectStorageConfig key {:?} is not a key of the tree's {S3_SECRET} ({keys:?})",
+                    storage.key
+                ));
+            }
+        }
+        other => problems.push(format!(
+            "thanos.objectStorageConfig is {other:?}, not Secret {S3_SECRET}"
+        )),
+    }
+    let label = spec.external_labels.get("cluster").map(String::as_str);
+    if label != Some(expect.cluster_label(build)) {
+        problems.push(format!("externalLabels.cluster is {label:?}"));
+    }
+    problems
+}
+
+fn alertmanager_has_two_replicas(build: &Build, _: &Expect) -> Vec<String> {
+    match build.one::<Resource<AlertmanagerSpec>>("Alertmanager", None) {
+        Ok(alertmanager) if alertmanager.spec.replicas == Some(2) => Vec::new(),
+        Ok(alertmanager) => vec![format!("replicas is {:?}", alertmanager.spec.replicas)],
+        Err(error) => vec![error],
+    }
+}
+
+/// Problems with a URL that should reach a port of a Service of the build.
+fn reaches_a_service_port(build: &Build, expect: &Expect, url: &str) -> Vec<String> {
+    let authority = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) => (host, port.parse::<i32>().ok()),
+        None => (authority, None),
+    };
+    let mut labels = host.split('.');
+    let service = labels.next().unwrap_or_default();
+    let namespace = labels.next().unwrap_or(expect.namespace());
+    let services: Vec<Service> = build
+        .named("Service", service)
+        .filter(|s| s["metadata"]["namespace"].as_str() == Some(namespace))
+        .filter_map(|s| builds::typed(s).ok())
+        .collect();
+    let Some(found) = services.first() else {
+        return vec![format!(
+            "{url}: no Service {service} in namespace {namespace}"
+        )];
+    };
+    let ports: Vec<i32> = found
+        .spec
+        .iter()
+        .flat_map(|spec| spec.ports.iter().flatten())
+        .map(|p| p.port)
+        .collect();
+    if port.is_some_and(|port| ports.contains(&port)) {
+        Vec::new()
+    } else {
+        vec![format!(
+            "{url}: Service {service} has ports {ports:?}, not {port:?}"
+        )]
+    }
+}
+
+/// Grafana's datasources, from the ConfigMaps its sidecar reads (label `grafana_datasource`).
+fn grafana_datasources(build: &Build) -> Result<Vec<Value>, String> {
+    let mut found = Vec::new();
+    for config_map in build.typed_all::<ConfigMap>("ConfigMap")? {
+        let labelled = config_map
+            .metadata
+            .labels
+            .as_ref()
+            .is_some_and(|labels| labels.contains_key("grafana_datasource"));
+        if !labelled {
+            continue;
+        }
+        for text in config_map.data.unwrap_or_default().values() {
+            for document in builds::json_documents(text)? {
+                found.extend(
+                    document["datasources"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Grafana's default datasource is Thanos Query (`prometheusType: Thanos`, its URL a port
+/// of the `thanos-query` Service); the Alertmanager datasource is kept and reaches its
+/// Service.
+fn grafana_reads_thanos_query_by_default(build: &Build, expect: &Expect) -> Vec<String> {
+    let datasources = match grafana_datasources(build) {
+        Ok(datasources) => datasources,
+        Err(error) => return vec![error],
+    };
+    let defaults: Vec<&Value> = datasources
+        .iter()
+        .filter(|d| d["isDefault"] == Value::Bool(true))
+        .collect();
+    let [default] = defaults[..] else {
+        let names: Vec<&Value> = datasources.iter().map(|d| &d["name"]).collect();
+        return vec![format!(
+            "{} default datasources among {names:?}",
+            defaults.len()
+        )];
+    };
+    let mut problems = Vec::new();
+    if default["type"] != "prometheus" || default["jsonData"]["prometheusType"] != "Thanos" {
+        problems.push(format!(
+            "the default datasource {} is not of type prometheus with prometheusType Thanos",
+            default["name"]
+        ));
+    }
+    let url = default["url"].as_str().unwrap_or_default();
+    let host = url.split_once("://").map_or(url, |(_, rest)| rest);
+    if !host.starts_with("thanos-query.") && !host.starts_with("thanos-query:") {
+        problems.push(format!(
+            "the default datasource points at {url}, not thanos-query"
+        ));
+    }
+    problems.extend(reaches_a_service_port(build, expect, url));
+    let alertmanagers: Vec<&Value> = datasources
+        .iter()
+        .filter(|d| d["type"] == "alertmanager")
+        .collect();
+    match alertmanagers[..] {
+        [alertmanager] => problems.extend(reaches_a_service_port(
+            build,
+            expect,
+            alertmanager["url"].as_str().unwrap_or_default(),
+        )),
+        _ => problems.push(format!("{} Alertmanager datasources", alertmanagers.len())),
+    }
+    problems
+}
+
+/// Grafana's admin user and password come from the `grafana-admin` Secret; no password in
+/// a variable or in any Secret of the build.
+fn grafana_admin_from_its_secret(build: &Build, _: &Expect) -> Vec<String> {
+    let deployments: Vec<Deployment> = match build.typed_all("Deployment") {
+        Ok(deployments) => deployments,
+        Err(error) => return vec![error],
+    };
+    let grafana: Vec<&Deployment> = deployments
+        .iter()
+        .filter(|d| {
+            d.metadata
+                .name
+                .as_deref()
+                .unwrap_or_default()
+                .ends_with("grafana")
+        })
+        .collect();
+    let [grafana] = grafana[..] else {
+        return vec![format!("{} Grafana Deployments", grafana.len())];
+    };
+    let env: BTreeMap<&str, &k8s_openapi::api::core::v1::EnvVar> =
+        pod_spec(grafana.spec.as_ref().map(|s| &s.template))
+            .map(|pod| &pod.containers)
+            .into_iter()
+            .flatten()
+            .flat_map(|c| c.env.iter().flatten())
+            .map(|e| (e.name.as_str(), e))
+            .collect();
+    let mut problems = Vec::new();
+    for name in ["GF_SECURITY_ADMIN_USER", "GF_SECURITY_ADMIN_PASSWORD"] {
+        let secret = env
+            .get(name)
+            .and_then(|e| e.value_from.as_ref())
+            .and_then(|from| from.secret_key_ref.as_ref())
+            .map(|secret| secret.name.as_str());
+        if secret != Some(GRAFANA_ADMIN_SECRET) {
+            problems.push(format!(
+                "{name} is not from Secret {GRAFANA_ADMIN_SECRET} ({secret:?})"
+            ));
+        }
+    }
+    problems.extend(
+        env.iter()
+            .filter(|(name, e)| name.contains("PASSWORD") && e.value.is_some())
+            .map(|(name, _)| format!("env {name} holds a literal value")),
+    );
+    for secret in build.all("Secret") {
+        let has_password = ["data", "stringData"].iter().any(|field| {
+            secret[field].as_object().is_some_and(|map| {
+                map.contains_key("admin-password") || map.contains_key("admin_password")
+            })
+        });
+        if has_password {
+            problems.push(format!("{} holds an admin password", describe(secret)));
+        }
+    }
+    problems
+}
+
+fn pod_spec(template: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>) -> Option<&PodSpec> {
+    template?.spec.as_ref()
+}
+
+/// Whether a workload's pods read `secret`, as a volume or an environment variable.
+fn reads_secret(pod: Option<&PodSpec>, secret: &str) -> bool {
+    let Some(pod) = pod else { return false };
+    let volume = pod
+        .volumes
+        .iter()
+        .flatten()
+        .filter_map(|v| v.secret.as_ref()?.secret_name.as_deref())
+        .any(|name| name == secret);
+    let env = pod
+        .containers
+        .iter()
+        .flat_map(|c| c.env.iter().flatten())
+        .filter_map(|e| {
+            Some(
+                e.value_from
+                    .as_ref()?
+                    .secret_key_ref
+                    .as_ref()?
+                    .name
+                    .as_str(),
+            )
+        })
+        .any(|name| name == secret);
+    volume || env
+}
+
+/// `thanos-query`, `thanos-receive`, `thanos-store` and `thanos-compactor` exist, and all
+/// but Query read the bucket's Secret.
+fn thanos_components_read_the_bucket_secret(build: &Build, _: &Expect) -> Vec<String> {
+    let mut problems = Vec::new();
+    match build.one::<Deployment>("Deployment", Some("thanos-query")) {
+        Ok(_) => {}
+        Err(error) => problems.push(error),
+    }
+    for name in ["thanos-receive", "thanos-store", "thanos-compactor"] {
+        match build.one::<StatefulSet>("StatefulSet", Some(name)) {
+            Ok(workload) => {
+                let pod = workload
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.template.spec.as_ref());
+                if !reads_secret(pod, S3_SECRET) {
+                    problems.push(format!(
+                        "StatefulSet {name} does not read Secret {S3_SECRET}"
+                    ));
+                }
+            }
+            Err(error) => problems.push(error),
+        }
+    }
+    problems
+}
+
+/// Receive runs the fleet's replicas, and its mounted hashring lists as many endpoints,
+/// each once.
+fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<String> {
+    let replicas = expect.fleet.central.receive.replicas;
+    let receive: StatefulSet = match build.one("StatefulSet", Some("thanos-receive")) {
+        Ok(receive) => receive,
+        Err(error) => return vec![error],
+    };
+    let mut problems = Vec::new();
+    let spec = receive.spec.unwrap_or_default();
+    if spec.replicas != Some(i32::try_from(replicas).unwrap_or(i32::MAX)) {
+        problems.push(format!(
+            "replicas is {:?}, the fleet's is {replicas}",
+            spec.replicas
+        ));
+    }
+    let mounted: BTreeSet<String> = spec
+        .template
+        .spec
+        .iter()
+        .flat_map(|pod| pod.volumes.iter().flatten())
+        .filter_map(|v| Some(v.config_map.as_ref()?.name.clone()))
+        .collect();
+    let config_maps: Vec<ConfigMap> = match build.typed_all("ConfigMap") {
+        Ok(config_maps) => config_maps,
+        Err(error) => return vec![error],
+    };
+    let rings: Vec<String> = config_maps
+        .into_iter()
+        .filter(|cm| {
+            cm.metadata
+                .name
+                .as_ref()
+                .is_some_and(|name| mounted.contains(name))
+        })
+        .filter_map(|cm| cm.data?.get("hashrings.json").cloned())
+        .collect();
+    let [ring] = &rings[..] else {
+        problems.push(format!(
+            "{} hashring ConfigMaps mounted by thanos-receive",
+            rings.len()
+        ));
+        return problems;
+    };
+    let ring: Value = match serde_json::from_str(ring) {
+        Ok(ring) => ring,
+        Err(error) => return vec![format!("hashrings.json: {error}")],
+    };
+    let addresses: Vec<String> = ring
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|group| group["endpoints"].as_array().cloned().unwrap_or_default())
+        .map(|e| {
+            e.as_str()
+                .or_else(|| e["address"].as_str())
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    let distinct: BTreeSet<&String> = addresses.iter().collect();
+    if addresses.len() != replicas as usize || distinct.len() != replicas as usize {
+        problems.push(format!("the hashring lists {addresses:?}"));
+    }
+    problems
+}
+
+/// Services the Prometheus Operator makes at run time for a custom resource of a kind.
+const OPERATOR_SERVICES: &[(&str, &str)] = &[("thanos-ruler-operated", "ThanosRuler")];
+
+/// The `(service, namespace)` of every `dnssrv+_grpc._tcp.<service>.<namespace>.svc` in a text.
+fn dnssrv_grpc_endpoints(text: &str) -> Vec<(String, String)> {
+    const PREFIX: &str = "dnssrv+_grpc._tcp.";
+    let is_label = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    text.match_indices(PREFIX)
+        .filter_map(|(start, _)| {
+            let rest = &text[start + PREFIX.len()..];
+            let mut labels = rest.split('.');
+            let (service, namespace, svc) = (labels.next()?, labels.next()?, labels.next()?);
+            (is_label(service) && is_label(namespace) && svc.starts_with("svc"))
+                .then(|| (service.to_owned(), namespace.to_owned()))
+        })
+        .collect()
+}
+
+/// Every DNS SRV endpoint of Query is a Service of the build with a `grpc` port, or one the
+/// operator makes for a custom resource the build has.
+fn query_endpoints_are_grpc_services(build: &Build, _: &Expect) -> Vec<String> {
+    let config_maps: Vec<ConfigMap> = match build.typed_all("ConfigMap") {
+        Ok(config_maps) => config_maps,
+        Err(error) => return vec![error],
+    };
+    let endpoints: BTreeSet<(String, String)> = config_maps
+        .iter()
+        .filter(|cm| {
+            cm.metadata
+                .name
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("thanos-query")
+        })
+        .flat_map(|cm| cm.data.iter().flat_map(|data| data.values()))
+        .flat_map(|text| dnssrv_grpc_endpoints(text))
+        .collect();
+    if endpoints.is_empty() {
+        return vec!["no dnssrv endpoint in Query's ConfigMaps".to_owned()];
+    }
+    let mut problems = Vec::new();
+    for (service, namespace) in endpoints {
+        let found: Vec<Service> = build
+            .named("Service", &service)
+            .filter(|s| s["metadata"]["namespace"].as_str() == Some(&namespace))
+            .filter_map(|s| builds::typed(s).ok())
+            .collect();
+        let owner = OPERATOR_SERVICES
+            .iter()
+            .find(|(name, _)| *name == service)
+            .map(|(_, kind)| *kind);
+        match (found.first(), owner) {
+            (None, Some(owner)) => {
+                let made = build
+                    .all(owner)
+                    .any(|o| o["metadata"]["namespace"].as_str() == Some(&namespace));
+                if !made {
+                    problems.push(format!(
+                        "{service} is made by the operator for a {owner}, and the build has none in {namespace}"
+                    ));
+                }
+            }
+            (None, None) => problems.push(format!("no Service {service} in {namespace}")),
+            (Some(found), _) => {
+                let grpc = found
+                    .spec
+                    .iter()
+                    .flat_map(|spec| spec.ports.iter().flatten())
+                    .any(|p| p.name.as_deref() == Some("grpc"));
+                if !grpc {
+                    problems.push(format!("Service {service} has no port named grpc"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Whether a label selector (matchLabels, matchExpressions) selects `labels`; no selector
+/// selects nothing.
+fn selects(selector: Option<&LabelSelector>, labels: &BTreeMap<String, String>) -> bool {
+    let Some(selector) = selector else {
+        return false;
+    };
+    let match_labels = selector
+        .match_labels
+        .iter()
+        .flatten()
+        .all(|(key, value)| labels.get(key) == Some(value));
+    let match_expressions = selector
+        .match_expressions
+        .iter()
+        .flatten()
+        .all(|expression| {
+            let value = labels.get(&expression.key);
+            let values = expression.values.as_deref().unwrap_or_default();
+            match expression.operator.as_str() {
+                "In" => value.is_some_and(|v| values.contains(v)),
+                "NotIn" => value.is_none_or(|v| !values.contains(v)),
+                "Exists" => value.is_some(),
+                "DoesNotExist" => value.is_none(),
+                _ => false,
+            }
+        });
+    match_labels && match_expressions
+}
+
+fn labels_of(object: &Value) -> BTreeMap<String, String> {
+    BTreeMap::deserialize(&object["metadata"]["labels"]).unwrap_or_default()
+}
+
+/// The Thanos Ruler queries the `thanos-query` Service, sends to the Alertmanagers of the
+/// build through a config Secret of the build, uploads through `thanos-s3-config`, runs 2
+/// replicas; every PrometheusRule is evaluated by exactly one of Prometheus and the Ruler,
+/// and the chart's by the Ruler.
+fn ruler_evaluates_the_chart_rules_over_query(build: &Build, expect: &Expect) -> Vec<String> {
+    let ruler = build.one::<Resource<ThanosRulerSpec>>("ThanosRuler", None);
+    let prometheus = build.one::<Resource<PrometheusSpec>>("Prometheus", None);
+    let (ruler, prometheus) = match (ruler, prometheus) {
+        (Ok(ruler), Ok(prometheus)) => (ruler.spec, prometheus.spec),
+        (ruler, prometheus) => {
+            return [ruler.err(), prometheus.err()]
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+    };
+    let mut problems = Vec::new();
+    if ruler.query_endpoints.is_empty() {
+        problems.push("no queryEndpoints".to_owned());
+    }
+    for endpoint in &ruler.query_endpoints {
+        problems.extend(reaches_a_service_port(
+            build,
+            expect,
+            &format!("http://{endpoint}"),
+        ));
+    }
+    if ruler
+        .object_storage_config
+        .as_ref()
+        .map(|s| s.name.as_str())
+        != Some(S3_SECRET)
+    {
+        problems.push(format!(
+            "objectStorageConfig is {:?}",
+            ruler.object_storage_config
+        ));
+    }
+    let reference = ruler.alertmanagers_config.unwrap_or_default();
+    match build.one::<Secret>("Secret", Some(&reference.name)) {
+        Err(_) => problems.push(format!(
+            "alertmanagersConfig names Secret {:?}, which the build does not hold",
+            reference.name
+        )),
+        Ok(secret) => {
+            // Every Alertmanager address is the operator's governing Service of an
+            // Alertmanager of the build, by the port name that Alertmanager uses.
+            let text = secret
+                .data
+                .unwrap_or_default()
+                .get(&reference.key)
+                .map(|bytes| String::from_utf8_lossy(&bytes.0).into_owned())
+                .unwrap_or_default();
+            let config = builds::json_documents(&text)
+                .ok()
+                .and_then(|documents| documents.into_iter().next())
+                .unwrap_or_default();
+            let addresses: Vec<&str> = config["alertmanagers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|am| am["static_configs"].as_array().into_iter().flatten())
+                .filter_map(Value::as_str)
+                .collect();
+            let wanted: BTreeSet<String> = build
+                .typed_all::<Resource<AlertmanagerSpec>>("Alertmanager")
+                .unwrap_or_default()
+                .into_iter()
+                .map(|am| am.spec.port_name.unwrap_or_else(|| "web".to_owned()))
+                .map(|port| {
+                    format!(
+                        "dnssrv+_{port}._tcp.alertmanager-operated.{}.svc",
+                        expect.namespace()
+                    )
+                })
+                .collect();
+            if addresses.is_empty() || !addresses.iter().all(|a| wanted.contains(*a)) {
+                problems.push(format!(
+                    "the Ruler sends alerts to {addresses:?}, the Alertmanagers are at {wanted:?}"
+                ));
+            }
+        }
+    }
+    if ruler.replicas.unwrap_or(1) < 2 {
+        problems.push(format!(
+            "{:?} Ruler replica(s): a node loss stops every alert",
+            ruler.replicas
+        ));
+    }
+    for rule in build.all("PrometheusRule") {
+        let labels = labels_of(rule);
+        let by: Vec<&str> = [
+            ("Prometheus", prometheus.rule_selector.as_ref()),
+            ("ThanosRuler", ruler.rule_selector.as_ref()),
+        ]
+        .into_iter()
+        .filter(|(_, selector)| selects(*selector, &labels))
+        .map(|(who, _)| who)
+        .collect();
+        if by.len() != 1 {
+            problems.push(format!("{} is evaluated by {by:?}", describe(rule)));
+        } else if labels.get("app").map(String::as_str) == Some("kube-prometheus-stack")
+            && by != ["ThanosRuler"]
+        {
+            problems.push(format!(
+                "the chart's {} is evaluated by {}, which sees only its own series",
+                describe(rule),
+                by[0]
+            ));
+        }
+    }
+    problems
+}
+
+/// A ServiceMonitor of the build selects a Service of each Thanos component (Query,
+/// Receive, Store, Compactor, the sidecars, the Ruler) by a port it has.
+fn a_service_monitor_reaches_every_thanos_component(build: &Build, _: &Expect) -> Vec<String> {
+    let services: Vec<Service> = match build.typed_all("Service") {
+        Ok(services) => services,
+        Err(error) => return vec![error],
+    };
+    let monitors: Vec<Resource<ServiceMonitorSpec>> = match build.typed_all("ServiceMonitor") {
+        Ok(monitors) => monitors,
+        Err(error) => return vec![error],
+    };
+    let mut covered = BTreeSet::new();
+    for monitor in &monitors {
+        let ports: BTreeSet<&str> = monitor
+            .spec
+            .endpoints
+            .iter()
+            .filter_map(|e| e.port.as_deref())
+            .collect();
+        for service in &services {
+            let labels = service.metadata.labels.clone().unwrap_or_default();
+            if !selects(monitor.spec.selector.as_ref(), &labels) {
+                continue;
+            }
+            let reached = service
+                .spec
+                .iter()
+                .flat_map(|spec| spec.ports.iter().flatten())
+                .any(|p| p.name.as_deref().is_some_and(|name| ports.contains(name)));
+            if reached {
+                covered.insert(service.metadata.name.clone().unwrap_or_default());
+            }
+        }
+    }
+    [
+        "thanos-query",
+        "thanos-receive",
+        "thanos-store",
+        "thanos-compactor",
+        "kube-prometheus-stack-thanos-discovery",
+        "kube-prometheus-stack-thanos-ruler",
+    ]
+    .into_iter()
+    .filter(|name| !covered.contains(*name))
+    .map(|name| format!("nothing scrapes Service {name}"))
+    .collect()
+}
+
+/// One `ThanosEdgeSilent` alert per edge, labelled with the edge's `cluster`.
+fn one_silent_edge_alert_per_edge(build: &Build, expect: &Expect) -> Vec<String> {
+    let rule: Resource<RuleGroups> = match build.one("PrometheusRule", Some("thanos-silent-edges"))
+    {
+        Ok(rule) => rule,
+        Err(error) => return vec![error],
+    };
+    let mut clusters: Vec<String> = rule
+        .spec
+        .groups
+        .iter()
+        .flat_map(|g| &g.rules)
+        .filter(|r| r.alert.as_deref() == Some("ThanosEdgeSilent"))
+        .map(|r| r.labels.get("cluster").cloned().unwrap_or_default())
+        .collect();
+    clusters.sort();
+    let edges = expect.edge_labels();
+    if clusters == edges {
+        Vec::new()
+    } else {
+        vec![format!("alerts for {clusters:?}, edges are {edges:?}")]
+    }
+}
+
+/// The chart's dashboards (ConfigMaps labelled `grafana_dashboard: "1"`) show their
+/// `cluster` variable, which the fleet's many clusters need.
+fn dashboards_show_their_cluster_variable(build: &Build, _: &Expect) -> Vec<String> {
+    let config_maps: Vec<ConfigMap> = match build.typed_all("ConfigMap") {
+        Ok(config_maps) => config_maps,
+        Err(error) => return vec![error],
+    };
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for config_map in config_maps {
+        let labels = config_map.metadata.labels.clone().unwrap_or_default();
+        if labels.get("grafana_dashboard").map(String::as_str) != Some("1") {
+            continue;
+        }
+        for text in config_map.data.iter().flat_map(|data| data.values()) {
+            let Ok(dashboard) = serde_json::from_str::<Value>(text) else {
+                continue;
+            };
+            for variable in dashboard["templating"]["list"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if variable["name"] == "cluster" {
+                    seen += 1;
+                    if !matches!(variable.get("hide"), None | Some(Value::Null))
+                        && variable["hide"] != 0
+                    {
+                        problems.push(format!(
+                            "ConfigMap {} hides its cluster variable",
+                            config_map.metadata.name.clone().unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if seen == 0 {
+        problems.push("no dashboard has a cluster variable".to_owned());
+    }
+    problems
+}
+
+// --- Edge overlays -----------------------------------------------------------------------
+
+/// An edge builds one PrometheusAgent and no Prometheus, with its own `cluster` label,
+/// writing to `http://thanos-receive.<domain>/api/v1/receive`.
+fn agent_writes_to_receive_with_its_label(build: &Build, expect: &Expect) -> Vec<String> {
+    let url = format!(
+        "http://thanos-receive.{}/api/v1/receive",
+        expect.fleet.domain
+    );
+    let mut problems: Vec<String> = build
+        .all("Prometheus")
+        .map(|o| format!("{} on an edge", describe(o)))
+        .collect();
+    let agent: Resource<PrometheusSpec> = match build.one("PrometheusAgent", None) {
+        Ok(agent) => agent,
+        Err(error) => {
+            problems.push(error);
+            return problems;
+        }
+    };
+    let label = agent
+        .spec
+        .external_labels
+        .get("cluster")
+        .map(String::as_str);
+    if label != Some(expect.cluster_label(build)) {
+        problems.push(format!("externalLabels.cluster is {label:?}"));
+    }
+    let urls: Vec<&str> = agent
+        .spec
+        .remote_write
+        .iter()
+        .map(|w| w.url.as_str())
+        .collect();
+    if urls != [url.as_str()] {
+        problems.push(format!("remoteWrite URLs are {urls:?}, not [{url}]"));
+    }
+    problems
+}
+
+fn node_exporter_and_kube_state_metrics(build: &Build, _: &Expect) -> Vec<String> {
+    let mut problems = Vec::new();
+    let daemon_sets: Vec<DaemonSet> = build.typed_all("DaemonSet").unwrap_or_default();
+    if !daemon_sets.iter().any(|d| {
+        d.metadata
+            .name
+            .as_deref()
+            .unwrap_or_default()
+            .contains("node-exporter")
+    }) {
+        problems.push("no node-exporter DaemonSet".to_owned());
+    }
+    let deployments: Vec<Deployment> = build.typed_all("Deployment").unwrap_or_default();
+    if !deployments.iter().any(|d| {
+        d.metadata
+            .name
+            .as_deref()
+            .unwrap_or_default()
+            .contains("kube-state-metrics")
+    }) {
+        problems.push("no kube-state-metrics Deployment".to_owned());
+    }
+    problems
+}
+
+/// No Alertmanager, Grafana, rules or Thanos on an edge.
+fn edge_runs_nothing_else(build: &Build, _: &Expect) -> Vec<String> {
+    build
+        .objects
+        .iter()
+        .filter(|o| {
+            let kind = kind_of(o);
+            let name = name_of(o);
+            matches!(kind, "Alertmanager" | "PrometheusRule")
+                || (kind != "CustomResourceDefinition"
+                    && (name.contains("grafana") || name.starts_with("thanos-")))
+        })
+        .map(|o| format!("{} on an edge", describe(o)))
+        .collect()
+}
