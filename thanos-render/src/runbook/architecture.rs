@@ -116,7 +116,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             "Takes the edges' remote write through its Ingress and spreads the series over the hashring ({}, replication factor {}); keeps {} in its TSDB and uploads 2-hour blocks to the bucket.",
             "Ingress로 엣지의 remote write를 받아 해시링({}, 복제 계수 {})으로 시리즈를 분산합니다. TSDB에 {} 보관하고 2시간 단위 블록을 버킷에 업로드합니다.",
             [
-                code(&f.hashring.algorithm),
+                code(f.hashring.algorithm.as_str()),
                 plain(f.receive_replication_factor.to_string()),
                 code(&f.receive_retention),
             ],

@@ -8,6 +8,7 @@ use super::{
     markdown::{code, plain, Block, CodeBlock},
 };
 use crate::shell::{kubectl, kubectl_in, quote, temp_file};
+use thanos_model::HashringAlgorithm;
 
 /// The label every object thanos-kustomize writes carries (the chart's carry Helm's).
 const MANAGED_BY: &str = "app.kubernetes.io/managed-by=thanos-kustomize";
@@ -199,11 +200,19 @@ fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
                     code(format!("{}/thanos-receive.yaml", central.dir)),
                 ],
             ),
-            l.text(
-                "Each Receive pod reloads the hashring file when the kubelet updates the mounted ConfigMap, within a minute or two; meanwhile pods route by different rings and some writes fail with 5xx. The agents retry them. With {} only the series of the added or removed endpoints move.",
-                "각 Receive 파드는 kubelet이 마운트된 ConfigMap을 갱신하면(보통 1-2분 이내) 해시링 파일을 다시 읽습니다. 그동안은 파드마다 다른 해시링으로 라우팅해 일부 쓰기가 5xx로 실패하지만 에이전트가 재시도합니다. {} 알고리즘에서는 추가되거나 빠진 엔드포인트의 시리즈만 이동합니다.",
-                [code(&f.hashring.algorithm)],
-            ),
+            if f.hashring.algorithm == HashringAlgorithm::Ketama {
+                l.text(
+                    "Each Receive pod reloads the hashring file when the kubelet updates the mounted ConfigMap, within a minute or two; meanwhile pods route by different rings and some writes fail with 5xx. The agents retry them. With {} only the series of the added or removed endpoints move.",
+                    "각 Receive 파드는 kubelet이 마운트된 ConfigMap을 갱신하면(보통 1-2분 이내) 해시링 파일을 다시 읽습니다. 그동안은 파드마다 다른 해시링으로 라우팅해 일부 쓰기가 5xx로 실패하지만 에이전트가 재시도합니다. {} 알고리즘에서는 추가되거나 빠진 엔드포인트의 시리즈만 이동합니다.",
+                    [code(f.hashring.algorithm.as_str())],
+                )
+            } else {
+                l.text(
+                    "Each Receive pod reloads the hashring file when the kubelet updates the mounted ConfigMap, within a minute or two; meanwhile pods route by different rings and some writes fail with 5xx. The agents retry them. With {} almost every series moves to another pod when the number of endpoints changes: each pod starts a head for the series it now owns, and memory stays raised until the old heads are compacted (about 2 hours). Prefer ketama before scaling a large fleet.",
+                    "각 Receive 파드는 kubelet이 마운트된 ConfigMap을 갱신하면(보통 1-2분 이내) 해시링 파일을 다시 읽습니다. 그동안은 파드마다 다른 해시링으로 라우팅해 일부 쓰기가 5xx로 실패하지만 에이전트가 재시도합니다. {} 알고리즘에서는 엔드포인트 수가 바뀌면 거의 모든 시리즈가 다른 파드로 이동합니다. 각 파드는 새로 맡은 시리즈의 head를 새로 만들고, 이전 head가 컴팩션될 때까지(약 2시간) 메모리 사용량이 높게 유지됩니다. 큰 fleet을 스케일하기 전에는 ketama를 권장합니다.",
+                    [code(f.hashring.algorithm.as_str())],
+                )
+            },
             l.text(
                 "A changed replication factor changes every pod's flags: the StatefulSet restarts the Receive pods one by one.",
                 "복제 계수를 바꾸면 모든 파드의 플래그가 바뀌므로 StatefulSet이 Receive 파드를 하나씩 재시작합니다.",

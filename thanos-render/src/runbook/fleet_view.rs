@@ -12,7 +12,7 @@ use k8s_openapi::{
     },
     apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta},
 };
-use thanos_model::{labels, Fleet, ObjectStorage, S3Credentials};
+use thanos_model::{labels, Fleet, HashringAlgorithm, ObjectStorage, S3Credentials};
 
 use crate::{
     kustomize::{HelmChart, Kustomization},
@@ -219,7 +219,7 @@ pub(crate) struct Monitoring {
 pub(crate) struct Hashring {
     pub config_map: String,
     pub key: String,
-    pub algorithm: String,
+    pub algorithm: HashringAlgorithm,
 }
 
 impl Hashring {
@@ -401,7 +401,7 @@ impl FleetView {
                     .as_ref()
                     .and_then(|data| data.keys().next().cloned())
                     .unwrap_or_default(),
-                algorithm: receive.hashring_algorithm.as_str().to_owned(),
+                algorithm: receive.hashring_algorithm,
             },
             remote_write_url: central.receive.remote_write_url().map(ToString::to_string),
             store: stateful_workload(&central.store.stateful_set, &central.store.shared),
