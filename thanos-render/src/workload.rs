@@ -343,7 +343,7 @@ fn data_claim(fleet: &Fleet, storage: &Storage) -> PersistentVolumeClaim {
             resources: Some(VolumeResourceRequirements {
                 requests: Some(BTreeMap::from([(
                     "storage".to_owned(),
-                    Quantity(storage.size.clone()),
+                    Quantity(storage.size.to_string()),
                 )])),
                 ..VolumeResourceRequirements::default()
             }),

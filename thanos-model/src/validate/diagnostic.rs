@@ -33,6 +33,11 @@ pub struct Diagnostic {
     pub hint: String,
     /// Line of the field in the file it was loaded from, where known (1-based).
     pub line: Option<usize>,
+    /// Column of the value in the file it was loaded from, where known (1-based); set
+    /// for a value the loader could not read by its grammar.
+    pub column: Option<usize>,
+    /// Whether the value did not parse (a grammar error found while loading).
+    grammar: bool,
 }
 
 impl Diagnostic {
@@ -49,7 +54,29 @@ impl Diagnostic {
             message: message.into(),
             hint: hint.into(),
             line: None,
+            column: None,
+            grammar: false,
         }
+    }
+
+    /// The error of a value of a grammar type that did not parse, at its position.
+    pub(crate) fn grammar(
+        path: String,
+        error: &crate::GrammarError,
+        line: usize,
+        column: usize,
+    ) -> Self {
+        Self {
+            line: Some(line),
+            column: Some(column),
+            grammar: true,
+            ..Self::error(path, error.to_string(), error.hint())
+        }
+    }
+
+    /// Whether it is the error of a value that did not parse.
+    pub(crate) fn is_grammar(&self) -> bool {
+        self.grammar
     }
 
     /// A warning at `path`.

@@ -30,7 +30,7 @@
 //! | 17. agent queue: shards from 1 to max, capacity and batch size at least 1, capacity not below a batch (warns) | `RemoteWriteQueue::check` (agent.rs) | `rule17-*`, `warnings/rule17-*`, `rule14-batch-send-deadline-zero` |
 //! | 18. Query lists each replica label once (warns) | `Query::check` (query.rs) | `warnings/rule18-*` |
 //! | 19. Thanos Ruler: replicas, durations, volume, resources, image pin | `Ruler::check` (ruler.rs) | `rule19-*` |
-//! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay | `ThanosMonitoring::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
+//! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay | `ThanosMonitoringOptions::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
 //! | 21. runbook: a language it is written in | serde (runbook.rs) | `rule21-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
@@ -47,8 +47,11 @@ pub(crate) use checker::{shown, Checker};
 pub use diagnostic::{Diagnostic, Severity, ValidationError};
 
 /// Runs every rule over the fleet, in the order of the fleet file's sections.
-pub(crate) fn fleet(fleet: &crate::Fleet) -> Vec<Diagnostic> {
-    let mut check = Checker::new(fleet);
+///
+/// `grammar` holds the errors of the values the loader could not read by their grammar:
+/// each is reported where its field is checked, and no other diagnostic on its path.
+pub(crate) fn fleet(fleet: &crate::Fleet, grammar: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut check = Checker::new(fleet, grammar);
     check.fleet_settings();
     fleet.object_storage.check("objectStorage", &mut check);
     check.clusters();

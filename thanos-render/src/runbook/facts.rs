@@ -254,7 +254,7 @@ impl Facts {
                 .values
                 .prometheus
                 .as_ref()
-                .and_then(|p| p.prometheus_spec.as_ref()?.retention.clone())
+                .and_then(|p| Some(p.prometheus_spec.as_ref()?.retention.as_ref()?.to_string()))
                 .unwrap_or_default(),
             alertmanager_cr: format!("{fullname}-alertmanager"),
             alertmanager_replicas: central
@@ -305,7 +305,7 @@ impl Facts {
             ),
             receive_replication_factor: receive.replication_factor,
             receive_algorithm: receive.hashring_algorithm.as_str().to_owned(),
-            receive_retention: receive.retention.clone(),
+            receive_retention: receive.retention.to_string(),
             receive_labels: receive
                 .labels
                 .iter()
@@ -345,9 +345,9 @@ impl Facts {
                 None,
             ),
             compactor_retention: (
-                compactor.retention.raw.clone(),
-                compactor.retention.five_minutes.clone(),
-                compactor.retention.one_hour.clone(),
+                compactor.retention.raw.to_string(),
+                compactor.retention.five_minutes.to_string(),
+                compactor.retention.one_hour.to_string(),
             ),
             downsampling: compactor.downsampling,
             ruler: central.values.thanos_ruler.as_ref().map(|ruler| Ruler {
