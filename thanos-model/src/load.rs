@@ -434,6 +434,57 @@ edges:
     }
 
     #[test]
+    fn malformed_values_are_reported_with_validation_in_one_pass() {
+        let yaml = format!("scrapeInterval: 30\n{SEED}").replace(
+            "  context: cluster-02\n",
+            "  context: cluster-02\n  agent:\n    replicas: 0\n    storage: {size: 10 GB}\n",
+        );
+        // `30` is a number, not a duration string: a shape error, as for any string field.
+        assert_eq!(
+            syntax(&yaml).message,
+            "expected a string, found the number 30"
+        );
+        let yaml = yaml.replace("scrapeInterval: 30\n", "scrapeInterval: '30'\n");
+        let Err(LoadError::Invalid(error)) = Fleet::from_yaml_str(&yaml) else {
+            panic!("expected invalid");
+        };
+        let found: Vec<_> = error
+            .diagnostics()
+            .iter()
+            .map(|d| (d.path.as_str(), d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "scrapeInterval",
+                    Some(1),
+                    Some(17),
+                    "\"30\" is not a Prometheus duration"
+                ),
+                (
+                    "edges[0].agent.replicas",
+                    Some(15),
+                    None,
+                    "must be at least 1"
+                ),
+                (
+                    "edges[0].agent.storage.size",
+                    Some(16),
+                    Some(21),
+                    "\"10 GB\" is not a Kubernetes quantity"
+                ),
+            ]
+        );
+        // Parsed without validation, the first malformed value is a shape error.
+        let error = Fleet::parse_yaml_str(&yaml).unwrap_err();
+        assert_eq!(error.path.as_deref(), Some("scrapeInterval"));
+        assert_eq!((error.line, error.column), (Some(1), Some(17)));
+        assert_eq!(error.message, "\"30\" is not a Prometheus duration");
+        assert!(error.hint.starts_with("write a number and a unit"));
+    }
+
+    #[test]
     fn unknown_fields_suggest_the_field_meant() {
         let error = syntax(&SEED.replace("  apiAddress: 192.168.101.196\n", "  api_address: x\n"));
         assert_eq!(error.path.as_deref(), Some("edges[0].api_address"));
