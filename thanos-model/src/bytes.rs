@@ -44,9 +44,9 @@ impl Bytes {
         }
     }
 
-    /// `bytes` bytes: `1073741824`.
+    /// `bytes` bytes, written as the number: `1073741824`.
     #[must_use]
-    pub fn bytes(bytes: u64) -> Self {
+    pub fn new(bytes: u64) -> Self {
         Self {
             nanos: u128::from(bytes) * NANO,
             text: bytes.to_string(),
@@ -164,7 +164,7 @@ mod tests {
             "1073741824".parse::<Bytes>().unwrap().nanos(),
             Bytes::gibibytes(1).nanos()
         );
-        assert!(Bytes::bytes(0).is_zero());
+        assert!(Bytes::new(0).is_zero());
     }
 
     #[test]

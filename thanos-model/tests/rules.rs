@@ -634,7 +634,7 @@ fn rule12_requests_limits_and_sizes() {
     // Equal values in other units are not above the limit.
     assert!(diagnostics(resources("1000m", "2Gi")).is_empty());
     assert_error(
-        seed(1).central(central().store(Store::default().storage(Storage::new(Bytes::bytes(0))))),
+        seed(1).central(central().store(Store::default().storage(Storage::new(Bytes::new(0))))),
         "central.store.storage.size",
         "a volume of size 0",
     );

@@ -388,7 +388,7 @@ fn broken(params: &FleetParams, breakage: Breakage, at: usize) -> Fleet {
             central.receive.ingress = Some(Ingress::new().host("bad host"));
         }
         // A malformed quantity does not compile; a zero one is a validation error.
-        Breakage::ZeroVolume => central.store.storage.size = Bytes::bytes(0),
+        Breakage::ZeroVolume => central.store.storage.size = Bytes::new(0),
         Breakage::HaAgentDropsReplicaLabel => {
             let agent = &mut fleet.edges[at].agent;
             agent.replicas = 2;

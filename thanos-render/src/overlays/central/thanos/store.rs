@@ -134,7 +134,7 @@ mod tests {
             ["--chunk-pool-size=1024MB", "--index-cache-size=256MB"]
         );
         assert_eq!(
-            memory_flags(&Resources::default().memory_limit(Bytes::bytes(1_000_000_000))),
+            memory_flags(&Resources::default().memory_limit(Bytes::new(1_000_000_000))),
             ["--chunk-pool-size=476MB", "--index-cache-size=119MB"]
         );
     }
