@@ -52,15 +52,6 @@ impl Compactor {
 ///
 /// Raw data is downsampled to 5m after 40 hours and 5m to 1h after 10 days, so shorter
 /// retentions delete data before it is downsampled; validation refuses them.
-///
-/// ```
-/// use thanos_model::{Duration, Retention};
-///
-/// let retention = Retention::default()
-///     .raw(Duration::days(60))
-///     .one_hour(Duration::years(2));
-/// assert_eq!(retention.five_minutes.to_string(), "90d");
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Retention {
@@ -84,6 +75,16 @@ impl Default for Retention {
     }
 }
 
+/// Each resolution is set by name, with a typed duration:
+///
+/// ```
+/// use thanos_model::{Duration, Retention};
+///
+/// let retention = Retention::default()
+///     .raw(Duration::days(60))
+///     .one_hour(Duration::years(2));
+/// assert_eq!(retention.five_minutes.to_string(), "90d");
+/// ```
 impl Retention {
     setters! {
         set raw: Duration,

@@ -16,15 +16,6 @@ use crate::{
 /// does not compile; memory in `m` (thousandths of a byte) and CPU in `Ki`..`Ei` do not
 /// parse. In a fleet file a quantity may be a string or a number (`cpuLimit: 2`).
 /// Validation refuses a request above its limit and a limit of 0.
-///
-/// ```
-/// use thanos_model::{Bytes, Cpu, Resources};
-///
-/// let resources = Resources::default()
-///     .cpu(Cpu::millicores(100), Cpu::cores(1))
-///     .memory(Bytes::mebibytes(512), Bytes::gibibytes(2));
-/// assert_eq!(resources.memory_limit.as_bytes(), 2 << 30);
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Resources {
@@ -50,6 +41,16 @@ impl Default for Resources {
     }
 }
 
+/// Requests and limits are set by resource, with typed values:
+///
+/// ```
+/// use thanos_model::{Bytes, Cpu, Resources};
+///
+/// let resources = Resources::default()
+///     .cpu(Cpu::millicores(100), Cpu::cores(1))
+///     .memory(Bytes::mebibytes(512), Bytes::gibibytes(2));
+/// assert_eq!(resources.memory_limit.as_bytes(), 2 << 30);
+/// ```
 impl Resources {
     /// Sets the CPU request and limit.
     #[must_use]

@@ -1,6 +1,10 @@
 //! What every rule reports through: the fleet under validation and the diagnostics found
 //! so far, with the grammar checks the parts share.
 
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+
 use super::{syntax, Diagnostic};
 use crate::Fleet;
 
@@ -17,48 +21,51 @@ pub(crate) struct Checker<'a> {
     /// Values the loader could not read by their grammar (a [`Duration`](crate::Duration),
     /// [`Cpu`](crate::Cpu) or [`Bytes`](crate::Bytes) that did not parse), each reported
     /// where a rule visits its field; the field holds a placeholder, so no other
-    /// diagnostic is reported on its path.
-    grammar: Vec<Diagnostic>,
+    /// diagnostic is reported on its path. By path, those not reported yet.
+    grammar: IndexMap<String, Vec<Diagnostic>>,
+    /// The paths of `grammar`, reported or not.
+    grammar_paths: HashSet<String>,
 }
 
 impl<'a> Checker<'a> {
     pub(crate) fn new(fleet: &'a Fleet, grammar: Vec<Diagnostic>) -> Self {
+        let grammar_paths = grammar.iter().map(|d| d.path.clone()).collect();
+        let mut by_path: IndexMap<String, Vec<Diagnostic>> = IndexMap::new();
+        for diagnostic in grammar {
+            by_path
+                .entry(diagnostic.path.clone())
+                .or_default()
+                .push(diagnostic);
+        }
         Self {
             fleet,
             out: Vec::new(),
-            grammar,
+            grammar: by_path,
+            grammar_paths,
         }
     }
 
     /// The diagnostics, in the order they were found; grammar errors of fields no rule
     /// visited last.
     pub(crate) fn finish(mut self) -> Vec<Diagnostic> {
-        self.out.append(&mut self.grammar);
+        let mut unvisited: Vec<Diagnostic> = self.grammar.into_values().flatten().collect();
+        unvisited.sort_by_key(|d| (d.line, d.column));
+        self.out.append(&mut unvisited);
         self.out
     }
 
     /// Whether the typed value at `path` was read (`false`: its grammar error is reported
     /// here, and the value is a placeholder no rule may look at).
     pub(crate) fn parsed(&mut self, path: &str) -> bool {
-        let mut read = true;
-        let grammar = std::mem::take(&mut self.grammar);
-        for diagnostic in grammar {
-            if diagnostic.path == path {
-                read = false;
-                self.out.push(diagnostic);
-            } else {
-                self.grammar.push(diagnostic);
-            }
+        if let Some(diagnostics) = self.grammar.swap_remove(path) {
+            self.out.extend(diagnostics);
         }
-        read && !self.out.iter().any(|d| d.path == path && d.is_grammar())
+        !self.after_grammar_error(path)
     }
 
-    /// Whether a diagnostic at `path` follows from a value that did not parse.
+    /// Whether a diagnostic at `path` would follow from a value that did not parse.
     fn after_grammar_error(&self, path: &str) -> bool {
-        self.grammar
-            .iter()
-            .chain(&self.out)
-            .any(|d| d.path == path && d.is_grammar())
+        self.grammar_paths.contains(path)
     }
 
     pub(crate) fn error(

@@ -36,8 +36,6 @@ pub struct Diagnostic {
     /// Column of the value in the file it was loaded from, where known (1-based); set
     /// for a value the loader could not read by its grammar.
     pub column: Option<usize>,
-    /// Whether the value did not parse (a grammar error found while loading).
-    grammar: bool,
 }
 
 impl Diagnostic {
@@ -55,7 +53,6 @@ impl Diagnostic {
             hint: hint.into(),
             line: None,
             column: None,
-            grammar: false,
         }
     }
 
@@ -69,15 +66,10 @@ impl Diagnostic {
         Self {
             line: Some(line),
             column: Some(column),
-            grammar: true,
             ..Self::error(path, error.to_string(), error.hint())
         }
     }
 
-    /// Whether it is the error of a value that did not parse.
-    pub(crate) fn is_grammar(&self) -> bool {
-        self.grammar
-    }
 
     /// A warning at `path`.
     #[must_use]
