@@ -70,7 +70,6 @@ impl Diagnostic {
         }
     }
 
-
     /// A warning at `path`.
     #[must_use]
     pub fn warning(
