@@ -6,7 +6,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{
-    grammar_error::{GrammarError, Reason},
+    grammar_error::{GrammarError, GrammarErrorKind},
     quantity::{self, Quantity, Suffix, NANO},
 };
 
@@ -105,10 +105,10 @@ impl FromStr for Bytes {
     type Err = GrammarError;
 
     fn from_str(text: &str) -> Result<Self, GrammarError> {
-        let parsed =
-            Quantity::parse(text).ok_or_else(|| GrammarError::of(text, Reason::NotAQuantity))?;
+        let parsed = Quantity::parse(text)
+            .ok_or_else(|| GrammarError::of(text, GrammarErrorKind::NotAQuantity))?;
         if parsed.suffix == (Suffix::Decimal { fractional: true }) {
-            return Err(GrammarError::new(text, Reason::FractionOfAByte));
+            return Err(GrammarError::new(text, GrammarErrorKind::FractionOfAByte));
         }
         Ok(Self {
             nanos: parsed.nanos,

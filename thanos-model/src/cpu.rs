@@ -6,7 +6,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{
-    grammar_error::{GrammarError, Reason},
+    grammar_error::{GrammarError, GrammarErrorKind},
     quantity::{self, Quantity, Suffix, NANO},
 };
 
@@ -83,10 +83,10 @@ impl FromStr for Cpu {
     type Err = GrammarError;
 
     fn from_str(text: &str) -> Result<Self, GrammarError> {
-        let parsed =
-            Quantity::parse(text).ok_or_else(|| GrammarError::of(text, Reason::NotAQuantity))?;
+        let parsed = Quantity::parse(text)
+            .ok_or_else(|| GrammarError::of(text, GrammarErrorKind::NotAQuantity))?;
         if parsed.suffix == Suffix::Binary {
-            return Err(GrammarError::new(text, Reason::CpuInPowersOf1024));
+            return Err(GrammarError::new(text, GrammarErrorKind::CpuInPowersOf1024));
         }
         Ok(Self {
             nanos: parsed.nanos,

@@ -5,7 +5,7 @@ use std::{fmt, ops::Add, str::FromStr};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::grammar_error::{GrammarError, Reason};
+use crate::grammar_error::{GrammarError, GrammarErrorKind};
 
 /// A length of time in the Prometheus grammar: numbers with the units `y w d h m s ms`,
 /// largest first, each at most once (`1h30m`, `10d`, `500ms`), or `0`.
@@ -188,7 +188,7 @@ impl FromStr for Duration {
                 millis,
                 text: text.to_owned(),
             }),
-            None => Err(GrammarError::of(text, Reason::NotADuration)),
+            None => Err(GrammarError::of(text, GrammarErrorKind::NotADuration)),
         }
     }
 }
@@ -327,7 +327,7 @@ mod tests {
     fn errors_say_what_and_why() {
         let error = "30".parse::<Duration>().unwrap_err();
         assert_eq!(error.to_string(), "\"30\" is not a Prometheus duration");
-        assert_eq!(error.reason(), Reason::NotADuration);
+        assert_eq!(error.kind(), GrammarErrorKind::NotADuration);
         let error = "30s\n".parse::<Duration>().unwrap_err();
         assert_eq!(
             error.to_string(),

@@ -12,13 +12,13 @@ use crate::validate::{shown, syntax};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GrammarError {
     text: String,
-    reason: Reason,
+    kind: GrammarErrorKind,
 }
 
 /// What is wrong with a text, by grammar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Reason {
+pub enum GrammarErrorKind {
     /// A control, line-break or invisible character, at this index (in characters).
     Character {
         /// Index of the character, 0-based, in characters.
@@ -37,18 +37,20 @@ pub enum Reason {
 }
 
 impl GrammarError {
-    pub(crate) fn new(text: &str, reason: Reason) -> Self {
+    pub(crate) fn new(text: &str, kind: GrammarErrorKind) -> Self {
         Self {
             text: text.to_owned(),
-            reason,
+            kind,
         }
     }
 
-    /// `reason`, unless the text holds a character no value may hold.
-    pub(crate) fn of(text: &str, reason: Reason) -> Self {
+    /// `kind`, unless the text holds a character no value may hold.
+    pub(crate) fn of(text: &str, kind: GrammarErrorKind) -> Self {
         match syntax::forbidden_char(text) {
-            Some((index, character)) => Self::new(text, Reason::Character { index, character }),
-            None => Self::new(text, reason),
+            Some((index, character)) => {
+                Self::new(text, GrammarErrorKind::Character { index, character })
+            }
+            None => Self::new(text, kind),
         }
     }
 
@@ -60,19 +62,19 @@ impl GrammarError {
 
     /// What is wrong with it.
     #[must_use]
-    pub fn reason(&self) -> Reason {
-        self.reason
+    pub fn kind(&self) -> GrammarErrorKind {
+        self.kind
     }
 
     /// How to fix it.
     #[must_use]
     pub fn hint(&self) -> &'static str {
-        match self.reason {
-            Reason::Character { .. } => "a value is one line of visible text: remove it (a `|` or `>` block, or \\n in double quotes, makes one)",
-            Reason::NotADuration => "write a number and a unit (ms, s, m, h, d, w, y), largest first, such as 30s, 1h30m or 10d",
-            Reason::NotAQuantity => "write a number with an optional suffix, such as 500m, 2, 256Mi or 50Gi",
-            Reason::CpuInPowersOf1024 => "CPU is counted in cores or thousandths of a core, such as 2 or 500m",
-            Reason::FractionOfAByte => "use Mi or Gi, such as 512Mi",
+        match self.kind {
+            GrammarErrorKind::Character { .. } => "a value is one line of visible text: remove it (a `|` or `>` block, or \\n in double quotes, makes one)",
+            GrammarErrorKind::NotADuration => "write a number and a unit (ms, s, m, h, d, w, y), largest first, such as 30s, 1h30m or 10d",
+            GrammarErrorKind::NotAQuantity => "write a number with an optional suffix, such as 500m, 2, 256Mi or 50Gi",
+            GrammarErrorKind::CpuInPowersOf1024 => "CPU is counted in cores or thousandths of a core, such as 2 or 500m",
+            GrammarErrorKind::FractionOfAByte => "use Mi or Gi, such as 512Mi",
         }
     }
 }
@@ -80,17 +82,17 @@ impl GrammarError {
 impl fmt::Display for GrammarError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = shown(&self.text);
-        match self.reason {
-            Reason::Character { index, character } => write!(
+        match self.kind {
+            GrammarErrorKind::Character { index, character } => write!(
                 f,
                 "{text} contains {} (character {})",
                 syntax::describe_char(character),
                 index + 1
             ),
-            Reason::NotADuration => write!(f, "{text} is not a Prometheus duration"),
-            Reason::NotAQuantity => write!(f, "{text} is not a Kubernetes quantity"),
-            Reason::CpuInPowersOf1024 => write!(f, "{text} counts CPU in powers of 1024"),
-            Reason::FractionOfAByte => write!(
+            GrammarErrorKind::NotADuration => write!(f, "{text} is not a Prometheus duration"),
+            GrammarErrorKind::NotAQuantity => write!(f, "{text} is not a Kubernetes quantity"),
+            GrammarErrorKind::CpuInPowersOf1024 => write!(f, "{text} counts CPU in powers of 1024"),
+            GrammarErrorKind::FractionOfAByte => write!(
                 f,
                 "{text} is a fraction of a byte: the suffix m means a thousandth"
             ),

@@ -90,7 +90,7 @@ pub use duration::Duration;
 pub use edge::Edge;
 pub use fleet::{Fleet, FleetBuilder, ValidFleet};
 pub use grafana::{Grafana, GrafanaAdmin};
-pub use grammar_error::{GrammarError, Reason};
+pub use grammar_error::{GrammarError, GrammarErrorKind};
 pub use image::{ThanosImage, DEFAULT_THANOS_REPOSITORY, DEFAULT_THANOS_VERSION};
 pub use ingress::Ingress;
 pub use load::{LoadError, SyntaxError};
