@@ -87,13 +87,17 @@ pub fn plural(n: usize) -> &'static str {
     }
 }
 
-/// `<file>:<line>: <severity>: <path>: <message>` and `  hint: <hint>`, each line ending
-/// in a newline.
+/// `<file>:<line>: <severity>: <path>: <message>` (`<file>:<line>:<column>:` for a value
+/// that did not parse, whose column is known) and `  hint: <hint>`, each line ending in a
+/// newline.
 pub fn format_diagnostic(file: &str, diagnostic: &Diagnostic) -> String {
     let mut out = String::new();
     let _ = write!(out, "{file}:");
     if let Some(line) = diagnostic.line {
         let _ = write!(out, "{line}:");
+        if let Some(column) = diagnostic.column {
+            let _ = write!(out, "{column}:");
+        }
     }
     let _ = writeln!(
         out,
@@ -150,6 +154,18 @@ mod tests {
         assert_eq!(
             format_syntax_error("-", &error),
             "-: error: the file holds no fleet\n"
+        );
+    }
+
+    #[test]
+    fn a_value_that_did_not_parse_is_printed_with_its_column() {
+        let yaml = "domain: example.com\nscrapeInterval: '30'\nobjectStorage: {type: S3, endpoint: s3.example.com, bucket: thanos}\ncentral: {name: c, context: c, apiAddress: 10.0.0.1}\n";
+        let Err(LoadError::Invalid(error)) = Fleet::from_yaml_str(yaml) else {
+            panic!("expected invalid");
+        };
+        assert_eq!(
+            format_diagnostic("fleet.yaml", &error.diagnostics()[0]),
+            "fleet.yaml:2:17: error: scrapeInterval: \"30\" is not a Prometheus duration\n  hint: write a number and a unit (ms, s, m, h, d, w, y), largest first, such as 30s, 1h30m or 10d\n"
         );
     }
 }

@@ -688,9 +688,10 @@ fn assert_reports_like_the_library(name: &str, error: &LoadError, stderr: &str) 
 }
 
 fn expected_line(name: &str, diagnostic: &thanos_model::Diagnostic) -> String {
-    let location = match diagnostic.line {
-        Some(line) => format!("{name}:{line}: "),
-        None => format!("{name}: "),
+    let location = match (diagnostic.line, diagnostic.column) {
+        (Some(line), Some(column)) => format!("{name}:{line}:{column}: "),
+        (Some(line), None) => format!("{name}:{line}: "),
+        (None, _) => format!("{name}: "),
     };
     let mut expected = format!(
         "{location}{}: {}: {}\n",

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{prometheus, setters::setters, validate::Checker, Resources, Storage};
+use crate::{prometheus, setters::setters, validate::Checker, Bytes, Duration, Resources, Storage};
 
 /// Helm values of an edge's Prometheus in Agent mode: it scrapes and remote-writes to the
 /// central Receive, and keeps only a write-ahead log.
@@ -16,7 +16,7 @@ pub struct AgentValues {
     /// Scrape interval for this edge, a positive duration (above `2m` warns); `None` uses
     /// the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scrape_interval: Option<String>,
+    pub scrape_interval: Option<Duration>,
     /// The write-ahead-log volume, default `10Gi`.
     pub storage: Storage,
     /// Requests and limits of the agent container.
@@ -33,8 +33,8 @@ impl Default for AgentValues {
         Self {
             replicas: 1,
             scrape_interval: None,
-            storage: Storage::new("10Gi"),
-            resources: Resources::new("100m", "256Mi", "1", "1Gi"),
+            storage: Storage::new(Bytes::gibibytes(10)),
+            resources: Resources::default(),
             queue: RemoteWriteQueue::default(),
             drop_replica_label: false,
         }
@@ -44,7 +44,7 @@ impl Default for AgentValues {
 impl AgentValues {
     setters! {
         copy replicas: u32,
-        some scrape_interval: String,
+        some scrape_interval: Duration,
         set storage: Storage,
         set resources: Resources,
         set queue: RemoteWriteQueue,
@@ -65,7 +65,7 @@ pub struct RemoteWriteQueue {
     /// Samples per request, default 2000.
     pub max_samples_per_send: u32,
     /// Longest wait before a partial batch is sent, default `5s`: a positive duration.
-    pub batch_send_deadline: String,
+    pub batch_send_deadline: Duration,
 }
 
 impl Default for RemoteWriteQueue {
@@ -75,7 +75,7 @@ impl Default for RemoteWriteQueue {
             min_shards: 1,
             max_shards: 50,
             max_samples_per_send: 2_000,
-            batch_send_deadline: "5s".to_owned(),
+            batch_send_deadline: Duration::seconds(5),
         }
     }
 }
@@ -86,7 +86,7 @@ impl RemoteWriteQueue {
         copy min_shards: u32,
         copy max_shards: u32,
         copy max_samples_per_send: u32,
-        set batch_send_deadline: String,
+        set batch_send_deadline: Duration,
     }
 }
 
@@ -115,7 +115,7 @@ impl AgentValues {
 
 impl RemoteWriteQueue {
     fn check(&self, path: &str, check: &mut Checker) {
-        check.interval(
+        let _ = check.interval(
             &format!("{path}.batchSendDeadline"),
             &self.batch_send_deadline,
         );

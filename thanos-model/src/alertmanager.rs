@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Storage};
+use crate::{setters::setters, validate::Checker, Bytes, Storage};
 
 /// The chart's Alertmanager, clustered across replicas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -19,7 +19,7 @@ impl Default for Alertmanager {
     fn default() -> Self {
         Self {
             replicas: 2,
-            storage: Storage::new("1Gi"),
+            storage: Storage::new(Bytes::gibibytes(1)),
         }
     }
 }

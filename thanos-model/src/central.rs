@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters, validate::Checker, Alertmanager, Compactor, Grafana, Prometheus, Query,
-    Receive, Ruler, Store, ThanosMonitoring,
+    Receive, Ruler, Store, ThanosMonitoringOptions,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
@@ -56,7 +56,7 @@ pub struct Central {
     pub ruler: Option<Ruler>,
     /// ServiceMonitors, alerts and dashboards for Thanos and the edges.
     #[serde(default)]
-    pub thanos_monitoring: ThanosMonitoring,
+    pub thanos_monitoring: ThanosMonitoringOptions,
 }
 
 #[allow(clippy::unnecessary_wraps)] // serde's `default` needs the field's type.
@@ -81,7 +81,7 @@ impl Central {
             store: Store::default(),
             compactor: Compactor::default(),
             ruler: default_ruler(),
-            thanos_monitoring: ThanosMonitoring::default(),
+            thanos_monitoring: ThanosMonitoringOptions::default(),
         }
     }
 
@@ -97,7 +97,7 @@ impl Central {
         set store: Store,
         set compactor: Compactor,
         some ruler: Ruler,
-        set thanos_monitoring: ThanosMonitoring,
+        set thanos_monitoring: ThanosMonitoringOptions,
     }
 
     /// No Thanos Ruler.

@@ -3,7 +3,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Resources, Storage, ThanosImage};
+use crate::{
+    setters::setters, validate::Checker, Bytes, Cpu, Duration, Resources, Storage, ThanosImage,
+};
 
 /// Thanos Compactor: always one replica per bucket, running with `--wait`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -27,8 +29,10 @@ impl Default for Compactor {
         Self {
             retention: Retention::default(),
             downsampling: true,
-            storage: Storage::new("20Gi"),
-            resources: Resources::new("100m", "512Mi", "1", "2Gi"),
+            storage: Storage::new(Bytes::gibibytes(20)),
+            resources: Resources::default()
+                .cpu(Cpu::millicores(100), Cpu::cores(1))
+                .memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
             image: None,
         }
     }
@@ -52,37 +56,49 @@ impl Compactor {
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Retention {
     /// Raw resolution, default `30d`.
-    pub raw: String,
+    pub raw: Duration,
     /// 5 minute resolution, default `90d`.
     #[serde(rename = "5m")]
-    pub five_minutes: String,
+    pub five_minutes: Duration,
     /// 1 hour resolution, default `1y`.
     #[serde(rename = "1h")]
-    pub one_hour: String,
+    pub one_hour: Duration,
 }
 
 impl Default for Retention {
     fn default() -> Self {
         Self {
-            raw: "30d".to_owned(),
-            five_minutes: "90d".to_owned(),
-            one_hour: "1y".to_owned(),
+            raw: Duration::days(30),
+            five_minutes: Duration::days(90),
+            one_hour: Duration::years(1),
         }
     }
 }
 
+/// Each resolution is set by name, with a typed duration:
+///
+/// ```
+/// use thanos_model::{Duration, Retention};
+///
+/// let retention = Retention::default()
+///     .raw(Duration::days(60))
+///     .one_hour(Duration::years(2));
+/// assert_eq!(retention.five_minutes.to_string(), "90d");
+/// ```
 impl Retention {
-    /// Retentions for raw, 5m and 1h data.
+    setters! {
+        set raw: Duration,
+        set five_minutes: Duration,
+        set one_hour: Duration,
+    }
+
+    /// Every resolution kept for ever (`0d`).
     #[must_use]
-    pub fn new(
-        raw: impl Into<String>,
-        five_minutes: impl Into<String>,
-        one_hour: impl Into<String>,
-    ) -> Self {
+    pub fn forever() -> Self {
         Self {
-            raw: raw.into(),
-            five_minutes: five_minutes.into(),
-            one_hour: one_hour.into(),
+            raw: Duration::days(0),
+            five_minutes: Duration::days(0),
+            one_hour: Duration::days(0),
         }
     }
 }
@@ -106,12 +122,16 @@ impl Retention {
     /// Rule 5: retention never deletes data before it is downsampled, and never shrinks
     /// with coarser resolution.
     fn check(&self, path: &str, downsampling: bool, check: &mut Checker) {
-        let raw = check.duration(&format!("{path}.raw"), &self.raw);
-        let five = check.duration(&format!("{path}.5m"), &self.five_minutes);
-        let hour = check.duration(&format!("{path}.1h"), &self.one_hour);
-        let (Some(raw), Some(five), Some(hour)) = (raw, five, hour) else {
+        let read = [
+            check.parsed(&format!("{path}.raw")),
+            check.parsed(&format!("{path}.5m")),
+            check.parsed(&format!("{path}.1h")),
+        ];
+        if read.contains(&false) {
             return;
-        };
+        }
+        let [raw, five, hour] =
+            [&self.raw, &self.five_minutes, &self.one_hour].map(Duration::as_millis);
         if downsampling {
             if raw != 0 && raw <= RAW_DOWNSAMPLE_AGE_MS {
                 check.error(

@@ -6,8 +6,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    labels, validate, Central, Chart, Component, Edge, Ingress, ObjectStorage, Runbook,
-    ThanosImage, ValidationError,
+    labels, validate, Central, Chart, Component, Duration, Edge, Ingress, ObjectStorage,
+    RunbookOptions, ThanosImage, ValidationError,
 };
 
 /// The whole monitoring fleet. Every rendered file is a function of this value.
@@ -37,7 +37,7 @@ pub struct Fleet {
     /// Scrape interval of every Prometheus, default `30s`: a positive Prometheus duration;
     /// above `2m` warns (a series is stale after 5m without a sample).
     #[serde(default = "defaults::scrape_interval")]
-    pub scrape_interval: String,
+    pub scrape_interval: Duration,
     /// The kube-prometheus-stack chart.
     #[serde(default)]
     pub chart: Chart,
@@ -53,7 +53,7 @@ pub struct Fleet {
     pub edges: Vec<Edge>,
     /// The runbook rendered as the tree's `README.md`.
     #[serde(default)]
-    pub runbook: Runbook,
+    pub runbook: RunbookOptions,
 }
 
 mod defaults {
@@ -66,8 +66,8 @@ mod defaults {
     pub fn ingress_class() -> String {
         "cilium".to_owned()
     }
-    pub fn scrape_interval() -> String {
-        "30s".to_owned()
+    pub fn scrape_interval() -> crate::Duration {
+        crate::Duration::seconds(30)
     }
 }
 
@@ -80,7 +80,16 @@ impl Fleet {
 
     /// Validates the whole fleet. Errors fail; warnings ride along in the [`ValidFleet`].
     pub fn validate(self) -> Result<ValidFleet, ValidationError> {
-        let diagnostics = validate::fleet(&self);
+        self.validate_with(Vec::new())
+    }
+
+    /// Validates the whole fleet, with the grammar errors the loader found (see
+    /// [`validate::fleet`]).
+    pub(crate) fn validate_with(
+        self,
+        grammar: Vec<validate::Diagnostic>,
+    ) -> Result<ValidFleet, ValidationError> {
+        let diagnostics = validate::fleet(&self, grammar);
         if diagnostics
             .iter()
             .any(|d| d.severity == validate::Severity::Error)
@@ -199,13 +208,13 @@ pub struct FleetBuilder {
     domain: Option<String>,
     storage_class: Option<String>,
     ingress_class: Option<String>,
-    scrape_interval: Option<String>,
+    scrape_interval: Option<Duration>,
     chart: Option<Chart>,
     thanos: Option<ThanosImage>,
     object_storage: Option<ObjectStorage>,
     central: Option<Central>,
     edges: Vec<Edge>,
-    runbook: Option<Runbook>,
+    runbook: Option<RunbookOptions>,
 }
 
 macro_rules! builder_setters {
@@ -224,12 +233,12 @@ impl FleetBuilder {
         domain: String,
         storage_class: String,
         ingress_class: String,
-        scrape_interval: String,
+        scrape_interval: Duration,
         chart: Chart,
         thanos: ThanosImage,
         object_storage: ObjectStorage,
         central: Central,
-        runbook: Runbook,
+        runbook: RunbookOptions,
     }
 
     /// Adds an edge cluster.

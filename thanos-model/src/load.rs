@@ -10,6 +10,12 @@
 //! hint. Parser errors are put in plain words
 //! ([`explain`]). Time and memory are linear in the size of the file.
 //!
+//! A value of a grammar type ([`Duration`](crate::Duration), [`Cpu`](crate::Cpu),
+//! [`Bytes`](crate::Bytes)) that does not parse does not stop the reading: it is
+//! recorded with its path, line and column, and reported with the validation errors, so
+//! every mistake of the file is reported in one pass ([`Fleet::parse_yaml_str`], which
+//! does not validate, refuses the first one instead).
+//!
 //! Validation errors of a loaded file get the line of their field, or of the nearest
 //! enclosing field the file holds when the field itself is defaulted.
 
@@ -106,7 +112,9 @@ impl fmt::Display for SyntaxError {
 impl std::error::Error for SyntaxError {}
 
 impl Fleet {
-    /// Parses a fleet from YAML without validating it.
+    /// Parses a fleet from YAML without validating it. A value that does not parse by
+    /// its grammar (a [`Duration`](crate::Duration), [`Cpu`](crate::Cpu) or
+    /// [`Bytes`](crate::Bytes)) is a [`SyntaxError`] here.
     pub fn parse_yaml_str(yaml: &str) -> Result<Fleet, SyntaxError> {
         parse(yaml).map(|(fleet, _)| fleet)
     }
@@ -137,15 +145,19 @@ impl Fleet {
     }
 }
 
-/// The two passes of the module documentation.
+/// The two passes of the module documentation, with every value parsed.
 fn parse(yaml: &str) -> Result<(Fleet, Document), SyntaxError> {
-    read(Document::parse(yaml)?)
+    let document = Document::parse(yaml)?;
+    let fleet = read(&document, None)?;
+    Ok((fleet, document))
 }
 
-/// Reads the fleet out of its document, then validates it.
+/// Reads the fleet out of its document, then validates it with the values that did not
+/// parse.
 fn finish(document: Document) -> Result<ValidFleet, LoadError> {
-    let (fleet, document) = read(document).map_err(LoadError::Syntax)?;
-    match fleet.validate() {
+    let grammar = de::GrammarErrors::default();
+    let fleet = read(&document, Some(&grammar)).map_err(LoadError::Syntax)?;
+    match fleet.validate_with(grammar.into_inner()) {
         Ok(mut valid) => {
             fill_lines(valid.warnings_mut(), &document);
             Ok(valid)
@@ -158,8 +170,9 @@ fn finish(document: Document) -> Result<ValidFleet, LoadError> {
     }
 }
 
-/// The fleet of a document, not yet validated.
-fn read(document: Document) -> Result<(Fleet, Document), SyntaxError> {
+/// The fleet of a document, not yet validated; with `lenient`, values that do not parse
+/// by their grammar are recorded there (and read as a placeholder).
+fn read(document: &Document, lenient: Option<&de::GrammarErrors>) -> Result<Fleet, SyntaxError> {
     let Some(root) = document.root() else {
         return Err(SyntaxError {
             line: None,
@@ -169,10 +182,11 @@ fn read(document: Document) -> Result<(Fleet, Document), SyntaxError> {
             hint: "a fleet needs at least domain, objectStorage and central: `thanos-kustomize init` writes a starting point".to_owned(),
         });
     };
-    match Fleet::deserialize(de::De::new(&document, root, &de::Path::Root)) {
-        Ok(fleet) => Ok((fleet, document)),
-        Err(error) => Err(shape_error(error, &document, root)),
+    let mut reader = de::De::new(document, root, &de::Path::Root);
+    if let Some(errors) = lenient {
+        reader = reader.lenient(errors);
     }
+    Fleet::deserialize(reader).map_err(|error| shape_error(error, document, root))
 }
 
 /// A deserialization error as a [`SyntaxError`]. The fields of `objectStorage` are read
@@ -416,7 +430,58 @@ edges:
             (resources.cpu_request.as_str(), resources.cpu_limit.as_str()),
             ("0.5", "2")
         );
-        assert_eq!(resources.memory_limit, "1073741824");
+        assert_eq!(resources.memory_limit.as_str(), "1073741824");
+    }
+
+    #[test]
+    fn malformed_values_are_reported_with_validation_in_one_pass() {
+        let yaml = format!("scrapeInterval: 30\n{SEED}").replace(
+            "  context: cluster-02\n",
+            "  context: cluster-02\n  agent:\n    replicas: 0\n    storage: {size: 10 GB}\n",
+        );
+        // `30` is a number, not a duration string: a shape error, as for any string field.
+        assert_eq!(
+            syntax(&yaml).message,
+            "expected a string, found the number 30"
+        );
+        let yaml = yaml.replace("scrapeInterval: 30\n", "scrapeInterval: '30'\n");
+        let Err(LoadError::Invalid(error)) = Fleet::from_yaml_str(&yaml) else {
+            panic!("expected invalid");
+        };
+        let found: Vec<_> = error
+            .diagnostics()
+            .iter()
+            .map(|d| (d.path.as_str(), d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "scrapeInterval",
+                    Some(1),
+                    Some(17),
+                    "\"30\" is not a Prometheus duration"
+                ),
+                (
+                    "edges[0].agent.replicas",
+                    Some(15),
+                    None,
+                    "must be at least 1"
+                ),
+                (
+                    "edges[0].agent.storage.size",
+                    Some(16),
+                    Some(21),
+                    "\"10 GB\" is not a Kubernetes quantity"
+                ),
+            ]
+        );
+        // Parsed without validation, the first malformed value is a shape error.
+        let error = Fleet::parse_yaml_str(&yaml).unwrap_err();
+        assert_eq!(error.path.as_deref(), Some("scrapeInterval"));
+        assert_eq!((error.line, error.column), (Some(1), Some(17)));
+        assert_eq!(error.message, "\"30\" is not a Prometheus duration");
+        assert!(error.hint.starts_with("write a number and a unit"));
     }
 
     #[test]

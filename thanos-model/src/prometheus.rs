@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, Checker},
-    Resources, Sidecar, Storage,
+    Bytes, Cpu, Duration, Resources, Sidecar, Storage,
 };
 
 /// The central cluster's Prometheus: highly available, with the Thanos sidecar.
@@ -18,7 +18,7 @@ pub struct Prometheus {
     /// Local retention, a Prometheus duration, default `10d`. Older data is read from the
     /// bucket. It must outlive the 2h blocks the sidecar uploads (up to `2h` is refused,
     /// under `6h` warns: a bucket outage would delete blocks before they are uploaded).
-    pub retention: String,
+    pub retention: Duration,
     /// The TSDB volume, default `50Gi`.
     pub storage: Storage,
     /// Requests and limits of the Prometheus container.
@@ -31,9 +31,11 @@ impl Default for Prometheus {
     fn default() -> Self {
         Self {
             replicas: 2,
-            retention: "10d".to_owned(),
-            storage: Storage::new("50Gi"),
-            resources: Resources::new("200m", "1Gi", "2", "4Gi"),
+            retention: Duration::days(10),
+            storage: Storage::new(Bytes::gibibytes(50)),
+            resources: Resources::default()
+                .cpu(Cpu::millicores(200), Cpu::cores(2))
+                .memory(Bytes::gibibytes(1), Bytes::gibibytes(4)),
             sidecar: Sidecar::default(),
         }
     }
@@ -42,7 +44,7 @@ impl Default for Prometheus {
 impl Prometheus {
     setters! {
         copy replicas: u32,
-        set retention: String,
+        set retention: Duration,
         set storage: Storage,
         set resources: Resources,
         set sidecar: Sidecar,
@@ -69,13 +71,14 @@ impl Prometheus {
     /// Local data must outlive the 2h blocks the sidecar uploads, by several hours so
     /// that a bucket outage does not delete blocks before they are uploaded.
     fn check_retention(&self, path: &str, check: &mut Checker) {
-        let Some(retention) = check.duration(path, &self.retention) else {
+        if !check.parsed(path) {
             return;
-        };
+        }
+        let retention = self.retention.as_millis();
         if retention == 0 {
             check.error(
                 path,
-                format!("{} is no retention", shown(&self.retention)),
+                format!("{} is no retention", shown(self.retention.as_str())),
                 "write how long Prometheus keeps data locally, such as 10d; older data is read from the bucket",
             );
         } else if retention <= BLOCK_MS {
@@ -83,7 +86,7 @@ impl Prometheus {
                 path,
                 format!(
                     "{} does not outlive the 2h blocks the sidecar uploads: blocks are deleted before they reach the bucket",
-                    shown(&self.retention)
+                    shown(self.retention.as_str())
                 ),
                 "keep local data several hours at least, such as 1d; older data is read from the bucket",
             );
@@ -92,7 +95,7 @@ impl Prometheus {
                 path,
                 format!(
                     "{} leaves little time to upload: a bucket outage of a few hours deletes blocks before the sidecar uploads them",
-                    shown(&self.retention)
+                    shown(self.retention.as_str())
                 ),
                 "keep local data several hours at least, such as 1d",
             );
@@ -101,16 +104,16 @@ impl Prometheus {
 }
 
 /// A scrape interval: a positive duration, at most 2m.
-pub(crate) fn check_scrape_interval(check: &mut Checker, path: &str, value: &str) {
+pub(crate) fn check_scrape_interval(check: &mut Checker, path: &str, value: &Duration) {
     if check
         .interval(path, value)
-        .is_some_and(|ms| ms > MAX_SCRAPE_INTERVAL_MS)
+        .is_some_and(|interval| interval.as_millis() > MAX_SCRAPE_INTERVAL_MS)
     {
         check.warning(
             path,
             format!(
                 "scraping every {} leaves gaps: a series is stale after 5m without a sample",
-                shown(value)
+                shown(value.as_str())
             ),
             "scrape every 2m or more often, such as 30s",
         );

@@ -40,7 +40,7 @@ impl Default for Query {
             replicas: 1,
             ingress: Some(Ingress::new()),
             replica_labels: None,
-            resources: Resources::new("100m", "256Mi", "1", "1Gi"),
+            resources: Resources::default(),
             image: None,
         }
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, Checker},
-    Ingress, Resources, Storage, ThanosImage,
+    Bytes, Cpu, Duration, Ingress, Resources, Storage, ThanosImage,
 };
 
 /// Thanos Receive as router and ingestor in one StatefulSet, with a hashring of its own
@@ -24,7 +24,7 @@ pub struct Receive {
     pub hashring_algorithm: HashringAlgorithm,
     /// Local TSDB retention (`--tsdb.retention`); older blocks are read from the bucket.
     /// Default `1d`; `0d` (keep for ever) warns, the volume would fill up.
-    pub retention: String,
+    pub retention: Duration,
     /// Block external labels added by Receive besides its replica label, default
     /// `receive: "true"`. Names are Prometheus label names that reuse no label the agents
     /// send; values are one non-empty line of text.
@@ -47,11 +47,13 @@ impl Default for Receive {
             replicas: 1,
             replication_factor: 1,
             hashring_algorithm: HashringAlgorithm::Ketama,
-            retention: "1d".to_owned(),
+            retention: Duration::days(1),
             labels: IndexMap::from([("receive".to_owned(), "true".to_owned())]),
-            storage: Storage::new("20Gi"),
+            storage: Storage::new(Bytes::gibibytes(20)),
             ingress: Some(Ingress::new()),
-            resources: Resources::new("200m", "512Mi", "1", "2Gi"),
+            resources: Resources::default()
+                .cpu(Cpu::millicores(200), Cpu::cores(1))
+                .memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
             image: None,
         }
     }
@@ -62,7 +64,7 @@ impl Receive {
         copy replicas: u32,
         copy replication_factor: u32,
         set hashring_algorithm: HashringAlgorithm,
-        set retention: String,
+        set retention: Duration,
         set labels: IndexMap<String, String>,
         set storage: Storage,
         some ingress: Ingress,
@@ -105,12 +107,12 @@ impl Receive {
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
         let retention = format!("{path}.retention");
-        if check.duration(&retention, &self.retention) == Some(0) {
+        if check.parsed(&retention) && self.retention.is_zero() {
             check.warning(
                 &retention,
                 format!(
                     "{} keeps every block on Receive's volume for ever: the volume fills up",
-                    shown(&self.retention)
+                    shown(self.retention.as_str())
                 ),
                 "keep a day or so, such as 1d: uploaded blocks are read from the bucket",
             );

@@ -4,123 +4,110 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    quantity::{Quantity, Suffix},
     setters::setters,
-    storage,
     validate::{shown, Checker},
+    Bytes, Cpu,
 };
 
 /// CPU and memory requests and limits of one container, as Kubernetes quantities.
 ///
 /// Every generated workload carries both requests and limits, so none of them can starve
-/// its node. In a fleet file a quantity may be a string or a number (`cpuLimit: 2`). A
-/// request above its limit, a limit of 0, memory in `m` (thousandths of a byte) and CPU
-/// in `Ki`..`Ei` are refused.
+/// its node. CPU and memory are different types ([`Cpu`], [`Bytes`]), so a swapped pair
+/// does not compile; memory in `m` (thousandths of a byte) and CPU in `Ki`..`Ei` do not
+/// parse. In a fleet file a quantity may be a string or a number (`cpuLimit: 2`).
+/// Validation refuses a request above its limit and a limit of 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Resources {
     /// CPU request, such as `100m`.
-    #[serde(deserialize_with = "crate::quantity::deserialize")]
-    #[schemars(schema_with = "crate::quantity::schema")]
-    pub cpu_request: String,
+    pub cpu_request: Cpu,
     /// Memory request, such as `256Mi`.
-    #[serde(deserialize_with = "crate::quantity::deserialize")]
-    #[schemars(schema_with = "crate::quantity::schema")]
-    pub memory_request: String,
+    pub memory_request: Bytes,
     /// CPU limit, such as `1`.
-    #[serde(deserialize_with = "crate::quantity::deserialize")]
-    #[schemars(schema_with = "crate::quantity::schema")]
-    pub cpu_limit: String,
+    pub cpu_limit: Cpu,
     /// Memory limit, such as `1Gi`.
-    #[serde(deserialize_with = "crate::quantity::deserialize")]
-    #[schemars(schema_with = "crate::quantity::schema")]
-    pub memory_limit: String,
+    pub memory_limit: Bytes,
 }
 
-impl Resources {
-    /// Requests and limits from four Kubernetes quantities.
-    #[must_use]
-    pub fn new(
-        cpu_request: impl Into<String>,
-        memory_request: impl Into<String>,
-        cpu_limit: impl Into<String>,
-        memory_limit: impl Into<String>,
-    ) -> Self {
+impl Default for Resources {
+    /// `100m` to `1` CPU, `256Mi` to `1Gi` of memory.
+    fn default() -> Self {
         Self {
-            cpu_request: cpu_request.into(),
-            memory_request: memory_request.into(),
-            cpu_limit: cpu_limit.into(),
-            memory_limit: memory_limit.into(),
+            cpu_request: Cpu::millicores(100),
+            memory_request: Bytes::mebibytes(256),
+            cpu_limit: Cpu::cores(1),
+            memory_limit: Bytes::gibibytes(1),
         }
+    }
+}
+
+/// Requests and limits are set by resource, with typed values:
+///
+/// ```
+/// use thanos_model::{Bytes, Cpu, Resources};
+///
+/// let resources = Resources::default()
+///     .cpu(Cpu::millicores(100), Cpu::cores(1))
+///     .memory(Bytes::mebibytes(512), Bytes::gibibytes(2));
+/// assert_eq!(resources.memory_limit.as_bytes(), 2 << 30);
+/// ```
+impl Resources {
+    /// Sets the CPU request and limit.
+    #[must_use]
+    pub fn cpu(self, request: Cpu, limit: Cpu) -> Self {
+        self.cpu_request(request).cpu_limit(limit)
+    }
+
+    /// Sets the memory request and limit.
+    #[must_use]
+    pub fn memory(self, request: Bytes, limit: Bytes) -> Self {
+        self.memory_request(request).memory_limit(limit)
     }
 
     setters! {
-        set cpu_request: String,
-        set memory_request: String,
-        set cpu_limit: String,
-        set memory_limit: String,
-    }
-
-    /// The memory limit in bytes, whole bytes rounded down; `None` when it is not a
-    /// quantity (only in a fleet that did not pass validation).
-    #[must_use]
-    pub fn memory_limit_bytes(&self) -> Option<u64> {
-        let quantity = crate::quantity::Quantity::parse(&self.memory_limit)?;
-        u64::try_from(quantity.nanos / 1_000_000_000).ok()
+        copy cpu_request: Cpu,
+        copy memory_request: Bytes,
+        copy cpu_limit: Cpu,
+        copy memory_limit: Bytes,
     }
 }
 
 impl Resources {
-    /// Every request and limit is a quantity of its resource, no request is above its
-    /// limit (Kubernetes would refuse the pod), and no limit is 0.
+    /// No request is above its limit (Kubernetes would refuse the pod), and no limit is
+    /// 0. A quantity that did not parse is reported once, by its grammar.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
-        for (kind, request, limit) in [
-            ("cpu", &self.cpu_request, &self.cpu_limit),
-            ("memory", &self.memory_request, &self.memory_limit),
-        ] {
+        let cpu =
+            [&self.cpu_request, &self.cpu_limit].map(|c| (c.nanos(), c.is_zero(), c.as_str()));
+        let memory = [&self.memory_request, &self.memory_limit]
+            .map(|m| (m.nanos(), m.is_zero(), m.as_str()));
+        for (kind, [request, limit]) in [("cpu", cpu), ("memory", memory)] {
             let request_path = format!("{path}.{kind}Request");
             let limit_path = format!("{path}.{kind}Limit");
-            let request_value = quantity(check, kind, &request_path, request);
-            let limit_value = quantity(check, kind, &limit_path, limit);
-            if limit_value.is_some_and(|l| l.is_zero()) {
+            let request_read = check.parsed(&request_path);
+            let limit_read = check.parsed(&limit_path);
+            if !limit_read {
+                continue;
+            }
+            if limit.1 {
                 check.error(
                     &limit_path,
                     format!(
                         "a {kind} limit of {} leaves the container no {kind}",
-                        shown(limit)
+                        shown(limit.2)
                     ),
                     "set a positive limit, such as 1 CPU or 1Gi of memory",
                 );
-            } else if let (Some(r), Some(l)) = (request_value, limit_value) {
-                if r.nanos > l.nanos {
-                    check.error(
-                        &request_path,
-                        format!(
-                            "the {kind} request {} is above the limit {}",
-                            shown(request),
-                            shown(limit)
-                        ),
-                        "Kubernetes refuses a pod whose request exceeds its limit: lower the request or raise the limit",
-                    );
-                }
+            } else if request_read && request.0 > limit.0 {
+                check.error(
+                    &request_path,
+                    format!(
+                        "the {kind} request {} is above the limit {}",
+                        shown(request.2),
+                        shown(limit.2)
+                    ),
+                    "Kubernetes refuses a pod whose request exceeds its limit: lower the request or raise the limit",
+                );
             }
         }
     }
-}
-
-/// A CPU quantity counts cores (`2`, `500m`); a memory quantity counts bytes.
-fn quantity(check: &mut Checker, kind: &str, path: &str, text: &str) -> Option<Quantity> {
-    let parsed = check.quantity(path, text)?;
-    if kind == "cpu" && parsed.suffix == Suffix::Binary {
-        check.error(
-            path,
-            format!("{} counts CPU in powers of 1024", shown(text)),
-            "CPU is counted in cores or thousandths of a core, such as 2 or 500m",
-        );
-        return None;
-    }
-    if kind == "memory" {
-        storage::bytes(check, path, text, parsed);
-    }
-    Some(parsed)
 }

@@ -3,7 +3,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Resources, Storage, ThanosImage};
+use crate::{
+    setters::setters, validate::Checker, Bytes, Duration, Resources, Storage, ThanosImage,
+};
 
 /// Thanos Ruler, run by the Prometheus Operator as the chart's `ThanosRuler` resource.
 ///
@@ -20,9 +22,9 @@ pub struct Ruler {
     /// the recorded series and Alertmanager the alerts.
     pub replicas: u32,
     /// How often rules are evaluated, default `30s`.
-    pub evaluation_interval: String,
+    pub evaluation_interval: Duration,
     /// Local TSDB retention before blocks are only in the bucket, default `24h`.
-    pub retention: String,
+    pub retention: Duration,
     /// The TSDB volume, default `10Gi`.
     pub storage: Storage,
     /// Requests and limits.
@@ -36,10 +38,10 @@ impl Default for Ruler {
     fn default() -> Self {
         Self {
             replicas: 2,
-            evaluation_interval: "30s".to_owned(),
-            retention: "24h".to_owned(),
-            storage: Storage::new("10Gi"),
-            resources: Resources::new("100m", "256Mi", "1", "1Gi"),
+            evaluation_interval: Duration::seconds(30),
+            retention: Duration::hours(24),
+            storage: Storage::new(Bytes::gibibytes(10)),
+            resources: Resources::default(),
             image: None,
         }
     }
@@ -48,8 +50,8 @@ impl Default for Ruler {
 impl Ruler {
     setters! {
         copy replicas: u32,
-        set evaluation_interval: String,
-        set retention: String,
+        set evaluation_interval: Duration,
+        set retention: Duration,
         set storage: Storage,
         set resources: Resources,
         some image: ThanosImage,
@@ -60,11 +62,8 @@ impl Ruler {
     /// Checks the Ruler's own fields.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
-        check.duration(
-            &format!("{path}.evaluationInterval"),
-            &self.evaluation_interval,
-        );
-        check.duration(&format!("{path}.retention"), &self.retention);
+        check.parsed(&format!("{path}.evaluationInterval"));
+        check.parsed(&format!("{path}.retention"));
         self.storage.check(&format!("{path}.storage"), check);
         self.resources.check(&format!("{path}.resources"), check);
         check.image_pin(&format!("{path}.image"), self.image.as_ref());

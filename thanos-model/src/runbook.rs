@@ -10,14 +10,14 @@ use crate::setters::setters;
 /// upgrading and troubleshooting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct Runbook {
+pub struct RunbookOptions {
     /// Render `README.md` with the tree. Default `true`.
     pub enabled: bool,
     /// The runbook's language, `en` (default) or `ko`.
     pub language: Language,
 }
 
-impl Default for Runbook {
+impl Default for RunbookOptions {
     fn default() -> Self {
         Self {
             enabled: true,
@@ -26,7 +26,7 @@ impl Default for Runbook {
     }
 }
 
-impl Runbook {
+impl RunbookOptions {
     setters! { copy enabled: bool, copy language: Language }
 
     /// No runbook: the tree holds only manifests.

@@ -16,7 +16,7 @@
 
 use std::net::Ipv4Addr;
 
-use crate::{Central, Edge, Fleet, FleetBuilder, Language, Runbook, S3};
+use crate::{Central, Edge, Fleet, FleetBuilder, Language, RunbookOptions, S3};
 
 /// API address of the seed's central cluster.
 const CENTRAL_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 194);
@@ -51,7 +51,7 @@ pub fn seed(edges: usize) -> FleetBuilder {
         )
         .edges(edges)
         // The seed's own runbook is Korean.
-        .runbook(Runbook::default().language(Language::Korean))
+        .runbook(RunbookOptions::default().language(Language::Korean))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Resources, ThanosImage};
+use crate::{setters::setters, validate::Checker, Bytes, Cpu, Resources, ThanosImage};
 
 /// The Thanos sidecar the Prometheus Operator runs in every central Prometheus pod.
 ///
@@ -23,7 +23,9 @@ impl Default for Sidecar {
     fn default() -> Self {
         Self {
             image: None,
-            resources: Resources::new("50m", "128Mi", "500m", "512Mi"),
+            resources: Resources::default()
+                .cpu(Cpu::millicores(50), Cpu::millicores(500))
+                .memory(Bytes::mebibytes(128), Bytes::mebibytes(512)),
         }
     }
 }

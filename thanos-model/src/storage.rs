@@ -3,11 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    quantity::{Quantity, Suffix},
-    setters::setters,
-    validate::{shown, Checker},
-};
+use crate::{setters::setters, validate::Checker, Bytes};
 
 /// A persistent volume: its size and, optionally, a storage class other than the fleet's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -20,19 +16,14 @@ pub struct Storage {
     /// a number). Volume claim templates of a
     /// StatefulSet cannot change: after changing a size, delete the StatefulSet with
     /// `--cascade=orphan` before applying, and resize the existing claims by hand.
-    #[serde(deserialize_with = "crate::quantity::deserialize")]
-    #[schemars(schema_with = "crate::quantity::schema")]
-    pub size: String,
+    pub size: Bytes,
 }
 
 impl Storage {
-    /// A volume of `size` (a Kubernetes quantity) on the fleet's storage class.
+    /// A volume of `size` on the fleet's storage class.
     #[must_use]
-    pub fn new(size: impl Into<String>) -> Self {
-        Self {
-            class: None,
-            size: size.into(),
-        }
+    pub fn new(size: Bytes) -> Self {
+        Self { class: None, size }
     }
 
     setters! { some class: String }
@@ -49,16 +40,12 @@ impl Storage {
     /// set.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         let size_path = format!("{path}.size");
-        if let Some(size) = check.quantity(&size_path, &self.size) {
-            if size.is_zero() {
-                check.error(
-                    &size_path,
-                    "a volume of size 0",
-                    "give the volume a size, such as 10Gi",
-                );
-            } else {
-                bytes(check, &size_path, &self.size, size);
-            }
+        if check.parsed(&size_path) && self.size.is_zero() {
+            check.error(
+                &size_path,
+                "a volume of size 0",
+                "give the volume a size, such as 10Gi",
+            );
         }
         if let Some(class) = &self.class {
             check.dns_subdomain(
@@ -68,19 +55,5 @@ impl Storage {
                 "use the name of a StorageClass of the cluster",
             );
         }
-    }
-}
-
-/// A quantity of bytes: `m` (milli) makes a fraction of a byte, a classic slip for `Mi`.
-pub(crate) fn bytes(check: &mut Checker, path: &str, text: &str, quantity: Quantity) {
-    if quantity.suffix == (Suffix::Decimal { fractional: true }) {
-        check.error(
-            path,
-            format!(
-                "{} is a fraction of a byte: the suffix m means a thousandth",
-                shown(text)
-            ),
-            "use Mi or Gi, such as 512Mi",
-        );
     }
 }

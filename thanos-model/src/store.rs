@@ -4,10 +4,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    quantity::{Quantity, Suffix},
     setters::setters,
     validate::{shown, Checker},
-    Resources, Storage, ThanosImage,
+    Bytes, Cpu, Resources, Storage, ThanosImage,
 };
 
 /// Thanos Store: serves the blocks in object storage to Query.
@@ -31,8 +30,10 @@ impl Default for Store {
     fn default() -> Self {
         Self {
             replicas: 1,
-            storage: Storage::new("10Gi"),
-            resources: Resources::new("100m", "512Mi", "1", "2Gi"),
+            storage: Storage::new(Bytes::gibibytes(10)),
+            resources: Resources::default()
+                .cpu(Cpu::millicores(100), Cpu::cores(1))
+                .memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
             image: None,
         }
     }
@@ -49,24 +50,24 @@ impl Store {
 
 /// Least memory limit for Store's defaults: its index cache alone may take 250MB
 /// (`--index-cache-size`), index headers and queries need the rest.
-const MIN_MEMORY_LIMIT: Quantity = Quantity {
-    nanos: 512 * 1024 * 1024 * 1_000_000_000,
-    suffix: Suffix::Binary,
-};
+const MIN_MEMORY_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
 
 impl Store {
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
         self.storage.check(&format!("{path}.storage"), check);
         self.resources.check(&format!("{path}.resources"), check);
-        if Quantity::parse(&self.resources.memory_limit)
-            .is_some_and(|limit| !limit.is_zero() && limit.nanos < MIN_MEMORY_LIMIT.nanos)
+        let limit_path = format!("{path}.resources.memoryLimit");
+        let limit = &self.resources.memory_limit;
+        if check.parsed(&limit_path)
+            && !limit.is_zero()
+            && limit.as_bytes() < MIN_MEMORY_LIMIT_BYTES
         {
             check.warning(
-                &format!("{path}.resources.memoryLimit"),
+                &limit_path,
                 format!(
                     "{} leaves Store too little for its caches (half the limit for the chunk pool, an eighth for the index cache), index headers and queries",
-                    shown(&self.resources.memory_limit)
+                    shown(limit.as_str())
                 ),
                 "give Store 512Mi at least",
             );

@@ -3,12 +3,12 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker};
+use crate::{setters::setters, validate::Checker, Duration};
 
 /// Monitoring of the Thanos components and of the edges' writes, each part on by default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct ThanosMonitoring {
+pub struct ThanosMonitoringOptions {
     /// ServiceMonitors for Query, Receive, Store, Compactor, the sidecar and the Ruler,
     /// so central Prometheus scrapes them. Default `true`.
     pub service_monitors: bool,
@@ -22,29 +22,29 @@ pub struct ThanosMonitoring {
     pub silent_edge_alerts: bool,
     /// How long an edge may send nothing before its alert starts pending; it fires 5
     /// minutes later. Default `10m`: about 15 minutes after the edge's last sample.
-    pub silent_edge_after: String,
+    pub silent_edge_after: Duration,
     /// Grafana dashboards for the Thanos components. Default `true`.
     pub dashboards: bool,
 }
 
-impl Default for ThanosMonitoring {
+impl Default for ThanosMonitoringOptions {
     fn default() -> Self {
         Self {
             service_monitors: true,
             alerts: true,
             silent_edge_alerts: true,
-            silent_edge_after: "10m".to_owned(),
+            silent_edge_after: Duration::minutes(10),
             dashboards: true,
         }
     }
 }
 
-impl ThanosMonitoring {
+impl ThanosMonitoringOptions {
     setters! {
         copy service_monitors: bool,
         copy alerts: bool,
         copy silent_edge_alerts: bool,
-        set silent_edge_after: String,
+        set silent_edge_after: Duration,
         copy dashboards: bool,
     }
 
@@ -61,18 +61,10 @@ impl ThanosMonitoring {
     }
 }
 
-impl ThanosMonitoring {
-    /// [`silent_edge_after`](Self::silent_edge_after) in whole seconds (at least one);
-    /// `None` only for a fleet that did not pass validation.
-    #[must_use]
-    pub fn silent_edge_after_seconds(&self) -> Option<u64> {
-        crate::validate::syntax::parse_duration_ms(&self.silent_edge_after)
-            .map(|ms| ms.div_ceil(1000).max(1))
-    }
-
+impl ThanosMonitoringOptions {
     /// Checks the parts against each other and against the Ruler they need.
     pub(crate) fn check(&self, path: &str, has_ruler: bool, check: &mut Checker) {
-        check.duration(&format!("{path}.silentEdgeAfter"), &self.silent_edge_after);
+        check.parsed(&format!("{path}.silentEdgeAfter"));
         if self.silent_edge_alerts && !has_ruler {
             check.error(
                 &format!("{path}.silentEdgeAlerts"),

@@ -1,7 +1,16 @@
-//! The corpus of bad fleet files in `tests/corpus/`: every file must be refused, and the
-//! error text (position, field path, message, hint) is snapshot-tested in `snapshots/`.
-//! Files under `valid/` must load; files under `warnings/` must load with warnings, which
-//! are snapshot-tested too.
+//! The corpus of fleet files in `tests/corpus/`, one reported test per file (a
+//! `libtest-mimic` harness): every file at the top is refused, every file under
+//! `warnings/` loads with warnings, every file under `valid/` loads as the seed.
+//!
+//! A file is its whole scenario: its `# expect:` comment lines list every diagnostic it
+//! must raise, one line each, as `error <path>`, `warning <path>` or `syntax <path>` (a
+//! shape or YAML error, which stops the loader; `syntax` alone when it has no path). The
+//! test asserts exactly that set of field paths, then snapshot-tests the text (position,
+//! path, message, hint) in `snapshots/corpus__<file>.snap`. With `CORPUS_WRITE_EXPECT=1`
+//! the `# expect:` lines are rewritten from what the loader reports (review the diff).
+//!
+//! `the_corpus_covers_every_field` checks that every field of the fleet file (every
+//! property of its JSON Schema) is on the path of some corpus diagnostic.
 
 use std::{
     collections::BTreeSet,
@@ -9,8 +18,44 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::Value;
-use thanos_model::{Fleet, LoadError};
+use thanos_model::{Fleet, LoadError, Severity};
+
+const EXPECT: &str = "# expect: ";
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = corpus_dir();
+    let mut trials = Vec::new();
+    let bad = yaml_files(&root);
+    assert!(bad.len() >= 25, "only {} bad files", bad.len());
+    for file in bad {
+        trials.push(Trial::test(format!("bad::{}", stem(&file)), move || {
+            refused(&file)
+        }));
+    }
+    for file in yaml_files(&root.join("warnings")) {
+        trials.push(Trial::test(
+            format!("warnings::{}", stem(&file)),
+            move || warns(&file),
+        ));
+    }
+    let valid = yaml_files(&root.join("valid"));
+    assert!(valid.len() >= 2);
+    for file in valid {
+        trials.push(Trial::test(format!("valid::{}", stem(&file)), move || {
+            loads_as_the_seed(&file)
+        }));
+    }
+    trials.push(Trial::test("a_missing_file_is_an_io_error", || {
+        a_missing_file_is_an_io_error()
+    }));
+    trials.push(Trial::test("the_corpus_covers_every_field", || {
+        the_corpus_covers_every_field()
+    }));
+    libtest_mimic::run(&args, trials).exit();
+}
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
@@ -40,89 +85,151 @@ fn stem(path: &Path) -> String {
         .to_owned()
 }
 
-#[test]
-fn every_bad_file_is_refused_with_a_located_error() {
-    let files = yaml_files(&corpus_dir());
-    assert!(files.len() >= 25, "only {} bad files", files.len());
-    for file in files {
-        let name = stem(&file);
-        let error = match Fleet::from_yaml_file(&file) {
-            Ok(_) => panic!("{name}: loaded, but it is a bad fleet"),
-            Err(error) => error,
-        };
-        match &error {
-            LoadError::Syntax(syntax) => {
-                // Every error but that of a file without a fleet has a position.
-                if !name.starts_with("input-empty") && !name.starts_with("input-comments-only") {
-                    assert!(syntax.line.is_some(), "{name}: no line in {syntax}");
-                }
-                assert!(!syntax.hint.is_empty(), "{name}: no hint in {syntax}");
-            }
-            LoadError::Invalid(invalid) => {
-                for diagnostic in invalid.diagnostics() {
-                    assert!(
-                        diagnostic.line.is_some(),
-                        "{name}: no line for {diagnostic}"
-                    );
-                    assert!(!diagnostic.path.is_empty(), "{name}: no path");
-                }
-            }
-            LoadError::Io { .. } => panic!("{name}: {error}"),
-        }
-        snapshot(&format!("corpus__{name}"), &error.to_string());
-    }
-}
-
-#[test]
-fn files_with_warnings_load_and_report_them() {
-    for file in yaml_files(&corpus_dir().join("warnings")) {
-        let name = stem(&file);
-        let fleet = Fleet::from_yaml_file(&file).unwrap_or_else(|error| panic!("{name}: {error}"));
-        assert!(!fleet.warnings().is_empty(), "{name}: no warning");
-        for warning in fleet.warnings() {
-            assert!(warning.line.is_some(), "{name}: no line for {warning}");
-        }
-        let text = fleet
+/// What the loader reports for a file, as `# expect:` entries (`error <path>`, ...),
+/// sorted; `None` for an I/O error.
+fn reported(file: &Path) -> Result<Vec<String>, Failed> {
+    let mut found: Vec<String> = match Fleet::from_yaml_file(file) {
+        Ok(fleet) => fleet
             .warnings()
             .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n");
-        snapshot(&format!("corpus__warnings__{name}"), &text);
-    }
+            .map(|d| format!("{} {}", d.severity, d.path))
+            .collect(),
+        Err(LoadError::Invalid(invalid)) => invalid
+            .diagnostics()
+            .iter()
+            .map(|d| format!("{} {}", d.severity, d.path))
+            .collect(),
+        Err(LoadError::Syntax(syntax)) => {
+            vec![format!("syntax {}", syntax.path.unwrap_or_default())
+                .trim_end()
+                .to_owned()]
+        }
+        Err(error @ LoadError::Io { .. }) => return Err(error.to_string().into()),
+    };
+    found.sort();
+    Ok(found)
 }
 
-#[test]
-fn the_valid_files_load_as_the_seed() {
+/// The file's `# expect:` entries, sorted.
+fn expected(text: &str) -> Vec<String> {
+    let mut expected: Vec<String> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix(EXPECT))
+        .map(|entry| entry.trim_end().to_owned())
+        .collect();
+    expected.sort();
+    expected
+}
+
+/// Asserts the file raises exactly its `# expect:` entries (or rewrites them, with
+/// `CORPUS_WRITE_EXPECT`).
+fn check_expected(file: &Path) -> Result<(), Failed> {
+    let text = fs::read_to_string(file).map_err(|e| e.to_string())?;
+    let found = reported(file)?;
+    if std::env::var_os("CORPUS_WRITE_EXPECT").is_some() {
+        write_expected(file, &text, &found)?;
+        return Ok(());
+    }
+    let expected = expected(&text);
+    if expected.is_empty() {
+        return Err(format!("no `{EXPECT}` line; the loader reports {found:#?}").into());
+    }
+    if found != expected {
+        return Err(format!("expected {expected:#?}\nfound {found:#?}").into());
+    }
+    Ok(())
+}
+
+/// Puts one `# expect:` line per entry after the file's first comment line, in place of
+/// the old ones (and of the seed's "four-cluster fleet" line, so that files with one
+/// diagnostic keep their line numbers).
+fn write_expected(file: &Path, text: &str, found: &[String]) -> Result<(), Failed> {
+    let mut lines: Vec<&str> = text
+        .lines()
+        .filter(|line| !line.starts_with(EXPECT) && *line != "# The seed's four-cluster fleet.")
+        .collect();
+    let at = usize::from(lines.first().is_some_and(|l| l.starts_with('#')));
+    let entries: Vec<String> = found.iter().map(|e| format!("{EXPECT}{e}")).collect();
+    for (offset, entry) in entries.iter().enumerate() {
+        lines.insert(at + offset, entry);
+    }
+    let mut out = lines.join("\n");
+    if text.ends_with('\n') || !out.is_empty() {
+        out.push('\n');
+    }
+    fs::write(file, out).map_err(|e| e.to_string().into())
+}
+
+fn refused(file: &Path) -> Result<(), Failed> {
+    let name = stem(file);
+    check_expected(file)?;
+    let error = match Fleet::from_yaml_file(file) {
+        Ok(_) => return Err("loaded, but it is a bad fleet".into()),
+        Err(error) => error,
+    };
+    match &error {
+        LoadError::Syntax(syntax) => {
+            // Every error but that of a file without a fleet has a position.
+            if !name.starts_with("input-empty") && !name.starts_with("input-comments-only") {
+                assert!(syntax.line.is_some(), "no line in {syntax}");
+            }
+            assert!(!syntax.hint.is_empty(), "no hint in {syntax}");
+        }
+        LoadError::Invalid(invalid) => {
+            for diagnostic in invalid.diagnostics() {
+                assert!(diagnostic.line.is_some(), "no line for {diagnostic}");
+                assert!(!diagnostic.path.is_empty(), "no path");
+                assert!(!diagnostic.hint.is_empty(), "no hint for {diagnostic}");
+            }
+        }
+        LoadError::Io { .. } => return Err(error.to_string().into()),
+    }
+    snapshot(&format!("corpus__{name}"), &error.to_string());
+    Ok(())
+}
+
+fn warns(file: &Path) -> Result<(), Failed> {
+    let name = stem(file);
+    check_expected(file)?;
+    let fleet = Fleet::from_yaml_file(file).map_err(|error| error.to_string())?;
+    assert!(!fleet.warnings().is_empty(), "no warning");
+    for warning in fleet.warnings() {
+        assert_eq!(warning.severity, Severity::Warning);
+        assert!(warning.line.is_some(), "no line for {warning}");
+    }
+    let text = fleet
+        .warnings()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    snapshot(&format!("corpus__warnings__{name}"), &text);
+    Ok(())
+}
+
+fn loads_as_the_seed(file: &Path) -> Result<(), Failed> {
     let seed = thanos_model::seed::seed(3)
         .build()
         .expect("the seed is valid")
         .into_inner();
-    let files = yaml_files(&corpus_dir().join("valid"));
-    assert!(files.len() >= 2);
-    for file in files {
-        let name = stem(&file);
-        let loaded = Fleet::from_yaml_file(&file).unwrap_or_else(|error| panic!("{name}: {error}"));
-        assert!(
-            loaded.warnings().is_empty(),
-            "{name}: {:?}",
-            loaded.warnings()
-        );
-        assert_eq!(loaded.into_inner(), seed, "{name}");
+    let loaded = Fleet::from_yaml_file(file).map_err(|error| error.to_string())?;
+    if !loaded.warnings().is_empty() {
+        return Err(format!("{:#?}", loaded.warnings()).into());
     }
+    assert_eq!(loaded.into_inner(), seed);
+    Ok(())
 }
 
-#[test]
-fn a_missing_file_is_an_io_error() {
+fn a_missing_file_is_an_io_error() -> Result<(), Failed> {
     let error =
         Fleet::from_yaml_file(corpus_dir().join("no-such-file.yaml")).expect_err("no such file");
     assert!(matches!(error, LoadError::Io { .. }), "{error}");
+    Ok(())
 }
 
 /// Every field of every part of the fleet file (every property in its JSON Schema, as
 /// `Type.field`) is on the path of an error or a warning of some corpus file.
-#[test]
-fn the_corpus_covers_every_field() {
+fn the_corpus_covers_every_field() -> Result<(), Failed> {
     let schema = Fleet::json_schema().to_value();
     let mut fields = BTreeSet::new();
     fields_of(&schema, "Fleet", &mut fields);
@@ -141,17 +248,18 @@ fn the_corpus_covers_every_field() {
             Err(LoadError::Invalid(error)) => {
                 error.diagnostics().iter().map(|d| d.path.clone()).collect()
             }
-            Err(error) => panic!("{error}"),
+            Err(error) => return Err(error.to_string().into()),
         };
         for path in paths {
             fields_on_path(&schema, &path, &mut covered);
         }
     }
     let missing: Vec<_> = fields.difference(&covered).collect();
-    assert!(
-        missing.is_empty(),
-        "fields no corpus file covers: {missing:?}"
-    );
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("fields no corpus file covers: {missing:?}").into())
+    }
 }
 
 /// `Type.field` for every property of a definition (and of its variants).

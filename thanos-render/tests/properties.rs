@@ -16,8 +16,9 @@ use indexmap::IndexMap;
 use proptest::prelude::*;
 use serde_yaml::Value;
 use thanos_model::{
-    AgentValues, Central, Compactor, Edge, Fleet, FleetBuilder, Grafana, Ingress, Language,
-    Prometheus, Query, Receive, Retention, Runbook, S3Credentials, Store, ThanosImage, S3,
+    AgentValues, Bytes, Central, Compactor, Duration, Edge, Fleet, FleetBuilder, Grafana, Ingress,
+    Language, Prometheus, Query, Receive, Retention, RunbookOptions, S3Credentials, Store,
+    ThanosImage, S3,
 };
 use thanos_render::{render, Tree};
 
@@ -129,7 +130,11 @@ impl FleetParams {
         let (raw, five, hour) = self.retention;
         let five = five.max(raw).max(FIRST_5M);
         let hour = hour.max(five);
-        Retention::new(RETENTIONS[raw], RETENTIONS[five], RETENTIONS[hour])
+        let duration = |index: usize| RETENTIONS[index].parse::<Duration>().expect("a duration");
+        Retention::default()
+            .raw(duration(raw))
+            .five_minutes(duration(five))
+            .one_hour(duration(hour))
     }
 
     fn builder(&self) -> FleetBuilder {
@@ -138,7 +143,7 @@ impl FleetParams {
                 .replicas(p.replicas)
                 .drop_replica_label(p.drop_replica_label);
             if let Some(interval) = p.scrape_interval {
-                agent = agent.scrape_interval(interval);
+                agent = agent.scrape_interval(interval.parse::<Duration>().expect("a duration"));
             }
             let mut edge = Edge::new(format!("edge-{i:02}"))
                 .context(format!("context-{i}"))
@@ -199,7 +204,7 @@ impl FleetParams {
                     ),
             )
             .edges(edges)
-            .runbook(Runbook::default().language(if self.korean {
+            .runbook(RunbookOptions::default().language(if self.korean {
                 Language::Korean
             } else {
                 Language::English
@@ -313,7 +318,7 @@ enum Breakage {
     BadBucket,
     LiteralKey,
     BadHost,
-    BadQuantity,
+    ZeroVolume,
     HaAgentDropsReplicaLabel,
     NoReceiveIngress,
 }
@@ -329,7 +334,7 @@ const BREAKAGES: [Breakage; 13] = [
     Breakage::BadBucket,
     Breakage::LiteralKey,
     Breakage::BadHost,
-    Breakage::BadQuantity,
+    Breakage::ZeroVolume,
     Breakage::HaAgentDropsReplicaLabel,
     Breakage::NoReceiveIngress,
 ];
@@ -360,10 +365,13 @@ fn broken(params: &FleetParams, breakage: Breakage, at: usize) -> Fleet {
         }
         Breakage::RawRetentionTooShort => {
             central.compactor.downsampling = true;
-            central.compactor.retention.raw = "1d".to_owned();
+            central.compactor.retention.raw = Duration::days(1);
         }
         Breakage::RetentionShrinks => {
-            central.compactor.retention = Retention::new("90d", "30d", "1y");
+            central.compactor.retention = Retention::default()
+                .raw(Duration::days(90))
+                .five_minutes(Duration::days(30))
+                .one_hour(Duration::years(1));
         }
         Breakage::BadBucket => {
             let thanos_model::ObjectStorage::S3(s3) = &mut fleet.object_storage;
@@ -379,7 +387,8 @@ fn broken(params: &FleetParams, breakage: Breakage, at: usize) -> Fleet {
         Breakage::BadHost => {
             central.receive.ingress = Some(Ingress::new().host("bad host"));
         }
-        Breakage::BadQuantity => central.store.storage.size = "10 GB".to_owned(),
+        // A malformed quantity does not compile; a zero one is a validation error.
+        Breakage::ZeroVolume => central.store.storage.size = Bytes::new(0),
         Breakage::HaAgentDropsReplicaLabel => {
             let agent = &mut fleet.edges[at].agent;
             agent.replicas = 2;

@@ -12,7 +12,7 @@ use common::runbook::{bash_syntax, sh_blocks};
 use serde_yaml::Value;
 use thanos_model::{
     seed::seed, Central, Edge, FleetBuilder, Grafana, Language, ObjectStorage, Query, Receive,
-    Runbook, S3Credentials, ValidFleet, S3,
+    RunbookOptions, S3Credentials, ValidFleet, S3,
 };
 use thanos_render::{
     marker::{self, Provenance},
@@ -26,7 +26,7 @@ fn build(builder: FleetBuilder) -> ValidFleet {
 }
 
 fn english(builder: FleetBuilder) -> FleetBuilder {
-    builder.runbook(Runbook::default().language(Language::English))
+    builder.runbook(RunbookOptions::default().language(Language::English))
 }
 
 /// The seed, and variants that take the runbook's other branches: Receive 3/3, Query 2
@@ -204,7 +204,7 @@ fn the_runbook_lists_every_cluster() {
 #[test]
 fn disabling_the_runbook_removes_readme() {
     let on = render(&build(seed(3)));
-    let fleet = build(seed(3).runbook(Runbook::disabled()));
+    let fleet = build(seed(3).runbook(RunbookOptions::disabled()));
     assert!(thanos_render::manifests(&fleet).runbook.is_none());
     let off = render(&fleet);
     assert_eq!(off.get(README), None);

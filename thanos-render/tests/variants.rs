@@ -8,7 +8,7 @@ mod common;
 
 use thanos_model::{
     seed::seed, Central, FleetBuilder, Grafana, HashringAlgorithm, Language, ObjectStorage, Query,
-    Receive, Runbook, S3Credentials, ThanosMonitoring, S3,
+    Receive, RunbookOptions, S3Credentials, ThanosMonitoringOptions, S3,
 };
 use thanos_render::{render, Tree, DEFAULT_ROOT};
 
@@ -153,7 +153,7 @@ fn ruler_off() {
         seed(3).central(
             central()
                 .without_ruler()
-                .thanos_monitoring(ThanosMonitoring::default().silent_edge_alerts(false)),
+                .thanos_monitoring(ThanosMonitoringOptions::default().silent_edge_alerts(false)),
         ),
         // The runbook loses the Ruler's steps; Query no longer lists the Ruler as an
         // endpoint; the chart's rules go back to Prometheus; no silent-edge alerts.
@@ -173,7 +173,7 @@ fn ruler_off() {
 fn thanos_monitoring_off() {
     assert_variant(
         "monitoring-off",
-        seed(3).central(central().thanos_monitoring(ThanosMonitoring::off())),
+        seed(3).central(central().thanos_monitoring(ThanosMonitoringOptions::off())),
         // Each component file loses its ServiceMonitor, the kustomization the monitoring
         // file, the runbook its checks of them.
         &[
@@ -227,7 +227,7 @@ fn no_edges() {
 fn runbook_off() {
     assert_variant(
         "runbook-off",
-        seed(3).runbook(Runbook::disabled()),
+        seed(3).runbook(RunbookOptions::disabled()),
         &[],
         &[],
         &["README.md"],
@@ -240,7 +240,7 @@ fn runbook_off() {
 fn english_runbook() {
     assert_variant(
         "four-clusters-en",
-        seed(3).runbook(Runbook::default().language(Language::English)),
+        seed(3).runbook(RunbookOptions::default().language(Language::English)),
         &["README.md"],
         &[],
         &[],

@@ -12,8 +12,14 @@
 //!   Ingress" (left out, a component gets the default Ingress), and `ruler: null`, "no
 //!   Thanos Ruler" (left out, the default Ruler). In a map of free keys
 //!   (`receive.labels`) and in lists, `null` is refused.
+//!
+//! Values of a grammar type ([`Duration`], [`Cpu`], [`Bytes`]) are known by their serde
+//! newtype name. Read leniently ([`De::lenient`]), one that does not parse is recorded as
+//! a [`Diagnostic`] (path, line, column) and read as the placeholder `0`, so that every
+//! malformed value of the file is reported in one pass, with validation; read strictly,
+//! it is a shape error like any other.
 
-use std::fmt;
+use std::{cell::RefCell, fmt};
 
 use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
 
@@ -21,6 +27,10 @@ use super::{
     document::{is_null_text, Document, Kind, NodeId, Position},
     path,
 };
+use crate::{Bytes, Cpu, Diagnostic, Duration, GrammarError};
+
+/// The grammar errors of a lenient read, in the order of the file.
+pub(crate) type GrammarErrors = RefCell<Vec<Diagnostic>>;
 
 /// Keys whose `null` is a value of its own ("none") rather than "not set".
 pub(crate) const NULL_MEANS_NONE: &[&str] = &["ingress", "ruler"];
@@ -378,6 +388,9 @@ pub(crate) struct De<'d, 'p> {
     /// A key of this mapping to pass over (an enum's tag, when its fields are read on
     /// their own).
     skip: Option<&'p str>,
+    /// Where a value that does not parse by its grammar is recorded; `None` makes it an
+    /// error.
+    lenient: Option<&'d GrammarErrors>,
 }
 
 impl<'d, 'p> De<'d, 'p> {
@@ -387,6 +400,34 @@ impl<'d, 'p> De<'d, 'p> {
             id,
             path,
             skip: None,
+            lenient: None,
+        }
+    }
+
+    /// Records values that do not parse by their grammar in `errors` and goes on.
+    pub fn lenient(mut self, errors: &'d GrammarErrors) -> Self {
+        self.lenient = Some(errors);
+        self
+    }
+
+    /// The grammar error of this node's value read as the grammar type `name`; `None`
+    /// when `name` is no grammar type, or the value parses, or it is not a scalar the
+    /// type reads (the visitor then reports the mismatch).
+    fn grammar_error(&self, name: &str) -> Option<GrammarError> {
+        let scalar = self.scalar()?;
+        let number = match scalar {
+            Scalar::Unsigned(n) => Some(n.to_string()),
+            Scalar::Signed(n) => Some(n.to_string()),
+            Scalar::Float(f) => Some(f.to_string()),
+            _ => None,
+        };
+        match (name, scalar, number) {
+            (Duration::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Duration>().err(),
+            (Cpu::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Cpu>().err(),
+            (Cpu::SERDE_NAME, _, Some(text)) => text.parse::<Cpu>().err(),
+            (Bytes::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Bytes>().err(),
+            (Bytes::SERDE_NAME, _, Some(text)) => text.parse::<Bytes>().err(),
+            _ => None,
         }
     }
 
@@ -467,6 +508,7 @@ impl<'d, 'p> De<'d, 'p> {
             skip_null,
             skip: self.skip,
             current: None,
+            lenient: self.lenient,
         }
     }
 
@@ -476,6 +518,7 @@ impl<'d, 'p> De<'d, 'p> {
             items: self.document.children(self.id),
             next: 0,
             path: self.path,
+            lenient: self.lenient,
         }
     }
 
@@ -608,10 +651,26 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
 
     fn deserialize_newtype_struct<V: Visitor<'d>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        visitor.visit_newtype_struct(self)
+        let Some(error) = self.grammar_error(name) else {
+            return visitor.visit_newtype_struct(self);
+        };
+        let Some(errors) = self.lenient else {
+            return self.place(Err(Error::new(error.to_string(), error.hint())));
+        };
+        let at = self.document.node(self.id).position();
+        errors.borrow_mut().push(Diagnostic::grammar(
+            self.path.render(),
+            &error,
+            at.line,
+            at.column,
+        ));
+        // A placeholder every grammar type reads; validation looks at no value whose
+        // path has a grammar error.
+        let placeholder = de::value::BorrowedStrDeserializer::<Error>::new("0");
+        self.place(visitor.visit_newtype_struct(placeholder))
     }
 
     fn deserialize_seq<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -689,6 +748,7 @@ struct Entries<'d, 'p> {
     skip: Option<&'p str>,
     /// The entry whose key was just read.
     current: Option<(&'d str, NodeId)>,
+    lenient: Option<&'d GrammarErrors>,
 }
 
 impl<'d> de::MapAccess<'d> for Entries<'d, '_> {
@@ -726,7 +786,8 @@ impl<'d> de::MapAccess<'d> for Entries<'d, '_> {
             return Err(de::Error::custom("a value was read before its key"));
         };
         let path = Path::Key(self.path, name);
-        let de = De::new(self.document, value, &path);
+        let mut de = De::new(self.document, value, &path);
+        de.lenient = self.lenient;
         // Errors raised after the node was read (serde reading a tagged enum's fields from
         // its buffer) are placed here.
         de.place(seed.deserialize(de))
@@ -743,6 +804,7 @@ struct Items<'d, 'p> {
     items: &'d [NodeId],
     next: usize,
     path: &'p Path<'p>,
+    lenient: Option<&'d GrammarErrors>,
 }
 
 impl<'d> de::SeqAccess<'d> for Items<'d, '_> {
@@ -757,7 +819,8 @@ impl<'d> de::SeqAccess<'d> for Items<'d, '_> {
         };
         let path = Path::Index(self.path, self.next);
         self.next += 1;
-        let de = De::new(self.document, item, &path);
+        let mut de = De::new(self.document, item, &path);
+        de.lenient = self.lenient;
         de.place(seed.deserialize(de)).map(Some)
     }
 

@@ -1,8 +1,12 @@
 //! What every rule reports through: the fleet under validation and the diagnostics found
 //! so far, with the grammar checks the parts share.
 
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+
 use super::{syntax, Diagnostic};
-use crate::{quantity::Quantity, Fleet};
+use crate::Fleet;
 
 /// Most replicas of any workload: beyond it a number is a typo (the Receive hashring and
 /// the Kubernetes `int32` replica count would follow it).
@@ -14,19 +18,54 @@ pub(crate) struct Checker<'a> {
     /// image against the fleet's).
     pub(crate) fleet: &'a Fleet,
     out: Vec<Diagnostic>,
+    /// Values the loader could not read by their grammar (a [`Duration`](crate::Duration),
+    /// [`Cpu`](crate::Cpu) or [`Bytes`](crate::Bytes) that did not parse), each reported
+    /// where a rule visits its field; the field holds a placeholder, so no other
+    /// diagnostic is reported on its path. By path, those not reported yet.
+    grammar: IndexMap<String, Vec<Diagnostic>>,
+    /// The paths of `grammar`, reported or not.
+    grammar_paths: HashSet<String>,
 }
 
 impl<'a> Checker<'a> {
-    pub(crate) fn new(fleet: &'a Fleet) -> Self {
+    pub(crate) fn new(fleet: &'a Fleet, grammar: Vec<Diagnostic>) -> Self {
+        let grammar_paths = grammar.iter().map(|d| d.path.clone()).collect();
+        let mut by_path: IndexMap<String, Vec<Diagnostic>> = IndexMap::new();
+        for diagnostic in grammar {
+            by_path
+                .entry(diagnostic.path.clone())
+                .or_default()
+                .push(diagnostic);
+        }
         Self {
             fleet,
             out: Vec::new(),
+            grammar: by_path,
+            grammar_paths,
         }
     }
 
-    /// The diagnostics, in the order they were found.
-    pub(crate) fn finish(self) -> Vec<Diagnostic> {
+    /// The diagnostics, in the order they were found; grammar errors of fields no rule
+    /// visited last.
+    pub(crate) fn finish(mut self) -> Vec<Diagnostic> {
+        let mut unvisited: Vec<Diagnostic> = self.grammar.into_values().flatten().collect();
+        unvisited.sort_by_key(|d| (d.line, d.column));
+        self.out.append(&mut unvisited);
         self.out
+    }
+
+    /// Whether the typed value at `path` was read (`false`: its grammar error is reported
+    /// here, and the value is a placeholder no rule may look at).
+    pub(crate) fn parsed(&mut self, path: &str) -> bool {
+        if let Some(diagnostics) = self.grammar.swap_remove(path) {
+            self.out.extend(diagnostics);
+        }
+        !self.after_grammar_error(path)
+    }
+
+    /// Whether a diagnostic at `path` would follow from a value that did not parse.
+    fn after_grammar_error(&self, path: &str) -> bool {
+        self.grammar_paths.contains(path)
     }
 
     pub(crate) fn error(
@@ -35,7 +74,9 @@ impl<'a> Checker<'a> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.out.push(Diagnostic::error(path, message, hint));
+        if !self.after_grammar_error(path) {
+            self.out.push(Diagnostic::error(path, message, hint));
+        }
     }
 
     pub(crate) fn warning(
@@ -44,7 +85,9 @@ impl<'a> Checker<'a> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.out.push(Diagnostic::warning(path, message, hint));
+        if !self.after_grammar_error(path) {
+            self.out.push(Diagnostic::warning(path, message, hint));
+        }
     }
 
     /// A single line of visible text: no control character (a line break would start a
@@ -120,50 +163,25 @@ impl<'a> Checker<'a> {
         self.clean(path, value)
     }
 
-    /// The quantity, or `None` after reporting it malformed.
-    pub(crate) fn quantity(&mut self, path: &str, value: &str) -> Option<Quantity> {
-        if !self.clean(path, value) {
+    /// A duration that must not be zero, such as an interval: `None` when it did not
+    /// parse or is zero (reported).
+    pub(crate) fn interval<'d>(
+        &mut self,
+        path: &str,
+        value: &'d crate::Duration,
+    ) -> Option<&'d crate::Duration> {
+        if !self.parsed(path) {
             return None;
         }
-        let parsed = Quantity::parse(value);
-        if parsed.is_none() {
+        if value.is_zero() {
             self.error(
                 path,
-                format!("{} is not a Kubernetes quantity", shown(value)),
-                "write a number with an optional suffix, such as 500m, 2, 256Mi or 50Gi",
-            );
-        }
-        parsed
-    }
-
-    /// The duration in milliseconds, or `None` after reporting it malformed.
-    pub(crate) fn duration(&mut self, path: &str, value: &str) -> Option<u64> {
-        if !self.clean(path, value) {
-            return None;
-        }
-        let parsed = syntax::parse_duration_ms(value);
-        if parsed.is_none() {
-            self.error(
-                path,
-                format!("{} is not a Prometheus duration", shown(value)),
-                "write a number and a unit (ms, s, m, h, d, w, y), largest first, such as 30s, 1h30m or 10d",
-            );
-        }
-        parsed
-    }
-
-    /// A duration that must not be zero, such as an interval.
-    pub(crate) fn interval(&mut self, path: &str, value: &str) -> Option<u64> {
-        let parsed = self.duration(path, value)?;
-        if parsed == 0 {
-            self.error(
-                path,
-                format!("{} is zero", shown(value)),
+                format!("{} is zero", shown(value.as_str())),
                 "an interval of 0 never fires: use a positive duration such as 30s",
             );
             return None;
         }
-        Some(parsed)
+        Some(value)
     }
 
     /// A replica count: at least 1, at most [`MAX_REPLICAS`].

@@ -33,6 +33,9 @@ pub struct Diagnostic {
     pub hint: String,
     /// Line of the field in the file it was loaded from, where known (1-based).
     pub line: Option<usize>,
+    /// Column of the value in the file it was loaded from, where known (1-based); set
+    /// for a value the loader could not read by its grammar.
+    pub column: Option<usize>,
 }
 
 impl Diagnostic {
@@ -49,6 +52,21 @@ impl Diagnostic {
             message: message.into(),
             hint: hint.into(),
             line: None,
+            column: None,
+        }
+    }
+
+    /// The error of a value of a grammar type that did not parse, at its position.
+    pub(crate) fn grammar(
+        path: String,
+        error: &crate::GrammarError,
+        line: usize,
+        column: usize,
+    ) -> Self {
+        Self {
+            line: Some(line),
+            column: Some(column),
+            ..Self::error(path, error.to_string(), error.hint())
         }
     }
 

@@ -5,8 +5,13 @@
 //! (`edges[1].clusterLabel`), and all rules run in one pass. A rule lives beside the type
 //! it checks (`Retention::check` in `compactor.rs`); the rules that compare parts of the
 //! fleet with each other live together in `validate/fleet.rs`. The corpus files are in
-//! `thanos-model/tests/corpus/` (`warnings/` for warnings), each error text
-//! snapshot-tested.
+//! `thanos-model/tests/corpus/` (`warnings/` for warnings), each its own test that lists
+//! the diagnostics it must raise in `# expect:` lines, each error text snapshot-tested.
+//!
+//! Durations and quantities are not checked here: they are types with their grammar
+//! ([`Duration`](crate::Duration), [`Cpu`](crate::Cpu), [`Bytes`](crate::Bytes)),
+//! parsed while loading. A value that did not parse is reported in this pass, where its
+//! field is checked (`Checker::parsed`), and no rule reports on its path again.
 //!
 //! | rule | function | corpus files |
 //! | --- | --- | --- |
@@ -18,11 +23,11 @@
 //! | 6. one Thanos version unless pinned (warns) | `Checker::image_pin` (validate/fleet.rs) | `rule6-*`, `warnings/rule6-*` |
 //! | 7. S3 endpoint, bucket, region, credentials only by reference, config Secret | `S3::check`, `S3Credentials::check`, `SecretKeyRef::check` (object_storage.rs) | `rule7-*`, `grammar-s3-*`, `grammar-config-secret`, `grammar-credentials-var-line-break` |
 //! | 8. Ingress hosts and classes valid, hosts unique, Receive reachable | `Ingress::check`, `ingress::check_class` (ingress.rs), `Checker::ingresses`, `Checker::receive_reachable` (validate/fleet.rs) | `rule8-*-ingress-*`, `rule8-receive-ingress-null`, `grammar-ingress-class-*`, `grammar-grafana-ingress-host-line-break` |
-//! | 8. quantities and durations | `Checker::quantity`, `Checker::duration` (validate/checker.rs) | `rule8-bad-quantity`, `rule8-bad-duration`, `grammar-agent-quantities`, `grammar-volumes` |
+//! | 8. quantities and durations: their grammar (a value that did not parse is reported once, with the other diagnostics) | `Duration::from_str` (duration.rs), `Cpu::from_str` (cpu.rs), `Bytes::from_str` (bytes.rs), `GrammarError` (grammar_error.rs); read by the loader (`De::deserialize_newtype_struct`, load/de.rs), reported by `Checker::parsed` (validate/checker.rs) | `rule8-bad-quantity`, `rule8-bad-duration`, `grammar-agent-quantities`, `grammar-volumes`, `grammar-one-pass`, `rule19-ruler-bad-evaluation-interval`, `rule20-silent-edge-after-not-a-duration` |
 //! | 9. HA edge agents keep their replica label | `AgentValues::check` (agent.rs) | `rule9-*` |
 //! | 10. every string is one line of visible text (no control, line-break or invisible character) and of its grammar: DNS names and labels, kubectl context, API address | `Checker::clean`, `Checker::grammar`, `Checker::context`, `Checker::api_address` (validate/checker.rs), grammars in validate/syntax.rs, `Checker::fleet_settings` (validate/fleet.rs) | `grammar-*` |
 //! | 11. image: a repository without a tag, a tag that does not move (`latest` and empty refused, not a release warns), a label value | `ThanosImage::check` (image.rs) | `rule11-*`, `warnings/rule11-*`, `rule6-bad-thanos-version`, `grammar-*-repository*` |
-//! | 12. requests not above limits, no zero limit or volume, memory not in `m`, CPU not in `Ki`..`Ei` | `Resources::check` (resources.rs), `Storage::check`, `storage::bytes` (storage.rs) | `rule12-*` |
+//! | 12. requests not above limits, no zero limit or volume; memory not in `m`, CPU not in `Ki`..`Ei` (grammar errors of `Bytes` and `Cpu`) | `Resources::check` (resources.rs), `Storage::check` (storage.rs); `Bytes::from_str` (bytes.rs), `Cpu::from_str` (cpu.rs) | `rule12-*`, `grammar-one-pass` |
 //! | 13. chart: DNS-label name, `https://` or `oci://` repository, exact SemVer version, release of at most 53 characters | `Chart::check` (chart.rs) | `rule13-*`, `grammar-chart-name` |
 //! | 14. intervals positive (scrape interval above 2m warns), Prometheus retention outlives the sidecar's 2h blocks (under 6h warns), Receive `0d` warns | `Checker::interval` (validate/checker.rs), `prometheus::check_scrape_interval`, `Prometheus::check_retention` (prometheus.rs), `Receive::check` (receive.rs) | `rule14-*`, `warnings/rule14-*`, `grammar-scrape-interval-zero` |
 //! | 15. Grafana admin user and password from two keys; Secret names and keys | `GrafanaAdmin::check` (grafana.rs) | `rule15-*`, `grammar-grafana-secret`, `grammar-grafana-keys` |
@@ -30,7 +35,7 @@
 //! | 17. agent queue: shards from 1 to max, capacity and batch size at least 1, capacity not below a batch (warns) | `RemoteWriteQueue::check` (agent.rs) | `rule17-*`, `warnings/rule17-*`, `rule14-batch-send-deadline-zero` |
 //! | 18. Query lists each replica label once (warns) | `Query::check` (query.rs) | `warnings/rule18-*` |
 //! | 19. Thanos Ruler: replicas, durations, volume, resources, image pin | `Ruler::check` (ruler.rs) | `rule19-*` |
-//! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay | `ThanosMonitoring::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
+//! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay | `ThanosMonitoringOptions::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
 //! | 21. runbook: a language it is written in | serde (runbook.rs) | `rule21-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
@@ -47,8 +52,11 @@ pub(crate) use checker::{shown, Checker};
 pub use diagnostic::{Diagnostic, Severity, ValidationError};
 
 /// Runs every rule over the fleet, in the order of the fleet file's sections.
-pub(crate) fn fleet(fleet: &crate::Fleet) -> Vec<Diagnostic> {
-    let mut check = Checker::new(fleet);
+///
+/// `grammar` holds the errors of the values the loader could not read by their grammar:
+/// each is reported where its field is checked, and no other diagnostic on its path.
+pub(crate) fn fleet(fleet: &crate::Fleet, grammar: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut check = Checker::new(fleet, grammar);
     check.fleet_settings();
     fleet.object_storage.check("objectStorage", &mut check);
     check.clusters();

@@ -1,5 +1,5 @@
 //! The grammars of the strings a fleet holds: names, hosts, addresses, contexts, URLs,
-//! versions, labels, durations. Each is as narrow as what it names, so that no value can
+//! versions, labels. Each is as narrow as what it names, so that no value can
 //! add a line, a key or a shell word where it is written.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -263,48 +263,6 @@ pub fn is_image_repository(s: &str) -> bool {
         && components.all(path_component)
 }
 
-/// Parses a Prometheus duration (`1y2w3d4h5m6s7ms`, units in that order, each at most
-/// once, or `0`) into milliseconds; `None` when malformed or overflowing.
-pub fn parse_duration_ms(s: &str) -> Option<u64> {
-    const UNITS: [(&str, u64); 7] = [
-        ("y", 365 * 24 * 3_600_000),
-        ("w", 7 * 24 * 3_600_000),
-        ("d", 24 * 3_600_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1_000),
-        ("ms", 1),
-    ];
-    if s == "0" {
-        return Some(0);
-    }
-    let mut rest = s;
-    let mut total: u64 = 0;
-    let mut next_unit = 0;
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        let value: u64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        // "ms" must be tried before "m".
-        let (index, (unit, factor)) = UNITS
-            .iter()
-            .enumerate()
-            .skip(next_unit)
-            .filter(|(_, (unit, _))| rest.starts_with(unit))
-            .max_by_key(|(_, (unit, _))| unit.len())?;
-        rest = &rest[unit.len()..];
-        total = total.checked_add(value.checked_mul(*factor)?)?;
-        next_unit = index + 1;
-    }
-    Some(total)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,29 +380,6 @@ mod tests {
         assert!(is_label_value(""));
         assert!(!is_label_value("v1_"));
         assert!(!is_label_value(&"a".repeat(64)));
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration_ms("0"), Some(0));
-        assert_eq!(parse_duration_ms("0d"), Some(0));
-        assert_eq!(parse_duration_ms("30s"), Some(30_000));
-        assert_eq!(parse_duration_ms("1h30m"), Some(5_400_000));
-        assert_eq!(parse_duration_ms("100ms"), Some(100));
-        assert_eq!(parse_duration_ms("1m5ms"), Some(60_005));
-        assert_eq!(parse_duration_ms("40h"), Some(40 * 3_600_000));
-        for bad in [
-            "",
-            "d",
-            "10",
-            "1m1h",
-            "1d1d",
-            "1x",
-            "-1d",
-            "99999999999999999999y",
-        ] {
-            assert_eq!(parse_duration_ms(bad), None, "{bad:?} accepted");
-        }
     }
 
     #[test]

@@ -16,7 +16,6 @@
 mod alerts;
 pub mod dashboard_model;
 mod dashboards;
-mod duration;
 pub mod labels;
 mod options;
 mod prometheus_rule;
@@ -30,7 +29,6 @@ mod target;
 
 pub use alerts::{thanos_alerts, THANOS_ALERTS_NAME};
 pub use dashboards::{dashboard, dashboards};
-pub use duration::Duration;
 pub use labels::{Evaluator, EVALUATOR_LABEL, GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_VALUE};
 pub use options::{MonitoringOptions, DEFAULT_RELEASE};
 pub use prometheus_rule::{
@@ -46,6 +44,7 @@ pub use silent_edges::{
     silent_edge_alerts, SilentEdgeOptions, CLUSTER_LABEL, SILENT_EDGES_NAME, SILENT_EDGE_ALERT,
 };
 pub use target::{Target, RULER_SERVICE, SIDECAR_JOB};
+pub use thanos_model::Duration;
 
 #[cfg(test)]
 mod tests;

@@ -72,7 +72,7 @@ impl MonitoringOptions {
     /// The scrape interval, if set.
     #[must_use]
     pub fn interval(&self) -> Option<Duration> {
-        self.scrape_interval
+        self.scrape_interval.clone()
     }
 
     /// The monitored components, in [`Target::ALL`] order.

@@ -35,7 +35,7 @@ pub const SILENT_EDGES_NAME: &str = "thanos-silent-edges";
 pub const CLUSTER_LABEL: &str = "cluster";
 
 /// How long an edge may stay silent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SilentEdgeOptions {
     window: Duration,
     pending_for: Duration,
@@ -86,7 +86,7 @@ impl SilentEdgeOptions {
     /// interval.
     #[must_use]
     pub fn time_to_fire(&self) -> Duration {
-        self.window + self.pending_for
+        self.window.clone() + self.pending_for.clone()
     }
 }
 
@@ -105,7 +105,7 @@ pub fn silent_edge_alerts(
         .filter(|edge| seen.insert(**edge))
         .map(|edge| silent_edge(namespace, edge, options))
         .fold(
-            RuleGroup::new(SILENT_EDGES_NAME).interval(options.interval),
+            RuleGroup::new(SILENT_EDGES_NAME).interval(options.interval.clone()),
             RuleGroup::rule,
         );
     PrometheusRule::new(labels::metadata(
@@ -117,7 +117,7 @@ pub fn silent_edge_alerts(
 }
 
 fn silent_edge(namespace: &str, edge: &str, options: &SilentEdgeOptions) -> AlertingRule {
-    let (window, fire) = (options.window, options.time_to_fire());
+    let (window, fire) = (options.window.clone(), options.time_to_fire());
     AlertingRule::new(
         SILENT_EDGE_ALERT,
         format!(
@@ -125,7 +125,7 @@ fn silent_edge(namespace: &str, edge: &str, options: &SilentEdgeOptions) -> Aler
             promql::string_literal(edge)
         ),
     )
-    .pending_for(options.pending_for)
+    .pending_for(options.pending_for.clone())
     .label(SEVERITY_LABEL, Severity::Critical.label_value())
     .label(CLUSTER_LABEL, edge)
     .annotation(

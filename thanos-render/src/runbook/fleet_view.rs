@@ -328,7 +328,7 @@ impl FleetView {
                 .values
                 .prometheus
                 .as_ref()
-                .and_then(|p| p.prometheus_spec.as_ref()?.retention.clone())
+                .and_then(|p| Some(p.prometheus_spec.as_ref()?.retention.as_ref()?.to_string()))
                 .unwrap_or_default(),
             alertmanager_cr: format!("{fullname}-alertmanager"),
             alertmanager_replicas: central
@@ -371,7 +371,7 @@ impl FleetView {
             query_replica_labels: fleet.query_replica_labels(),
             receive: stateful_workload(&central.receive.stateful_set, &central.receive.shared),
             receive_replication_factor: receive.replication_factor,
-            receive_retention: receive.retention.clone(),
+            receive_retention: receive.retention.to_string(),
             receive_labels: receive
                 .labels
                 .iter()

@@ -2,7 +2,7 @@
 //!
 //! Every name, host, directory, replica count and command in it is this fleet's, read
 //! from the objects the tree is made of, so the runbook cannot describe another tree than
-//! the one beside it. It is written in the fleet's language ([`thanos_model::Runbook`]);
+//! the one beside it. It is written in the fleet's language ([`thanos_model::RunbookOptions`]);
 //! commands are the same in every language, and every value they interpolate is quoted
 //! for the shell unless it is a plain word.
 //!

@@ -14,7 +14,7 @@ use k8s_openapi::{
     apimachinery::pkg::api::resource::Quantity,
 };
 use serde::Serialize;
-use thanos_model::Resources;
+use thanos_model::{Bytes, Resources};
 
 pub use alertmanager::{AlertmanagerSpecValues, AlertmanagerValues};
 pub use grafana_subchart::{
@@ -111,14 +111,14 @@ pub struct VolumeClaimTemplate {
 impl StorageSpec {
     /// A claim template with any of class, access mode and size.
     #[must_use]
-    pub(crate) fn new(class: Option<&str>, size: Option<&str>) -> Self {
+    pub(crate) fn new(class: Option<&str>, size: Option<&Bytes>) -> Self {
         let spec = PersistentVolumeClaimSpec {
             storage_class_name: class.map(str::to_owned),
             access_modes: class.map(|_| vec!["ReadWriteOnce".to_owned()]),
             resources: size.map(|size| VolumeResourceRequirements {
                 requests: Some(BTreeMap::from([(
                     "storage".to_owned(),
-                    Quantity(size.to_owned()),
+                    Quantity(size.to_string()),
                 )])),
                 ..VolumeResourceRequirements::default()
             }),
@@ -133,10 +133,10 @@ impl StorageSpec {
 /// Kubernetes requests and limits from the model's resources.
 #[must_use]
 pub(crate) fn resource_requirements(resources: &Resources) -> ResourceRequirements {
-    let pair = |cpu: &str, memory: &str| {
+    let pair = |cpu: &thanos_model::Cpu, memory: &Bytes| {
         BTreeMap::from([
-            ("cpu".to_owned(), Quantity(cpu.to_owned())),
-            ("memory".to_owned(), Quantity(memory.to_owned())),
+            ("cpu".to_owned(), Quantity(cpu.to_string())),
+            ("memory".to_owned(), Quantity(memory.to_string())),
         ])
     };
     ResourceRequirements {

@@ -6,6 +6,8 @@ use k8s_openapi::{
 };
 use serde::Serialize;
 
+use thanos_model::Duration;
+
 use super::{Enabled, StorageSpec};
 
 /// `prometheus`.
@@ -29,7 +31,7 @@ pub struct PrometheusValues {
 pub struct PrometheusSpecValues {
     /// `scrapeInterval`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scrape_interval: Option<String>,
+    pub scrape_interval: Option<Duration>,
     /// `serviceMonitorSelectorNilUsesHelmValues`: `false` selects every ServiceMonitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_monitor_selector_nil_uses_helm_values: Option<bool>,
@@ -53,7 +55,7 @@ pub struct PrometheusSpecValues {
     pub replicas: Option<u32>,
     /// `retention` (full mode only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub retention: Option<String>,
+    pub retention: Option<Duration>,
     /// `externalLabels`, added to every series and block.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_labels: Option<IndexMap<String, String>>,
@@ -99,7 +101,7 @@ pub struct QueueConfig {
     /// `maxSamplesPerSend`.
     pub max_samples_per_send: u32,
     /// `batchSendDeadline`.
-    pub batch_send_deadline: String,
+    pub batch_send_deadline: Duration,
 }
 
 /// `prometheusSpec.thanos`: the sidecar (the chart copies it into the CR's `spec.thanos`).

@@ -6,6 +6,8 @@ use k8s_openapi::{
 };
 use serde::Serialize;
 
+use thanos_model::Duration;
+
 use super::{ExistingSecret, StorageSpec};
 
 /// `thanosRuler`.
@@ -27,9 +29,9 @@ pub struct ThanosRulerSpecValues {
     /// `replicas`.
     pub replicas: u32,
     /// `evaluationInterval`.
-    pub evaluation_interval: String,
+    pub evaluation_interval: Duration,
     /// `retention` of the local TSDB.
-    pub retention: String,
+    pub retention: Duration,
     /// `ruleSelector`: the PrometheusRules the Ruler evaluates.
     pub rule_selector: LabelSelector,
     /// `queryEndpoints`: Thanos Query, which sees every cluster.

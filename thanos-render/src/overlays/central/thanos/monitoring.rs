@@ -86,13 +86,13 @@ pub(crate) fn options(fleet: &Fleet) -> MonitoringOptions {
         .ruler(fleet.central.ruler.is_some())
 }
 
-/// How long an edge may stay silent: the fleet's `silentEdgeAfter` as the window.
+/// How long an edge may stay silent: the fleet's `silentEdgeAfter` as the window, in
+/// whole seconds (rounded up, at least one), as PromQL ranges are written.
 pub(crate) fn silent_edge_options(fleet: &Fleet) -> SilentEdgeOptions {
-    let options = SilentEdgeOptions::default();
-    match fleet.central.thanos_monitoring.silent_edge_after_seconds() {
-        Some(seconds) => options.window(monitoring::Duration::seconds(seconds)),
-        None => options,
-    }
+    let after = &fleet.central.thanos_monitoring.silent_edge_after;
+    SilentEdgeOptions::default().window(monitoring::Duration::seconds(
+        after.as_millis().div_ceil(1000).max(1),
+    ))
 }
 
 /// The ServiceMonitor of one of our components, when the fleet wants them.

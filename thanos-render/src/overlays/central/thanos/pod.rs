@@ -336,7 +336,7 @@ fn data_claim(context: &ComponentContext, storage: &Storage) -> PersistentVolume
             resources: Some(VolumeResourceRequirements {
                 requests: Some(BTreeMap::from([(
                     "storage".to_owned(),
-                    Quantity(storage.size.clone()),
+                    Quantity(storage.size.to_string()),
                 )])),
                 ..VolumeResourceRequirements::default()
             }),

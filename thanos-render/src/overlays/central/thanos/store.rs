@@ -70,9 +70,7 @@ fn args(context: &ComponentContext) -> Vec<String> {
 /// pod under load. Half the limit for the chunk pool and an eighth for the index cache
 /// leave the rest to the Go runtime and the index headers.
 fn memory_flags(resources: &thanos_model::Resources) -> Vec<String> {
-    let Some(limit) = resources.memory_limit_bytes() else {
-        return Vec::new();
-    };
+    let limit = resources.memory_limit.as_bytes();
     // kingpin reads `MB` as 2^20 bytes.
     let mib = |bytes: u64| (bytes >> 20).max(1);
     vec![
@@ -83,18 +81,18 @@ fn memory_flags(resources: &thanos_model::Resources) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use thanos_model::Resources;
+    use thanos_model::{Bytes, Resources};
 
     use super::memory_flags;
 
     #[test]
     fn caches_fit_the_memory_limit() {
         assert_eq!(
-            memory_flags(&Resources::new("100m", "512Mi", "1", "2Gi")),
+            memory_flags(&Resources::default().memory_limit(Bytes::gibibytes(2))),
             ["--chunk-pool-size=1024MB", "--index-cache-size=256MB"]
         );
         assert_eq!(
-            memory_flags(&Resources::new("100m", "256Mi", "1", "1G")),
+            memory_flags(&Resources::default().memory_limit(Bytes::new(1_000_000_000))),
             ["--chunk-pool-size=476MB", "--index-cache-size=119MB"]
         );
     }

@@ -1,0 +1,175 @@
+//! A CPU quantity (`500m`, `2`): parsed once, carried with its text.
+
+use std::{fmt, str::FromStr};
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::{
+    grammar_error::{GrammarError, GrammarErrorKind},
+    quantity::{self, Quantity, Suffix, NANO},
+};
+
+/// An amount of CPU as a Kubernetes quantity: cores (`2`, `0.5`) or thousandths of a
+/// core (`500m`). A binary suffix (`Ki`..`Ei`) is refused: CPU is not counted in powers
+/// of 1024.
+///
+/// Parsed once; it keeps the text as written, which [`Display`](fmt::Display) and serde
+/// print unchanged. In a fleet file it may be a string or a number (`cpuLimit: 2`).
+///
+/// ```
+/// use thanos_model::Cpu;
+///
+/// assert_eq!("500m".parse::<Cpu>()?.as_millicores(), 500);
+/// assert_eq!(Cpu::cores(2).to_string(), "2");
+/// assert_eq!(Cpu::millicores(250).to_string(), "250m");
+/// assert!("1Gi".parse::<Cpu>().is_err());
+/// # Ok::<(), thanos_model::GrammarError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Cpu {
+    /// Nano-cores, rounded up.
+    nanos: u128,
+    text: String,
+}
+
+impl Cpu {
+    /// The name serde is given for this type; the fleet loader knows it by this name.
+    pub(crate) const SERDE_NAME: &'static str = "thanos_model::Cpu";
+
+    /// `cores` whole cores: `2`.
+    #[must_use]
+    pub fn cores(cores: u32) -> Self {
+        Self {
+            nanos: u128::from(cores) * NANO,
+            text: cores.to_string(),
+        }
+    }
+
+    /// `millicores` thousandths of a core: `500m`.
+    #[must_use]
+    pub fn millicores(millicores: u32) -> Self {
+        Self {
+            nanos: u128::from(millicores) * (NANO / 1_000),
+            text: format!("{millicores}m"),
+        }
+    }
+
+    /// Thousandths of a core, rounded up (as Kubernetes does).
+    #[must_use]
+    pub fn as_millicores(&self) -> u64 {
+        u64::try_from(self.nanos.div_ceil(NANO / 1_000)).unwrap_or(u64::MAX)
+    }
+
+    /// Whether it is zero.
+    #[must_use]
+    pub fn is_zero(&self) -> bool {
+        self.nanos == 0
+    }
+
+    /// The text as written.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Nano-cores, for comparing a request with its limit.
+    pub(crate) fn nanos(&self) -> u128 {
+        self.nanos
+    }
+}
+
+impl FromStr for Cpu {
+    type Err = GrammarError;
+
+    fn from_str(text: &str) -> Result<Self, GrammarError> {
+        let parsed = Quantity::parse(text)
+            .ok_or_else(|| GrammarError::of(text, GrammarErrorKind::NotAQuantity))?;
+        if parsed.suffix == Suffix::Binary {
+            return Err(GrammarError::new(text, GrammarErrorKind::CpuInPowersOf1024));
+        }
+        Ok(Self {
+            nanos: parsed.nanos,
+            text: text.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for Cpu {
+    /// The text as written.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Cpu {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cpu {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        quantity::deserialize(deserializer, Self::SERDE_NAME)
+    }
+}
+
+impl JsonSchema for Cpu {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Cpu".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        quantity::schema()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_text() {
+        let cpu: Cpu = "0.5".parse().unwrap();
+        assert_eq!(
+            (cpu.as_millicores(), cpu.to_string().as_str()),
+            (500, "0.5")
+        );
+        assert_eq!("2".parse::<Cpu>().unwrap().as_millicores(), 2_000);
+        assert_eq!(
+            "1n".parse::<Cpu>().unwrap().as_millicores(),
+            1,
+            "rounded up"
+        );
+        assert_eq!(
+            Cpu::millicores(500).nanos(),
+            "0.5".parse::<Cpu>().unwrap().nanos()
+        );
+        assert!(Cpu::cores(0).is_zero());
+    }
+
+    #[test]
+    fn errors_say_what_and_why() {
+        let error = "1Gi".parse::<Cpu>().unwrap_err();
+        assert_eq!(error.to_string(), "\"1Gi\" counts CPU in powers of 1024");
+        let error = "two".parse::<Cpu>().unwrap_err();
+        assert_eq!(error.to_string(), "\"two\" is not a Kubernetes quantity");
+    }
+
+    #[test]
+    fn serde_takes_strings_and_numbers() {
+        let cpu: Cpu = serde_yaml::from_str("2").unwrap();
+        assert_eq!(cpu, Cpu::cores(2));
+        let cpu: Cpu = serde_yaml::from_str("0.5").unwrap();
+        assert_eq!(cpu.as_str(), "0.5");
+        assert_eq!(
+            serde_yaml::to_string(&Cpu::millicores(100)).unwrap(),
+            "100m\n"
+        );
+        assert!(serde_yaml::from_str::<Cpu>("2Gi").is_err());
+    }
+}
