@@ -8,7 +8,10 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-use thanos_model::{seed::seed, Fleet, LoadError};
+use thanos_model::{
+    seed::{new_fleet, seed},
+    Fleet, LoadError,
+};
 use thanos_render::{render, DEFAULT_ROOT};
 
 const BIN: &str = env!("CARGO_BIN_EXE_thanos-kustomize");
@@ -172,15 +175,15 @@ fn schema_is_json_with_descriptions() {
 }
 
 #[test]
-fn init_with_three_edges_renders_the_four_clusters_example() {
+fn init_with_three_edges_renders_a_new_fleet_over_the_seeds_clusters() {
     let dir = workspace(3);
     let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
     assert!(text.starts_with("# yaml-language-server: $schema=./fleet.schema.json\n"));
     let stream = run_in(dir.path(), &["render", "-f", "fleet.yaml"]).expect(0);
-    let expected = render(&seed(3).build().unwrap()).to_stream(DEFAULT_ROOT);
+    let expected = render(&new_fleet(3).build().unwrap()).to_stream(DEFAULT_ROOT);
     assert!(
         stream.stdout == expected,
-        "the stream differs from the example's"
+        "the stream differs from seed::new_fleet's"
     );
     let dash = run_in(dir.path(), &["render", "-f", "fleet.yaml", "--out", "-"]).expect(0);
     assert!(dash.stdout == expected);
@@ -200,7 +203,7 @@ fn init_render_diff_round_trip() {
         &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
     )
     .expect(0);
-    let tree = render(&seed(3).build().unwrap());
+    let tree = render(&new_fleet(3).build().unwrap());
     assert!(
         out.stdout.contains(&format!(
             "deploy-new: {} added, 0 changed, 0 removed, 0 unchanged",

@@ -1,10 +1,16 @@
-//! The seed's fleet: the four-cluster lab the project started from, as a builder.
+//! Ready-made fleets over the seed's clusters, as builders.
 //!
-//! Central `cluster-01-central` (context `cluster-01`, API `192.168.101.194`) and edges
-//! `cluster-02-edge`, `cluster-03-edge`, ... (contexts `cluster-02`, ..., API addresses
-//! `192.168.101.196` upwards), domain `k8s-cluster-01.miribit.lab`, MinIO bucket `thanos`
-//! at `s3.minio.miribit.lab`. `seed(3)` is the seed itself; the `four-clusters` example and
-//! `thanos-kustomize init` both start from here, so they cannot drift apart.
+//! All three have the seed's clusters: central `cluster-01-central` (context `cluster-01`,
+//! API `192.168.101.194`) and edges `cluster-02-edge`, `cluster-03-edge`, ... (contexts
+//! `cluster-02`, ..., API addresses `192.168.101.196` upwards), domain
+//! `k8s-cluster-01.miribit.lab`, MinIO bucket `thanos` at `s3.minio.miribit.lab`. They
+//! differ in their settings:
+//!
+//! | builder | settings | used by |
+//! | --- | --- | --- |
+//! | [`seed`] | the seed's lab as it was deployed, every unsafe setting kept explicitly (`check` warns about each, naming the field) | the `four-clusters` example |
+//! | [`new_fleet`] | the model's defaults: what a new fleet should run | `thanos-kustomize init` |
+//! | [`secure_fleet`] | the defaults with every optional safety setting on as well | the `secure-fleet` example |
 //!
 //! ```
 //! let fleet = thanos_model::seed::seed(3).build()?;
@@ -23,11 +29,38 @@ const CENTRAL_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 194);
 /// API address of the seed's first edge; the next edges count up from it.
 const FIRST_EDGE_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 196);
 
-/// The seed's fleet with `edges` edge clusters (the seed has 3).
+/// The seed's lab with `edges` edge clusters (the seed has 3): its clusters and the
+/// settings it was deployed with, including those `check` warns about.
+pub fn seed(edges: usize) -> FleetBuilder {
+    clusters(edges, central())
+        .object_storage(S3::new("s3.minio.miribit.lab", "thanos").insecure(true))
+        // The seed's own runbook is Korean.
+        .runbook(RunbookOptions::default().language(Language::Korean))
+}
+
+/// A new fleet over the seed's clusters with `edges` edges: the model's defaults, which
+/// is what `thanos-kustomize init` writes.
+pub fn new_fleet(edges: usize) -> FleetBuilder {
+    clusters(edges, central()).object_storage(S3::new("s3.minio.miribit.lab", "thanos"))
+}
+
+/// [`new_fleet`] with every optional safety setting on as well.
+pub fn secure_fleet(edges: usize) -> FleetBuilder {
+    new_fleet(edges)
+}
+
+/// The seed's central cluster.
+fn central() -> Central {
+    Central::new("cluster-01-central")
+        .context("cluster-01")
+        .api_address(CENTRAL_API.to_string())
+}
+
+/// The seed's names and addresses around `central`, with `edges` edges.
 ///
 /// Edge `i` (0-based) is `cluster-<i+2>-edge` (two digits at least) with context
 /// `cluster-<i+2>` and API address `192.168.101.196 + i`.
-pub fn seed(edges: usize) -> FleetBuilder {
+fn clusters(edges: usize, central: Central) -> FleetBuilder {
     let first = u32::from(FIRST_EDGE_API);
     let edges = (0..edges).map(|index| {
         let context = format!("cluster-{:02}", index + 2);
@@ -37,21 +70,13 @@ pub fn seed(edges: usize) -> FleetBuilder {
             .context(context)
             .api_address(api_address.to_string())
     });
-
     Fleet::builder()
         .namespace("monitoring")
         .domain("k8s-cluster-01.miribit.lab")
         .storage_class("longhorn")
         .ingress_class("cilium")
-        .object_storage(S3::new("s3.minio.miribit.lab", "thanos").insecure(true))
-        .central(
-            Central::new("cluster-01-central")
-                .context("cluster-01")
-                .api_address(CENTRAL_API.to_string()),
-        )
+        .central(central)
         .edges(edges)
-        // The seed's own runbook is Korean.
-        .runbook(RunbookOptions::default().language(Language::Korean))
 }
 
 #[cfg(test)]
@@ -79,5 +104,14 @@ mod tests {
         let many = seed(70).build().unwrap();
         assert_eq!(many.edges[69].name, "cluster-71-edge");
         assert_eq!(many.edges[69].api_address, "192.168.102.9");
+    }
+
+    #[test]
+    fn every_kind_of_fleet_has_the_seeds_clusters() {
+        for builder in [seed(3), new_fleet(3), secure_fleet(3)] {
+            let fleet = builder.build().unwrap();
+            assert_eq!(fleet.central.name, "cluster-01-central");
+            assert_eq!(fleet.edges[2].name, "cluster-04-edge");
+        }
     }
 }

@@ -1,11 +1,12 @@
 //! `init`: a commented starter fleet file.
 //!
-//! The file is the seed's fleet ([`thanos_model::seed`]) serialized by the model itself,
+//! The file is a new fleet over the seed's clusters ([`thanos_model::seed::new_fleet`]:
+//! the model's defaults) serialized by the model itself,
 //! with every field's documentation from the JSON Schema as a comment above it, so it
 //! stays correct when the model changes: nothing here names a field.
 
 use serde_json::Value;
-use thanos_model::{seed::seed, Fleet};
+use thanos_model::{seed::new_fleet, Fleet};
 
 use super::{print_stdout, Exit};
 
@@ -15,10 +16,10 @@ pub const SCHEMA_PATH: &str = "./fleet.schema.json";
 /// Longest comment line.
 const WIDTH: usize = 92;
 
-/// Print a commented starter fleet file: the seed's four-cluster lab, with N edges.
+/// Print a commented starter fleet file: a new fleet over the seed's clusters, with N edges.
 ///
-/// Every field carries its documentation as a comment. `init --edges 3` renders the same
-/// tree as the `four-clusters` example.
+/// Every field carries its documentation as a comment. The settings are the model's
+/// defaults, those of a new fleet; the `four-clusters` example keeps the seed lab's.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     thanos-kustomize init > fleet.yaml\n  \
@@ -41,7 +42,7 @@ pub fn run(args: &Args) -> Exit {
 
 /// The starter file with `edges` edges.
 pub fn starter(edges: usize) -> Result<String, String> {
-    let fleet = seed(edges)
+    let fleet = new_fleet(edges)
         .build()
         .map_err(|error| format!("the seed fleet is invalid: {error}"))?;
     let yaml = fleet.to_yaml_string();
@@ -228,11 +229,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_starter_file_loads_as_the_seed() {
+    fn the_starter_file_loads_as_a_new_fleet() {
         for edges in [0, 1, 3, 12] {
             let text = starter(edges).unwrap();
             let loaded = Fleet::from_yaml_str(&text).unwrap().into_inner();
-            assert_eq!(loaded, seed(edges).build().unwrap().into_inner());
+            assert_eq!(loaded, new_fleet(edges).build().unwrap().into_inner());
         }
     }
 
