@@ -1,20 +1,18 @@
 //! A quantity of bytes (`256Mi`, `50Gi`): memory requests and limits, volume sizes.
 
-use std::{fmt, str::FromStr};
-
-use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::str::FromStr;
 
 use crate::{
+    grammar::{grammar_newtype, Written},
     grammar_error::{GrammarError, GrammarErrorKind},
-    quantity::{self, Quantity, Suffix, NANO},
+    quantity::{Quantity, Suffix, NANO},
 };
 
 /// An amount of memory or storage as a Kubernetes quantity of bytes: `256Mi`, `50Gi`,
 /// `1G`, `1073741824`. A fraction of a byte (`512m`, a classic slip for `512Mi`) is
 /// refused.
 ///
-/// Parsed once; it keeps the text as written, which [`Display`](fmt::Display) and serde
+/// Parsed once; it keeps the text as written, which [`Display`](std::fmt::Display) and serde
 /// print unchanged. In a fleet file it may be a string or a number
 /// (`memoryLimit: 1073741824`).
 ///
@@ -89,12 +87,6 @@ impl Bytes {
         self.nanos == 0
     }
 
-    /// The text as written.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
     /// Nano-bytes, for comparing a request with its limit.
     pub(crate) fn nanos(&self) -> u128 {
         self.nanos
@@ -117,38 +109,7 @@ impl FromStr for Bytes {
     }
 }
 
-impl fmt::Display for Bytes {
-    /// The text as written.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl Serialize for Bytes {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
-    }
-}
-
-impl<'de> Deserialize<'de> for Bytes {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        quantity::deserialize(deserializer, Self::SERDE_NAME)
-    }
-}
-
-impl JsonSchema for Bytes {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Bytes".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        quantity::schema()
-    }
-}
+grammar_newtype!(Bytes, Written::StringOrNumber);
 
 #[cfg(test)]
 mod tests {

@@ -1,20 +1,18 @@
 //! A CPU quantity (`500m`, `2`): parsed once, carried with its text.
 
-use std::{fmt, str::FromStr};
-
-use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::str::FromStr;
 
 use crate::{
+    grammar::{grammar_newtype, Written},
     grammar_error::{GrammarError, GrammarErrorKind},
-    quantity::{self, Quantity, Suffix, NANO},
+    quantity::{Quantity, Suffix, NANO},
 };
 
 /// An amount of CPU as a Kubernetes quantity: cores (`2`, `0.5`) or thousandths of a
 /// core (`500m`). A binary suffix (`Ki`..`Ei`) is refused: CPU is not counted in powers
 /// of 1024.
 ///
-/// Parsed once; it keeps the text as written, which [`Display`](fmt::Display) and serde
+/// Parsed once; it keeps the text as written, which [`Display`](std::fmt::Display) and serde
 /// print unchanged. In a fleet file it may be a string or a number (`cpuLimit: 2`).
 ///
 /// ```
@@ -67,12 +65,6 @@ impl Cpu {
         self.nanos == 0
     }
 
-    /// The text as written.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
     /// Nano-cores, for comparing a request with its limit.
     pub(crate) fn nanos(&self) -> u128 {
         self.nanos
@@ -95,38 +87,7 @@ impl FromStr for Cpu {
     }
 }
 
-impl fmt::Display for Cpu {
-    /// The text as written.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl Serialize for Cpu {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
-    }
-}
-
-impl<'de> Deserialize<'de> for Cpu {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        quantity::deserialize(deserializer, Self::SERDE_NAME)
-    }
-}
-
-impl JsonSchema for Cpu {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Cpu".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        quantity::schema()
-    }
-}
+grammar_newtype!(Cpu, Written::StringOrNumber);
 
 #[cfg(test)]
 mod tests {

@@ -1,17 +1,17 @@
 //! A Prometheus duration (`30s`, `1h30m`, `10d`): parsed once, carried with its text.
 
-use std::{fmt, ops::Add, str::FromStr};
+use std::{ops::Add, str::FromStr};
 
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
-
-use crate::grammar_error::{GrammarError, GrammarErrorKind};
+use crate::{
+    grammar::{grammar_newtype, Written},
+    grammar_error::{GrammarError, GrammarErrorKind},
+};
 
 /// A length of time in the Prometheus grammar: numbers with the units `y w d h m s ms`,
 /// largest first, each at most once (`1h30m`, `10d`, `500ms`), or `0`.
 ///
 /// Parsed once, from a fleet file or with [`str::parse`]; it keeps the text as written,
-/// which [`Display`](fmt::Display) and serde print unchanged, so a rendered file says
+/// which [`Display`](std::fmt::Display) and serde print unchanged, so a rendered file says
 /// what the fleet file said. Built in Rust, it is written in hours, minutes, seconds and
 /// milliseconds, largest first (`Duration::seconds(90)` is `1m30s`), or in days, weeks or
 /// years for [`days`](Self::days), [`weeks`](Self::weeks) and [`years`](Self::years).
@@ -123,12 +123,6 @@ impl Duration {
     pub fn is_zero(&self) -> bool {
         self.millis == 0
     }
-
-    /// The text as written.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
 }
 
 /// Largest unit first from hours down, zero parts left out; zero is `0`.
@@ -202,62 +196,7 @@ impl Add for Duration {
     }
 }
 
-impl fmt::Display for Duration {
-    /// The text as written.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl Serialize for Duration {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
-    }
-}
-
-impl<'de> Deserialize<'de> for Duration {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-
-        impl<'de> de::Visitor<'de> for Text {
-            type Value = Duration;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                // "a string", as the loader words its hints for a string field.
-                f.write_str("a string")
-            }
-
-            fn visit_newtype_struct<D: Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> Result<Duration, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Duration, E> {
-                text.parse().map_err(E::custom)
-            }
-        }
-
-        deserializer.deserialize_newtype_struct(Self::SERDE_NAME, Text)
-    }
-}
-
-impl JsonSchema for Duration {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Duration".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string"
-        })
-    }
-}
+grammar_newtype!(Duration, Written::String);
 
 #[cfg(test)]
 mod tests {

@@ -57,6 +57,7 @@ mod duration;
 mod edge;
 mod fleet;
 mod grafana;
+mod grammar;
 mod grammar_error;
 mod image;
 pub(crate) mod ingress;

@@ -1,16 +1,8 @@
-//! Kubernetes quantities (`500m`, `2`, `256Mi`, `1e3`): their grammar, their value, and
-//! how a fleet file may write them.
+//! Kubernetes quantities (`500m`, `2`, `256Mi`, `1e3`): their grammar and their value.
 //!
 //! The public types are [`Cpu`](crate::Cpu) and [`Bytes`](crate::Bytes); this is the
 //! grammar they share. In a fleet file a quantity may be a string or a number
-//! (`cpuLimit: 2`), as in a Kubernetes manifest; the JSON Schema says the same.
-
-use std::fmt;
-
-use schemars::{json_schema, Schema};
-use serde::{de, Deserializer};
-
-use crate::grammar_error::GrammarError;
+//! (`cpuLimit: 2`), as in a Kubernetes manifest ([`Written::StringOrNumber`](crate::grammar::Written)).
 
 /// Nano-units in one unit.
 pub(crate) const NANO: u128 = 1_000_000_000;
@@ -135,64 +127,6 @@ fn shift(value: u128, power: i32) -> Option<u128> {
         let divisor = 10u128.checked_pow(power.unsigned_abs());
         Some(divisor.map_or(u128::from(value > 0), |d| value.div_ceil(d)))
     }
-}
-
-/// Reads a quantity type written as a string or a number (`cpuLimit: 2`), as in a
-/// Kubernetes manifest, under its serde `name` (the fleet loader knows it by it).
-pub(crate) fn deserialize<'de, D, T>(deserializer: D, name: &'static str) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: std::str::FromStr<Err = GrammarError>,
-{
-    struct Text<T>(std::marker::PhantomData<T>);
-
-    impl<'de, T: std::str::FromStr<Err = GrammarError>> de::Visitor<'de> for Text<T> {
-        type Value = T;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a Kubernetes quantity such as 500m, 2 or 256Mi")
-        }
-
-        fn visit_newtype_struct<D: Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<T, D::Error> {
-            deserializer.deserialize_any(self)
-        }
-
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
-            value.parse().map_err(E::custom)
-        }
-
-        fn visit_u64<E: de::Error>(self, value: u64) -> Result<T, E> {
-            self.visit_str(&value.to_string())
-        }
-
-        fn visit_i64<E: de::Error>(self, value: i64) -> Result<T, E> {
-            self.visit_str(&value.to_string())
-        }
-
-        fn visit_u128<E: de::Error>(self, value: u128) -> Result<T, E> {
-            self.visit_str(&value.to_string())
-        }
-
-        fn visit_i128<E: de::Error>(self, value: i128) -> Result<T, E> {
-            self.visit_str(&value.to_string())
-        }
-
-        fn visit_f64<E: de::Error>(self, value: f64) -> Result<T, E> {
-            self.visit_str(&value.to_string())
-        }
-    }
-
-    deserializer.deserialize_newtype_struct(name, Text(std::marker::PhantomData))
-}
-
-/// The schema of a quantity: a string or a number.
-pub(crate) fn schema() -> Schema {
-    json_schema!({
-        "type": ["string", "number"]
-    })
 }
 
 #[cfg(test)]
