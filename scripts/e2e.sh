@@ -183,9 +183,8 @@ mkdir -p "$out/four" "$out/ten"
 out=$(cd "$out" && pwd)
 parallel=${E2E_JOBS:-$(nproc)}
 
-# (a) The seed's four clusters: the example's tree, and `init --edges 3`, which renders the
-# same tree, as its fleet file.
-cargo run --quiet -p thanos-kustomize -- init --edges 3 >"$out/four/fleet.yaml"
+# (a) The seed's lab: the four-clusters example's tree, and its fleet file.
+cargo run --quiet --example four-clusters -- --fleet >"$out/four/fleet.yaml"
 cargo run --quiet --example four-clusters -- --out "$out/four/deploy-new" >/dev/null
 build_fleet four
 
