@@ -1,5 +1,7 @@
 //! What the fleet examples share: `--out DIR` writes the tree with the CLI's writer
 //! ([`thanos_kustomize::write`]); no argument (or `--out -`) streams it to stdout.
+//! `--fleet FILE` also writes the example's fleet file (the real-chart tier renders and
+//! checks the tree of that file).
 
 use std::{io, process::ExitCode};
 
@@ -10,10 +12,10 @@ use thanos_render::{render, DEFAULT_ROOT};
 /// Validates `fleet`, prints its warnings, and writes or streams its tree as the command
 /// line asks. `name` is the example's, for messages.
 pub fn run(name: &str, fleet: FleetBuilder) -> ExitCode {
-    let out = match parse_args() {
-        Ok(out) => out,
+    let (out, fleet_file) = match parse_args() {
+        Ok(args) => args,
         Err(message) => {
-            eprintln!("{name}: {message}\nusage: {name} [--out DIR]");
+            eprintln!("{name}: {message}\nusage: {name} [--out DIR] [--fleet FILE]");
             return ExitCode::from(2);
         }
     };
@@ -26,6 +28,12 @@ pub fn run(name: &str, fleet: FleetBuilder) -> ExitCode {
     };
     for warning in fleet.warnings() {
         eprintln!("{warning}");
+    }
+    if let Some(file) = fleet_file {
+        if let Err(error) = std::fs::write(&file, fleet.to_yaml_string()) {
+            eprintln!("{name}: {file}: {error}");
+            return ExitCode::FAILURE;
+        }
     }
     let tree = render(&fleet);
     let Some(dir) = out else {
@@ -49,13 +57,19 @@ pub fn run(name: &str, fleet: FleetBuilder) -> ExitCode {
     }
 }
 
-/// `--out DIR` writes the directory; no argument (or `--out -`) streams to stdout.
-fn parse_args() -> Result<Option<String>, String> {
+/// `--out DIR` writes the directory; no `--out` (or `--out -`) streams to stdout.
+/// `--fleet FILE` writes the fleet file too.
+fn parse_args() -> Result<(Option<String>, Option<String>), String> {
     let mut args = std::env::args().skip(1);
-    match (args.next().as_deref(), args.next(), args.next()) {
-        (None, _, _) => Ok(None),
-        (Some("--out"), Some(dir), None) if dir != "-" => Ok(Some(dir)),
-        (Some("--out"), Some(_), None) => Ok(None),
-        (Some(arg), _, _) => Err(format!("unexpected argument {arg:?}")),
+    let (mut out, mut fleet) = (None, None);
+    while let Some(arg) = args.next() {
+        let slot = match arg.as_str() {
+            "--out" => &mut out,
+            "--fleet" => &mut fleet,
+            _ => return Err(format!("unexpected argument {arg:?}")),
+        };
+        let value = args.next().ok_or_else(|| format!("{arg} needs a value"))?;
+        *slot = Some(value);
     }
+    Ok((out.filter(|dir| dir != "-"), fleet))
 }
