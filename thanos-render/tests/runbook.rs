@@ -322,7 +322,10 @@ fn secrets_come_from_refused_unset_variables_never_from_the_text() {
             .filter(|line| line.contains("create secret generic"))
             .partition(|line| line.contains("--from-file=tls.key="));
         for line in certificates {
-            assert!(line.contains("--from-file=tls.key=<(kubectl "), "{name}: {line}");
+            assert!(
+                line.contains("--from-file=tls.key=<(kubectl "),
+                "{name}: {line}"
+            );
             assert!(!line.contains("--from-literal"), "{name}: {line}");
         }
         assert_eq!(grafana.len(), 1, "{name}");
