@@ -43,27 +43,9 @@ pub struct WriteLimits {
 impl WriteLimits {
     setters! {
         some request_size_bytes: Bytes,
-    }
-
-    /// Sets `request_series` (see the field's documentation).
-    #[must_use]
-    pub fn request_series(mut self, series: u64) -> Self {
-        self.request_series = Some(series);
-        self
-    }
-
-    /// Sets `request_samples` (see the field's documentation).
-    #[must_use]
-    pub fn request_samples(mut self, samples: u64) -> Self {
-        self.request_samples = Some(samples);
-        self
-    }
-
-    /// Sets `head_series` (see the field's documentation).
-    #[must_use]
-    pub fn head_series(mut self, series: u64) -> Self {
-        self.head_series = Some(series);
-        self
+        copy_some request_series: u64,
+        copy_some request_samples: u64,
+        copy_some head_series: u64,
     }
 
     /// Whether no limit is set.

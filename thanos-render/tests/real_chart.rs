@@ -412,14 +412,10 @@ fn write_certificates(build: &Build, expect: &Expect) -> Vec<String> {
     if names.len() != expect.fleet.edges.len() + 2 {
         problems.push(format!("Certificates {names:?}"));
     }
-    for object in build.all("Certificate").chain(build.all("Issuer")) {
-        problems.extend(
-            build
-                .crds
-                .errors(object)
-                .into_iter()
-                .map(|e| format!("{}: {e}", describe(object))),
-        );
+    // cert-manager's CRDs are among the build's, so these objects are custom resources
+    // the schema check validates.
+    if !build.crds.groups().any(|g| g == builds::CERT_MANAGER_GROUP) {
+        problems.push("cert-manager's CRDs are not loaded for the build".to_owned());
     }
     problems
 }

@@ -32,19 +32,25 @@ const CA_DURATION_HOURS: u64 = 87_600;
 /// The label naming the edge a client certificate Secret belongs to.
 pub const EDGE_LABEL: &str = "thanos-kustomize.io/edge";
 
-/// An `Issuer`.
+/// A cert-manager object: `Issuer` or `Certificate` with its spec.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Issuer {
+pub struct CertManagerObject<S> {
     /// `cert-manager.io/v1`.
     pub api_version: &'static str,
-    /// `Issuer`.
+    /// `Issuer` or `Certificate`.
     pub kind: &'static str,
     /// Name, namespace and labels.
     pub metadata: ObjectMeta,
-    /// `selfSigned` or `ca`.
-    pub spec: IssuerSpec,
+    /// The kind's spec.
+    pub spec: S,
 }
+
+/// An `Issuer`: `selfSigned` or `ca`.
+pub type Issuer = CertManagerObject<IssuerSpec>;
+
+/// A `Certificate`: what to issue.
+pub type Certificate = CertManagerObject<CertificateSpec>;
 
 /// `Issuer.spec`: exactly one of its fields is set (the constructors below).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,20 +90,6 @@ impl IssuerSpec {
 pub struct CaIssuer {
     /// The Secret holding the CA's certificate and key.
     pub secret_name: String,
-}
-
-/// A `Certificate`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Certificate {
-    /// `cert-manager.io/v1`.
-    pub api_version: &'static str,
-    /// `Certificate`.
-    pub kind: &'static str,
-    /// Name, namespace and labels.
-    pub metadata: ObjectMeta,
-    /// What to issue.
-    pub spec: CertificateSpec,
 }
 
 /// `Certificate.spec`.
