@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The real-chart tier's builds: renders the four-cluster fleet and a 10-edge fleet
-# (Receive 3 replicas, replication factor 3), and builds the base and every overlay with
+# The real-chart tier's builds: renders the four-cluster fleet, a 10-edge fleet
+# (Receive 3 replicas, replication factor 3) and the secure fleet (every safety option
+# on: the write path's TLS, cert-manager certificates, limits), and builds the base and every overlay with
 # kubectl's built-in kustomize and helm v3.17.2 against the real kube-prometheus-stack
 # chart, with the runbook's command, into a directory the Rust tests read
 # (thanos-render/tests/real_chart.rs); then runs those tests.
@@ -179,13 +180,14 @@ kustomize_says=$(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Ver
 echo "e2e: helm $helm_says, kubectl kustomize $kustomize_says, chart from $([[ $pull == 1 ]] && echo 'its repository' || echo "$reference")"
 
 rm -rf "$out"
-mkdir -p "$out/four" "$out/ten"
+mkdir -p "$out/four" "$out/ten" "$out/secure"
 out=$(cd "$out" && pwd)
 parallel=${E2E_JOBS:-$(nproc)}
 
-# (a) The seed's lab: the four-clusters example's tree, and its fleet file.
-cargo run --quiet --example four-clusters -- --fleet >"$out/four/fleet.yaml"
-cargo run --quiet --example four-clusters -- --out "$out/four/deploy-new" >/dev/null
+# (a) The seed's four clusters: the example's tree and its fleet file (the seed's lab;
+# its warnings about the open write path go to four/warnings).
+cargo run --quiet --example four-clusters -- --fleet "$out/four/fleet.yaml" \
+  --out "$out/four/deploy-new" >/dev/null 2>"$out/four/warnings"
 build_fleet four
 
 # (b) Ten edges, Receive 3 replicas with replication factor 3.
@@ -204,7 +206,12 @@ cargo run --quiet -p thanos-kustomize -- render -f "$out/ten/fleet.yaml" \
   --out "$out/ten/deploy-new" >/dev/null
 build_fleet ten
 
-echo "e2e: both fleets built in $((SECONDS - started))s into $out"
+# (c) The secure fleet: the example's tree and its fleet file.
+cargo run --quiet --example secure-fleet -- --fleet "$out/secure/fleet.yaml" \
+  --out "$out/secure/deploy-new" >/dev/null
+build_fleet secure
+
+echo "e2e: the three fleets built in $((SECONDS - started))s into $out"
 if [[ $check == 1 ]]; then
   echo "e2e: the checks (cargo test -p thanos-render --test real_chart)"
   cargo test --quiet -p thanos-render --test real_chart

@@ -51,6 +51,20 @@ THANOS_DEPRECATED = {
     "receive": ["--tsdb.allow-overlapping-blocks", "--tsdb.enable-native-histograms"],
 }
 
+# Documented exceptions: flags hidden from `--help` (so absent from the reference's flag
+# lists) that the tree uses, each with the upstream source line that registers it. They
+# are written as `<component> <flag> hidden <source>`; the tests accept them as flags.
+THANOS_HIDDEN = {
+    "receive": [
+        # rc.writeLimitsConfig = extflag.RegisterPathOrContent(cmd, "receive.limits-config",
+        #   "YAML file that contains limit configuration.", extflag.WithEnvSubstitution(),
+        #   extflag.WithHidden()) registers --receive.limits-config-file and
+        #   --receive.limits-config, both hidden (efficientgo/tools extkingpin
+        #   pathorcontent.go, RegisterPathOrContent).
+        ("--receive.limits-config-file", "cmd/thanos/receive.go:1142"),
+    ],
+}
+
 # Values keys the chart's values.yaml documents only as a commented-out example, with the
 # line that documents each (checked to be in the file).
 COMMENTED_VALUES_KEYS = {
@@ -138,6 +152,10 @@ def thanos_flags(ref):
                 )
         for flag in sorted(flags):
             lines.append(f"{component} {flag}" + (" deprecated" if flag in marked else ""))
+        for flag, source in THANOS_HIDDEN.get(component, []):
+            if flag in flags:
+                raise Stale(f"hidden flag {flag} is listed by {relative} now: drop the exception")
+            lines.append(f"{component} {flag} hidden {source}")
     sources.append(f"# source: thanos/README.md sha256 {sha256(readme.encode())} (the deprecated flags)")
     header = [
         f"# Thanos {version} command-line flags: <component> <flag> [deprecated]",
@@ -147,6 +165,8 @@ def thanos_flags(ref):
         *sources,
         "# A boolean flag is listed as --name; kingpin also accepts --no-name.",
         "# deprecated: marked (Deprecated) or documented as a no-op in the help; the tree must not use it.",
+        f"# hidden <source>: hidden from --help, registered at <source> of the tag {version}",
+        "#   (a documented exception of scripts/update-facts.py THANOS_HIDDEN).",
     ]
     return f"thanos-{version}-flags.txt", header + lines
 

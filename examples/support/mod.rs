@@ -1,12 +1,9 @@
 //! What the fleet examples share: `--out DIR` writes the tree with the CLI's writer
-//! ([`thanos_kustomize::write`]); no argument (or `--out -`) streams it to stdout;
-//! `--fleet` prints the fleet file instead (the model's YAML form, which
-//! `thanos-kustomize render -f` renders into the same tree).
+//! ([`thanos_kustomize::write`]); no argument (or `--out -`) streams it to stdout.
+//! `--fleet FILE` also writes the example's fleet file (the real-chart tier renders and
+//! checks the tree of that file).
 
-use std::{
-    io::{self, Write},
-    process::ExitCode,
-};
+use std::{io, process::ExitCode};
 
 use thanos_kustomize::write;
 use thanos_model::FleetBuilder;
@@ -15,10 +12,10 @@ use thanos_render::{render, DEFAULT_ROOT};
 /// Validates `fleet`, prints its warnings, and writes or streams its tree as the command
 /// line asks. `name` is the example's, for messages.
 pub fn run(name: &str, fleet: FleetBuilder) -> ExitCode {
-    let output = match parse_args() {
-        Ok(output) => output,
+    let (out, fleet_file) = match parse_args() {
+        Ok(args) => args,
         Err(message) => {
-            eprintln!("{name}: {message}\nusage: {name} [--out DIR | --fleet]");
+            eprintln!("{name}: {message}\nusage: {name} [--out DIR] [--fleet FILE]");
             return ExitCode::from(2);
         }
     };
@@ -32,18 +29,23 @@ pub fn run(name: &str, fleet: FleetBuilder) -> ExitCode {
     for warning in fleet.warnings() {
         eprintln!("{warning}");
     }
-    let dir = match output {
-        Output::Dir(dir) => dir,
-        Output::Stream => {
-            return stdout(name, |out| render(&fleet).write_stream(DEFAULT_ROOT, out))
+    if let Some(file) = fleet_file {
+        if let Err(error) = std::fs::write(&file, fleet.to_yaml_string()) {
+            eprintln!("{name}: {file}: {error}");
+            return ExitCode::FAILURE;
         }
-        Output::FleetFile => {
-            return stdout(name, |mut out| {
-                out.write_all(fleet.to_yaml_string().as_bytes())
-            })
-        }
+    }
+    let tree = render(&fleet);
+    let Some(dir) = out else {
+        return match tree.write_stream(DEFAULT_ROOT, io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("{name}: {error}");
+                ExitCode::FAILURE
+            }
+        };
     };
-    match write::write_dir(&render(&fleet), &dir, false) {
+    match write::write_dir(&tree, &dir, false) {
         Ok(report) => {
             print!("{}", report.summary(&dir));
             ExitCode::SUCCESS
@@ -55,36 +57,19 @@ pub fn run(name: &str, fleet: FleetBuilder) -> ExitCode {
     }
 }
 
-/// Writes to standard output with `write`.
-fn stdout(name: &str, write: impl FnOnce(io::StdoutLock<'static>) -> io::Result<()>) -> ExitCode {
-    match write(io::stdout().lock()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("{name}: {error}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// What an example prints or writes.
-enum Output {
-    /// The tree as one YAML stream on standard output.
-    Stream,
-    /// The tree into a directory.
-    Dir(String),
-    /// The fleet file on standard output.
-    FleetFile,
-}
-
-/// `--out DIR` writes the directory; no argument (or `--out -`) streams to stdout;
-/// `--fleet` prints the fleet file.
-fn parse_args() -> Result<Output, String> {
+/// `--out DIR` writes the directory; no `--out` (or `--out -`) streams to stdout.
+/// `--fleet FILE` writes the fleet file too.
+fn parse_args() -> Result<(Option<String>, Option<String>), String> {
     let mut args = std::env::args().skip(1);
-    match (args.next().as_deref(), args.next(), args.next()) {
-        (None, _, _) => Ok(Output::Stream),
-        (Some("--fleet"), None, _) => Ok(Output::FleetFile),
-        (Some("--out"), Some(dir), None) if dir != "-" => Ok(Output::Dir(dir)),
-        (Some("--out"), Some(_), None) => Ok(Output::Stream),
-        (Some(arg), _, _) => Err(format!("unexpected argument {arg:?}")),
+    let (mut out, mut fleet) = (None, None);
+    while let Some(arg) = args.next() {
+        let slot = match arg.as_str() {
+            "--out" => &mut out,
+            "--fleet" => &mut fleet,
+            _ => return Err(format!("unexpected argument {arg:?}")),
+        };
+        let value = args.next().ok_or_else(|| format!("{arg} needs a value"))?;
+        *slot = Some(value);
     }
+    Ok((out.filter(|dir| dir != "-"), fleet))
 }

@@ -3,7 +3,12 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{prometheus, setters::setters, validate::Checker, Bytes, Duration, Resources, Storage};
+use crate::{
+    prometheus,
+    setters::setters,
+    validate::{shown, Checker},
+    Bytes, Duration, Resources, Storage,
+};
 
 /// Helm values of an edge's Prometheus in Agent mode: it scrapes and remote-writes to the
 /// central Receive, and keeps only a write-ahead log.
@@ -26,6 +31,11 @@ pub struct AgentValues {
     /// Drop the `prometheus_replica` external label (the chart's
     /// `replicaExternalLabelNameClear`). Only safe with one replica.
     pub drop_replica_label: bool,
+    /// How long the agent keeps samples it could not send
+    /// (`--storage.agent.retention.max-time`): how long the edge may be cut off from
+    /// Receive without losing data, if its WAL volume holds that long. Default `24h`;
+    /// `null` leaves Prometheus' own 4h.
+    pub wal_retention: Option<Duration>,
 }
 
 impl Default for AgentValues {
@@ -37,6 +47,7 @@ impl Default for AgentValues {
             resources: Resources::default(),
             queue: RemoteWriteQueue::default(),
             drop_replica_label: false,
+            wal_retention: Some(Duration::hours(24)),
         }
     }
 }
@@ -49,6 +60,13 @@ impl AgentValues {
         set resources: Resources,
         set queue: RemoteWriteQueue,
         copy drop_replica_label: bool,
+    }
+
+    /// Sets `wal_retention` (see the field's documentation).
+    #[must_use]
+    pub fn wal_retention(mut self, retention: Option<Duration>) -> Self {
+        self.wal_retention = retention;
+        self
     }
 }
 
@@ -66,6 +84,9 @@ pub struct RemoteWriteQueue {
     pub max_samples_per_send: u32,
     /// Longest wait before a partial batch is sent, default `5s`: a positive duration.
     pub batch_send_deadline: Duration,
+    /// Retry requests Receive answers with 429 (a tenant over its head-series limit)
+    /// instead of dropping them. Default `true`.
+    pub retry_on_rate_limit: bool,
 }
 
 impl Default for RemoteWriteQueue {
@@ -76,6 +97,7 @@ impl Default for RemoteWriteQueue {
             max_shards: 50,
             max_samples_per_send: 2_000,
             batch_send_deadline: Duration::seconds(5),
+            retry_on_rate_limit: true,
         }
     }
 }
@@ -87,6 +109,7 @@ impl RemoteWriteQueue {
         copy max_shards: u32,
         copy max_samples_per_send: u32,
         set batch_send_deadline: Duration,
+        copy retry_on_rate_limit: bool,
     }
 }
 
@@ -99,6 +122,14 @@ impl AgentValues {
         self.storage.check(&format!("{path}.storage"), check);
         self.resources.check(&format!("{path}.resources"), check);
         self.queue.check(&format!("{path}.queue"), check);
+        self.check_wal_retention(path, check);
+        if !self.queue.retry_on_rate_limit {
+            check.warning(
+                &format!("{path}.queue.retryOnRateLimit"),
+                "the agent drops a request Receive answers with 429 (tenant over its head-series limit)",
+                "set retryOnRateLimit: true",
+            );
+        }
         // Rule 9: HA agents keep their replica label.
         if self.drop_replica_label && self.replicas > 1 {
             check.error(
@@ -108,6 +139,48 @@ impl AgentValues {
                     self.replicas
                 ),
                 "Receive answers 409 to the duplicates: keep the replica label (dropReplicaLabel: false) or run one replica",
+            );
+        }
+    }
+}
+
+/// Shortest WAL retention: the agent truncates its WAL every 2h.
+const MIN_WAL_RETENTION_SECS: u64 = 2 * 3600;
+/// Longest WAL retention that does not warn: a week of samples must fit the volume.
+const MAX_WAL_RETENTION_SECS: u64 = 7 * 24 * 3600;
+
+impl AgentValues {
+    /// Rule 26: unsent samples survive a WAN cut of a few hours at least.
+    fn check_wal_retention(&self, path: &str, check: &mut Checker) {
+        let field = format!("{path}.walRetention");
+        let Some(retention) = &self.wal_retention else {
+            check.warning(
+                &field,
+                "the agent keeps unsent samples for Prometheus' default 4h: a longer cut from Receive loses data",
+                "set walRetention: 24h (and a WAL volume that holds a day of samples)",
+            );
+            return;
+        };
+        if !check.parsed(&field) {
+            return;
+        }
+        if retention.as_secs() < MIN_WAL_RETENTION_SECS {
+            check.error(
+                &field,
+                format!(
+                    "the agent would drop unsent samples after {}: a WAN cut longer than that loses data",
+                    shown(retention.as_str())
+                ),
+                "keep at least 2h (the agent truncates its WAL every 2h), such as 24h",
+            );
+        } else if retention.as_secs() > MAX_WAL_RETENTION_SECS {
+            check.warning(
+                &field,
+                format!(
+                    "the WAL volume must hold {} of this edge's samples",
+                    shown(retention.as_str())
+                ),
+                "keep a day or so, or size agent.storage for it",
             );
         }
     }

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, AgentValues};
+use crate::{setters::setters, validate::Checker, AgentValues, ClientCertificate, WriteLimits};
 
 /// An edge cluster. It runs the Prometheus Operator, a Prometheus Agent, node-exporter and
 /// kube-state-metrics, and nothing that needs storage of its own or a user.
@@ -34,6 +34,14 @@ pub struct Edge {
     /// Run kube-state-metrics (default on).
     #[serde(default = "on")]
     pub kube_state_metrics: bool,
+    /// The edge's client certificate for writing to Receive; `None` follows
+    /// `central.receive.remoteWrite.tls` (`certManager` issues one; `existingSecrets`
+    /// needs `{from: existingSecret, secretName: ...}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_certificate: Option<ClientCertificate>,
+    /// Write limits of this edge's tenant over `central.receive.limits`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<WriteLimits>,
 }
 
 fn on() -> bool {
@@ -52,6 +60,8 @@ impl Edge {
             agent: AgentValues::default(),
             node_exporter: true,
             kube_state_metrics: true,
+            client_certificate: None,
+            limits: None,
         }
     }
 
@@ -62,6 +72,15 @@ impl Edge {
         set agent: AgentValues,
         copy node_exporter: bool,
         copy kube_state_metrics: bool,
+        some client_certificate: ClientCertificate,
+        some limits: WriteLimits,
+    }
+
+    /// The edge's tenant on Receive when each edge writes into its own: its `cluster`
+    /// label value, the CN of its client certificate.
+    #[must_use]
+    pub fn tenant(&self) -> &str {
+        self.cluster_label_value()
     }
 
     /// The `cluster` label value: the explicit one, else the name.
@@ -78,5 +97,6 @@ impl Edge {
         check.context(&format!("{path}.context"), &self.context);
         check.api_address(&format!("{path}.apiAddress"), &self.api_address);
         self.agent.check(&format!("{path}.agent"), check);
+        check.client_certificate(path, self);
     }
 }

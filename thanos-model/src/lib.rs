@@ -62,6 +62,7 @@ mod grammar_error;
 mod image;
 pub(crate) mod ingress;
 pub mod labels;
+mod limits;
 pub(crate) mod load;
 mod object_storage;
 pub(crate) mod prometheus;
@@ -77,6 +78,7 @@ mod sidecar;
 pub(crate) mod storage;
 mod store;
 mod thanos_monitoring;
+mod tls;
 pub mod validate;
 
 pub use agent::{AgentValues, RemoteWriteQueue};
@@ -94,6 +96,7 @@ pub use grafana::{Grafana, GrafanaAdmin};
 pub use grammar_error::{GrammarError, GrammarErrorKind};
 pub use image::{ThanosImage, DEFAULT_THANOS_REPOSITORY, DEFAULT_THANOS_VERSION};
 pub use ingress::Ingress;
+pub use limits::{ResolvedLimits, WriteLimits};
 pub use load::{LoadError, SyntaxError};
 pub use object_storage::{ObjectStorage, S3Credentials, SecretKeyRef, S3};
 pub use prometheus::Prometheus;
@@ -106,4 +109,8 @@ pub use sidecar::Sidecar;
 pub use storage::Storage;
 pub use store::Store;
 pub use thanos_monitoring::ThanosMonitoringOptions;
+pub use tls::{
+    CertificateSource, ClientCertificate, Passthrough, ReceiveRemoteWrite, RemoteWriteTls,
+    TenantField, EDGE_CLIENT_SECRET,
+};
 pub use validate::{Diagnostic, Severity, ValidationError};

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, Checker},
-    Bytes, Cpu, Duration, Ingress, Resources, Storage, ThanosImage,
+    Bytes, Cpu, Duration, Ingress, ReceiveRemoteWrite, Resources, Storage, ThanosImage,
+    WriteLimits,
 };
 
 /// Thanos Receive as router and ingestor in one StatefulSet, with a hashring of its own
@@ -39,6 +40,19 @@ pub struct Receive {
     /// An image pinned for Receive only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ThanosImage>,
+    /// How the edges write: TLS, the tenant from the client certificate, passthrough.
+    pub remote_write: ReceiveRemoteWrite,
+    /// Per-tenant write limits (`--receive.limits-config-file`), default derived from the
+    /// edges' queues (`{}`); `null` sets none, and `check` warns.
+    pub limits: Option<WriteLimits>,
+    /// Samples further in the future than this are refused
+    /// (`--tsdb.too-far-in-future.time-window`), default `5m`; `null` accepts any, and one
+    /// far-future sample then blocks its tenant's current samples.
+    pub too_far_in_future: Option<Duration>,
+    /// Cap'n Proto replication (`--receive.replication-protocol=capnproto`) listening on
+    /// every address. Default `false`: Receive replicates over gRPC and its Cap'n Proto
+    /// server listens on `127.0.0.1` only (it always starts one).
+    pub capnproto: bool,
 }
 
 impl Default for Receive {
@@ -55,6 +69,10 @@ impl Default for Receive {
                 .cpu(Cpu::millicores(200), Cpu::cores(1))
                 .memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
             image: None,
+            remote_write: ReceiveRemoteWrite::default(),
+            limits: Some(WriteLimits::default()),
+            too_far_in_future: Some(Duration::minutes(5)),
+            capnproto: false,
         }
     }
 }
@@ -70,6 +88,33 @@ impl Receive {
         some ingress: Ingress,
         set resources: Resources,
         some image: ThanosImage,
+        set remote_write: ReceiveRemoteWrite,
+        copy capnproto: bool,
+    }
+
+    /// The seed lab's write path: open, without limits, accepting far-future samples,
+    /// Cap'n Proto on every address (`check` warns about each).
+    #[must_use]
+    pub fn lab_write_path(mut self) -> Self {
+        self.remote_write = ReceiveRemoteWrite::open();
+        self.limits = None;
+        self.too_far_in_future = None;
+        self.capnproto = true;
+        self
+    }
+
+    /// Sets `limits` (see the field's documentation).
+    #[must_use]
+    pub fn limits(mut self, limits: Option<WriteLimits>) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets `too_far_in_future` (see the field's documentation).
+    #[must_use]
+    pub fn too_far_in_future(mut self, window: Option<Duration>) -> Self {
+        self.too_far_in_future = window;
+        self
     }
 
     /// Receive without an Ingress (edges then cannot reach it: validation refuses that
@@ -123,5 +168,38 @@ impl Receive {
         check.receive_reachable(self);
         check.receive_replication(self);
         check.receive_labels(self);
+        self.remote_write
+            .check(&format!("{path}.remoteWrite"), check);
+        check.write_limits();
+        self.check_write_window(path, check);
+    }
+
+    /// Rule 25: a far-future window, not so short that drifting clocks are refused, and
+    /// Cap'n Proto bound to localhost.
+    fn check_write_window(&self, path: &str, check: &mut Checker) {
+        let window_path = format!("{path}.tooFarInFuture");
+        match &self.too_far_in_future {
+            None => check.warning(
+                &window_path,
+                "one sample stamped far in the future moves its tenant's head, and its current samples are then refused and dropped",
+                "set tooFarInFuture: 5m",
+            ),
+            Some(window) if check.parsed(&window_path) && window.as_secs() < 60 => check.error(
+                &window_path,
+                format!(
+                    "a window of {} refuses the samples of edges whose clocks drift a little",
+                    shown(window.as_str())
+                ),
+                "keep at least 1m, such as 5m",
+            ),
+            Some(_) => {}
+        }
+        if self.capnproto {
+            check.warning(
+                &format!("{path}.capnproto"),
+                "Cap'n Proto replication (port 19391) accepts writes for any tenant from any pod that reaches it, without TLS",
+                "set capnproto: false: Receive then replicates over gRPC and listens for Cap'n Proto on 127.0.0.1 only",
+            );
+        }
     }
 }

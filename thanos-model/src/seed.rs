@@ -22,7 +22,10 @@
 
 use std::net::Ipv4Addr;
 
-use crate::{Central, Edge, Fleet, FleetBuilder, Language, RunbookOptions, S3};
+use crate::{
+    AgentValues, Central, Edge, Fleet, FleetBuilder, Language, Passthrough, Receive,
+    ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, WriteLimits, S3,
+};
 
 /// API address of the seed's central cluster.
 const CENTRAL_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 194);
@@ -32,7 +35,16 @@ const FIRST_EDGE_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 196);
 /// The seed's lab with `edges` edge clusters (the seed has 3): its clusters and the
 /// settings it was deployed with, including those `check` warns about.
 pub fn seed(edges: usize) -> FleetBuilder {
-    clusters(edges, central())
+    // The lab's write path: open, no limits, 4h of WAL, 429s dropped.
+    let central = central().receive(Receive::default().lab_write_path());
+    let lab_edge = |edge: Edge| {
+        edge.agent(
+            AgentValues::default()
+                .wal_retention(None)
+                .queue(RemoteWriteQueue::default().retry_on_rate_limit(false)),
+        )
+    };
+    clusters(edges, central, lab_edge)
         .object_storage(S3::new("s3.minio.miribit.lab", "thanos").insecure(true))
         // The seed's own runbook is Korean.
         .runbook(RunbookOptions::default().language(Language::Korean))
@@ -41,12 +53,29 @@ pub fn seed(edges: usize) -> FleetBuilder {
 /// A new fleet over the seed's clusters with `edges` edges: the model's defaults, which
 /// is what `thanos-kustomize init` writes.
 pub fn new_fleet(edges: usize) -> FleetBuilder {
-    clusters(edges, central()).object_storage(S3::new("s3.minio.miribit.lab", "thanos"))
+    clusters(edges, central(), |edge| edge)
+        .object_storage(S3::new("s3.minio.miribit.lab", "thanos"))
 }
 
 /// [`new_fleet`] with every optional safety setting on as well.
+///
+/// Write path (issue 14): TLS with cert-manager, the tenant from the client certificate,
+/// passthrough named explicitly, limits derived with one edge's own override, the
+/// far-future window, a day of WAL.
 pub fn secure_fleet(edges: usize) -> FleetBuilder {
-    new_fleet(edges)
+    let central = central().receive(
+        Receive::default()
+            .remote_write(ReceiveRemoteWrite::default().passthrough(Passthrough::Cilium)),
+    );
+    let first_edge_limits = |edge: Edge| {
+        if edge.name == "cluster-02-edge" {
+            edge.limits(WriteLimits::default().request_samples(8_000))
+        } else {
+            edge
+        }
+    };
+    clusters(edges, central, first_edge_limits)
+        .object_storage(S3::new("s3.minio.miribit.lab", "thanos"))
 }
 
 /// The seed's central cluster.
@@ -60,15 +89,17 @@ fn central() -> Central {
 ///
 /// Edge `i` (0-based) is `cluster-<i+2>-edge` (two digits at least) with context
 /// `cluster-<i+2>` and API address `192.168.101.196 + i`.
-fn clusters(edges: usize, central: Central) -> FleetBuilder {
+fn clusters(edges: usize, central: Central, edge: impl Fn(Edge) -> Edge) -> FleetBuilder {
     let first = u32::from(FIRST_EDGE_API);
     let edges = (0..edges).map(|index| {
         let context = format!("cluster-{:02}", index + 2);
         let offset = u32::try_from(index).unwrap_or(u32::MAX);
         let api_address = Ipv4Addr::from(first.saturating_add(offset));
-        Edge::new(format!("{context}-edge"))
-            .context(context)
-            .api_address(api_address.to_string())
+        edge(
+            Edge::new(format!("{context}-edge"))
+                .context(context)
+                .api_address(api_address.to_string()),
+        )
     });
     Fleet::builder()
         .namespace("monitoring")

@@ -92,6 +92,7 @@ pub use base::Base;
 pub use manifests::Manifests;
 pub use overlays::{
     central::{
+        certificates::WriteCertificates,
         thanos::{
             compactor::ThanosCompactor,
             component::SharedObjects,
@@ -102,7 +103,7 @@ pub use overlays::{
         },
         CentralOverlay,
     },
-    edge::EdgeOverlay,
+    edge::{client_secret, EdgeOverlay, WAL_RETENTION_FLAG},
 };
 pub use runbook::Runbook;
 pub use safe_path::is_safe_relative_path;

@@ -262,6 +262,19 @@ fn check_hashring(fleet: &Fleet, tree: &Tree) -> Result<(), TestCaseError> {
         rings[0]["algorithm"].as_str(),
         Some(fleet.central.receive.hashring_algorithm.as_str())
     );
+    // With a tenant per edge the one ring lists exactly the edges' tenants, exactly
+    // matched: any other tenant finds no ring.
+    if fleet.central.receive.remote_write.tenant_per_edge() {
+        let tenants: Vec<&str> = rings[0]["tenants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let edges: Vec<&str> = fleet.edges.iter().map(|edge| edge.tenant()).collect();
+        prop_assert_eq!(tenants, edges);
+        prop_assert_eq!(rings[0]["tenant_matcher_type"].as_str(), Some("exact"));
+    }
 
     let statefulset = documents
         .iter()
@@ -414,9 +427,10 @@ proptest! {
             );
         }
         let tree = render(&fleet);
-        // base 2; central values, kustomization, namespace, 4 Thanos files, monitoring (+ the
-        // S3 Secret); per edge values, kustomization, namespace; the runbook.
-        prop_assert_eq!(tree.len(), 10 + usize::from(!params.existing_secret) + 3 * fleet.edges.len() + 1);
+        // base 2; central values, kustomization, namespace, the write path's certificates,
+        // 4 Thanos files, monitoring (+ the S3 Secret); per edge values, kustomization,
+        // namespace; the runbook.
+        prop_assert_eq!(tree.len(), 11 + usize::from(!params.existing_secret) + 3 * fleet.edges.len() + 1);
         check_runbook(&fleet, &tree)?;
         check_objects(&tree)?;
         check_hashring(&fleet, &tree)?;

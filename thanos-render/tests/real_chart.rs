@@ -290,6 +290,18 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
                 dashboards_show_their_cluster_variable,
             ),
         ]);
+        if expect
+            .fleet
+            .central
+            .receive
+            .remote_write
+            .tls
+            .as_ref()
+            .map(|t| t.certificates)
+            == Some(thanos_model::CertificateSource::CertManager)
+        {
+            checks.push(("write_certificates", write_certificates));
+        }
     } else {
         checks.extend([
             (
@@ -301,9 +313,111 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
                 node_exporter_and_kube_state_metrics,
             ),
             ("edge_runs_nothing_else", edge_runs_nothing_else),
+            (
+                "agent_writes_with_its_client_certificate",
+                agent_writes_with_its_client_certificate,
+            ),
         ]);
     }
     checks
+}
+
+/// With remote-write TLS, the edge's PrometheusAgent (validated against its CRD by
+/// `custom_resources_valid_against_their_crds`) reads its client certificate, key and CA
+/// from the edge's Secret by reference, and keeps unsent samples for the fleet's WAL
+/// retention; without TLS, no tlsConfig.
+fn agent_writes_with_its_client_certificate(build: &Build, expect: &Expect) -> Vec<String> {
+    let Some(edge) = cluster_of(&build.dir)
+        .and_then(|cluster| expect.fleet.edges.iter().find(|e| e.name == cluster))
+    else {
+        return vec![format!("{} is not an edge's overlay", build.dir)];
+    };
+    let Some(agent) = build.all("PrometheusAgent").next() else {
+        return vec!["no PrometheusAgent".to_owned()];
+    };
+    let mut problems = Vec::new();
+    let tls = &agent["spec"]["remoteWrite"][0]["tlsConfig"];
+    let secret = thanos_render::client_secret(&expect.fleet, edge);
+    match secret {
+        Some(secret) => {
+            for (path, key) in [
+                ("/ca/secret", "ca.crt"),
+                ("/cert/secret", "tls.crt"),
+                ("/keySecret", "tls.key"),
+            ] {
+                let reference = tls.pointer(path).cloned().unwrap_or_default();
+                let expected = serde_json::json!({"name": secret, "key": key});
+                if reference != expected {
+                    problems.push(format!("tlsConfig{path} is {reference}, not {expected}"));
+                }
+            }
+            for field in ["caFile", "certFile", "keyFile", "insecureSkipVerify"] {
+                if !tls[field].is_null() {
+                    problems.push(format!("tlsConfig.{field} is set"));
+                }
+            }
+        }
+        None if !tls.is_null() => problems.push(format!("tlsConfig {tls} without TLS")),
+        None => {}
+    }
+    let retention = edge.agent.wal_retention.as_ref().map(ToString::to_string);
+    let args = &agent["spec"]["additionalArgs"];
+    let found = args
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["name"] == "storage.agent.retention.max-time")
+        .and_then(|a| a["value"].as_str())
+        .map(str::to_owned);
+    if found != retention {
+        problems.push(format!("WAL retention is {found:?}, not {retention:?}"));
+    }
+    if agent["spec"]["remoteWrite"][0]["queueConfig"]["sampleAgeLimit"] != Value::Null {
+        problems.push("queueConfig.sampleAgeLimit drops old samples on purpose".to_owned());
+    }
+    problems
+}
+
+/// With cert-manager, the central build holds the write path's Issuers and Certificates
+/// (validated against cert-manager's CRDs by `custom_resources_valid_against_their_crds`):
+/// two Issuers, the CA, Receive's server certificate and one client certificate per edge
+/// whose common name is the edge's tenant.
+fn write_certificates(build: &Build, expect: &Expect) -> Vec<String> {
+    let mut problems = Vec::new();
+    let issuers = build.all("Issuer").count();
+    if issuers != 2 {
+        problems.push(format!("{issuers} Issuers, not 2"));
+    }
+    let names: Vec<(String, String)> = build
+        .all("Certificate")
+        .map(|c| {
+            (
+                name_of(c).to_owned(),
+                c["spec"]["commonName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    for edge in &expect.fleet.edges {
+        let name = format!("thanos-edge-{}", edge.name);
+        if !names.contains(&(name.clone(), edge.tenant().to_owned())) {
+            problems.push(format!(
+                "no Certificate {name} with commonName {}",
+                edge.tenant()
+            ));
+        }
+    }
+    if names.len() != expect.fleet.edges.len() + 2 {
+        problems.push(format!("Certificates {names:?}"));
+    }
+    // cert-manager's CRDs are among the build's, so these objects are custom resources
+    // the schema check validates.
+    if !build.crds.groups().any(|g| g == builds::CERT_MANAGER_GROUP) {
+        problems.push("cert-manager's CRDs are not loaded for the build".to_owned());
+    }
+    problems
 }
 
 // --- The fleet's builds ------------------------------------------------------------------
@@ -1388,8 +1502,13 @@ fn dashboards_show_their_cluster_variable(build: &Build, _: &Expect) -> Vec<Stri
 /// An edge builds one PrometheusAgent and no Prometheus, with its own `cluster` label,
 /// writing to `http://thanos-receive.<domain>/api/v1/receive`.
 fn agent_writes_to_receive_with_its_label(build: &Build, expect: &Expect) -> Vec<String> {
+    let scheme = if expect.fleet.central.receive.remote_write.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let url = format!(
-        "http://thanos-receive.{}/api/v1/receive",
+        "{scheme}://thanos-receive.{}/api/v1/receive",
         expect.fleet.domain
     );
     let mut problems: Vec<String> = build

@@ -315,10 +315,19 @@ fn secrets_come_from_refused_unset_variables_never_from_the_text() {
             assert!(!readme.contains(forbidden), "{name}: {forbidden}");
         }
         let lines = command_lines(readme);
-        let grafana: Vec<&String> = lines
+        // The write path's client certificates are copied edge by edge, their key read
+        // through a process substitution only (never a file or a literal).
+        let (certificates, grafana): (Vec<&String>, Vec<&String>) = lines
             .iter()
             .filter(|line| line.contains("create secret generic"))
-            .collect();
+            .partition(|line| line.contains("--from-file=tls.key="));
+        for line in certificates {
+            assert!(
+                line.contains("--from-file=tls.key=<(kubectl "),
+                "{name}: {line}"
+            );
+            assert!(!line.contains("--from-literal"), "{name}: {line}");
+        }
         assert_eq!(grafana.len(), 1, "{name}");
         assert!(
             grafana[0].contains("--from-literal=admin-password=\"${GRAFANA_ADMIN_PASSWORD:?}\""),

@@ -14,11 +14,13 @@ use thanos_render::{render, Tree, DEFAULT_ROOT};
 
 const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
 
-/// The seed's central cluster, to change one component of.
+/// The seed's central cluster, to change one component of (with the lab's open write
+/// path, as the seed has it).
 fn central() -> Central {
     Central::new("cluster-01-central")
         .context("cluster-01")
         .api_address("192.168.101.194")
+        .receive(Receive::default().lab_write_path())
 }
 
 /// The seed's bucket with the objstore Secret made outside the tree.
@@ -126,7 +128,12 @@ fn high_availability() {
         "ha",
         seed(3).object_storage(existing_secret()).central(
             central()
-                .receive(Receive::default().replicas(3).replication_factor(3))
+                .receive(
+                    Receive::default()
+                        .lab_write_path()
+                        .replicas(3)
+                        .replication_factor(3),
+                )
                 .query(Query::default().replicas(2))
                 .grafana(Grafana::default().without_ingress()),
         ),
@@ -253,7 +260,11 @@ fn hashmod_hashring() {
     assert_variant(
         "hashmod",
         seed(3).central(
-            central().receive(Receive::default().hashring_algorithm(HashringAlgorithm::Hashmod)),
+            central().receive(
+                Receive::default()
+                    .lab_write_path()
+                    .hashring_algorithm(HashringAlgorithm::Hashmod),
+            ),
         ),
         // The flag and the hashring file; the runbook's description of the ring.
         &["README.md", "thanos-receive.yaml"],

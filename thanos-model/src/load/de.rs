@@ -33,7 +33,16 @@ use crate::{Bytes, Cpu, Diagnostic, Duration, GrammarError};
 pub(crate) type GrammarErrors = RefCell<Vec<Diagnostic>>;
 
 /// Keys whose `null` is a value of its own ("none") rather than "not set".
-pub(crate) const NULL_MEANS_NONE: &[&str] = &["ingress", "ruler"];
+pub(crate) const NULL_MEANS_NONE: &[&str] = &[
+    "ingress",
+    "ruler",
+    // The write path's safety settings: `null` turns each off (the seed's lab).
+    "tls",
+    "tenantField",
+    "limits",
+    "tooFarInFuture",
+    "walRetention",
+];
 
 /// The section serde reads through a buffer (it is tagged by its `type`).
 pub(crate) const OBJECT_STORAGE: &str = "objectStorage";

@@ -37,6 +37,11 @@
 //! | 19. Thanos Ruler: replicas, durations, volume, resources, image pin | `Ruler::check` (ruler.rs) | `rule19-*` |
 //! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay | `ThanosMonitoringOptions::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
 //! | 21. runbook: a language it is written in | serde (runbook.rs) | `rule21-*` |
+//! | 22. write path identity: TLS with a CA (`serverSecret` with `existingSecrets`), a tenant field only with TLS (without one, edges share a tenant: warns), every edge a credential its certificates' source can issue, renewal before expiry, tenants unique (rule 1), an open write path warns | `ReceiveRemoteWrite::check`, `Checker::client_certificate` (tls.rs), `Checker::clusters` (validate/fleet.rs) | `rule22-*`, `warnings/rule22-*` |
+//! | 23. TLS passthrough: known for the Receive Ingress class or named, only with TLS | `ReceiveRemoteWrite::check` (tls.rs) | `rule23-*` |
+//! | 24. write limits never refuse a normal request of an edge's own queue (413 is permanent for the agent), head limits fit a cluster (warns), no limits warns | `Checker::write_limits` (limits.rs) | `rule24-*`, `warnings/rule24-*` |
+//! | 25. far-future window of at least 1m (none warns); Cap'n Proto on every address warns | `Receive::check_write_window` (receive.rs) | `rule25-*`, `warnings/rule25-*` |
+//! | 26. agent WAL retention at least 2h (Prometheus' 4h default and above 7d warn); 429s dropped warns | `AgentValues::check_wal_retention`, `AgentValues::check` (agent.rs) | `rule26-*`, `warnings/rule26-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!

@@ -181,6 +181,8 @@ pub(crate) struct FleetView {
     pub ruler: Option<Ruler>,
     /// What watches Thanos and the edges.
     pub monitoring: Monitoring,
+    /// The write path's certificates, when Receive speaks TLS.
+    pub write_path: Option<super::write_path::WritePath>,
 }
 
 /// The chart's Thanos Ruler.
@@ -421,6 +423,7 @@ impl FleetView {
                 replicas: ruler.thanos_ruler_spec.replicas,
             }),
             monitoring: monitoring(fleet, central),
+            write_path: super::write_path::WritePath::new(fleet, central),
             thanos_version: fleet.thanos.version.clone(),
             bucket: bucket(fleet, central),
             chart,

@@ -22,6 +22,7 @@ pub mod markdown;
 mod prerequisites;
 mod troubleshooting;
 mod verify;
+mod write_path;
 
 use thanos_model::{Fleet, Language};
 
@@ -76,6 +77,7 @@ impl Runbook {
             clusters::blocks,
             prerequisites::blocks,
             deploy::blocks,
+            write_path::blocks,
             verify::blocks,
             grafana_access::blocks,
             changes::blocks,

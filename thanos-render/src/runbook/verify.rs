@@ -129,7 +129,38 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         })));
     }
 
-    if let (false, Some(url)) = (f.edges.is_empty(), &f.remote_write_url) {
+    if let (false, Some(url), Some(write_path)) =
+        (f.edges.is_empty(), &f.remote_write_url, &f.write_path)
+    {
+        blocks.push(l.h(
+            3,
+            "Receive refuses writers without a certificate",
+            "Receive가 인증서 없는 쓰기를 거부하는지 확인",
+            [],
+        ));
+        blocks.push(l.p(
+            "From a machine that resolves the hosts, a write without a client certificate must fail the TLS handshake: `curl` prints `000`, and `openssl s_client` shows that Receive asks for a certificate (`Acceptable client certificate CA names` lists the write CA). An HTTP status instead means the Ingress terminated TLS itself: check its passthrough annotation. That the edges do write shows in Thanos Query below.",
+            "호스트 이름을 해석할 수 있는 곳에서 클라이언트 인증서 없이 쓰면 TLS 핸드셰이크가 실패해야 합니다. `curl`은 `000`을 출력하고, `openssl s_client`는 Receive가 인증서를 요구함을 보여 줍니다(`Acceptable client certificate CA names`에 쓰기 CA가 나옵니다). 대신 HTTP 상태 코드가 나오면 Ingress가 TLS를 직접 종료한 것이므로 패스스루 어노테이션을 확인하세요. 엣지가 실제로 쓰는지는 아래 Thanos Query에서 확인합니다.",
+            [],
+        ));
+        blocks.push(
+            CodeBlock::lines(
+                "sh",
+                [
+                    format!(
+                        "curl -s -o /dev/null -w '%{{http_code}}\\n' -X POST {}",
+                        quote(url)
+                    ),
+                    format!(
+                        "openssl s_client -connect {} -servername {} </dev/null 2>&1 | grep -A2 'Acceptable client certificate CA names'",
+                        quote(&format!("{}:443", write_path.host)),
+                        quote(&write_path.host)
+                    ),
+                ],
+            )
+            .into(),
+        );
+    } else if let (false, Some(url)) = (f.edges.is_empty(), &f.remote_write_url) {
         blocks.push(l.h(3, "Receive takes writes", "Receive 수신 확인", []));
         blocks.push(l.p(
             "From a machine that resolves the hosts (an edge node, for instance), an empty write to Receive's Ingress must come back `400`: Receive refused the empty body, so the Ingress reached a ready Receive. `503` means Receive is not ready (its hashring is not loaded yet); `404` or `502` come from the Ingress, not from Receive.",

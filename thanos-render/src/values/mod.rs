@@ -22,8 +22,9 @@ pub use grafana_subchart::{
     GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards,
 };
 pub use prometheus::{
-    ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues, PrometheusValues, QueueConfig,
-    RemoteWrite, ThanosSidecarValues,
+    AdditionalArg, ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues,
+    PrometheusValues, QueueConfig, RemoteWrite, RemoteWriteTlsConfig, SecretOrConfigMap,
+    ThanosSidecarValues,
 };
 pub use thanos_ruler::{
     AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile, ImageValues,

@@ -74,6 +74,19 @@ pub struct PrometheusSpecValues {
     /// `thanos`: the sidecar.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thanos: Option<ThanosSidecarValues>,
+    /// `additionalArgs`: flags the CRD has no field for, such as the agent's WAL
+    /// retention.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_args: Option<Vec<AdditionalArg>>,
+}
+
+/// One `additionalArgs` entry: `--<name>=<value>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdditionalArg {
+    /// The flag's name without `--`.
+    pub name: String,
+    /// Its value.
+    pub value: String,
 }
 
 /// One `remoteWrite` entry.
@@ -86,6 +99,33 @@ pub struct RemoteWrite {
     pub url: String,
     /// Queue tuning.
     pub queue_config: QueueConfig,
+    /// `tlsConfig`: the edge's client certificate and the CA of Receive's server
+    /// certificate, by Secret reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_config: Option<RemoteWriteTlsConfig>,
+}
+
+/// `remoteWrite[].tlsConfig`: every key and certificate by Secret reference, none inline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteWriteTlsConfig {
+    /// `ca`: the CA that signed Receive's server certificate.
+    pub ca: SecretOrConfigMap,
+    /// `cert`: the client certificate.
+    pub cert: SecretOrConfigMap,
+    /// `keySecret`: the client key.
+    pub key_secret: ExistingSecret,
+    /// `serverName`: Receive's Ingress host (also the SNI the passthrough routes by).
+    pub server_name: String,
+    /// `minVersion`.
+    pub min_version: String,
+}
+
+/// `{secret: {name, key}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecretOrConfigMap {
+    /// `secret`.
+    pub secret: ExistingSecret,
 }
 
 /// `remoteWrite[].queueConfig`.
@@ -102,6 +142,9 @@ pub struct QueueConfig {
     pub max_samples_per_send: u32,
     /// `batchSendDeadline`.
     pub batch_send_deadline: Duration,
+    /// `retryOnRateLimit`: retry 429 answers instead of dropping them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_on_rate_limit: Option<bool>,
 }
 
 /// `prometheusSpec.thanos`: the sidecar (the chart copies it into the CR's `spec.thanos`).

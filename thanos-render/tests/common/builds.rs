@@ -95,7 +95,13 @@ impl Build {
         let path = builds.join(dir).join("build.yaml");
         let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let objects = json_documents(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let crds = Crds::of(&objects)?;
+        // cert-manager is installed beside the chart, not by it: its CRDs come from the
+        // reference, for the builds that hold its objects.
+        let mut definitions: Vec<Value> = objects.clone();
+        if objects.iter().any(|o| group_of(o) == CERT_MANAGER_GROUP) {
+            definitions.extend(cert_manager_crds()?);
+        }
+        let crds = Crds::of(&definitions)?;
         Ok(Self {
             dir: dir.to_owned(),
             objects,
@@ -197,6 +203,63 @@ pub fn group_of(object: &Value) -> &str {
 /// `<kind> <name>`, for messages.
 pub fn describe(object: &Value) -> String {
     format!("{} {}", kind_of(object), name_of(object))
+}
+
+/// cert-manager's API group.
+pub const CERT_MANAGER_GROUP: &str = "cert-manager.io";
+
+/// The cert-manager v1.21.1 CRDs of the reference (`THANOS_REFERENCE_DIR`, default
+/// `../shared/reference` beside the checkout), each checked against the sha256 its README
+/// lists.
+pub fn cert_manager_crds() -> Result<Vec<Value>, String> {
+    let reference = std::env::var_os("THANOS_REFERENCE_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"),
+        PathBuf::from,
+    );
+    let dir = reference.join("cert-manager");
+    let readme = fs::read_to_string(dir.join("README.md"))
+        .map_err(|e| format!("{}: {e}", dir.join("README.md").display()))?;
+    let mut crds = Vec::new();
+    for file in [
+        "cert-manager.io_certificates.yaml",
+        "cert-manager.io_issuers.yaml",
+        "cert-manager.io_clusterissuers.yaml",
+    ] {
+        let path = dir.join(file);
+        let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let digest = sha256_hex(&bytes);
+        if !readme.contains(&format!("| {file} | {digest} |")) {
+            return Err(format!(
+                "{}: sha256 {digest} is not the one its README lists",
+                path.display()
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        crds.extend(json_documents(&text).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
+    Ok(crds)
+}
+
+/// The lowercase hex sha256 of `bytes`, from `sha256sum`.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("sha256sum runs");
+    child
+        .stdin
+        .take()
+        .expect("a pipe")
+        .write_all(bytes)
+        .expect("sha256sum reads");
+    let output = child.wait_with_output().expect("sha256sum finishes");
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// (group, version, kind) of a served custom resource.

@@ -42,6 +42,9 @@ pub fn join(path: &str, key: &str) -> String {
 pub struct Flag {
     pub name: String,
     pub deprecated: bool,
+    /// A flag hidden from `--help`, accepted as a documented exception: the upstream
+    /// source line that registers it.
+    pub hidden: Option<String>,
 }
 
 /// The flags Thanos v0.42.4 accepts for a subcommand; empty for an unknown subcommand.
@@ -51,6 +54,9 @@ pub fn thanos_flags(subcommand: &str) -> Vec<Flag> {
         .map(|record| Flag {
             name: record[1].to_owned(),
             deprecated: record.get(2) == Some(&"deprecated"),
+            hidden: (record.get(2) == Some(&"hidden"))
+                .then(|| record.get(3).map(|source| (*source).to_owned()))
+                .flatten(),
         })
         .collect()
 }

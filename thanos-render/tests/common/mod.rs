@@ -77,9 +77,11 @@ pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<St
                 "Secret" => round_trip::<Secret>(&document),
                 "Service" => round_trip::<Service>(&document),
                 "StatefulSet" => round_trip::<StatefulSet>(&document),
-                // Prometheus Operator kinds have no k8s-openapi type: the real-chart tier
-                // (scripts/e2e.sh) validates them against their CRDs.
-                "PrometheusRule" | "ServiceMonitor" => Ok(document.clone()),
+                // Prometheus Operator and cert-manager kinds have no k8s-openapi type: the
+                // real-chart tier (scripts/e2e.sh) validates them against their CRDs.
+                "PrometheusRule" | "ServiceMonitor" | "Issuer" | "Certificate" => {
+                    Ok(document.clone())
+                }
                 other => Err(format!("unexpected kind {other:?}")),
             };
             match back {

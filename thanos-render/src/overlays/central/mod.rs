@@ -1,6 +1,7 @@
 //! The central overlay: `values-central.yaml`, `kustomization.yaml`, the S3 Secret and the
 //! Thanos manifests.
 
+pub mod certificates;
 pub mod ruler;
 pub mod s3_secret;
 pub mod thanos;
@@ -9,6 +10,7 @@ use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::{Namespace, PodTemplateSpec, Secret};
 use thanos_model::{labels, Component, Fleet};
 
+use self::certificates::WriteCertificates;
 use self::thanos::{
     compactor::{self, ThanosCompactor},
     monitoring::{self, ThanosMonitoring},
@@ -58,6 +60,9 @@ pub struct CentralOverlay {
     pub compactor: ThanosCompactor,
     /// `thanos-monitoring.yaml`, written when it holds anything.
     pub monitoring: ThanosMonitoring,
+    /// `thanos-certificates.yaml`, when cert-manager issues the write path's
+    /// certificates.
+    pub certificates: Option<WriteCertificates>,
     dir: String,
     kustomization_comment: Vec<String>,
     s3_secret_comment: Vec<String>,
@@ -71,18 +76,15 @@ impl CentralOverlay {
         // The S3 Secret is deliberately not a resource: it holds envsubst placeholders and
         // is applied on its own, so applying the overlay never replaces the real Secret.
         let monitoring = ThanosMonitoring::new(fleet);
+        let certificates = WriteCertificates::new(fleet);
         let kustomization =
             Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES_FILE)).resources(
-                [
-                    namespace::FILE,
-                    query::FILE,
-                    receive::FILE,
-                    store::FILE,
-                    compactor::FILE,
-                ]
-                .into_iter()
-                .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
-                .map(str::to_owned),
+                [namespace::FILE]
+                    .into_iter()
+                    .chain(certificates.as_ref().map(|_| certificates::FILE))
+                    .chain([query::FILE, receive::FILE, store::FILE, compactor::FILE])
+                    .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
+                    .map(str::to_owned),
             );
         Self {
             values: values(fleet),
@@ -94,6 +96,7 @@ impl CentralOverlay {
             store: ThanosStore::new(fleet),
             compactor: ThanosCompactor::new(fleet),
             monitoring,
+            certificates,
             kustomization_comment: overlays::cluster_comment(
                 &central.context,
                 &central.api_address,
@@ -146,6 +149,13 @@ impl CentralOverlay {
             );
         }
         for (file, documents) in [
+            (
+                certificates::FILE,
+                self.certificates
+                    .as_ref()
+                    .map(WriteCertificates::documents)
+                    .unwrap_or_default(),
+            ),
             (query::FILE, self.query.documents()),
             (receive::FILE, self.receive.documents()),
             (store::FILE, self.store.documents()),

@@ -2,14 +2,15 @@
 
 use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::Namespace;
-use thanos_model::{labels, Edge, Fleet};
+use thanos_model::{labels, ClientCertificate, Component, Edge, Fleet, EDGE_CLIENT_SECRET};
 
 use crate::{
     kustomize::Kustomization,
     overlays::{self, central::thanos::receive::RemoteWriteUrl, namespace},
     values::{
-        resource_requirements, AlertmanagerValues, ChartValues, Create, Enabled, GrafanaValues,
-        PrometheusSpecValues, PrometheusValues, QueueConfig, RemoteWrite, StorageSpec,
+        resource_requirements, AdditionalArg, AlertmanagerValues, ChartValues, Create, Enabled,
+        ExistingSecret, GrafanaValues, PrometheusSpecValues, PrometheusValues, QueueConfig,
+        RemoteWrite, RemoteWriteTlsConfig, SecretOrConfigMap, StorageSpec,
     },
     Tree,
 };
@@ -54,7 +55,7 @@ impl EdgeOverlay {
         let dir = overlays::dir(fleet, &edge.name);
         Self {
             name: edge.name.clone(),
-            values: values(edge, remote_write_url),
+            values: values(fleet, edge, remote_write_url),
             kustomization: Kustomization::new(
                 &fleet.namespace,
                 overlays::chart(fleet, VALUES_FILE),
@@ -92,7 +93,7 @@ impl EdgeOverlay {
 /// Agent mode writing to the central Receive, and everything an agent cluster does not
 /// run turned off: Grafana, Alertmanager, the default rules (an agent evaluates none),
 /// and scrapers of control-plane parts that edges do not expose.
-fn values(edge: &Edge, remote_write_url: &RemoteWriteUrl) -> ChartValues {
+fn values(fleet: &Fleet, edge: &Edge, remote_write_url: &RemoteWriteUrl) -> ChartValues {
     let agent = &edge.agent;
     let queue = &agent.queue;
     ChartValues {
@@ -115,8 +116,16 @@ fn values(edge: &Edge, remote_write_url: &RemoteWriteUrl) -> ChartValues {
                         max_shards: queue.max_shards,
                         max_samples_per_send: queue.max_samples_per_send,
                         batch_send_deadline: queue.batch_send_deadline.clone(),
+                        retry_on_rate_limit: queue.retry_on_rate_limit.then_some(true),
                     },
+                    tls_config: tls_config(fleet, edge),
                 }]),
+                additional_args: agent.wal_retention.as_ref().map(|retention| {
+                    vec![AdditionalArg {
+                        name: WAL_RETENTION_FLAG.to_owned(),
+                        value: retention.to_string(),
+                    }]
+                }),
                 resources: Some(resource_requirements(&agent.resources)),
                 storage_spec: Some(StorageSpec::new(
                     agent.storage.class.as_deref(),
@@ -144,4 +153,38 @@ fn values(edge: &Edge, remote_write_url: &RemoteWriteUrl) -> ChartValues {
         kube_state_metrics: (!edge.kube_state_metrics).then_some(Enabled::OFF),
         ..ChartValues::default()
     }
+}
+
+/// The agent flag (without `--`) that bounds how long unsent samples stay in the WAL.
+pub const WAL_RETENTION_FLAG: &str = "storage.agent.retention.max-time";
+
+/// The Secret on the edge holding its client certificate, when Receive speaks TLS.
+#[must_use]
+pub fn client_secret(fleet: &Fleet, edge: &Edge) -> Option<String> {
+    fleet.central.receive.remote_write.tls.as_ref()?;
+    Some(match &edge.client_certificate {
+        Some(ClientCertificate::ExistingSecret { secret_name }) => secret_name.clone(),
+        Some(ClientCertificate::CertManager) | None => EDGE_CLIENT_SECRET.to_owned(),
+    })
+}
+
+/// `remoteWrite[].tlsConfig`: the edge's client certificate Secret, by reference only.
+fn tls_config(fleet: &Fleet, edge: &Edge) -> Option<RemoteWriteTlsConfig> {
+    let secret = client_secret(fleet, edge)?;
+    let ingress = fleet.central.receive.ingress.as_ref()?;
+    let key = |key: &str| ExistingSecret {
+        name: secret.clone(),
+        key: key.to_owned(),
+    };
+    Some(RemoteWriteTlsConfig {
+        ca: SecretOrConfigMap {
+            secret: key("ca.crt"),
+        },
+        cert: SecretOrConfigMap {
+            secret: key("tls.crt"),
+        },
+        key_secret: key("tls.key"),
+        server_name: fleet.ingress_host(ingress, Component::Receive),
+        min_version: "TLS13".to_owned(),
+    })
 }

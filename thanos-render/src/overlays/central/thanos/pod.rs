@@ -144,6 +144,29 @@ impl<'a> ThanosPod<'a> {
         self
     }
 
+    /// The Secret `secret` mounted read-only at `path` as volume `name`, readable by
+    /// the owner and group only.
+    pub(crate) fn secret_volume(mut self, name: &str, secret: &str, path: &str) -> Self {
+        self.volumes.push((
+            Volume {
+                name: name.to_owned(),
+                secret: Some(SecretVolumeSource {
+                    secret_name: Some(secret.to_owned()),
+                    default_mode: Some(0o440),
+                    ..SecretVolumeSource::default()
+                }),
+                ..Volume::default()
+            },
+            VolumeMount {
+                name: name.to_owned(),
+                mount_path: path.to_owned(),
+                read_only: Some(true),
+                ..VolumeMount::default()
+            },
+        ));
+        self
+    }
+
     /// Seconds to let the process flush on shutdown, where the default is too short.
     pub(crate) fn termination_grace_period(mut self, seconds: i64) -> Self {
         self.termination_grace_period = Some(seconds);

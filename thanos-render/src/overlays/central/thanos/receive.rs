@@ -8,7 +8,7 @@ use k8s_openapi::api::{
     core::v1::{ConfigMap, Service},
 };
 use serde::Serialize;
-use thanos_model::{labels, Component, Fleet};
+use thanos_model::{labels, CertificateSource, Component, Fleet, ResolvedLimits};
 
 use super::{
     common_flags,
@@ -33,6 +33,22 @@ const REMOTE_WRITE_PATH: &str = "/api/v1/receive";
 const HASHRING: &str = "hashring";
 const HASHRING_FILE: &str = "hashrings.json";
 const HASHRING_DIR: &str = "/etc/thanos/hashring";
+/// Where Receive reads its remote-write server certificate, key and client CA.
+const REMOTE_WRITE_TLS: &str = "remote-write-tls";
+const REMOTE_WRITE_TLS_DIR: &str = "/etc/thanos/remote-write-tls";
+/// The Secret cert-manager issues Receive's server certificate into.
+pub const SERVER_TLS_SECRET: &str = "thanos-receive-server-tls";
+/// The limits ConfigMap's suffix, file and directory.
+const LIMITS: &str = "limits";
+const LIMITS_FILE: &str = "limits.yaml";
+const LIMITS_DIR: &str = "/etc/thanos/limits";
+/// The hashring of the edges' tenants.
+const EDGES_HASHRING: &str = "edges";
+/// Where the Cap'n Proto server Receive always starts listens when it is not used.
+const CAPNPROTO_LOCAL: &str = "127.0.0.1:19391";
+/// The label Receive adds for the tenant: the edge's own `cluster` label, so that a value
+/// the client sends is overwritten with its verified tenant.
+const TENANT_LABEL: &str = labels::CLUSTER;
 /// The environment variable holding the pod's name, which the replica label and the local
 /// endpoint are made of.
 const POD_NAME_ENV: &str = "NAME";
@@ -44,8 +60,11 @@ const TERMINATION_GRACE_SECONDS: i64 = 900;
 #[non_exhaustive]
 pub struct ThanosReceive {
     /// `thanos-receive-hashring`: the `--receive.hashrings-file`, exactly the
-    /// StatefulSet's pods.
+    /// StatefulSet's pods (and, with a tenant per edge, exactly the edges' tenants).
     pub hashring: ConfigMap,
+    /// `thanos-receive-limits`: the `--receive.limits-config-file`, when the fleet sets
+    /// write limits.
+    pub limits: Option<ConfigMap>,
     /// `thanos-receive`.
     pub stateful_set: StatefulSet,
     /// `thanos-receive-headless`: names the pods (hashring endpoints, Query's lookup).
@@ -62,12 +81,30 @@ impl ThanosReceive {
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
         let receive = &fleet.central.receive;
         let hashring = context.config_map_name(HASHRING);
+        let limits = limits_config_map(&context);
+        let mut pod = context
+            .pod(args(&context))
+            .env(field_env(POD_NAME_ENV, "metadata.name"))
+            .config_map_volume(HASHRING, &hashring, HASHRING_DIR);
+        if let Some(secret) = server_tls_secret(fleet) {
+            pod = pod.secret_volume(REMOTE_WRITE_TLS, secret, REMOTE_WRITE_TLS_DIR);
+        }
+        if limits.is_some() {
+            pod = pod.config_map_volume(LIMITS, &context.config_map_name(LIMITS), LIMITS_DIR);
+        }
+        let mut ingress = context.ingress(receive.ingress.as_ref(), REMOTE_WRITE);
+        if let (Some(ingress), Some(model)) = (ingress.as_mut(), receive.ingress.as_ref()) {
+            let class = fleet.ingress_class(model);
+            if let Some(passthrough) = receive.remote_write.passthrough_for(class) {
+                let (key, value) = passthrough.annotation();
+                ingress.metadata.annotations =
+                    Some([(key.to_owned(), value.to_owned())].into_iter().collect());
+            }
+        }
         Self {
             hashring: hashring_config_map(&context),
-            stateful_set: context
-                .pod(args(&context))
-                .env(field_env(POD_NAME_ENV, "metadata.name"))
-                .config_map_volume(HASHRING, &hashring, HASHRING_DIR)
+            limits,
+            stateful_set: pod
                 .objstore(ObjstoreSecret::Mounted)
                 .termination_grace_period(TERMINATION_GRACE_SECONDS)
                 .stateful_set(
@@ -78,7 +115,7 @@ impl ThanosReceive {
             headless_service: context.headless_service(),
             shared: context
                 .shared_objects(ServiceKind::ClusterIp)
-                .ingress(context.ingress(receive.ingress.as_ref(), REMOTE_WRITE))
+                .ingress(ingress)
                 .pod_disruption_budget(context.pod_disruption_budget(drainable_replicas(fleet))),
             remote_write_url: RemoteWriteUrl::new(fleet),
         }
@@ -95,6 +132,7 @@ impl ThanosReceive {
     pub(crate) fn documents(&self) -> Vec<String> {
         let documents = Documents::default()
             .one(&self.hashring)
+            .all(&self.limits)
             .one(&self.stateful_set)
             .one(&self.headless_service);
         self.shared.add_to(documents).into_vec()
@@ -109,13 +147,19 @@ pub struct RemoteWriteUrl {
 }
 
 impl RemoteWriteUrl {
-    /// The one place the remote-write URL is derived: `http://<Receive's Ingress host>`
-    /// and the remote-write path; `None` when Receive has no Ingress.
+    /// The one place the remote-write URL is derived: `https://` (with remote-write
+    /// TLS, else `http://`), Receive's Ingress host and the remote-write path; `None` when
+    /// Receive has no Ingress.
     fn new(fleet: &Fleet) -> Option<Self> {
         let ingress = fleet.central.receive.ingress.as_ref()?;
+        let scheme = if fleet.central.receive.remote_write.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         Some(Self {
             url: format!(
-                "http://{}{REMOTE_WRITE_PATH}",
+                "{scheme}://{}{REMOTE_WRITE_PATH}",
                 fleet.ingress_host(ingress, Component::Receive)
             ),
         })
@@ -172,19 +216,132 @@ fn hashring_endpoints(context: &ComponentContext) -> Vec<String> {
 #[derive(Serialize)]
 struct Hashring<'a> {
     hashring: &'a str,
+    /// The tenants the ring serves; a ring without any serves every tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenants: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant_matcher_type: Option<&'a str>,
     algorithm: &'a str,
     endpoints: Vec<String>,
 }
 
+/// The hashring file: with a tenant per edge one ring `edges` listing exactly the edges'
+/// tenants (exact match, no catch-all ring, so an unknown tenant finds no ring and no
+/// TSDB is created for it); otherwise one ring `default` for every tenant.
 fn hashring_config_map(context: &ComponentContext) -> ConfigMap {
+    let fleet = context.fleet;
+    let tenants = fleet
+        .central
+        .receive
+        .remote_write
+        .tenant_per_edge()
+        .then(|| fleet.edges.iter().map(|edge| edge.tenant()).collect());
     let hashrings = [Hashring {
-        hashring: "default",
-        algorithm: context.fleet.central.receive.hashring_algorithm.as_str(),
+        hashring: if tenants.is_some() {
+            EDGES_HASHRING
+        } else {
+            "default"
+        },
+        tenant_matcher_type: tenants.as_ref().map(|_| "exact"),
+        tenants,
+        algorithm: fleet.central.receive.hashring_algorithm.as_str(),
         endpoints: hashring_endpoints(context),
     }];
     let json = serde_json::to_string_pretty(&hashrings)
         .unwrap_or_else(|error| unreachable!("a hashring always serializes: {error}"));
     context.config_map(HASHRING, HASHRING_FILE, json + "\n")
+}
+
+/// The Secret holding Receive's server certificate, key and client CA, with TLS.
+fn server_tls_secret(fleet: &Fleet) -> Option<&str> {
+    let tls = fleet.central.receive.remote_write.tls.as_ref()?;
+    Some(match tls.certificates {
+        CertificateSource::CertManager => SERVER_TLS_SECRET,
+        CertificateSource::ExistingSecrets => tls.server_secret.as_deref()?,
+    })
+}
+
+/// `write.default.request` / `write.tenants.<t>.request` of the limits file.
+#[derive(Serialize, PartialEq)]
+struct RequestLimits {
+    size_bytes_limit: u64,
+    series_limit: u64,
+    samples_limit: u64,
+}
+
+/// `write.default` / `write.tenants.<t>`.
+#[derive(Serialize, PartialEq)]
+struct TenantLimits {
+    request: RequestLimits,
+    head_series_limit: u64,
+}
+
+impl From<ResolvedLimits> for TenantLimits {
+    fn from(limits: ResolvedLimits) -> Self {
+        Self {
+            request: RequestLimits {
+                size_bytes_limit: limits.request_size_bytes,
+                series_limit: limits.request_series,
+                samples_limit: limits.request_samples,
+            },
+            head_series_limit: limits.head_series,
+        }
+    }
+}
+
+/// `write.global`: where Receive counts head series per tenant.
+#[derive(Serialize)]
+struct GlobalLimits {
+    meta_monitoring_url: String,
+    meta_monitoring_limit_query: String,
+}
+
+#[derive(Serialize)]
+struct WriteLimitsFile {
+    global: GlobalLimits,
+    default: TenantLimits,
+    #[serde(skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    tenants: indexmap::IndexMap<String, TenantLimits>,
+}
+
+#[derive(Serialize)]
+struct LimitsFile {
+    write: WriteLimitsFile,
+}
+
+/// `thanos-receive-limits`: the default limits, and each edge whose limits differ as its
+/// tenant (only with a tenant per edge: otherwise every edge writes as one tenant).
+fn limits_config_map(context: &ComponentContext) -> Option<ConfigMap> {
+    let fleet = context.fleet;
+    let default = fleet.default_write_limits()?;
+    let per_edge = fleet.central.receive.remote_write.tenant_per_edge();
+    let tenants = fleet
+        .edges
+        .iter()
+        .filter(|_| per_edge)
+        .filter_map(|edge| {
+            let own = fleet.edge_write_limits(edge)?;
+            (own != default).then(|| (edge.tenant().to_owned(), TenantLimits::from(own)))
+        })
+        .collect();
+    let file = LimitsFile {
+        write: WriteLimitsFile {
+            global: GlobalLimits {
+                meta_monitoring_url: format!(
+                    "http://prometheus-operated.{}.svc:9090",
+                    fleet.namespace
+                ),
+                meta_monitoring_limit_query: format!(
+                    "sum by (tenant) (prometheus_tsdb_head_series{{namespace=\"{}\", job=\"{}\"}})",
+                    fleet.namespace,
+                    context.name()
+                ),
+            },
+            default: default.into(),
+            tenants,
+        },
+    };
+    Some(context.config_map(LIMITS, LIMITS_FILE, crate::yaml::to_yaml(&file)))
 }
 
 fn args(context: &ComponentContext) -> Vec<String> {
@@ -220,6 +377,46 @@ fn args(context: &ComponentContext) -> Vec<String> {
         "--receive.local-endpoint={}",
         endpoint(context, &format!("$({POD_NAME_ENV})"))
     ));
+    args.extend(write_path_args(context));
+    args
+}
+
+/// The write path's flags: TLS with client certificates, the tenant from them, limits,
+/// the far-future window and Cap'n Proto on localhost. None in the seed's lab.
+fn write_path_args(context: &ComponentContext) -> Vec<String> {
+    let fleet = context.fleet;
+    let receive = &fleet.central.receive;
+    let remote_write = &receive.remote_write;
+    let mut args = Vec::new();
+    if remote_write.tls.is_some() {
+        for (flag, file) in [
+            ("cert", "tls.crt"),
+            ("key", "tls.key"),
+            ("client-ca", "ca.crt"),
+        ] {
+            args.push(format!(
+                "--remote-write.server-tls-{flag}={REMOTE_WRITE_TLS_DIR}/{file}"
+            ));
+        }
+        if let (true, Some(field)) = (remote_write.tenant_per_edge(), remote_write.tenant_field) {
+            args.push(format!(
+                "--receive.tenant-certificate-field={}",
+                field.as_str()
+            ));
+            args.push(format!("--receive.tenant-label-name={TENANT_LABEL}"));
+        }
+    }
+    if fleet.default_write_limits().is_some() {
+        args.push(format!(
+            "--receive.limits-config-file={LIMITS_DIR}/{LIMITS_FILE}"
+        ));
+    }
+    if let Some(window) = &receive.too_far_in_future {
+        args.push(format!("--tsdb.too-far-in-future.time-window={window}"));
+    }
+    if !receive.capnproto {
+        args.push(format!("--receive.capnproto-address={CAPNPROTO_LOCAL}"));
+    }
     args
 }
 
