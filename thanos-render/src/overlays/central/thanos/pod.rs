@@ -124,8 +124,8 @@ impl<'a> ThanosPod<'a> {
     }
 
     /// The ConfigMap `config_map` mounted read-only at `path` as volume `name`.
-    pub(crate) fn config_map_volume(mut self, name: &str, config_map: &str, path: &str) -> Self {
-        self.volumes.push((
+    pub(crate) fn config_map_volume(self, name: &str, config_map: &str, path: &str) -> Self {
+        self.read_only_volume(
             Volume {
                 name: name.to_owned(),
                 config_map: Some(ConfigMapVolumeSource {
@@ -134,20 +134,14 @@ impl<'a> ThanosPod<'a> {
                 }),
                 ..Volume::default()
             },
-            VolumeMount {
-                name: name.to_owned(),
-                mount_path: path.to_owned(),
-                read_only: Some(true),
-                ..VolumeMount::default()
-            },
-        ));
-        self
+            path,
+        )
     }
 
     /// The Secret `secret` mounted read-only at `path` as volume `name`, readable by
     /// the owner and group only.
-    pub(crate) fn secret_volume(mut self, name: &str, secret: &str, path: &str) -> Self {
-        self.volumes.push((
+    pub(crate) fn secret_volume(self, name: &str, secret: &str, path: &str) -> Self {
+        self.read_only_volume(
             Volume {
                 name: name.to_owned(),
                 secret: Some(SecretVolumeSource {
@@ -157,13 +151,19 @@ impl<'a> ThanosPod<'a> {
                 }),
                 ..Volume::default()
             },
-            VolumeMount {
-                name: name.to_owned(),
-                mount_path: path.to_owned(),
-                read_only: Some(true),
-                ..VolumeMount::default()
-            },
-        ));
+            path,
+        )
+    }
+
+    /// `volume` mounted read-only at `path`.
+    fn read_only_volume(mut self, volume: Volume, path: &str) -> Self {
+        let mount = VolumeMount {
+            name: volume.name.clone(),
+            mount_path: path.to_owned(),
+            read_only: Some(true),
+            ..VolumeMount::default()
+        };
+        self.volumes.push((volume, mount));
         self
     }
 
