@@ -22,7 +22,10 @@
 
 use std::net::Ipv4Addr;
 
-use crate::{Central, Edge, Fleet, FleetBuilder, Language, RunbookOptions, S3};
+use crate::{
+    Central, Compactor, Edge, Fleet, FleetBuilder, Ingress, Language, Query, RunbookOptions, Store,
+    S3,
+};
 
 /// API address of the seed's central cluster.
 const CENTRAL_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 194);
@@ -32,7 +35,7 @@ const FIRST_EDGE_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 196);
 /// The seed's lab with `edges` edge clusters (the seed has 3): its clusters and the
 /// settings it was deployed with, including those `check` warns about.
 pub fn seed(edges: usize) -> FleetBuilder {
-    clusters(edges, central())
+    clusters(edges, seed_central())
         .object_storage(S3::new("s3.minio.miribit.lab", "thanos").insecure(true))
         // The seed's own runbook is Korean.
         .runbook(RunbookOptions::default().language(Language::Korean))
@@ -47,6 +50,22 @@ pub fn new_fleet(edges: usize) -> FleetBuilder {
 /// [`new_fleet`] with every optional safety setting on as well.
 pub fn secure_fleet(edges: usize) -> FleetBuilder {
     new_fleet(edges)
+}
+
+/// The seed's central cluster with the lab's read path as it was deployed: Query open
+/// through its Ingress and to any web page, no query or request limits, admin APIs on.
+/// A variant of the lab changes a component of it.
+pub fn seed_central() -> Central {
+    central()
+        .query(
+            Query::default()
+                .ingress(Ingress::new())
+                .cors(true)
+                .without_query_limits(),
+        )
+        .store(Store::default().admin_operations(true))
+        .compactor(Compactor::default().admin_operations(true))
+        .without_read_limits()
 }
 
 /// The seed's central cluster.

@@ -6,10 +6,11 @@
 
 use indexmap::IndexMap;
 use thanos_model::{
-    seed::seed, AgentValues, Bytes, Central, Chart, Compactor, Cpu, Diagnostic, Duration, Edge,
-    FleetBuilder, Grafana, GrafanaAdmin, GrammarError, Ingress, Prometheus, Query, Receive,
-    RemoteWriteQueue, Resources, Retention, Ruler, S3Credentials, Severity, Storage, Store,
-    ThanosImage, ThanosMonitoringOptions, S3,
+    seed::{new_fleet, seed},
+    AgentValues, Bytes, Central, Chart, Compactor, Cpu, Diagnostic, Duration, Edge, FleetBuilder,
+    Grafana, GrafanaAdmin, GrammarError, Ingress, Prometheus, Query, Receive, RemoteWriteQueue,
+    Resources, Retention, Ruler, S3Credentials, Severity, Storage, Store, ThanosImage,
+    ThanosMonitoringOptions, S3,
 };
 
 fn central() -> Central {
@@ -42,6 +43,9 @@ fn diagnostics(builder: FleetBuilder) -> Vec<Diagnostic> {
     }
 }
 
+/// The warning about a Query Ingress, which has no authentication.
+const QUERY_OPEN: &str = "Query is reachable through its Ingress without authentication: anyone who reaches the host reads every cluster's metrics";
+
 /// A diagnostic as the tests write it: severity, path, message.
 type Expected<'a> = (Severity, &'a str, &'a str);
 
@@ -69,21 +73,41 @@ fn assert_error(builder: FleetBuilder, path: &str, message: &str) {
 }
 
 #[test]
-fn the_seed_is_clean() {
-    assert!(diagnostics(seed(3)).is_empty());
+fn a_new_fleet_is_clean() {
+    assert!(diagnostics(new_fleet(3)).is_empty());
+}
+
+/// The seed's lab keeps its unsafe settings explicitly; `check` names the field of each.
+#[test]
+fn the_seed_warns_about_each_lab_setting() {
+    let found: Vec<(Severity, String)> = diagnostics(seed(3))
+        .into_iter()
+        .map(|d| (d.severity, d.path))
+        .collect();
+    let expected: Vec<(Severity, String)> = [
+        "central.query.cors",
+        "central.query.ingress",
+        "central.store.adminOperations",
+        "central.compactor.adminOperations",
+        "central.readLimits",
+    ]
+    .into_iter()
+    .map(|path| (Severity::Warning, path.to_owned()))
+    .collect();
+    assert_eq!(found, expected);
 }
 
 #[test]
 fn rule1_cluster_names_and_labels() {
     assert_error(
-        seed(0)
+        new_fleet(0)
             .edge(edge("a", "a").cluster_label("x"))
             .edge(edge("b", "b").cluster_label("x")),
         "edges[1].clusterLabel",
         "cluster label \"x\" is already used by edges[0]",
     );
     assert_error(
-        seed(0).edge(edge("cluster-01-central", "a")),
+        new_fleet(0).edge(edge("cluster-01-central", "a")),
         "edges[0].name",
         "\"cluster-01-central\" is already the name of central",
     );
@@ -98,23 +122,23 @@ fn rule1_cluster_names_and_labels() {
         "..",
     ] {
         assert_error(
-            seed(0).edge(edge(bad, "a")),
+            new_fleet(0).edge(edge(bad, "a")),
             "edges[0].name",
             &format!("{bad:?} is not a valid cluster name"),
         );
         assert_error(
-            seed(0).edge(edge("a", "a").cluster_label(bad)),
+            new_fleet(0).edge(edge("a", "a").cluster_label(bad)),
             "edges[0].clusterLabel",
             &format!("{bad:?} is not a valid cluster label value"),
         );
     }
     assert_error(
-        seed(0).central(central().context("")),
+        new_fleet(0).central(central().context("")),
         "central.context",
         "must not be empty",
     );
     assert_error(
-        seed(0).edge(edge("a", "cluster-01")),
+        new_fleet(0).edge(edge("a", "cluster-01")),
         "edges[0].context",
         "kubectl context \"cluster-01\" is already the context of central",
     );
@@ -125,25 +149,25 @@ fn rule2_receive_labels_never_reuse_series_labels() {
     for name in ["cluster", "prometheus", "prometheus_replica"] {
         let labels = IndexMap::from([(name.to_owned(), "x".to_owned())]);
         assert_error(
-            seed(1).central(central().receive(Receive::default().labels(labels))),
+            new_fleet(1).central(central().receive(Receive::default().labels(labels))),
             &format!("central.receive.labels.{name}"),
             &format!("{name:?} is a label of the series the agents send"),
         );
     }
     assert_error(
-        seed(1).central(central().receive(Receive::default().labels(IndexMap::new()))),
+        new_fleet(1).central(central().receive(Receive::default().labels(IndexMap::new()))),
         "central.receive.labels",
         "Receive needs a label besides its replica label",
     );
     let empty_value = IndexMap::from([("receive".to_owned(), String::new())]);
     assert_error(
-        seed(1).central(central().receive(Receive::default().labels(empty_value))),
+        new_fleet(1).central(central().receive(Receive::default().labels(empty_value))),
         "central.receive.labels.receive",
         "an empty label value removes the label",
     );
     let reserved = IndexMap::from([("receive_replica".to_owned(), "x".to_owned())]);
     assert_error(
-        seed(1).central(central().receive(Receive::default().labels(reserved))),
+        new_fleet(1).central(central().receive(Receive::default().labels(reserved))),
         "central.receive.labels.receive_replica",
         "\"receive_replica\" is set by Receive itself",
     );
@@ -163,7 +187,7 @@ fn rule3_query_deduplicates_on_every_replica_label() {
             .map(|label| format!("does not list {label:?}, a replica label the producers use"))
             .collect();
         assert_diagnostics(
-            seed(1)
+            new_fleet(1)
                 .central(central().query(Query::default().replica_labels(vec![kept.to_owned()]))),
             &missing
                 .iter()
@@ -182,12 +206,13 @@ fn rule3_query_deduplicates_on_every_replica_label() {
         "receive_replica".to_owned(),
     ];
     assert_error(
-        seed(1).central(central().query(Query::default().replica_labels(without_ruler.clone()))),
+        new_fleet(1)
+            .central(central().query(Query::default().replica_labels(without_ruler.clone()))),
         "central.query.replicaLabels",
         "does not list \"thanos_ruler_replica\", a replica label the producers use",
     );
     assert!(diagnostics(
-        seed(1).central(
+        new_fleet(1).central(
             central()
                 .without_ruler()
                 .thanos_monitoring(ThanosMonitoringOptions::default().silent_edge_alerts(false))
@@ -197,36 +222,38 @@ fn rule3_query_deduplicates_on_every_replica_label() {
     .is_empty());
     let mut all = without_ruler;
     all.push("thanos_ruler_replica".to_owned());
-    assert!(
-        diagnostics(seed(1).central(central().query(Query::default().replica_labels(all))))
-            .is_empty()
-    );
+    assert!(diagnostics(
+        new_fleet(1).central(central().query(Query::default().replica_labels(all)))
+    )
+    .is_empty());
 }
 
 #[test]
 fn rule4_receive_replicas_and_factor() {
     assert_error(
-        seed(1).central(central().receive(Receive::default().replicas(2).replication_factor(3))),
+        new_fleet(1)
+            .central(central().receive(Receive::default().replicas(2).replication_factor(3))),
         "central.receive.replicationFactor",
         "replication factor 3 is more than the 2 Receive replicas in the hashring",
     );
     assert_error(
-        seed(1).central(central().receive(Receive::default().replication_factor(0))),
+        new_fleet(1).central(central().receive(Receive::default().replication_factor(0))),
         "central.receive.replicationFactor",
         "must be at least 1",
     );
     assert_error(
-        seed(1).central(central().receive(Receive::default().replicas(0))),
+        new_fleet(1).central(central().receive(Receive::default().replicas(0))),
         "central.receive.replicas",
         "must be at least 1",
     );
     assert_reports(
-        seed(1).central(central().receive(Receive::default().replicas(4).replication_factor(2))),
+        new_fleet(1)
+            .central(central().receive(Receive::default().replicas(4).replication_factor(2))),
         Severity::Warning,
         "central.receive.replicationFactor",
         "factor 2 survives no more lost replicas than factor 1 does: a write needs 2 of 2 copies",
     );
-    seed(1)
+    new_fleet(1)
         .central(central().receive(Receive::default().replicas(3).replication_factor(3)))
         .build()
         .expect("a factor equal to the replicas is valid");
@@ -235,7 +262,7 @@ fn rule4_receive_replicas_and_factor() {
 #[test]
 fn rule5_compactor_retention() {
     let retention = |raw: &str, five: &str, hour: &str| {
-        seed(1).central(
+        new_fleet(1).central(
             central().compactor(
                 Compactor::default().retention(
                     Retention::default()
@@ -285,7 +312,7 @@ fn rule5_compactor_retention() {
     assert!(diagnostics(retention("41h", "11d", "1y")).is_empty());
     // Without downsampling short retentions are fine, shrinking ones are not.
     let no_downsampling = |raw: &str, five: &str| {
-        seed(1).central(
+        new_fleet(1).central(
             central().compactor(
                 Compactor::default().downsampling(false).retention(
                     Retention::default()
@@ -307,42 +334,42 @@ fn rule5_compactor_retention() {
 fn rule6_one_thanos_version() {
     let other = ThanosImage::default().version("v0.41.0");
     assert_reports(
-        seed(1).central(central().store(Store::default().image(other.clone()))),
+        new_fleet(1).central(central().store(Store::default().image(other.clone()))),
         Severity::Warning,
         "central.store.image",
         "pinned to quay.io/thanos/thanos:v0.41.0 while the fleet runs quay.io/thanos/thanos:v0.42.4",
     );
     assert_reports(
-        seed(1).central(central().compactor(Compactor::default().image(other.clone()))),
+        new_fleet(1).central(central().compactor(Compactor::default().image(other.clone()))),
         Severity::Warning,
         "central.compactor.image",
         "pinned to quay.io/thanos/thanos:v0.41.0 while the fleet runs quay.io/thanos/thanos:v0.42.4",
     );
     assert_reports(
-        seed(1).central(central().receive(Receive::default().image(other.clone()))),
+        new_fleet(1).central(central().receive(Receive::default().image(other.clone()))),
         Severity::Warning,
         "central.receive.image",
         "pinned to quay.io/thanos/thanos:v0.41.0 while the fleet runs quay.io/thanos/thanos:v0.42.4",
     );
     assert_reports(
-        seed(1).central(central().query(Query::default().image(other))),
+        new_fleet(1).central(central().query(Query::default().image(other))),
         Severity::Warning,
         "central.query.image",
         "pinned to quay.io/thanos/thanos:v0.41.0 while the fleet runs quay.io/thanos/thanos:v0.42.4",
     );
     assert_error(
-        seed(1).thanos(ThanosImage::default().version("")),
+        new_fleet(1).thanos(ThanosImage::default().version("")),
         "thanos.version",
         "is empty: an image without a tag runs whatever `latest` is at the time",
     );
     assert_error(
-        seed(1).thanos(ThanosImage::default().repository("Quay.io/x y")),
+        new_fleet(1).thanos(ThanosImage::default().repository("Quay.io/x y")),
         "thanos.repository",
         "\"Quay.io/x y\" is not a valid image repository",
     );
     // Pinning the fleet's own version is no warning.
     assert!(diagnostics(
-        seed(1).central(central().store(Store::default().image(ThanosImage::default())))
+        new_fleet(1).central(central().store(Store::default().image(ThanosImage::default())))
     )
     .is_empty());
 }
@@ -350,12 +377,12 @@ fn rule6_one_thanos_version() {
 #[test]
 fn rule7_object_storage() {
     assert_error(
-        seed(1).object_storage(S3::new("https://s3.example.com", "thanos")),
+        new_fleet(1).object_storage(S3::new("https://s3.example.com", "thanos")),
         "objectStorage.endpoint",
         "\"https://s3.example.com\" is not a host or host:port",
     );
     assert_error(
-        seed(1).object_storage(S3::new("s3.example.com", "Thanos_Bucket")),
+        new_fleet(1).object_storage(S3::new("s3.example.com", "Thanos_Bucket")),
         "objectStorage.bucket",
         "\"Thanos_Bucket\" is not a valid S3 bucket name",
     );
@@ -390,12 +417,13 @@ fn rule7_object_storage() {
             secret_key_var: secret.to_owned(),
         };
         assert_error(
-            seed(1).object_storage(S3::new("s3.example.com", "thanos").credentials(credentials)),
+            new_fleet(1)
+                .object_storage(S3::new("s3.example.com", "thanos").credentials(credentials)),
             &format!("objectStorage.credentials.{path}"),
             message,
         );
     }
-    assert!(diagnostics(seed(1).object_storage(
+    assert!(diagnostics(new_fleet(1).object_storage(
         S3::new("s3.example.com:9000", "thanos").credentials(S3Credentials::ExistingSecret)
     ))
     .is_empty());
@@ -403,35 +431,53 @@ fn rule7_object_storage() {
 
 #[test]
 fn rule8_hosts_classes_sizes_durations() {
-    assert_error(
-        seed(1).central(
+    assert_diagnostics(
+        new_fleet(1).central(
             central().query(Query::default().ingress(Ingress::new().host("Bad_Host.example.com"))),
         ),
-        "central.query.ingress.host",
-        "\"Bad_Host.example.com\" is not a valid host name",
+        &[
+            (
+                Severity::Error,
+                "central.query.ingress.host",
+                "\"Bad_Host.example.com\" is not a valid host name",
+            ),
+            (Severity::Warning, "central.query.ingress", QUERY_OPEN),
+        ],
     );
     assert_error(
-        seed(1).domain("Not A Domain"),
+        new_fleet(1).domain("Not A Domain"),
         "domain",
         "\"Not A Domain\" is not a valid DNS domain",
     );
-    assert_error(seed(1).ingress_class(""), "ingressClass", "no ingress class for the Ingress of grafana.k8s-cluster-01.miribit.lab, thanos-query.k8s-cluster-01.miribit.lab, thanos-receive.k8s-cluster-01.miribit.lab");
-    assert_error(
-        seed(1).central(central().query(Query::default().ingress(Ingress::new().class("")))),
-        "central.query.ingress.class",
-        "no ingress class for the Ingress of thanos-query.k8s-cluster-01.miribit.lab",
+    assert_error(new_fleet(1).ingress_class(""), "ingressClass", "no ingress class for the Ingress of grafana.k8s-cluster-01.miribit.lab, thanos-receive.k8s-cluster-01.miribit.lab");
+    assert_diagnostics(
+        new_fleet(1).central(central().query(Query::default().ingress(Ingress::new().class("")))),
+        &[
+            (
+                Severity::Error,
+                "central.query.ingress.class",
+                "no ingress class for the Ingress of thanos-query.k8s-cluster-01.miribit.lab",
+            ),
+            (Severity::Warning, "central.query.ingress", QUERY_OPEN),
+        ],
     );
-    assert_error(
-        seed(1).central(
+    assert_diagnostics(
+        new_fleet(1).central(
             central()
                 .query(Query::default().ingress(Ingress::new().host("a.example.com")))
                 .receive(Receive::default().ingress(Ingress::new().host("a.example.com"))),
         ),
-        "central.receive.ingress.host",
-        "\"a.example.com\" is already the host of central.query.ingress",
+        &[
+            (
+                Severity::Error,
+                "central.receive.ingress.host",
+                "\"a.example.com\" is already the host of central.query.ingress",
+            ),
+            (Severity::Warning, "central.query.ingress", QUERY_OPEN),
+        ],
     );
     assert_error(
-        seed(1).central(central().receive(Receive::default().without_ingress())),
+        new_fleet(1).central(central().receive(Receive::default().without_ingress())),
         "central.receive.ingress",
         "the edges remote-write through Receive's Ingress, and it has none",
     );
@@ -440,14 +486,14 @@ fn rule8_hosts_classes_sizes_durations() {
 #[test]
 fn rule9_ha_agents_keep_their_replica_label() {
     assert_error(
-        seed(0).edge(
+        new_fleet(0).edge(
             edge("a", "a").agent(AgentValues::default().replicas(2).drop_replica_label(true)),
         ),
         "edges[0].agent.dropReplicaLabel",
         "2 agent replicas without a replica label send identical series",
     );
     assert!(diagnostics(
-        seed(0).edge(
+        new_fleet(0).edge(
             edge("a", "a").agent(AgentValues::default().replicas(1).drop_replica_label(true))
         )
     )
@@ -457,12 +503,12 @@ fn rule9_ha_agents_keep_their_replica_label() {
 #[test]
 fn absurd_replica_counts_are_refused() {
     assert_error(
-        seed(1).central(central().store(Store::default().replicas(u32::MAX))),
+        new_fleet(1).central(central().store(Store::default().replicas(u32::MAX))),
         "central.store.replicas",
         "4294967295 replicas is more than 1000",
     );
     assert_error(
-        seed(1).central(central().receive(Receive::default().replicas(1_000_000))),
+        new_fleet(1).central(central().receive(Receive::default().replicas(1_000_000))),
         "central.receive.replicas",
         "1000000 replicas is more than 1000",
     );
@@ -470,7 +516,7 @@ fn absurd_replica_counts_are_refused() {
 
 #[test]
 fn all_diagnostics_come_in_one_pass() {
-    let error = seed(0)
+    let error = new_fleet(0)
         .domain("bad domain")
         .edge(edge("../x", "a").agent(AgentValues::default().replicas(0)))
         .build()
@@ -490,12 +536,12 @@ fn all_diagnostics_come_in_one_pass() {
 #[test]
 fn silent_edge_alerts_need_the_ruler_and_alerts_the_service_monitors() {
     assert_error(
-        seed(1).central(central().without_ruler()),
+        new_fleet(1).central(central().without_ruler()),
         "central.thanosMonitoring.silentEdgeAlerts",
         "needs the Thanos Ruler: only rules evaluated over Thanos Query see what the edges write to Receive",
     );
     assert!(diagnostics(
-        seed(1).central(
+        new_fleet(1).central(
             central()
                 .without_ruler()
                 .thanos_monitoring(ThanosMonitoringOptions::default().silent_edge_alerts(false))
@@ -503,7 +549,7 @@ fn silent_edge_alerts_need_the_ruler_and_alerts_the_service_monitors() {
     )
     .is_empty());
     assert_reports(
-        seed(1).central(
+        new_fleet(1).central(
             central().thanos_monitoring(ThanosMonitoringOptions::default().service_monitors(false)),
         ),
         Severity::Warning,
@@ -511,7 +557,7 @@ fn silent_edge_alerts_need_the_ruler_and_alerts_the_service_monitors() {
         "the Thanos alerts read metrics that only the ServiceMonitors scrape: without them the component-down alerts fire and the others never do",
     );
     assert_error(
-        seed(1).central(central().ruler(Ruler::default().replicas(0))),
+        new_fleet(1).central(central().ruler(Ruler::default().replicas(0))),
         "central.ruler.replicas",
         "must be at least 1",
     );
@@ -536,7 +582,7 @@ fn rule10_every_string_is_one_line_of_its_grammar() {
         ("", "must not be empty"),
     ] {
         assert_error(
-            seed(0).edge(edge("a", context)),
+            new_fleet(0).edge(edge("a", context)),
             "edges[0].context",
             message,
         );
@@ -557,13 +603,13 @@ fn rule10_every_string_is_one_line_of_its_grammar() {
         ("a b", "\"a b\" is not a valid API server address"),
     ] {
         assert_error(
-            seed(0).edge(Edge::new("a").context("a").api_address(address)),
+            new_fleet(0).edge(Edge::new("a").context("a").api_address(address)),
             "edges[0].apiAddress",
             message,
         );
     }
     assert!(diagnostics(
-        seed(0).edge(
+        new_fleet(0).edge(
             Edge::new("a")
                 .context("arn:aws:eks:eu-west-1:1:cluster/a")
                 .api_address("[fd00::1]:6443")
@@ -571,18 +617,18 @@ fn rule10_every_string_is_one_line_of_its_grammar() {
     )
     .is_empty());
     assert_error(
-        seed(1).namespace("monitoring\u{202e}"),
+        new_fleet(1).namespace("monitoring\u{202e}"),
         "namespace",
         "\"monitoring\\u{202e}\" contains the invisible character U+202E (character 11)",
     );
     assert_error(
-        seed(1).object_storage(S3::new("s3.example.com", "thanos").region("us\neast")),
+        new_fleet(1).object_storage(S3::new("s3.example.com", "thanos").region("us\neast")),
         "objectStorage.region",
         "\"us\\neast\" contains a line break (character 3)",
     );
     let labels = IndexMap::from([("receive".to_owned(), "true\nx".to_owned())]);
     assert_error(
-        seed(1).central(central().receive(Receive::default().labels(labels))),
+        new_fleet(1).central(central().receive(Receive::default().labels(labels))),
         "central.receive.labels.receive",
         "\"true\\nx\" contains a line break (character 5)",
     );
@@ -591,17 +637,17 @@ fn rule10_every_string_is_one_line_of_its_grammar() {
 #[test]
 fn rule11_image_tags_do_not_move() {
     assert_error(
-        seed(1).thanos(ThanosImage::default().version("latest")),
+        new_fleet(1).thanos(ThanosImage::default().version("latest")),
         "thanos.version",
         "`latest` moves to every new release: pods restarted at different times run different versions",
     );
     assert_error(
-        seed(1).thanos(ThanosImage::default().version("")),
+        new_fleet(1).thanos(ThanosImage::default().version("")),
         "thanos.version",
         "is empty: an image without a tag runs whatever `latest` is at the time",
     );
     assert_reports(
-        seed(1).thanos(ThanosImage::default().version("main-2025-01-01-abc")),
+        new_fleet(1).thanos(ThanosImage::default().version("main-2025-01-01-abc")),
         Severity::Warning,
         "thanos.version",
         "\"main-2025-01-01-abc\" is not a release version: a branch or build tag can be moved to another image",
@@ -611,7 +657,7 @@ fn rule11_image_tags_do_not_move() {
 #[test]
 fn rule12_requests_limits_and_sizes() {
     let resources = |cpu_request: &str, memory_limit: &str| {
-        seed(1).central(
+        new_fleet(1).central(
             central().store(
                 Store::default().resources(
                     Resources::default()
@@ -634,7 +680,8 @@ fn rule12_requests_limits_and_sizes() {
     // Equal values in other units are not above the limit.
     assert!(diagnostics(resources("1000m", "2Gi")).is_empty());
     assert_error(
-        seed(1).central(central().store(Store::default().storage(Storage::new(Bytes::new(0))))),
+        new_fleet(1)
+            .central(central().store(Store::default().storage(Storage::new(Bytes::new(0))))),
         "central.store.storage.size",
         "a volume of size 0",
     );
@@ -643,41 +690,41 @@ fn rule12_requests_limits_and_sizes() {
 #[test]
 fn rule13_the_chart_is_pinned_and_fetched_safely() {
     assert_error(
-        seed(1).chart(Chart::default().repo("http://x.example.com")),
+        new_fleet(1).chart(Chart::default().repo("http://x.example.com")),
         "chart.repo",
         "\"http://x.example.com\" is not an https:// or oci:// URL",
     );
     assert_error(
-        seed(1).chart(Chart::default().version("78.x")),
+        new_fleet(1).chart(Chart::default().version("78.x")),
         "chart.version",
         "\"78.x\" is not an exact chart version",
     );
     assert_error(
-        seed(1).chart(Chart::default().release("a".repeat(54))),
+        new_fleet(1).chart(Chart::default().release("a".repeat(54))),
         "chart.release",
         "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is longer than 53 characters, the longest name Helm accepts for a release",
     );
-    assert!(
-        diagnostics(seed(1).chart(Chart::default().repo("oci://registry.example.com/charts")))
-            .is_empty()
-    );
+    assert!(diagnostics(
+        new_fleet(1).chart(Chart::default().repo("oci://registry.example.com/charts"))
+    )
+    .is_empty());
 }
 
 #[test]
 fn rule14_intervals_and_retentions() {
     assert_error(
-        seed(1).scrape_interval(duration("0s")),
+        new_fleet(1).scrape_interval(duration("0s")),
         "scrapeInterval",
         "\"0s\" is zero",
     );
     assert_reports(
-        seed(1).scrape_interval(Duration::minutes(3)),
+        new_fleet(1).scrape_interval(Duration::minutes(3)),
         Severity::Warning,
         "scrapeInterval",
         "scraping every \"3m\" leaves gaps: a series is stale after 5m without a sample",
     );
     let retention = |r: &str| {
-        seed(1).central(central().prometheus(Prometheus::default().retention(duration(r))))
+        new_fleet(1).central(central().prometheus(Prometheus::default().retention(duration(r))))
     };
     assert_error(retention("2h"), "central.prometheus.retention", "\"2h\" does not outlive the 2h blocks the sidecar uploads: blocks are deleted before they reach the bucket");
     assert_error(
@@ -693,7 +740,7 @@ fn rule14_intervals_and_retentions() {
     );
     assert!(diagnostics(retention("6h")).is_empty());
     assert_reports(
-        seed(1).central(central().receive(Receive::default().retention(Duration::days(0)))),
+        new_fleet(1).central(central().receive(Receive::default().retention(Duration::days(0)))),
         Severity::Warning,
         "central.receive.retention",
         "\"0d\" keeps every block on Receive's volume for ever: the volume fills up",
@@ -703,7 +750,7 @@ fn rule14_intervals_and_retentions() {
 #[test]
 fn rule15_grafana_user_and_password_come_from_two_keys() {
     assert_error(
-        seed(1).central(central().grafana(
+        new_fleet(1).central(central().grafana(
             Grafana::default().admin(GrafanaAdmin::default().user_key("k").password_key("k")),
         )),
         "central.grafana.admin.passwordKey",
@@ -714,7 +761,7 @@ fn rule15_grafana_user_and_password_come_from_two_keys() {
 #[test]
 fn rule16_store_memory_fits_its_index_cache() {
     let store = |limit: &str| {
-        seed(1).central(
+        new_fleet(1).central(
             central().store(
                 Store::default()
                     .resources(Resources::default().memory(Bytes::mebibytes(128), bytes(limit))),
@@ -733,7 +780,7 @@ fn rule16_store_memory_fits_its_index_cache() {
 #[test]
 fn rule17_agent_queues() {
     let queue = |queue: RemoteWriteQueue| {
-        seed(0).edge(edge("a", "a").agent(AgentValues::default().queue(queue)))
+        new_fleet(0).edge(edge("a", "a").agent(AgentValues::default().queue(queue)))
     };
     assert_error(
         queue(RemoteWriteQueue::default().min_shards(5).max_shards(2)),
@@ -764,7 +811,7 @@ fn rule18_query_lists_each_replica_label_once() {
     .map(str::to_owned)
     .to_vec();
     assert_reports(
-        seed(1).central(central().query(Query::default().replica_labels(labels))),
+        new_fleet(1).central(central().query(Query::default().replica_labels(labels))),
         Severity::Warning,
         "central.query.replicaLabels[3]",
         "\"prometheus_replica\" is listed twice",

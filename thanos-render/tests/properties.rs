@@ -405,11 +405,12 @@ proptest! {
     #[test]
     fn valid_fleets_render_into_parsable_round_tripping_objects(params in fleet_params(50)) {
         let fleet = params.builder().build().map_err(|e| TestCaseError::fail(e.to_string()))?;
-        // Only the pinned Store and even factors warn.
+        // Only the pinned Store, even factors and a Query Ingress (no authentication) warn.
         for warning in fleet.warnings() {
             prop_assert!(
                 warning.path == "central.store.image"
-                    || warning.path == "central.receive.replicationFactor",
+                    || warning.path == "central.receive.replicationFactor"
+                    || (params.query_ingress && warning.path == "central.query.ingress"),
                 "unexpected warning {}", warning
             );
         }

@@ -9,8 +9,9 @@
 //!   as Kubernetes does).
 //! - In a mapping of fields, `key: null` is the key left out: the field's default, or
 //!   "missing" when it has none. The exceptions are `ingress: null`, which means "no
-//!   Ingress" (left out, a component gets the default Ingress), and `ruler: null`, "no
-//!   Thanos Ruler" (left out, the default Ruler). In a map of free keys
+//!   Ingress" (left out, a component gets its default), `ruler: null`, "no Thanos Ruler"
+//!   (left out, the default Ruler), and `readLimits`, `timeout` and `maxConcurrent` null,
+//!   "no limit of ours" (left out, the defaults). In a map of free keys
 //!   (`receive.labels`) and in lists, `null` is refused.
 //!
 //! Values of a grammar type ([`Duration`], [`Cpu`], [`Bytes`]) are known by their serde
@@ -33,7 +34,8 @@ use crate::{Bytes, Cpu, Diagnostic, Duration, GrammarError};
 pub(crate) type GrammarErrors = RefCell<Vec<Diagnostic>>;
 
 /// Keys whose `null` is a value of its own ("none") rather than "not set".
-pub(crate) const NULL_MEANS_NONE: &[&str] = &["ingress", "ruler"];
+pub(crate) const NULL_MEANS_NONE: &[&str] =
+    &["ingress", "ruler", "readLimits", "timeout", "maxConcurrent"];
 
 /// The section serde reads through a buffer (it is tagged by its `type`).
 pub(crate) const OBJECT_STORAGE: &str = "objectStorage";

@@ -15,7 +15,7 @@ use super::{
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag, label_flag,
     pod::{field_env, objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
-    replica_label_flag, service_domain, store_api_srv,
+    read_limit_flags, replica_label_flag, service_domain, store_api_srv,
 };
 use crate::yaml::Documents;
 
@@ -220,6 +220,14 @@ fn args(context: &ComponentContext) -> Vec<String> {
         "--receive.local-endpoint={}",
         endpoint(context, &format!("$({POD_NAME_ENV})"))
     ));
+    args.extend(
+        context
+            .fleet
+            .central
+            .read_limits
+            .iter()
+            .flat_map(read_limit_flags),
+    );
     args
 }
 

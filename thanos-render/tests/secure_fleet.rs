@@ -1,0 +1,95 @@
+//! The secure fleet (`examples/secure-fleet.rs`): the seed's four clusters with the
+//! model's defaults and every optional safety option on. Every file is snapshot-tested,
+//! and each safety setting a user relies on is asserted on the rendered objects.
+
+mod common;
+
+use thanos_model::ValidFleet;
+use thanos_render::{render, Tree, DEFAULT_ROOT};
+
+/// The fleet `cargo run --example secure-fleet` renders.
+fn fleet() -> ValidFleet {
+    thanos_model::seed::secure_fleet(3)
+        .build()
+        .expect("the secure fleet is valid")
+}
+
+fn tree() -> Tree {
+    render(&fleet())
+}
+
+/// The arguments of the Thanos container whose subcommand is `subcommand`.
+fn args_of(tree: &Tree, subcommand: &str) -> Vec<String> {
+    common::thanos_containers(tree)
+        .into_iter()
+        .map(|(_, _, args)| args)
+        .find(|args| args[0] == subcommand)
+        .unwrap_or_else(|| panic!("no thanos {subcommand} container"))
+}
+
+#[test]
+fn every_file_matches_its_snapshot() {
+    let settings = common::snapshot_settings();
+    settings.bind(|| {
+        for (path, content) in tree().iter() {
+            let name = format!("secure-fleet__{}", path.replace('/', "__"));
+            let mut settings = insta::Settings::clone_current();
+            settings.set_description(format!("{DEFAULT_ROOT}/{path}"));
+            settings.bind(|| insta::assert_snapshot!(name, content));
+        }
+    });
+}
+
+#[test]
+fn the_secure_fleet_has_no_warning() {
+    assert_eq!(fleet().warnings(), []);
+}
+
+#[test]
+fn every_thanos_flag_exists_in_v0_42_4_and_none_is_deprecated() {
+    assert_eq!(common::flag_violations(&tree()), Vec::<String>::new());
+}
+
+#[test]
+fn query_answers_no_other_origin_and_bounds_its_queries() {
+    let args = args_of(&tree(), "query");
+    for flag in [
+        "--web.disable-cors",
+        "--query.timeout=2m",
+        "--query.max-concurrent=20",
+    ] {
+        assert!(args.contains(&flag.to_owned()), "{flag} in {args:?}");
+    }
+}
+
+#[test]
+fn no_one_marks_blocks_for_deletion_through_store_or_compactor() {
+    let tree = tree();
+    for subcommand in ["store", "compact"] {
+        let args = args_of(&tree, subcommand);
+        assert!(
+            args.contains(&"--disable-admin-operations".to_owned()),
+            "{subcommand}: {args:?}"
+        );
+    }
+    let runbook = tree.get("README.md").expect("the runbook");
+    assert!(!runbook.contains("port-forward svc/thanos-compactor"));
+    assert!(!runbook.contains("port-forward svc/thanos-store"));
+}
+
+#[test]
+fn store_and_receive_limit_each_request() {
+    let tree = tree();
+    for subcommand in ["store", "receive"] {
+        let args = args_of(&tree, subcommand);
+        for flag in [
+            "--store.limits.request-series=1000000",
+            "--store.limits.request-samples=50000000",
+        ] {
+            assert!(args.contains(&flag.to_owned()), "{subcommand}: {flag}");
+        }
+    }
+    assert!(
+        args_of(&tree, "store").contains(&"--store.grpc.series-sample-limit=50000000".to_owned())
+    );
+}
