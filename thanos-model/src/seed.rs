@@ -23,8 +23,8 @@
 use std::net::Ipv4Addr;
 
 use crate::{
-    Central, Compactor, Edge, Fleet, FleetBuilder, Ingress, Language, Query, RunbookOptions, Store,
-    S3,
+    Central, Compactor, Digest, Edge, Fleet, FleetBuilder, Ingress, Language, Query,
+    RunbookOptions, Security, Store, ThanosImage, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -37,6 +37,7 @@ const FIRST_EDGE_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 196);
 pub fn seed(edges: usize) -> FleetBuilder {
     clusters(edges, seed_central())
         .object_storage(S3::new("s3.minio.miribit.lab", "thanos").insecure(true))
+        .security(Security::lab())
         // The seed's own runbook is Korean.
         .runbook(RunbookOptions::default().language(Language::Korean))
 }
@@ -47,9 +48,24 @@ pub fn new_fleet(edges: usize) -> FleetBuilder {
     clusters(edges, central()).object_storage(S3::new("s3.minio.miribit.lab", "thanos"))
 }
 
-/// [`new_fleet`] with every optional safety setting on as well.
+/// [`new_fleet`] with every optional safety setting on as well: the Thanos image pinned
+/// by digest.
+///
+/// The digest is [`PLACEHOLDER_DIGEST`], not the real one of the image (nothing here can
+/// ask a registry): replace it with `crane digest quay.io/thanos/thanos:v0.42.4` before
+/// deploying. A placeholder fails closed: the pull is refused, no other image runs.
 pub fn secure_fleet(edges: usize) -> FleetBuilder {
-    new_fleet(edges)
+    new_fleet(edges).thanos(ThanosImage::default().digest(placeholder_digest()))
+}
+
+/// The digest [`secure_fleet`] pins, to be replaced with the image's real one.
+pub const PLACEHOLDER_DIGEST: &str =
+    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+fn placeholder_digest() -> Digest {
+    PLACEHOLDER_DIGEST
+        .parse()
+        .unwrap_or_else(|error| unreachable!("the placeholder is a digest: {error}"))
 }
 
 /// The seed's central cluster with the lab's read path as it was deployed: Query open

@@ -90,6 +90,9 @@ fn the_seed_warns_about_each_lab_setting() {
         "central.store.adminOperations",
         "central.compactor.adminOperations",
         "central.readLimits",
+        "security.serviceAccounts",
+        "security.imagePullPolicy",
+        "security.networkPolicies",
     ]
     .into_iter()
     .map(|path| (Severity::Warning, path.to_owned()))

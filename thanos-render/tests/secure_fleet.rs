@@ -93,3 +93,71 @@ fn store_and_receive_limit_each_request() {
         args_of(&tree, "store").contains(&"--store.grpc.series-sample-limit=50000000".to_owned())
     );
 }
+
+/// The parsed documents of every central Thanos file.
+fn thanos_documents(tree: &Tree) -> Vec<serde_yaml::Value> {
+    ["query", "receive", "store", "compactor"]
+        .iter()
+        .flat_map(|component| {
+            common::documents(
+                tree.get(&format!(
+                    "overlays/cluster-01-central/kube-prometheus-stack/thanos-{component}.yaml"
+                ))
+                .expect("rendered"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_component_runs_as_its_own_service_account_without_a_token() {
+    let documents = thanos_documents(&tree());
+    let accounts: Vec<&str> = documents
+        .iter()
+        .filter(|d| d["kind"] == "ServiceAccount")
+        .inspect(|d| assert_eq!(d["automountServiceAccountToken"], false))
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        accounts,
+        ["thanos-query", "thanos-receive", "thanos-store", "thanos-compactor"]
+    );
+    let workloads: Vec<_> = documents
+        .iter()
+        .filter(|d| d["kind"] == "Deployment" || d["kind"] == "StatefulSet")
+        .collect();
+    assert_eq!(workloads.len(), 4);
+    for workload in workloads {
+        let pod = &workload["spec"]["template"]["spec"];
+        assert_eq!(pod["serviceAccountName"], workload["metadata"]["name"]);
+        assert_eq!(pod["automountServiceAccountToken"], false);
+        let container = &pod["containers"][0];
+        assert_eq!(container["imagePullPolicy"], "Always");
+        assert_eq!(
+            container["image"],
+            format!(
+                "quay.io/thanos/thanos:v0.42.4@{}",
+                thanos_model::seed::PLACEHOLDER_DIGEST
+            )
+            .as_str()
+        );
+    }
+}
+
+#[test]
+fn the_sidecar_and_the_ruler_run_the_pinned_image() {
+    let tree = tree();
+    let values = tree
+        .get("overlays/cluster-01-central/kube-prometheus-stack/values-central.yaml")
+        .expect("rendered");
+    let values: serde_yaml::Value = serde_yaml::from_str(values).expect("YAML");
+    let digest = thanos_model::seed::PLACEHOLDER_DIGEST;
+    assert_eq!(
+        values["prometheus"]["prometheusSpec"]["thanos"]["image"],
+        format!("quay.io/thanos/thanos:v0.42.4@{digest}").as_str()
+    );
+    assert_eq!(
+        values["thanosRuler"]["thanosRulerSpec"]["image"]["tag"],
+        format!("v0.42.4@{digest}").as_str()
+    );
+}

@@ -28,7 +28,7 @@ use super::{
     document::{is_null_text, Document, Kind, NodeId, Position},
     path,
 };
-use crate::{Bytes, Cpu, Diagnostic, Duration, GrammarError};
+use crate::{Bytes, Cpu, Diagnostic, Digest, Duration, GrammarError};
 
 /// The grammar errors of a lenient read, in the order of the file.
 pub(crate) type GrammarErrors = RefCell<Vec<Diagnostic>>;
@@ -429,6 +429,7 @@ impl<'d, 'p> De<'d, 'p> {
             (Cpu::SERDE_NAME, _, Some(text)) => text.parse::<Cpu>().err(),
             (Bytes::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Bytes>().err(),
             (Bytes::SERDE_NAME, _, Some(text)) => text.parse::<Bytes>().err(),
+            (Digest::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Digest>().err(),
             _ => None,
         }
     }
@@ -669,9 +670,14 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
             at.line,
             at.column,
         ));
-        // A placeholder every grammar type reads; validation looks at no value whose
-        // path has a grammar error.
-        let placeholder = de::value::BorrowedStrDeserializer::<Error>::new("0");
+        // A placeholder the grammar type reads; validation looks at no value whose path
+        // has a grammar error.
+        let placeholder = if name == Digest::SERDE_NAME {
+            Digest::PLACEHOLDER
+        } else {
+            "0"
+        };
+        let placeholder = de::value::BorrowedStrDeserializer::<Error>::new(placeholder);
         self.place(visitor.visit_newtype_struct(placeholder))
     }
 

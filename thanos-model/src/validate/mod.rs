@@ -38,6 +38,7 @@
 //! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay | `ThanosMonitoringOptions::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
 //! | 21. runbook: a language it is written in | serde (runbook.rs) | `rule21-*` |
 //! | 27. read path: a query timeout and concurrency above 0; the lab's open settings warn (Query Ingress without authentication, CORS, admin operations on Store and Compactor, no or zero read limits) | `Query::check_read_path` (query.rs), `Checker::admin_operations` (validate/checker.rs), `ReadLimits::check` (read_limits.rs), `Central::check` (central.rs) | `rule27-*`, `warnings/rule27-*` |
+//! | 28. least privilege and images: the lab's settings warn (no ServiceAccounts, `IfNotPresent`, no NetworkPolicies); an image digest is `sha256:` and 64 lowercase hex (grammar error of `Digest`) | `Security::check` (security.rs), `Digest::from_str` (digest.rs) | `warnings/rule28-*`, `rule28-*`, `grammar-thanos-digest` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!
@@ -63,6 +64,7 @@ pub(crate) fn fleet(fleet: &crate::Fleet, grammar: Vec<Diagnostic>) -> Vec<Diagn
     check.clusters();
     check.ingresses();
     fleet.central.check("central", &mut check);
+    fleet.security.check("security", &mut check);
     for (index, edge) in fleet.edges.iter().enumerate() {
         edge.check(&format!("edges[{index}]"), &mut check);
     }

@@ -10,7 +10,7 @@
 //! | labels, selector, metadata | [`ComponentContext::labels`], [`ComponentContext::metadata`] |
 //! | ConfigMap of a file the pods read | [`ComponentContext::config_map`] |
 //! | the hardened pod, as a Deployment or a StatefulSet | [`ComponentContext::pod`], then [`ThanosPod::deployment`] or [`ThanosPod::stateful_set`] |
-//! | Service `<name>`, PodDisruptionBudget, ServiceMonitor, Ingress: [`SharedObjects`] | [`ComponentContext::shared_objects`] (with [`ComponentContext::service`], [`ComponentContext::pod_disruption_budget`], [`ComponentContext::service_monitor`], [`ComponentContext::ingress`]) |
+//! | ServiceAccount, Service `<name>`, PodDisruptionBudget, ServiceMonitor, Ingress: [`SharedObjects`] | [`ComponentContext::shared_objects`] (with [`ComponentContext::service_account`], [`ComponentContext::service`], [`ComponentContext::pod_disruption_budget`], [`ComponentContext::service_monitor`], [`ComponentContext::ingress`]) |
 //! | headless Service `<name>-headless` | [`ComponentContext::headless_service`] |
 //!
 //! What a component adds on top (its flags, its ConfigMap) stays in its own file. An
@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::{
     api::{
-        core::v1::{ConfigMap, ContainerPort, Service, ServicePort, ServiceSpec},
+        core::v1::{ConfigMap, ContainerPort, Service, ServiceAccount, ServicePort, ServiceSpec},
         networking::v1::{
             HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
             IngressServiceBackend, IngressSpec, ServiceBackendPort,
@@ -104,10 +104,13 @@ pub(crate) enum ServiceKind {
 }
 
 /// The objects every Thanos component has besides its workload, in the order of its file:
-/// Service, Ingress, PodDisruptionBudget, ServiceMonitor.
+/// ServiceAccount, Service, Ingress, PodDisruptionBudget, ServiceMonitor.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SharedObjects {
+    /// `<name>`, when the fleet gives each component its own ServiceAccount: the pods'
+    /// identity, with no API token mounted (they never call the API server).
+    pub service_account: Option<ServiceAccount>,
     /// `<name>`: the Service in front of the pods, with every port.
     pub service: Service,
     /// `<name>`, when the fleet gives the component an Ingress.
@@ -138,6 +141,7 @@ impl SharedObjects {
     /// Adds the objects to a file's documents, in order.
     pub(crate) fn add_to(&self, documents: Documents) -> Documents {
         documents
+            .all(&self.service_account)
             .one(&self.service)
             .all(&self.ingress)
             .all(&self.pod_disruption_budget)
@@ -253,11 +257,25 @@ impl<'a> ComponentContext<'a> {
     /// take one pod at a time, the ServiceMonitor, no Ingress.
     pub(crate) fn shared_objects(&self, kind: ServiceKind) -> SharedObjects {
         SharedObjects {
+            service_account: self.service_account(),
             service: self.service(kind),
             ingress: None,
             pod_disruption_budget: self.pod_disruption_budget(1),
             service_monitor: self.service_monitor(),
         }
+    }
+
+    /// Its ServiceAccount `<name>` with no API token mounted, when the fleet gives each
+    /// component its own; `None` leaves the pods on the namespace's `default`.
+    pub(crate) fn service_account(&self) -> Option<ServiceAccount> {
+        self.fleet
+            .security
+            .service_accounts
+            .then(|| ServiceAccount {
+                metadata: self.metadata(self.name()),
+                automount_service_account_token: Some(false),
+                ..ServiceAccount::default()
+            })
     }
 
     /// The Service `<name>` in front of its pods, with every port.

@@ -1,0 +1,156 @@
+//! An image digest (`sha256:<64 hex>`): parsed once, carried as its hex.
+
+use std::{fmt, str::FromStr};
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::grammar_error::{GrammarError, GrammarErrorKind};
+
+/// The content digest of an image, `sha256:` and 64 lowercase hexadecimal digits, as
+/// `crane digest IMAGE:TAG` or `skopeo inspect` print it. Parsed once, from a fleet file
+/// or with [`str::parse`]; [`Display`](fmt::Display) and serde print `sha256:<hex>`, and
+/// [`Digest::hex`] gives the hex alone (some chart keys want that form).
+///
+/// ```
+/// use thanos_model::Digest;
+///
+/// let hex = "0".repeat(64);
+/// let digest: Digest = format!("sha256:{hex}").parse()?;
+/// assert_eq!(digest.hex(), hex);
+/// assert_eq!(digest.to_string(), format!("sha256:{hex}"));
+/// assert!("sha256:ABC".parse::<Digest>().is_err());
+/// # Ok::<(), thanos_model::GrammarError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Digest {
+    hex: String,
+}
+
+/// The algorithm prefix of every digest.
+const PREFIX: &str = "sha256:";
+/// Hex digits of a SHA-256 digest.
+const HEX_DIGITS: usize = 64;
+
+impl Digest {
+    /// The name serde is given for this type; the fleet loader knows it by this name.
+    pub(crate) const SERDE_NAME: &'static str = "thanos_model::Digest";
+    /// The digest the loader reads in place of one it could not parse.
+    pub(crate) const PLACEHOLDER: &'static str =
+        "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+    /// The 64 hexadecimal digits, without `sha256:`.
+    #[must_use]
+    pub fn hex(&self) -> &str {
+        &self.hex
+    }
+}
+
+impl FromStr for Digest {
+    type Err = GrammarError;
+
+    fn from_str(text: &str) -> Result<Self, GrammarError> {
+        text.strip_prefix(PREFIX)
+            .filter(|hex| {
+                hex.len() == HEX_DIGITS
+                    && hex
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            })
+            .map(|hex| Self {
+                hex: hex.to_owned(),
+            })
+            .ok_or_else(|| GrammarError::of(text, GrammarErrorKind::NotADigest))
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{PREFIX}{}", self.hex)
+    }
+}
+
+impl Serialize for Digest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Digest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+
+        impl<'de> de::Visitor<'de> for Text {
+            type Value = Digest;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an image digest such as sha256:<64 hex digits>")
+            }
+
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Digest, D::Error> {
+                deserializer.deserialize_str(self)
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Digest, E> {
+                text.parse().map_err(E::custom)
+            }
+        }
+
+        deserializer.deserialize_newtype_struct(Digest::SERDE_NAME, Text)
+    }
+}
+
+impl JsonSchema for Digest {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Digest".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // The grammar is the loader's (as for Duration): the schema says only "a string".
+        json_schema!({
+            "type": "string"
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grammar() {
+        let hex = "a1".repeat(32);
+        assert_eq!(
+            format!("sha256:{hex}").parse::<Digest>().unwrap().hex(),
+            hex
+        );
+        for bad in [
+            "",
+            "sha256:",
+            &hex,
+            &format!("sha512:{hex}"),
+            &format!("sha256:{}", hex.to_uppercase()),
+            &format!("sha256:{hex}0"),
+            &format!("sha256:{}", &hex[1..]),
+            &format!("sha256:{}g", &hex[1..]),
+            &format!(" sha256:{hex}"),
+        ] {
+            assert!(bad.parse::<Digest>().is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn serde_reads_and_writes_the_text() {
+        let text = format!("sha256:{}", "0".repeat(64));
+        let digest: Digest = serde_json::from_str(&format!("{text:?}")).unwrap();
+        assert_eq!(serde_json::to_string(&digest).unwrap(), format!("{text:?}"));
+        assert!(serde_json::from_str::<Digest>("\"sha256:0\"").is_err());
+    }
+}
