@@ -415,9 +415,10 @@ proptest! {
             );
         }
         let tree = render(&fleet);
-        // base 2; central values, kustomization, namespace, 4 Thanos files, monitoring (+ the
-        // S3 Secret); per edge values, kustomization, namespace; the runbook.
-        prop_assert_eq!(tree.len(), 10 + usize::from(!params.existing_secret) + 3 * fleet.edges.len() + 1);
+        // base 2; central values, kustomization, namespace, 4 Thanos files, monitoring,
+        // NetworkPolicies (+ the S3 Secret); per edge values, kustomization, namespace; the
+        // runbook.
+        prop_assert_eq!(tree.len(), 11 + usize::from(!params.existing_secret) + 3 * fleet.edges.len() + 1);
         check_runbook(&fleet, &tree)?;
         check_objects(&tree)?;
         check_hashring(&fleet, &tree)?;

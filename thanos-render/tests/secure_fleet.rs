@@ -120,7 +120,12 @@ fn each_component_runs_as_its_own_service_account_without_a_token() {
         .collect();
     assert_eq!(
         accounts,
-        ["thanos-query", "thanos-receive", "thanos-store", "thanos-compactor"]
+        [
+            "thanos-query",
+            "thanos-receive",
+            "thanos-store",
+            "thanos-compactor"
+        ]
     );
     let workloads: Vec<_> = documents
         .iter()
@@ -159,5 +164,77 @@ fn the_sidecar_and_the_ruler_run_the_pinned_image() {
     assert_eq!(
         values["thanosRuler"]["thanosRulerSpec"]["image"]["tag"],
         format!("v0.42.4@{digest}").as_str()
+    );
+}
+
+#[test]
+fn network_policies_deny_by_default_and_open_only_service_ports_to_real_peers() {
+    let tree = tree();
+    let central = "overlays/cluster-01-central/kube-prometheus-stack";
+    let kustomization = tree
+        .get(&format!("{central}/kustomization.yaml"))
+        .expect("rendered");
+    assert!(kustomization.contains("- network-policies.yaml"));
+    let shared = common::documents(
+        tree.get(&format!("{central}/network-policies.yaml"))
+            .expect("rendered"),
+    );
+    assert_eq!(shared[0]["metadata"]["name"], "default-deny-ingress");
+    assert_eq!(
+        shared[0]["spec"]["podSelector"],
+        serde_yaml::Value::from(serde_yaml::Mapping::new())
+    );
+    assert!(shared[0]["spec"]["ingress"].is_null());
+    // Cilium's Ingress reaches Receive's remote-write port and Grafana.
+    let cilium: Vec<(&str, &str)> = shared
+        .iter()
+        .filter(|d| d["kind"] == "CiliumNetworkPolicy")
+        .map(|d| {
+            (
+                d["metadata"]["name"].as_str().unwrap(),
+                d["spec"]["ingress"][0]["toPorts"][0]["ports"][0]["port"]
+                    .as_str()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cilium,
+        [
+            ("thanos-receive-from-ingress", "19291"),
+            ("grafana-from-ingress", "3000")
+        ]
+    );
+    // Each component's policy opens only ports of its own Service.
+    let documents = thanos_documents(&tree);
+    for policy in documents.iter().filter(|d| d["kind"] == "NetworkPolicy") {
+        let name = &policy["metadata"]["name"];
+        let service = documents
+            .iter()
+            .find(|d| d["kind"] == "Service" && d["metadata"]["name"] == *name)
+            .expect("its Service");
+        let service_ports: Vec<&serde_yaml::Value> = service["spec"]["ports"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|p| &p["port"])
+            .collect();
+        for rule in policy["spec"]["ingress"].as_sequence().unwrap() {
+            assert!(!rule["from"].is_null(), "{name:?}: a rule open to anyone");
+            for port in rule["ports"].as_sequence().unwrap() {
+                assert!(service_ports.contains(&&port["port"]), "{name:?}: {port:?}");
+                assert_ne!(port["port"], 19391, "Cap'n Proto is closed");
+            }
+        }
+    }
+    let store = documents
+        .iter()
+        .find(|d| d["kind"] == "NetworkPolicy" && d["metadata"]["name"] == "thanos-store")
+        .expect("Store's policy");
+    let grpc = &store["spec"]["ingress"][0];
+    assert_eq!(grpc["ports"][0]["port"], 10901);
+    assert_eq!(
+        grpc["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"],
+        "thanos-query"
     );
 }

@@ -81,7 +81,7 @@ pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<St
                 "StatefulSet" => round_trip::<StatefulSet>(&document),
                 // Prometheus Operator kinds have no k8s-openapi type: the real-chart tier
                 // (scripts/e2e.sh) validates them against their CRDs.
-                "PrometheusRule" | "ServiceMonitor" => Ok(document.clone()),
+                "PrometheusRule" | "ServiceMonitor" | "CiliumNetworkPolicy" => Ok(document.clone()),
                 other => Err(format!("unexpected kind {other:?}")),
             };
             match back {

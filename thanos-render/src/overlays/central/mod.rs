@@ -1,6 +1,7 @@
 //! The central overlay: `values-central.yaml`, `kustomization.yaml`, the S3 Secret and the
 //! Thanos manifests.
 
+pub mod network_policies;
 pub mod ruler;
 pub mod s3_secret;
 pub mod thanos;
@@ -9,6 +10,7 @@ use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::{Namespace, PodTemplateSpec, Secret};
 use thanos_model::{labels, Component, Fleet};
 
+use self::network_policies::NetworkPolicies;
 use self::thanos::{
     compactor::{self, ThanosCompactor},
     monitoring::{self, ThanosMonitoring},
@@ -58,6 +60,8 @@ pub struct CentralOverlay {
     pub compactor: ThanosCompactor,
     /// `thanos-monitoring.yaml`, written when it holds anything.
     pub monitoring: ThanosMonitoring,
+    /// `network-policies.yaml`, when the fleet has NetworkPolicies.
+    pub network_policies: Option<NetworkPolicies>,
     dir: String,
     kustomization_comment: Vec<String>,
     s3_secret_comment: Vec<String>,
@@ -71,6 +75,7 @@ impl CentralOverlay {
         // The S3 Secret is deliberately not a resource: it holds envsubst placeholders and
         // is applied on its own, so applying the overlay never replaces the real Secret.
         let monitoring = ThanosMonitoring::new(fleet);
+        let network_policies = NetworkPolicies::new(fleet);
         let kustomization =
             Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES_FILE)).resources(
                 [
@@ -82,6 +87,7 @@ impl CentralOverlay {
                 ]
                 .into_iter()
                 .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
+                .chain(network_policies.is_some().then_some(network_policies::FILE))
                 .map(str::to_owned),
             );
         Self {
@@ -94,6 +100,7 @@ impl CentralOverlay {
             store: ThanosStore::new(fleet),
             compactor: ThanosCompactor::new(fleet),
             monitoring,
+            network_policies,
             kustomization_comment: overlays::cluster_comment(
                 &central.context,
                 &central.api_address,
@@ -151,6 +158,13 @@ impl CentralOverlay {
             (store::FILE, self.store.documents()),
             (compactor::FILE, self.compactor.documents()),
             (monitoring::FILE, self.monitoring.documents()),
+            (
+                network_policies::FILE,
+                self.network_policies
+                    .as_ref()
+                    .map(NetworkPolicies::documents)
+                    .unwrap_or_default(),
+            ),
         ] {
             if !documents.is_empty() {
                 tree.insert(format!("{dir}/{file}"), yaml::documents(documents), &[]);

@@ -24,7 +24,7 @@ use k8s_openapi::{
         core::v1::{ConfigMap, ContainerPort, Service, ServiceAccount, ServicePort, ServiceSpec},
         networking::v1::{
             HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
-            IngressServiceBackend, IngressSpec, ServiceBackendPort,
+            IngressServiceBackend, IngressSpec, NetworkPolicy, ServiceBackendPort,
         },
         policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec},
     },
@@ -41,7 +41,10 @@ use super::{
 };
 use crate::{
     monitoring::{ServiceMonitor, Target},
-    overlays,
+    overlays::{
+        self,
+        central::network_policies::{self, Allow, Peer},
+    },
     yaml::Documents,
 };
 
@@ -121,6 +124,9 @@ pub struct SharedObjects {
     /// `<name>`: central Prometheus scrapes the component, when the fleet wants
     /// ServiceMonitors.
     pub service_monitor: Option<ServiceMonitor>,
+    /// `<name>`, when the fleet has NetworkPolicies: the pods accept only their real
+    /// peers, on the ports of the Service.
+    pub network_policy: Option<NetworkPolicy>,
 }
 
 impl SharedObjects {
@@ -146,6 +152,7 @@ impl SharedObjects {
             .all(&self.ingress)
             .all(&self.pod_disruption_budget)
             .all(&self.service_monitor)
+            .all(&self.network_policy)
     }
 }
 
@@ -262,7 +269,63 @@ impl<'a> ComponentContext<'a> {
             ingress: None,
             pod_disruption_budget: self.pod_disruption_budget(1),
             service_monitor: self.service_monitor(),
+            network_policy: self.network_policy(),
         }
+    }
+
+    /// Its NetworkPolicy, when the fleet has NetworkPolicies: who may reach which of its
+    /// ports, from the same port constants as its Services and Query's endpoints. Query
+    /// answers Grafana and the Ruler; every StoreAPI answers Query (and Receive its
+    /// peers, for replication); Receive's remote-write port answers the ingress
+    /// controller; every HTTP port answers Prometheus (metrics). Cap'n Proto replication
+    /// (19391) is in no rule: the namespace's default deny closes it.
+    pub(crate) fn network_policy(&self) -> Option<NetworkPolicy> {
+        if !self.fleet.security.network_policies {
+            return None;
+        }
+        const PROMETHEUS: Peer = Peer::Chart(network_policies::PROMETHEUS);
+        const QUERY: Peer = Peer::Thanos(Component::Query);
+        let metrics = Allow {
+            from: &[PROMETHEUS],
+            ports: &[HTTP.number],
+        };
+        let allows: Vec<Allow> = match self.component {
+            Component::Query => vec![Allow {
+                from: &[
+                    Peer::Chart(network_policies::GRAFANA),
+                    Peer::Chart(network_policies::THANOS_RULER),
+                    PROMETHEUS,
+                ],
+                ports: &[super::query::HTTP.number],
+            }],
+            Component::Receive => vec![
+                Allow {
+                    from: &[Peer::IngressController],
+                    ports: &[super::receive::REMOTE_WRITE.number],
+                },
+                Allow {
+                    from: &[Peer::Thanos(Component::Receive), QUERY],
+                    ports: &[GRPC.number],
+                },
+                metrics,
+            ],
+            Component::Store => vec![
+                Allow {
+                    from: &[QUERY],
+                    ports: &[GRPC.number],
+                },
+                metrics,
+            ],
+            Component::Compactor => vec![metrics],
+            Component::Grafana => unreachable!("Grafana comes from the chart, not from here"),
+        };
+        Some(network_policies::policy(
+            self.fleet,
+            self.name(),
+            self.labels(),
+            self.selector_labels(),
+            &allows,
+        ))
     }
 
     /// Its ServiceAccount `<name>` with no API token mounted, when the fleet gives each

@@ -23,7 +23,7 @@ const COMPONENT: Component = Component::Receive;
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-receive.yaml";
 /// Receive's remote-write port, on the container, the Services and the Ingress backend.
-const REMOTE_WRITE: Port = Port {
+pub(crate) const REMOTE_WRITE: Port = Port {
     name: "remote-write",
     number: 19291,
 };
