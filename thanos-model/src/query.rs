@@ -120,6 +120,8 @@ impl Query {
                     format!("{} is listed twice", shown(label)),
                     "list every replica label once",
                 );
+            } else {
+                check.replica_label_meaning(&label_path, label);
             }
         }
     }
