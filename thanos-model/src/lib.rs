@@ -106,7 +106,7 @@ pub use receive::{HashringAlgorithm, Receive};
 pub use resources::Resources;
 pub use ruler::Ruler;
 pub use runbook::{Language, RunbookOptions};
-pub use security::{PullPolicy, Security};
+pub use security::{PodSecurityLevel, PullPolicy, Security};
 pub use sidecar::Sidecar;
 pub use storage::Storage;
 pub use store::Store;

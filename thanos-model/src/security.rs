@@ -27,6 +27,33 @@ impl PullPolicy {
     }
 }
 
+/// The Pod Security Standard the fleet's namespace enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PodSecurityLevel {
+    /// `restricted`: non-root, no privilege escalation, capabilities dropped, seccomp.
+    /// node-exporter, which needs the host, runs in `<namespace>-node-exporter`
+    /// (`privileged`).
+    Restricted,
+    /// `baseline`: no host namespaces or privileged containers; node-exporter moves out
+    /// as for `restricted`.
+    Baseline,
+    /// No Pod Security label: the namespace admits any pod (warns).
+    None,
+}
+
+impl PodSecurityLevel {
+    /// The `pod-security.kubernetes.io/enforce` value; `None` for no label.
+    #[must_use]
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            Self::Restricted => Some("restricted"),
+            Self::Baseline => Some("baseline"),
+            Self::None => None,
+        }
+    }
+}
+
 /// Least privilege for the fleet's own objects. The defaults are the secure ones; the
 /// seed's lab turns each off explicitly, and `check` warns about each, naming the field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -41,6 +68,10 @@ pub struct Security {
     /// NetworkPolicies: deny every ingress in the namespace, then let each component
     /// accept only its real peers, default `true` (`false` warns).
     pub network_policies: bool,
+    /// The Pod Security Standard enforced on the fleet's namespace, default `restricted`;
+    /// with a level, node-exporter runs in `<namespace>-node-exporter` (`privileged`).
+    /// `none` warns.
+    pub pod_security: PodSecurityLevel,
 }
 
 impl Default for Security {
@@ -49,6 +80,7 @@ impl Default for Security {
             service_accounts: true,
             image_pull_policy: PullPolicy::Always,
             network_policies: true,
+            pod_security: PodSecurityLevel::Restricted,
         }
     }
 }
@@ -58,6 +90,16 @@ impl Security {
         copy service_accounts: bool,
         copy image_pull_policy: PullPolicy,
         copy network_policies: bool,
+        copy pod_security: PodSecurityLevel,
+    }
+
+    /// The namespace node-exporter runs in when the fleet's namespace enforces a Pod
+    /// Security level (it needs the host's namespaces): `<namespace>-node-exporter`.
+    #[must_use]
+    pub fn node_exporter_namespace(&self, namespace: &str) -> Option<String> {
+        self.pod_security
+            .label()
+            .map(|_| format!("{namespace}-node-exporter"))
     }
 
     /// The seed's lab as it was deployed: every setting off (each warns).
@@ -67,6 +109,7 @@ impl Security {
             service_accounts: false,
             image_pull_policy: PullPolicy::IfNotPresent,
             network_policies: false,
+            pod_security: PodSecurityLevel::None,
         }
     }
 
@@ -84,6 +127,13 @@ impl Security {
                 &format!("{path}.imagePullPolicy"),
                 "a node runs whatever image it pulled under the tag first",
                 "set imagePullPolicy: Always, and pin thanos.digest",
+            );
+        }
+        if self.pod_security == PodSecurityLevel::None {
+            check.warning(
+                &format!("{path}.podSecurity"),
+                "the namespace enforces no Pod Security level: any pod there may run privileged or as root",
+                "set podSecurity: restricted (node-exporter then runs in a namespace of its own)",
             );
         }
         if !self.network_policies {

@@ -92,6 +92,7 @@ fn the_seed_warns_about_each_lab_setting() {
         "central.readLimits",
         "security.serviceAccounts",
         "security.imagePullPolicy",
+        "security.podSecurity",
         "security.networkPolicies",
     ]
     .into_iter()

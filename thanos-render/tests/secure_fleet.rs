@@ -238,3 +238,55 @@ fn network_policies_deny_by_default_and_open_only_service_ports_to_real_peers() 
         "thanos-query"
     );
 }
+
+#[test]
+fn namespaces_enforce_restricted_and_node_exporter_runs_apart() {
+    let tree = tree();
+    for overlay in [
+        "cluster-01-central",
+        "cluster-02-edge",
+        "cluster-03-edge",
+        "cluster-04-edge",
+    ] {
+        let dir = format!("overlays/{overlay}/kube-prometheus-stack");
+        let namespaces = common::documents(
+            tree.get(&format!("{dir}/namespace.yaml"))
+                .expect("rendered"),
+        );
+        let levels: Vec<(&str, &str)> = namespaces
+            .iter()
+            .map(|n| {
+                (
+                    n["metadata"]["name"].as_str().unwrap(),
+                    n["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+                        .as_str()
+                        .unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            levels,
+            [
+                ("monitoring", "restricted"),
+                ("monitoring-node-exporter", "privileged")
+            ],
+            "{overlay}"
+        );
+        // No top-level namespace: it would move node-exporter back into `monitoring`.
+        let kustomization: serde_yaml::Value = serde_yaml::from_str(
+            tree.get(&format!("{dir}/kustomization.yaml"))
+                .expect("rendered"),
+        )
+        .unwrap();
+        assert!(kustomization["namespace"].is_null(), "{overlay}");
+    }
+    let base: serde_yaml::Value = serde_yaml::from_str(
+        tree.get("base/kube-prometheus-stack/values.yaml")
+            .expect("rendered"),
+    )
+    .unwrap();
+    assert_eq!(
+        base["prometheus-node-exporter"]["namespaceOverride"],
+        "monitoring-node-exporter"
+    );
+}

@@ -47,6 +47,9 @@ pub struct CentralOverlay {
     pub kustomization: Kustomization,
     /// `namespace.yaml`.
     pub namespace: Namespace,
+    /// node-exporter's own namespace, in `namespace.yaml` too, when the fleet's namespace
+    /// enforces a Pod Security level.
+    pub node_exporter_namespace: Option<Namespace>,
     /// `thanos-s3-secret.yaml`, with envsubst placeholders; `None` when the fleet reads
     /// the objstore config from an existing Secret.
     pub s3_secret: Option<Secret>,
@@ -76,24 +79,24 @@ impl CentralOverlay {
         // is applied on its own, so applying the overlay never replaces the real Secret.
         let monitoring = ThanosMonitoring::new(fleet);
         let network_policies = NetworkPolicies::new(fleet);
-        let kustomization =
-            Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES_FILE)).resources(
-                [
-                    namespace::FILE,
-                    query::FILE,
-                    receive::FILE,
-                    store::FILE,
-                    compactor::FILE,
-                ]
-                .into_iter()
-                .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
-                .chain(network_policies.is_some().then_some(network_policies::FILE))
-                .map(str::to_owned),
-            );
+        let kustomization = Kustomization::new(overlays::chart(fleet, VALUES_FILE)).resources(
+            [
+                namespace::FILE,
+                query::FILE,
+                receive::FILE,
+                store::FILE,
+                compactor::FILE,
+            ]
+            .into_iter()
+            .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
+            .chain(network_policies.is_some().then_some(network_policies::FILE))
+            .map(str::to_owned),
+        );
         Self {
             values: values(fleet),
             kustomization,
             namespace: namespace::namespace(fleet),
+            node_exporter_namespace: namespace::node_exporter_namespace(fleet),
             s3_secret: s3_secret::secret(fleet),
             query: ThanosQuery::new(fleet),
             receive: ThanosReceive::new(fleet),
@@ -143,7 +146,9 @@ impl CentralOverlay {
             (VALUES_FILE, &self.values),
             &self.kustomization,
             &self.kustomization_comment,
-            Some(&self.namespace),
+            &std::iter::once(&self.namespace)
+                .chain(&self.node_exporter_namespace)
+                .collect::<Vec<_>>(),
         );
         if let Some(secret) = &self.s3_secret {
             tree.insert(
