@@ -79,7 +79,7 @@ pub(crate) fn add_chart_files(
         comment,
     );
     if !namespaces.is_empty() {
-        let documents = namespaces.iter().map(|namespace| yaml::to_yaml(namespace));
+        let documents = namespaces.iter().map(yaml::to_yaml);
         tree.insert(
             format!("{dir}/{}", namespace::FILE),
             yaml::documents(documents),
