@@ -2,8 +2,7 @@
 
 use std::{fmt, str::FromStr};
 
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 use crate::grammar_error::{GrammarError, GrammarErrorKind};
 
@@ -76,49 +75,7 @@ impl Serialize for Digest {
     }
 }
 
-impl<'de> Deserialize<'de> for Digest {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-
-        impl<'de> de::Visitor<'de> for Text {
-            type Value = Digest;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an image digest such as sha256:<64 hex digits>")
-            }
-
-            fn visit_newtype_struct<D: Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> Result<Digest, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Digest, E> {
-                text.parse().map_err(E::custom)
-            }
-        }
-
-        deserializer.deserialize_newtype_struct(Digest::SERDE_NAME, Text)
-    }
-}
-
-impl JsonSchema for Digest {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Digest".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        // The grammar is the loader's (as for Duration): the schema says only "a string".
-        json_schema!({
-            "type": "string"
-        })
-    }
-}
+crate::grammar_error::text_grammar_serde!(Digest);
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,7 @@
 
 use std::{fmt, ops::Add, str::FromStr};
 
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 use crate::grammar_error::{GrammarError, GrammarErrorKind};
 
@@ -215,49 +214,7 @@ impl Serialize for Duration {
     }
 }
 
-impl<'de> Deserialize<'de> for Duration {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-
-        impl<'de> de::Visitor<'de> for Text {
-            type Value = Duration;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                // "a string", as the loader words its hints for a string field.
-                f.write_str("a string")
-            }
-
-            fn visit_newtype_struct<D: Deserializer<'de>>(
-                self,
-                deserializer: D,
-            ) -> Result<Duration, D::Error> {
-                deserializer.deserialize_str(self)
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Duration, E> {
-                text.parse().map_err(E::custom)
-            }
-        }
-
-        deserializer.deserialize_newtype_struct(Self::SERDE_NAME, Text)
-    }
-}
-
-impl JsonSchema for Duration {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Duration".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string"
-        })
-    }
-}
+crate::grammar_error::text_grammar_serde!(Duration);
 
 #[cfg(test)]
 mod tests {

@@ -105,3 +105,69 @@ impl fmt::Display for GrammarError {
 }
 
 impl std::error::Error for GrammarError {}
+
+/// Reads a grammar type written as a string ([`Duration`](crate::Duration),
+/// [`Digest`](crate::Digest)) under its serde `name`, by which the fleet loader knows it.
+pub(crate) fn deserialize_text<'de, D, T>(
+    deserializer: D,
+    name: &'static str,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr<Err = GrammarError>,
+{
+    struct Text<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: std::str::FromStr<Err = GrammarError>> serde::de::Visitor<'de> for Text<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            // "a string", as the loader words its hints for a string field.
+            f.write_str("a string")
+        }
+
+        fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<T, D::Error> {
+            deserializer.deserialize_str(self)
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+            text.parse().map_err(E::custom)
+        }
+    }
+
+    deserializer.deserialize_newtype_struct(name, Text(std::marker::PhantomData))
+}
+
+/// `Deserialize` (through [`deserialize_text`], under the type's `SERDE_NAME`) and a
+/// `JsonSchema` of "a string" for a grammar type written as a string: the grammar is the
+/// loader's, which reports every value that does not parse with its path and line.
+macro_rules! text_grammar_serde {
+    ($type:ident) => {
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::grammar_error::deserialize_text(deserializer, Self::SERDE_NAME)
+            }
+        }
+
+        impl schemars::JsonSchema for $type {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($type).into()
+            }
+
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string"
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use text_grammar_serde;
