@@ -729,8 +729,8 @@ fn the_validation_corpus_gives_the_library_errors() {
     }
 
     let valid = corpus.join("valid");
-    // The valid files are the seed's lab: valid, with a warning for each open setting of
-    // its write path, which --strict turns into a failure.
+    // The valid files are the seed's lab: valid, with a warning for each of its unsafe
+    // settings, which --strict turns into a failure.
     for name in yaml_files(&valid) {
         run_in(&valid, &["check", "-f", &name]).expect(0);
         run_in(&valid, &["check", "--strict", "-f", &name]).expect(1);

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters, validate::Checker, Alertmanager, Compactor, Grafana, Prometheus, Query,
-    Receive, Ruler, Store, ThanosMonitoringOptions,
+    ReadLimits, Receive, Ruler, Store, ThanosMonitoringOptions,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
@@ -57,6 +57,15 @@ pub struct Central {
     /// ServiceMonitors, alerts and dashboards for Thanos and the edges.
     #[serde(default)]
     pub thanos_monitoring: ThanosMonitoringOptions,
+    /// Limits of one StoreAPI request on Store and Receive. Left out of a fleet file they
+    /// are the defaults; `readLimits: null` leaves them out (`check` warns).
+    #[serde(default = "default_read_limits")]
+    pub read_limits: Option<ReadLimits>,
+}
+
+#[allow(clippy::unnecessary_wraps)] // serde's `default` needs the field's type.
+fn default_read_limits() -> Option<ReadLimits> {
+    Some(ReadLimits::default())
 }
 
 #[allow(clippy::unnecessary_wraps)] // serde's `default` needs the field's type.
@@ -82,6 +91,7 @@ impl Central {
             compactor: Compactor::default(),
             ruler: default_ruler(),
             thanos_monitoring: ThanosMonitoringOptions::default(),
+            read_limits: default_read_limits(),
         }
     }
 
@@ -98,6 +108,14 @@ impl Central {
         set compactor: Compactor,
         some ruler: Ruler,
         set thanos_monitoring: ThanosMonitoringOptions,
+        some read_limits: ReadLimits,
+    }
+
+    /// No read limits: a single query may pull every series (`check` warns).
+    #[must_use]
+    pub fn without_read_limits(mut self) -> Self {
+        self.read_limits = None;
+        self
     }
 
     /// No Thanos Ruler.
@@ -130,6 +148,14 @@ impl Central {
         self.compactor.check(&format!("{path}.compactor"), check);
         if let Some(ruler) = &self.ruler {
             ruler.check(&format!("{path}.ruler"), check);
+        }
+        match &self.read_limits {
+            Some(limits) => limits.check(&format!("{path}.readLimits"), check),
+            None => check.warning(
+                &format!("{path}.readLimits"),
+                "no read limits: one query such as {__name__=~\".+\"} over a year can take Query, Store and Receive down",
+                "remove readLimits: null to use the defaults, or set series and samples",
+            ),
         }
         self.thanos_monitoring.check(
             &format!("{path}.thanosMonitoring"),

@@ -22,6 +22,9 @@ pub struct Compactor {
     /// An image pinned for Compactor only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ThanosImage>,
+    /// Serve the admin API that marks blocks for deletion, default `false`
+    /// (`--disable-admin-operations`). `check` warns when it is on.
+    pub admin_operations: bool,
 }
 
 impl Default for Compactor {
@@ -34,6 +37,7 @@ impl Default for Compactor {
                 .cpu(Cpu::millicores(100), Cpu::cores(1))
                 .memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
             image: None,
+            admin_operations: false,
         }
     }
 }
@@ -45,6 +49,7 @@ impl Compactor {
         set storage: Storage,
         set resources: Resources,
         some image: ThanosImage,
+        copy admin_operations: bool,
     }
 }
 
@@ -115,6 +120,7 @@ impl Compactor {
         self.storage.check(&format!("{path}.storage"), check);
         self.resources.check(&format!("{path}.resources"), check);
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
+        check.admin_operations(&format!("{path}.adminOperations"), self.admin_operations);
     }
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     labels, validate, Central, Chart, Component, Duration, Edge, Ingress, ObjectStorage,
-    RunbookOptions, ThanosImage, ValidationError,
+    RunbookOptions, Security, ThanosImage, ValidationError,
 };
 
 /// The whole monitoring fleet. Every rendered file is a function of this value.
@@ -54,6 +54,10 @@ pub struct Fleet {
     /// The runbook rendered as the tree's `README.md`.
     #[serde(default)]
     pub runbook: RunbookOptions,
+    /// Least privilege for the fleet's own objects (ServiceAccounts, pull policy,
+    /// NetworkPolicies); the secure defaults when left out.
+    #[serde(default)]
+    pub security: Security,
 }
 
 mod defaults {
@@ -215,6 +219,7 @@ pub struct FleetBuilder {
     central: Option<Central>,
     edges: Vec<Edge>,
     runbook: Option<RunbookOptions>,
+    security: Option<Security>,
 }
 
 macro_rules! builder_setters {
@@ -239,6 +244,7 @@ impl FleetBuilder {
         object_storage: ObjectStorage,
         central: Central,
         runbook: RunbookOptions,
+        security: Security,
     }
 
     /// Adds an edge cluster.
@@ -288,6 +294,7 @@ impl FleetBuilder {
             central,
             edges: self.edges,
             runbook: self.runbook.unwrap_or_default(),
+            security: self.security.unwrap_or_default(),
         }
         .validate()
     }

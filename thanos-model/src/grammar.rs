@@ -1,5 +1,5 @@
 //! What every grammar newtype shares ([`Duration`](crate::Duration), [`Cpu`](crate::Cpu),
-//! [`Bytes`](crate::Bytes)): parsed once by `FromStr`, it keeps its text as written, which
+//! [`Bytes`](crate::Bytes), [`Digest`](crate::Digest)): parsed once by `FromStr`, it keeps its text as written, which
 //! `Display`, `as_str` and serde give back unchanged, and the fleet loader knows it by its
 //! serde name, so a malformed value is one diagnostic among all the others of the file
 //! instead of the end of loading.

@@ -34,6 +34,8 @@ pub enum GrammarErrorKind {
     CpuInPowersOf1024,
     /// A quantity of bytes in thousandths (`m`, `u`, `n`, or a negative exponent).
     FractionOfAByte,
+    /// Not an image digest (`sha256:` and 64 lowercase hex digits).
+    NotADigest,
 }
 
 impl GrammarError {
@@ -75,6 +77,7 @@ impl GrammarError {
             GrammarErrorKind::NotAQuantity => "write a number with an optional suffix, such as 500m, 2, 256Mi or 50Gi",
             GrammarErrorKind::CpuInPowersOf1024 => "CPU is counted in cores or thousandths of a core, such as 2 or 500m",
             GrammarErrorKind::FractionOfAByte => "use Mi or Gi, such as 512Mi",
+            GrammarErrorKind::NotADigest => "write sha256: and 64 lowercase hex digits, as `crane digest IMAGE:TAG` prints them",
         }
     }
 }
@@ -96,6 +99,7 @@ impl fmt::Display for GrammarError {
                 f,
                 "{text} is a fraction of a byte: the suffix m means a thousandth"
             ),
+            GrammarErrorKind::NotADigest => write!(f, "{text} is not an image digest"),
         }
     }
 }

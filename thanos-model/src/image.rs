@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, syntax, Checker},
+    Digest,
 };
 
 /// Default Thanos image repository.
@@ -30,6 +31,11 @@ pub struct ThanosImage {
     /// would change under the pods); a tag that is not a release version warns. It is
     /// also the workloads' `app.kubernetes.io/version` label, so at most 63 characters.
     pub version: String,
+    /// The image's digest (`sha256:<64 hex>`), none by default: with it every node runs
+    /// exactly this image, whatever the tag points at later (`check` warns without one).
+    /// Get it with `crane digest quay.io/thanos/thanos:v0.42.4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<Digest>,
 }
 
 impl Default for ThanosImage {
@@ -37,6 +43,7 @@ impl Default for ThanosImage {
         Self {
             repository: DEFAULT_THANOS_REPOSITORY.to_owned(),
             version: DEFAULT_THANOS_VERSION.to_owned(),
+            digest: None,
         }
     }
 }
@@ -48,15 +55,26 @@ impl ThanosImage {
         Self {
             repository: repository.into(),
             version: version.into(),
+            digest: None,
         }
     }
 
-    setters! { set repository: String, set version: String }
+    setters! { set repository: String, set version: String, some digest: Digest }
+
+    /// The tag and digest as the chart's `image.tag` keys take them: `<version>` or
+    /// `<version>@sha256:<hex>`.
+    #[must_use]
+    pub fn tag_and_digest(&self) -> String {
+        match &self.digest {
+            Some(digest) => format!("{}@{digest}", self.version),
+            None => self.version.clone(),
+        }
+    }
 }
 
 impl fmt::Display for ThanosImage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.repository, self.version)
+        write!(f, "{}:{}", self.repository, self.tag_and_digest())
     }
 }
 

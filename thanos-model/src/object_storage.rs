@@ -228,6 +228,8 @@ impl S3Credentials {
                     ),
                     "never put credentials in the fleet: name the environment variable envsubst reads, such as S3_ACCESS_KEY",
                 );
+            } else {
+                check.credential_variable_meaning(&path, var);
             }
         }
         if access_key_var == secret_key_var {

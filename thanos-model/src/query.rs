@@ -6,8 +6,13 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, syntax, Checker},
-    Ingress, Resources, ThanosImage,
+    Duration, Ingress, Resources, ThanosImage,
 };
+
+/// Default `--query.timeout`: a query running longer is cancelled.
+const DEFAULT_TIMEOUT_MINUTES: u64 = 2;
+/// Default `--query.max-concurrent`: queries beyond it wait in line.
+const DEFAULT_MAX_CONCURRENT: u32 = 20;
 
 /// Thanos Query: fans queries out to the sidecars, Receive and Store and deduplicates
 /// the replicas.
@@ -20,8 +25,10 @@ use crate::{
 pub struct Query {
     /// Replicas of the stateless Deployment, default 1.
     pub replicas: u32,
-    /// The Ingress, default host `thanos-query.<domain>`. Left out of a fleet file it is the
-    /// default Ingress; `ingress: null` keeps Query inside the cluster.
+    /// The Ingress, host `thanos-query.<domain>` by default. Left out of a fleet file (or
+    /// `null`) Query stays inside the cluster: Query has no authentication of its own, so
+    /// an Ingress lets anyone who reaches the host read every cluster's metrics (`check`
+    /// warns); Grafana, port-forwards and the Ruler reach it inside the cluster.
     pub ingress: Option<Ingress>,
     /// Replica labels to deduplicate on instead of the derived ones: Prometheus label
     /// names, each once. Validation rejects a list that drops a label a producer uses.
@@ -32,16 +39,29 @@ pub struct Query {
     /// An image pinned for Query only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ThanosImage>,
+    /// Answer cross-origin requests (`Access-Control-Allow-Origin: *`), default `false`
+    /// (`--web.disable-cors`): with it, any web page a user opens can read every
+    /// cluster's metrics through that user's browser. `check` warns when it is on.
+    pub cors: bool,
+    /// `--query.timeout`, default `2m`: a query running longer is cancelled; `null`
+    /// leaves the flag out (Thanos' own default).
+    pub timeout: Option<Duration>,
+    /// `--query.max-concurrent`, default 20: queries beyond it wait; `null` leaves the
+    /// flag out (Thanos' own default).
+    pub max_concurrent: Option<u32>,
 }
 
 impl Default for Query {
     fn default() -> Self {
         Self {
             replicas: 1,
-            ingress: Some(Ingress::new()),
+            ingress: None,
             replica_labels: None,
             resources: Resources::default(),
             image: None,
+            cors: false,
+            timeout: Some(Duration::minutes(DEFAULT_TIMEOUT_MINUTES)),
+            max_concurrent: Some(DEFAULT_MAX_CONCURRENT),
         }
     }
 }
@@ -53,6 +73,17 @@ impl Query {
         some replica_labels: Vec<String>,
         set resources: Resources,
         some image: ThanosImage,
+        copy cors: bool,
+        some timeout: Duration,
+        some max_concurrent: u32,
+    }
+
+    /// Query without `--query.timeout` and `--query.max-concurrent` (Thanos' defaults).
+    #[must_use]
+    pub fn without_query_limits(mut self) -> Self {
+        self.timeout = None;
+        self.max_concurrent = None;
+        self
     }
 
     /// Query without an Ingress.
@@ -70,6 +101,7 @@ impl Query {
         self.resources.check(&format!("{path}.resources"), check);
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
         check.query_deduplication(self);
+        self.check_read_path(path, check);
         let labels = self.replica_labels.iter().flatten();
         for (index, label) in labels.clone().enumerate() {
             let label_path = format!("{path}.replicaLabels[{index}]");
@@ -88,7 +120,46 @@ impl Query {
                     format!("{} is listed twice", shown(label)),
                     "list every replica label once",
                 );
+            } else {
+                check.replica_label_meaning(&label_path, label);
             }
+        }
+    }
+}
+
+impl Query {
+    /// Rule 27: the read path's own limits; the lab's open settings warn.
+    fn check_read_path(&self, path: &str, check: &mut Checker) {
+        let timeout_path = format!("{path}.timeout");
+        if let Some(timeout) = &self.timeout {
+            if check.parsed(&timeout_path) && timeout.is_zero() {
+                check.error(
+                    &timeout_path,
+                    "0 cancels every query at once",
+                    "give queries time to finish, such as 2m, or null for Thanos' default",
+                );
+            }
+        }
+        if self.max_concurrent == Some(0) {
+            check.error(
+                &format!("{path}.maxConcurrent"),
+                "0 lets no query run",
+                "allow some queries at once, such as 20",
+            );
+        }
+        if self.cors {
+            check.warning(
+                &format!("{path}.cors"),
+                "Query answers any web page (Access-Control-Allow-Origin: *): a page a user opens can read every cluster's metrics through that user's browser",
+                "set cors: false (--web.disable-cors)",
+            );
+        }
+        if self.ingress.is_some() {
+            check.warning(
+                &format!("{path}.ingress"),
+                "Query is reachable through its Ingress without authentication: anyone who reaches the host reads every cluster's metrics",
+                "set ingress: null and reach Query through Grafana or a port-forward",
+            );
         }
     }
 }

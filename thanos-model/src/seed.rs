@@ -23,8 +23,9 @@
 use std::net::Ipv4Addr;
 
 use crate::{
-    AgentValues, Central, Edge, Fleet, FleetBuilder, Language, Passthrough, Receive,
-    ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, WriteLimits, S3,
+    AgentValues, Central, Compactor, Digest, Edge, Fleet, FleetBuilder, Ingress, Language,
+    Passthrough, Query, Receive, ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, Security,
+    Store, ThanosImage, WriteLimits, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -35,8 +36,8 @@ const FIRST_EDGE_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 196);
 /// The seed's lab with `edges` edge clusters (the seed has 3): its clusters and the
 /// settings it was deployed with, including those `check` warns about.
 pub fn seed(edges: usize) -> FleetBuilder {
-    // The lab's write path: open, no limits, 4h of WAL, 429s dropped.
-    let central = central().receive(Receive::default().lab_write_path());
+    // The lab's write path (open, no limits) is seed_central's; its agents keep 4h of WAL
+    // and drop what Receive answers with 429.
     let lab_edge = |edge: Edge| {
         edge.agent(
             AgentValues::default()
@@ -44,8 +45,9 @@ pub fn seed(edges: usize) -> FleetBuilder {
                 .queue(RemoteWriteQueue::default().retry_on_rate_limit(false)),
         )
     };
-    clusters(edges, central, lab_edge)
+    clusters(edges, seed_central(), lab_edge)
         .object_storage(S3::new("s3.minio.miribit.lab", "thanos").insecure(true))
+        .security(Security::lab())
         // The seed's own runbook is Korean.
         .runbook(RunbookOptions::default().language(Language::Korean))
 }
@@ -61,7 +63,11 @@ pub fn new_fleet(edges: usize) -> FleetBuilder {
 ///
 /// Write path (issue 14): TLS with cert-manager, the tenant from the client certificate,
 /// passthrough named explicitly, limits derived with one edge's own override, the
-/// far-future window, a day of WAL.
+/// far-future window, a day of WAL. Images (issue 16): the Thanos image pinned by digest.
+///
+/// The digest is [`PLACEHOLDER_DIGEST`], not the real one of the image (nothing here can
+/// ask a registry): replace it with `crane digest quay.io/thanos/thanos:v0.42.4` before
+/// deploying. A placeholder fails closed: the pull is refused, no other image runs.
 pub fn secure_fleet(edges: usize) -> FleetBuilder {
     let central = central().receive(
         Receive::default()
@@ -76,6 +82,34 @@ pub fn secure_fleet(edges: usize) -> FleetBuilder {
     };
     clusters(edges, central, first_edge_limits)
         .object_storage(S3::new("s3.minio.miribit.lab", "thanos"))
+        .thanos(ThanosImage::default().digest(placeholder_digest()))
+}
+
+/// The digest [`secure_fleet`] pins, to be replaced with the image's real one.
+pub const PLACEHOLDER_DIGEST: &str =
+    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+fn placeholder_digest() -> Digest {
+    PLACEHOLDER_DIGEST
+        .parse()
+        .unwrap_or_else(|error| unreachable!("the placeholder is a digest: {error}"))
+}
+
+/// The seed's central cluster with the lab's read and write paths as they were deployed:
+/// Query open through its Ingress and to any web page, no query or request limits, admin
+/// APIs on, Receive's write path open. A variant of the lab changes a component of it.
+pub fn seed_central() -> Central {
+    central()
+        .query(
+            Query::default()
+                .ingress(Ingress::new())
+                .cors(true)
+                .without_query_limits(),
+        )
+        .receive(Receive::default().lab_write_path())
+        .store(Store::default().admin_operations(true))
+        .compactor(Compactor::default().admin_operations(true))
+        .without_read_limits()
 }
 
 /// The seed's central cluster.

@@ -24,6 +24,9 @@ pub struct Store {
     /// An image pinned for Store only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ThanosImage>,
+    /// Serve the admin API that marks blocks for deletion, default `false`
+    /// (`--disable-admin-operations`). `check` warns when it is on.
+    pub admin_operations: bool,
 }
 
 impl Default for Store {
@@ -35,6 +38,7 @@ impl Default for Store {
                 .cpu(Cpu::millicores(100), Cpu::cores(1))
                 .memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
             image: None,
+            admin_operations: false,
         }
     }
 }
@@ -45,6 +49,7 @@ impl Store {
         set storage: Storage,
         set resources: Resources,
         some image: ThanosImage,
+        copy admin_operations: bool,
     }
 }
 
@@ -73,5 +78,6 @@ impl Store {
             );
         }
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
+        check.admin_operations(&format!("{path}.adminOperations"), self.admin_operations);
     }
 }

@@ -43,6 +43,9 @@ fn diagnostics(builder: FleetBuilder) -> Vec<Diagnostic> {
     }
 }
 
+/// The warning about a Query Ingress, which has no authentication.
+const QUERY_OPEN: &str = "Query is reachable through its Ingress without authentication: anyone who reaches the host reads every cluster's metrics";
+
 /// A diagnostic as the tests write it: severity, path, message.
 type Expected<'a> = (Severity, &'a str, &'a str);
 
@@ -74,25 +77,38 @@ fn a_new_fleet_is_clean() {
     assert!(diagnostics(new_fleet(3)).is_empty());
 }
 
-/// The seed's lab keeps its open write path: `check` names every field to change.
+/// The seed's lab keeps its unsafe settings explicitly; `check` names the field of each.
 #[test]
-fn the_seeds_lab_warns_about_its_open_write_path() {
-    let warned: Vec<(Severity, String)> = diagnostics(seed(2))
+fn the_seed_warns_about_each_lab_setting() {
+    let found: Vec<(Severity, String)> = diagnostics(seed(3))
         .into_iter()
         .map(|d| (d.severity, d.path))
         .collect();
-    let expected = [
+    let expected: Vec<(Severity, String)> = [
+        "central.query.cors",
+        "central.query.ingress",
         "central.receive.remoteWrite.tls",
         "central.receive.limits",
         "central.receive.tooFarInFuture",
         "central.receive.capnproto",
+        "central.store.adminOperations",
+        "central.compactor.adminOperations",
+        "central.readLimits",
+        "security.serviceAccounts",
+        "security.imagePullPolicy",
+        "security.podSecurity",
+        "security.networkPolicies",
         "edges[0].agent.walRetention",
         "edges[0].agent.queue.retryOnRateLimit",
         "edges[1].agent.walRetention",
         "edges[1].agent.queue.retryOnRateLimit",
+        "edges[2].agent.walRetention",
+        "edges[2].agent.queue.retryOnRateLimit",
     ]
-    .map(|path| (Severity::Warning, path.to_owned()));
-    assert_eq!(warned, expected);
+    .into_iter()
+    .map(|path| (Severity::Warning, path.to_owned()))
+    .collect();
+    assert_eq!(found, expected);
 }
 
 #[test]
@@ -429,32 +445,50 @@ fn rule7_object_storage() {
 
 #[test]
 fn rule8_hosts_classes_sizes_durations() {
-    assert_error(
+    assert_diagnostics(
         new_fleet(1).central(
             central().query(Query::default().ingress(Ingress::new().host("Bad_Host.example.com"))),
         ),
-        "central.query.ingress.host",
-        "\"Bad_Host.example.com\" is not a valid host name",
+        &[
+            (
+                Severity::Error,
+                "central.query.ingress.host",
+                "\"Bad_Host.example.com\" is not a valid host name",
+            ),
+            (Severity::Warning, "central.query.ingress", QUERY_OPEN),
+        ],
     );
     assert_error(
         new_fleet(1).domain("Not A Domain"),
         "domain",
         "\"Not A Domain\" is not a valid DNS domain",
     );
-    assert_error(new_fleet(1).ingress_class(""), "ingressClass", "no ingress class for the Ingress of grafana.k8s-cluster-01.miribit.lab, thanos-query.k8s-cluster-01.miribit.lab, thanos-receive.k8s-cluster-01.miribit.lab");
-    assert_error(
+    assert_error(new_fleet(1).ingress_class(""), "ingressClass", "no ingress class for the Ingress of grafana.k8s-cluster-01.miribit.lab, thanos-receive.k8s-cluster-01.miribit.lab");
+    assert_diagnostics(
         new_fleet(1).central(central().query(Query::default().ingress(Ingress::new().class("")))),
-        "central.query.ingress.class",
-        "no ingress class for the Ingress of thanos-query.k8s-cluster-01.miribit.lab",
+        &[
+            (
+                Severity::Error,
+                "central.query.ingress.class",
+                "no ingress class for the Ingress of thanos-query.k8s-cluster-01.miribit.lab",
+            ),
+            (Severity::Warning, "central.query.ingress", QUERY_OPEN),
+        ],
     );
-    assert_error(
+    assert_diagnostics(
         new_fleet(1).central(
             central()
                 .query(Query::default().ingress(Ingress::new().host("a.example.com")))
                 .receive(Receive::default().ingress(Ingress::new().host("a.example.com"))),
         ),
-        "central.receive.ingress.host",
-        "\"a.example.com\" is already the host of central.query.ingress",
+        &[
+            (
+                Severity::Error,
+                "central.receive.ingress.host",
+                "\"a.example.com\" is already the host of central.query.ingress",
+            ),
+            (Severity::Warning, "central.query.ingress", QUERY_OPEN),
+        ],
     );
     assert_error(
         new_fleet(1).central(central().receive(Receive::default().without_ingress())),

@@ -5,7 +5,10 @@ use thanos_model::Fleet;
 use crate::{
     kustomize::{HelmChart, Kustomization},
     overlays::add_chart_files,
-    values::{ChartValues, Enabled, PrometheusSpecValues, PrometheusValues, StorageSpec},
+    values::{
+        ChartValues, Enabled, NodeExporterValues, PrometheusSpecValues, PrometheusValues,
+        StorageSpec,
+    },
     Tree,
 };
 
@@ -30,7 +33,7 @@ impl Base {
     pub(crate) fn new(fleet: &Fleet) -> Self {
         Self {
             values: values(fleet),
-            kustomization: Kustomization::new(&fleet.namespace, HelmChart::new(fleet, VALUES_FILE)),
+            kustomization: Kustomization::new(HelmChart::new(fleet, VALUES_FILE)),
             dir: dir(fleet),
         }
     }
@@ -49,7 +52,7 @@ impl Base {
             (VALUES_FILE, &self.values),
             &self.kustomization,
             &[],
-            None,
+            &[],
         );
     }
 }
@@ -79,6 +82,10 @@ fn values(fleet: &Fleet) -> ChartValues {
         }),
         node_exporter: Some(Enabled::ON),
         kube_state_metrics: Some(Enabled::ON),
+        prometheus_node_exporter: fleet
+            .security
+            .node_exporter_namespace(&fleet.namespace)
+            .map(|namespace_override| NodeExporterValues { namespace_override }),
         ..ChartValues::default()
     }
 }

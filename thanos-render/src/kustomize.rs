@@ -9,8 +9,6 @@ use thanos_model::Fleet;
 pub struct Kustomization {
     api_version: &'static str,
     kind: &'static str,
-    /// Namespace set on every object, the chart's and the Thanos manifests alike.
-    pub namespace: String,
     /// The charts inflated with `kustomize build --enable-helm`.
     pub helm_charts: Vec<HelmChart>,
     /// Plain manifests added to the chart's objects.
@@ -19,13 +17,15 @@ pub struct Kustomization {
 }
 
 impl Kustomization {
-    /// A Kustomization of one chart in `namespace`.
+    /// A Kustomization of one chart. It sets no `namespace:` of its own: every object of
+    /// ours names its namespace, the chart's name the release namespace or their own (the
+    /// control-plane Services of `kube-system`, node-exporter's namespace), and a
+    /// top-level `namespace:` would move those too.
     #[must_use]
-    pub(crate) fn new(namespace: impl Into<String>, chart: HelmChart) -> Self {
+    pub(crate) fn new(chart: HelmChart) -> Self {
         Self {
             api_version: "kustomize.config.k8s.io/v1beta1",
             kind: "Kustomization",
-            namespace: namespace.into(),
             helm_charts: vec![chart],
             resources: Vec::new(),
         }

@@ -418,19 +418,24 @@ proptest! {
     #[test]
     fn valid_fleets_render_into_parsable_round_tripping_objects(params in fleet_params(50)) {
         let fleet = params.builder().build().map_err(|e| TestCaseError::fail(e.to_string()))?;
-        // Only the pinned Store and even factors warn.
+        // Only the pinned Store, even factors and a Query Ingress (no authentication) warn.
         for warning in fleet.warnings() {
             prop_assert!(
                 warning.path == "central.store.image"
-                    || warning.path == "central.receive.replicationFactor",
+                    || warning.path == "central.receive.replicationFactor"
+                    || (params.query_ingress && warning.path == "central.query.ingress"),
                 "unexpected warning {}", warning
             );
         }
         let tree = render(&fleet);
-        // base 2; central values, kustomization, namespace, the write path's certificates,
-        // 4 Thanos files, monitoring (+ the S3 Secret); per edge values, kustomization,
-        // namespace; the runbook.
-        prop_assert_eq!(tree.len(), 11 + usize::from(!params.existing_secret) + 3 * fleet.edges.len() + 1);
+        // base 2; central values, kustomization, namespace, 4 Thanos files, monitoring,
+        // NetworkPolicies (+ the write path's certificates while Receive has an Ingress,
+        // + the S3 Secret); per edge values, kustomization, namespace; the runbook.
+        let certificates = usize::from(fleet.central.receive.ingress.is_some());
+        prop_assert_eq!(
+            tree.len(),
+            11 + certificates + usize::from(!params.existing_secret) + 3 * fleet.edges.len() + 1
+        );
         check_runbook(&fleet, &tree)?;
         check_objects(&tree)?;
         check_hashring(&fleet, &tree)?;

@@ -329,17 +329,32 @@ fn secrets_come_from_refused_unset_variables_never_from_the_text() {
             assert!(!line.contains("--from-literal"), "{name}: {line}");
         }
         assert_eq!(grafana.len(), 1, "{name}");
+        // Refused when unset, then through a pipe: the password is on no command line.
         assert!(
-            grafana[0].contains("--from-literal=admin-password=\"${GRAFANA_ADMIN_PASSWORD:?}\""),
+            grafana[0].starts_with(": \"${GRAFANA_ADMIN_PASSWORD:?}\"; ")
+                && grafana[0].contains(
+                    "--from-file=admin-password=<(printf %s \"$GRAFANA_ADMIN_PASSWORD\")"
+                )
+                && !grafana[0].contains("--from-literal=admin-password"),
             "{name}: {}",
             grafana[0]
         );
+        // Server-side apply: no copy of a key in the last-applied-configuration annotation.
+        assert!(grafana[0].contains("apply --server-side"), "{name}");
         for line in lines.iter().filter(|line| line.contains("envsubst")) {
             assert!(
-                line.starts_with(": \"${S3_ACCESS_KEY:?}\" \"${S3_SECRET_KEY:?}\"; envsubst '$S3_ACCESS_KEY $S3_SECRET_KEY' < "),
+                line.starts_with(": \"${S3_ACCESS_KEY:?}\" \"${S3_SECRET_KEY:?}\"; envsubst '$S3_ACCESS_KEY $S3_SECRET_KEY' < ")
+                    && line.ends_with("apply --server-side --field-manager=thanos-kustomize -f -"),
                 "{name}: {line}"
             );
         }
+        // The shell forgets the secrets after use.
+        assert!(
+            lines
+                .iter()
+                .any(|line| line.starts_with("unset ") && line.contains("GRAFANA_ADMIN_PASSWORD")),
+            "{name}"
+        );
     }
 }
 

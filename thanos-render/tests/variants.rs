@@ -7,7 +7,7 @@
 mod common;
 
 use thanos_model::{
-    seed::seed, Central, FleetBuilder, Grafana, HashringAlgorithm, Language, ObjectStorage, Query,
+    seed::seed, Central, FleetBuilder, Grafana, HashringAlgorithm, Language, ObjectStorage,
     Receive, RunbookOptions, S3Credentials, ThanosMonitoringOptions, S3,
 };
 use thanos_render::{render, Tree, DEFAULT_ROOT};
@@ -17,10 +17,7 @@ const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
 /// The seed's central cluster, to change one component of (with the lab's open write
 /// path, as the seed has it).
 fn central() -> Central {
-    Central::new("cluster-01-central")
-        .context("cluster-01")
-        .api_address("192.168.101.194")
-        .receive(Receive::default().lab_write_path())
+    thanos_model::seed::seed_central()
 }
 
 /// The seed's bucket with the objstore Secret made outside the tree.
@@ -134,7 +131,7 @@ fn high_availability() {
                         .replicas(3)
                         .replication_factor(3),
                 )
-                .query(Query::default().replicas(2))
+                .query(central().query.replicas(2))
                 .grafana(Grafana::default().without_ingress()),
         ),
         // The runbook follows: port-forwards for Query and Grafana, three Receive pods,

@@ -9,8 +9,9 @@
 //!   as Kubernetes does).
 //! - In a mapping of fields, `key: null` is the key left out: the field's default, or
 //!   "missing" when it has none. The exceptions are `ingress: null`, which means "no
-//!   Ingress" (left out, a component gets the default Ingress), and `ruler: null`, "no
-//!   Thanos Ruler" (left out, the default Ruler). In a map of free keys
+//!   Ingress" (left out, a component gets its default), `ruler: null`, "no Thanos Ruler"
+//!   (left out, the default Ruler), and `readLimits`, `timeout` and `maxConcurrent` null,
+//!   "no limit of ours" (left out, the defaults). In a map of free keys
 //!   (`receive.labels`) and in lists, `null` is refused.
 //!
 //! Values of a grammar type ([`Duration`], [`Cpu`], [`Bytes`]) are known by their serde
@@ -27,7 +28,7 @@ use super::{
     document::{is_null_text, Document, Kind, NodeId, Position},
     path,
 };
-use crate::{Bytes, Cpu, Diagnostic, Duration, GrammarError};
+use crate::{Bytes, Cpu, Diagnostic, Digest, Duration, GrammarError};
 
 /// The grammar errors of a lenient read, in the order of the file.
 pub(crate) type GrammarErrors = RefCell<Vec<Diagnostic>>;
@@ -42,6 +43,10 @@ pub(crate) const NULL_MEANS_NONE: &[&str] = &[
     "limits",
     "tooFarInFuture",
     "walRetention",
+    // The read path's limits: `null` means none (the seed's lab).
+    "readLimits",
+    "timeout",
+    "maxConcurrent",
 ];
 
 /// The section serde reads through a buffer (it is tagged by its `type`).
@@ -436,6 +441,7 @@ impl<'d, 'p> De<'d, 'p> {
             (Cpu::SERDE_NAME, _, Some(text)) => text.parse::<Cpu>().err(),
             (Bytes::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Bytes>().err(),
             (Bytes::SERDE_NAME, _, Some(text)) => text.parse::<Bytes>().err(),
+            (Digest::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Digest>().err(),
             _ => None,
         }
     }
@@ -676,9 +682,14 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
             at.line,
             at.column,
         ));
-        // A placeholder every grammar type reads; validation looks at no value whose
-        // path has a grammar error.
-        let placeholder = de::value::BorrowedStrDeserializer::<Error>::new("0");
+        // A placeholder the grammar type reads; validation looks at no value whose path
+        // has a grammar error.
+        let placeholder = if name == Digest::SERDE_NAME {
+            Digest::PLACEHOLDER
+        } else {
+            "0"
+        };
+        let placeholder = de::value::BorrowedStrDeserializer::<Error>::new(placeholder);
         self.place(visitor.visit_newtype_struct(placeholder))
     }
 

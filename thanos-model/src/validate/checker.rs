@@ -197,6 +197,17 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Rule 27: Store's and Compactor's admin API (marking blocks for deletion) on warns.
+    pub(crate) fn admin_operations(&mut self, path: &str, on: bool) {
+        if on {
+            self.warning(
+                path,
+                "any pod that reaches its HTTP port can mark every block for deletion (POST /api/v1/blocks/mark), and the compactor deletes them",
+                "set adminOperations: false (--disable-admin-operations)",
+            );
+        }
+    }
+
     /// A value that must be set and then follow `is_valid`.
     fn required_grammar(
         &mut self,

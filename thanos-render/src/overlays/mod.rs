@@ -70,7 +70,7 @@ pub(crate) fn add_chart_files(
     (values_file, values): (&str, &ChartValues),
     kustomization: &Kustomization,
     comment: &[String],
-    namespace: Option<&Namespace>,
+    namespaces: &[&Namespace],
 ) {
     tree.insert(format!("{dir}/{values_file}"), yaml::to_yaml(values), &[]);
     tree.insert(
@@ -78,10 +78,11 @@ pub(crate) fn add_chart_files(
         yaml::to_yaml(kustomization),
         comment,
     );
-    if let Some(namespace) = namespace {
+    if !namespaces.is_empty() {
+        let documents = namespaces.iter().map(yaml::to_yaml);
         tree.insert(
             format!("{dir}/{}", namespace::FILE),
-            yaml::to_yaml(namespace),
+            yaml::documents(documents),
             &[],
         );
     }

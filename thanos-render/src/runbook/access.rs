@@ -100,19 +100,8 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             forward(&ruler.service, RULER_PORT.into(), RULER_PORT.into()),
         ]);
     }
-    table.push([
-        l.text(
-            "Thanos Compactor (bucket UI)",
-            "Thanos Compactor (버킷 UI)",
-            [],
-        ),
-        none(),
-        forward(
-            &f.compactor.service,
-            f.compactor.http_port.into(),
-            f.compactor.http_port.into(),
-        ),
-    ]);
+    // No row for the compactor's bucket UI: its HTTP port also serves the API that marks
+    // blocks for deletion, so the runbook forwards no port of Compactor or Store.
     let scheme = if f.bucket.insecure { "http" } else { "https" };
     table.push([
         l.text("Object storage", "오브젝트 스토리지", []),

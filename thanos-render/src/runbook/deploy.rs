@@ -94,8 +94,10 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         user_key,
         password_key,
     } = &f.grafana_admin;
+    // The password reaches kubectl through a pipe `printf` (a shell builtin) writes: it is
+    // on no command line, so no `ps` shows it.
     let grafana_secret = format!(
-        "{} create secret generic {} --from-literal={}=admin --from-literal={}=\"${{{GRAFANA_PASSWORD_VAR}:?}}\" --dry-run=client -o yaml | {} apply --server-side -f -",
+        ": \"${{{GRAFANA_PASSWORD_VAR}:?}}\"; {} create secret generic {} --from-literal={}=admin --from-file={}=<(printf %s \"${GRAFANA_PASSWORD_VAR}\") --dry-run=client -o yaml | {} apply --server-side --field-manager=thanos-kustomize -f -",
         kubectl_in(&central.context, &f.namespace),
         quote(secret),
         quote(user_key),
@@ -106,8 +108,8 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         Some(envsubst) => {
             let (access, secret_var) = (&envsubst.access_key_var, &envsubst.secret_key_var);
             blocks.push(l.p(
-                "**Step 2: Secrets.** Type the S3 keys and the Grafana admin password into shell variables (nothing is echoed; the S3 keys are exported for envsubst). Each command refuses to run while its variables are unset or empty, so an empty key never reaches the cluster; the S3 command is the one in the comment of {}.",
-                "**2단계: Secret.** S3 키와 Grafana 관리자 비밀번호를 셸 변수로 입력합니다(화면에 표시되지 않으며, S3 키는 envsubst가 읽도록 export합니다). 변수가 설정되지 않았거나 비어 있으면 명령이 실행되지 않으므로 빈 키가 클러스터에 들어가지 않습니다. S3 명령은 {}의 주석에 있는 명령과 같습니다.",
+                "**Step 2: Secrets.** Type the S3 keys and the Grafana admin password into shell variables (nothing is echoed; the S3 keys are exported for envsubst). Each command refuses to run while its variables are unset or empty, so an empty key never reaches the cluster; the S3 command is the one in the comment of {}. No key or password is on a command line (the password goes through a pipe), the Secrets are applied server-side (no copy of the keys in a `last-applied-configuration` annotation), and the last line removes the variables from the shell.",
+                "**2단계: Secret.** S3 키와 Grafana 관리자 비밀번호를 셸 변수로 입력합니다(화면에 표시되지 않으며, S3 키는 envsubst가 읽도록 export합니다). 변수가 설정되지 않았거나 비어 있으면 명령이 실행되지 않으므로 빈 키가 클러스터에 들어가지 않습니다. S3 명령은 {}의 주석에 있는 명령과 같습니다. 키와 비밀번호는 명령줄에 나타나지 않고(비밀번호는 파이프로 전달), Secret은 server-side로 적용되므로 `last-applied-configuration` 어노테이션에 키 사본이 남지 않으며, 마지막 줄에서 셸 변수를 지웁니다.",
                 [code(s3_secret::FILE)],
             ));
             blocks.push(
@@ -120,6 +122,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
                         envsubst.command.clone(),
                         read_secret(GRAFANA_PASSWORD_VAR),
                         grafana_secret,
+                        format!("unset {access} {secret_var} {GRAFANA_PASSWORD_VAR}"),
                     ],
                 )
                 .into(),
@@ -127,8 +130,8 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         }
         None => {
             blocks.push(l.p(
-                "**Step 2: Secrets.** The object storage Secret {} is made outside this tree: check that it exists. Then type the Grafana admin password (nothing is echoed); the command refuses to run while the variable is unset or empty.",
-                "**2단계: Secret.** 오브젝트 스토리지 Secret({})은 이 트리 밖에서 만듭니다. 있는지 확인하세요. 그다음 Grafana 관리자 비밀번호를 입력합니다(화면에 표시되지 않습니다). 변수가 설정되지 않았거나 비어 있으면 명령이 실행되지 않습니다.",
+                "**Step 2: Secrets.** The object storage Secret {} is made outside this tree: check that it exists. Then type the Grafana admin password (nothing is echoed); the command refuses to run while the variable is unset or empty, passes the password through a pipe (never on a command line), and the last line removes it from the shell.",
+                "**2단계: Secret.** 오브젝트 스토리지 Secret({})은 이 트리 밖에서 만듭니다. 있는지 확인하세요. 그다음 Grafana 관리자 비밀번호를 입력합니다(화면에 표시되지 않습니다). 변수가 설정되지 않았거나 비어 있으면 명령이 실행되지 않으며, 비밀번호는 명령줄이 아니라 파이프로 전달되고, 마지막 줄에서 셸 변수를 지웁니다.",
                 [code(&f.bucket.secret)],
             ));
             blocks.push(
@@ -142,6 +145,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
                         ),
                         read_secret(GRAFANA_PASSWORD_VAR),
                         grafana_secret,
+                        format!("unset {GRAFANA_PASSWORD_VAR}"),
                     ],
                 )
                 .into(),

@@ -166,17 +166,15 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         format!("{k} delete pod {}", quote(&compactor0)),
     ]));
     blocks.push(l.p(
-        "The metric, with a port-forward in another terminal:",
-        "메트릭은 다른 터미널에서 포트를 포워딩한 뒤 확인합니다:",
+        "The metric, read inside the pod: no port of the compactor is forwarded, since its HTTP port also serves the API that marks blocks for deletion when admin operations are on.",
+        "메트릭은 파드 안에서 읽습니다. Compactor의 HTTP 포트는 관리 기능이 켜져 있으면 블록 삭제 표시 API도 제공하므로 포트를 포워딩하지 않습니다.",
         [],
     ));
     let port = f.compactor.http_port;
     blocks.push(sh(vec![format!(
-        "{k} port-forward svc/{} {port}:{port}",
-        quote(&f.compactor.service)
-    )]));
-    blocks.push(sh(vec![format!(
-        "curl -fsS http://localhost:{port}/metrics | grep '^thanos_compact_halted'"
+        "{k} exec {} -c {} -- wget -qO- http://localhost:{port}/metrics | grep '^thanos_compact_halted'",
+        quote(&compactor0),
+        quote(&f.compactor.container)
     )]));
 
     blocks.push(l.h(

@@ -71,6 +71,21 @@ pub struct ChartValues {
     /// `kubeStateMetrics`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_state_metrics: Option<Enabled>,
+    /// `prometheus-node-exporter`: the node-exporter subchart.
+    #[serde(
+        rename = "prometheus-node-exporter",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub prometheus_node_exporter: Option<NodeExporterValues>,
+}
+
+/// `prometheus-node-exporter` values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeExporterValues {
+    /// The namespace node-exporter runs in, instead of the release's: one whose Pod
+    /// Security level admits its host access.
+    pub namespace_override: String,
 }
 
 /// `{enabled: bool}`, the chart's switch for a part.

@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::{
     api::{
         apps::v1::{Deployment, StatefulSet},
-        core::v1::{ConfigMap, Namespace, Secret, Service},
-        networking::v1::Ingress,
+        core::v1::{ConfigMap, Namespace, Secret, Service, ServiceAccount},
+        networking::v1::{Ingress, NetworkPolicy},
         policy::v1::PodDisruptionBudget,
     },
     serde::{de::DeserializeOwned, Serialize},
@@ -76,12 +76,16 @@ pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<St
                 "PodDisruptionBudget" => round_trip::<PodDisruptionBudget>(&document),
                 "Secret" => round_trip::<Secret>(&document),
                 "Service" => round_trip::<Service>(&document),
+                "ServiceAccount" => round_trip::<ServiceAccount>(&document),
+                "NetworkPolicy" => round_trip::<NetworkPolicy>(&document),
                 "StatefulSet" => round_trip::<StatefulSet>(&document),
-                // Prometheus Operator and cert-manager kinds have no k8s-openapi type: the
-                // real-chart tier (scripts/e2e.sh) validates them against their CRDs.
-                "PrometheusRule" | "ServiceMonitor" | "Issuer" | "Certificate" => {
-                    Ok(document.clone())
-                }
+                // Prometheus Operator, cert-manager and Cilium kinds have no k8s-openapi
+                // type: the real-chart tier (scripts/e2e.sh) validates them against their CRDs.
+                "PrometheusRule"
+                | "ServiceMonitor"
+                | "Issuer"
+                | "Certificate"
+                | "CiliumNetworkPolicy" => Ok(document.clone()),
                 other => Err(format!("unexpected kind {other:?}")),
             };
             match back {

@@ -2,6 +2,7 @@
 //! Thanos manifests.
 
 pub mod certificates;
+pub mod network_policies;
 pub mod ruler;
 pub mod s3_secret;
 pub mod thanos;
@@ -11,6 +12,7 @@ use k8s_openapi::api::core::v1::{Namespace, PodTemplateSpec, Secret};
 use thanos_model::{labels, Component, Fleet};
 
 use self::certificates::WriteCertificates;
+use self::network_policies::NetworkPolicies;
 use self::thanos::{
     compactor::{self, ThanosCompactor},
     monitoring::{self, ThanosMonitoring},
@@ -47,6 +49,9 @@ pub struct CentralOverlay {
     pub kustomization: Kustomization,
     /// `namespace.yaml`.
     pub namespace: Namespace,
+    /// node-exporter's own namespace, in `namespace.yaml` too, when the fleet's namespace
+    /// enforces a Pod Security level.
+    pub node_exporter_namespace: Option<Namespace>,
     /// `thanos-s3-secret.yaml`, with envsubst placeholders; `None` when the fleet reads
     /// the objstore config from an existing Secret.
     pub s3_secret: Option<Secret>,
@@ -63,6 +68,8 @@ pub struct CentralOverlay {
     /// `thanos-certificates.yaml`, when cert-manager issues the write path's
     /// certificates.
     pub certificates: Option<WriteCertificates>,
+    /// `network-policies.yaml`, when the fleet has NetworkPolicies.
+    pub network_policies: Option<NetworkPolicies>,
     dir: String,
     kustomization_comment: Vec<String>,
     s3_secret_comment: Vec<String>,
@@ -77,19 +84,21 @@ impl CentralOverlay {
         // is applied on its own, so applying the overlay never replaces the real Secret.
         let monitoring = ThanosMonitoring::new(fleet);
         let certificates = WriteCertificates::new(fleet);
-        let kustomization =
-            Kustomization::new(&fleet.namespace, overlays::chart(fleet, VALUES_FILE)).resources(
-                [namespace::FILE]
-                    .into_iter()
-                    .chain(certificates.as_ref().map(|_| certificates::FILE))
-                    .chain([query::FILE, receive::FILE, store::FILE, compactor::FILE])
-                    .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
-                    .map(str::to_owned),
-            );
+        let network_policies = NetworkPolicies::new(fleet);
+        let kustomization = Kustomization::new(overlays::chart(fleet, VALUES_FILE)).resources(
+            [namespace::FILE]
+                .into_iter()
+                .chain(certificates.as_ref().map(|_| certificates::FILE))
+                .chain([query::FILE, receive::FILE, store::FILE, compactor::FILE])
+                .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
+                .chain(network_policies.is_some().then_some(network_policies::FILE))
+                .map(str::to_owned),
+        );
         Self {
             values: values(fleet),
             kustomization,
             namespace: namespace::namespace(fleet),
+            node_exporter_namespace: namespace::node_exporter_namespace(fleet),
             s3_secret: s3_secret::secret(fleet),
             query: ThanosQuery::new(fleet),
             receive: ThanosReceive::new(fleet),
@@ -97,6 +106,7 @@ impl CentralOverlay {
             compactor: ThanosCompactor::new(fleet),
             monitoring,
             certificates,
+            network_policies,
             kustomization_comment: overlays::cluster_comment(
                 &central.context,
                 &central.api_address,
@@ -139,7 +149,9 @@ impl CentralOverlay {
             (VALUES_FILE, &self.values),
             &self.kustomization,
             &self.kustomization_comment,
-            Some(&self.namespace),
+            &std::iter::once(&self.namespace)
+                .chain(&self.node_exporter_namespace)
+                .collect::<Vec<_>>(),
         );
         if let Some(secret) = &self.s3_secret {
             tree.insert(
@@ -161,6 +173,13 @@ impl CentralOverlay {
             (store::FILE, self.store.documents()),
             (compactor::FILE, self.compactor.documents()),
             (monitoring::FILE, self.monitoring.documents()),
+            (
+                network_policies::FILE,
+                self.network_policies
+                    .as_ref()
+                    .map(NetworkPolicies::documents)
+                    .unwrap_or_default(),
+            ),
         ] {
             if !documents.is_empty() {
                 tree.insert(format!("{dir}/{file}"), yaml::documents(documents), &[]);

@@ -44,7 +44,7 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
             image: ImageValues {
                 registry: registry.to_owned(),
                 repository: repository.to_owned(),
-                tag: image.version.clone(),
+                tag: image.tag_and_digest(),
             },
             replicas: ruler.replicas,
             evaluation_interval: ruler.evaluation_interval.clone(),

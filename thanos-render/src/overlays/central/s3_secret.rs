@@ -99,13 +99,14 @@ pub(crate) fn comment(fleet: &Fleet) -> Vec<String> {
 }
 
 /// The one command line that applies the Secret file at `path` with its placeholders
-/// filled from the environment, refusing unset or empty variables first (on the same
+/// filled from the environment, server-side (a client-side apply would copy the keys into
+/// the `last-applied-configuration` annotation), refusing unset or empty variables first (on the same
 /// line, so an interactive shell skips the rest too); `None` when the tree holds no
 /// Secret. The file's comment and the runbook both print it.
 pub(crate) fn apply_command(fleet: &Fleet, path: &str) -> Option<String> {
     let (_, access_key_var, secret_key_var) = envsubst(fleet)?;
     Some(format!(
-        ": \"${{{access_key_var}:?}}\" \"${{{secret_key_var}:?}}\"; envsubst {} < {} | {} apply -f -",
+        ": \"${{{access_key_var}:?}}\" \"${{{secret_key_var}:?}}\"; envsubst {} < {} | {} apply --server-side --field-manager=thanos-kustomize -f -",
         shell::quote(&format!("${access_key_var} ${secret_key_var}")),
         shell::quote(path),
         shell::kubectl(&fleet.central.context),

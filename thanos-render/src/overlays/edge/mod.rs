@@ -30,6 +30,9 @@ pub struct EdgeOverlay {
     pub kustomization: Kustomization,
     /// `namespace.yaml`.
     pub namespace: Namespace,
+    /// node-exporter's own namespace, in `namespace.yaml` too, when the fleet's namespace
+    /// enforces a Pod Security level.
+    pub node_exporter_namespace: Option<Namespace>,
     dir: String,
     kustomization_comment: Vec<String>,
 }
@@ -56,12 +59,10 @@ impl EdgeOverlay {
         Self {
             name: edge.name.clone(),
             values: values(fleet, edge, remote_write_url),
-            kustomization: Kustomization::new(
-                &fleet.namespace,
-                overlays::chart(fleet, VALUES_FILE),
-            )
-            .resources([namespace::FILE.to_owned()]),
+            kustomization: Kustomization::new(overlays::chart(fleet, VALUES_FILE))
+                .resources([namespace::FILE.to_owned()]),
             namespace: namespace::namespace(fleet),
+            node_exporter_namespace: namespace::node_exporter_namespace(fleet),
             kustomization_comment: overlays::cluster_comment(
                 &edge.context,
                 &edge.api_address,
@@ -85,7 +86,9 @@ impl EdgeOverlay {
             (VALUES_FILE, &self.values),
             &self.kustomization,
             &self.kustomization_comment,
-            Some(&self.namespace),
+            &std::iter::once(&self.namespace)
+                .chain(&self.node_exporter_namespace)
+                .collect::<Vec<_>>(),
         );
     }
 }

@@ -5,7 +5,7 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use thanos_model::{labels, Component, Fleet};
 
 use super::{
-    common_flags,
+    admin_flags, common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP},
     pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
 };
@@ -74,5 +74,6 @@ fn args(context: &ComponentContext) -> Vec<String> {
             labels::RECEIVE_REPLICA
         ));
     }
+    args.extend(admin_flags(compactor.admin_operations));
     args
 }

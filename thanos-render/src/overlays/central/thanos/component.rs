@@ -10,7 +10,7 @@
 //! | labels, selector, metadata | [`ComponentContext::labels`], [`ComponentContext::metadata`] |
 //! | ConfigMap of a file the pods read | [`ComponentContext::config_map`] |
 //! | the hardened pod, as a Deployment or a StatefulSet | [`ComponentContext::pod`], then [`ThanosPod::deployment`] or [`ThanosPod::stateful_set`] |
-//! | Service `<name>`, PodDisruptionBudget, ServiceMonitor, Ingress: [`SharedObjects`] | [`ComponentContext::shared_objects`] (with [`ComponentContext::service`], [`ComponentContext::pod_disruption_budget`], [`ComponentContext::service_monitor`], [`ComponentContext::ingress`]) |
+//! | ServiceAccount, Service `<name>`, PodDisruptionBudget, ServiceMonitor, Ingress: [`SharedObjects`] | [`ComponentContext::shared_objects`] (with [`ComponentContext::service_account`], [`ComponentContext::service`], [`ComponentContext::pod_disruption_budget`], [`ComponentContext::service_monitor`], [`ComponentContext::ingress`]) |
 //! | headless Service `<name>-headless` | [`ComponentContext::headless_service`] |
 //!
 //! What a component adds on top (its flags, its ConfigMap) stays in its own file. An
@@ -21,10 +21,10 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::{
     api::{
-        core::v1::{ConfigMap, ContainerPort, Service, ServicePort, ServiceSpec},
+        core::v1::{ConfigMap, ContainerPort, Service, ServiceAccount, ServicePort, ServiceSpec},
         networking::v1::{
             HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
-            IngressServiceBackend, IngressSpec, ServiceBackendPort,
+            IngressServiceBackend, IngressSpec, NetworkPolicy, ServiceBackendPort,
         },
         policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec},
     },
@@ -41,7 +41,10 @@ use super::{
 };
 use crate::{
     monitoring::{ServiceMonitor, Target},
-    overlays,
+    overlays::{
+        self,
+        central::network_policies::{self, Allow, Peer},
+    },
     yaml::Documents,
 };
 
@@ -104,10 +107,13 @@ pub(crate) enum ServiceKind {
 }
 
 /// The objects every Thanos component has besides its workload, in the order of its file:
-/// Service, Ingress, PodDisruptionBudget, ServiceMonitor.
+/// ServiceAccount, Service, Ingress, PodDisruptionBudget, ServiceMonitor.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SharedObjects {
+    /// `<name>`, when the fleet gives each component its own ServiceAccount: the pods'
+    /// identity, with no API token mounted (they never call the API server).
+    pub service_account: Option<ServiceAccount>,
     /// `<name>`: the Service in front of the pods, with every port.
     pub service: Service,
     /// `<name>`, when the fleet gives the component an Ingress.
@@ -118,6 +124,9 @@ pub struct SharedObjects {
     /// `<name>`: central Prometheus scrapes the component, when the fleet wants
     /// ServiceMonitors.
     pub service_monitor: Option<ServiceMonitor>,
+    /// `<name>`, when the fleet has NetworkPolicies: the pods accept only their real
+    /// peers, on the ports of the Service.
+    pub network_policy: Option<NetworkPolicy>,
 }
 
 impl SharedObjects {
@@ -138,10 +147,12 @@ impl SharedObjects {
     /// Adds the objects to a file's documents, in order.
     pub(crate) fn add_to(&self, documents: Documents) -> Documents {
         documents
+            .all(&self.service_account)
             .one(&self.service)
             .all(&self.ingress)
             .all(&self.pod_disruption_budget)
             .all(&self.service_monitor)
+            .all(&self.network_policy)
     }
 }
 
@@ -253,11 +264,81 @@ impl<'a> ComponentContext<'a> {
     /// take one pod at a time, the ServiceMonitor, no Ingress.
     pub(crate) fn shared_objects(&self, kind: ServiceKind) -> SharedObjects {
         SharedObjects {
+            service_account: self.service_account(),
             service: self.service(kind),
             ingress: None,
             pod_disruption_budget: self.pod_disruption_budget(1),
             service_monitor: self.service_monitor(),
+            network_policy: self.network_policy(),
         }
+    }
+
+    /// Its NetworkPolicy, when the fleet has NetworkPolicies: who may reach which of its
+    /// ports, from the same port constants as its Services and Query's endpoints. Query
+    /// answers Grafana and the Ruler; every StoreAPI answers Query (and Receive its
+    /// peers, for replication); Receive's remote-write port answers the ingress
+    /// controller; every HTTP port answers Prometheus (metrics). Cap'n Proto replication
+    /// (19391) is in no rule: the namespace's default deny closes it.
+    pub(crate) fn network_policy(&self) -> Option<NetworkPolicy> {
+        if !self.fleet.security.network_policies {
+            return None;
+        }
+        const PROMETHEUS: Peer = Peer::Chart(network_policies::PROMETHEUS);
+        const QUERY: Peer = Peer::Thanos(Component::Query);
+        let metrics = Allow {
+            from: &[PROMETHEUS],
+            ports: &[HTTP.number],
+        };
+        let allows: Vec<Allow> = match self.component {
+            Component::Query => vec![Allow {
+                from: &[
+                    Peer::Chart(network_policies::GRAFANA),
+                    Peer::Chart(network_policies::THANOS_RULER),
+                    PROMETHEUS,
+                ],
+                ports: &[super::query::HTTP.number],
+            }],
+            Component::Receive => vec![
+                Allow {
+                    from: &[Peer::IngressController],
+                    ports: &[super::receive::REMOTE_WRITE.number],
+                },
+                Allow {
+                    from: &[Peer::Thanos(Component::Receive), QUERY],
+                    ports: &[GRPC.number],
+                },
+                metrics,
+            ],
+            Component::Store => vec![
+                Allow {
+                    from: &[QUERY],
+                    ports: &[GRPC.number],
+                },
+                metrics,
+            ],
+            Component::Compactor => vec![metrics],
+            Component::Grafana => unreachable!("Grafana comes from the chart, not from here"),
+        };
+        Some(network_policies::policy(
+            self.fleet,
+            self.name(),
+            self.labels(),
+            self.selector_labels(),
+            &allows,
+        ))
+    }
+
+    /// Its ServiceAccount `<name>` with no API token mounted, when the fleet gives each
+    /// component its own; `None` leaves the pods on the namespace's `default`.
+    pub(crate) fn service_account(&self) -> Option<ServiceAccount> {
+        self.fleet
+            .security
+            .service_accounts
+            .then(|| ServiceAccount {
+                metadata: self.metadata(self.name()),
+                automount_service_account_token: Some(false),
+                ..ServiceAccount::default()
+            })
     }
 
     /// The Service `<name>` in front of its pods, with every port.

@@ -17,7 +17,7 @@ pub mod query;
 pub mod receive;
 pub mod store;
 
-use thanos_model::Fleet;
+use thanos_model::{Fleet, ReadLimits};
 
 use self::component::{Port, GRPC};
 
@@ -50,6 +50,21 @@ fn common_flags(subcommand: &str, http: Port) -> Vec<String> {
 /// `--grpc-address` for components that serve the StoreAPI.
 fn grpc_flag() -> String {
     format!("--grpc-address=0.0.0.0:{}", GRPC.number)
+}
+
+/// The limits of one StoreAPI `Series` request a StoreAPI server enforces (Store and
+/// Receive; Query has no per-query limit of its own).
+fn read_limit_flags(limits: &ReadLimits) -> [String; 2] {
+    [
+        format!("--store.limits.request-series={}", limits.series),
+        format!("--store.limits.request-samples={}", limits.samples),
+    ]
+}
+
+/// `--disable-admin-operations` unless the fleet keeps the admin API on (Store and
+/// Compactor: the API that marks blocks for deletion).
+fn admin_flags(admin_operations: bool) -> Option<String> {
+    (!admin_operations).then(|| "--disable-admin-operations".to_owned())
 }
 
 /// A `--label` flag: `name="value"` with the value quoted as Thanos parses it and `$`

@@ -253,7 +253,7 @@ impl<'a> ThanosPod<'a> {
         let container = Container {
             name: "thanos".to_owned(),
             image: Some(context.image.to_string()),
-            image_pull_policy: Some("IfNotPresent".to_owned()),
+            image_pull_policy: Some(context.fleet.security.image_pull_policy.as_str().to_owned()),
             args: Some(self.args),
             env: (!self.env.is_empty()).then_some(self.env),
             ports: Some(
@@ -291,6 +291,11 @@ impl<'a> ThanosPod<'a> {
                 affinity: (context.replicas > 1).then(|| spread(&context)),
                 automount_service_account_token: Some(false),
                 containers: vec![container],
+                service_account_name: context
+                    .fleet
+                    .security
+                    .service_accounts
+                    .then(|| context.name().to_owned()),
                 security_context: Some(PodSecurityContext {
                     fs_group: Some(NOBODY),
                     run_as_group: Some(NOBODY),

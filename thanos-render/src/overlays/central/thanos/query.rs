@@ -128,5 +128,15 @@ fn args(fleet: &Fleet) -> Vec<String> {
             .map(|label| format!("--query.replica-label={label}")),
     );
     args.push("--query.auto-downsampling".to_owned());
+    let query = &fleet.central.query;
+    if !query.cors {
+        args.push("--web.disable-cors".to_owned());
+    }
+    if let Some(timeout) = &query.timeout {
+        args.push(format!("--query.timeout={timeout}"));
+    }
+    if let Some(max) = query.max_concurrent {
+        args.push(format!("--query.max-concurrent={max}"));
+    }
     args
 }

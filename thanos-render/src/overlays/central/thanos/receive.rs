@@ -15,7 +15,7 @@ use super::{
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag, label_flag,
     pod::{field_env, objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
-    replica_label_flag, service_domain, store_api_srv,
+    read_limit_flags, replica_label_flag, service_domain, store_api_srv,
 };
 use crate::yaml::Documents;
 
@@ -23,7 +23,7 @@ const COMPONENT: Component = Component::Receive;
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-receive.yaml";
 /// Receive's remote-write port, on the container, the Services and the Ingress backend.
-const REMOTE_WRITE: Port = Port {
+pub(crate) const REMOTE_WRITE: Port = Port {
     name: "remote-write",
     number: 19291,
 };
@@ -377,6 +377,14 @@ fn args(context: &ComponentContext) -> Vec<String> {
         "--receive.local-endpoint={}",
         endpoint(context, &format!("$({POD_NAME_ENV})"))
     ));
+    args.extend(
+        context
+            .fleet
+            .central
+            .read_limits
+            .iter()
+            .flat_map(read_limit_flags),
+    );
     args.extend(write_path_args(context));
     args
 }

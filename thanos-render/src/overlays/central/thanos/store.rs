@@ -4,11 +4,11 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use thanos_model::{Component, Fleet};
 
 use super::{
-    common_flags,
+    admin_flags, common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag,
     pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
-    store_api_srv,
+    read_limit_flags, store_api_srv,
 };
 use crate::yaml::Documents;
 
@@ -62,6 +62,15 @@ fn args(context: &ComponentContext) -> Vec<String> {
     args.push(format!("--data-dir={DATA_DIR}"));
     args.push(objstore_flag(context));
     args.extend(memory_flags(context.resources));
+    let fleet = context.fleet;
+    if let Some(limits) = &fleet.central.read_limits {
+        args.extend(read_limit_flags(limits));
+        args.push(format!(
+            "--store.grpc.series-sample-limit={}",
+            limits.samples
+        ));
+    }
+    args.extend(admin_flags(fleet.central.store.admin_operations));
     args
 }
 

@@ -1,0 +1,428 @@
+//! `network-policies.yaml`: the namespace's default deny, the chart's pods each accepting
+//! only their real peers, and what Cilium needs to let its Ingress through. Each Thanos
+//! component's own NetworkPolicy is one of its [`SharedObjects`](thanos::component::SharedObjects),
+//! made with the same port constants as its Services and endpoints.
+//!
+//! Only ingress is restricted: egress (DNS, S3, the API server) varies per site. Kubelet
+//! probes come from the node, which Cilium and most CNIs let through.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::{
+    api::networking::v1::{
+        NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
+        NetworkPolicySpec,
+    },
+    apimachinery::pkg::{apis::meta::v1::LabelSelector, util::intstr::IntOrString},
+};
+use serde::Serialize;
+use thanos_model::{Component, Fleet};
+
+use super::thanos;
+use crate::{overlays, yaml::Documents};
+
+/// The file the objects are written to.
+pub const FILE: &str = "network-policies.yaml";
+
+/// The ingress class whose controller Cilium runs as its own `ingress` identity.
+const CILIUM: &str = "cilium";
+/// The ingress class of ingress-nginx, and the namespace its controller runs in.
+const NGINX: &str = "nginx";
+const NGINX_NAMESPACE: &str = "ingress-nginx";
+
+/// A pod of the chart, as its `app.kubernetes.io/name` label (set by the chart or the
+/// Prometheus operator) selects it, and the ports it serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ChartPod {
+    pub name: &'static str,
+    /// `app.kubernetes.io/name`, or the chart's `app` label for the operator.
+    label: (&'static str, &'static str),
+}
+
+/// Prometheus (and its Thanos sidecar): web 9090, sidecar gRPC 10901 and HTTP 10902,
+/// config reloader 8080.
+pub(crate) const PROMETHEUS: ChartPod = ChartPod {
+    name: "prometheus",
+    label: ("app.kubernetes.io/name", "prometheus"),
+};
+/// Alertmanager: web 9093, cluster 9094, config reloader 8080.
+pub(crate) const ALERTMANAGER: ChartPod = ChartPod {
+    name: "alertmanager",
+    label: ("app.kubernetes.io/name", "alertmanager"),
+};
+/// The Thanos Ruler: gRPC 10901 (StoreAPI), HTTP 10902.
+pub(crate) const THANOS_RULER: ChartPod = ChartPod {
+    name: "thanos-ruler",
+    label: ("app.kubernetes.io/name", "thanos-ruler"),
+};
+/// Grafana: 3000.
+pub(crate) const GRAFANA: ChartPod = ChartPod {
+    name: "grafana",
+    label: ("app.kubernetes.io/name", "grafana"),
+};
+/// kube-state-metrics: 8080.
+pub(crate) const KUBE_STATE_METRICS: ChartPod = ChartPod {
+    name: "kube-state-metrics",
+    label: ("app.kubernetes.io/name", "kube-state-metrics"),
+};
+/// The Prometheus operator: its admission webhook on 10250.
+pub(crate) const PROMETHEUS_OPERATOR: ChartPod = ChartPod {
+    name: "prometheus-operator",
+    label: ("app", "kube-prometheus-stack-operator"),
+};
+
+/// Ports of the chart's pods (their container ports in chart 78.2.1).
+const PROMETHEUS_WEB: u16 = 9090;
+const RELOADER: u16 = 8080;
+const ALERTMANAGER_WEB: u16 = 9093;
+const ALERTMANAGER_CLUSTER: u16 = 9094;
+const GRAFANA_WEB: u16 = 3000;
+const KUBE_STATE_METRICS_HTTP: u16 = 8080;
+const OPERATOR_WEBHOOK: u16 = 10250;
+
+/// Who may connect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Peer {
+    /// The pods of a Thanos component.
+    Thanos(Component),
+    /// A pod of the chart.
+    Chart(ChartPod),
+    /// The ingress controller of `class` (no plain peer for Cilium's own; see
+    /// [`cilium_policies`]).
+    IngressController,
+    /// Anyone: the API server calling a webhook cannot be selected.
+    Anyone,
+}
+
+/// One allow rule: these peers, these TCP ports.
+pub(crate) struct Allow<'a> {
+    pub from: &'a [Peer],
+    pub ports: &'a [u16],
+}
+
+fn pods(labels: BTreeMap<String, String>) -> NetworkPolicyPeer {
+    NetworkPolicyPeer {
+        pod_selector: Some(LabelSelector {
+            match_labels: Some(labels),
+            ..LabelSelector::default()
+        }),
+        ..NetworkPolicyPeer::default()
+    }
+}
+
+impl ChartPod {
+    fn labels(self) -> BTreeMap<String, String> {
+        BTreeMap::from([(self.label.0.to_owned(), self.label.1.to_owned())])
+    }
+}
+
+/// The selector labels of a Thanos component's pods, as its workload sets them.
+pub(crate) fn thanos_labels(component: Component) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (
+            "app.kubernetes.io/name".to_owned(),
+            component.name().to_owned(),
+        ),
+        ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
+    ])
+}
+
+/// The plain NetworkPolicy peers of `peer`; empty `from` (anyone) for [`Peer::Anyone`]
+/// and for an ingress controller of a class we cannot select.
+fn peers(class: &str, peer: Peer) -> Option<Vec<NetworkPolicyPeer>> {
+    match peer {
+        Peer::Thanos(component) => Some(vec![pods(thanos_labels(component))]),
+        Peer::Chart(pod) => Some(vec![pods(pod.labels())]),
+        Peer::IngressController if class == CILIUM => Some(Vec::new()),
+        Peer::IngressController if class == NGINX => Some(vec![NetworkPolicyPeer {
+            namespace_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([(
+                    "kubernetes.io/metadata.name".to_owned(),
+                    NGINX_NAMESPACE.to_owned(),
+                )])),
+                ..LabelSelector::default()
+            }),
+            ..NetworkPolicyPeer::default()
+        }]),
+        // Any other controller: from every namespace (its pods cannot be told apart).
+        Peer::IngressController => Some(vec![NetworkPolicyPeer {
+            namespace_selector: Some(LabelSelector::default()),
+            ..NetworkPolicyPeer::default()
+        }]),
+        Peer::Anyone => None,
+    }
+}
+
+/// A NetworkPolicy `name` letting the pods `selector` accept only `allows`.
+pub(crate) fn policy(
+    fleet: &Fleet,
+    name: &str,
+    labels: BTreeMap<String, String>,
+    selector: BTreeMap<String, String>,
+    allows: &[Allow],
+) -> NetworkPolicy {
+    let class = fleet.ingress_class.as_str();
+    let ingress = allows
+        .iter()
+        .filter_map(|allow| {
+            let mut from = Vec::new();
+            for peer in allow.from {
+                match peers(class, *peer) {
+                    Some(peers) => from.extend(peers),
+                    None => {
+                        from.clear();
+                        return Some((None, allow.ports));
+                    }
+                }
+            }
+            (!from.is_empty()).then_some((Some(from), allow.ports))
+        })
+        .map(|(from, ports)| NetworkPolicyIngressRule {
+            from,
+            ports: Some(ports.iter().flat_map(|port| protocols(*port)).collect()),
+        })
+        .collect();
+    NetworkPolicy {
+        metadata: overlays::metadata(fleet, name, labels),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(selector),
+                ..LabelSelector::default()
+            }),
+            policy_types: Some(vec!["Ingress".to_owned()]),
+            ingress: Some(ingress),
+            ..NetworkPolicySpec::default()
+        }),
+    }
+}
+
+/// The port over TCP, and over UDP too for Alertmanager's cluster port (its gossip
+/// speaks both).
+fn protocols(port: u16) -> Vec<NetworkPolicyPort> {
+    let over = |protocol: &str| NetworkPolicyPort {
+        port: Some(IntOrString::Int(i32::from(port))),
+        protocol: Some(protocol.to_owned()),
+        ..NetworkPolicyPort::default()
+    };
+    if port == ALERTMANAGER_CLUSTER {
+        vec![over("TCP"), over("UDP")]
+    } else {
+        vec![over("TCP")]
+    }
+}
+
+fn labels() -> BTreeMap<String, String> {
+    BTreeMap::from([(
+        "app.kubernetes.io/managed-by".to_owned(),
+        "thanos-kustomize".to_owned(),
+    )])
+}
+
+/// `CiliumNetworkPolicy` (cilium.io/v2): lets Cilium's own Ingress (the `ingress`
+/// identity, which no plain NetworkPolicy can select) reach a backend port.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CiliumNetworkPolicy {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    spec: CiliumSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CiliumSpec {
+    endpoint_selector: LabelSelector,
+    ingress: Vec<CiliumIngress>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CiliumIngress {
+    from_entities: Vec<&'static str>,
+    to_ports: Vec<CiliumPorts>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct CiliumPorts {
+    ports: Vec<CiliumPort>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct CiliumPort {
+    port: String,
+    protocol: &'static str,
+}
+
+fn cilium_policy(
+    fleet: &Fleet,
+    name: &str,
+    selector: BTreeMap<String, String>,
+    port: u16,
+) -> CiliumNetworkPolicy {
+    CiliumNetworkPolicy {
+        api_version: "cilium.io/v2",
+        kind: "CiliumNetworkPolicy",
+        metadata: overlays::metadata(fleet, format!("{name}-from-ingress"), labels()),
+        spec: CiliumSpec {
+            endpoint_selector: LabelSelector {
+                match_labels: Some(selector),
+                ..LabelSelector::default()
+            },
+            ingress: vec![CiliumIngress {
+                from_entities: vec!["ingress"],
+                to_ports: vec![CiliumPorts {
+                    ports: vec![CiliumPort {
+                        port: port.to_string(),
+                        protocol: "TCP",
+                    }],
+                }],
+            }],
+        },
+    }
+}
+
+/// The objects of `network-policies.yaml`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct NetworkPolicies {
+    /// `default-deny-ingress`: every pod of the namespace accepts nothing unless a policy
+    /// below (or a component's own) allows it.
+    pub default_deny: NetworkPolicy,
+    /// One per chart pod: Prometheus, Alertmanager, the Ruler, Grafana,
+    /// kube-state-metrics, the operator.
+    pub chart: Vec<NetworkPolicy>,
+    /// With Cilium's Ingress: its `ingress` identity to Receive's remote-write port and
+    /// Grafana.
+    pub cilium: Vec<CiliumNetworkPolicy>,
+}
+
+impl NetworkPolicies {
+    /// The central overlay's policies; `None` when the fleet has none.
+    pub(crate) fn new(fleet: &Fleet) -> Option<Self> {
+        if !fleet.security.network_policies {
+            return None;
+        }
+        let default_deny = NetworkPolicy {
+            metadata: overlays::metadata(fleet, "default-deny-ingress", labels()),
+            spec: Some(NetworkPolicySpec {
+                pod_selector: Some(LabelSelector::default()),
+                policy_types: Some(vec!["Ingress".to_owned()]),
+                ..NetworkPolicySpec::default()
+            }),
+        };
+        let prometheus = Peer::Chart(PROMETHEUS);
+        let grafana = Peer::Chart(GRAFANA);
+        let ruler = Peer::Chart(THANOS_RULER);
+        let query = Peer::Thanos(Component::Query);
+        let grpc = thanos::component::GRPC.number;
+        let http = thanos::component::HTTP.number;
+        let chart_policy = |pod: ChartPod, allows: &[Allow]| {
+            policy(fleet, pod.name, labels(), pod.labels(), allows)
+        };
+        let mut chart = vec![
+            chart_policy(
+                PROMETHEUS,
+                &[
+                    Allow {
+                        from: &[query],
+                        ports: &[grpc],
+                    },
+                    Allow {
+                        from: &[prometheus, grafana, Peer::Thanos(Component::Receive)],
+                        ports: &[PROMETHEUS_WEB],
+                    },
+                    Allow {
+                        from: &[prometheus],
+                        ports: &[http, RELOADER],
+                    },
+                ],
+            ),
+            chart_policy(
+                ALERTMANAGER,
+                &[
+                    Allow {
+                        from: &[prometheus, ruler, grafana],
+                        ports: &[ALERTMANAGER_WEB],
+                    },
+                    Allow {
+                        from: &[Peer::Chart(ALERTMANAGER)],
+                        ports: &[ALERTMANAGER_CLUSTER],
+                    },
+                    Allow {
+                        from: &[prometheus],
+                        ports: &[ALERTMANAGER_WEB, RELOADER],
+                    },
+                ],
+            ),
+            chart_policy(
+                GRAFANA,
+                &[Allow {
+                    from: &[Peer::IngressController, prometheus],
+                    ports: &[GRAFANA_WEB],
+                }],
+            ),
+            chart_policy(
+                KUBE_STATE_METRICS,
+                &[Allow {
+                    from: &[prometheus],
+                    ports: &[KUBE_STATE_METRICS_HTTP],
+                }],
+            ),
+            chart_policy(
+                PROMETHEUS_OPERATOR,
+                &[Allow {
+                    from: &[Peer::Anyone],
+                    ports: &[OPERATOR_WEBHOOK],
+                }],
+            ),
+        ];
+        if fleet.central.ruler.is_some() {
+            chart.push(chart_policy(
+                THANOS_RULER,
+                &[
+                    Allow {
+                        from: &[query],
+                        ports: &[grpc],
+                    },
+                    Allow {
+                        from: &[prometheus],
+                        ports: &[http],
+                    },
+                ],
+            ));
+        }
+        let mut cilium = Vec::new();
+        let class_of = |ingress: &thanos_model::Ingress| fleet.ingress_class(ingress) == CILIUM;
+        if fleet.central.receive.ingress.as_ref().is_some_and(class_of) {
+            cilium.push(cilium_policy(
+                fleet,
+                Component::Receive.name(),
+                thanos_labels(Component::Receive),
+                thanos::receive::REMOTE_WRITE.number,
+            ));
+        }
+        if fleet.central.grafana.ingress.as_ref().is_some_and(class_of) {
+            cilium.push(cilium_policy(
+                fleet,
+                GRAFANA.name,
+                GRAFANA.labels(),
+                GRAFANA_WEB,
+            ));
+        }
+        Some(Self {
+            default_deny,
+            chart,
+            cilium,
+        })
+    }
+
+    /// The file's documents, in order.
+    pub(crate) fn documents(&self) -> Vec<String> {
+        Documents::default()
+            .one(&self.default_deny)
+            .all(&self.chart)
+            .all(&self.cilium)
+            .into_vec()
+    }
+}
