@@ -67,6 +67,7 @@ pub(crate) mod prometheus;
 mod quantity;
 mod query;
 mod receive;
+mod receiver;
 mod resources;
 mod ruler;
 mod runbook;
@@ -98,6 +99,9 @@ pub use object_storage::{ObjectStorage, S3Credentials, SecretKeyRef, S3};
 pub use prometheus::Prometheus;
 pub use query::Query;
 pub use receive::{HashringAlgorithm, Receive};
+pub use receiver::{
+    AlertSeverity, Notifier, Receiver, DEAD_MANS_SWITCH_RECEIVER, RESERVED_RECEIVER_NAMES,
+};
 pub use resources::Resources;
 pub use ruler::Ruler;
 pub use runbook::{Language, RunbookOptions};
