@@ -180,7 +180,10 @@ impl Receiver {
         {
             check.error(
                 &name,
-                format!("{} is a receiver the rendered configuration keeps for itself", shown(&self.name)),
+                format!(
+                    "{} is a receiver the rendered configuration keeps for itself",
+                    shown(&self.name)
+                ),
                 "choose another name, such as oncall",
             );
         }
@@ -197,7 +200,10 @@ impl Receiver {
             if check.clean(&path, cluster) && !clusters.contains(cluster.as_str()) {
                 check.error(
                     &path,
-                    format!("{} is not the cluster label of a cluster of the fleet", shown(cluster)),
+                    format!(
+                        "{} is not the cluster label of a cluster of the fleet",
+                        shown(cluster)
+                    ),
                     format!(
                         "use one of {}, or leave clusters out for every cluster",
                         clusters.iter().copied().collect::<Vec<_>>().join(", ")

@@ -216,7 +216,10 @@ fn loads_as_the_seed(file: &Path) -> Result<(), Failed> {
         warnings.iter().map(|w| w.path.clone()).collect()
     };
     let expected = paths(seed.warnings());
-    assert!(!expected.is_empty(), "the lab keeps settings check warns about");
+    assert!(
+        !expected.is_empty(),
+        "the lab keeps settings check warns about"
+    );
     let loaded = Fleet::from_yaml_file(file).map_err(|error| error.to_string())?;
     if paths(loaded.warnings()) != expected {
         return Err(format!("{:#?}", loaded.warnings()).into());

@@ -6,10 +6,12 @@
 
 use indexmap::IndexMap;
 use thanos_model::{
-    seed::seed, AgentValues, Bytes, Central, Chart, Compactor, Cpu, Diagnostic, Duration, Edge,
-    FleetBuilder, Grafana, GrafanaAdmin, GrammarError, Ingress, Prometheus, Query, Receive,
-    RemoteWriteQueue, Resources, Retention, Ruler, S3Credentials, Severity, Storage, Store,
-    ThanosImage, ThanosMonitoringOptions, S3,
+    seed::{new_fleet, seed},
+    AgentValues, AlertSeverity, Alertmanager, Bytes, Central, Chart, Compactor, Cpu, Diagnostic,
+    Duration, Edge, FleetBuilder, Grafana, GrafanaAdmin, GrammarError, Ingress, Notifier,
+    Prometheus, Query, Receive, Receiver, RemoteWriteQueue, Resources, Retention, Ruler,
+    S3Credentials, SecretKeyRef, Severity, Storage, Store, ThanosImage, ThanosMonitoringOptions,
+    S3,
 };
 
 fn central() -> Central {
@@ -34,8 +36,20 @@ fn edge(name: &str, context: &str) -> Edge {
     Edge::new(name).context(context).api_address("10.0.0.2")
 }
 
-/// Every diagnostic of a fleet, errors and warnings.
+/// The path of the lab's own warning: it kept the chart's Alertmanager configuration.
+const LAB_RECEIVERS: &str = "central.alertmanager.receivers";
+
+/// Every diagnostic of a fleet, errors and warnings, but the lab's own warning (no
+/// receiver), which every fleet built on [`seed`] raises.
 fn diagnostics(builder: FleetBuilder) -> Vec<Diagnostic> {
+    all_diagnostics(builder)
+        .into_iter()
+        .filter(|d| !(d.severity == Severity::Warning && d.path == LAB_RECEIVERS))
+        .collect()
+}
+
+/// Every diagnostic of a fleet, errors and warnings.
+fn all_diagnostics(builder: FleetBuilder) -> Vec<Diagnostic> {
     match builder.build() {
         Ok(fleet) => fleet.warnings().to_vec(),
         Err(error) => error.diagnostics().to_vec(),
@@ -69,8 +83,85 @@ fn assert_error(builder: FleetBuilder, path: &str, message: &str) {
 }
 
 #[test]
-fn the_seed_is_clean() {
-    assert!(diagnostics(seed(3)).is_empty());
+fn the_seed_warns_only_that_nobody_is_paged() {
+    let found = all_diagnostics(seed(3));
+    let found: Vec<_> = found
+        .iter()
+        .map(|d| (d.severity, d.path.as_str()))
+        .collect();
+    assert_eq!(found, [(Severity::Warning, LAB_RECEIVERS)]);
+}
+
+#[test]
+fn a_new_fleet_pages_someone() {
+    assert!(all_diagnostics(new_fleet(3)).is_empty());
+    let fleet = new_fleet(3).build().unwrap();
+    assert_eq!(fleet.central.alertmanager.receivers, [Receiver::oncall()]);
+}
+
+#[test]
+fn rule22_receivers() {
+    let alertmanager = |receivers: Vec<Receiver>| {
+        seed(1).central(central().alertmanager(Alertmanager::default().receivers(receivers)))
+    };
+    let webhook = |name: &str| Notifier::Webhook {
+        url: SecretKeyRef::new(name, "url"),
+    };
+    assert_diagnostics(
+        alertmanager(vec![
+            Receiver::new("oncall", webhook("a")),
+            Receiver::new("oncall", webhook("b")).clusters(vec!["cluster-03-edge".to_owned()]),
+        ]),
+        &[
+            (
+                Severity::Error,
+                "central.alertmanager.receivers[1].clusters[0]",
+                "\"cluster-03-edge\" is not the cluster label of a cluster of the fleet",
+            ),
+            (
+                Severity::Error,
+                "central.alertmanager.receivers[1].name",
+                "a second receiver named oncall",
+            ),
+        ],
+    );
+    assert_error(
+        alertmanager(vec![Receiver::new("dead-mans-switch", webhook("a"))]),
+        "central.alertmanager.receivers[0].name",
+        "\"dead-mans-switch\" is a receiver the rendered configuration keeps for itself",
+    );
+    assert_error(
+        alertmanager(vec![
+            Receiver::new("oncall", webhook("a")).severities(Vec::new())
+        ]),
+        "central.alertmanager.receivers[0].severities",
+        "no severity: this receiver is never told about anything",
+    );
+    assert_diagnostics(
+        alertmanager(vec![Receiver::new(
+            "mail",
+            Notifier::Email {
+                to: "oncall@example.com".to_owned(),
+                from: "alertmanager@example.com".to_owned(),
+                smarthost: "smtp.example.com:587".to_owned(),
+                username: Some("alertmanager".to_owned()),
+                password: Some(SecretKeyRef::new("smtp", "password")),
+            },
+        )
+        .severities(vec![AlertSeverity::Critical])]),
+        &[],
+    );
+    assert_eq!(
+        all_diagnostics(alertmanager(Vec::new()))
+            .iter()
+            .map(|d| (d.severity, d.path.as_str(), d.message.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            Severity::Warning,
+            LAB_RECEIVERS,
+            "no receiver: every alert goes to the chart's receiver \"null\" and nobody is paged"
+        )]
+    );
 }
 
 #[test]
@@ -482,7 +573,12 @@ fn all_diagnostics_come_in_one_pass() {
         .collect();
     assert_eq!(
         paths,
-        ["domain", "edges[0].name", "edges[0].agent.replicas"]
+        [
+            "domain",
+            "edges[0].name",
+            LAB_RECEIVERS,
+            "edges[0].agent.replicas"
+        ]
     );
     assert!(error.diagnostics().iter().all(|d| !d.hint.is_empty()));
 }
