@@ -7,8 +7,8 @@
 mod common;
 
 use thanos_model::{
-    seed::seed, Central, FleetBuilder, Grafana, HashringAlgorithm, Language, ObjectStorage, Query,
-    Receive, RunbookOptions, S3Credentials, ThanosMonitoringOptions, S3,
+    seed::seed, Alertmanager, Central, FleetBuilder, Grafana, HashringAlgorithm, Language,
+    ObjectStorage, Query, Receive, RunbookOptions, S3Credentials, ThanosMonitoringOptions, S3,
 };
 use thanos_render::{render, Tree, DEFAULT_ROOT};
 
@@ -19,6 +19,8 @@ fn central() -> Central {
     Central::new("cluster-01-central")
         .context("cluster-01")
         .api_address("192.168.101.194")
+        // The lab kept the chart's Alertmanager configuration.
+        .alertmanager(Alertmanager::default().receivers(Vec::new()))
 }
 
 /// The seed's bucket with the objstore Secret made outside the tree.

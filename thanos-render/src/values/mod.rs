@@ -16,7 +16,10 @@ use k8s_openapi::{
 use serde::Serialize;
 use thanos_model::{Bytes, Resources};
 
-pub use alertmanager::{AlertmanagerSpecValues, AlertmanagerValues};
+pub use alertmanager::{
+    AlertmanagerConfig, AlertmanagerSpecValues, AlertmanagerValues, EmailConfig, InhibitRule,
+    PagerDutyConfig, ReceiverConfig, Route, SlackConfig, WebhookConfig,
+};
 pub use grafana_subchart::{
     DashboardsSidecar, DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
     GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards,

@@ -1,6 +1,7 @@
 //! The central overlay: `values-central.yaml`, `kustomization.yaml`, the S3 Secret and the
 //! Thanos manifests.
 
+pub mod alertmanager;
 pub mod ruler;
 pub mod s3_secret;
 pub mod thanos;
@@ -21,11 +22,10 @@ use crate::{
     kustomize::Kustomization,
     overlays::{self, namespace},
     values::{
-        resource_requirements, AlertmanagerSpecValues, AlertmanagerValues, ChartValues,
-        DashboardsSidecar, DatasourcesSidecar, Enabled, ExistingSecret, ExtraJsonData,
-        GrafanaAdminValues, GrafanaIngressValues, GrafanaSidecarValues, GrafanaValues,
-        MulticlusterDashboards, ObjectStorageConfigValues, PrometheusSpecValues, PrometheusValues,
-        StorageSpec, ThanosSidecarValues,
+        resource_requirements, ChartValues, DashboardsSidecar, DatasourcesSidecar, Enabled,
+        ExistingSecret, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
+        GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards, ObjectStorageConfigValues,
+        PrometheusSpecValues, PrometheusValues, StorageSpec, ThanosSidecarValues,
     },
     yaml, Tree,
 };
@@ -208,16 +208,7 @@ fn values(fleet: &Fleet) -> ChartValues {
             }),
             ..PrometheusValues::default()
         }),
-        alertmanager: Some(AlertmanagerValues {
-            alertmanager_spec: Some(AlertmanagerSpecValues {
-                replicas: central.alertmanager.replicas,
-                storage: StorageSpec::new(
-                    Some(central.alertmanager.storage.class_or(&fleet.storage_class)),
-                    Some(&central.alertmanager.storage.size),
-                ),
-            }),
-            ..AlertmanagerValues::default()
-        }),
+        alertmanager: Some(alertmanager::values(fleet)),
         grafana: Some(GrafanaValues {
             admin: Some(GrafanaAdminValues {
                 existing_secret: grafana.admin.existing_secret.clone(),
