@@ -11,8 +11,9 @@ use std::collections::BTreeSet;
 use common::runbook::{bash_syntax, sh_blocks};
 use serde_yaml::Value;
 use thanos_model::{
-    seed::seed, Central, Edge, FleetBuilder, Grafana, Language, ObjectStorage, Query, Receive,
-    RunbookOptions, S3Credentials, ValidFleet, S3,
+    seed::{new_fleet, seed},
+    Central, Edge, FleetBuilder, Grafana, Language, ObjectStorage, Query, Receive, RunbookOptions,
+    S3Credentials, ValidFleet, S3,
 };
 use thanos_render::{
     marker::{self, Provenance},
@@ -65,6 +66,7 @@ fn fleets() -> Vec<(&'static str, ValidFleet)> {
             ),
         ),
         ("no edge", build(seed(0))),
+        ("a new fleet", build(english(new_fleet(3)))),
     ]
 }
 
@@ -317,8 +319,15 @@ fn secrets_come_from_refused_unset_variables_never_from_the_text() {
         let lines = command_lines(readme);
         let grafana: Vec<&String> = lines
             .iter()
-            .filter(|line| line.contains("create secret generic"))
+            .filter(|line| line.contains("create secret generic") && line.contains("GRAFANA"))
             .collect();
+        assert!(
+            lines
+                .iter()
+                .filter(|line| line.contains("create secret generic"))
+                .all(|line| line == grafana[0] || !line.contains("--from-literal")),
+            "{name}: a receiver's value on a command line"
+        );
         assert_eq!(grafana.len(), 1, "{name}");
         assert!(
             grafana[0].contains("--from-literal=admin-password=\"${GRAFANA_ADMIN_PASSWORD:?}\""),
@@ -420,4 +429,32 @@ fn hosts_and_expected_labels_are_this_fleets() {
     .remove(0);
     assert_eq!(values["grafana"]["ingress"], Value::Null);
     assert!(lines.contains(&"kubectl --context cluster-01 -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80".to_owned()));
+}
+
+#[test]
+fn a_new_fleet_creates_its_receiver_secret_before_the_build_and_sends_a_test_alert() {
+    let tree = render(&build(english(new_fleet(3))));
+    let lines = command_lines(readme(&tree));
+    let position = |needle: &str| {
+        lines
+            .iter()
+            .position(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("no command with {needle}"))
+    };
+    let secret = position("create secret generic alertmanager-oncall");
+    assert!(
+        lines[secret].contains("--from-file=url=<(printf '%s' \"${ALERTMANAGER_ONCALL_URL:?}\")")
+    );
+    assert_eq!(
+        lines[secret - 1],
+        "read -rsp 'ALERTMANAGER_ONCALL_URL: ' ALERTMANAGER_ONCALL_URL; echo"
+    );
+    assert!(secret < position("kubectl kustomize --enable-helm"));
+    let test_alert = position("127.0.0.1:9093/api/v2/alerts");
+    assert!(lines[test_alert].contains("\"severity\":\"critical\""));
+    assert!(position("port-forward svc/kube-prometheus-stack-alertmanager 9093:9093") < test_alert);
+    // The lab has no receiver: no receiver Secret, no alerting section.
+    let lab = render(&build(english(seed(3))));
+    assert!(!readme(&lab).contains("alertmanager-oncall"));
+    assert!(!readme(&lab).contains("## Alerting"));
 }

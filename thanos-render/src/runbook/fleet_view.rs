@@ -181,6 +181,8 @@ pub(crate) struct FleetView {
     pub ruler: Option<Ruler>,
     /// What watches Thanos and the edges.
     pub monitoring: Monitoring,
+    /// Where alerts go, when the fleet has receivers.
+    pub alerting: Option<super::alerting::Alerting>,
 }
 
 /// The chart's Thanos Ruler.
@@ -330,6 +332,7 @@ impl FleetView {
                 .as_ref()
                 .and_then(|p| Some(p.prometheus_spec.as_ref()?.retention.as_ref()?.to_string()))
                 .unwrap_or_default(),
+            alerting: super::alerting::Alerting::from_values(central.values.alertmanager.as_ref()),
             alertmanager_cr: format!("{fullname}-alertmanager"),
             alertmanager_replicas: central
                 .values

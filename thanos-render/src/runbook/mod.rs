@@ -11,6 +11,7 @@
 //! troubleshooting, and the access table.
 
 mod access;
+mod alerting;
 mod architecture;
 mod changes;
 mod clusters;
@@ -77,6 +78,7 @@ impl Runbook {
             prerequisites::blocks,
             deploy::blocks,
             verify::blocks,
+            alerting::blocks,
             grafana_access::blocks,
             changes::blocks,
             troubleshooting::blocks,
