@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The real-chart tier's builds: renders the four-cluster fleet and a 10-edge fleet
-# (Receive 3 replicas, replication factor 3), and builds the base and every overlay with
+# (Receive 3 replicas, replication factor 3, three receivers), and builds the base and every overlay with
 # kubectl's built-in kustomize and helm v3.17.2 against the real kube-prometheus-stack
 # chart, with the runbook's command, into a directory the Rust tests read
 # (thanos-render/tests/real_chart.rs); then runs those tests.
@@ -183,9 +183,10 @@ mkdir -p "$out/four" "$out/ten"
 out=$(cd "$out" && pwd)
 parallel=${E2E_JOBS:-$(nproc)}
 
-# (a) The seed's four clusters: the example's tree, and `init --edges 3`, which renders the
-# same tree, as its fleet file.
-cargo run --quiet -p thanos-kustomize -- init --edges 3 >"$out/four/fleet.yaml"
+# (a) The seed's four clusters: the example's tree, and the corpus file that loads as the
+# seed's lab (the tests check that it renders the same tree) as its fleet file. The lab
+# keeps the chart's Alertmanager configuration (no receiver; check warns).
+cp thanos-model/tests/corpus/valid/seed.yaml "$out/four/fleet.yaml"
 cargo run --quiet --example four-clusters -- --out "$out/four/deploy-new" >/dev/null
 build_fleet four
 
@@ -199,6 +200,19 @@ receive = fleet["central"]["receive"]
 assert "replicas" in receive and "replicationFactor" in receive, receive
 receive["replicas"] = 3
 receive["replicationFactor"] = 3
+# Besides init's receiver oncall (every cluster, critical and warning): a Slack receiver
+# for two edges' critical alerts, and a dead man's switch for Watchdog.
+alertmanager = fleet["central"]["alertmanager"]
+assert [r["name"] for r in alertmanager["receivers"]] == ["oncall"], alertmanager
+alertmanager["receivers"].append({
+    "name": "edge-team",
+    "notify": {"type": "slack", "apiUrl": {"name": "alertmanager-slack", "key": "url"},
+               "channel": "#edges"},
+    "severities": ["critical"],
+    "clusters": ["cluster-02-edge", "cluster-03-edge"],
+})
+alertmanager["deadMansSwitch"] = {
+    "type": "webhook", "url": {"name": "alertmanager-heartbeat", "key": "url"}}
 open(path, "w", encoding="utf-8").write(yaml.safe_dump(fleet, sort_keys=False))
 PY
 cargo run --quiet -p thanos-kustomize -- render -f "$out/ten/fleet.yaml" \
