@@ -4,8 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters, validate::Checker, Alertmanager, Compactor, Grafana, Prometheus, Query,
-    Receive, Ruler, Store, ThanosMonitoringOptions,
+    setters::setters, validate::Checker, Alertmanager, Compactor, ControlPlaneTargets, Grafana,
+    Prometheus, Query, Receive, Ruler, Store, ThanosMonitoringOptions,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
@@ -57,6 +57,9 @@ pub struct Central {
     /// ServiceMonitors, alerts and dashboards for Thanos and the edges.
     #[serde(default)]
     pub thanos_monitoring: ThanosMonitoringOptions,
+    /// The control-plane components Prometheus can scrape here.
+    #[serde(default)]
+    pub control_plane: ControlPlaneTargets,
 }
 
 #[allow(clippy::unnecessary_wraps)] // serde's `default` needs the field's type.
@@ -82,6 +85,7 @@ impl Central {
             compactor: Compactor::default(),
             ruler: default_ruler(),
             thanos_monitoring: ThanosMonitoringOptions::default(),
+            control_plane: ControlPlaneTargets::default(),
         }
     }
 
@@ -98,6 +102,7 @@ impl Central {
         set compactor: Compactor,
         some ruler: Ruler,
         set thanos_monitoring: ThanosMonitoringOptions,
+        set control_plane: ControlPlaneTargets,
     }
 
     /// No Thanos Ruler.

@@ -22,7 +22,10 @@
 
 use std::net::Ipv4Addr;
 
-use crate::{Alertmanager, Central, Edge, Fleet, FleetBuilder, Language, RunbookOptions, S3};
+use crate::{
+    Alertmanager, Central, ControlPlaneTargets, Edge, Fleet, FleetBuilder, Language,
+    RunbookOptions, ThanosMonitoringOptions, S3,
+};
 
 /// API address of the seed's central cluster.
 const CENTRAL_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 194);
@@ -33,7 +36,12 @@ const FIRST_EDGE_API: Ipv4Addr = Ipv4Addr::new(192, 168, 101, 196);
 /// settings it was deployed with, including those `check` warns about.
 pub fn seed(edges: usize) -> FleetBuilder {
     // The lab kept the chart's Alertmanager configuration: every alert to "null".
-    let central = central().alertmanager(Alertmanager::default().receivers(Vec::new()));
+    // It kept the chart's Alertmanager configuration (every alert to "null"), the chart's
+    // rules evaluated over the whole fleet and the chart's control-plane scraping.
+    let central = central()
+        .alertmanager(Alertmanager::default().receivers(Vec::new()))
+        .thanos_monitoring(ThanosMonitoringOptions::default().per_cluster_rules(false))
+        .control_plane(ControlPlaneTargets::all());
     clusters(edges, central)
         .object_storage(S3::new("s3.minio.miribit.lab", "thanos").insecure(true))
         // The seed's own runbook is Korean.

@@ -35,7 +35,7 @@
 //! | 17. agent queue: shards from 1 to max, capacity and batch size at least 1, capacity not below a batch (warns) | `RemoteWriteQueue::check` (agent.rs) | `rule17-*`, `warnings/rule17-*`, `rule14-batch-send-deadline-zero` |
 //! | 18. Query lists each replica label once (warns) | `Query::check` (query.rs) | `warnings/rule18-*` |
 //! | 19. Thanos Ruler: replicas, durations, volume, resources, image pin | `Ruler::check` (ruler.rs) | `rule19-*` |
-//! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay | `ThanosMonitoringOptions::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
+//! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay, the chart's single-cluster rules over the whole fleet (`perClusterRules: false` with a Ruler) warn | `ThanosMonitoringOptions::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
 //! | 21. runbook: a language it is written in | serde (runbook.rs) | `rule21-*` |
 //! | 22. Alertmanager receivers: names unique and not reserved, Secret references, one severity at least, clusters of the fleet, e-mail addresses and smarthost; no receiver warns (nobody is paged) | `Alertmanager::check` (alertmanager.rs), `Receiver::check`, `Notifier::check` (receiver.rs) | `rule22-*`, `warnings/rule22-*`, `input-unknown-receiver-type` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
