@@ -7,8 +7,9 @@
 mod common;
 
 use thanos_model::{
-    seed::seed, Alertmanager, Central, FleetBuilder, Grafana, HashringAlgorithm, Language,
-    ObjectStorage, Query, Receive, RunbookOptions, S3Credentials, ThanosMonitoringOptions, S3,
+    seed::seed, Alertmanager, Central, ControlPlaneTargets, FleetBuilder, Grafana,
+    HashringAlgorithm, Language, ObjectStorage, Query, Receive, RunbookOptions, S3Credentials,
+    ThanosMonitoringOptions, S3,
 };
 use thanos_render::{render, Tree, DEFAULT_ROOT};
 
@@ -19,8 +20,11 @@ fn central() -> Central {
     Central::new("cluster-01-central")
         .context("cluster-01")
         .api_address("192.168.101.194")
-        // The lab kept the chart's Alertmanager configuration.
+        // The lab kept the chart's Alertmanager configuration, its rules over the whole
+        // fleet and its control-plane scraping.
         .alertmanager(Alertmanager::default().receivers(Vec::new()))
+        .thanos_monitoring(ThanosMonitoringOptions::default().per_cluster_rules(false))
+        .control_plane(ControlPlaneTargets::all())
 }
 
 /// The seed's bucket with the objstore Secret made outside the tree.

@@ -176,6 +176,7 @@ fn values(fleet: &Fleet) -> ChartValues {
     let sidecar_image = fleet.image(prometheus.sidecar.image.as_ref());
     let objstore = fleet.object_storage.config_secret();
     let grafana = &central.grafana;
+    let control_plane = &central.control_plane;
 
     ChartValues {
         prometheus: Some(PrometheusValues {
@@ -244,6 +245,11 @@ fn values(fleet: &Fleet) -> ChartValues {
             ..GrafanaValues::default()
         }),
         thanos_ruler: ruler::values(fleet),
+        default_rules: ruler::default_rules(fleet),
+        kube_controller_manager: (!control_plane.controller_manager).then_some(Enabled::OFF),
+        kube_etcd: (!control_plane.etcd).then_some(Enabled::OFF),
+        kube_scheduler: (!control_plane.scheduler).then_some(Enabled::OFF),
+        kube_proxy: (!control_plane.proxy).then_some(Enabled::OFF),
         ..ChartValues::default()
     }
 }

@@ -134,7 +134,7 @@ fn values(edge: &Edge, remote_write_url: &RemoteWriteUrl) -> ChartValues {
             enabled: Some(false),
             ..GrafanaValues::default()
         }),
-        default_rules: Some(Create { create: false }),
+        default_rules: Some(Create::default()),
         kube_controller_manager: Some(Enabled::OFF),
         kube_etcd: Some(Enabled::OFF),
         kube_scheduler: Some(Enabled::OFF),
