@@ -258,6 +258,10 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
                 every_alert_reaches_a_receiver_grouped_per_cluster,
             ),
             (
+                "the_ruler_evaluates_no_single_cluster_absent",
+                the_ruler_evaluates_no_single_cluster_absent,
+            ),
+            (
                 "grafana_reads_thanos_query_by_default",
                 grafana_reads_thanos_query_by_default,
             ),
@@ -1013,6 +1017,78 @@ fn every_alert_reaches_a_receiver_grouped_per_cluster(
                 }
             }
         }
+    }
+    problems
+}
+
+/// With per-cluster rules, the Ruler selects only PrometheusRules labelled for it, the
+/// chart's among them; none of them has an `absent()` without a `cluster` matcher, and
+/// `PrometheusNotConnectedToAlertmanagers` is the central cluster's only.
+fn the_ruler_evaluates_no_single_cluster_absent(build: &Build, expect: &Expect) -> Vec<String> {
+    let fleet = &expect.fleet;
+    if fleet.central.ruler.is_none() || !fleet.central.thanos_monitoring.per_cluster_rules {
+        return Vec::new();
+    }
+    let ruler = match build.one::<Resource<ThanosRulerSpec>>("ThanosRuler", None) {
+        Ok(ruler) => ruler.spec,
+        Err(error) => return vec![error],
+    };
+    let mut problems = Vec::new();
+    let mut selected = 0;
+    let mut chart_rules = 0;
+    for rule in build.all("PrometheusRule") {
+        let labels = labels_of(rule);
+        if !selects(ruler.rule_selector.as_ref(), &labels) {
+            if labels.get("app").map(String::as_str) == Some("kube-prometheus-stack") {
+                problems.push(format!(
+                    "the Ruler does not select the chart's {}",
+                    name_of(rule)
+                ));
+            }
+            continue;
+        }
+        selected += 1;
+        if labels.get("app").map(String::as_str) == Some("kube-prometheus-stack") {
+            chart_rules += 1;
+        }
+        let groups = rule.pointer("/spec/groups").and_then(Value::as_array);
+        for alert in groups.into_iter().flatten().flat_map(|group| {
+            group
+                .get("rules")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        }) {
+            let Some(name) = alert.get("alert").and_then(Value::as_str) else {
+                continue;
+            };
+            let expr = alert
+                .get("expr")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if expr.contains("absent(") && !expr.contains("cluster=") {
+                problems.push(format!(
+                    "{}: {name} is absent() over the whole fleet: {expr}",
+                    name_of(rule)
+                ));
+            }
+            if name == "PrometheusNotConnectedToAlertmanagers"
+                && !expr.contains(&format!(
+                    "cluster=\"{}\"",
+                    fleet.central.cluster_label_value()
+                ))
+            {
+                problems.push(format!(
+                    "{}: {name} is not the central cluster's: {expr}",
+                    name_of(rule)
+                ));
+            }
+        }
+    }
+    if chart_rules < 10 {
+        problems.push(format!(
+            "the Ruler selects {chart_rules} of the chart's PrometheusRules ({selected} in all)"
+        ));
     }
     problems
 }

@@ -70,6 +70,17 @@ impl ClusterTarget {
         }
     }
 
+    /// Its name in a sentence.
+    fn title(self) -> &'static str {
+        match self {
+            Self::Kubelet => "The kubelet",
+            Self::ApiServer => "The API server",
+            Self::Scheduler => "kube-scheduler",
+            Self::ControllerManager => "kube-controller-manager",
+            Self::Proxy => "kube-proxy",
+        }
+    }
+
     /// What is lost with it.
     fn impact(self) -> &'static str {
         match self {
@@ -139,6 +150,8 @@ pub fn per_cluster_alerts(
     .group(prometheus)
 }
 
+/// The cluster is written into the texts: `absent()` of a comparison returns no labels,
+/// so `$labels` holds only the rule's own.
 fn down(target: ClusterTarget, cluster: &str) -> AlertingRule {
     AlertingRule::new(
         target.alert(),
@@ -153,12 +166,12 @@ fn down(target: ClusterTarget, cluster: &str) -> AlertingRule {
     .label(CLUSTER_LABEL, cluster)
     .annotation(
         "summary",
-        format!("{} of cluster {{{{ $labels.cluster }}}} is down.", target.alert().trim_end_matches("Down")),
+        format!("{} of cluster {cluster} is down.", target.title()),
     )
     .annotation(
         "description",
         format!(
-            "No target {{{} }} of cluster {{{{ $labels.cluster }}}} has been up for 15 minutes, or none is scraped. {}",
+            "No target {{{}}} of cluster {cluster} has been up for 15 minutes, or none is scraped. {}",
             target.selector(),
             target.impact()
         ),
