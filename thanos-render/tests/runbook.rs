@@ -453,6 +453,8 @@ fn a_new_fleet_creates_its_receiver_secret_before_the_build_and_sends_a_test_ale
     let test_alert = position("127.0.0.1:9093/api/v2/alerts");
     assert!(lines[test_alert].contains("\"severity\":\"critical\""));
     assert!(position("port-forward svc/kube-prometheus-stack-alertmanager 9093:9093") < test_alert);
+    // A user's own rule joins the Ruler by the label the README names.
+    assert!(readme(&tree).contains("`thanos-kustomize.io/evaluator: thanos-ruler`"));
     // The lab has no receiver: no receiver Secret, no alerting section.
     let lab = render(&build(english(seed(3))));
     assert!(!readme(&lab).contains("alertmanager-oncall"));

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     overlays::central::alertmanager::{GROUP_BY, SECRETS_DIR, WATCHDOG},
     shell::{kubectl, kubectl_in, quote},
-    values::{AlertmanagerValues, ReceiverConfig},
+    values::{ChartValues, ReceiverConfig},
 };
 
 /// Alertmanager's HTTP port.
@@ -32,12 +32,21 @@ pub(crate) struct Alerting {
     pub default_receiver: String,
     /// The receiver Watchdog goes to.
     pub watchdog_receiver: String,
+    /// The label (name, value) a PrometheusRule needs for the Ruler to evaluate it, when
+    /// the Ruler selects by one.
+    pub ruler_rule_label: Option<(String, String)>,
 }
 
 impl Alerting {
     /// From the central values; `None` when they keep the chart's configuration.
-    pub fn from_values(values: Option<&AlertmanagerValues>) -> Option<Self> {
-        let config = values?.config.as_ref()?;
+    pub fn from_values(values: &ChartValues) -> Option<Self> {
+        let config = values.alertmanager.as_ref()?.config.as_ref()?;
+        let ruler_rule_label = values
+            .thanos_ruler
+            .as_ref()
+            .and_then(|ruler| ruler.thanos_ruler_spec.rule_selector.match_labels.as_ref())
+            .and_then(|labels| labels.iter().next())
+            .map(|(name, value)| (name.clone(), value.clone()));
         let mut secrets: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for file in config.receivers.iter().flat_map(files) {
             let Some((secret, key)) = file
@@ -64,6 +73,7 @@ impl Alerting {
             receivers: config.receivers.iter().map(|r| r.name.clone()).collect(),
             default_receiver: config.route.receiver.clone().unwrap_or_default(),
             watchdog_receiver,
+            ruler_rule_label,
         })
     }
 }
@@ -182,6 +192,16 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             "Without a dead man's switch nobody notices when alerting itself stops (Ruler, central Prometheus or Alertmanager down): set {} to a service that pages when the Watchdog heartbeat stops.",
             "dead man's switch가 없으면 알림 자체가 멈춰도(Ruler, 중앙 Prometheus, Alertmanager 중단) 아무도 알아차리지 못합니다. Watchdog 신호가 끊기면 호출하는 서비스를 {}에 설정하세요.",
             [code("central.alertmanager.deadMansSwitch")],
+        ));
+    }
+    if let Some((name, value)) = &alerting.ruler_rule_label {
+        blocks.push(l.p(
+            "The Thanos Ruler evaluates, over every cluster, only the PrometheusRules labelled {}: the chart's, and this tree's {}. To have it evaluate a rule of your own, give the PrometheusRule this label, and write the rule for many clusters: `by (cluster)` in aggregations, a `cluster` matcher inside `absent()`. A rule without the label (a third-party chart's, written for one cluster) is not evaluated across the fleet.",
+            "Thanos Ruler는 {} 레이블이 붙은 PrometheusRule만 모든 클러스터에 대해 평가합니다. 차트의 룰과 이 트리의 {}가 그렇습니다. 직접 만든 룰을 평가하게 하려면 PrometheusRule에 이 레이블을 붙이고, 여러 클러스터를 전제로 작성하세요. 집계에는 `by (cluster)`, `absent()` 안에는 `cluster` 매처를 씁니다. 레이블이 없는 룰(한 클러스터용으로 작성된 서드파티 차트의 룰)은 fleet 전체에 대해 평가되지 않습니다.",
+            [
+                code(format!("{name}: {value}")),
+                code(crate::monitoring::PER_CLUSTER_NAME),
+            ],
         ));
     }
     blocks.extend([

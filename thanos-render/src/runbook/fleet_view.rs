@@ -332,7 +332,7 @@ impl FleetView {
                 .as_ref()
                 .and_then(|p| Some(p.prometheus_spec.as_ref()?.retention.as_ref()?.to_string()))
                 .unwrap_or_default(),
-            alerting: super::alerting::Alerting::from_values(central.values.alertmanager.as_ref()),
+            alerting: super::alerting::Alerting::from_values(&central.values),
             alertmanager_cr: format!("{fullname}-alertmanager"),
             alertmanager_replicas: central
                 .values
