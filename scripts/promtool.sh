@@ -92,6 +92,9 @@ for folder, subdirs, files in os.walk(root):
             groups = (document.get("spec") or {}).get("groups")
             if groups is None:
                 sys.exit(f"promtool.sh: {path}: PrometheusRule {rule_name} has no spec.groups")
+            # partial_response_strategy is the Thanos Ruler's, which promtool does not know.
+            for group in groups:
+                group.pop("partial_response_strategy", None)
             with open(os.path.join(out, f"{rule_name}.yaml"), "w", encoding="utf-8") as file:
                 yaml.safe_dump({"groups": groups}, file, sort_keys=False, allow_unicode=True)
             print(f"rules/{rule_name}.yaml <- {os.path.relpath(path, root)}")

@@ -34,12 +34,13 @@ pub use dashboards::{dashboard, dashboards};
 pub use labels::{Evaluator, EVALUATOR_LABEL, GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_VALUE};
 pub use options::{MonitoringOptions, DEFAULT_RELEASE};
 pub use per_cluster::{
-    per_cluster_alerts, ClusterTarget, ClusterTargets, NOT_CONNECTED_ALERT, PER_CLUSTER_NAME,
-    REPLACED_CHART_ALERTS,
+    central_prometheus_gone, central_watchdog, per_cluster_alerts, ClusterTarget, ClusterTargets,
+    CENTRAL_PROMETHEUS_GONE_ALERT, NOT_CONNECTED_ALERT, PER_CLUSTER_NAME, REPLACED_CHART_ALERTS,
+    WATCHDOG_NAME,
 };
 pub use prometheus_rule::{
-    AlertingRule, PrometheusRule, PrometheusRuleSpec, RecordingRule, Rule, RuleError, RuleGroup,
-    RuleProblem,
+    AlertingRule, PartialResponse, PrometheusRule, PrometheusRuleSpec, RecordingRule, Rule,
+    RuleError, RuleGroup, RuleProblem,
 };
 pub use service_monitor::{
     Endpoint, NamespaceSelector, RelabelAction, RelabelConfig, ServiceMonitor, ServiceMonitorSpec,

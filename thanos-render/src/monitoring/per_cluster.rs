@@ -15,9 +15,78 @@
 use std::collections::BTreeSet;
 
 use super::{
-    labels, promql, AlertingRule, Duration, Evaluator, PrometheusRule, RuleGroup, Severity,
-    CLUSTER_LABEL, EVALUATOR_LABEL, SEVERITY_LABEL,
+    labels, promql, AlertingRule, Duration, Evaluator, PartialResponse, PrometheusRule, RuleGroup,
+    Severity, CLUSTER_LABEL, EVALUATOR_LABEL, SEVERITY_LABEL,
 };
+
+/// `metadata.name` of the object [`central_watchdog`] returns.
+pub const WATCHDOG_NAME: &str = "thanos-watchdog";
+/// The Ruler's alert that central Prometheus is gone.
+pub const CENTRAL_PROMETHEUS_GONE_ALERT: &str = "ThanosCentralPrometheusGone";
+
+/// A second `Watchdog`, evaluated by central Prometheus itself (the chart's is evaluated
+/// by the Ruler): the dead man's switch hears one heartbeat per evaluator, so it notices
+/// when either stops. It carries central's `cluster` external label.
+#[must_use]
+pub fn central_watchdog(namespace: &str) -> PrometheusRule {
+    PrometheusRule::new(labels::metadata(
+        namespace,
+        WATCHDOG_NAME,
+        [(EVALUATOR_LABEL, Evaluator::Prometheus.label_value())],
+    ))
+    .group(
+        RuleGroup::new("thanos-watchdog").rule(
+            AlertingRule::new("Watchdog", "vector(1)")
+                .label(SEVERITY_LABEL, "none")
+                .label("evaluator", Evaluator::Prometheus.label_value())
+                .annotation(
+                    "summary",
+                    "Central Prometheus evaluates its rules and reaches Alertmanager.",
+                )
+                .annotation(
+                    "description",
+                    "Always firing while central Prometheus evaluates rules and sends alerts: \
+                     a dead man's switch pages when it stops.",
+                ),
+        ),
+    )
+}
+
+/// The Ruler's alert that central Prometheus is gone (both replicas), which evaluates the
+/// Thanos alerts: `absent()` of its own `up` over Query. The group's partial response is
+/// `warn`: with `abort`, the sidecar of a dead Prometheus makes every evaluation fail,
+/// precisely when this alert must fire; an `absent()` that misses one store's series can
+/// only fire (never hide an outage), and only that store is the one in question.
+#[must_use]
+pub fn central_prometheus_gone(central: &str, prometheus_job: &str) -> RuleGroup {
+    RuleGroup::new("central-prometheus")
+        .partial_response(PartialResponse::Warn)
+        .rule(
+            AlertingRule::new(
+                CENTRAL_PROMETHEUS_GONE_ALERT,
+                format!(
+                    "absent(up{{job={}, {CLUSTER_LABEL}={}}} == 1)",
+                    promql::string_literal(prometheus_job),
+                    promql::string_literal(central)
+                ),
+            )
+            .pending_for(Duration::minutes(5))
+            .label(SEVERITY_LABEL, Severity::Critical.label_value())
+            .label(CLUSTER_LABEL, central)
+            .annotation(
+                "summary",
+                format!("Central Prometheus of cluster {central} is gone."),
+            )
+            .annotation(
+                "description",
+                format!(
+                    "No central Prometheus of cluster {central} has been up for 5 minutes \
+                     (as Thanos Query sees it): the Thanos alerts it evaluates, and its own \
+                     Watchdog, are silent. This alert comes from the Thanos Ruler."
+                ),
+            ),
+        )
+}
 
 /// `metadata.name` of the object [`per_cluster_alerts`] returns.
 pub const PER_CLUSTER_NAME: &str = "thanos-per-cluster";
@@ -148,6 +217,7 @@ pub fn per_cluster_alerts(
     ))
     .group(targets)
     .group(prometheus)
+    .group(central_prometheus_gone(central, prometheus_job))
 }
 
 /// The cluster is written into the texts: `absent()` of a comparison returns no labels,
@@ -247,9 +317,14 @@ mod tests {
                 ("KubeAPIDown", "edge-b"),
                 ("KubeSchedulerDown", "central"),
                 (NOT_CONNECTED_ALERT, "central"),
+                (CENTRAL_PROMETHEUS_GONE_ALERT, "central"),
             ]
         );
-        for alert in rules.alerts() {
+        assert_eq!(
+            rules.spec.groups[2].partial_response_strategy,
+            Some(PartialResponse::Warn)
+        );
+        for alert in rules.alerts().filter(|a| a.alert != CENTRAL_PROMETHEUS_GONE_ALERT) {
             let cluster = &alert.labels[CLUSTER_LABEL];
             assert!(
                 alert.expr.contains(&format!("cluster=\"{cluster}\"")),

@@ -25,6 +25,8 @@ pub struct ThanosMonitoring {
     pub sidecar_service_monitor: Option<ServiceMonitor>,
     /// `thanos-alerts`: each component's failure modes, evaluated by central Prometheus.
     pub alerts: Option<PrometheusRule>,
+    /// `thanos-watchdog`: central Prometheus's own Watchdog, with the alerts.
+    pub watchdog: Option<PrometheusRule>,
     /// `thanos-silent-edges`: one alert per edge, evaluated by the Ruler over Query.
     pub silent_edges: Option<PrometheusRule>,
     /// `thanos-per-cluster`: the chart's single-cluster alerts, one rule per cluster,
@@ -48,6 +50,9 @@ impl ThanosMonitoring {
             alerts: wanted
                 .alerts
                 .then(|| monitoring::thanos_alerts(namespace, &options)),
+            watchdog: wanted
+                .alerts
+                .then(|| monitoring::central_watchdog(namespace)),
             silent_edges: (wanted.silent_edge_alerts && !fleet.edges.is_empty()).then(|| {
                 let edges: Vec<&str> = fleet
                     .edges
@@ -69,6 +74,7 @@ impl ThanosMonitoring {
     pub(crate) fn is_empty(&self) -> bool {
         self.sidecar_service_monitor.is_none()
             && self.alerts.is_none()
+            && self.watchdog.is_none()
             && self.silent_edges.is_none()
             && self.per_cluster.is_none()
             && self.dashboards.is_empty()
@@ -79,6 +85,7 @@ impl ThanosMonitoring {
         Documents::default()
             .all(&self.sidecar_service_monitor)
             .all(&self.alerts)
+            .all(&self.watchdog)
             .all(&self.silent_edges)
             .all(&self.per_cluster)
             .all(&self.dashboards)
