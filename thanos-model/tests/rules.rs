@@ -392,7 +392,8 @@ fn rule5_compactor_retention() {
                 Compactor::default().downsampling(false).retention(
                     Retention::default()
                         .raw(duration(raw))
-                        .five_minutes(duration(five)),
+                        .five_minutes(duration(five))
+                        .one_hour(duration(five)),
                 ),
             ),
         )
@@ -402,6 +403,58 @@ fn rule5_compactor_retention() {
         no_downsampling("2d", "1d"),
         "central.compactor.retention.5m",
         "5m data is kept shorter (1d) than raw data (2d)",
+    );
+}
+
+#[test]
+fn rule23_meanings() {
+    assert_error(
+        seed(1).central(central().receive(Receive::default().retention(duration("2h")))),
+        "central.receive.retention",
+        "2h deletes blocks before Thanos Store serves them: a 2h block is uploaded when it is cut and Store finds it up to 15m later, so the newest data would be in no component for a while",
+    );
+    assert!(diagnostics(
+        seed(1).central(central().ruler(Ruler::default().retention(duration("2h15m"))))
+    )
+    .is_empty());
+    assert_diagnostics(
+        seed(1).central(
+            central().compactor(
+                Compactor::default()
+                    .downsampling(false)
+                    .retention(Retention::default().raw(duration("30d"))),
+            ),
+        ),
+        &[
+            (
+                Severity::Warning,
+                "central.compactor.retention.5m",
+                "90d is ignored: with downsampling off there is no 5m data, and everything is deleted after the raw retention (30d)",
+            ),
+            (
+                Severity::Warning,
+                "central.compactor.retention.1h",
+                "1y is ignored: with downsampling off there is no 1h data, and everything is deleted after the raw retention (30d)",
+            ),
+        ],
+    );
+    let silent_after = |after: &str| {
+        seed(1).central(
+            central().thanos_monitoring(
+                ThanosMonitoringOptions::default()
+                    .per_cluster_rules(false)
+                    .silent_edge_after(duration(after)),
+            ),
+        )
+    };
+    assert!(diagnostics(silent_after("90s")).is_empty());
+    assert_diagnostics(
+        silent_after("89s"),
+        &[(
+            Severity::Warning,
+            "central.thanosMonitoring.silentEdgeAfter",
+            "89s is less than 3 scrape intervals of the slowest edge (30s): one late remote-write batch makes a writing edge look silent, and the alert flaps",
+        )],
     );
 }
 

@@ -38,6 +38,7 @@
 //! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay, the chart's single-cluster rules over the whole fleet (`perClusterRules: false` with a Ruler) warn | `ThanosMonitoringOptions::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
 //! | 21. runbook: a language it is written in | serde (runbook.rs) | `rule21-*` |
 //! | 22. Alertmanager receivers: names unique and not reserved, Secret references, one severity at least, clusters of the fleet, e-mail addresses and smarthost; no receiver warns (nobody is paged) | `Alertmanager::check` (alertmanager.rs), `Receiver::check`, `Notifier::check` (receiver.rs) | `rule22-*`, `warnings/rule22-*`, `input-unknown-receiver-type` |
+//! | 23. meanings: Receive and Ruler retention keep a block until Store serves it (2h15m), 5m/1h retention longer than raw with downsampling off is ignored (warns), the silent-edge window spans 3 scrape intervals of the slowest edge (warns) | `Checker::meanings` (validate/meanings.rs) | `rule23-*`, `warnings/rule23-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!
@@ -47,6 +48,7 @@
 mod checker;
 mod diagnostic;
 mod fleet;
+mod meanings;
 pub(crate) mod syntax;
 
 pub(crate) use checker::{shown, Checker};
@@ -66,5 +68,6 @@ pub(crate) fn fleet(fleet: &crate::Fleet, grammar: Vec<Diagnostic>) -> Vec<Diagn
     for (index, edge) in fleet.edges.iter().enumerate() {
         edge.check(&format!("edges[{index}]"), &mut check);
     }
+    check.meanings();
     check.finish()
 }

@@ -324,7 +324,10 @@ mod tests {
             rules.spec.groups[2].partial_response_strategy,
             Some(PartialResponse::Warn)
         );
-        for alert in rules.alerts().filter(|a| a.alert != CENTRAL_PROMETHEUS_GONE_ALERT) {
+        for alert in rules
+            .alerts()
+            .filter(|a| a.alert != CENTRAL_PROMETHEUS_GONE_ALERT)
+        {
             let cluster = &alert.labels[CLUSTER_LABEL];
             assert!(
                 alert.expr.contains(&format!("cluster=\"{cluster}\"")),
