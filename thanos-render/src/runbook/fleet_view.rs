@@ -251,6 +251,8 @@ pub(crate) struct SilentEdges {
     pub alert: String,
     /// How long after an edge's last sample it fires.
     pub after: String,
+    /// How long after its rule is first evaluated it fires for an edge that never wrote.
+    pub never_wrote: String,
 }
 
 impl FleetView {
@@ -678,6 +680,7 @@ fn monitoring(fleet: &Fleet, central: &CentralOverlay) -> Monitoring {
             rule: name(&rule.metadata).to_owned(),
             alert: SILENT_EDGE_ALERT.to_owned(),
             after: silent_edge_options(fleet).time_to_fire().to_string(),
+            never_wrote: silent_edge_options(fleet).pending().to_string(),
         }),
         dashboards: monitoring
             .dashboards
