@@ -13,7 +13,7 @@ use crate::setters::setters;
 /// kube-proxy: kubeadm binds the scheduler, the controller manager and etcd's metrics to
 /// `127.0.0.1`, and there is no kube-proxy, so all four are `false`. The kubelet and the
 /// API server are always scraped, on every cluster. Edges never scrape these four.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[allow(clippy::struct_excessive_bools)] // One switch per component, as the chart has.
 pub struct ControlPlaneTargets {
@@ -25,17 +25,6 @@ pub struct ControlPlaneTargets {
     pub etcd: bool,
     /// kube-proxy, default `false` (Cilium's kube-proxy replacement).
     pub proxy: bool,
-}
-
-impl Default for ControlPlaneTargets {
-    fn default() -> Self {
-        Self {
-            scheduler: false,
-            controller_manager: false,
-            etcd: false,
-            proxy: false,
-        }
-    }
 }
 
 impl ControlPlaneTargets {
