@@ -152,11 +152,19 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     if let Some(edge) = f.edges.last() {
         let file = build_file(edge, "");
         blocks.push(l.h(3, "Removing an edge cluster", "엣지 클러스터 제거", []));
-        blocks.push(l.p(
-            "Central first, so that the edge's alerts stop before the edge does. Build the edge's overlay into a file while it is still in the tree; then take the edge out of the fleet file, render, and apply central's build (steps 3 and 5), which removes its silent-edge alert; then delete what the edge runs, from the file built first. Its overlay directory went with the render (apart from the `charts/` kustomize unpacked there, which is yours to delete). For {}:",
-            "중앙 먼저: 엣지가 멈추기 전에 그 엣지의 알림이 먼저 사라지게 합니다. 엣지의 오버레이가 트리에 남아 있는 동안 파일로 빌드해 두고, fleet 파일에서 엣지를 빼고 렌더링한 뒤 중앙 빌드를 적용합니다(3, 5단계). 이때 그 엣지의 silent-edge 알림이 사라집니다. 그다음 먼저 빌드해 둔 파일로 엣지에서 실행 중인 것을 삭제합니다. 오버레이 디렉터리는 렌더링과 함께 사라집니다(kustomize가 풀어 둔 `charts/`는 직접 지워야 합니다). {}의 경우:",
-            [code(&edge.name)],
-        ));
+        blocks.push(if f.monitoring.silent_edges.is_some() {
+            l.p(
+                "Central first, so that the edge's alerts stop before the edge does. Build the edge's overlay into a file while it is still in the tree; then take the edge out of the fleet file, render, and apply central's build (steps 3 and 5), which removes its silent-edge alert; then delete what the edge runs, from the file built first. Its overlay directory went with the render (apart from the `charts/` kustomize unpacked there, which is yours to delete). For {}:",
+                "중앙 먼저: 엣지가 멈추기 전에 그 엣지의 알림이 먼저 사라지게 합니다. 엣지의 오버레이가 트리에 남아 있는 동안 파일로 빌드해 두고, fleet 파일에서 엣지를 빼고 렌더링한 뒤 중앙 빌드를 적용합니다(3, 5단계). 이때 그 엣지의 silent-edge 알림이 사라집니다. 그다음 먼저 빌드해 둔 파일로 엣지에서 실행 중인 것을 삭제합니다. 오버레이 디렉터리는 렌더링과 함께 사라집니다(kustomize가 풀어 둔 `charts/`는 직접 지워야 합니다). {}의 경우:",
+                [code(&edge.name)],
+            )
+        } else {
+            l.p(
+                "Build the edge's overlay into a file while it is still in the tree; then take the edge out of the fleet file, render, and apply central's build (steps 3 and 5); then delete what the edge runs, from the file built first. Its overlay directory went with the render (apart from the `charts/` kustomize unpacked there, which is yours to delete). For {}:",
+                "엣지의 오버레이가 트리에 남아 있는 동안 파일로 빌드해 두고, fleet 파일에서 엣지를 빼고 렌더링한 뒤 중앙 빌드를 적용합니다(3, 5단계). 그다음 먼저 빌드해 둔 파일로 엣지에서 실행 중인 것을 삭제합니다. 오버레이 디렉터리는 렌더링과 함께 사라집니다(kustomize가 풀어 둔 `charts/`는 직접 지워야 합니다). {}의 경우:",
+                [code(&edge.name)],
+            )
+        });
         blocks.push(
             CodeBlock::lines(
                 "sh",
