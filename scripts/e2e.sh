@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real-chart tier's builds: renders the four-cluster fleet, a 10-edge fleet
-# (Receive 3 replicas, replication factor 3) and the secure fleet (every safety option
-# on: the write path's TLS, cert-manager certificates, limits), and builds the base and every overlay with
+# (Receive 3 replicas, replication factor 3, three receivers) and the secure fleet (every
+# safety option on: the write path's TLS, cert-manager certificates, limits), and builds
+# the base and every overlay with
 # kubectl's built-in kustomize and helm v3.17.2 against the real kube-prometheus-stack
 # chart, with the runbook's command, into a directory the Rust tests read
 # (thanos-render/tests/real_chart.rs); then runs those tests.
@@ -200,6 +201,19 @@ receive = fleet["central"]["receive"]
 assert "replicas" in receive and "replicationFactor" in receive, receive
 receive["replicas"] = 3
 receive["replicationFactor"] = 3
+# Besides init's receiver oncall (every cluster, critical and warning): a Slack receiver
+# for two edges' critical alerts, and a dead man's switch for Watchdog.
+alertmanager = fleet["central"]["alertmanager"]
+assert [r["name"] for r in alertmanager["receivers"]] == ["oncall"], alertmanager
+alertmanager["receivers"].append({
+    "name": "edge-team",
+    "notify": {"type": "slack", "apiUrl": {"name": "alertmanager-slack", "key": "url"},
+               "channel": "#edges"},
+    "severities": ["critical"],
+    "clusters": ["cluster-02-edge", "cluster-03-edge"],
+})
+alertmanager["deadMansSwitch"] = {
+    "type": "webhook", "url": {"name": "alertmanager-heartbeat", "key": "url"}}
 open(path, "w", encoding="utf-8").write(yaml.safe_dump(fleet, sort_keys=False))
 PY
 cargo run --quiet -p thanos-kustomize -- render -f "$out/ten/fleet.yaml" \

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Checks every Prometheus rule a rendered tree ships with the real promtool:
-#   scripts/promtool.sh DIR
+#   scripts/promtool.sh DIR [TESTS_DIR]
+#
+# TESTS_DIR (default tests/promtool) holds the rule tests for DIR's fleet: tests/promtool
+# for the seed's lab (the four-clusters example), tests/promtool/new-fleet for a new
+# fleet (`thanos-kustomize init`: receivers, per-cluster rules).
 #
 # 1. Finds every `kind: PrometheusRule` document in the *.yaml / *.yml files under DIR
 #    (directories named `charts`, where kustomize unpacks helm charts, and hidden ones are
@@ -16,14 +20,14 @@
 # parse, or any check or test fails.
 set -euo pipefail
 
-usage() { echo "usage: scripts/promtool.sh DIR" >&2; exit 2; }
+usage() { echo "usage: scripts/promtool.sh DIR [TESTS_DIR]" >&2; exit 2; }
 fail() { echo "promtool.sh: $*" >&2; exit 1; }
 
-[ $# -eq 1 ] || usage
+[ $# -eq 1 ] || [ $# -eq 2 ] || usage
 dir=$1
 [ -d "$dir" ] || fail "$dir is not a directory"
 repo=$(cd "$(dirname "$0")/.." && pwd)
-tests_dir="$repo/tests/promtool"
+tests_dir=$(cd "${2:-$repo/tests/promtool}" && pwd) || fail "${2:-} is not a directory"
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -88,6 +92,9 @@ for folder, subdirs, files in os.walk(root):
             groups = (document.get("spec") or {}).get("groups")
             if groups is None:
                 sys.exit(f"promtool.sh: {path}: PrometheusRule {rule_name} has no spec.groups")
+            # partial_response_strategy is the Thanos Ruler's, which promtool does not know.
+            for group in groups:
+                group.pop("partial_response_strategy", None)
             with open(os.path.join(out, f"{rule_name}.yaml"), "w", encoding="utf-8") as file:
                 yaml.safe_dump({"groups": groups}, file, sort_keys=False, allow_unicode=True)
             print(f"rules/{rule_name}.yaml <- {os.path.relpath(path, root)}")

@@ -183,6 +183,7 @@ fn kustomize_builds_every_directory_with_the_chart_and_the_right_values() {
                     "Ingress/thanos-receive",
                     "PrometheusRule/thanos-alerts",
                     "PrometheusRule/thanos-silent-edges",
+                    "PrometheusRule/thanos-watchdog",
                     "Service/thanos-compactor",
                     "Service/thanos-query",
                     "Service/thanos-receive",

@@ -1,11 +1,13 @@
-//! Alertmanager on the central cluster.
+//! Alertmanager on the central cluster, and who it tells.
+
+use std::collections::BTreeSet;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Bytes, Storage};
+use crate::{setters::setters, validate::Checker, Bytes, Notifier, Receiver, Storage};
 
-/// The chart's Alertmanager, clustered across replicas.
+/// The chart's Alertmanager, clustered across replicas, with the fleet's receivers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Alertmanager {
@@ -13,6 +15,14 @@ pub struct Alertmanager {
     pub replicas: u32,
     /// Volume for silences and the notification log, default `1Gi`.
     pub storage: Storage,
+    /// Who is told about alerts, default one webhook receiver `oncall` whose URL is in
+    /// Secret `alertmanager-oncall`, key `url`. Empty keeps the chart's configuration,
+    /// which sends every alert to the receiver `null`: nobody is paged (`check` warns).
+    pub receivers: Vec<Receiver>,
+    /// Where the Watchdog alerts go (a dead man's switch such as healthchecks.io, which
+    /// pages when the heartbeat stops). Unset, Watchdog goes nowhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dead_mans_switch: Option<Notifier>,
 }
 
 impl Default for Alertmanager {
@@ -20,17 +30,65 @@ impl Default for Alertmanager {
         Self {
             replicas: 2,
             storage: Storage::new(Bytes::gibibytes(1)),
+            receivers: vec![Receiver::oncall()],
+            dead_mans_switch: None,
         }
     }
 }
 
 impl Alertmanager {
-    setters! { copy replicas: u32, set storage: Storage }
+    setters! {
+        copy replicas: u32,
+        set storage: Storage,
+        set receivers: Vec<Receiver>,
+        some dead_mans_switch: Notifier,
+    }
+
+    /// The Secrets the receivers and the dead man's switch read, each name once, sorted:
+    /// what Alertmanager mounts.
+    #[must_use]
+    pub fn secret_names(&self) -> Vec<&str> {
+        let names: BTreeSet<&str> = self
+            .receivers
+            .iter()
+            .map(|receiver| &receiver.notify)
+            .chain(&self.dead_mans_switch)
+            .flat_map(Notifier::secrets)
+            .map(|secret| secret.name.as_str())
+            .collect();
+        names.into_iter().collect()
+    }
 }
 
 impl Alertmanager {
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
         self.storage.check(&format!("{path}.storage"), check);
+        let fleet = check.fleet;
+        let clusters: BTreeSet<&str> = std::iter::once(fleet.central.cluster_label_value())
+            .chain(fleet.edges.iter().map(crate::Edge::cluster_label_value))
+            .collect();
+        let mut names = BTreeSet::new();
+        for (index, receiver) in self.receivers.iter().enumerate() {
+            let at = format!("{path}.receivers[{index}]");
+            receiver.check(&at, &clusters, check);
+            if !names.insert(receiver.name.as_str()) {
+                check.error(
+                    &format!("{at}.name"),
+                    format!("a second receiver named {}", receiver.name),
+                    "give each receiver its own name",
+                );
+            }
+        }
+        if self.receivers.is_empty() {
+            check.warning(
+                &format!("{path}.receivers"),
+                "no receiver: every alert goes to the chart's receiver \"null\" and nobody is paged",
+                "add a receiver (webhook, slack, pagerduty or email) whose URL or key is in a Secret",
+            );
+        }
+        if let Some(notify) = &self.dead_mans_switch {
+            notify.check(&format!("{path}.deadMansSwitch"), check);
+        }
     }
 }

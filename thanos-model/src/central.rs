@@ -4,8 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters, validate::Checker, Alertmanager, Compactor, Grafana, Prometheus, Query,
-    ReadLimits, Receive, Ruler, Store, ThanosMonitoringOptions,
+    setters::setters, validate::Checker, Alertmanager, Compactor, ControlPlaneTargets, Grafana,
+    Prometheus, Query, ReadLimits, Receive, Ruler, Store, ThanosMonitoringOptions,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
@@ -57,6 +57,9 @@ pub struct Central {
     /// ServiceMonitors, alerts and dashboards for Thanos and the edges.
     #[serde(default)]
     pub thanos_monitoring: ThanosMonitoringOptions,
+    /// The control-plane components Prometheus can scrape here.
+    #[serde(default)]
+    pub control_plane: ControlPlaneTargets,
     /// Limits of one StoreAPI request on Store and Receive. Left out of a fleet file they
     /// are the defaults; `readLimits: null` leaves them out (`check` warns).
     #[serde(default = "default_read_limits")]
@@ -92,6 +95,7 @@ impl Central {
             ruler: default_ruler(),
             thanos_monitoring: ThanosMonitoringOptions::default(),
             read_limits: default_read_limits(),
+            control_plane: ControlPlaneTargets::default(),
         }
     }
 
@@ -108,6 +112,7 @@ impl Central {
         set compactor: Compactor,
         some ruler: Ruler,
         set thanos_monitoring: ThanosMonitoringOptions,
+        set control_plane: ControlPlaneTargets,
         some read_limits: ReadLimits,
     }
 

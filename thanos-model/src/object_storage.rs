@@ -243,7 +243,7 @@ impl S3Credentials {
 }
 
 impl SecretKeyRef {
-    fn check(&self, path: &str, check: &mut Checker) {
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.dns_subdomain(
             &format!("{path}.name"),
             &self.name,

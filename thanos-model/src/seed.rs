@@ -23,9 +23,10 @@
 use std::net::Ipv4Addr;
 
 use crate::{
-    AgentValues, Central, Compactor, Digest, Edge, Fleet, FleetBuilder, Ingress, Language,
-    Passthrough, Query, Receive, ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, Security,
-    Store, ThanosImage, WriteLimits, S3,
+    AgentValues, Alertmanager, Central, Compactor, ControlPlaneTargets, Digest, Edge, Fleet,
+    FleetBuilder, Ingress, Language, Passthrough, Query, Receive, ReceiveRemoteWrite,
+    RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage, ThanosMonitoringOptions,
+    WriteLimits, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -95,11 +96,16 @@ fn placeholder_digest() -> Digest {
         .unwrap_or_else(|error| unreachable!("the placeholder is a digest: {error}"))
 }
 
-/// The seed's central cluster with the lab's read and write paths as they were deployed:
-/// Query open through its Ingress and to any web page, no query or request limits, admin
-/// APIs on, Receive's write path open. A variant of the lab changes a component of it.
+/// The seed's central cluster with the lab's settings as they were deployed: Query open
+/// through its Ingress and to any web page, no query or request limits, admin APIs on,
+/// Receive's write path open, the chart's Alertmanager configuration (every alert to
+/// "null"), the chart's rules evaluated over the whole fleet and its control-plane
+/// scraping. A variant of the lab changes a component of it.
 pub fn seed_central() -> Central {
     central()
+        .alertmanager(Alertmanager::default().receivers(Vec::new()))
+        .thanos_monitoring(ThanosMonitoringOptions::default().per_cluster_rules(false))
+        .control_plane(ControlPlaneTargets::all())
         .query(
             Query::default()
                 .ingress(Ingress::new())

@@ -25,6 +25,16 @@ pub struct ThanosMonitoringOptions {
     pub silent_edge_after: Duration,
     /// Grafana dashboards for the Thanos components. Default `true`.
     pub dashboards: bool,
+    /// Rules that tell the truth about one cluster among many, default `true`; without a
+    /// Ruler it changes nothing (central Prometheus then evaluates the chart's rules over
+    /// its own cluster only, where they are true). With the Ruler: the chart's alerts that assume one cluster (`KubeletDown`, `KubeAPIDown`,
+    /// `KubeSchedulerDown`, `KubeControllerManagerDown`, `KubeProxyDown`, written as
+    /// `absent(up{job=...} == 1)`, which over the whole fleet fires only when every
+    /// cluster lost the target; `PrometheusNotConnectedToAlertmanagers`, which the edge
+    /// agents match) are switched off and replaced by one rule per cluster; and the Ruler
+    /// evaluates only the PrometheusRules labelled for it (the chart's, the fleet's, and a
+    /// user's own that carries the label), not every rule of every namespace.
+    pub per_cluster_rules: bool,
 }
 
 impl Default for ThanosMonitoringOptions {
@@ -35,6 +45,7 @@ impl Default for ThanosMonitoringOptions {
             silent_edge_alerts: true,
             silent_edge_after: Duration::minutes(10),
             dashboards: true,
+            per_cluster_rules: true,
         }
     }
 }
@@ -46,6 +57,7 @@ impl ThanosMonitoringOptions {
         copy silent_edge_alerts: bool,
         set silent_edge_after: Duration,
         copy dashboards: bool,
+        copy per_cluster_rules: bool,
     }
 
     /// Every part off.
@@ -56,6 +68,7 @@ impl ThanosMonitoringOptions {
             alerts: false,
             silent_edge_alerts: false,
             dashboards: false,
+            per_cluster_rules: false,
             ..Self::default()
         }
     }
@@ -70,6 +83,13 @@ impl ThanosMonitoringOptions {
                 &format!("{path}.silentEdgeAlerts"),
                 "needs the Thanos Ruler: only rules evaluated over Thanos Query see what the edges write to Receive",
                 "keep central.ruler, or set silentEdgeAlerts: false",
+            );
+        }
+        if !self.per_cluster_rules && has_ruler {
+            check.warning(
+                &format!("{path}.perClusterRules"),
+                "the Ruler evaluates the chart's single-cluster alerts over the whole fleet: absent(up{job=...} == 1) fires only when every cluster lost the target (one edge losing its kubelet never pages), PrometheusNotConnectedToAlertmanagers fires for every edge agent, and every PrometheusRule of every namespace is evaluated across the fleet",
+                "set perClusterRules: true",
             );
         }
         if self.alerts && !self.service_monitors {

@@ -7,10 +7,11 @@
 use indexmap::IndexMap;
 use thanos_model::{
     seed::{new_fleet, seed},
-    AgentValues, Bytes, Central, Chart, Compactor, Cpu, Diagnostic, Duration, Edge, FleetBuilder,
-    Grafana, GrafanaAdmin, GrammarError, Ingress, Prometheus, Query, Receive, RemoteWriteQueue,
-    Resources, Retention, Ruler, S3Credentials, Severity, Storage, Store, ThanosImage,
-    ThanosMonitoringOptions, S3,
+    AgentValues, AlertSeverity, Alertmanager, Bytes, Central, Chart, Compactor, Cpu, Diagnostic,
+    Duration, Edge, FleetBuilder, Grafana, GrafanaAdmin, GrammarError, Ingress, Notifier,
+    Prometheus, Query, Receive, Receiver, RemoteWriteQueue, Resources, Retention, Ruler,
+    S3Credentials, SecretKeyRef, Severity, Storage, Store, ThanosImage, ThanosMonitoringOptions,
+    S3,
 };
 
 fn central() -> Central {
@@ -35,8 +36,25 @@ fn edge(name: &str, context: &str) -> Edge {
     Edge::new(name).context(context).api_address("10.0.0.2")
 }
 
-/// Every diagnostic of a fleet, errors and warnings.
+/// The paths of the lab's own warnings: it kept the chart's Alertmanager configuration
+/// and the chart's rules evaluated over the whole fleet.
+const LAB_RECEIVERS: &str = "central.alertmanager.receivers";
+const LAB_RULES: &str = "central.thanosMonitoring.perClusterRules";
+
+/// Every diagnostic of a fleet, errors and warnings, but the lab's own warning (no
+/// receiver), which every fleet built on [`seed`] raises.
 fn diagnostics(builder: FleetBuilder) -> Vec<Diagnostic> {
+    all_diagnostics(builder)
+        .into_iter()
+        .filter(|d| {
+            !(d.severity == Severity::Warning
+                && [LAB_RECEIVERS, LAB_RULES].contains(&d.path.as_str()))
+        })
+        .collect()
+}
+
+/// Every diagnostic of a fleet, errors and warnings.
+fn all_diagnostics(builder: FleetBuilder) -> Vec<Diagnostic> {
     match builder.build() {
         Ok(fleet) => fleet.warnings().to_vec(),
         Err(error) => error.diagnostics().to_vec(),
@@ -80,11 +98,12 @@ fn a_new_fleet_is_clean() {
 /// The seed's lab keeps its unsafe settings explicitly; `check` names the field of each.
 #[test]
 fn the_seed_warns_about_each_lab_setting() {
-    let found: Vec<(Severity, String)> = diagnostics(seed(3))
+    let found: Vec<(Severity, String)> = all_diagnostics(seed(3))
         .into_iter()
         .map(|d| (d.severity, d.path))
         .collect();
     let expected: Vec<(Severity, String)> = [
+        LAB_RECEIVERS,
         "central.query.cors",
         "central.query.ingress",
         "central.receive.remoteWrite.tls",
@@ -94,6 +113,7 @@ fn the_seed_warns_about_each_lab_setting() {
         "central.store.adminOperations",
         "central.compactor.adminOperations",
         "central.readLimits",
+        LAB_RULES,
         "security.serviceAccounts",
         "security.imagePullPolicy",
         "security.podSecurity",
@@ -109,6 +129,78 @@ fn the_seed_warns_about_each_lab_setting() {
     .map(|path| (Severity::Warning, path.to_owned()))
     .collect();
     assert_eq!(found, expected);
+}
+
+#[test]
+fn a_new_fleet_pages_someone() {
+    assert!(all_diagnostics(new_fleet(3)).is_empty());
+    let fleet = new_fleet(3).build().unwrap();
+    assert_eq!(fleet.central.alertmanager.receivers, [Receiver::oncall()]);
+}
+
+#[test]
+fn rule22_receivers() {
+    let alertmanager = |receivers: Vec<Receiver>| {
+        new_fleet(1).central(central().alertmanager(Alertmanager::default().receivers(receivers)))
+    };
+    let webhook = |name: &str| Notifier::Webhook {
+        url: SecretKeyRef::new(name, "url"),
+    };
+    assert_diagnostics(
+        alertmanager(vec![
+            Receiver::new("oncall", webhook("a")),
+            Receiver::new("oncall", webhook("b")).clusters(vec!["cluster-03-edge".to_owned()]),
+        ]),
+        &[
+            (
+                Severity::Error,
+                "central.alertmanager.receivers[1].clusters[0]",
+                "\"cluster-03-edge\" is not the cluster label of a cluster of the fleet",
+            ),
+            (
+                Severity::Error,
+                "central.alertmanager.receivers[1].name",
+                "a second receiver named oncall",
+            ),
+        ],
+    );
+    assert_error(
+        alertmanager(vec![Receiver::new("dead-mans-switch", webhook("a"))]),
+        "central.alertmanager.receivers[0].name",
+        "\"dead-mans-switch\" is a receiver the rendered configuration keeps for itself",
+    );
+    assert_error(
+        alertmanager(vec![
+            Receiver::new("oncall", webhook("a")).severities(Vec::new())
+        ]),
+        "central.alertmanager.receivers[0].severities",
+        "no severity: this receiver is never told about anything",
+    );
+    assert_diagnostics(
+        alertmanager(vec![Receiver::new(
+            "mail",
+            Notifier::Email {
+                to: "oncall@example.com".to_owned(),
+                from: "alertmanager@example.com".to_owned(),
+                smarthost: "smtp.example.com:587".to_owned(),
+                username: Some("alertmanager".to_owned()),
+                password: Some(SecretKeyRef::new("smtp", "password")),
+            },
+        )
+        .severities(vec![AlertSeverity::Critical])]),
+        &[],
+    );
+    assert_eq!(
+        all_diagnostics(alertmanager(Vec::new()))
+            .iter()
+            .map(|d| (d.severity, d.path.as_str(), d.message.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            Severity::Warning,
+            LAB_RECEIVERS,
+            "no receiver: every alert goes to the chart's receiver \"null\" and nobody is paged"
+        )]
+    );
 }
 
 #[test]
@@ -331,7 +423,8 @@ fn rule5_compactor_retention() {
                 Compactor::default().downsampling(false).retention(
                     Retention::default()
                         .raw(duration(raw))
-                        .five_minutes(duration(five)),
+                        .five_minutes(duration(five))
+                        .one_hour(duration(five)),
                 ),
             ),
         )
@@ -341,6 +434,58 @@ fn rule5_compactor_retention() {
         no_downsampling("2d", "1d"),
         "central.compactor.retention.5m",
         "5m data is kept shorter (1d) than raw data (2d)",
+    );
+}
+
+#[test]
+fn rule23_meanings() {
+    assert_error(
+        new_fleet(1).central(central().receive(Receive::default().retention(duration("2h")))),
+        "central.receive.retention",
+        "2h deletes blocks before Thanos Store serves them: a 2h block is uploaded when it is cut and Store finds it up to 15m later, so the newest data would be in no component for a while",
+    );
+    assert!(diagnostics(
+        new_fleet(1).central(central().ruler(Ruler::default().retention(duration("2h15m"))))
+    )
+    .is_empty());
+    assert_diagnostics(
+        new_fleet(1).central(
+            central().compactor(
+                Compactor::default()
+                    .downsampling(false)
+                    .retention(Retention::default().raw(duration("30d"))),
+            ),
+        ),
+        &[
+            (
+                Severity::Warning,
+                "central.compactor.retention.5m",
+                "90d is ignored: with downsampling off there is no 5m data, and everything is deleted after the raw retention (30d)",
+            ),
+            (
+                Severity::Warning,
+                "central.compactor.retention.1h",
+                "1y is ignored: with downsampling off there is no 1h data, and everything is deleted after the raw retention (30d)",
+            ),
+        ],
+    );
+    let silent_after = |after: &str| {
+        new_fleet(1).central(
+            central().thanos_monitoring(
+                ThanosMonitoringOptions::default()
+                    .per_cluster_rules(false)
+                    .silent_edge_after(duration(after)),
+            ),
+        )
+    };
+    assert!(diagnostics(silent_after("90s")).is_empty());
+    assert_diagnostics(
+        silent_after("89s"),
+        &[(
+            Severity::Warning,
+            "central.thanosMonitoring.silentEdgeAfter",
+            "89s is less than 3 scrape intervals of the slowest edge (30s): one late remote-write batch makes a writing edge look silent, and the alert flaps",
+        )],
     );
 }
 

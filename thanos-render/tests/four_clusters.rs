@@ -189,7 +189,7 @@ fn every_kubernetes_object_round_trips_through_k8s_openapi() {
         ("Deployment", 1),
         ("Ingress", 2),
         ("Namespace", 4),
-        ("PrometheusRule", 2),
+        ("PrometheusRule", 3),
         ("Secret", 1),
         ("Service", 5),
         ("ServiceMonitor", 5),

@@ -128,8 +128,14 @@ impl FleetParams {
 
     fn retention(&self) -> Retention {
         let (raw, five, hour) = self.retention;
-        let five = five.max(raw).max(FIRST_5M);
-        let hour = hour.max(five);
+        // Without downsampling there is only raw data: longer 5m and 1h retentions would
+        // be ignored (and warned about).
+        let (five, hour) = if self.downsampling {
+            let five = five.max(raw).max(FIRST_5M);
+            (five, hour.max(five))
+        } else {
+            (raw, raw)
+        };
         let duration = |index: usize| RETENTIONS[index].parse::<Duration>().expect("a duration");
         Retention::default()
             .raw(duration(raw))

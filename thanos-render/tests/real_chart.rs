@@ -254,6 +254,14 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
                 alertmanager_has_two_replicas,
             ),
             (
+                "every_alert_reaches_a_receiver_grouped_per_cluster",
+                every_alert_reaches_a_receiver_grouped_per_cluster,
+            ),
+            (
+                "the_ruler_evaluates_no_single_cluster_absent",
+                the_ruler_evaluates_no_single_cluster_absent,
+            ),
+            (
                 "grafana_reads_thanos_query_by_default",
                 grafana_reads_thanos_query_by_default,
             ),
@@ -776,6 +784,7 @@ struct ThanosRulerSpec {
 struct AlertmanagerSpec {
     replicas: Option<i64>,
     port_name: Option<String>,
+    secrets: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -869,6 +878,350 @@ fn alertmanager_has_two_replicas(build: &Build, _: &Expect) -> Vec<String> {
         Ok(alertmanager) => vec![format!("replicas is {:?}", alertmanager.spec.replicas)],
         Err(error) => vec![error],
     }
+}
+
+/// The Alertmanager configuration the chart wrote into its Secret.
+fn alertmanager_config(build: &Build) -> Result<serde_yaml::Value, String> {
+    let secrets: Vec<Secret> = build.typed_all("Secret")?;
+    let data = secrets
+        .iter()
+        .find_map(|secret| secret.data.as_ref()?.get("alertmanager.yaml"))
+        .ok_or("no Secret holds alertmanager.yaml")?;
+    serde_yaml::from_slice(&data.0).map_err(|error| format!("alertmanager.yaml: {error}"))
+}
+
+/// Whether an Alertmanager matcher (`name="value"`, `name=~"a|b"`, `!=`, `!~`) matches
+/// `labels`. Regular expressions are read as alternations of literal values, which is all
+/// the rendered configuration writes; anything else is an error.
+fn matcher_matches(matcher: &str, labels: &BTreeMap<String, String>) -> Result<bool, String> {
+    let at = matcher
+        .find(['=', '!'])
+        .ok_or_else(|| format!("matcher {matcher:?} has no operator"))?;
+    let name = matcher[..at].trim();
+    let rest = &matcher[at..];
+    let (op, value) = ["=~", "!~", "!=", "="]
+        .into_iter()
+        .find_map(|op| rest.strip_prefix(op).map(|value| (op, value.trim())))
+        .ok_or_else(|| format!("matcher {matcher:?} has no operator"))?;
+    let value: String = if value.starts_with('"') {
+        serde_json::from_str(value).map_err(|e| format!("matcher {matcher:?}: {e}"))?
+    } else {
+        value.to_owned()
+    };
+    let actual = labels.get(name).map_or("", String::as_str);
+    let in_alternation = || -> Result<bool, String> {
+        if value.contains([
+            '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '^', '$', '\\',
+        ]) {
+            return Err(format!(
+                "matcher {matcher:?}: not an alternation of literal values"
+            ));
+        }
+        Ok(value.split('|').any(|alternative| alternative == actual))
+    };
+    Ok(match op {
+        "=" => actual == value,
+        "!=" => actual != value,
+        "=~" => in_alternation()?,
+        _ => !in_alternation()?,
+    })
+}
+
+/// The receivers an alert with `labels` is sent to, walking the routing tree as
+/// Alertmanager does: the first matching child (and the next ones while `continue`
+/// holds), else the node's own receiver.
+fn route_alert(
+    node: &serde_yaml::Value,
+    labels: &BTreeMap<String, String>,
+    inherited: &str,
+) -> Result<Vec<String>, String> {
+    let receiver = node
+        .get("receiver")
+        .and_then(serde_yaml::Value::as_str)
+        .unwrap_or(inherited);
+    let mut receivers = Vec::new();
+    for child in node
+        .get("routes")
+        .and_then(serde_yaml::Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
+        if child.get("match").is_some() || child.get("match_re").is_some() {
+            return Err("a route uses the deprecated match/match_re".to_owned());
+        }
+        let mut matches = true;
+        for matcher in child
+            .get("matchers")
+            .and_then(serde_yaml::Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
+            let matcher = matcher.as_str().ok_or("a matcher is not a string")?;
+            matches &= matcher_matches(matcher, labels)?;
+        }
+        if matches {
+            receivers.extend(route_alert(child, labels, receiver)?);
+            if child.get("continue").and_then(serde_yaml::Value::as_bool) != Some(true) {
+                break;
+            }
+        }
+    }
+    if receivers.is_empty() {
+        receivers.push(receiver.to_owned());
+    }
+    Ok(receivers)
+}
+
+/// Every alert of every PrometheusRule of the build (the chart's and ours), with its
+/// `severity` label, each name once.
+fn alerts_of(build: &Build) -> BTreeMap<String, Option<String>> {
+    let mut alerts = BTreeMap::new();
+    for rule in build.all("PrometheusRule") {
+        let groups = rule.pointer("/spec/groups").and_then(Value::as_array);
+        for rule in groups.into_iter().flatten().flat_map(|group| {
+            group
+                .get("rules")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        }) {
+            if let Some(name) = rule.get("alert").and_then(Value::as_str) {
+                let severity = rule
+                    .pointer("/labels/severity")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                alerts.entry(name.to_owned()).or_insert(severity);
+            }
+        }
+    }
+    alerts
+}
+
+/// With receivers in the fleet, every alert of the build (the chart's, the Thanos
+/// alerts, the silent-edge alerts), from every cluster, is routed to a receiver that
+/// notifies someone through a mounted Secret, each fleet receiver gets what its
+/// severities and clusters say, Watchdog goes to the dead man's switch (or nowhere
+/// without one), and grouping and inhibition keep clusters apart. Without receivers (the
+/// lab) the chart's configuration stays: everything to "null", which `check` warns about.
+fn every_alert_reaches_a_receiver_grouped_per_cluster(
+    build: &Build,
+    expect: &Expect,
+) -> Vec<String> {
+    let config = match alertmanager_config(build) {
+        Ok(config) => config,
+        Err(error) => return vec![error],
+    };
+    let alertmanager_model = &expect.fleet.central.alertmanager;
+    let root = &config["route"];
+    if alertmanager_model.receivers.is_empty() {
+        return match root.get("receiver").and_then(serde_yaml::Value::as_str) {
+            Some("null") => Vec::new(),
+            other => vec![format!(
+                "a fleet without receivers routes to {other:?}, not the chart's \"null\""
+            )],
+        };
+    }
+    let mounted = match build.one::<Resource<AlertmanagerSpec>>("Alertmanager", None) {
+        Ok(alertmanager) => alertmanager.spec.secrets,
+        Err(error) => return vec![error],
+    };
+    let mut problems = Vec::new();
+    // Receivers that notify someone, each file they read in a mounted Secret.
+    let mut real = BTreeSet::new();
+    for receiver in config["receivers"].as_sequence().into_iter().flatten() {
+        let name = receiver["name"].as_str().unwrap_or_default().to_owned();
+        let mut notifies = false;
+        for (key, configs) in receiver.as_mapping().into_iter().flatten() {
+            let Some(configs) = configs.as_sequence() else {
+                continue;
+            };
+            if !key.as_str().is_some_and(|key| key.ends_with("_configs")) || configs.is_empty() {
+                continue;
+            }
+            notifies = true;
+            for (field, value) in configs
+                .iter()
+                .flat_map(|c| c.as_mapping().into_iter().flatten())
+            {
+                let field = field.as_str().unwrap_or_default();
+                if field.ends_with("_file") {
+                    let file = value.as_str().unwrap_or_default();
+                    let secret = file
+                        .strip_prefix("/etc/alertmanager/secrets/")
+                        .and_then(|rest| rest.split('/').next())
+                        .unwrap_or_default();
+                    if !mounted.iter().any(|m| m == secret) {
+                        problems.push(format!("receiver {name}: {field} {file} is not in a mounted Secret ({mounted:?})"));
+                    }
+                } else if [
+                    "url",
+                    "api_url",
+                    "routing_key",
+                    "service_key",
+                    "auth_password",
+                ]
+                .contains(&field)
+                {
+                    problems.push(format!(
+                        "receiver {name}: {field} written into the configuration"
+                    ));
+                }
+            }
+        }
+        if notifies {
+            real.insert(name);
+        }
+    }
+    let group_by: Vec<&str> = root["group_by"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_yaml::Value::as_str)
+        .collect();
+    if !group_by.contains(&"cluster") {
+        problems.push(format!("route.group_by {group_by:?} has no cluster"));
+    }
+    for rule in config["inhibit_rules"].as_sequence().into_iter().flatten() {
+        let equal: Vec<&str> = rule["equal"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_yaml::Value::as_str)
+            .collect();
+        if !equal.contains(&"cluster") {
+            problems.push(format!("an inhibit rule's equal {equal:?} has no cluster"));
+        }
+    }
+    let alerts = alerts_of(build);
+    if alerts.len() < 50 {
+        problems.push(format!("only {} alerts in the build", alerts.len()));
+    }
+    let dead_mans_switch = alertmanager_model.dead_mans_switch.is_some();
+    for (alert, severity) in &alerts {
+        for cluster in expect.labels.values() {
+            let mut labels = BTreeMap::from([
+                ("alertname".to_owned(), alert.clone()),
+                ("cluster".to_owned(), cluster.clone()),
+                ("namespace".to_owned(), expect.namespace().to_owned()),
+            ]);
+            if let Some(severity) = severity {
+                labels.insert("severity".to_owned(), severity.clone());
+            }
+            let receivers = match route_alert(root, &labels, "") {
+                Ok(receivers) => receivers,
+                Err(error) => return vec![error],
+            };
+            let expected: Option<Vec<&str>> = match alert.as_str() {
+                "Watchdog" if dead_mans_switch => Some(vec!["dead-mans-switch"]),
+                "Watchdog" | "InfoInhibitor" => Some(vec!["null"]),
+                _ => None,
+            };
+            if let Some(expected) = expected {
+                if receivers != expected {
+                    problems.push(format!(
+                        "{alert} from {cluster} goes to {receivers:?}, not {expected:?}"
+                    ));
+                }
+                continue;
+            }
+            if let Some(unreal) = receivers.iter().find(|r| !real.contains(*r)) {
+                problems.push(format!(
+                    "{alert} ({severity:?}) from {cluster} goes to {unreal}, which notifies nobody"
+                ));
+            }
+            for receiver in &alertmanager_model.receivers {
+                let wants = severity
+                    .as_deref()
+                    .is_some_and(|s| receiver.severities.iter().any(|w| w.label_value() == s))
+                    && (receiver.clusters.is_empty() || receiver.clusters.contains(cluster));
+                if wants && !receivers.contains(&receiver.name) {
+                    problems.push(format!(
+                        "{alert} ({severity:?}) from {cluster} does not reach {}",
+                        receiver.name
+                    ));
+                }
+                // The first receiver is also the catch-all: alone, it may get anything.
+                let catch_all =
+                    receivers.len() == 1 && receiver.name == alertmanager_model.receivers[0].name;
+                if !wants && receivers.contains(&receiver.name) && !catch_all {
+                    problems.push(format!("{alert} ({severity:?}) from {cluster} reaches {}, which is not told about it", receiver.name));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// With per-cluster rules, the Ruler selects only PrometheusRules labelled for it, the
+/// chart's among them; none of them has an `absent()` without a `cluster` matcher, and
+/// `PrometheusNotConnectedToAlertmanagers` is the central cluster's only.
+fn the_ruler_evaluates_no_single_cluster_absent(build: &Build, expect: &Expect) -> Vec<String> {
+    let fleet = &expect.fleet;
+    if fleet.central.ruler.is_none() || !fleet.central.thanos_monitoring.per_cluster_rules {
+        return Vec::new();
+    }
+    let ruler = match build.one::<Resource<ThanosRulerSpec>>("ThanosRuler", None) {
+        Ok(ruler) => ruler.spec,
+        Err(error) => return vec![error],
+    };
+    let mut problems = Vec::new();
+    let mut selected = 0;
+    let mut chart_rules = 0;
+    for rule in build.all("PrometheusRule") {
+        let labels = labels_of(rule);
+        if !selects(ruler.rule_selector.as_ref(), &labels) {
+            if labels.get("app").map(String::as_str) == Some("kube-prometheus-stack") {
+                problems.push(format!(
+                    "the Ruler does not select the chart's {}",
+                    name_of(rule)
+                ));
+            }
+            continue;
+        }
+        selected += 1;
+        if labels.get("app").map(String::as_str) == Some("kube-prometheus-stack") {
+            chart_rules += 1;
+        }
+        let groups = rule.pointer("/spec/groups").and_then(Value::as_array);
+        for alert in groups.into_iter().flatten().flat_map(|group| {
+            group
+                .get("rules")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        }) {
+            let Some(name) = alert.get("alert").and_then(Value::as_str) else {
+                continue;
+            };
+            let expr = alert
+                .get("expr")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if expr.contains("absent(") && !expr.contains("cluster=") {
+                problems.push(format!(
+                    "{}: {name} is absent() over the whole fleet: {expr}",
+                    name_of(rule)
+                ));
+            }
+            if name == "PrometheusNotConnectedToAlertmanagers"
+                && !expr.contains(&format!(
+                    "cluster=\"{}\"",
+                    fleet.central.cluster_label_value()
+                ))
+            {
+                problems.push(format!(
+                    "{}: {name} is not the central cluster's: {expr}",
+                    name_of(rule)
+                ));
+            }
+        }
+    }
+    if chart_rules < 10 {
+        problems.push(format!(
+            "the Ruler selects {chart_rules} of the chart's PrometheusRules ({selected} in all)"
+        ));
+    }
+    problems
 }
 
 /// Problems with a URL that should reach a port of a Service of the build.

@@ -11,8 +11,9 @@ use std::collections::BTreeSet;
 use common::runbook::{bash_syntax, sh_blocks};
 use serde_yaml::Value;
 use thanos_model::{
-    seed::seed, Central, Edge, FleetBuilder, Grafana, Language, ObjectStorage, Query, Receive,
-    RunbookOptions, S3Credentials, ValidFleet, S3,
+    seed::{new_fleet, seed},
+    Central, Edge, FleetBuilder, Grafana, Language, ObjectStorage, Query, Receive, RunbookOptions,
+    S3Credentials, ValidFleet, S3,
 };
 use thanos_render::{
     marker::{self, Provenance},
@@ -65,6 +66,7 @@ fn fleets() -> Vec<(&'static str, ValidFleet)> {
             ),
         ),
         ("no edge", build(seed(0))),
+        ("a new fleet", build(english(new_fleet(3)))),
     ]
 }
 
@@ -317,7 +319,7 @@ fn secrets_come_from_refused_unset_variables_never_from_the_text() {
         let lines = command_lines(readme);
         // The write path's client certificates are copied edge by edge, their key read
         // through a process substitution only (never a file or a literal).
-        let (certificates, grafana): (Vec<&String>, Vec<&String>) = lines
+        let (certificates, others): (Vec<&String>, Vec<&String>) = lines
             .iter()
             .filter(|line| line.contains("create secret generic"))
             .partition(|line| line.contains("--from-file=tls.key="));
@@ -326,8 +328,19 @@ fn secrets_come_from_refused_unset_variables_never_from_the_text() {
                 line.contains("--from-file=tls.key=<(kubectl "),
                 "{name}: {line}"
             );
-            assert!(!line.contains("--from-literal"), "{name}: {line}");
         }
+        // No Secret's value (a key, a receiver's URL, the password) on a command line.
+        for line in &others {
+            assert!(!line.contains("--from-literal=admin-password"), "{name}: {line}");
+            assert!(
+                line.contains("grafana-admin") || !line.contains("--from-literal"),
+                "{name}: {line}"
+            );
+        }
+        let grafana: Vec<&String> = others
+            .into_iter()
+            .filter(|line| line.contains("GRAFANA"))
+            .collect();
         assert_eq!(grafana.len(), 1, "{name}");
         // Refused when unset, then through a pipe: the password is on no command line.
         assert!(
@@ -444,4 +457,34 @@ fn hosts_and_expected_labels_are_this_fleets() {
     .remove(0);
     assert_eq!(values["grafana"]["ingress"], Value::Null);
     assert!(lines.contains(&"kubectl --context cluster-01 -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80".to_owned()));
+}
+
+#[test]
+fn a_new_fleet_creates_its_receiver_secret_before_the_build_and_sends_a_test_alert() {
+    let tree = render(&build(english(new_fleet(3))));
+    let lines = command_lines(readme(&tree));
+    let position = |needle: &str| {
+        lines
+            .iter()
+            .position(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("no command with {needle}"))
+    };
+    let secret = position("create secret generic alertmanager-oncall");
+    assert!(
+        lines[secret].contains("--from-file=url=<(printf '%s' \"${ALERTMANAGER_ONCALL_URL:?}\")")
+    );
+    assert_eq!(
+        lines[secret - 1],
+        "read -rsp 'ALERTMANAGER_ONCALL_URL: ' ALERTMANAGER_ONCALL_URL; echo"
+    );
+    assert!(secret < position("kubectl kustomize --enable-helm"));
+    let test_alert = position("127.0.0.1:9093/api/v2/alerts");
+    assert!(lines[test_alert].contains("\"severity\":\"critical\""));
+    assert!(position("port-forward svc/kube-prometheus-stack-alertmanager 9093:9093") < test_alert);
+    // A user's own rule joins the Ruler by the label the README names.
+    assert!(readme(&tree).contains("`thanos-kustomize.io/evaluator: thanos-ruler`"));
+    // The lab has no receiver: no receiver Secret, no alerting section.
+    let lab = render(&build(english(seed(3))));
+    assert!(!readme(&lab).contains("alertmanager-oncall"));
+    assert!(!readme(&lab).contains("## Alerting"));
 }

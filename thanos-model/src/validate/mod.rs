@@ -35,7 +35,7 @@
 //! | 17. agent queue: shards from 1 to max, capacity and batch size at least 1, capacity not below a batch (warns) | `RemoteWriteQueue::check` (agent.rs) | `rule17-*`, `warnings/rule17-*`, `rule14-batch-send-deadline-zero` |
 //! | 18. Query lists each replica label once (warns) | `Query::check` (query.rs) | `warnings/rule18-*` |
 //! | 19. Thanos Ruler: replicas, durations, volume, resources, image pin | `Ruler::check` (ruler.rs) | `rule19-*` |
-//! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay | `ThanosMonitoringOptions::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
+//! | 20. Thanos monitoring: silent-edge alerts need the Ruler, alerts without ServiceMonitors warn, a duration for the silent-edge delay, the chart's single-cluster rules over the whole fleet (`perClusterRules: false` with a Ruler) warn | `ThanosMonitoringOptions::check` (thanos_monitoring.rs) | `rule20-*`, `warnings/rule20-*` |
 //! | 21. runbook: a language it is written in | serde (runbook.rs) | `rule21-*` |
 //! | 22. write path identity: TLS with a CA (`serverSecret` with `existingSecrets`), a tenant field only with TLS (without one, edges share a tenant: warns), every edge a credential its certificates' source can issue, renewal before expiry, tenants unique (rule 1), an open write path warns | `ReceiveRemoteWrite::check`, `Checker::client_certificate` (tls.rs), `Checker::clusters` (validate/fleet.rs) | `rule22-*`, `warnings/rule22-*` |
 //! | 23. TLS passthrough: known for the Receive Ingress class or named, only with TLS | `ReceiveRemoteWrite::check` (tls.rs) | `rule23-*` |
@@ -47,6 +47,8 @@
 //! | 29. the namespace is the fleet's own: not `default`, `kube-*`, `cilium*` or another shared system's | `Checker::namespace_meaning` (validate/meaning.rs) | `rule29-*` |
 //! | 30. S3 key variables are not variables the shell or a tool uses (`PATH`, `IFS`, `BASH_ENV`, `LD_*`, ...) | `Checker::credential_variable_meaning` (validate/meaning.rs), called by `S3Credentials::check` | `rule30-*` |
 //! | 31. Query's replica labels are not dimensions (`cluster`, `namespace`, `job`, `instance`, ..., a Receive label) | `Checker::replica_label_meaning` (validate/meaning.rs), called by `Query::check` | `rule31-*` |
+//! | 32. Alertmanager receivers: names unique and not reserved, Secret references, one severity at least, clusters of the fleet, e-mail addresses and smarthost; no receiver warns (nobody is paged) | `Alertmanager::check` (alertmanager.rs), `Receiver::check`, `Notifier::check` (receiver.rs) | `rule32-*`, `warnings/rule32-*`, `input-unknown-receiver-type` |
+//! | 33. meanings: Receive and Ruler retention keep a block until Store serves it (2h15m), 5m/1h retention longer than raw with downsampling off is ignored (warns), the silent-edge window spans 3 scrape intervals of the slowest edge (warns) | `Checker::meanings` (validate/meanings.rs) | `rule33-*`, `warnings/rule33-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!
@@ -57,6 +59,7 @@ mod checker;
 mod diagnostic;
 mod fleet;
 mod meaning;
+mod meanings;
 pub(crate) mod syntax;
 
 pub(crate) use checker::{shown, Checker};
@@ -78,5 +81,6 @@ pub(crate) fn fleet(fleet: &crate::Fleet, grammar: Vec<Diagnostic>) -> Vec<Diagn
     for (index, edge) in fleet.edges.iter().enumerate() {
         edge.check(&format!("edges[{index}]"), &mut check);
     }
+    check.meanings();
     check.finish()
 }

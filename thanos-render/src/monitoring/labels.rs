@@ -2,7 +2,7 @@
 //!
 //! | label | on | value | read by |
 //! | --- | --- | --- | --- |
-//! | [`EVALUATOR_LABEL`] | PrometheusRules | [`Evaluator::label_value`] | the `ruleSelector` of the central Prometheus (`prometheus` only) and of the ThanosRuler (everything but `prometheus`: the chart's own rules too) |
+//! | [`EVALUATOR_LABEL`] | PrometheusRules | [`Evaluator::label_value`] | the `ruleSelector` of the central Prometheus (`prometheus` only) and of the ThanosRuler (`thanos-ruler` only, the chart's rules labelled through `defaultRules.labels`; with `perClusterRules: false`, everything but `prometheus`) |
 //! | [`GRAFANA_DASHBOARD_LABEL`] | dashboard ConfigMaps | [`GRAFANA_DASHBOARD_VALUE`] | the chart's Grafana dashboard sidecar (`grafana.sidecar.dashboards.label` / `labelValue`, chart defaults) |
 //! | `app.kubernetes.io/part-of`, `app.kubernetes.io/managed-by` | everything here | `thanos`, `thanos-kustomize` | people and `kubectl -l` |
 //!
@@ -29,8 +29,9 @@ pub enum Evaluator {
     Prometheus,
     /// The Thanos Ruler, over Thanos Query: rules that need the edges' series, which only
     /// Receive holds. Central Prometheus must not load these: without the edges' data
-    /// every silent-edge alert would fire there. (The Ruler also evaluates every rule
-    /// without the label, such as the chart's.)
+    /// every silent-edge alert would fire there. The chart's rules carry it too
+    /// (`defaultRules.labels`), and a user's own rule joins by it; with
+    /// `perClusterRules: false` the Ruler evaluates every rule without the label as well.
     ThanosRuler,
 }
 

@@ -7,6 +7,7 @@
 //! | [`service_monitors`] | ServiceMonitors for Query, Receive, Store, Compactor, the sidecar | the central Prometheus |
 //! | [`thanos_alerts`] | PrometheusRule `thanos-alerts`, one group per component | the central Prometheus ([`Evaluator::Prometheus`]) |
 //! | [`silent_edge_alerts`] | PrometheusRule `thanos-silent-edges`, one rule per edge | the Thanos Ruler over Query ([`Evaluator::ThanosRuler`]) |
+//! | [`per_cluster_alerts`] | PrometheusRule `thanos-per-cluster`: the chart's single-cluster alerts, one rule per cluster | the Thanos Ruler over Query ([`Evaluator::ThanosRuler`]) |
 //! | [`dashboards`] | one dashboard ConfigMap per component | the chart's Grafana sidecar |
 //!
 //! Everything takes plain parameters (namespace, options, edge `cluster` values) and
@@ -18,6 +19,7 @@ pub mod dashboard_model;
 mod dashboards;
 pub mod labels;
 mod options;
+mod per_cluster;
 mod prometheus_rule;
 pub mod promql;
 mod resource;
@@ -31,9 +33,14 @@ pub use alerts::{thanos_alerts, THANOS_ALERTS_NAME};
 pub use dashboards::{dashboard, dashboards};
 pub use labels::{Evaluator, EVALUATOR_LABEL, GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_VALUE};
 pub use options::{MonitoringOptions, DEFAULT_RELEASE};
+pub use per_cluster::{
+    central_prometheus_gone, central_watchdog, per_cluster_alerts, ClusterTarget, ClusterTargets,
+    CENTRAL_PROMETHEUS_GONE_ALERT, NOT_CONNECTED_ALERT, PER_CLUSTER_NAME, REPLACED_CHART_ALERTS,
+    WATCHDOG_NAME,
+};
 pub use prometheus_rule::{
-    AlertingRule, PrometheusRule, PrometheusRuleSpec, RecordingRule, Rule, RuleError, RuleGroup,
-    RuleProblem,
+    AlertingRule, PartialResponse, PrometheusRule, PrometheusRuleSpec, RecordingRule, Rule,
+    RuleError, RuleGroup, RuleProblem,
 };
 pub use service_monitor::{
     Endpoint, NamespaceSelector, RelabelAction, RelabelConfig, ServiceMonitor, ServiceMonitorSpec,

@@ -36,8 +36,23 @@ pub struct RuleGroup {
     /// Evaluation interval; the evaluator's global interval when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<Duration>,
+    /// `partial_response_strategy`, read by the Thanos Ruler only: `warn` evaluates on
+    /// what the reachable stores answer, `abort` (the default) fails the evaluation when
+    /// one store errs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_response_strategy: Option<PartialResponse>,
     /// The rules.
     pub rules: Vec<Rule>,
+}
+
+/// The Thanos Ruler's partial-response strategy of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartialResponse {
+    /// Evaluate on the stores that answered.
+    Warn,
+    /// Fail the evaluation when a store errs.
+    Abort,
 }
 
 /// One rule: either recording or alerting, never both or neither (the CRD allows both
@@ -151,6 +166,7 @@ impl RuleGroup {
         Self {
             name: name.into(),
             interval: None,
+            partial_response_strategy: None,
             rules: Vec::new(),
         }
     }
@@ -159,6 +175,13 @@ impl RuleGroup {
     #[must_use]
     pub fn interval(mut self, interval: Duration) -> Self {
         self.interval = Some(interval);
+        self
+    }
+
+    /// Sets the Thanos Ruler's partial-response strategy.
+    #[must_use]
+    pub fn partial_response(mut self, strategy: PartialResponse) -> Self {
+        self.partial_response_strategy = Some(strategy);
         self
     }
 

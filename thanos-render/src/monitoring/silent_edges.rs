@@ -82,6 +82,13 @@ impl SilentEdgeOptions {
         self
     }
 
+    /// How long the alert is pending before it fires: for an edge that never wrote, the
+    /// time from the rule's first evaluation to the alert.
+    #[must_use]
+    pub fn pending(&self) -> &Duration {
+        &self.pending_for
+    }
+
     /// From an edge's last sample to the alert firing, give or take one evaluation
     /// interval.
     #[must_use]

@@ -281,11 +281,17 @@ fn watching(f: &FleetView, l: Lang) -> Vec<Block> {
             [code(rule), codes(alerts, ", ")],
         ));
     }
-    if let Some(SilentEdges { rule, alert, after }) = &m.silent_edges {
+    if let Some(SilentEdges {
+        rule,
+        alert,
+        after,
+        never_wrote,
+    }) = &m.silent_edges
+    {
         items.push(l.text(
-            "The PrometheusRule {}, evaluated by the Ruler, has one {} alert per edge, labelled with the edge's `cluster`: it fires {} after the edge's last sample reached Receive (an edge that never wrote: once the rule has run that long).",
-            "PrometheusRule {}는 Ruler가 평가하며 엣지마다 그 엣지의 `cluster` 레이블을 단 {} 알림이 하나씩 있습니다. 엣지의 마지막 샘플이 Receive에 도착하고 {} 뒤에 발생합니다(한 번도 쓰지 않은 엣지는 룰이 그만큼 실행된 뒤 발생).",
-            [code(rule), code(alert), code(after)],
+            "The PrometheusRule {}, evaluated by the Ruler, has one {} alert per edge, labelled with the edge's `cluster`: it fires {} after the edge's last sample reached Receive (an edge that never wrote: {} after the Ruler first evaluates its rule, that is after central's build with the edge is applied).",
+            "PrometheusRule {}는 Ruler가 평가하며 엣지마다 그 엣지의 `cluster` 레이블을 단 {} 알림이 하나씩 있습니다. 엣지의 마지막 샘플이 Receive에 도착하고 {} 뒤에 발생합니다(한 번도 쓰지 않은 엣지는 Ruler가 그 룰을 처음 평가한 뒤, 즉 그 엣지가 들어간 중앙 빌드를 적용한 뒤 {} 뒤에 발생).",
+            [code(rule), code(alert), code(after), code(never_wrote)],
         ));
     }
     if !m.dashboards.is_empty() {

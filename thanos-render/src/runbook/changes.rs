@@ -121,11 +121,18 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             "Compactor는 부하와 상관없이 복제본 1개를 유지합니다. 대신 리소스를 늘리세요.",
             [],
         ),
-        l.text(
-            "A new edge: add it under {} with its own name, context and API address, render, and deploy it with steps 1, 3, 4 and 5; this runbook gets its commands.",
-            "새 엣지: {} 아래에 고유한 이름, 컨텍스트, API 주소로 추가하고 렌더링한 뒤 1, 3, 4, 5단계로 배포합니다. 이 런북에도 해당 명령이 추가됩니다.",
-            [code("edges")],
-        ),
+        match &f.monitoring.silent_edges {
+            Some(silent) => l.text(
+                "A new edge: add it under {} with its own name, context and API address, render, deploy it with steps 1, 3, 4 and 5 (this runbook gets its commands), then apply central's build again (steps 3 and 5): its {} alert comes with central's rules. Deploy the edge first: its alert fires {} after central's apply if the edge has not written by then.",
+                "새 엣지: {} 아래에 고유한 이름, 컨텍스트, API 주소로 추가하고 렌더링한 뒤 1, 3, 4, 5단계로 배포하고(이 런북에도 해당 명령이 추가됩니다), 그다음 중앙 빌드를 다시 적용합니다(3, 5단계). 그 엣지의 {} 알림은 중앙의 룰과 함께 적용됩니다. 엣지를 먼저 배포하세요. 중앙 적용 후 {} 안에 엣지가 데이터를 쓰지 않으면 알림이 발생합니다.",
+                [code("edges"), code(&silent.alert), code(&silent.never_wrote)],
+            ),
+            None => l.text(
+                "A new edge: add it under {} with its own name, context and API address, render, and deploy it with steps 1, 3, 4 and 5; this runbook gets its commands.",
+                "새 엣지: {} 아래에 고유한 이름, 컨텍스트, API 주소로 추가하고 렌더링한 뒤 1, 3, 4, 5단계로 배포합니다. 이 런북에도 해당 명령이 추가됩니다.",
+                [code("edges")],
+            ),
+        },
     ]));
 
     blocks.push(l.h(3, "Upgrading", "업그레이드", []));
@@ -145,16 +152,27 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     if let Some(edge) = f.edges.last() {
         let file = build_file(edge, "");
         blocks.push(l.h(3, "Removing an edge cluster", "엣지 클러스터 제거", []));
-        blocks.push(l.p(
-            "Delete what the edge runs while its overlay is still in the tree, then take it out of the fleet file and render: its overlay directory goes (apart from the `charts/` kustomize unpacked there, which is yours to delete). For {}:",
-            "엣지의 오버레이가 트리에 남아 있는 동안 엣지에서 실행 중인 것을 먼저 삭제하고, 그다음 fleet 파일에서 빼고 렌더링합니다. 오버레이 디렉터리가 사라집니다(kustomize가 풀어 둔 `charts/`는 직접 지워야 합니다). {}의 경우:",
-            [code(&edge.name)],
-        ));
+        blocks.push(if f.monitoring.silent_edges.is_some() {
+            l.p(
+                "Central first, so that the edge's alerts stop before the edge does. Build the edge's overlay into a file while it is still in the tree; then take the edge out of the fleet file, render, and apply central's build (steps 3 and 5), which removes its silent-edge alert; then delete what the edge runs, from the file built first. Its overlay directory went with the render (apart from the `charts/` kustomize unpacked there, which is yours to delete). For {}:",
+                "중앙 먼저: 엣지가 멈추기 전에 그 엣지의 알림이 먼저 사라지게 합니다. 엣지의 오버레이가 트리에 남아 있는 동안 파일로 빌드해 두고, fleet 파일에서 엣지를 빼고 렌더링한 뒤 중앙 빌드를 적용합니다(3, 5단계). 이때 그 엣지의 silent-edge 알림이 사라집니다. 그다음 먼저 빌드해 둔 파일로 엣지에서 실행 중인 것을 삭제합니다. 오버레이 디렉터리는 렌더링과 함께 사라집니다(kustomize가 풀어 둔 `charts/`는 직접 지워야 합니다). {}의 경우:",
+                [code(&edge.name)],
+            )
+        } else {
+            l.p(
+                "Build the edge's overlay into a file while it is still in the tree; then take the edge out of the fleet file, render, and apply central's build (steps 3 and 5); then delete what the edge runs, from the file built first. Its overlay directory went with the render (apart from the `charts/` kustomize unpacked there, which is yours to delete). For {}:",
+                "엣지의 오버레이가 트리에 남아 있는 동안 파일로 빌드해 두고, fleet 파일에서 엣지를 빼고 렌더링한 뒤 중앙 빌드를 적용합니다(3, 5단계). 그다음 먼저 빌드해 둔 파일로 엣지에서 실행 중인 것을 삭제합니다. 오버레이 디렉터리는 렌더링과 함께 사라집니다(kustomize가 풀어 둔 `charts/`는 직접 지워야 합니다). {}의 경우:",
+                [code(&edge.name)],
+            )
+        });
         blocks.push(
             CodeBlock::lines(
                 "sh",
                 [
                     build_command(edge),
+                    "# take the edge out of the fleet file and render, then:".to_owned(),
+                    build_command(central),
+                    apply_command(central),
                     format!(
                         "{} delete --ignore-not-found -f {file}",
                         kubectl(&edge.context)

@@ -153,6 +153,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         }
     }
 
+    blocks.extend(super::alerting::secret_blocks(f, l));
     blocks.push(l.p(
         "**Step 3: build.** The overlay with the chart, into one file. The first build pulls the chart into {} (see Prerequisites); the file holds every object of the cluster, the CRDs included.",
         "**3단계: 빌드.** 차트를 포함한 오버레이를 파일 하나로 빌드합니다. 첫 빌드 때 차트를 {}에 내려받습니다(사전 준비 참고). 결과 파일에는 CRD를 포함해 이 클러스터의 모든 오브젝트가 들어 있습니다.",

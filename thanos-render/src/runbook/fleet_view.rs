@@ -183,6 +183,8 @@ pub(crate) struct FleetView {
     pub monitoring: Monitoring,
     /// The write path's certificates, when Receive speaks TLS.
     pub write_path: Option<super::write_path::WritePath>,
+    /// Where alerts go, when the fleet has receivers.
+    pub alerting: Option<super::alerting::Alerting>,
 }
 
 /// The chart's Thanos Ruler.
@@ -251,6 +253,8 @@ pub(crate) struct SilentEdges {
     pub alert: String,
     /// How long after an edge's last sample it fires.
     pub after: String,
+    /// How long after its rule is first evaluated it fires for an edge that never wrote.
+    pub never_wrote: String,
 }
 
 impl FleetView {
@@ -332,6 +336,7 @@ impl FleetView {
                 .as_ref()
                 .and_then(|p| Some(p.prometheus_spec.as_ref()?.retention.as_ref()?.to_string()))
                 .unwrap_or_default(),
+            alerting: super::alerting::Alerting::from_values(&central.values),
             alertmanager_cr: format!("{fullname}-alertmanager"),
             alertmanager_replicas: central
                 .values
@@ -678,6 +683,7 @@ fn monitoring(fleet: &Fleet, central: &CentralOverlay) -> Monitoring {
             rule: name(&rule.metadata).to_owned(),
             alert: SILENT_EDGE_ALERT.to_owned(),
             after: silent_edge_options(fleet).time_to_fire().to_string(),
+            never_wrote: silent_edge_options(fleet).pending().to_string(),
         }),
         dashboards: monitoring
             .dashboards

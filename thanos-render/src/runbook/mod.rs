@@ -11,6 +11,7 @@
 //! troubleshooting, and the access table.
 
 mod access;
+mod alerting;
 mod architecture;
 mod changes;
 mod clusters;
@@ -79,6 +80,7 @@ impl Runbook {
             deploy::blocks,
             write_path::blocks,
             verify::blocks,
+            alerting::blocks,
             grafana_access::blocks,
             changes::blocks,
             troubleshooting::blocks,

@@ -16,7 +16,10 @@ use k8s_openapi::{
 use serde::Serialize;
 use thanos_model::{Bytes, Resources};
 
-pub use alertmanager::{AlertmanagerSpecValues, AlertmanagerValues};
+pub use alertmanager::{
+    AlertmanagerConfig, AlertmanagerSpecValues, AlertmanagerValues, EmailConfig, InhibitRule,
+    PagerDutyConfig, ReceiverConfig, Route, SlackConfig, WebhookConfig,
+};
 pub use grafana_subchart::{
     DashboardsSidecar, DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
     GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards,
@@ -102,11 +105,18 @@ impl Enabled {
     pub const OFF: Self = Self { enabled: false };
 }
 
-/// `{create: bool}`, the switch of `defaultRules`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// `defaultRules`: the switch of the chart's rules, the alerts switched off one by one,
+/// and the labels every rule object carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Create {
     /// Whether the rules are created.
     pub create: bool,
+    /// `disabled`: alert name -> `true` for each alert left out.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub disabled: BTreeMap<String, bool>,
+    /// `labels`: added to every PrometheusRule of the chart.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 /// `storageSpec` / `storage` of the Prometheus and Alertmanager CRDs.

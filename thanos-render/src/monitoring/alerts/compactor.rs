@@ -1,4 +1,5 @@
-//! Compactor: down, halted, not completing iterations, failing compactions.
+//! Compactor: down, halted, not completing iterations, failing compactions, two running
+//! at once, failing bucket operations.
 
 use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
 
@@ -67,6 +68,42 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
                 runbook: &format!(
                     "kubectl -n {namespace} logs statefulset/thanos-compactor | grep -i compact \
                      for the failing group; check bucket access and free space on the data volume."
+                ),
+            },
+        ),
+        alert(
+            "ThanosCompactorMultipleRunning",
+            Severity::Critical,
+            Duration::minutes(5),
+            format!("count by (namespace, job) (up{{{compactor}}} == 1) > 1"),
+            &Text {
+                summary: "More than one Thanos Compactor is running.",
+                description: "{{ $value }} Thanos Compactor pods have been up for 5 minutes. \
+                              The Compactor must run alone against a bucket: two compact and \
+                              delete the same blocks and corrupt them.",
+                runbook: &format!(
+                    "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-compactor \
+                     -o wide; scale the StatefulSet to 1 and make sure no other cluster runs a \
+                     Compactor against the same bucket."
+                ),
+            },
+        ),
+        alert(
+            "ThanosCompactorBucketErrors",
+            Severity::Warning,
+            Duration::minutes(15),
+            format!(
+                "(\n  sum by (namespace, job) (rate(thanos_objstore_bucket_operation_failures_total{{{compactor}}}[5m]))\n\
+                 /\n  sum by (namespace, job) (rate(thanos_objstore_bucket_operations_total{{{compactor}}}[5m]))\n) > 0.05"
+            ),
+            &Text {
+                summary: "Thanos Compactor fails more than 5% of its bucket operations.",
+                description: "{{ $value | humanizePercentage }} of Thanos Compactor's bucket \
+                              operations have failed for 15 minutes: compaction, downsampling \
+                              and retention stall.",
+                runbook: &format!(
+                    "kubectl -n {namespace} logs statefulset/thanos-compactor | grep -i bucket; \
+                     check the objstore Secret's credentials and that the bucket is reachable."
                 ),
             },
         ),

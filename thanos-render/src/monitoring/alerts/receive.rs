@@ -1,5 +1,5 @@
 //! Receive: down, failing remote writes, failing replication and forwarding between
-//! Receive pods.
+//! Receive pods, failing block uploads, a hashring it could not reload.
 
 use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
 
@@ -72,6 +72,44 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
                     "Check that every endpoint of the hashring ConfigMap thanos-receive-hashring \
                      resolves and is ready (kubectl -n {namespace} get endpoints \
                      thanos-receive-headless); look for gRPC errors in the Receive pods' logs."
+                ),
+            },
+        ),
+        alert(
+            "ThanosReceiveUploadFailures",
+            Severity::Critical,
+            Duration::minutes(15),
+            format!(
+                "sum by (namespace, job, pod) (rate(thanos_shipper_upload_failures_total{{{receive}}}[5m])) > 0"
+            ),
+            &Text {
+                summary: "Thanos Receive {{ $labels.pod }} fails to upload blocks.",
+                description: "Thanos Receive {{ $labels.pod }} has failed to upload blocks to \
+                              the bucket for 15 minutes. It holds the only copy of the edges' \
+                              data until the upload succeeds: once its retention passes, that \
+                              data is gone.",
+                runbook: &format!(
+                    "kubectl -n {namespace} logs {{{{ $labels.pod }}}} | grep -i upload; check the \
+                     objstore Secret and the bucket; keep the pod and its volume until the upload \
+                     succeeds."
+                ),
+            },
+        ),
+        alert(
+            "ThanosReceiveHashringReloadFailed",
+            Severity::Warning,
+            Duration::minutes(5),
+            format!(
+                "max by (namespace, job, pod) (thanos_receive_config_last_reload_successful{{{receive}}}) != 1"
+            ),
+            &Text {
+                summary: "Thanos Receive {{ $labels.pod }} could not reload its hashring.",
+                description: "Thanos Receive {{ $labels.pod }} has failed to load the hashring \
+                              file for 5 minutes: it keeps routing with the old ring, so writes \
+                              go to pods that left or miss pods that joined.",
+                runbook: &format!(
+                    "kubectl -n {namespace} logs {{{{ $labels.pod }}}} | grep -i hashring; check the \
+                     hashring ConfigMap is valid JSON listing every Receive pod."
                 ),
             },
         ),

@@ -1,4 +1,5 @@
-//! Ruler: down, failing evaluations, alerts dropped before or after the queue.
+//! Ruler: down, evaluating nothing, failing evaluations, alerts dropped before or after
+//! the queue.
 
 use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
 
@@ -68,6 +69,27 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
                      alertmanager; check the Ruler's Alertmanager configuration (the \
                      alertmanagersConfig Secret) and kubectl -n {namespace} get endpoints \
                      alertmanager-operated."
+                ),
+            },
+        ),
+        alert(
+            "ThanosRulerEvaluatesNothing",
+            Severity::Critical,
+            Duration::minutes(15),
+            format!(
+                "(\n  sum by (namespace, job, pod) (rate(prometheus_rule_evaluations_total{{{ruler}}}[5m]))\n\
+                 or\n  sum by (namespace, job, pod) (up{{{ruler}}} == 1) * 0\n) == 0"
+            ),
+            &Text {
+                summary: "Thanos Ruler {{ $labels.pod }} evaluates no rule.",
+                description: "Thanos Ruler {{ $labels.pod }} is up but has evaluated no rule for \
+                              15 minutes: its rule selector matches no PrometheusRule, or the \
+                              operator did not hand it any. The chart's, the per-cluster and \
+                              the silent-edge alerts cannot fire.",
+                runbook: &format!(
+                    "kubectl -n {namespace} get prometheusrules --show-labels; kubectl -n \
+                     {namespace} get thanosruler -o jsonpath='{{.items[0].spec.ruleSelector}}'; \
+                     kubectl -n {namespace} get configmaps | grep thanos-ruler."
                 ),
             },
         ),

@@ -1,6 +1,7 @@
 //! The central overlay: `values-central.yaml`, `kustomization.yaml`, the S3 Secret and the
 //! Thanos manifests.
 
+pub mod alertmanager;
 pub mod certificates;
 pub mod network_policies;
 pub mod ruler;
@@ -25,11 +26,10 @@ use crate::{
     kustomize::Kustomization,
     overlays::{self, namespace},
     values::{
-        resource_requirements, AlertmanagerSpecValues, AlertmanagerValues, ChartValues,
-        DashboardsSidecar, DatasourcesSidecar, Enabled, ExistingSecret, ExtraJsonData,
-        GrafanaAdminValues, GrafanaIngressValues, GrafanaSidecarValues, GrafanaValues,
-        MulticlusterDashboards, ObjectStorageConfigValues, PrometheusSpecValues, PrometheusValues,
-        StorageSpec, ThanosSidecarValues,
+        resource_requirements, ChartValues, DashboardsSidecar, DatasourcesSidecar, Enabled,
+        ExistingSecret, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
+        GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards, ObjectStorageConfigValues,
+        PrometheusSpecValues, PrometheusValues, StorageSpec, ThanosSidecarValues,
     },
     yaml, Tree,
 };
@@ -205,6 +205,7 @@ fn values(fleet: &Fleet) -> ChartValues {
     let sidecar_image = fleet.image(prometheus.sidecar.image.as_ref());
     let objstore = fleet.object_storage.config_secret();
     let grafana = &central.grafana;
+    let control_plane = &central.control_plane;
 
     ChartValues {
         prometheus: Some(PrometheusValues {
@@ -237,16 +238,7 @@ fn values(fleet: &Fleet) -> ChartValues {
             }),
             ..PrometheusValues::default()
         }),
-        alertmanager: Some(AlertmanagerValues {
-            alertmanager_spec: Some(AlertmanagerSpecValues {
-                replicas: central.alertmanager.replicas,
-                storage: StorageSpec::new(
-                    Some(central.alertmanager.storage.class_or(&fleet.storage_class)),
-                    Some(&central.alertmanager.storage.size),
-                ),
-            }),
-            ..AlertmanagerValues::default()
-        }),
+        alertmanager: Some(alertmanager::values(fleet)),
         grafana: Some(GrafanaValues {
             admin: Some(GrafanaAdminValues {
                 existing_secret: grafana.admin.existing_secret.clone(),
@@ -282,6 +274,11 @@ fn values(fleet: &Fleet) -> ChartValues {
             ..GrafanaValues::default()
         }),
         thanos_ruler: ruler::values(fleet),
+        default_rules: ruler::default_rules(fleet),
+        kube_controller_manager: (!control_plane.controller_manager).then_some(Enabled::OFF),
+        kube_etcd: (!control_plane.etcd).then_some(Enabled::OFF),
+        kube_scheduler: (!control_plane.scheduler).then_some(Enabled::OFF),
+        kube_proxy: (!control_plane.proxy).then_some(Enabled::OFF),
         ..ChartValues::default()
     }
 }

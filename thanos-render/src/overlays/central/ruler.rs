@@ -14,11 +14,11 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelecto
 use thanos_model::{Fleet, Ruler};
 
 use super::thanos::{query, store_api_srv};
-use crate::monitoring::{Evaluator, EVALUATOR_LABEL};
+use crate::monitoring::{Evaluator, EVALUATOR_LABEL, REPLACED_CHART_ALERTS};
 use crate::values::{
     resource_requirements, AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile,
-    ExistingSecret, ImageValues, RulerObjectStorageConfig, StorageSpec, ThanosRulerSpecValues,
-    ThanosRulerValues,
+    Create, ExistingSecret, ImageValues, RulerObjectStorageConfig, StorageSpec,
+    ThanosRulerSpecValues, ThanosRulerValues,
 };
 
 /// The Service the Prometheus Operator puts in front of every Ruler pod.
@@ -49,14 +49,7 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
             replicas: ruler.replicas,
             evaluation_interval: ruler.evaluation_interval.clone(),
             retention: ruler.retention.clone(),
-            rule_selector: LabelSelector {
-                match_expressions: Some(vec![LabelSelectorRequirement {
-                    key: EVALUATOR_LABEL.to_owned(),
-                    operator: "NotIn".to_owned(),
-                    values: Some(vec![Evaluator::Prometheus.label_value().to_owned()]),
-                }]),
-                ..LabelSelector::default()
-            },
+            rule_selector: rule_selector(fleet),
             query_endpoints: vec![query::http_address(fleet)],
             alertmanagers_config: AlertmanagersConfigValues {
                 secret: AlertmanagersFile {
@@ -82,6 +75,53 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
             ),
             resources: resource_requirements(&ruler.resources),
         },
+    })
+}
+
+/// The Ruler's `ruleSelector`. With per-cluster rules, only the PrometheusRules labelled
+/// [`EVALUATOR_LABEL`]` = thanos-ruler` (the chart's through `defaultRules.labels`, the
+/// fleet's, and a user's own that carries the label): a rule written for one cluster
+/// (cert-manager's, Longhorn's) is not evaluated across the fleet by accident. Without
+/// (the lab), every rule but those labelled for central Prometheus.
+fn rule_selector(fleet: &Fleet) -> LabelSelector {
+    if fleet.central.thanos_monitoring.per_cluster_rules {
+        return LabelSelector {
+            match_labels: Some(BTreeMap::from([(
+                EVALUATOR_LABEL.to_owned(),
+                Evaluator::ThanosRuler.label_value().to_owned(),
+            )])),
+            ..LabelSelector::default()
+        };
+    }
+    LabelSelector {
+        match_expressions: Some(vec![LabelSelectorRequirement {
+            key: EVALUATOR_LABEL.to_owned(),
+            operator: "NotIn".to_owned(),
+            values: Some(vec![Evaluator::Prometheus.label_value().to_owned()]),
+        }]),
+        ..LabelSelector::default()
+    }
+}
+
+/// `defaultRules` of the central values when the Ruler evaluates per-cluster rules: the
+/// chart's single-cluster alerts switched off (the fleet's per-cluster rules replace
+/// them), and every chart rule labelled for the Ruler's selector. `None` otherwise (the
+/// chart's defaults).
+pub(crate) fn default_rules(fleet: &Fleet) -> Option<Create> {
+    fleet.central.ruler.as_ref()?;
+    if !fleet.central.thanos_monitoring.per_cluster_rules {
+        return None;
+    }
+    Some(Create {
+        create: true,
+        disabled: REPLACED_CHART_ALERTS
+            .iter()
+            .map(|alert| ((*alert).to_owned(), true))
+            .collect(),
+        labels: BTreeMap::from([(
+            EVALUATOR_LABEL.to_owned(),
+            Evaluator::ThanosRuler.label_value().to_owned(),
+        )]),
     })
 }
 

@@ -146,7 +146,7 @@ fn values(fleet: &Fleet, edge: &Edge, remote_write_url: &RemoteWriteUrl) -> Char
             enabled: Some(false),
             ..GrafanaValues::default()
         }),
-        default_rules: Some(Create { create: false }),
+        default_rules: Some(Create::default()),
         kube_controller_manager: Some(Enabled::OFF),
         kube_etcd: Some(Enabled::OFF),
         kube_scheduler: Some(Enabled::OFF),

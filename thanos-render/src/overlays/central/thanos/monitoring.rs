@@ -8,7 +8,8 @@ use thanos_model::Fleet;
 
 use crate::{
     monitoring::{
-        self, MonitoringOptions, PrometheusRule, ServiceMonitor, SilentEdgeOptions, Target,
+        self, ClusterTarget, ClusterTargets, MonitoringOptions, PrometheusRule, ServiceMonitor,
+        SilentEdgeOptions, Target,
     },
     yaml::Documents,
 };
@@ -24,8 +25,13 @@ pub struct ThanosMonitoring {
     pub sidecar_service_monitor: Option<ServiceMonitor>,
     /// `thanos-alerts`: each component's failure modes, evaluated by central Prometheus.
     pub alerts: Option<PrometheusRule>,
+    /// `thanos-watchdog`: central Prometheus's own Watchdog, with the alerts.
+    pub watchdog: Option<PrometheusRule>,
     /// `thanos-silent-edges`: one alert per edge, evaluated by the Ruler over Query.
     pub silent_edges: Option<PrometheusRule>,
+    /// `thanos-per-cluster`: the chart's single-cluster alerts, one rule per cluster,
+    /// evaluated by the Ruler over Query.
+    pub per_cluster: Option<PrometheusRule>,
     /// `thanos-dashboard-<component>`: the Thanos dashboards, loaded by Grafana's sidecar.
     pub dashboards: Vec<ConfigMap>,
 }
@@ -44,6 +50,9 @@ impl ThanosMonitoring {
             alerts: wanted
                 .alerts
                 .then(|| monitoring::thanos_alerts(namespace, &options)),
+            watchdog: wanted
+                .alerts
+                .then(|| monitoring::central_watchdog(namespace)),
             silent_edges: (wanted.silent_edge_alerts && !fleet.edges.is_empty()).then(|| {
                 let edges: Vec<&str> = fleet
                     .edges
@@ -52,6 +61,7 @@ impl ThanosMonitoring {
                     .collect();
                 monitoring::silent_edge_alerts(namespace, &edges, &silent_edge_options(fleet))
             }),
+            per_cluster: per_cluster(fleet),
             dashboards: if wanted.dashboards {
                 monitoring::dashboards(namespace, &options)
             } else {
@@ -64,7 +74,9 @@ impl ThanosMonitoring {
     pub(crate) fn is_empty(&self) -> bool {
         self.sidecar_service_monitor.is_none()
             && self.alerts.is_none()
+            && self.watchdog.is_none()
             && self.silent_edges.is_none()
+            && self.per_cluster.is_none()
             && self.dashboards.is_empty()
     }
 
@@ -73,10 +85,49 @@ impl ThanosMonitoring {
         Documents::default()
             .all(&self.sidecar_service_monitor)
             .all(&self.alerts)
+            .all(&self.watchdog)
             .all(&self.silent_edges)
+            .all(&self.per_cluster)
             .all(&self.dashboards)
             .into_vec()
     }
+}
+
+/// The per-cluster alerts, when the Ruler evaluates the chart's rules with them: every
+/// cluster has its kubelet and API server scraped, central also the control-plane
+/// components it exposes (edges scrape none of them).
+fn per_cluster(fleet: &Fleet) -> Option<PrometheusRule> {
+    fleet.central.ruler.as_ref()?;
+    if !fleet.central.thanos_monitoring.per_cluster_rules {
+        return None;
+    }
+    let always = [ClusterTarget::Kubelet, ClusterTarget::ApiServer];
+    let control_plane = &fleet.central.control_plane;
+    let central = ClusterTargets {
+        cluster: fleet.central.cluster_label_value().to_owned(),
+        targets: always
+            .into_iter()
+            .chain(control_plane.scheduler.then_some(ClusterTarget::Scheduler))
+            .chain(
+                control_plane
+                    .controller_manager
+                    .then_some(ClusterTarget::ControllerManager),
+            )
+            .chain(control_plane.proxy.then_some(ClusterTarget::Proxy))
+            .collect(),
+    };
+    let clusters: Vec<ClusterTargets> = std::iter::once(central)
+        .chain(fleet.edges.iter().map(|edge| ClusterTargets {
+            cluster: edge.cluster_label_value().to_owned(),
+            targets: always.into_iter().collect(),
+        }))
+        .collect();
+    Some(monitoring::per_cluster_alerts(
+        &fleet.namespace,
+        &clusters,
+        fleet.central.cluster_label_value(),
+        &format!("{}-prometheus", fleet.chart.fullname()),
+    ))
 }
 
 /// What the monitoring objects of this fleet depend on.

@@ -1,0 +1,247 @@
+//! Alerting: the receivers' Secrets (created in deploy step 2, before Alertmanager
+//! mounts them), where alerts go, and a test alert through the Alertmanager API.
+//!
+//! Everything is read from the rendered `alertmanager.config` and
+//! `alertmanagerSpec.secrets`; a fleet that keeps the chart's configuration (every alert
+//! to `"null"`, which `check` warns about) gets none of it.
+
+use std::collections::BTreeMap;
+
+use super::{
+    fleet_view::FleetView,
+    lang::Lang,
+    markdown::{code, codes, Block, CodeBlock},
+};
+use crate::{
+    overlays::central::alertmanager::{GROUP_BY, SECRETS_DIR, WATCHDOG},
+    shell::{kubectl, kubectl_in, quote},
+    values::{ChartValues, ReceiverConfig},
+};
+
+/// Alertmanager's HTTP port.
+const PORT: u16 = 9093;
+
+/// The rendered alerting of the central cluster.
+#[derive(Debug, Clone)]
+pub(crate) struct Alerting {
+    /// Each mounted Secret with the keys the configuration reads.
+    pub secrets: BTreeMap<String, Vec<String>>,
+    /// The receivers, `"null"` and the dead man's switch included, in order.
+    pub receivers: Vec<String>,
+    /// The receiver of everything no other route takes.
+    pub default_receiver: String,
+    /// The receiver Watchdog goes to.
+    pub watchdog_receiver: String,
+    /// The label (name, value) a PrometheusRule needs for the Ruler to evaluate it, when
+    /// the Ruler selects by one.
+    pub ruler_rule_label: Option<(String, String)>,
+}
+
+impl Alerting {
+    /// From the central values; `None` when they keep the chart's configuration.
+    pub fn from_values(values: &ChartValues) -> Option<Self> {
+        let config = values.alertmanager.as_ref()?.config.as_ref()?;
+        let ruler_rule_label = values
+            .thanos_ruler
+            .as_ref()
+            .and_then(|ruler| ruler.thanos_ruler_spec.rule_selector.match_labels.as_ref())
+            .and_then(|labels| labels.iter().next())
+            .map(|(name, value)| (name.clone(), value.clone()));
+        let mut secrets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for file in config.receivers.iter().flat_map(files) {
+            let Some((secret, key)) = file
+                .strip_prefix(SECRETS_DIR)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .and_then(|rest| rest.split_once('/'))
+            else {
+                continue;
+            };
+            let keys = secrets.entry(secret.to_owned()).or_default();
+            if !keys.iter().any(|k| k == key) {
+                keys.push(key.to_owned());
+            }
+        }
+        let watchdog_receiver = config
+            .route
+            .routes
+            .iter()
+            .find(|route| route.matchers.iter().any(|m| m.contains(WATCHDOG)))
+            .and_then(|route| route.receiver.clone())
+            .unwrap_or_default();
+        Some(Self {
+            secrets,
+            receivers: config.receivers.iter().map(|r| r.name.clone()).collect(),
+            default_receiver: config.route.receiver.clone().unwrap_or_default(),
+            watchdog_receiver,
+            ruler_rule_label,
+        })
+    }
+}
+
+/// The files a receiver reads.
+fn files(receiver: &ReceiverConfig) -> Vec<&str> {
+    let webhook = receiver.webhook_configs.iter().map(|c| c.url_file.as_str());
+    let slack = receiver
+        .slack_configs
+        .iter()
+        .map(|c| c.api_url_file.as_str());
+    let pagerduty = receiver
+        .pagerduty_configs
+        .iter()
+        .map(|c| c.routing_key_file.as_str());
+    let email = receiver
+        .email_configs
+        .iter()
+        .filter_map(|c| c.auth_password_file.as_deref());
+    webhook.chain(slack).chain(pagerduty).chain(email).collect()
+}
+
+/// The shell variable a Secret key is typed into: `ALERTMANAGER_ONCALL_URL`.
+fn variable(secret: &str, key: &str) -> String {
+    format!("{secret}_{key}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Deploy step 2, the receivers' Secrets: each value typed without echo and handed to
+/// kubectl through a file descriptor, never on a command line.
+pub(crate) fn secret_blocks(f: &FleetView, l: Lang) -> Vec<Block> {
+    let Some(alerting) = &f.alerting else {
+        return Vec::new();
+    };
+    if alerting.secrets.is_empty() {
+        return Vec::new();
+    }
+    let central = &f.central;
+    let mut lines = Vec::new();
+    for (secret, keys) in &alerting.secrets {
+        let mut create = format!(
+            "{} create secret generic {}",
+            kubectl_in(&central.context, &f.namespace),
+            quote(secret)
+        );
+        for key in keys {
+            let var = variable(secret, key);
+            lines.push(format!(
+                "read -rsp {} {var}; echo",
+                quote(&format!("{var}: "))
+            ));
+            create.push_str(&format!(
+                " --from-file={}=<(printf '%s' \"${{{var}:?}}\")",
+                quote(key)
+            ));
+        }
+        lines.push(format!(
+            "{create} --dry-run=client -o yaml | {} apply --server-side -f -",
+            kubectl(&central.context)
+        ));
+    }
+    vec![
+        l.p(
+            "Then the Secrets of the alert receivers, {}: Alertmanager mounts them and reads each URL, key or password as a file, so it does not start until they exist. Type each value (nothing is echoed); it reaches kubectl through a pipe, never on a command line, and an empty value stops the command.",
+            "그다음 알림 수신자(receiver)의 Secret {}을 만듭니다. Alertmanager가 이 Secret을 마운트해 URL, 키, 비밀번호를 파일로 읽으므로, Secret이 없으면 Alertmanager가 시작되지 않습니다. 각 값을 입력하세요(화면에 표시되지 않습니다). 값은 명령줄이 아니라 파이프로 kubectl에 전달되며, 값이 비어 있으면 명령이 실행되지 않습니다.",
+            [codes(alerting.secrets.keys(), ", ")],
+        ),
+        CodeBlock::lines("sh", lines).into(),
+    ]
+}
+
+/// The section: where alerts go, and a test alert.
+pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
+    let Some(alerting) = &f.alerting else {
+        return Vec::new();
+    };
+    let central = &f.central;
+    let receivers: Vec<&String> = alerting
+        .receivers
+        .iter()
+        .filter(|name| *name != "null")
+        .collect();
+    let alert = serde_json::json!([{
+        "labels": {
+            "alertname": "RunbookTestAlert",
+            "severity": "critical",
+            "cluster": central.label,
+            "namespace": f.namespace,
+        },
+        "annotations": {"summary": "A test alert sent by hand from the runbook."},
+    }]);
+    let mut blocks = vec![
+        l.h(2, "Alerting", "알림", []),
+        l.p(
+            "Alertmanager groups alerts by {} and mutes a lower severity of an alert only while a higher one fires in the same cluster and namespace. Each receiver ({}) gets the severities and clusters of the fleet file; anything no receiver takes goes to {}, so every alert reaches someone. {} goes to {}.",
+            "Alertmanager는 알림을 {} 기준으로 묶고, 같은 클러스터와 네임스페이스에서 더 높은 심각도의 같은 알림이 발생 중일 때만 낮은 심각도를 억제합니다. 각 수신자({})는 fleet 파일에 적힌 심각도와 클러스터의 알림을 받고, 어느 수신자도 받지 않는 알림은 {}로 가므로 모든 알림이 누군가에게 전달됩니다. {}는 {}로 갑니다.",
+            [
+                codes(GROUP_BY, ", "),
+                codes(receivers, ", "),
+                code(&alerting.default_receiver),
+                code(WATCHDOG),
+                code(&alerting.watchdog_receiver),
+            ],
+        ),
+    ];
+    if alerting.watchdog_receiver == "null" {
+        blocks.push(l.p(
+            "Without a dead man's switch nobody notices when alerting itself stops (Ruler, central Prometheus or Alertmanager down): set {} to a service that pages when the Watchdog heartbeat stops.",
+            "dead man's switch가 없으면 알림 자체가 멈춰도(Ruler, 중앙 Prometheus, Alertmanager 중단) 아무도 알아차리지 못합니다. Watchdog 신호가 끊기면 호출하는 서비스를 {}에 설정하세요.",
+            [code("central.alertmanager.deadMansSwitch")],
+        ));
+    }
+    if let Some((name, value)) = &alerting.ruler_rule_label {
+        blocks.push(l.p(
+            "The Thanos Ruler evaluates, over every cluster, only the PrometheusRules labelled {}: the chart's, and this tree's {}. To have it evaluate a rule of your own, give the PrometheusRule this label, and write the rule for many clusters: `by (cluster)` in aggregations, a `cluster` matcher inside `absent()`. A rule without the label (a third-party chart's, written for one cluster) is not evaluated across the fleet.",
+            "Thanos Ruler는 {} 레이블이 붙은 PrometheusRule만 모든 클러스터에 대해 평가합니다. 차트의 룰과 이 트리의 {}가 그렇습니다. 직접 만든 룰을 평가하게 하려면 PrometheusRule에 이 레이블을 붙이고, 여러 클러스터를 전제로 작성하세요. 집계에는 `by (cluster)`, `absent()` 안에는 `cluster` 매처를 씁니다. 레이블이 없는 룰(한 클러스터용으로 작성된 서드파티 차트의 룰)은 fleet 전체에 대해 평가되지 않습니다.",
+            [
+                code(format!("{name}: {value}")),
+                code(crate::monitoring::PER_CLUSTER_NAME),
+            ],
+        ));
+    }
+    blocks.extend([
+        l.p(
+            "Send a test alert through the Alertmanager API and check that the receiver gets it after about 30 seconds (the group wait); it resolves by itself after 5 minutes:",
+            "Alertmanager API로 테스트 알림을 보내고 약 30초(group wait) 뒤 수신자가 받는지 확인합니다. 테스트 알림은 5분 뒤 저절로 해소됩니다:",
+            [],
+        ),
+        CodeBlock::lines(
+            "sh",
+            [
+                format!(
+                    "{} port-forward svc/{} {PORT}:{PORT} &",
+                    kubectl_in(&central.context, &f.namespace),
+                    quote(&f.alertmanager_cr)
+                ),
+                "sleep 3".to_owned(),
+                format!(
+                    "curl -fsS -X POST -H 'Content-Type: application/json' --data {} http://127.0.0.1:{PORT}/api/v2/alerts",
+                    quote(&alert.to_string())
+                ),
+                format!("curl -fsS http://127.0.0.1:{PORT}/api/v2/alerts/groups | grep -c RunbookTestAlert"),
+                "kill %1".to_owned(),
+            ],
+        )
+        .into(),
+    ]);
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::variable;
+
+    #[test]
+    fn variables_are_shell_names() {
+        assert_eq!(
+            variable("alertmanager-oncall", "url"),
+            "ALERTMANAGER_ONCALL_URL"
+        );
+        assert_eq!(variable("smtp", "pass.word"), "SMTP_PASS_WORD");
+    }
+}
