@@ -149,13 +149,150 @@ fn help_version_and_usage_errors() {
     let version = run_in(dir.path(), &["--version"]).expect(0);
     assert_eq!(
         version.stdout.trim(),
-        format!("thanos-kustomize {}", env!("CARGO_PKG_VERSION"))
+        format!(
+            "thanos-kustomize {} (kube-prometheus-stack chart {}, Thanos {} by default)",
+            env!("CARGO_PKG_VERSION"),
+            thanos_model::Chart::default().version,
+            thanos_model::DEFAULT_THANOS_VERSION,
+        )
     );
+    for code in [
+        "  1  invalid fleet",
+        "  3  diff: DIR differs",
+        "  4  render: refused",
+    ] {
+        assert!(help.stdout.contains(code), "{code}: {}", help.stdout);
+    }
     run_in(dir.path(), &[]).expect(2);
     run_in(dir.path(), &["bogus"]).expect(2);
     run_in(dir.path(), &["render", "--bogus"]).expect(2);
     run_in(dir.path(), &["diff", "-f", "fleet.yaml"]).expect(2);
     run_in(dir.path(), &["init", "--edges", "many"]).expect(2);
+}
+
+/// Completion scripts for bash, zsh and fish, generated from the clap definition: each
+/// completes the subcommands and the options of one.
+#[test]
+fn completions_generate_for_each_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, header) in [
+        ("bash", "_thanos__kustomize()"),
+        ("zsh", "#compdef thanos-kustomize"),
+        ("fish", "complete -c thanos-kustomize"),
+    ] {
+        let script = run_in(dir.path(), &["completions", shell]).expect(0);
+        assert!(script.stdout.contains(header), "{shell}: {}", script.stdout);
+        for word in ["render", "diff", "check", "allow-removal", "format"] {
+            assert!(script.stdout.contains(word), "{shell}: no {word}");
+        }
+        assert!(
+            script.stdout.contains("github"),
+            "{shell}: no --format values"
+        );
+    }
+    // The bash script is one bash can load.
+    let bash = run_in(dir.path(), &["completions", "bash"]).stdout;
+    let path = dir.path().join("thanos-kustomize.bash");
+    fs::write(&path, bash).unwrap();
+    let status = Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+        .expect("bash runs");
+    assert!(status.success());
+    run_in(dir.path(), &["completions", "tcsh"]).expect(2);
+
+    let man = run_in(dir.path(), &["man"]).expect(0);
+    assert!(
+        man.stdout.contains(".TH thanos-kustomize 1"),
+        "{}",
+        man.stdout
+    );
+    run_in(dir.path(), &["man", "--out", "pages"]).expect(0);
+    assert!(dir.path().join("pages/thanos-kustomize-render.1").is_file());
+}
+
+/// `check --format json` and `--format github`: one JSON object, or one workflow command
+/// per diagnostic, on stdout in file order; the exit code as in text.
+#[test]
+fn check_prints_json_and_github_annotations() {
+    let dir = workspace(1);
+    let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
+    let mut fleet = seed(1).build().unwrap().into_inner();
+    fleet.namespace = "Not A Namespace".to_owned();
+    fleet.edges[0].name = "cluster-01-central".to_owned();
+    fs::write(dir.path().join("bad.yaml"), fleet.to_yaml_string()).unwrap();
+
+    let json = run_in(dir.path(), &["check", "--format", "json", "-f", "bad.yaml"]).expect(1);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["valid"], false);
+    assert_eq!(value["file"], "bad.yaml");
+    let diagnostics = value["diagnostics"].as_array().unwrap();
+    assert!(diagnostics.len() >= 2, "{value}");
+    let lines: Vec<u64> = diagnostics
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert!(
+        lines.windows(2).all(|w| w[0] <= w[1]),
+        "file order: {lines:?}"
+    );
+    for d in diagnostics {
+        for key in ["severity", "path", "message", "hint"] {
+            assert!(d[key].is_string(), "{key}: {d}");
+        }
+        assert!(d.get("column").is_some(), "{d}");
+    }
+    assert!(diagnostics.iter().any(|d| d["path"] == "namespace"));
+
+    let github = run_in(
+        dir.path(),
+        &["check", "--format", "github", "-f", "bad.yaml"],
+    )
+    .expect(1);
+    assert_eq!(
+        github.stdout.lines().count(),
+        diagnostics.len(),
+        "{}",
+        github.stdout
+    );
+    for line in github.stdout.lines() {
+        assert!(line.starts_with("::error file=bad.yaml,line="), "{line}");
+    }
+    assert!(
+        github.stdout.contains(",title=namespace::"),
+        "{}",
+        github.stdout
+    );
+
+    // A valid file: an empty list; a syntax error: one diagnostic at its position.
+    let ok = run_in(
+        dir.path(),
+        &["check", "--format", "json", "-f", "fleet.yaml"],
+    )
+    .expect(0);
+    let value: serde_json::Value = serde_json::from_str(&ok.stdout).unwrap();
+    assert_eq!(value["valid"], true);
+    fs::write(
+        dir.path().join("syntax.yaml"),
+        text.replace("namespace:", "namespace"),
+    )
+    .unwrap();
+    let syntax = run_in(
+        dir.path(),
+        &["check", "--format", "github", "-f", "syntax.yaml"],
+    )
+    .expect(1);
+    assert!(
+        syntax.stdout.starts_with("::error file=syntax.yaml,line="),
+        "{}",
+        syntax.stdout
+    );
+    run_in(
+        dir.path(),
+        &["check", "--format", "json", "-f", "missing.yaml"],
+    )
+    .expect(2);
 }
 
 #[test]
@@ -252,7 +389,7 @@ fn a_removed_edge_loses_its_overlay() {
     .expect(0);
     assert!(dir.path().join(EDGE_VALUES).is_file());
 
-    let diff = run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(1);
+    let diff = run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(3);
     assert!(
         diff.stdout
             .contains(&format!("--- a/{EDGE_VALUES}\n+++ /dev/null\n")),
@@ -260,11 +397,47 @@ fn a_removed_edge_loses_its_overlay() {
         diff.stdout
     );
 
-    let out = run_in(
+    // Refused without --allow-removal, with the plan and the steps to run first.
+    let before = snapshot(&dir.path().join("deploy-new"));
+    let refused = run_in(
         dir.path(),
         &["render", "-f", "two.yaml", "--out", "deploy-new"],
     )
+    .expect(4);
+    assert_eq!(snapshot(&dir.path().join("deploy-new")), before);
+    for expected in [
+        "cluster-04-edge:\n    overlay removed (kubectl context cluster-04)",
+        "alertname=\"ThanosEdgeSilent\", cluster=\"cluster-04-edge\"",
+        "kubectl --context cluster-04 delete --ignore-not-found",
+        "render again with --allow-removal",
+    ] {
+        assert!(
+            refused.stderr.contains(expected),
+            "{expected}: {}",
+            refused.stderr
+        );
+    }
+    let silence = refused.stderr.find("ThanosEdgeSilent").unwrap();
+    let delete = refused.stderr.find("delete --ignore-not-found").unwrap();
+    let render = refused
+        .stderr
+        .find("3. Render with --allow-removal")
+        .unwrap();
+    assert!(silence < delete && delete < render, "{}", refused.stderr);
+
+    let out = run_in(
+        dir.path(),
+        &[
+            "render",
+            "-f",
+            "two.yaml",
+            "--out",
+            "deploy-new",
+            "--allow-removal",
+        ],
+    )
     .expect(0);
+    assert!(out.stderr.contains("overlay removed"), "{}", out.stderr);
     assert!(
         out.stdout.contains(&format!("removed  {EDGE_VALUES}\n")),
         "{}",
@@ -300,6 +473,133 @@ fn a_removed_edge_loses_its_overlay() {
     run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(0);
 }
 
+/// Renaming an edge removes its overlay: refused with the plan unless --allow-removal.
+#[test]
+fn renaming_an_edge_is_refused_with_a_plan() {
+    let dir = workspace(2);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
+    fs::write(
+        dir.path().join("renamed.yaml"),
+        text.replace("cluster-03-edge", "cluster-33-edge"),
+    )
+    .unwrap();
+    let diff = run_in(dir.path(), &["diff", "-f", "renamed.yaml", "deploy-new"]).expect(3);
+    assert!(
+        diff.stderr
+            .contains("cluster-03-edge:\n    overlay removed")
+            && diff.stderr.contains("cluster-33-edge:\n    overlay added"),
+        "{}",
+        diff.stderr
+    );
+    let refused = run_in(
+        dir.path(),
+        &["render", "-f", "renamed.yaml", "--out", "deploy-new"],
+    )
+    .expect(4);
+    assert!(
+        refused.stderr.contains("Before removing cluster-03-edge"),
+        "{}",
+        refused.stderr
+    );
+    assert!(dir
+        .path()
+        .join("deploy-new/overlays/cluster-03-edge")
+        .is_dir());
+    run_in(
+        dir.path(),
+        &[
+            "render",
+            "-f",
+            "renamed.yaml",
+            "--out",
+            "deploy-new",
+            "--allow-removal",
+        ],
+    )
+    .expect(0);
+    assert!(!dir
+        .path()
+        .join("deploy-new/overlays/cluster-03-edge")
+        .exists());
+    assert!(dir
+        .path()
+        .join("deploy-new/overlays/cluster-33-edge")
+        .is_dir());
+}
+
+/// A new `cluster` label breaks the edge's series: refused like a removal.
+#[test]
+fn relabelling_an_edge_is_refused_with_a_plan() {
+    let dir = workspace(1);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
+    let relabelled = text.replace(
+        "- name: cluster-02-edge\n",
+        "- name: cluster-02-edge\n  clusterLabel: site-a\n",
+    );
+    assert_ne!(relabelled, text);
+    fs::write(dir.path().join("relabelled.yaml"), relabelled).unwrap();
+    let refused = run_in(
+        dir.path(),
+        &["render", "-f", "relabelled.yaml", "--out", "deploy-new"],
+    )
+    .expect(4);
+    assert!(
+        refused
+            .stderr
+            .contains("cluster label cluster-02-edge -> site-a"),
+        "{}",
+        refused.stderr
+    );
+    run_in(
+        dir.path(),
+        &[
+            "render",
+            "-f",
+            "relabelled.yaml",
+            "--out",
+            "deploy-new",
+            "--allow-removal",
+        ],
+    )
+    .expect(0);
+}
+
+/// A volume size change is named with the StatefulSet to delete with --cascade=orphan.
+#[test]
+fn a_volume_claim_change_is_in_the_plan() {
+    let dir = workspace(1);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    let mut fleet = new_fleet(1).build().unwrap().into_inner();
+    fleet.central.receive.storage.size = "77Gi".parse().unwrap();
+    fs::write(dir.path().join("bigger.yaml"), fleet.to_yaml_string()).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["render", "-f", "bigger.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    assert!(
+        out.stderr.contains(
+            "volume-claim template changed, thanos-receive.yaml: StatefulSet/thanos-receive spec.volumeClaimTemplates: run kubectl delete statefulset thanos-receive --cascade=orphan"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn hand_edited_and_foreign_files_are_refused_unless_forced() {
     let dir = workspace(3);
@@ -331,7 +631,7 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
         dir.path(),
         &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
     )
-    .expect(1);
+    .expect(4);
     assert!(refused.stderr.contains("base/kube-prometheus-stack/values.yaml: generated file edited by hand would be overwritten"), "{}", refused.stderr);
     assert!(refused.stderr.contains("overlays/cluster-02-edge/kube-prometheus-stack/values-edge.yaml: file not generated by thanos-kustomize would be overwritten"), "{}", refused.stderr);
     assert!(!refused.stderr.contains("NOTES.md"), "{}", refused.stderr);
@@ -363,9 +663,16 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
     let before = snapshot(&dir.path().join("deploy-new"));
     let refused = run_in(
         dir.path(),
-        &["render", "-f", "two.yaml", "--out", "deploy-new"],
+        &[
+            "render",
+            "-f",
+            "two.yaml",
+            "--out",
+            "deploy-new",
+            "--allow-removal",
+        ],
     )
-    .expect(1);
+    .expect(4);
     assert!(
         refused
             .stderr
@@ -382,7 +689,15 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
     // --force overrides; files in nobody's way survive.
     let forced = run_in(
         dir.path(),
-        &["render", "-f", "two.yaml", "--out", "deploy-new", "--force"],
+        &[
+            "render",
+            "-f",
+            "two.yaml",
+            "--out",
+            "deploy-new",
+            "--force",
+            "--allow-removal",
+        ],
     )
     .expect(0);
     assert!(forced.stdout.contains("forced"), "{}", forced.stdout);
@@ -432,7 +747,14 @@ fn a_failed_write_leaves_the_old_tree_byte_identical() {
             std::os::unix::net::UnixListener::bind(dir.path().join("deploy-new/zz.sock")).unwrap();
         let rendered = run_in(
             dir.path(),
-            &["render", "-f", "two.yaml", "--out", "deploy-new"],
+            &[
+                "render",
+                "-f",
+                "two.yaml",
+                "--out",
+                "deploy-new",
+                "--allow-removal",
+            ],
         )
         .expect(0);
         assert!(
@@ -457,7 +779,7 @@ fn diff_marks_a_missing_final_newline_so_that_git_apply_takes_it() {
     let edited = rendered.strip_suffix('\n').unwrap();
     fs::write(&path, edited).unwrap();
 
-    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(1);
+    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(3);
     let last_line = edited.rsplit('\n').next().unwrap();
     assert!(
         diff.stdout.contains(&format!(
@@ -502,7 +824,7 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
         fleet.replace("scrapeInterval: 30s", "scrapeInterval: 15s"),
     )
     .unwrap();
-    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(1);
+    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(3);
     assert!(
         diff.stdout
             .contains(&format!("--- a/{BASE_VALUES}\n+++ b/{BASE_VALUES}\n@@ ")),
@@ -533,7 +855,7 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
             "always",
         ],
     )
-    .expect(1);
+    .expect(3);
     assert!(
         always
             .stdout
@@ -547,17 +869,16 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
         None,
         &[("NO_COLOR", "1")],
     )
-    .expect(1);
+    .expect(3);
     assert!(!no_color.stdout.contains('\x1b'));
 
-    // A missing directory differs: everything is to add.
-    let missing = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "nowhere"]).expect(1);
+    // A missing (mistyped) directory is an error, not a diff adding every file.
+    let missing = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "nowhere"]).expect(2);
+    assert_eq!(missing.stdout, "");
     assert!(
-        missing
-            .stdout
-            .contains("--- /dev/null\n+++ b/nowhere/base/"),
+        missing.stderr.contains("nowhere: no such directory"),
         "{}",
-        missing.stdout
+        missing.stderr
     );
 }
 
