@@ -158,7 +158,7 @@ impl ClusterPlan {
                     out,
                     "Before removing {name}:\n  \
                      1. Silence its alert in Alertmanager: alertname=\"ThanosEdgeSilent\", cluster=\"{label}\" \
-                     (else it fires once the edge stops writing).\n  \
+                     (where the fleet renders the silent-edge alert; else it fires once the edge stops writing).\n  \
                      2. Delete what it runs while its overlay is still in {dir}:\n       \
                      kubectl kustomize --enable-helm --load-restrictor LoadRestrictionsNone {dir}/overlays/{name}/kube-prometheus-stack > \"${{TMPDIR:-/tmp}}/{name}.yaml\"\n       \
                      kubectl --context {context} delete --ignore-not-found -f \"${{TMPDIR:-/tmp}}/{name}.yaml\"\n  \

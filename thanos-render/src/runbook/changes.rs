@@ -146,10 +146,49 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         let file = build_file(edge, "");
         blocks.push(l.h(3, "Removing an edge cluster", "엣지 클러스터 제거", []));
         blocks.push(l.p(
-            "Delete what the edge runs while its overlay is still in the tree, then take it out of the fleet file and render: its overlay directory goes (apart from the `charts/` kustomize unpacked there, which is yours to delete). For {}:",
-            "엣지의 오버레이가 트리에 남아 있는 동안 엣지에서 실행 중인 것을 먼저 삭제하고, 그다음 fleet 파일에서 빼고 렌더링합니다. 오버레이 디렉터리가 사라집니다(kustomize가 풀어 둔 `charts/`는 직접 지워야 합니다). {}의 경우:",
-            [code(&edge.name)],
+            "In this order: `thanos-kustomize render` refuses to remove an overlay or change a {} label without {}, and prints these steps. For {}:",
+            "다음 순서대로 진행합니다. `thanos-kustomize render`는 오버레이를 없애거나 {} 레이블을 바꾸는 렌더링을 {} 없이는 거부하고 이 단계를 출력합니다. {}의 경우:",
+            [code("cluster"), code("--allow-removal"), code(&edge.name)],
         ));
+        let silent = f.monitoring.silent_edges.as_ref();
+        let mut steps = Vec::new();
+        if let Some(silent) = silent {
+            steps.push(l.text(
+                "Silence its alert in Alertmanager ({}), or it fires once the edge stops writing.",
+                "Alertmanager에서 이 엣지의 알림({})을 사일런스합니다. 그러지 않으면 엣지가 쓰기를 멈춘 뒤 알림이 발생합니다.",
+                [code(&format!(
+                    "alertname=\"{}\", cluster=\"{}\"",
+                    silent.alert, edge.label
+                ))],
+            ));
+        }
+        steps.push(l.text(
+            "Delete what the edge runs while its overlay is still in the tree (below).",
+            "오버레이가 아직 트리에 있는 동안 엣지에서 실행 중인 것을 삭제합니다(아래).",
+            [],
+        ));
+        steps.push(l.text(
+            "Take it out of the fleet file and render with {}: its overlay directory goes (apart from the {} kustomize unpacked there, which is yours to delete).",
+            "fleet 파일에서 빼고 {}로 렌더링합니다. 오버레이 디렉터리가 사라집니다(kustomize가 풀어 둔 {}는 직접 지워야 합니다).",
+            [
+                code("thanos-kustomize render -f fleet.yaml --out deploy-new --allow-removal"),
+                code("charts/"),
+            ],
+        ));
+        steps.push(if silent.is_some() {
+            l.text(
+                "Apply the central build (step 5), whose silent-edge alert no longer has the edge, then expire the silence.",
+                "중앙 빌드를 적용하고(5단계) 나면 엣지 무응답 알림에서 이 엣지가 빠집니다. 그다음 사일런스를 해제합니다.",
+                [],
+            )
+        } else {
+            l.text(
+                "Apply the central build (step 5).",
+                "중앙 빌드를 적용합니다(5단계).",
+                [],
+            )
+        });
+        blocks.push(Block::numbered(steps));
         blocks.push(
             CodeBlock::lines(
                 "sh",
