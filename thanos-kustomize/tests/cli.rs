@@ -332,6 +332,71 @@ fn init_with_three_edges_renders_a_new_fleet_over_the_seeds_clusters() {
     run_in(five.path(), &["init", "--edges", "0"]).expect(0);
 }
 
+/// `init`'s flags for what every new user changes; the result passes `check --strict`.
+#[test]
+fn init_flags_set_names_domain_namespace_and_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let default = run_in(dir.path(), &["init", "--edges", "1"]).expect(0);
+    assert!(
+        default
+            .stdout
+            .contains("`en` (default) or `ko`.\n  language: en\n"),
+        "the default language is written as the default"
+    );
+    let init = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--domain",
+            "mon.example.com",
+            "--namespace",
+            "observability",
+            "--central-name",
+            "hub",
+            "--central-context",
+            "hub-admin",
+            "--edge-names",
+            "site-a,site-b",
+            "--language",
+            "ko",
+        ],
+    )
+    .expect(0);
+    fs::write(dir.path().join("fleet.yaml"), &init.stdout).unwrap();
+    run_in(dir.path(), &["check", "--strict", "-f", "fleet.yaml"]).expect(0);
+    let fleet = Fleet::from_yaml_str(&init.stdout).unwrap();
+    assert_eq!(fleet.domain, "mon.example.com");
+    assert_eq!(fleet.namespace, "observability");
+    assert_eq!(
+        (fleet.central.name.as_str(), fleet.central.context.as_str()),
+        ("hub", "hub-admin")
+    );
+    let edges: Vec<_> = fleet
+        .edges
+        .iter()
+        .map(|e| (&*e.name, &*e.context))
+        .collect();
+    assert_eq!(edges, [("site-a", "site-a"), ("site-b", "site-b")]);
+    assert_eq!(fleet.runbook.language, thanos_model::Language::Korean);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    assert!(dir.path().join("deploy-new/overlays/site-b").is_dir());
+
+    // A value the model refuses is reported with its field, and nothing is printed.
+    let bad = run_in(dir.path(), &["init", "--edge-names", "Bad_Name"]).expect(1);
+    assert_eq!(bad.stdout, "");
+    assert!(
+        bad.stderr.contains("edges[0].name: \"Bad_Name\""),
+        "{}",
+        bad.stderr
+    );
+    run_in(dir.path(), &["init", "--edges", "2", "--edge-names", "a,b"]).expect(2);
+    run_in(dir.path(), &["init", "--language", "de"]).expect(2);
+}
+
 #[test]
 fn init_render_diff_round_trip() {
     let dir = workspace(3);
