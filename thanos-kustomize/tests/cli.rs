@@ -241,7 +241,7 @@ fn check_prints_json_and_github_annotations() {
         for key in ["severity", "path", "message", "hint"] {
             assert!(d[key].is_string(), "{key}: {d}");
         }
-        assert!(d.get("column").is_some(), "{d}");
+        assert!(d["column"].is_u64(), "line:column for every error: {d}");
     }
     assert!(diagnostics.iter().any(|d| d["path"] == "namespace"));
 
@@ -258,6 +258,7 @@ fn check_prints_json_and_github_annotations() {
     );
     for line in github.stdout.lines() {
         assert!(line.starts_with("::error file=bad.yaml,line="), "{line}");
+        assert!(line.contains(",col="), "{line}");
     }
     assert!(
         github.stdout.contains(",title=namespace::"),
