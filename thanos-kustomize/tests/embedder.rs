@@ -1,7 +1,7 @@
 //! An embedder on another Kubernetes version: a crate on k8s-openapi `v1_34` that depends
 //! on the workspace's library crates and the writer builds (the `thanos-kustomize`
 //! library enables no k8s-openapi version; only its binary does), and the tree it writes
-//! is one the command-line tool then keeps up to date.
+//! is one the command-line tool then keeps up to date, keeping the embedder's own file.
 //!
 //! It builds the crate with `cargo build --offline` into `target/embedder` (kept between
 //! runs), so it needs the workspace's dependencies in the local cargo cache, as every
@@ -28,15 +28,17 @@ k8s-openapi = { version = "0.29", default-features = false, features = ["std", "
 [workspace]
 "#;
 
-const MAIN: &str = r#"
+const MAIN: &str = r##"
 fn main() {
     let dir = std::env::args().nth(1).expect("DIR");
     let fleet = thanos_model::seed::new_fleet(1).build().expect("valid");
-    let tree = thanos_render::render(&fleet);
+    let mut tree = thanos_render::render(&fleet);
+    // A file of the embedder's own, listed by nobody but kept by every render.
+    tree.insert_owned("ours/NOTES.md".to_owned(), "# The embedder's notes\n".to_owned());
     let report = thanos_kustomize::write::write_dir(&tree, &dir, false).expect("written");
     println!("{}", report.summary(&dir));
 }
-"#;
+"##;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -100,5 +102,33 @@ fn an_embedder_on_v1_34_builds_against_the_library_crates_and_the_writer() {
         Some(0),
         "{}",
         String::from_utf8_lossy(&diff.stderr)
+    );
+    // The CLI renders a fleet with one more edge: the embedder's file stays as it wrote it.
+    let bigger = thanos_model::seed::new_fleet(2).build().unwrap();
+    fs::write(out.path().join("fleet.yaml"), bigger.to_yaml_string()).unwrap();
+    let render = Command::new(env!("CARGO_BIN_EXE_thanos-kustomize"))
+        .args(["render", "-f", "fleet.yaml", "--out", "deploy-new"])
+        .current_dir(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        render.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&render.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("ours/NOTES.md")).unwrap(),
+        "# The embedder's notes\n"
+    );
+    // And the embedder's next write keeps it too, without refusing it as not ours.
+    let again = Command::new(target.join("debug/embedder"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
     );
 }
