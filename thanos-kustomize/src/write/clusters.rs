@@ -95,7 +95,7 @@ impl ClusterPlan {
                     plan.tree.get(&change.path).map(str::to_owned),
                 ),
                 ChangeKind::Removed
-                    if !clusters.get(&cluster).is_some_and(|c| c.removed.is_some()) =>
+                    if clusters.get(&cluster).is_none_or(|c| c.removed.is_none()) =>
                 {
                     (read(plan, &change.path), None)
                 }

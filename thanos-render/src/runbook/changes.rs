@@ -156,7 +156,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             steps.push(l.text(
                 "Silence its alert in Alertmanager ({}), or it fires once the edge stops writing.",
                 "Alertmanager에서 이 엣지의 알림({})을 사일런스합니다. 그러지 않으면 엣지가 쓰기를 멈춘 뒤 알림이 발생합니다.",
-                [code(&format!(
+                [code(format!(
                     "alertname=\"{}\", cluster=\"{}\"",
                     silent.alert, edge.label
                 ))],
