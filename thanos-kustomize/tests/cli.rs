@@ -111,6 +111,31 @@ fn workspace(edges: usize) -> tempfile::TempDir {
     dir
 }
 
+/// Asserts that `text` contains `needle`, showing `text` when it does not.
+#[track_caller]
+fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} not in\n{text}");
+}
+
+/// [`workspace`] with `fleet.yaml` rendered into `deploy-new`.
+fn rendered_workspace(edges: usize) -> tempfile::TempDir {
+    let dir = workspace(edges);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    dir
+}
+
+/// Writes `name` beside `fleet.yaml`: its text changed by `edit`.
+fn edited_fleet(dir: &Path, name: &str, edit: impl Fn(&str) -> String) {
+    let text = fs::read_to_string(dir.join("fleet.yaml")).unwrap();
+    let changed = edit(&text);
+    assert_ne!(changed, text, "{name}: the edit changes nothing");
+    fs::write(dir.join(name), changed).unwrap();
+}
+
 fn init_file(dir: &Path, name: &str, edges: usize) -> PathBuf {
     let edges = edges.to_string();
     let init = run_in(dir, &["init", "--edges", &edges]).expect(0);
@@ -118,6 +143,17 @@ fn init_file(dir: &Path, name: &str, edges: usize) -> PathBuf {
     fs::write(&path, init.stdout).unwrap();
     path
 }
+
+/// `render` of `two.yaml` (an edge fewer than `fleet.yaml`) into `deploy-new`, allowing
+/// the removal.
+const RENDER_TWO_ALLOWING_REMOVAL: &[&str] = &[
+    "render",
+    "-f",
+    "two.yaml",
+    "--out",
+    "deploy-new",
+    "--allow-removal",
+];
 
 const EDGE_VALUES: &str =
     "deploy-new/overlays/cluster-04-edge/kube-prometheus-stack/values-edge.yaml";
@@ -203,11 +239,7 @@ fn completions_generate_for_each_shell() {
     run_in(dir.path(), &["completions", "tcsh"]).expect(2);
 
     let man = run_in(dir.path(), &["man"]).expect(0);
-    assert!(
-        man.stdout.contains(".TH thanos-kustomize 1"),
-        "{}",
-        man.stdout
-    );
+    assert_contains(&man.stdout, ".TH thanos-kustomize 1");
     run_in(dir.path(), &["man", "--out", "pages"]).expect(0);
     assert!(dir.path().join("pages/thanos-kustomize-render.1").is_file());
 }
@@ -260,11 +292,7 @@ fn check_prints_json_and_github_annotations() {
         assert!(line.starts_with("::error file=bad.yaml,line="), "{line}");
         assert!(line.contains(",col="), "{line}");
     }
-    assert!(
-        github.stdout.contains(",title=namespace::"),
-        "{}",
-        github.stdout
-    );
+    assert_contains(&github.stdout, ",title=namespace::");
 
     // A valid file: an empty list; a syntax error: one diagnostic at its position.
     let ok = run_in(
@@ -329,7 +357,7 @@ fn init_with_three_edges_renders_a_new_fleet_over_the_seeds_clusters() {
     // N edges.
     let five = workspace(5);
     let check = run_in(five.path(), &["check", "-f", "fleet.yaml"]).expect(0);
-    assert!(check.stderr.contains("5 edge clusters"), "{}", check.stderr);
+    assert_contains(&check.stderr, "5 edge clusters");
     run_in(five.path(), &["init", "--edges", "0"]).expect(0);
 }
 
@@ -389,11 +417,7 @@ fn init_flags_set_names_domain_namespace_and_language() {
     // A value the model refuses is reported with its field, and nothing is printed.
     let bad = run_in(dir.path(), &["init", "--edge-names", "Bad_Name"]).expect(1);
     assert_eq!(bad.stdout, "");
-    assert!(
-        bad.stderr.contains("edges[0].name: \"Bad_Name\""),
-        "{}",
-        bad.stderr
-    );
+    assert_contains(&bad.stderr, "edges[0].name: \"Bad_Name\"");
     run_in(dir.path(), &["init", "--edges", "2", "--edge-names", "a,b"]).expect(2);
     run_in(dir.path(), &["init", "--language", "de"]).expect(2);
 }
@@ -407,13 +431,12 @@ fn init_render_diff_round_trip() {
     )
     .expect(0);
     let tree = render(&new_fleet(3).build().unwrap());
-    assert!(
-        out.stdout.contains(&format!(
+    assert_contains(
+        &out.stdout,
+        &format!(
             "deploy-new: {} added, 0 changed, 0 removed, 0 unchanged",
             tree.len()
-        )),
-        "{}",
-        out.stdout
+        ),
     );
     for (path, content) in tree.iter() {
         assert_eq!(
@@ -423,7 +446,7 @@ fn init_render_diff_round_trip() {
     }
     let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(0);
     assert_eq!(diff.stdout, "");
-    assert!(diff.stderr.contains("up to date"), "{}", diff.stderr);
+    assert_contains(&diff.stderr, "up to date");
 
     // Rendering again changes nothing.
     let before = snapshot(&dir.path().join("deploy-new"));
@@ -432,13 +455,9 @@ fn init_render_diff_round_trip() {
         &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
     )
     .expect(0);
-    assert!(
-        again.stdout.contains(&format!(
-            "0 added, 0 changed, 0 removed, {} unchanged",
-            tree.len()
-        )),
-        "{}",
-        again.stdout
+    assert_contains(
+        &again.stdout,
+        &format!("0 added, 0 changed, 0 removed, {} unchanged", tree.len()),
     );
     assert_eq!(snapshot(&dir.path().join("deploy-new")), before);
     assert_eq!(names(dir.path()), ["deploy-new", "fleet.yaml"]);
@@ -456,11 +475,9 @@ fn a_removed_edge_loses_its_overlay() {
     assert!(dir.path().join(EDGE_VALUES).is_file());
 
     let diff = run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(3);
-    assert!(
-        diff.stdout
-            .contains(&format!("--- a/{EDGE_VALUES}\n+++ /dev/null\n")),
-        "{}",
-        diff.stdout
+    assert_contains(
+        &diff.stdout,
+        &format!("--- a/{EDGE_VALUES}\n+++ /dev/null\n"),
     );
 
     // Refused without --allow-removal, with the plan and the steps to run first.
@@ -491,43 +508,14 @@ fn a_removed_edge_loses_its_overlay() {
         .unwrap();
     assert!(silence < delete && delete < render, "{}", refused.stderr);
 
-    let out = run_in(
-        dir.path(),
-        &[
-            "render",
-            "-f",
-            "two.yaml",
-            "--out",
-            "deploy-new",
-            "--allow-removal",
-        ],
-    )
-    .expect(0);
-    assert!(out.stderr.contains("overlay removed"), "{}", out.stderr);
-    assert!(
-        out.stdout.contains(&format!("removed  {EDGE_VALUES}\n")),
-        "{}",
-        out.stdout
-    );
+    let out = run_in(dir.path(), RENDER_TWO_ALLOWING_REMOVAL).expect(0);
+    assert_contains(&out.stderr, "overlay removed");
+    assert_contains(&out.stdout, &format!("removed  {EDGE_VALUES}\n"));
     // The runbook loses the edge's rows and commands.
-    assert!(
-        out.stdout.contains("0 added, 2 changed, 3 removed"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("changed  deploy-new/README.md\n"),
-        "{}",
-        out.stdout
-    );
+    assert_contains(&out.stdout, "0 added, 2 changed, 3 removed");
+    assert_contains(&out.stdout, "changed  deploy-new/README.md\n");
     // The edge's silent-edge alert goes with it.
-    assert!(
-        out.stdout.contains(
-            "changed  deploy-new/overlays/cluster-01-central/kube-prometheus-stack/thanos-monitoring.yaml\n"
-        ),
-        "{}",
-        out.stdout
-    );
+    assert_contains(&out.stdout, "changed  deploy-new/overlays/cluster-01-central/kube-prometheus-stack/thanos-monitoring.yaml\n");
     assert!(!dir
         .path()
         .join("deploy-new/overlays/cluster-04-edge")
@@ -542,18 +530,10 @@ fn a_removed_edge_loses_its_overlay() {
 /// Renaming an edge removes its overlay: refused with the plan unless --allow-removal.
 #[test]
 fn renaming_an_edge_is_refused_with_a_plan() {
-    let dir = workspace(2);
-    run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
-    let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
-    fs::write(
-        dir.path().join("renamed.yaml"),
-        text.replace("cluster-03-edge", "cluster-33-edge"),
-    )
-    .unwrap();
+    let dir = rendered_workspace(2);
+    edited_fleet(dir.path(), "renamed.yaml", |text| {
+        text.replace("cluster-03-edge", "cluster-33-edge")
+    });
     let diff = run_in(dir.path(), &["diff", "-f", "renamed.yaml", "deploy-new"]).expect(3);
     assert!(
         diff.stderr
@@ -567,11 +547,7 @@ fn renaming_an_edge_is_refused_with_a_plan() {
         &["render", "-f", "renamed.yaml", "--out", "deploy-new"],
     )
     .expect(4);
-    assert!(
-        refused.stderr.contains("Before removing cluster-03-edge"),
-        "{}",
-        refused.stderr
-    );
+    assert_contains(&refused.stderr, "Before removing cluster-03-edge");
     assert!(dir
         .path()
         .join("deploy-new/overlays/cluster-03-edge")
@@ -601,19 +577,13 @@ fn renaming_an_edge_is_refused_with_a_plan() {
 /// A new `cluster` label breaks the edge's series: refused like a removal.
 #[test]
 fn relabelling_an_edge_is_refused_with_a_plan() {
-    let dir = workspace(1);
-    run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
-    let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
-    let relabelled = text.replace(
-        "- name: cluster-02-edge\n",
-        "- name: cluster-02-edge\n  clusterLabel: site-a\n",
-    );
-    assert_ne!(relabelled, text);
-    fs::write(dir.path().join("relabelled.yaml"), relabelled).unwrap();
+    let dir = rendered_workspace(1);
+    edited_fleet(dir.path(), "relabelled.yaml", |text| {
+        text.replace(
+            "- name: cluster-02-edge\n",
+            "- name: cluster-02-edge\n  clusterLabel: site-a\n",
+        )
+    });
     let refused = run_in(
         dir.path(),
         &["render", "-f", "relabelled.yaml", "--out", "deploy-new"],
@@ -643,12 +613,7 @@ fn relabelling_an_edge_is_refused_with_a_plan() {
 /// A volume size change is named with the StatefulSet to delete with --cascade=orphan.
 #[test]
 fn a_volume_claim_change_is_in_the_plan() {
-    let dir = workspace(1);
-    run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
+    let dir = rendered_workspace(1);
     let mut fleet = new_fleet(1).build().unwrap().into_inner();
     fleet.central.receive.storage.size = "77Gi".parse().unwrap();
     fs::write(dir.path().join("bigger.yaml"), fleet.to_yaml_string()).unwrap();
@@ -657,13 +622,7 @@ fn a_volume_claim_change_is_in_the_plan() {
         &["render", "-f", "bigger.yaml", "--out", "deploy-new"],
     )
     .expect(0);
-    assert!(
-        out.stderr.contains(
-            "volume-claim template changed, thanos-receive.yaml: StatefulSet/thanos-receive spec.volumeClaimTemplates: run kubectl delete statefulset thanos-receive --cascade=orphan"
-        ),
-        "{}",
-        out.stderr
-    );
+    assert_contains(&out.stderr, "volume-claim template changed, thanos-receive.yaml: StatefulSet/thanos-receive spec.volumeClaimTemplates: run kubectl delete statefulset thanos-receive --cascade=orphan");
 }
 
 #[test]
@@ -698,8 +657,8 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
         &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
     )
     .expect(4);
-    assert!(refused.stderr.contains("base/kube-prometheus-stack/values.yaml: generated file edited by hand would be overwritten"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("overlays/cluster-02-edge/kube-prometheus-stack/values-edge.yaml: file not generated by thanos-kustomize would be overwritten"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "base/kube-prometheus-stack/values.yaml: generated file edited by hand would be overwritten");
+    assert_contains(&refused.stderr, "overlays/cluster-02-edge/kube-prometheus-stack/values-edge.yaml: file not generated by thanos-kustomize would be overwritten");
     assert!(!refused.stderr.contains("NOTES.md"), "{}", refused.stderr);
     assert!(
         refused
@@ -727,18 +686,7 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
     fs::write(&runbook, &runbook_text).unwrap();
     fs::remove_file(&foreign).unwrap();
     let before = snapshot(&dir.path().join("deploy-new"));
-    let refused = run_in(
-        dir.path(),
-        &[
-            "render",
-            "-f",
-            "two.yaml",
-            "--out",
-            "deploy-new",
-            "--allow-removal",
-        ],
-    )
-    .expect(4);
+    let refused = run_in(dir.path(), RENDER_TWO_ALLOWING_REMOVAL).expect(4);
     assert!(
         refused
             .stderr
@@ -766,7 +714,7 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
         ],
     )
     .expect(0);
-    assert!(forced.stdout.contains("forced"), "{}", forced.stdout);
+    assert_contains(&forced.stdout, "forced");
     assert!(!stale.exists());
     assert_eq!(fs::read_to_string(&notes).unwrap(), "not ours\n");
     run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(0);
@@ -782,7 +730,7 @@ fn a_failed_write_leaves_the_old_tree_byte_identical() {
         &["render", "-f", "fleet.yaml", "--out", "blocker/deploy-new"],
     )
     .expect(2);
-    assert!(failed.stderr.contains("blocker"), "{}", failed.stderr);
+    assert_contains(&failed.stderr, "blocker");
     assert_eq!(
         fs::read_to_string(dir.path().join("blocker")).unwrap(),
         "a file\n"
@@ -811,23 +759,8 @@ fn a_failed_write_leaves_the_old_tree_byte_identical() {
         .expect(0);
         let _socket =
             std::os::unix::net::UnixListener::bind(dir.path().join("deploy-new/zz.sock")).unwrap();
-        let rendered = run_in(
-            dir.path(),
-            &[
-                "render",
-                "-f",
-                "two.yaml",
-                "--out",
-                "deploy-new",
-                "--allow-removal",
-            ],
-        )
-        .expect(0);
-        assert!(
-            rendered.stdout.contains("1 other file left alone"),
-            "{}",
-            rendered.stdout
-        );
+        let rendered = run_in(dir.path(), RENDER_TWO_ALLOWING_REMOVAL).expect(0);
+        assert_contains(&rendered.stdout, "1 other file left alone");
         assert!(dir.path().join("deploy-new/zz.sock").exists());
     }
 }
@@ -847,12 +780,9 @@ fn diff_marks_a_missing_final_newline_so_that_git_apply_takes_it() {
 
     let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(3);
     let last_line = edited.rsplit('\n').next().unwrap();
-    assert!(
-        diff.stdout.contains(&format!(
-            "\n-{last_line}\n\\ No newline at end of file\n+{last_line}\n"
-        )),
-        "{}",
-        diff.stdout
+    assert_contains(
+        &diff.stdout,
+        &format!("\n-{last_line}\n\\ No newline at end of file\n+{last_line}\n"),
     );
 
     // git applies it and the tree is up to date again.
@@ -891,24 +821,14 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
     )
     .unwrap();
     let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(3);
-    assert!(
-        diff.stdout
-            .contains(&format!("--- a/{BASE_VALUES}\n+++ b/{BASE_VALUES}\n@@ ")),
-        "{}",
-        diff.stdout
+    assert_contains(
+        &diff.stdout,
+        &format!("--- a/{BASE_VALUES}\n+++ b/{BASE_VALUES}\n@@ "),
     );
-    assert!(
-        diff.stdout.contains("\n-    scrapeInterval: 30s\n"),
-        "{}",
-        diff.stdout
-    );
-    assert!(
-        diff.stdout.contains("\n+    scrapeInterval: 15s\n"),
-        "{}",
-        diff.stdout
-    );
+    assert_contains(&diff.stdout, "\n-    scrapeInterval: 30s\n");
+    assert_contains(&diff.stdout, "\n+    scrapeInterval: 15s\n");
     assert!(!diff.stdout.contains('\x1b'), "colour on a pipe");
-    assert!(diff.stderr.contains("differs"), "{}", diff.stderr);
+    assert_contains(&diff.stderr, "differs");
 
     let always = run_in(
         dir.path(),
@@ -941,30 +861,18 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
     // A missing (mistyped) directory is an error, not a diff adding every file.
     let missing = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "nowhere"]).expect(2);
     assert_eq!(missing.stdout, "");
-    assert!(
-        missing.stderr.contains("nowhere: no such directory"),
-        "{}",
-        missing.stderr
-    );
+    assert_contains(&missing.stderr, "nowhere: no such directory");
 }
 
 #[test]
 fn check_exit_codes() {
     let dir = workspace(2);
     let valid = run_in(dir.path(), &["check", "-f", "fleet.yaml"]).expect(0);
-    assert!(
-        valid.stderr.contains("fleet.yaml: valid"),
-        "{}",
-        valid.stderr
-    );
+    assert_contains(&valid.stderr, "fleet.yaml: valid");
     run_in(dir.path(), &["check", "--strict", "-f", "fleet.yaml"]).expect(0);
     run_in(dir.path(), &["check"]).expect(0); // fleet.yaml is the default
     let missing = run_in(dir.path(), &["check", "-f", "missing.yaml"]).expect(2);
-    assert!(
-        missing.stderr.contains("missing.yaml"),
-        "{}",
-        missing.stderr
-    );
+    assert_contains(&missing.stderr, "missing.yaml");
     run_in(dir.path(), &["render", "-f", "missing.yaml", "--out", "x"]).expect(2);
     run_in(dir.path(), &["diff", "-f", "missing.yaml", "x"]).expect(2);
     assert!(!dir.path().join("x").exists());
@@ -972,7 +880,7 @@ fn check_exit_codes() {
     // From stdin.
     let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
     let stdin = run_with(dir.path(), &["check", "-f", "-"], Some(&text), &[]).expect(0);
-    assert!(stdin.stderr.contains("<stdin>: valid"), "{}", stdin.stderr);
+    assert_contains(&stdin.stderr, "<stdin>: valid");
 
     // A warning: an even replication factor. Valid, but not with --strict.
     let mut fleet = seed(2).build().unwrap().into_inner();

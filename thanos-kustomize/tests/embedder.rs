@@ -81,54 +81,39 @@ fn an_embedder_on_v1_34_builds_against_the_library_crates_and_the_writer() {
     // It writes a tree, and the command-line tool finds it up to date.
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("deploy-new");
-    let run = Command::new(target.join("debug/embedder"))
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let fleet = thanos_model::seed::new_fleet(1).build().unwrap();
-    fs::write(out.path().join("fleet.yaml"), fleet.to_yaml_string()).unwrap();
-    let diff = Command::new(env!("CARGO_BIN_EXE_thanos-kustomize"))
-        .args(["diff", "-f", "fleet.yaml", "deploy-new"])
-        .current_dir(out.path())
-        .output()
-        .unwrap();
-    assert_eq!(
-        diff.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&diff.stderr)
-    );
+    let embedder = target.join("debug/embedder");
+    succeeds(Command::new(&embedder).arg(&dir));
+    let cli = |edges: usize, command: &str| {
+        let fleet = thanos_model::seed::new_fleet(edges).build().unwrap();
+        fs::write(out.path().join("fleet.yaml"), fleet.to_yaml_string()).unwrap();
+        let mut run = Command::new(env!("CARGO_BIN_EXE_thanos-kustomize"));
+        run.current_dir(out.path())
+            .args([command, "-f", "fleet.yaml"]);
+        if command == "render" {
+            run.arg("--out");
+        }
+        run.arg("deploy-new");
+        succeeds(&mut run);
+    };
+    cli(1, "diff");
     // The CLI renders a fleet with one more edge: the embedder's file stays as it wrote it.
-    let bigger = thanos_model::seed::new_fleet(2).build().unwrap();
-    fs::write(out.path().join("fleet.yaml"), bigger.to_yaml_string()).unwrap();
-    let render = Command::new(env!("CARGO_BIN_EXE_thanos-kustomize"))
-        .args(["render", "-f", "fleet.yaml", "--out", "deploy-new"])
-        .current_dir(out.path())
-        .output()
-        .unwrap();
-    assert_eq!(
-        render.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&render.stderr)
-    );
+    cli(2, "render");
     assert_eq!(
         fs::read_to_string(dir.join("ours/NOTES.md")).unwrap(),
         "# The embedder's notes\n"
     );
     // And the embedder's next write keeps it too, without refusing it as not ours.
-    let again = Command::new(target.join("debug/embedder"))
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        again.status.success(),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
+    succeeds(Command::new(&embedder).arg(&dir));
+}
+
+/// Runs `command` and asserts it exits 0.
+#[track_caller]
+fn succeeds(command: &mut Command) {
+    let output = command.output().expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{command:?}\n{}",
+        String::from_utf8_lossy(&output.stderr)
     );
 }
