@@ -150,16 +150,23 @@ impl ClusterPlan {
     #[must_use]
     pub fn steps_first(&self, dir: &str) -> String {
         let mut out = String::new();
+        // Shell words: the commands are copied into a shell.
+        let word = |text: &str| {
+            shlex::try_quote(text)
+                .map_or_else(|_| format!("{text:?}"), |quoted| quoted.into_owned())
+        };
+        let shown = dir;
+        let dir = &word(dir);
         for (name, change) in &self.clusters {
             if let Some(context) = &change.removed {
-                let context = context.as_deref().unwrap_or("<its context>");
+                let context = &word(context.as_deref().unwrap_or("CONTEXT"));
                 let label = change.removed_label.as_deref().unwrap_or(name);
                 let _ = write!(
                     out,
                     "Before removing {name}:\n  \
                      1. Silence its alert in Alertmanager: alertname=\"ThanosEdgeSilent\", cluster=\"{label}\" \
                      (where the fleet renders the silent-edge alert; else it fires once the edge stops writing).\n  \
-                     2. Delete what it runs while its overlay is still in {dir}:\n       \
+                     2. Delete what it runs while its overlay is still in {shown}:\n       \
                      kubectl kustomize --enable-helm --load-restrictor LoadRestrictionsNone {dir}/overlays/{name}/kube-prometheus-stack > \"${{TMPDIR:-/tmp}}/{name}.yaml\"\n       \
                      kubectl --context {context} delete --ignore-not-found -f \"${{TMPDIR:-/tmp}}/{name}.yaml\"\n  \
                      3. Render with --allow-removal, apply the central overlay (its silent-edge alert loses the edge), then expire the silence.\n",
