@@ -7,7 +7,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use thanos_model::{Diagnostic, Fleet, LoadError, SyntaxError, ValidFleet};
+use thanos_model::{Diagnostic, Fleet, LoadError, Severity, SyntaxError, ValidFleet};
 
 use crate::cmd::Exit;
 
@@ -38,10 +38,10 @@ impl FleetArg {
         self.file == Path::new("-")
     }
 
-    /// Loads and validates the file; on failure prints why and says how to exit.
-    /// Warnings of a valid fleet are printed here too.
-    pub fn load(&self) -> Result<ValidFleet, Exit> {
-        let name = self.display();
+    /// Reads, loads and validates the file, printing nothing but an I/O error (then
+    /// `Err(Exit::Usage)`): the fleet when it is valid, and every diagnostic (a syntax
+    /// error, validation errors, warnings) sorted by line and column.
+    pub fn read(&self) -> Result<Loaded, Exit> {
         let loaded = if self.is_stdin() {
             let mut yaml = String::new();
             if let Err(error) = io::stdin().read_to_string(&mut yaml) {
@@ -51,31 +51,104 @@ impl FleetArg {
         } else {
             Fleet::from_yaml_file(&self.file)
         };
-        match loaded {
-            Ok(fleet) => {
-                for warning in fleet.warnings() {
-                    eprint!("{}", format_diagnostic(&name, warning));
+        let mut loaded = match loaded {
+            Ok(fleet) => Loaded {
+                diagnostics: fleet.warnings().to_vec(),
+                fleet: Some(fleet),
+                syntax: false,
+            },
+            Err(error @ LoadError::Io { .. }) => return Err(crate::io_failure(error)),
+            Err(LoadError::Syntax(error)) => Loaded {
+                fleet: None,
+                diagnostics: vec![syntax_diagnostic(&error)],
+                syntax: true,
+            },
+            Err(LoadError::Invalid(error)) => Loaded {
+                fleet: None,
+                diagnostics: error.diagnostics().to_vec(),
+                syntax: false,
+            },
+        };
+        sort_by_position(&mut loaded.diagnostics);
+        Ok(loaded)
+    }
+
+    /// Loads and validates the file; on failure prints why and says how to exit
+    /// ([`Exit::Invalid`], or [`Exit::Usage`] when it cannot be read). Warnings of a
+    /// valid fleet are printed here too.
+    pub fn load(&self) -> Result<ValidFleet, Exit> {
+        let name = self.display();
+        let loaded = self.read()?;
+        for diagnostic in &loaded.diagnostics {
+            eprint!("{}", format_diagnostic(&name, diagnostic));
+        }
+        match loaded.fleet {
+            Some(fleet) => Ok(fleet),
+            None => {
+                if let Some(summary) = loaded.invalid_summary(&name) {
+                    eprintln!("{summary}");
                 }
-                Ok(fleet)
-            }
-            Err(error @ LoadError::Io { .. }) => Err(crate::io_failure(error)),
-            Err(LoadError::Syntax(error)) => {
-                eprint!("{}", format_syntax_error(&name, &error));
-                Err(Exit::Failure)
-            }
-            Err(LoadError::Invalid(error)) => {
-                for diagnostic in error.diagnostics() {
-                    eprint!("{}", format_diagnostic(&name, diagnostic));
-                }
-                let errors = error.errors().count();
-                eprintln!(
-                    "{name}: the fleet is invalid: {errors} error{}",
-                    plural(errors)
-                );
-                Err(Exit::Failure)
+                Err(Exit::Invalid)
             }
         }
     }
+}
+
+/// A fleet file read: the fleet when it is valid, and every diagnostic in file order.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The fleet, when it has no error.
+    pub fleet: Option<ValidFleet>,
+    /// Errors and warnings, sorted by line and column (those without a line last).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the file could not be read as a fleet at all (YAML or shape): its one
+    /// diagnostic is that error.
+    pub syntax: bool,
+}
+
+impl Loaded {
+    /// How many diagnostics are errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// `<file>: the fleet is invalid: N errors` after a fleet's validation errors; none
+    /// after a syntax error (it is one) or for a valid fleet.
+    pub fn invalid_summary(&self, name: &str) -> Option<String> {
+        if self.fleet.is_some() || self.syntax {
+            return None;
+        }
+        let errors = self.errors();
+        Some(format!(
+            "{name}: the fleet is invalid: {errors} error{}",
+            plural(errors)
+        ))
+    }
+
+    /// How many diagnostics are warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Stable: diagnostics on one position keep the library's order.
+fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column.unwrap_or(0)));
+}
+
+/// A YAML or shape error as a diagnostic: an error at its path (empty when it has none).
+pub fn syntax_diagnostic(error: &SyntaxError) -> Diagnostic {
+    let mut diagnostic = Diagnostic::error(
+        error.path.clone().unwrap_or_default(),
+        error.message.clone(),
+        error.hint.clone(),
+    );
+    diagnostic.line = error.line;
+    diagnostic.column = error.column;
+    diagnostic
 }
 
 /// `s` unless `n` is 1.
@@ -99,11 +172,11 @@ pub fn format_diagnostic(file: &str, diagnostic: &Diagnostic) -> String {
             let _ = write!(out, "{column}:");
         }
     }
-    let _ = writeln!(
-        out,
-        " {}: {}: {}",
-        diagnostic.severity, diagnostic.path, diagnostic.message
-    );
+    let _ = write!(out, " {}: ", diagnostic.severity);
+    if !diagnostic.path.is_empty() {
+        let _ = write!(out, "{}: ", diagnostic.path);
+    }
+    let _ = writeln!(out, "{}", diagnostic.message);
     if !diagnostic.hint.is_empty() {
         let _ = writeln!(out, "  hint: {}", diagnostic.hint);
     }
@@ -111,20 +184,9 @@ pub fn format_diagnostic(file: &str, diagnostic: &Diagnostic) -> String {
 }
 
 /// `<file>:<line>:<column>: error: <what the library says>` and `  hint: <hint>`.
-pub fn format_syntax_error(file: &str, error: &SyntaxError) -> String {
-    let mut out = format!("{file}:");
-    if let Some(line) = error.line {
-        let _ = write!(out, "{line}:");
-        if let Some(column) = error.column {
-            let _ = write!(out, "{column}:");
-        }
-    }
-    // The library's text without its position, which is printed in front here.
-    let _ = writeln!(out, " error: {}", error.without_position());
-    if !error.hint.is_empty() {
-        let _ = writeln!(out, "  hint: {}", error.hint);
-    }
-    out
+#[cfg(test)]
+fn format_syntax_error(file: &str, error: &SyntaxError) -> String {
+    format_diagnostic(file, &syntax_diagnostic(error))
 }
 
 #[cfg(test)]

@@ -2,17 +2,19 @@
 //! tells whether a committed tree drifted from it.
 //!
 //! One module per command in [`cmd`]; the fleet file is loaded and its diagnostics
-//! printed by [`fleet_file`]. Exit codes: 0 success, 1 an invalid fleet, a tree that
-//! differs or files refused, 2 a usage or I/O error.
+//! printed by [`fleet_file`], and printed as text, JSON or CI annotations by [`output`].
+//! Exit codes: [`cmd::EXIT_CODES`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod cmd;
 mod fleet_file;
+mod output;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
+use thanos_model::{Chart, DEFAULT_THANOS_VERSION};
 
 use cmd::Exit;
 
@@ -24,15 +26,14 @@ Examples:
   thanos-kustomize check -f fleet.yaml
   thanos-kustomize render -f fleet.yaml --out deploy-new
   thanos-kustomize diff -f fleet.yaml deploy-new
-
-Exit codes: 0 success; 1 invalid fleet, tree differs, or files refused; 2 usage or I/O error.";
+  thanos-kustomize completions bash > ~/.local/share/bash-completion/completions/thanos-kustomize";
 
 /// Render a typed Thanos fleet model into its Kustomize + Helm tree.
 ///
 /// The fleet file (YAML) describes one central cluster and its edge clusters; `render`
 /// turns it into `base/` and `overlays/<cluster>/` for `kubectl kustomize --enable-helm`.
 #[derive(Debug, Parser)]
-#[command(name = "thanos-kustomize", version, after_help = EXAMPLES)]
+#[command(name = "thanos-kustomize", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,16 +46,37 @@ enum Command {
     Check(cmd::check::Args),
     Render(cmd::render::Args),
     Diff(cmd::diff::Args),
+    Completions(cmd::completions::Args),
+    Man(cmd::completions::ManArgs),
+}
+
+/// The program's definition: the derived one with its version line naming the chart and
+/// Thanos versions a fleet gets by default, and the examples and exit codes under `--help`.
+fn command() -> clap::Command {
+    let version = format!(
+        "{} (kube-prometheus-stack chart {}, Thanos {} by default)",
+        env!("CARGO_PKG_VERSION"),
+        Chart::default().version,
+        DEFAULT_THANOS_VERSION,
+    );
+    Cli::command()
+        .version(version.leak() as &str)
+        .after_help(format!("{EXAMPLES}\n\n{}", cmd::EXIT_CODES))
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     let exit = match cli.command {
         Command::Init(args) => cmd::init::run(&args),
         Command::Schema(args) => cmd::schema::run(&args),
         Command::Check(args) => cmd::check::run(&args),
         Command::Render(args) => cmd::render::run(&args),
         Command::Diff(args) => cmd::diff::run(&args),
+        Command::Completions(args) => cmd::completions::run(&args, command()),
+        Command::Man(args) => cmd::completions::run_man(&args, command()),
     };
     exit.into()
 }

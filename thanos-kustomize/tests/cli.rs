@@ -111,6 +111,31 @@ fn workspace(edges: usize) -> tempfile::TempDir {
     dir
 }
 
+/// Asserts that `text` contains `needle`, showing `text` when it does not.
+#[track_caller]
+fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} not in\n{text}");
+}
+
+/// [`workspace`] with `fleet.yaml` rendered into `deploy-new`.
+fn rendered_workspace(edges: usize) -> tempfile::TempDir {
+    let dir = workspace(edges);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    dir
+}
+
+/// Writes `name` beside `fleet.yaml`: its text changed by `edit`.
+fn edited_fleet(dir: &Path, name: &str, edit: impl Fn(&str) -> String) {
+    let text = fs::read_to_string(dir.join("fleet.yaml")).unwrap();
+    let changed = edit(&text);
+    assert_ne!(changed, text, "{name}: the edit changes nothing");
+    fs::write(dir.join(name), changed).unwrap();
+}
+
 fn init_file(dir: &Path, name: &str, edges: usize) -> PathBuf {
     let edges = edges.to_string();
     let init = run_in(dir, &["init", "--edges", &edges]).expect(0);
@@ -118,6 +143,17 @@ fn init_file(dir: &Path, name: &str, edges: usize) -> PathBuf {
     fs::write(&path, init.stdout).unwrap();
     path
 }
+
+/// `render` of `two.yaml` (an edge fewer than `fleet.yaml`) into `deploy-new`, allowing
+/// the removal.
+const RENDER_TWO_ALLOWING_REMOVAL: &[&str] = &[
+    "render",
+    "-f",
+    "two.yaml",
+    "--out",
+    "deploy-new",
+    "--allow-removal",
+];
 
 const EDGE_VALUES: &str =
     "deploy-new/overlays/cluster-04-edge/kube-prometheus-stack/values-edge.yaml";
@@ -149,13 +185,148 @@ fn help_version_and_usage_errors() {
     let version = run_in(dir.path(), &["--version"]).expect(0);
     assert_eq!(
         version.stdout.trim(),
-        format!("thanos-kustomize {}", env!("CARGO_PKG_VERSION"))
+        format!(
+            "thanos-kustomize {} (kube-prometheus-stack chart {}, Thanos {} by default)",
+            env!("CARGO_PKG_VERSION"),
+            thanos_model::Chart::default().version,
+            thanos_model::DEFAULT_THANOS_VERSION,
+        )
     );
+    for code in [
+        "  1  invalid fleet",
+        "  3  diff: DIR differs",
+        "  4  render: refused",
+    ] {
+        assert!(help.stdout.contains(code), "{code}: {}", help.stdout);
+    }
     run_in(dir.path(), &[]).expect(2);
     run_in(dir.path(), &["bogus"]).expect(2);
     run_in(dir.path(), &["render", "--bogus"]).expect(2);
     run_in(dir.path(), &["diff", "-f", "fleet.yaml"]).expect(2);
     run_in(dir.path(), &["init", "--edges", "many"]).expect(2);
+}
+
+/// Completion scripts for bash, zsh and fish, generated from the clap definition: each
+/// completes the subcommands and the options of one.
+#[test]
+fn completions_generate_for_each_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, header) in [
+        ("bash", "_thanos__kustomize()"),
+        ("zsh", "#compdef thanos-kustomize"),
+        ("fish", "complete -c thanos-kustomize"),
+    ] {
+        let script = run_in(dir.path(), &["completions", shell]).expect(0);
+        assert!(script.stdout.contains(header), "{shell}: {}", script.stdout);
+        for word in ["render", "diff", "check", "allow-removal", "format"] {
+            assert!(script.stdout.contains(word), "{shell}: no {word}");
+        }
+        assert!(
+            script.stdout.contains("github"),
+            "{shell}: no --format values"
+        );
+    }
+    // The bash script is one bash can load.
+    let bash = run_in(dir.path(), &["completions", "bash"]).stdout;
+    let path = dir.path().join("thanos-kustomize.bash");
+    fs::write(&path, bash).unwrap();
+    let status = Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+        .expect("bash runs");
+    assert!(status.success());
+    run_in(dir.path(), &["completions", "tcsh"]).expect(2);
+
+    let man = run_in(dir.path(), &["man"]).expect(0);
+    assert_contains(&man.stdout, ".TH thanos-kustomize 1");
+    run_in(dir.path(), &["man", "--out", "pages"]).expect(0);
+    assert!(dir.path().join("pages/thanos-kustomize-render.1").is_file());
+}
+
+/// `check --format json` and `--format github`: one JSON object, or one workflow command
+/// per diagnostic, on stdout in file order; the exit code as in text.
+#[test]
+fn check_prints_json_and_github_annotations() {
+    let dir = workspace(1);
+    let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
+    let mut fleet = seed(1).build().unwrap().into_inner();
+    fleet.namespace = "Not A Namespace".to_owned();
+    fleet.edges[0].name = "cluster-01-central".to_owned();
+    fs::write(dir.path().join("bad.yaml"), fleet.to_yaml_string()).unwrap();
+
+    let json = run_in(dir.path(), &["check", "--format", "json", "-f", "bad.yaml"]).expect(1);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["valid"], false);
+    assert_eq!(value["file"], "bad.yaml");
+    let diagnostics = value["diagnostics"].as_array().unwrap();
+    assert!(diagnostics.len() >= 2, "{value}");
+    let lines: Vec<u64> = diagnostics
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert!(
+        lines.windows(2).all(|w| w[0] <= w[1]),
+        "file order: {lines:?}"
+    );
+    for d in diagnostics {
+        for key in ["severity", "path", "message", "hint"] {
+            assert!(d[key].is_string(), "{key}: {d}");
+        }
+        assert!(d["column"].is_u64(), "line:column for every error: {d}");
+    }
+    assert!(diagnostics.iter().any(|d| d["path"] == "namespace"));
+
+    let github = run_in(
+        dir.path(),
+        &["check", "--format", "github", "-f", "bad.yaml"],
+    )
+    .expect(1);
+    assert_eq!(
+        github.stdout.lines().count(),
+        diagnostics.len(),
+        "{}",
+        github.stdout
+    );
+    for line in github.stdout.lines() {
+        assert!(
+            line.starts_with("::error file=bad.yaml,line=")
+                || line.starts_with("::warning file=bad.yaml,line="),
+            "{line}"
+        );
+        assert!(line.contains(",col="), "{line}");
+    }
+    assert_contains(&github.stdout, "::error file=bad.yaml,line=");
+    assert_contains(&github.stdout, ",title=namespace::");
+
+    // A valid file: an empty list; a syntax error: one diagnostic at its position.
+    let ok = run_in(
+        dir.path(),
+        &["check", "--format", "json", "-f", "fleet.yaml"],
+    )
+    .expect(0);
+    let value: serde_json::Value = serde_json::from_str(&ok.stdout).unwrap();
+    assert_eq!(value["valid"], true);
+    fs::write(
+        dir.path().join("syntax.yaml"),
+        text.replace("namespace:", "namespace"),
+    )
+    .unwrap();
+    let syntax = run_in(
+        dir.path(),
+        &["check", "--format", "github", "-f", "syntax.yaml"],
+    )
+    .expect(1);
+    assert!(
+        syntax.stdout.starts_with("::error file=syntax.yaml,line="),
+        "{}",
+        syntax.stdout
+    );
+    run_in(
+        dir.path(),
+        &["check", "--format", "json", "-f", "missing.yaml"],
+    )
+    .expect(2);
 }
 
 #[test]
@@ -191,8 +362,69 @@ fn init_with_three_edges_renders_a_new_fleet_over_the_seeds_clusters() {
     // N edges.
     let five = workspace(5);
     let check = run_in(five.path(), &["check", "-f", "fleet.yaml"]).expect(0);
-    assert!(check.stderr.contains("5 edge clusters"), "{}", check.stderr);
+    assert_contains(&check.stderr, "5 edge clusters");
     run_in(five.path(), &["init", "--edges", "0"]).expect(0);
+}
+
+/// `init`'s flags for what every new user changes; the result passes `check --strict`.
+#[test]
+fn init_flags_set_names_domain_namespace_and_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let default = run_in(dir.path(), &["init", "--edges", "1"]).expect(0);
+    assert!(
+        default
+            .stdout
+            .contains("`en` (default) or `ko`.\n  language: en\n"),
+        "the default language is written as the default"
+    );
+    let init = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--domain",
+            "mon.example.com",
+            "--namespace",
+            "observability",
+            "--central-name",
+            "hub",
+            "--central-context",
+            "hub-admin",
+            "--edge-names",
+            "site-a,site-b",
+            "--language",
+            "ko",
+        ],
+    )
+    .expect(0);
+    fs::write(dir.path().join("fleet.yaml"), &init.stdout).unwrap();
+    run_in(dir.path(), &["check", "--strict", "-f", "fleet.yaml"]).expect(0);
+    let fleet = Fleet::from_yaml_str(&init.stdout).unwrap();
+    assert_eq!(fleet.domain, "mon.example.com");
+    assert_eq!(fleet.namespace, "observability");
+    assert_eq!(
+        (fleet.central.name.as_str(), fleet.central.context.as_str()),
+        ("hub", "hub-admin")
+    );
+    let edges: Vec<_> = fleet
+        .edges
+        .iter()
+        .map(|e| (&*e.name, &*e.context))
+        .collect();
+    assert_eq!(edges, [("site-a", "site-a"), ("site-b", "site-b")]);
+    assert_eq!(fleet.runbook.language, thanos_model::Language::Korean);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    assert!(dir.path().join("deploy-new/overlays/site-b").is_dir());
+
+    // A value the model refuses is reported with its field, and nothing is printed.
+    let bad = run_in(dir.path(), &["init", "--edge-names", "Bad_Name"]).expect(1);
+    assert_eq!(bad.stdout, "");
+    assert_contains(&bad.stderr, "edges[0].name: \"Bad_Name\"");
+    run_in(dir.path(), &["init", "--edges", "2", "--edge-names", "a,b"]).expect(2);
+    run_in(dir.path(), &["init", "--language", "de"]).expect(2);
 }
 
 #[test]
@@ -204,13 +436,12 @@ fn init_render_diff_round_trip() {
     )
     .expect(0);
     let tree = render(&new_fleet(3).build().unwrap());
-    assert!(
-        out.stdout.contains(&format!(
+    assert_contains(
+        &out.stdout,
+        &format!(
             "deploy-new: {} added, 0 changed, 0 removed, 0 unchanged",
             tree.len()
-        )),
-        "{}",
-        out.stdout
+        ),
     );
     for (path, content) in tree.iter() {
         assert_eq!(
@@ -220,7 +451,7 @@ fn init_render_diff_round_trip() {
     }
     let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(0);
     assert_eq!(diff.stdout, "");
-    assert!(diff.stderr.contains("up to date"), "{}", diff.stderr);
+    assert_contains(&diff.stderr, "up to date");
 
     // Rendering again changes nothing.
     let before = snapshot(&dir.path().join("deploy-new"));
@@ -229,13 +460,9 @@ fn init_render_diff_round_trip() {
         &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
     )
     .expect(0);
-    assert!(
-        again.stdout.contains(&format!(
-            "0 added, 0 changed, 0 removed, {} unchanged",
-            tree.len()
-        )),
-        "{}",
-        again.stdout
+    assert_contains(
+        &again.stdout,
+        &format!("0 added, 0 changed, 0 removed, {} unchanged", tree.len()),
     );
     assert_eq!(snapshot(&dir.path().join("deploy-new")), before);
     assert_eq!(names(dir.path()), ["deploy-new", "fleet.yaml"]);
@@ -252,44 +479,49 @@ fn a_removed_edge_loses_its_overlay() {
     .expect(0);
     assert!(dir.path().join(EDGE_VALUES).is_file());
 
-    let diff = run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(1);
-    assert!(
-        diff.stdout
-            .contains(&format!("--- a/{EDGE_VALUES}\n+++ /dev/null\n")),
-        "{}",
-        diff.stdout
+    let diff = run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(3);
+    assert_contains(
+        &diff.stdout,
+        &format!("--- a/{EDGE_VALUES}\n+++ /dev/null\n"),
     );
 
-    let out = run_in(
+    // Refused without --allow-removal, with the plan and the steps to run first.
+    let before = snapshot(&dir.path().join("deploy-new"));
+    let refused = run_in(
         dir.path(),
         &["render", "-f", "two.yaml", "--out", "deploy-new"],
     )
-    .expect(0);
-    assert!(
-        out.stdout.contains(&format!("removed  {EDGE_VALUES}\n")),
-        "{}",
-        out.stdout
-    );
+    .expect(4);
+    assert_eq!(snapshot(&dir.path().join("deploy-new")), before);
+    for expected in [
+        "cluster-04-edge:\n    overlay removed (kubectl context cluster-04)",
+        "alertname=\"ThanosEdgeSilent\", cluster=\"cluster-04-edge\"",
+        "kubectl --context cluster-04 delete --ignore-not-found",
+        "render again with --allow-removal",
+    ] {
+        assert!(
+            refused.stderr.contains(expected),
+            "{expected}: {}",
+            refused.stderr
+        );
+    }
+    let silence = refused.stderr.find("ThanosEdgeSilent").unwrap();
+    let delete = refused.stderr.find("delete --ignore-not-found").unwrap();
+    let render = refused
+        .stderr
+        .find("3. Render with --allow-removal")
+        .unwrap();
+    assert!(silence < delete && delete < render, "{}", refused.stderr);
+
+    let out = run_in(dir.path(), RENDER_TWO_ALLOWING_REMOVAL).expect(0);
+    assert_contains(&out.stderr, "overlay removed");
+    assert_contains(&out.stdout, &format!("removed  {EDGE_VALUES}\n"));
     // The runbook loses the edge's rows and commands, Receive's hashring its tenant,
     // the certificates file its client certificate.
-    assert!(
-        out.stdout.contains("0 added, 4 changed, 3 removed"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("changed  deploy-new/README.md\n"),
-        "{}",
-        out.stdout
-    );
+    assert_contains(&out.stdout, "0 added, 4 changed, 3 removed");
+    assert_contains(&out.stdout, "changed  deploy-new/README.md\n");
     // The edge's silent-edge alert goes with it.
-    assert!(
-        out.stdout.contains(
-            "changed  deploy-new/overlays/cluster-01-central/kube-prometheus-stack/thanos-monitoring.yaml\n"
-        ),
-        "{}",
-        out.stdout
-    );
+    assert_contains(&out.stdout, "changed  deploy-new/overlays/cluster-01-central/kube-prometheus-stack/thanos-monitoring.yaml\n");
     assert!(!dir
         .path()
         .join("deploy-new/overlays/cluster-04-edge")
@@ -299,6 +531,104 @@ fn a_removed_edge_loses_its_overlay() {
         .join("deploy-new/overlays/cluster-03-edge")
         .is_dir());
     run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(0);
+}
+
+/// Renaming an edge removes its overlay: refused with the plan unless --allow-removal.
+#[test]
+fn renaming_an_edge_is_refused_with_a_plan() {
+    let dir = rendered_workspace(2);
+    edited_fleet(dir.path(), "renamed.yaml", |text| {
+        text.replace("cluster-03-edge", "cluster-33-edge")
+    });
+    let diff = run_in(dir.path(), &["diff", "-f", "renamed.yaml", "deploy-new"]).expect(3);
+    assert!(
+        diff.stderr
+            .contains("cluster-03-edge:\n    overlay removed")
+            && diff.stderr.contains("cluster-33-edge:\n    overlay added"),
+        "{}",
+        diff.stderr
+    );
+    let refused = run_in(
+        dir.path(),
+        &["render", "-f", "renamed.yaml", "--out", "deploy-new"],
+    )
+    .expect(4);
+    assert_contains(&refused.stderr, "Before removing cluster-03-edge");
+    assert!(dir
+        .path()
+        .join("deploy-new/overlays/cluster-03-edge")
+        .is_dir());
+    run_in(
+        dir.path(),
+        &[
+            "render",
+            "-f",
+            "renamed.yaml",
+            "--out",
+            "deploy-new",
+            "--allow-removal",
+        ],
+    )
+    .expect(0);
+    assert!(!dir
+        .path()
+        .join("deploy-new/overlays/cluster-03-edge")
+        .exists());
+    assert!(dir
+        .path()
+        .join("deploy-new/overlays/cluster-33-edge")
+        .is_dir());
+}
+
+/// A new `cluster` label breaks the edge's series: refused like a removal.
+#[test]
+fn relabelling_an_edge_is_refused_with_a_plan() {
+    let dir = rendered_workspace(1);
+    edited_fleet(dir.path(), "relabelled.yaml", |text| {
+        text.replace(
+            "- name: cluster-02-edge\n",
+            "- name: cluster-02-edge\n  clusterLabel: site-a\n",
+        )
+    });
+    let refused = run_in(
+        dir.path(),
+        &["render", "-f", "relabelled.yaml", "--out", "deploy-new"],
+    )
+    .expect(4);
+    assert!(
+        refused
+            .stderr
+            .contains("cluster label cluster-02-edge -> site-a"),
+        "{}",
+        refused.stderr
+    );
+    run_in(
+        dir.path(),
+        &[
+            "render",
+            "-f",
+            "relabelled.yaml",
+            "--out",
+            "deploy-new",
+            "--allow-removal",
+        ],
+    )
+    .expect(0);
+}
+
+/// A volume size change is named with the StatefulSet to delete with --cascade=orphan.
+#[test]
+fn a_volume_claim_change_is_in_the_plan() {
+    let dir = rendered_workspace(1);
+    let mut fleet = new_fleet(1).build().unwrap().into_inner();
+    fleet.central.receive.storage.size = "77Gi".parse().unwrap();
+    fs::write(dir.path().join("bigger.yaml"), fleet.to_yaml_string()).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["render", "-f", "bigger.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    assert_contains(&out.stderr, "volume-claim template changed, thanos-receive.yaml: StatefulSet/thanos-receive spec.volumeClaimTemplates: run kubectl delete statefulset thanos-receive --cascade=orphan");
 }
 
 #[test]
@@ -332,9 +662,9 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
         dir.path(),
         &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
     )
-    .expect(1);
-    assert!(refused.stderr.contains("base/kube-prometheus-stack/values.yaml: generated file edited by hand would be overwritten"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("overlays/cluster-02-edge/kube-prometheus-stack/values-edge.yaml: file not generated by thanos-kustomize would be overwritten"), "{}", refused.stderr);
+    .expect(4);
+    assert_contains(&refused.stderr, "base/kube-prometheus-stack/values.yaml: generated file edited by hand would be overwritten");
+    assert_contains(&refused.stderr, "overlays/cluster-02-edge/kube-prometheus-stack/values-edge.yaml: file not generated by thanos-kustomize would be overwritten");
     assert!(!refused.stderr.contains("NOTES.md"), "{}", refused.stderr);
     assert!(
         refused
@@ -362,11 +692,7 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
     fs::write(&runbook, &runbook_text).unwrap();
     fs::remove_file(&foreign).unwrap();
     let before = snapshot(&dir.path().join("deploy-new"));
-    let refused = run_in(
-        dir.path(),
-        &["render", "-f", "two.yaml", "--out", "deploy-new"],
-    )
-    .expect(1);
+    let refused = run_in(dir.path(), RENDER_TWO_ALLOWING_REMOVAL).expect(4);
     assert!(
         refused
             .stderr
@@ -383,10 +709,18 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
     // --force overrides; files in nobody's way survive.
     let forced = run_in(
         dir.path(),
-        &["render", "-f", "two.yaml", "--out", "deploy-new", "--force"],
+        &[
+            "render",
+            "-f",
+            "two.yaml",
+            "--out",
+            "deploy-new",
+            "--force",
+            "--allow-removal",
+        ],
     )
     .expect(0);
-    assert!(forced.stdout.contains("forced"), "{}", forced.stdout);
+    assert_contains(&forced.stdout, "forced");
     assert!(!stale.exists());
     assert_eq!(fs::read_to_string(&notes).unwrap(), "not ours\n");
     run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(0);
@@ -402,7 +736,7 @@ fn a_failed_write_leaves_the_old_tree_byte_identical() {
         &["render", "-f", "fleet.yaml", "--out", "blocker/deploy-new"],
     )
     .expect(2);
-    assert!(failed.stderr.contains("blocker"), "{}", failed.stderr);
+    assert_contains(&failed.stderr, "blocker");
     assert_eq!(
         fs::read_to_string(dir.path().join("blocker")).unwrap(),
         "a file\n"
@@ -431,16 +765,8 @@ fn a_failed_write_leaves_the_old_tree_byte_identical() {
         .expect(0);
         let _socket =
             std::os::unix::net::UnixListener::bind(dir.path().join("deploy-new/zz.sock")).unwrap();
-        let rendered = run_in(
-            dir.path(),
-            &["render", "-f", "two.yaml", "--out", "deploy-new"],
-        )
-        .expect(0);
-        assert!(
-            rendered.stdout.contains("1 other file left alone"),
-            "{}",
-            rendered.stdout
-        );
+        let rendered = run_in(dir.path(), RENDER_TWO_ALLOWING_REMOVAL).expect(0);
+        assert_contains(&rendered.stdout, "1 other file left alone");
         assert!(dir.path().join("deploy-new/zz.sock").exists());
     }
 }
@@ -458,14 +784,11 @@ fn diff_marks_a_missing_final_newline_so_that_git_apply_takes_it() {
     let edited = rendered.strip_suffix('\n').unwrap();
     fs::write(&path, edited).unwrap();
 
-    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(1);
+    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(3);
     let last_line = edited.rsplit('\n').next().unwrap();
-    assert!(
-        diff.stdout.contains(&format!(
-            "\n-{last_line}\n\\ No newline at end of file\n+{last_line}\n"
-        )),
-        "{}",
-        diff.stdout
+    assert_contains(
+        &diff.stdout,
+        &format!("\n-{last_line}\n\\ No newline at end of file\n+{last_line}\n"),
     );
 
     // git applies it and the tree is up to date again.
@@ -503,25 +826,15 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
         fleet.replace("scrapeInterval: 30s", "scrapeInterval: 15s"),
     )
     .unwrap();
-    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(1);
-    assert!(
-        diff.stdout
-            .contains(&format!("--- a/{BASE_VALUES}\n+++ b/{BASE_VALUES}\n@@ ")),
-        "{}",
-        diff.stdout
+    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(3);
+    assert_contains(
+        &diff.stdout,
+        &format!("--- a/{BASE_VALUES}\n+++ b/{BASE_VALUES}\n@@ "),
     );
-    assert!(
-        diff.stdout.contains("\n-    scrapeInterval: 30s\n"),
-        "{}",
-        diff.stdout
-    );
-    assert!(
-        diff.stdout.contains("\n+    scrapeInterval: 15s\n"),
-        "{}",
-        diff.stdout
-    );
+    assert_contains(&diff.stdout, "\n-    scrapeInterval: 30s\n");
+    assert_contains(&diff.stdout, "\n+    scrapeInterval: 15s\n");
     assert!(!diff.stdout.contains('\x1b'), "colour on a pipe");
-    assert!(diff.stderr.contains("differs"), "{}", diff.stderr);
+    assert_contains(&diff.stderr, "differs");
 
     let always = run_in(
         dir.path(),
@@ -534,7 +847,7 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
             "always",
         ],
     )
-    .expect(1);
+    .expect(3);
     assert!(
         always
             .stdout
@@ -548,37 +861,24 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
         None,
         &[("NO_COLOR", "1")],
     )
-    .expect(1);
+    .expect(3);
     assert!(!no_color.stdout.contains('\x1b'));
 
-    // A missing directory differs: everything is to add.
-    let missing = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "nowhere"]).expect(1);
-    assert!(
-        missing
-            .stdout
-            .contains("--- /dev/null\n+++ b/nowhere/base/"),
-        "{}",
-        missing.stdout
-    );
+    // A missing (mistyped) directory is an error, not a diff adding every file.
+    let missing = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "nowhere"]).expect(2);
+    assert_eq!(missing.stdout, "");
+    assert_contains(&missing.stderr, "nowhere: no such directory");
 }
 
 #[test]
 fn check_exit_codes() {
     let dir = workspace(2);
     let valid = run_in(dir.path(), &["check", "-f", "fleet.yaml"]).expect(0);
-    assert!(
-        valid.stderr.contains("fleet.yaml: valid"),
-        "{}",
-        valid.stderr
-    );
+    assert_contains(&valid.stderr, "fleet.yaml: valid");
     run_in(dir.path(), &["check", "--strict", "-f", "fleet.yaml"]).expect(0);
     run_in(dir.path(), &["check"]).expect(0); // fleet.yaml is the default
     let missing = run_in(dir.path(), &["check", "-f", "missing.yaml"]).expect(2);
-    assert!(
-        missing.stderr.contains("missing.yaml"),
-        "{}",
-        missing.stderr
-    );
+    assert_contains(&missing.stderr, "missing.yaml");
     run_in(dir.path(), &["render", "-f", "missing.yaml", "--out", "x"]).expect(2);
     run_in(dir.path(), &["diff", "-f", "missing.yaml", "x"]).expect(2);
     assert!(!dir.path().join("x").exists());
@@ -586,7 +886,7 @@ fn check_exit_codes() {
     // From stdin.
     let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
     let stdin = run_with(dir.path(), &["check", "-f", "-"], Some(&text), &[]).expect(0);
-    assert!(stdin.stderr.contains("<stdin>: valid"), "{}", stdin.stderr);
+    assert_contains(&stdin.stderr, "<stdin>: valid");
 
     // A warning: an even replication factor. Valid, but not with --strict.
     let mut fleet = seed(2).build().unwrap().into_inner();

@@ -107,6 +107,12 @@ impl Fleet {
         }
     }
 
+    /// The edge cluster named `name`, if the fleet has one.
+    #[must_use]
+    pub fn edge(&self, name: &str) -> Option<&Edge> {
+        self.edges.iter().find(|edge| edge.name == name)
+    }
+
     /// The host of a component's Ingress: the explicit one, else `<component>.<domain>`.
     #[must_use]
     pub fn ingress_host(&self, ingress: &Ingress, component: Component) -> String {
@@ -171,6 +177,36 @@ impl Fleet {
 /// A fleet that passed validation, with the warnings it raised.
 ///
 /// The renderer takes only this type, so an invalid fleet cannot be rendered.
+///
+/// It dereferences to [`Fleet`], so every field and method of the fleet is read through
+/// it: [`namespace`](Fleet::namespace), [`domain`](Fleet::domain),
+/// [`storage_class`](Fleet::storage_class), [`ingress_class`](Fleet::ingress_class),
+/// [`scrape_interval`](Fleet::scrape_interval), [`chart`](Fleet::chart),
+/// [`thanos`](Fleet::thanos), [`object_storage`](Fleet::object_storage),
+/// [`central`](Fleet::central), [`edges`](Fleet::edges), [`runbook`](Fleet::runbook) and
+/// [`security`](Fleet::security);
+/// [`Fleet::edge`] finds an edge by name.
+///
+/// Built with [`FleetBuilder`], a diagnostic's hint also names the Rust setter or field
+/// (`in Rust: \`Central::api_address\``), beside the fleet file's path it carries.
+///
+/// ```
+/// let fleet = thanos_model::seed::new_fleet(2).build().unwrap();
+/// assert_eq!(fleet.central.name, "cluster-01-central");
+/// assert_eq!(fleet.edge("cluster-03-edge").unwrap().context, "cluster-03");
+/// assert!(fleet.edge("cluster-09-edge").is_none());
+///
+/// let central = thanos_model::Central::new("cluster-01-central")
+///     .context("cluster-01")
+///     .api_address("not an address");
+/// let error = thanos_model::seed::new_fleet(1)
+///     .central(central)
+///     .build()
+///     .unwrap_err();
+/// let diagnostic = &error.diagnostics()[0];
+/// assert_eq!(diagnostic.path, "central.apiAddress");
+/// assert!(diagnostic.hint.ends_with("in Rust: `Central::api_address`"), "{}", diagnostic.hint);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidFleet {
     fleet: Fleet,
@@ -297,6 +333,49 @@ impl FleetBuilder {
             security: self.security.unwrap_or_default(),
         }
         .validate()
+        .map(|mut fleet| {
+            fleet.warnings_mut().iter_mut().for_each(name_in_rust);
+            fleet
+        })
+        .map_err(|error| {
+            let mut diagnostics = error.diagnostics().to_vec();
+            diagnostics.iter_mut().for_each(name_in_rust);
+            ValidationError::new(diagnostics)
+        })
+    }
+}
+
+/// Adds the Rust name of a diagnostic's field to its hint, for a fleet made with the
+/// builder: `central.apiAddress` is `Central::api_address`.
+fn name_in_rust(diagnostic: &mut validate::Diagnostic) {
+    let name = rust_name(&diagnostic.path);
+    if diagnostic.hint.contains(&name) {
+        return;
+    }
+    let sep = if diagnostic.hint.is_empty() { "" } else { "; " };
+    diagnostic.hint = format!("{}{sep}in Rust: `{name}`", diagnostic.hint);
+}
+
+/// `domain` is `FleetBuilder::domain`, `central.apiAddress` `Central::api_address`,
+/// `edges[1].clusterLabel` `Edge::cluster_label`; deeper fields are named by their
+/// path, `fleet.central.receive.replicas`.
+fn rust_name(path: &str) -> String {
+    let segments: Vec<&str> = path.split('.').collect();
+    let bare = |segment: &str| segment.split('[').next().unwrap_or(segment).to_owned();
+    match segments.as_slice() {
+        [field] => format!("FleetBuilder::{}", to_snake(&bare(field))),
+        [first, field] if bare(first) == "central" => {
+            format!("Central::{}", to_snake(&bare(field)))
+        }
+        [first, field] if bare(first) == "edges" => format!("Edge::{}", to_snake(&bare(field))),
+        _ => format!(
+            "fleet.{}",
+            segments
+                .iter()
+                .map(|segment| to_snake(segment))
+                .collect::<Vec<_>>()
+                .join(".")
+        ),
     }
 }
 

@@ -218,14 +218,14 @@ fn object_storage_error(document: &Document, root: NodeId) -> Option<de::Error> 
     (error.path.as_deref() != Some(de::OBJECT_STORAGE)).then_some(error)
 }
 
-/// Gives every diagnostic without a line the line of its field, or of the nearest
-/// enclosing field the file holds.
+/// Gives every diagnostic without a line the line and column of its field, or of the
+/// nearest enclosing field the file holds.
 fn fill_lines(diagnostics: &mut [Diagnostic], document: &Document) {
     let mut index = KeyIndex::default();
     for diagnostic in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
-        diagnostic.line = document
-            .nearest(&diagnostic.path, &mut index)
-            .map(|p| p.line);
+        let at = document.nearest(&diagnostic.path, &mut index);
+        diagnostic.line = at.map(|p| p.line);
+        diagnostic.column = diagnostic.column.or(at.map(|p| p.column));
     }
 }
 
@@ -465,7 +465,8 @@ edges:
                 (
                     "edges[0].agent.replicas",
                     Some(15),
-                    None,
+                    // A rule's error: the column of its key.
+                    Some(5),
                     "must be at least 1"
                 ),
                 (

@@ -1,6 +1,6 @@
 //! The rendered tree: relative paths to file contents, as files or as one stream.
 
-use std::{fmt, io};
+use std::{collections::BTreeSet, fmt, io};
 
 use indexmap::IndexMap;
 
@@ -22,15 +22,18 @@ const SOURCE_PREFIX: &str = "# Source: ";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tree {
     files: IndexMap<String, String>,
+    /// The paths of files an embedding tool added as its own ([`Tree::insert_owned`]).
+    owned: BTreeSet<String>,
 }
 
 impl Tree {
     /// Adds (or replaces) a file: the generated-file header, `comment` as comment lines,
     /// then `body`, the comments in the syntax of the file's kind
     /// ([`CommentSyntax::for_path`]: HTML comments in Markdown, `#` lines elsewhere). An
-    /// embedding tool can add files of its own this way; they carry the header, so the
-    /// writer treats them as generated.
+    /// embedding tool that adds files this way has them treated as generated: a later
+    /// render without them deletes them. For files it keeps, see [`Tree::insert_owned`].
     pub fn insert(&mut self, path: String, body: String, comment: &[String]) {
+        self.owned.remove(&path);
         let syntax = CommentSyntax::for_path(&path);
         let mut content = String::new();
         for line in comment {
@@ -39,6 +42,30 @@ impl Tree {
         }
         content.push_str(&body);
         self.files.insert(path, marker::stamp(&content, syntax));
+    }
+
+    /// Adds (or replaces) a file an embedding tool owns, written exactly as given: no
+    /// generated-file header, so a later render of a tree without it (such as
+    /// `thanos-kustomize render`) finds a file that is not ours and leaves it alone, never
+    /// deleting or reverting it. A write of this tree adds or updates it.
+    ///
+    /// ```
+    /// let fleet = thanos_model::seed::new_fleet(1).build().unwrap();
+    /// let mut tree = thanos_render::render(&fleet);
+    /// tree.insert_owned("NOTES.md".to_owned(), "# Our notes\n".to_owned());
+    /// assert_eq!(tree.get("NOTES.md"), Some("# Our notes\n"));
+    /// assert!(tree.is_owned("NOTES.md"));
+    /// assert!(!tree.is_owned("README.md"));
+    /// ```
+    pub fn insert_owned(&mut self, path: String, content: String) {
+        self.owned.insert(path.clone());
+        self.files.insert(path, content);
+    }
+
+    /// Whether the file at `path` is an embedding tool's own ([`Tree::insert_owned`]).
+    #[must_use]
+    pub fn is_owned(&self, path: &str) -> bool {
+        self.owned.contains(path)
     }
 
     /// The files, in render order.
@@ -135,7 +162,10 @@ impl Tree {
                 ));
             }
         }
-        Ok(Self { files })
+        Ok(Self {
+            files,
+            owned: BTreeSet::new(),
+        })
     }
 }
 
@@ -190,6 +220,7 @@ mod tests {
                 .iter()
                 .map(|(path, content)| ((*path).to_owned(), (*content).to_owned()))
                 .collect(),
+            owned: BTreeSet::new(),
         }
     }
 

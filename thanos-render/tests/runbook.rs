@@ -331,7 +331,10 @@ fn secrets_come_from_refused_unset_variables_never_from_the_text() {
         }
         // No Secret's value (a key, a receiver's URL, the password) on a command line.
         for line in &others {
-            assert!(!line.contains("--from-literal=admin-password"), "{name}: {line}");
+            assert!(
+                !line.contains("--from-literal=admin-password"),
+                "{name}: {line}"
+            );
             assert!(
                 line.contains("grafana-admin") || !line.contains("--from-literal"),
                 "{name}: {line}"

@@ -9,7 +9,7 @@ use std::{
 };
 
 use similar::TextDiff;
-use thanos_kustomize::write::{self, Action, ChangeKind, Found};
+use thanos_kustomize::write::{self, Action, ChangeKind, ClusterPlan, Found};
 use thanos_render::render;
 
 use crate::fleet_file::FleetArg;
@@ -20,8 +20,9 @@ use super::{print_stdout, Exit};
 ///
 /// A unified diff over the whole tree: rendered files that are missing or differ, and files
 /// generated earlier that would no longer be rendered. Files in DIR that thanos-kustomize did
-/// not generate and that are in nobody's way are ignored. Exits 0 when DIR is up to date, 1
-/// when it differs (a CI drift check), 2 on errors.
+/// not generate and that are in nobody's way are ignored. Exits 0 when DIR is up to date, 3
+/// when it differs (a CI drift check), 1 when the fleet is invalid, 2 on a usage or I/O
+/// error, such as a DIR that does not exist.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     thanos-kustomize diff -f fleet.yaml deploy-new\n  \
@@ -54,6 +55,13 @@ pub fn run(args: &Args) -> Exit {
         Ok(fleet) => fleet,
         Err(exit) => return exit,
     };
+    if !args.dir.is_dir() {
+        return crate::io_failure(format!(
+            "{}: no such directory (render it first with `thanos-kustomize render -f {} --out {0}`)",
+            args.dir.display(),
+            args.fleet.display(),
+        ));
+    }
     let tree = render(&fleet);
     let plan = match write::plan(&tree, &args.dir, false) {
         Ok(plan) => plan,
@@ -99,6 +107,7 @@ pub fn run(args: &Args) -> Exit {
         }
     }
     let differs = to_add + to_change + to_remove > 0;
+    let clusters = ClusterPlan::new(&plan);
     if !out.is_empty() {
         let text = if use_color(args.color) {
             colorize(&out)
@@ -109,12 +118,19 @@ pub fn run(args: &Args) -> Exit {
             return Exit::Usage;
         }
     }
+    if !clusters.is_empty() {
+        eprint!("Plan:\n{clusters}");
+        if clusters.removes_or_relabels() {
+            eprint!("{}", clusters.steps_first(&shown));
+            eprintln!("`render` refuses this without --allow-removal.");
+        }
+    }
     if differs {
         eprintln!(
             "{shown}: differs from {}: {to_add} to add, {to_change} to change, {to_remove} to remove",
             args.fleet.display(),
         );
-        Exit::Failure
+        Exit::Drift
     } else {
         eprintln!("{shown}: up to date with {}", args.fleet.display());
         Exit::Success

@@ -6,7 +6,9 @@
 //! stays correct when the model changes: nothing here names a field.
 
 use serde_json::Value;
-use thanos_model::{seed::new_fleet, Fleet};
+use thanos_model::{seed::new_fleet, Fleet, Language};
+
+use crate::output;
 
 use super::{print_stdout, Exit};
 
@@ -24,27 +26,112 @@ const WIDTH: usize = 92;
 #[command(after_help = "Examples:\n  \
     thanos-kustomize init > fleet.yaml\n  \
     thanos-kustomize init --edges 5 > fleet.yaml\n  \
+    thanos-kustomize init --domain monitoring.example.com --namespace observability \\\n      \
+    --central-name hub --central-context hub --edge-names site-a,site-b --language ko > fleet.yaml\n  \
     thanos-kustomize schema > fleet.schema.json   # for the $schema line editors read")]
 pub struct Args {
     /// Number of edge clusters (cluster-02-edge, cluster-03-edge, ...).
-    #[arg(long, default_value_t = 3, value_name = "N",
+    #[arg(long, default_value_t = 3, value_name = "N", conflicts_with = "edge_names",
           value_parser = clap::value_parser!(u16).range(0..=250))]
     edges: u16,
+    /// The edge clusters' names (and kubectl contexts), comma-separated, instead of
+    /// `--edges`.
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    edge_names: Option<Vec<String>>,
+    /// The central cluster's name.
+    #[arg(long, value_name = "NAME")]
+    central_name: Option<String>,
+    /// The central cluster's kubectl context (default: the seed's, or the name given).
+    #[arg(long, value_name = "CONTEXT")]
+    central_context: Option<String>,
+    /// The DNS domain the Ingress hosts are under.
+    #[arg(long, value_name = "DOMAIN")]
+    domain: Option<String>,
+    /// The namespace everything is installed in.
+    #[arg(long, value_name = "NAMESPACE")]
+    namespace: Option<String>,
+    /// The runbook's language.
+    #[arg(long, value_enum, default_value_t = Lang::En, value_name = "LANG")]
+    language: Lang,
+}
+
+/// The runbook's language on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// English, the default.
+    En,
+    /// Korean.
+    Ko,
 }
 
 /// Runs `init`.
 pub fn run(args: &Args) -> Exit {
-    match starter(usize::from(args.edges)) {
+    let fleet = match starter_fleet(args) {
+        Ok(fleet) => fleet,
+        Err(diagnostics) => {
+            eprint!("{}", output::text("init", &diagnostics));
+            eprintln!("thanos-kustomize: init: the options give an invalid fleet; nothing printed");
+            return Exit::Invalid;
+        }
+    };
+    match annotated(&fleet) {
         Ok(text) => print_stdout(&text),
         Err(error) => crate::io_failure(error),
     }
 }
 
-/// The starter file with `edges` edges.
-pub fn starter(edges: usize) -> Result<String, String> {
+/// The new fleet the options describe: the model's defaults over the seed's clusters, with
+/// the names, domain, namespace and language given; the validation's diagnostics (the
+/// options' values, in the fleet file's terms) when they are not valid.
+fn starter_fleet(args: &Args) -> Result<Fleet, Vec<thanos_model::Diagnostic>> {
+    let edges = args
+        .edge_names
+        .as_ref()
+        .map_or(usize::from(args.edges), Vec::len);
+    let mut fleet = new_fleet(edges)
+        .build()
+        .map_err(|error| error.diagnostics().to_vec())?
+        .into_inner();
+    if let Some(names) = &args.edge_names {
+        for (edge, name) in fleet.edges.iter_mut().zip(names) {
+            edge.name.clone_from(name);
+            edge.context.clone_from(name);
+        }
+    }
+    if let Some(name) = &args.central_name {
+        fleet.central.name.clone_from(name);
+        fleet.central.context.clone_from(name);
+    }
+    if let Some(context) = &args.central_context {
+        fleet.central.context.clone_from(context);
+    }
+    if let Some(domain) = &args.domain {
+        fleet.domain.clone_from(domain);
+    }
+    if let Some(namespace) = &args.namespace {
+        fleet.namespace.clone_from(namespace);
+    }
+    fleet.runbook.language = match args.language {
+        Lang::En => Language::English,
+        Lang::Ko => Language::Korean,
+    };
+    let valid = fleet
+        .validate()
+        .map_err(|error| error.diagnostics().to_vec())?;
+    Ok(valid.into_inner())
+}
+
+/// The starter file with `edges` edges and the other options at their defaults.
+#[cfg(test)]
+fn starter(edges: usize) -> Result<String, String> {
     let fleet = new_fleet(edges)
         .build()
         .map_err(|error| format!("the seed fleet is invalid: {error}"))?;
+    annotated(&fleet)
+}
+
+/// `fleet` as YAML, every field's documentation as a comment above it.
+fn annotated(fleet: &Fleet) -> Result<String, String> {
     let yaml = fleet.to_yaml_string();
     let schema = serde_json::to_value(Fleet::json_schema())
         .map_err(|error| format!("cannot read the schema: {error}"))?;

@@ -1,6 +1,7 @@
 //! The commands, one module each.
 
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod init;
 pub mod render;
@@ -8,23 +9,50 @@ pub mod schema;
 
 use std::{io, process::ExitCode};
 
-/// How a command ended.
+/// How a command ended: one exit code per kind of outcome, so that a pipeline can tell
+/// them apart (the README's table and `--help` list them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// 0: done; the fleet is valid, the tree written or up to date.
     Success,
-    /// 1: the fleet is invalid, the tree differs, or files were refused.
-    Failure,
-    /// 2: a usage or I/O error.
+    /// 1: the fleet is invalid (with `check --strict`, also when it has warnings).
+    Invalid,
+    /// 2: a usage or I/O error: a bad argument, an unreadable fleet file, a missing DIR, a
+    /// failed write.
     Usage,
+    /// 3: `diff`: DIR differs from what the fleet file renders.
+    Drift,
+    /// 4: `render`: refused, nothing written: files edited by hand or not ours are in the
+    /// way (`--force`), or a cluster would be removed or re-labelled (`--allow-removal`).
+    Refused,
 }
+
+/// The exit codes, as `--help` prints them.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success: valid fleet, tree written or up to date
+  1  invalid fleet (check --strict: warnings too)
+  2  usage or I/O error (bad argument, unreadable file, missing DIR, failed write)
+  3  diff: DIR differs from the render (drift)
+  4  render: refused, nothing written (edited or foreign files in the way: --force;
+     a cluster removed or re-labelled: --allow-removal)";
 
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> Self {
-        match exit {
-            Exit::Success => ExitCode::SUCCESS,
-            Exit::Failure => ExitCode::from(1),
-            Exit::Usage => ExitCode::from(2),
+        ExitCode::from(exit.code())
+    }
+}
+
+impl Exit {
+    /// The process exit code.
+    #[must_use]
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Invalid => 1,
+            Exit::Usage => 2,
+            Exit::Drift => 3,
+            Exit::Refused => 4,
         }
     }
 }

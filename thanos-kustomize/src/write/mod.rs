@@ -42,6 +42,7 @@
 //!
 //! Two writes into one directory at the same time are not locked against each other.
 
+mod clusters;
 mod error;
 mod plan;
 mod report;
@@ -56,6 +57,7 @@ use std::{
 
 use thanos_render::Tree;
 
+pub use clusters::{ClusterChange, ClusterPlan};
 pub use error::WriteError;
 pub use plan::{plan, Plan};
 pub use report::{Action, Change, ChangeKind, Found, Refusal, Report};

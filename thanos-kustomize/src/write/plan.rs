@@ -128,6 +128,14 @@ pub fn plan<'t>(tree: &'t Tree, dir: &Path, force: bool) -> Result<Plan<'t>, Wri
             Existing::File(..) if is_temp_file(path) && !is_rendered && !is_needed_dir => {
                 ChangeKind::Removed
             }
+            // An embedder's own file, in its own tree: written as given.
+            Existing::File(..) if is_rendered && tree.is_owned(path) => {
+                if fs::read(dir.join(path)).ok().as_deref() == tree.get(path).map(str::as_bytes) {
+                    ChangeKind::Unchanged
+                } else {
+                    ChangeKind::Changed
+                }
+            }
             Existing::File(provenance, content) => {
                 let found = match provenance {
                     Provenance::Generated => None,

@@ -168,12 +168,29 @@ fn explain(info: &str, cx: &Context<'_>) -> (Position, String, String) {
                 .trim_start_matches("- ")
                 .trim()
                 .escape_debug();
-            let value = line[key_end + 2..].trim().escape_debug();
+            let value = line[key_end + 2..].trim();
+            let joined = value.replace(": ", ":");
+            let hint = if joined.contains([' ', '#']) {
+                format!(
+                    "put the value in quotes: {key}: \"{}\"",
+                    value.escape_debug()
+                )
+            } else {
+                // `host: 6443`: most likely a space typed after the colon of `host:port`.
+                format!(
+                    "write it without the space: {key}: {}, or, if the space belongs to the value, in quotes: {key}: \"{}\"",
+                    joined.escape_debug(),
+                    value.escape_debug()
+                )
+            };
             return (
                 at,
                 format!("the value of `{key}` contains `: `, which YAML reads as the start of another key"),
-                format!("put the value in quotes: {key}: \"{value}\""),
+                hint,
             );
+        }
+        if let Some(found) = mistake_above(cx) {
+            return found;
         }
         let indent = line.len() - line.trim_start().len();
         return (
@@ -187,6 +204,9 @@ fn explain(info: &str, cx: &Context<'_>) -> (Position, String, String) {
         );
     }
     if info.contains("did not find expected key") {
+        if let Some(found) = mistake_above(cx) {
+            return found;
+        }
         return (
             at,
             "this line is indented differently from the keys of the mapping it is in".to_owned(),
@@ -241,6 +261,9 @@ fn explain(info: &str, cx: &Context<'_>) -> (Position, String, String) {
         );
     }
     if info.contains("simple key") {
+        if let Some(found) = mistake_above(cx) {
+            return found;
+        }
         return (
             at,
             "the line before this one has no `:` after its key".to_owned(),
@@ -282,6 +305,127 @@ fn explain(info: &str, cx: &Context<'_>) -> (Position, String, String) {
         "check the indentation (spaces only), quotes and brackets of this line and the one before"
             .to_owned(),
     )
+}
+
+/// One significant line (not blank, not a comment) of the text.
+struct Line<'a> {
+    number: usize,
+    /// The text after the indentation and a list item's `- `.
+    body: &'a str,
+    /// Column (0-based) where `body` starts: the key's indentation.
+    key_indent: usize,
+    item: bool,
+}
+
+impl Line<'_> {
+    fn has_key(&self) -> bool {
+        self.body.contains(": ") || self.body.trim_end().ends_with(':')
+    }
+
+    /// `key:` with its value on the lines below.
+    fn opens(&self) -> bool {
+        self.body.trim_end().ends_with(':')
+    }
+
+    fn key(&self) -> &str {
+        self.body.split(':').next().unwrap_or_default().trim()
+    }
+}
+
+impl Context<'_> {
+    /// The significant line nearest `from` going up (`up`) or down, `from` excluded.
+    fn significant(&self, from: usize, up: bool) -> Option<Line<'_>> {
+        let mut number = from;
+        loop {
+            number = if up {
+                number.checked_sub(1).filter(|n| *n > 0)?
+            } else {
+                number + 1
+            };
+            if number > self.yaml.lines().count() {
+                return None;
+            }
+            let text = self.line(number);
+            let trimmed = text.trim_start_matches(' ');
+            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("---") {
+                continue;
+            }
+            let (body, item) = match trimmed.strip_prefix("- ") {
+                Some(rest) => (rest.trim_start_matches(' '), true),
+                None => (trimmed, false),
+            };
+            return Some(Line {
+                number,
+                body,
+                key_indent: text.len() - body.len(),
+                item,
+            });
+        }
+    }
+}
+
+/// When the parser stops on a line because of the line above it, that line: a key
+/// without its `:` (`name cluster-01-central`), or a key indented more or less than the
+/// keys around it, which the parser only notices at the next key.
+fn mistake_above(cx: &Context<'_>) -> Option<(Position, String, String)> {
+    let here = cx.significant(cx.at.line + 1, true)?;
+    let above = cx.significant(here.number, true)?;
+    let before = cx.significant(above.number, true);
+    let position = |line: &Line<'_>| Position {
+        line: line.number,
+        column: line.key_indent + 1,
+    };
+    let plain = !above
+        .body
+        .starts_with(['"', '\'', '[', '{', '&', '*', '!', '|', '>']);
+    if !above.body.contains(':')
+        && !above.item
+        && plain
+        && before
+            .as_ref()
+            .is_none_or(|b| b.opens() || above.key_indent <= b.key_indent)
+    {
+        let fixed = above.body.trim_end().replacen(' ', ": ", 1);
+        let hint = if fixed.contains(": ") {
+            format!("write `{}`", fixed.escape_debug())
+        } else {
+            format!("write `{}: value`", fixed.escape_debug())
+        };
+        return Some((
+            position(&above),
+            "this line has no `:` after its key".to_owned(),
+            hint,
+        ));
+    }
+    if !above.has_key()
+        || !here.has_key()
+        || above.key_indent == here.key_indent
+        || (above.opens() && here.key_indent > above.key_indent)
+    {
+        return None;
+    }
+    let after = cx.significant(here.number, false);
+    let like_after = after
+        .as_ref()
+        .is_some_and(|a| a.has_key() && a.key_indent == here.key_indent);
+    let like_before = before
+        .as_ref()
+        .is_some_and(|b| !b.opens() && b.has_key() && b.key_indent == here.key_indent);
+    if !like_after && !like_before {
+        return None;
+    }
+    let (more, column) = (above.key_indent > here.key_indent, here.key_indent + 1);
+    Some((
+        position(&above),
+        format!(
+            "this key is indented {} than the keys around it",
+            if more { "more" } else { "less" }
+        ),
+        format!(
+            "indent it to column {column} like `{}` on the line below; spaces only",
+            here.key().escape_debug()
+        ),
+    ))
 }
 
 /// How to indent: like the key of the line above it belongs to, or like the keys of

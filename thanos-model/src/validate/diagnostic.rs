@@ -33,8 +33,9 @@ pub struct Diagnostic {
     pub hint: String,
     /// Line of the field in the file it was loaded from, where known (1-based).
     pub line: Option<usize>,
-    /// Column of the value in the file it was loaded from, where known (1-based); set
-    /// for a value the loader could not read by its grammar.
+    /// Column in the file it was loaded from, where known (1-based): of the value the
+    /// loader could not read by its grammar, else of the field's key (or of the nearest
+    /// enclosing key the file holds).
     pub column: Option<usize>,
 }
 

@@ -152,27 +152,55 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     if let Some(edge) = f.edges.last() {
         let file = build_file(edge, "");
         blocks.push(l.h(3, "Removing an edge cluster", "엣지 클러스터 제거", []));
-        blocks.push(if f.monitoring.silent_edges.is_some() {
-            l.p(
-                "Central first, so that the edge's alerts stop before the edge does. Build the edge's overlay into a file while it is still in the tree; then take the edge out of the fleet file, render, and apply central's build (steps 3 and 5), which removes its silent-edge alert; then delete what the edge runs, from the file built first. Its overlay directory went with the render (apart from the `charts/` kustomize unpacked there, which is yours to delete). For {}:",
-                "중앙 먼저: 엣지가 멈추기 전에 그 엣지의 알림이 먼저 사라지게 합니다. 엣지의 오버레이가 트리에 남아 있는 동안 파일로 빌드해 두고, fleet 파일에서 엣지를 빼고 렌더링한 뒤 중앙 빌드를 적용합니다(3, 5단계). 이때 그 엣지의 silent-edge 알림이 사라집니다. 그다음 먼저 빌드해 둔 파일로 엣지에서 실행 중인 것을 삭제합니다. 오버레이 디렉터리는 렌더링과 함께 사라집니다(kustomize가 풀어 둔 `charts/`는 직접 지워야 합니다). {}의 경우:",
-                [code(&edge.name)],
+        blocks.push(l.p(
+            "In this order: `thanos-kustomize render` refuses to remove an overlay or change a {} label without {}, and prints these steps. For {}:",
+            "다음 순서대로 진행합니다. `thanos-kustomize render`는 오버레이를 없애거나 {} 레이블을 바꾸는 렌더링을 {} 없이는 거부하고 이 단계를 출력합니다. {}의 경우:",
+            [code("cluster"), code("--allow-removal"), code(&edge.name)],
+        ));
+        let silent = f.monitoring.silent_edges.as_ref();
+        let mut steps = Vec::new();
+        if let Some(silent) = silent {
+            steps.push(l.text(
+                "Silence its alert in Alertmanager ({}), or it fires once the edge stops writing.",
+                "Alertmanager에서 이 엣지의 알림({})을 사일런스합니다. 그러지 않으면 엣지가 쓰기를 멈춘 뒤 알림이 발생합니다.",
+                [code(format!(
+                    "alertname=\"{}\", cluster=\"{}\"",
+                    silent.alert, edge.label
+                ))],
+            ));
+        }
+        steps.push(l.text(
+            "Delete what the edge runs while its overlay is still in the tree (below).",
+            "오버레이가 아직 트리에 있는 동안 엣지에서 실행 중인 것을 삭제합니다(아래).",
+            [],
+        ));
+        steps.push(l.text(
+            "Take it out of the fleet file and render with {}: its overlay directory goes (apart from the {} kustomize unpacked there, which is yours to delete).",
+            "fleet 파일에서 빼고 {}로 렌더링합니다. 오버레이 디렉터리가 사라집니다(kustomize가 풀어 둔 {}는 직접 지워야 합니다).",
+            [
+                code("thanos-kustomize render -f fleet.yaml --out deploy-new --allow-removal"),
+                code("charts/"),
+            ],
+        ));
+        steps.push(if silent.is_some() {
+            l.text(
+                "Apply the central build (step 5), whose silent-edge alert no longer has the edge, then expire the silence.",
+                "중앙 빌드를 적용하고(5단계) 나면 엣지 무응답 알림에서 이 엣지가 빠집니다. 그다음 사일런스를 해제합니다.",
+                [],
             )
         } else {
-            l.p(
-                "Build the edge's overlay into a file while it is still in the tree; then take the edge out of the fleet file, render, and apply central's build (steps 3 and 5); then delete what the edge runs, from the file built first. Its overlay directory went with the render (apart from the `charts/` kustomize unpacked there, which is yours to delete). For {}:",
-                "엣지의 오버레이가 트리에 남아 있는 동안 파일로 빌드해 두고, fleet 파일에서 엣지를 빼고 렌더링한 뒤 중앙 빌드를 적용합니다(3, 5단계). 그다음 먼저 빌드해 둔 파일로 엣지에서 실행 중인 것을 삭제합니다. 오버레이 디렉터리는 렌더링과 함께 사라집니다(kustomize가 풀어 둔 `charts/`는 직접 지워야 합니다). {}의 경우:",
-                [code(&edge.name)],
+            l.text(
+                "Apply the central build (step 5).",
+                "중앙 빌드를 적용합니다(5단계).",
+                [],
             )
         });
+        blocks.push(Block::numbered(steps));
         blocks.push(
             CodeBlock::lines(
                 "sh",
                 [
                     build_command(edge),
-                    "# take the edge out of the fleet file and render, then:".to_owned(),
-                    build_command(central),
-                    apply_command(central),
                     format!(
                         "{} delete --ignore-not-found -f {file}",
                         kubectl(&edge.context)
