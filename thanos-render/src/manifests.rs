@@ -3,7 +3,9 @@
 use thanos_model::ValidFleet;
 
 use crate::{
-    base::Base, overlays::central::CentralOverlay, overlays::edge::EdgeOverlay, runbook::Runbook,
+    base::Base,
+    overlays::{central::CentralOverlay, edge::EdgeOverlay, ChartYaml},
+    runbook::Runbook,
     Tree,
 };
 
@@ -59,8 +61,9 @@ impl Manifests {
         let mut tree = Tree::default();
         self.base.add_to(&mut tree);
         self.central.add_to(&mut tree);
+        let mut edge_yaml = ChartYaml::default();
         for edge in &self.edges {
-            edge.add_to(&mut tree);
+            edge.add_to(&mut tree, &mut edge_yaml);
         }
         if let Some(runbook) = &self.runbook {
             runbook.add_to(&mut tree);

@@ -32,13 +32,12 @@ impl Tree {
     /// writer treats them as generated.
     pub fn insert(&mut self, path: String, body: String, comment: &[String]) {
         let syntax = CommentSyntax::for_path(&path);
-        let mut content = String::new();
-        for line in comment {
-            content.push_str(&syntax.line(line));
-            content.push('\n');
-        }
-        content.push_str(&body);
-        self.files.insert(path, marker::stamp(&content, syntax));
+        let comment: String = comment
+            .iter()
+            .flat_map(|line| [syntax.line(line), "\n".to_owned()])
+            .collect();
+        let content = marker::stamp_parts(&[&comment, &body], syntax);
+        self.files.insert(path, content);
     }
 
     /// The files, in render order.

@@ -204,11 +204,14 @@ impl Document {
     /// newline at the end.
     #[must_use]
     pub fn to_markdown(&self) -> String {
-        self.blocks
-            .iter()
-            .map(Block::render)
-            .collect::<Vec<_>>()
-            .join("\n")
+        let mut markdown = String::new();
+        for (index, block) in self.blocks.iter().enumerate() {
+            if index > 0 {
+                markdown.push('\n');
+            }
+            markdown.push_str(&block.render());
+        }
+        markdown
     }
 
     /// The code of every code block in `language`, in order.
