@@ -204,14 +204,11 @@ impl Document {
     /// newline at the end.
     #[must_use]
     pub fn to_markdown(&self) -> String {
-        let mut markdown = String::new();
-        for (index, block) in self.blocks.iter().enumerate() {
-            if index > 0 {
-                markdown.push('\n');
-            }
-            markdown.push_str(&block.render());
-        }
-        markdown
+        self.blocks
+            .iter()
+            .map(Block::render)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// The code of every code block in `language`, in order.
