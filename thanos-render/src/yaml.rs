@@ -27,7 +27,7 @@ impl<T> Default for Repeated<'_, T> {
 
 impl<'a, T: Serialize + PartialEq> Repeated<'a, T> {
     /// [`to_yaml`] of `object`, from the last object's when they are equal.
-    pub(crate) fn to_yaml(&mut self, object: &'a T) -> String {
+    pub(crate) fn serialize(&mut self, object: &'a T) -> String {
         match &self.last {
             Some((last, yaml)) if *last == object => yaml.clone(),
             _ => {

@@ -84,18 +84,18 @@ pub(crate) fn add_chart_files<'a>(
 ) {
     tree.insert(
         format!("{dir}/{values_file}"),
-        yaml.values.to_yaml(values),
+        yaml.values.serialize(values),
         &[],
     );
     tree.insert(
         format!("{dir}/{KUSTOMIZATION_FILE}"),
-        yaml.kustomization.to_yaml(kustomization),
+        yaml.kustomization.serialize(kustomization),
         comment,
     );
     if let Some(namespace) = namespace {
         tree.insert(
             format!("{dir}/{}", namespace::FILE),
-            yaml.namespace.to_yaml(namespace),
+            yaml.namespace.serialize(namespace),
             &[],
         );
     }
