@@ -4,7 +4,7 @@ use thanos_model::Fleet;
 
 use crate::{
     kustomize::{HelmChart, Kustomization},
-    overlays::add_chart_files,
+    overlays::{add_chart_files, ChartYaml},
     values::{
         ChartValues, Enabled, NodeExporterValues, PrometheusSpecValues, PrometheusValues,
         StorageSpec,
@@ -48,6 +48,7 @@ impl Base {
     pub(crate) fn add_to(&self, tree: &mut Tree) {
         add_chart_files(
             tree,
+            &mut ChartYaml::default(),
             &self.dir,
             (VALUES_FILE, &self.values),
             &self.kustomization,

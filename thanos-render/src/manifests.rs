@@ -3,7 +3,9 @@
 use thanos_model::ValidFleet;
 
 use crate::{
-    base::Base, overlays::central::CentralOverlay, overlays::edge::EdgeOverlay, runbook::Runbook,
+    base::Base,
+    overlays::{central::CentralOverlay, edge::EdgeOverlay, ChartYaml},
+    runbook::Runbook,
     Tree,
 };
 
@@ -59,8 +61,9 @@ impl Manifests {
         let mut tree = Tree::default();
         self.base.add_to(&mut tree);
         self.central.add_to(&mut tree);
+        let mut edge_yaml = ChartYaml::default();
         for edge in &self.edges {
-            edge.add_to(&mut tree);
+            edge.add_to(&mut tree, &mut edge_yaml);
         }
         if let Some(runbook) = &self.runbook {
             runbook.add_to(&mut tree);
@@ -74,6 +77,36 @@ mod tests {
     use thanos_model::seed::seed;
 
     use super::Manifests;
+
+    /// The edges' YAML is serialized once while their objects repeat: an edge whose
+    /// objects an embedder changed still gets its own files, and the edges after it theirs.
+    #[test]
+    fn a_changed_edge_gets_its_own_files_between_repeated_ones() {
+        let fleet = seed(3).build().expect("the seed is valid");
+        let mut manifests = Manifests::new(&fleet);
+        let plain = manifests.to_tree();
+        let edge = &mut manifests.edges[1];
+        edge.namespace
+            .metadata
+            .labels
+            .get_or_insert_with(Default::default)
+            .insert("team".to_owned(), "edge-03".to_owned());
+        edge.kustomization.resources.push("extra.yaml".to_owned());
+        let changed = manifests.to_tree();
+        let dirs: Vec<String> = manifests.edges.iter().map(|e| e.dir().to_owned()).collect();
+        for (index, dir) in dirs.iter().enumerate() {
+            for file in ["namespace.yaml", "kustomization.yaml", "values-edge.yaml"] {
+                let path = format!("{dir}/{file}");
+                let (before, after) = (plain.get(&path).unwrap(), changed.get(&path).unwrap());
+                let expect_change = index == 1 && file != "values-edge.yaml";
+                assert_eq!(before != after, expect_change, "{path}");
+            }
+        }
+        let path = format!("{}/namespace.yaml", dirs[1]);
+        assert!(changed.get(&path).unwrap().contains("team: edge-03"));
+        let path = format!("{}/kustomization.yaml", dirs[1]);
+        assert!(changed.get(&path).unwrap().contains("- extra.yaml"));
+    }
 
     #[test]
     fn every_edge_writes_to_the_url_of_receive_s_ingress() {

@@ -84,12 +84,39 @@ impl CommentSyntax {
 }
 
 /// Prepends the header, in `syntax`, to a file's content.
+#[cfg(test)]
 pub(crate) fn stamp(content: &str, syntax: CommentSyntax) -> String {
-    format!(
-        "{}\n{}\n{content}",
-        syntax.line(GENERATED_TEXT),
-        syntax.line(&format!("{DIGEST_TEXT}{}", digest(content)))
-    )
+    stamp_parts(&[content], syntax)
+}
+
+/// Prepends the header, in `syntax`, to the file whose content is `parts` one after the
+/// other, without joining them first: the file is written once, at its final size.
+pub(crate) fn stamp_parts(parts: &[&str], syntax: CommentSyntax) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+    }
+    let (open, close) = syntax.delimiters();
+    let header = 2 * (open.len() + close.len() + 1) + GENERATED_TEXT.len() + DIGEST_TEXT.len();
+    let length = header + 64 + parts.iter().map(|part| part.len()).sum::<usize>();
+    let mut file = String::with_capacity(length);
+    for (text, digest) in [
+        (GENERATED_TEXT, None),
+        (DIGEST_TEXT, Some(hasher.finalize())),
+    ] {
+        file.push_str(open);
+        file.push_str(text);
+        if let Some(digest) = digest {
+            push_hex(&mut file, &digest);
+        }
+        file.push_str(close);
+        file.push('\n');
+    }
+    for part in parts {
+        file.push_str(part);
+    }
+    debug_assert_eq!(file.len(), length);
+    file
 }
 
 /// Whether a file that starts with `head` (its first [`PROBE_LEN`] bytes, or all of a
@@ -126,10 +153,18 @@ pub fn provenance(file: &str) -> Provenance {
 }
 
 fn digest(content: &str) -> String {
-    Sha256::digest(content.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    let mut hex = String::with_capacity(64);
+    push_hex(&mut hex, &Sha256::digest(content.as_bytes()));
+    hex
+}
+
+/// Appends `bytes` in lowercase hexadecimal.
+fn push_hex(text: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
 }
 
 #[cfg(test)]

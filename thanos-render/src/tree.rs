@@ -35,13 +35,12 @@ impl Tree {
     pub fn insert(&mut self, path: String, body: String, comment: &[String]) {
         self.owned.remove(&path);
         let syntax = CommentSyntax::for_path(&path);
-        let mut content = String::new();
-        for line in comment {
-            content.push_str(&syntax.line(line));
-            content.push('\n');
-        }
-        content.push_str(&body);
-        self.files.insert(path, marker::stamp(&content, syntax));
+        let comment: String = comment
+            .iter()
+            .flat_map(|line| [syntax.line(line), "\n".to_owned()])
+            .collect();
+        let content = marker::stamp_parts(&[&comment, &body], syntax);
+        self.files.insert(path, content);
     }
 
     /// Adds (or replaces) a file an embedding tool owns, written exactly as given: no

@@ -11,6 +11,34 @@ pub(crate) fn to_yaml<T: Serialize + ?Sized>(value: &T) -> String {
         .unwrap_or_else(|error| unreachable!("rendered objects always serialize: {error}"))
 }
 
+/// Serializes a run of objects that are often equal, such as every edge's Namespace:
+/// the YAML of the last object is reused while the next one is equal to it, so a fleet
+/// of a thousand edges serializes its one Namespace once.
+#[derive(Debug)]
+pub(crate) struct Repeated<'a, T> {
+    last: Option<(&'a T, String)>,
+}
+
+impl<T> Default for Repeated<'_, T> {
+    fn default() -> Self {
+        Self { last: None }
+    }
+}
+
+impl<'a, T: Serialize + PartialEq> Repeated<'a, T> {
+    /// [`to_yaml`] of `object`, from the last object's when they are equal.
+    pub(crate) fn serialize(&mut self, object: &'a T) -> String {
+        match &self.last {
+            Some((last, yaml)) if *last == object => yaml.clone(),
+            _ => {
+                let yaml = to_yaml(object);
+                self.last = Some((object, yaml.clone()));
+                yaml
+            }
+        }
+    }
+}
+
 /// Joins YAML documents into one multi-document file, separated by `---` lines.
 pub(crate) fn documents(documents: impl IntoIterator<Item = String>) -> String {
     documents.into_iter().collect::<Vec<_>>().join("---\n")

@@ -62,20 +62,33 @@ pub(crate) fn cluster_comment(context: &str, api_address: &str, dir: &str) -> Ve
     ]
 }
 
+/// The YAML of the chart files of a run of chart directories (the edges'), each file's
+/// reused from the directory before while its object is the same ([`yaml::Repeated`]).
+#[derive(Debug, Default)]
+pub(crate) struct ChartYaml<'a> {
+    values: yaml::Repeated<'a, ChartValues>,
+    kustomization: yaml::Repeated<'a, Kustomization>,
+}
+
 /// Writes the files every chart directory has, the base's and each overlay's: its values
 /// file, its kustomization (with `comment` on top) and, in an overlay, the Namespace.
-pub(crate) fn add_chart_files(
+pub(crate) fn add_chart_files<'a>(
     tree: &mut Tree,
+    yaml: &mut ChartYaml<'a>,
     dir: &str,
-    (values_file, values): (&str, &ChartValues),
-    kustomization: &Kustomization,
+    (values_file, values): (&str, &'a ChartValues),
+    kustomization: &'a Kustomization,
     comment: &[String],
     namespaces: &[&Namespace],
 ) {
-    tree.insert(format!("{dir}/{values_file}"), yaml::to_yaml(values), &[]);
+    tree.insert(
+        format!("{dir}/{values_file}"),
+        yaml.values.serialize(values),
+        &[],
+    );
     tree.insert(
         format!("{dir}/{KUSTOMIZATION_FILE}"),
-        yaml::to_yaml(kustomization),
+        yaml.kustomization.serialize(kustomization),
         comment,
     );
     if !namespaces.is_empty() {

@@ -145,6 +145,7 @@ impl CentralOverlay {
         let dir = &self.dir;
         overlays::add_chart_files(
             tree,
+            &mut overlays::ChartYaml::default(),
             dir,
             (VALUES_FILE, &self.values),
             &self.kustomization,

@@ -78,10 +78,12 @@ impl EdgeOverlay {
         &self.dir
     }
 
-    /// Serializes the overlay's files into `tree`.
-    pub(crate) fn add_to(&self, tree: &mut Tree) {
+    /// Serializes the overlay's files into `tree`, reusing the YAML of the edge before
+    /// (in `yaml`) where it is the same.
+    pub(crate) fn add_to<'a>(&'a self, tree: &mut Tree, yaml: &mut overlays::ChartYaml<'a>) {
         overlays::add_chart_files(
             tree,
+            yaml,
             &self.dir,
             (VALUES_FILE, &self.values),
             &self.kustomization,
