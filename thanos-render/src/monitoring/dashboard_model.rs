@@ -297,6 +297,7 @@ struct TemplatingJson {
     list: Vec<Value>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PanelJson<'a> {
@@ -304,18 +305,13 @@ struct PanelJson<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     title: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
     grid_pos: GridPos,
-    #[serde(skip_serializing_if = "Option::is_none")]
     datasource: Option<DatasourceRef>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     field_config: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     options: Option<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     targets: Vec<TargetJson<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     collapsed: Option<bool>,
 }
 

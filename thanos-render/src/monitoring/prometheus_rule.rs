@@ -29,17 +29,16 @@ pub struct PrometheusRuleSpec {
 }
 
 /// A group of rules evaluated together, in order, at one interval.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RuleGroup {
     /// Unique name within the object.
     pub name: String,
     /// Evaluation interval; the evaluator's global interval when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<Duration>,
     /// `partial_response_strategy`, read by the Thanos Ruler only: `warn` evaluates on
     /// what the reachable stores answer, `abort` (the default) fails the evaluation when
     /// one store errs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_response_strategy: Option<PartialResponse>,
     /// The rules.
     pub rules: Vec<Rule>,
@@ -79,6 +78,7 @@ pub struct RecordingRule {
 }
 
 /// An alerting rule.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertingRule {
     /// The alert name.
@@ -86,10 +86,9 @@ pub struct AlertingRule {
     /// The PromQL expression; every series it returns is one alert.
     pub expr: String,
     /// How long the expression must keep returning a series before the alert fires.
-    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "for")]
     pub pending_for: Option<Duration>,
     /// How long the alert keeps firing after the expression stops returning it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_firing_for: Option<Duration>,
     /// Labels added to the alert (`severity`, ...).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]

@@ -44,16 +44,15 @@ pub struct NamespaceSelector {
 }
 
 /// One item of `spec.endpoints`: a named Service port and how to scrape it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Endpoint {
     /// Name of the Service port.
     pub port: String,
     /// HTTP path of the metrics; `/metrics` when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Scrape interval; the Prometheus' global interval when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<Duration>,
     /// Relabelling of the discovered targets, applied after the operator's own (so a
     /// `job` set here wins over the default, the Service name).
@@ -62,6 +61,7 @@ pub struct Endpoint {
 }
 
 /// One relabelling step (`relabelings[]`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelabelConfig {
@@ -69,16 +69,12 @@ pub struct RelabelConfig {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub source_labels: Vec<String>,
     /// Label written by `replace`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_label: Option<String>,
     /// Anchored RE2 pattern; `(.*)` when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regex: Option<String>,
     /// Value written by `replace`; `$1` when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replacement: Option<String>,
     /// What to do; `replace` when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<RelabelAction>,
 }
 

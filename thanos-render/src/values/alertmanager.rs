@@ -5,18 +5,16 @@ use serde::Serialize;
 use super::StorageSpec;
 
 /// `alertmanager`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AlertmanagerValues {
     /// `enabled`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `config`: the whole Alertmanager configuration (the chart writes it into the
     /// Secret the Alertmanager reads); the chart's own when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<AlertmanagerConfig>,
     /// `alertmanagerSpec`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alertmanager_spec: Option<AlertmanagerSpecValues>,
 }
 
@@ -47,10 +45,10 @@ pub struct AlertmanagerConfig {
 }
 
 /// A node of the routing tree.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Route {
     /// `receiver`: inherited from the parent when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     /// `matchers`: Alertmanager matchers such as `severity="critical"`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -59,13 +57,10 @@ pub struct Route {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub group_by: Vec<String>,
     /// `group_wait`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_wait: Option<String>,
     /// `group_interval`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_interval: Option<String>,
     /// `repeat_interval`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<String>,
     /// `continue`: keep matching the next siblings after this route.
     #[serde(rename = "continue", skip_serializing_if = "std::ops::Not::not")]
@@ -136,6 +131,7 @@ pub struct PagerDutyConfig {
 }
 
 /// `email_configs` entry.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EmailConfig {
     /// `to`.
@@ -145,10 +141,8 @@ pub struct EmailConfig {
     /// `smarthost`.
     pub smarthost: String,
     /// `auth_username`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_username: Option<String>,
     /// `auth_password_file`: the mounted Secret key holding the password.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_password_file: Option<String>,
     /// `send_resolved`.
     pub send_resolved: bool,

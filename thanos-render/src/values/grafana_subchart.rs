@@ -3,20 +3,17 @@
 use serde::Serialize;
 
 /// `grafana`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GrafanaValues {
     /// `enabled`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `admin`: credentials from an existing Secret (grafana subchart key).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin: Option<GrafanaAdminValues>,
     /// `ingress`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress: Option<GrafanaIngressValues>,
     /// `sidecar`: the datasource provisioning.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sidecar: Option<GrafanaSidecarValues>,
 }
 

@@ -35,50 +35,36 @@ pub use thanos_ruler::{
 };
 
 /// The root of a values file.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChartValues {
     /// `prometheusOperator`: every cluster runs it (it runs the agents too).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prometheus_operator: Option<Enabled>,
     /// `prometheus`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prometheus: Option<PrometheusValues>,
     /// `alertmanager`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alertmanager: Option<AlertmanagerValues>,
     /// `grafana`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grafana: Option<GrafanaValues>,
     /// `thanosRuler`: global rule evaluation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thanos_ruler: Option<ThanosRulerValues>,
     /// `defaultRules`: the chart's alerting and recording rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_rules: Option<Create>,
     /// `kubeControllerManager` scraping.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_controller_manager: Option<Enabled>,
     /// `kubeEtcd` scraping.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_etcd: Option<Enabled>,
     /// `kubeScheduler` scraping.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_scheduler: Option<Enabled>,
     /// `kubeProxy` scraping.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_proxy: Option<Enabled>,
     /// `nodeExporter`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_exporter: Option<Enabled>,
     /// `kubeStateMetrics`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kube_state_metrics: Option<Enabled>,
     /// `prometheus-node-exporter`: the node-exporter subchart.
-    #[serde(
-        rename = "prometheus-node-exporter",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "prometheus-node-exporter")]
     pub prometheus_node_exporter: Option<NodeExporterValues>,
 }
 

@@ -11,72 +11,55 @@ use thanos_model::Duration;
 use super::{Enabled, StorageSpec};
 
 /// `prometheus`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrometheusValues {
     /// `agentMode`: a PrometheusAgent instead of a Prometheus.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_mode: Option<bool>,
     /// `thanosService`: the headless Service Query discovers the sidecars through.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thanos_service: Option<Enabled>,
     /// `prometheusSpec`: fields of the custom resource's spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prometheus_spec: Option<PrometheusSpecValues>,
 }
 
 /// `prometheus.prometheusSpec`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrometheusSpecValues {
     /// `scrapeInterval`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scrape_interval: Option<Duration>,
     /// `serviceMonitorSelectorNilUsesHelmValues`: `false` selects every ServiceMonitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_monitor_selector_nil_uses_helm_values: Option<bool>,
     /// `podMonitorSelectorNilUsesHelmValues`: `false` selects every PodMonitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_monitor_selector_nil_uses_helm_values: Option<bool>,
     /// `probeSelectorNilUsesHelmValues`: `false` selects every Probe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub probe_selector_nil_uses_helm_values: Option<bool>,
     /// `scrapeConfigSelectorNilUsesHelmValues`: `false` selects every ScrapeConfig.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scrape_config_selector_nil_uses_helm_values: Option<bool>,
     /// `ruleSelectorNilUsesHelmValues`: `false` selects every PrometheusRule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_selector_nil_uses_helm_values: Option<bool>,
     /// `ruleSelector`: the PrometheusRules this Prometheus evaluates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_selector: Option<LabelSelector>,
     /// `replicas`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
     /// `retention` (full mode only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention: Option<Duration>,
     /// `externalLabels`, added to every series and block.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_labels: Option<IndexMap<String, String>>,
     /// `replicaExternalLabelNameClear`: drop `prometheus_replica`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_external_label_name_clear: Option<bool>,
     /// `remoteWrite`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_write: Option<Vec<RemoteWrite>>,
     /// `resources` of the Prometheus container.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceRequirements>,
     /// `storageSpec`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_spec: Option<StorageSpec>,
     /// `thanos`: the sidecar.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thanos: Option<ThanosSidecarValues>,
     /// `additionalArgs`: flags the CRD has no field for, such as the agent's WAL
     /// retention.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_args: Option<Vec<AdditionalArg>>,
 }
 

@@ -53,14 +53,13 @@ pub type Issuer = CertManagerObject<IssuerSpec>;
 pub type Certificate = CertManagerObject<CertificateSpec>;
 
 /// `Issuer.spec`: exactly one of its fields is set (the constructors below).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IssuerSpec {
     /// `selfSigned: {}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_signed: Option<BTreeMap<String, String>>,
     /// `ca: {secretName}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ca: Option<CaIssuer>,
 }
 
@@ -93,30 +92,26 @@ pub struct CaIssuer {
 }
 
 /// `Certificate.spec`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateSpec {
     /// `isCA`.
-    #[serde(rename = "isCA", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isCA")]
     pub is_ca: Option<bool>,
     /// `commonName`: an edge's tenant, or the CA's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// `dnsNames`: Receive's Ingress host.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_names: Option<Vec<String>>,
     /// `usages`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usages: Option<Vec<&'static str>>,
     /// `duration`.
     pub duration: Duration,
     /// `renewBefore`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renew_before: Option<Duration>,
     /// `secretName`: where cert-manager writes the key and certificate.
     pub secret_name: String,
     /// `secretTemplate`: labels of that Secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_template: Option<SecretTemplate>,
     /// `privateKey`.
     pub private_key: PrivateKey,

@@ -213,13 +213,12 @@ fn hashring_endpoints(context: &ComponentContext) -> Vec<String> {
 }
 
 /// One hashring of the `--receive.hashrings-file`.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 struct Hashring<'a> {
     hashring: &'a str,
     /// The tenants the ring serves; a ring without any serves every tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     tenants: Option<Vec<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tenant_matcher_type: Option<&'a str>,
     algorithm: &'a str,
     endpoints: Vec<String>,
