@@ -1,7 +1,9 @@
 //! The built `thanos-kustomize` binary, run on temporary directories.
 
+#[path = "support/dir_snapshot.rs"]
+mod dir_snapshot;
+
 use std::{
-    collections::BTreeMap,
     fs,
     io::Write as _,
     path::{Path, PathBuf},
@@ -13,6 +15,8 @@ use thanos_model::{
     Fleet, LoadError,
 };
 use thanos_render::{render, DEFAULT_ROOT};
+
+use dir_snapshot::{names, snapshot};
 
 const BIN: &str = env!("CARGO_BIN_EXE_thanos-kustomize");
 
@@ -70,36 +74,6 @@ impl Run {
         );
         self
     }
-}
-
-/// Everything below `dir`: relative paths to file bytes (`<dir>` for directories).
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            let rel = format!("{prefix}{}", entry.file_name().to_str().unwrap());
-            if entry.file_type().unwrap().is_dir() {
-                out.insert(rel.clone(), b"<dir>".to_vec());
-                walk(&entry.path(), &format!("{rel}/"), out);
-            } else if entry.file_type().unwrap().is_file() {
-                out.insert(rel, fs::read(entry.path()).unwrap());
-            } else {
-                out.insert(rel, b"<special>".to_vec());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, "", &mut out);
-    out
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<_> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// A temporary directory holding `fleet.yaml` from `init --edges <edges>`.

@@ -6,46 +6,16 @@ use thanos_render::Tree;
 
 use super::*;
 
+#[path = "../../tests/support/dir_snapshot.rs"]
+mod dir_snapshot;
+use dir_snapshot::{names, snapshot};
+
 fn tree(files: &[(&str, &str)]) -> Tree {
     let mut tree = Tree::default();
     for (path, body) in files {
         tree.insert((*path).to_owned(), (*body).to_owned(), &[]);
     }
     tree
-}
-
-/// Everything below `dir`: paths to file bytes, `<dir>` or `-> target` for links.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            let rel = format!("{prefix}{}", entry.file_name().to_str().unwrap());
-            let kind = entry.file_type().unwrap();
-            if kind.is_dir() {
-                out.insert(rel.clone(), b"<dir>".to_vec());
-                walk(&entry.path(), &format!("{rel}/"), out);
-            } else if kind.is_symlink() {
-                let target = fs::read_link(entry.path()).unwrap();
-                out.insert(rel, format!("-> {}", target.display()).into_bytes());
-            } else if kind.is_file() {
-                out.insert(rel, fs::read(entry.path()).unwrap());
-            } else {
-                out.insert(rel, b"<special>".to_vec());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, "", &mut out);
-    out
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<_> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn kinds(report: &Report) -> Vec<(&str, ChangeKind)> {
