@@ -5,21 +5,14 @@
 //! `cargo test --release -p thanos-model --test load_size -- --ignored --nocapture`,
 //! which prints the figures the README gives.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use thanos_model::{Fleet, LoadError};
 
-const HEAD: &str = "\
-domain: k8s-cluster-01.example.com
-objectStorage:
-  type: S3
-  endpoint: s3.example.com
-  bucket: thanos
-central:
-  name: cluster-01-central
-  context: cluster-01
-  apiAddress: 10.0.0.1
-";
+/// The fleet every generated file starts with.
+const HEAD: &str = common::MINIMAL_FLEET;
 
 /// A fleet of about `bytes` bytes: as many edges as fit, each with its agent's resources.
 fn fleet_of(bytes: usize) -> (String, usize) {

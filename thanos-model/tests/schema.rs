@@ -5,6 +5,8 @@
 //! `Fleet::from_yaml_str` (a `LoadError::Syntax`); a value that does not parse by its
 //! grammar (a duration, a quantity) is a validation error there, reported with the others.
 
+mod common;
+
 use std::{
     fs,
     path::{Path, PathBuf},
@@ -80,21 +82,13 @@ fn schema_and_loader_agree_on_every_corpus_file() {
     assert!(compared >= 100, "only {compared} files compared");
 }
 
-const SEED: &str = "\
-domain: k8s-cluster-01.example.com
-objectStorage:
-  type: S3
-  endpoint: s3.example.com
-  bucket: thanos
-central:
-  name: cluster-01-central
-  context: cluster-01
-  apiAddress: 10.0.0.1
-edges:
-- name: cluster-02-edge
-  context: cluster-02
-  apiAddress: 10.0.0.2
-";
+/// A fleet file with one edge.
+fn seed() -> String {
+    format!(
+        "{}edges:\n- name: cluster-02-edge\n  context: cluster-02\n  apiAddress: 10.0.0.2\n",
+        common::MINIMAL_FLEET
+    )
+}
 
 #[test]
 fn schema_and_loader_agree_on_types_nulls_and_ranges() {
@@ -102,42 +96,42 @@ fn schema_and_loader_agree_on_types_nulls_and_ranges() {
     let central = "  apiAddress: 10.0.0.1\n";
     let edge = "  apiAddress: 10.0.0.2\n";
     let cases: Vec<(String, bool)> = vec![
-        (SEED.to_owned(), true),
+        (seed().to_owned(), true),
         // Quantities are strings or numbers.
         (
-            SEED.replace(edge, &format!("{edge}  agent:\n    resources: {{cpuRequest: 0.5, memoryRequest: 256Mi, cpuLimit: 2, memoryLimit: 1073741824}}\n")),
+            seed().replace(edge, &format!("{edge}  agent:\n    resources: {{cpuRequest: 0.5, memoryRequest: 256Mi, cpuLimit: 2, memoryLimit: 1073741824}}\n")),
             true,
         ),
         // Other strings are strings.
-        (format!("namespace: 123\n{SEED}"), false),
-        (format!("namespace: true\n{SEED}"), false),
-        (format!("namespace: '123'\n{SEED}"), true),
-        (SEED.replace(edge, &format!("{edge}  clusterLabel: 7\n")), false),
+        (format!("namespace: 123\n{}", seed()), false),
+        (format!("namespace: true\n{}", seed()), false),
+        (format!("namespace: '123'\n{}", seed()), true),
+        (seed().replace(edge, &format!("{edge}  clusterLabel: 7\n")), false),
         // null is "left out" where a field may be left out.
-        (format!("namespace: null\nedges: ~\n{}", SEED.split("edges:").next().unwrap_or_default()), true),
-        (SEED.replace(central, &format!("{central}  receive: {{ingress: null, labels: null}}\n  prometheus: null\n")), true),
-        (SEED.replace("  bucket: thanos\n", "  bucket: thanos\n  insecure: null\n  region: ~\n"), true),
-        (SEED.replace(edge, &format!("{edge}  clusterLabel: null\n  agent: {{queue: null}}\n")), true),
+        (format!("namespace: null\nedges: ~\n{}", seed().split("edges:").next().unwrap_or_default()), true),
+        (seed().replace(central, &format!("{central}  receive: {{ingress: null, labels: null}}\n  prometheus: null\n")), true),
+        (seed().replace("  bucket: thanos\n", "  bucket: thanos\n  insecure: null\n  region: ~\n"), true),
+        (seed().replace(edge, &format!("{edge}  clusterLabel: null\n  agent: {{queue: null}}\n")), true),
         // ... and refused where a value is required.
-        (SEED.replace("domain: k8s-cluster-01.example.com", "domain: null"), false),
-        (SEED.replace("  context: cluster-02", "  context:"), false),
-        (SEED.replace("  bucket: thanos", "  bucket: ~"), false),
-        (SEED.replace(central, &format!("{central}  receive:\n    labels: {{site: null}}\n")), false),
-        (SEED.replace(central, &format!("{central}  query:\n    replicaLabels: [null]\n")), false),
-        (SEED.replace("edges:\n", "edges:\n- null\n"), false),
+        (seed().replace("domain: k8s-cluster-01.example.com", "domain: null"), false),
+        (seed().replace("  context: cluster-02", "  context:"), false),
+        (seed().replace("  bucket: thanos", "  bucket: ~"), false),
+        (seed().replace(central, &format!("{central}  receive:\n    labels: {{site: null}}\n")), false),
+        (seed().replace(central, &format!("{central}  query:\n    replicaLabels: [null]\n")), false),
+        (seed().replace("edges:\n", "edges:\n- null\n"), false),
         // Counts: whole numbers within u32.
-        (SEED.replace(edge, &format!("{edge}  agent: {{replicas: 4294967295}}\n")), true),
-        (SEED.replace(edge, &format!("{edge}  agent: {{replicas: 4294967296}}\n")), false),
-        (SEED.replace(edge, &format!("{edge}  agent: {{replicas: -1}}\n")), false),
-        (SEED.replace(edge, &format!("{edge}  agent: {{replicas: 2.0}}\n")), true),
-        (SEED.replace(edge, &format!("{edge}  agent: {{replicas: 2.5}}\n")), false),
-        (SEED.replace(edge, &format!("{edge}  agent: {{replicas: '2'}}\n")), false),
+        (seed().replace(edge, &format!("{edge}  agent: {{replicas: 4294967295}}\n")), true),
+        (seed().replace(edge, &format!("{edge}  agent: {{replicas: 4294967296}}\n")), false),
+        (seed().replace(edge, &format!("{edge}  agent: {{replicas: -1}}\n")), false),
+        (seed().replace(edge, &format!("{edge}  agent: {{replicas: 2.0}}\n")), true),
+        (seed().replace(edge, &format!("{edge}  agent: {{replicas: 2.5}}\n")), false),
+        (seed().replace(edge, &format!("{edge}  agent: {{replicas: '2'}}\n")), false),
         // Tagged sections.
-        (SEED.replace("  bucket: thanos\n", "  bucket: thanos\n  credentials: {from: existingSecret}\n"), true),
-        (SEED.replace("  bucket: thanos\n", "  bucket: thanos\n  credentials: {from: envsubst}\n"), false),
-        (SEED.replace("  type: S3\n", "  type: null\n"), false),
-        (SEED.replace(central, &format!("{central}  receive: {{hashringAlgorithm: ketama}}\n")), true),
-        (SEED.replace(central, &format!("{central}  receive: {{hashringAlgorithm: Ketama}}\n")), false),
+        (seed().replace("  bucket: thanos\n", "  bucket: thanos\n  credentials: {from: existingSecret}\n"), true),
+        (seed().replace("  bucket: thanos\n", "  bucket: thanos\n  credentials: {from: envsubst}\n"), false),
+        (seed().replace("  type: S3\n", "  type: null\n"), false),
+        (seed().replace(central, &format!("{central}  receive: {{hashringAlgorithm: ketama}}\n")), true),
+        (seed().replace(central, &format!("{central}  receive: {{hashringAlgorithm: Ketama}}\n")), false),
     ];
     for (yaml, accepted) in cases {
         assert_eq!(loader_accepts(&yaml), accepted, "loader on\n{yaml}");
