@@ -23,14 +23,6 @@ fn tree() -> Tree {
     render(&seed())
 }
 
-/// The parsed documents of one rendered file.
-fn file_documents(tree: &Tree, path: &str) -> Vec<Value> {
-    common::documents(
-        tree.get(path)
-            .unwrap_or_else(|| panic!("{path} is rendered")),
-    )
-}
-
 /// The strings of a YAML sequence.
 fn strings(sequence: &Value) -> Vec<&str> {
     sequence
@@ -284,7 +276,7 @@ fn no_secret_is_written_in_plain_text() {
             );
         }
     }
-    let secret = &file_documents(&tree(), &format!("{CENTRAL}/thanos-s3-secret.yaml"))[0];
+    let secret = &common::file_documents(&tree(), &format!("{CENTRAL}/thanos-s3-secret.yaml"))[0];
     let objstore = secret["stringData"]["objstore.yml"].as_str().unwrap();
     let config: Value = serde_yaml::from_str(objstore).unwrap();
     assert_eq!(config["config"]["access_key"], "${S3_ACCESS_KEY}");
@@ -322,7 +314,8 @@ fn keys_substituted_into_the_s3_secret_stay_single_values() {
 
 #[test]
 fn the_s3_secret_is_not_a_resource_of_the_overlay() {
-    let kustomization = &file_documents(&tree(), &format!("{CENTRAL}/kustomization.yaml"))[0];
+    let kustomization =
+        &common::file_documents(&tree(), &format!("{CENTRAL}/kustomization.yaml"))[0];
     let resources = strings(&kustomization["resources"]);
     assert_eq!(
         resources,
@@ -340,7 +333,7 @@ fn the_s3_secret_is_not_a_resource_of_the_overlay() {
 #[test]
 fn query_reads_every_producer_and_deduplicates_every_replica_label() {
     let tree = tree();
-    let query = file_documents(&tree, &format!("{CENTRAL}/thanos-query.yaml"));
+    let query = common::file_documents(&tree, &format!("{CENTRAL}/thanos-query.yaml"));
     let endpoints: Value =
         serde_yaml::from_str(query[0]["data"]["endpoints.yaml"].as_str().unwrap()).unwrap();
     let addresses: Vec<&str> = endpoints["endpoints"]
@@ -371,7 +364,7 @@ fn query_reads_every_producer_and_deduplicates_every_replica_label() {
 #[test]
 fn the_hashring_lists_exactly_the_receive_pods_and_each_local_endpoint() {
     let tree = tree();
-    let receive = file_documents(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
+    let receive = common::file_documents(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
     let hashrings: serde_json::Value =
         serde_json::from_str(receive[0]["data"]["hashrings.json"].as_str().unwrap()).unwrap();
     let replicas = receive[1]["spec"]["replicas"].as_u64().unwrap();
@@ -394,7 +387,7 @@ fn the_hashring_lists_exactly_the_receive_pods_and_each_local_endpoint() {
 fn edges_write_to_the_receiver_ingress_with_their_own_cluster_label() {
     let tree = tree();
     for n in 2..=4 {
-        let values = &file_documents(
+        let values = &common::file_documents(
             &tree,
             &format!("overlays/cluster-0{n}-edge/kube-prometheus-stack/values-edge.yaml"),
         )[0];
@@ -421,7 +414,7 @@ fn edges_write_to_the_receiver_ingress_with_their_own_cluster_label() {
         assert_eq!(values["defaultRules"]["create"], Value::Bool(false));
     }
     // The host edges write to is the one Receive's Ingress serves.
-    let receive = file_documents(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
+    let receive = common::file_documents(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
     let ingress = receive.iter().find(|d| d["kind"] == "Ingress").unwrap();
     assert_eq!(
         ingress["spec"]["rules"][0]["host"].as_str(),

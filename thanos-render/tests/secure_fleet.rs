@@ -27,14 +27,6 @@ fn tree() -> Tree {
     render(&fleet())
 }
 
-/// The documents of one rendered file.
-fn file(tree: &Tree, path: &str) -> Vec<Value> {
-    common::documents(
-        tree.get(path)
-            .unwrap_or_else(|| panic!("{path} is rendered")),
-    )
-}
-
 /// The one document of `kind` (named `name`) in `documents`.
 fn one<'a>(documents: &'a [Value], kind: &str, name: &str) -> &'a Value {
     let found: Vec<&Value> = documents
@@ -47,7 +39,7 @@ fn one<'a>(documents: &'a [Value], kind: &str, name: &str) -> &'a Value {
 
 /// Receive's StatefulSet args.
 fn receive_args(tree: &Tree) -> Vec<String> {
-    let documents = file(tree, &format!("{CENTRAL}/thanos-receive.yaml"));
+    let documents = common::file_documents(tree, &format!("{CENTRAL}/thanos-receive.yaml"));
     one(&documents, "StatefulSet", "thanos-receive")["spec"]["template"]["spec"]["containers"][0]
         ["args"]
         .as_sequence()
@@ -71,7 +63,7 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
 
 /// The mount directory of the volume that holds Secret or ConfigMap `source`.
 fn mount_of(tree: &Tree, source_kind: &str, source: &str) -> String {
-    let documents = file(tree, &format!("{CENTRAL}/thanos-receive.yaml"));
+    let documents = common::file_documents(tree, &format!("{CENTRAL}/thanos-receive.yaml"));
     let pod = &one(&documents, "StatefulSet", "thanos-receive")["spec"]["template"]["spec"];
     let volume = pod["volumes"]
         .as_sequence()
@@ -148,12 +140,13 @@ fn a_write_without_a_client_certificate_is_refused() {
         flag(&args, "--remote-write.server-tls-key"),
         Some(format!("{dir}/tls.key").as_str())
     );
-    let certificates = file(&tree, &format!("{CENTRAL}/thanos-certificates.yaml"));
+    let certificates =
+        common::file_documents(&tree, &format!("{CENTRAL}/thanos-certificates.yaml"));
     let server = one(&certificates, "Certificate", "thanos-receive-server");
     assert_eq!(server["spec"]["secretName"], "thanos-receive-server-tls");
     assert_eq!(server["spec"]["issuerRef"]["name"], "thanos-write-ca");
 
-    let receive = file(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
+    let receive = common::file_documents(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
     let ingress = one(&receive, "Ingress", "thanos-receive");
     assert_eq!(
         ingress["metadata"]["annotations"]["ingress.cilium.io/tls-passthrough"],
@@ -178,7 +171,7 @@ fn a_write_for_an_unknown_tenant_is_refused() {
         Some("commonName")
     );
     assert_eq!(flag(&args, "--receive.tenant-label-name"), Some("cluster"));
-    let receive = file(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
+    let receive = common::file_documents(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
     let hashring = one(&receive, "ConfigMap", "thanos-receive-hashring");
     let rings: Json =
         serde_json::from_str(hashring["data"]["hashrings.json"].as_str().expect("json"))
@@ -197,7 +190,8 @@ fn a_write_for_an_unknown_tenant_is_refused() {
     );
     assert_eq!(rings[0]["tenant_matcher_type"], "exact");
     // Each edge's certificate names its own tenant, and only a client certificate.
-    let certificates = file(&tree, &format!("{CENTRAL}/thanos-certificates.yaml"));
+    let certificates =
+        common::file_documents(&tree, &format!("{CENTRAL}/thanos-certificates.yaml"));
     for edge in &fleet.edges {
         let certificate = one(
             &certificates,
@@ -270,7 +264,7 @@ fn limits_are_set_and_never_refuse_a_normal_request() {
         flag(&args, "--receive.limits-config-file"),
         Some(format!("{dir}/limits.yaml").as_str())
     );
-    let receive = file(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
+    let receive = common::file_documents(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
     let config_map = one(&receive, "ConfigMap", "thanos-receive-limits");
     let limits: File =
         serde_yaml::from_str(config_map["data"]["limits.yaml"].as_str().expect("text"))
@@ -315,7 +309,7 @@ fn limits_are_set_and_never_refuse_a_normal_request() {
 fn every_edge_writes_over_https_with_its_client_certificate() {
     let tree = tree();
     for edge in &fleet().edges {
-        let values = file(
+        let values = common::file_documents(
             &tree,
             &format!(
                 "overlays/{}/kube-prometheus-stack/values-edge.yaml",
@@ -364,7 +358,7 @@ fn the_outage_window_is_the_agents_wal_retention() {
             .wal_retention
             .as_ref()
             .expect("set in a new fleet");
-        let values = file(
+        let values = common::file_documents(
             &tree,
             &format!(
                 "overlays/{}/kube-prometheus-stack/values-edge.yaml",

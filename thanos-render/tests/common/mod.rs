@@ -38,6 +38,14 @@ pub fn yaml_files(tree: &Tree) -> impl Iterator<Item = (&str, &str)> {
     tree.iter().filter(|(path, _)| path.ends_with(".yaml"))
 }
 
+/// The parsed documents of the rendered file `path`, which must be rendered.
+pub fn file_documents(tree: &Tree, path: &str) -> Vec<Value> {
+    documents(
+        tree.get(path)
+            .unwrap_or_else(|| panic!("{path} is rendered")),
+    )
+}
+
 /// Every YAML document of a file, parsed.
 pub fn documents(content: &str) -> Vec<Value> {
     serde_yaml::Deserializer::from_str(content)
