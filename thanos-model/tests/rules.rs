@@ -139,7 +139,7 @@ fn a_new_fleet_pages_someone() {
 }
 
 #[test]
-fn rule22_receivers() {
+fn rule32_receivers() {
     let alertmanager = |receivers: Vec<Receiver>| {
         new_fleet(1).central(central().alertmanager(Alertmanager::default().receivers(receivers)))
     };
@@ -438,7 +438,7 @@ fn rule5_compactor_retention() {
 }
 
 #[test]
-fn rule23_meanings() {
+fn rule33_data_safety() {
     assert_error(
         new_fleet(1).central(central().receive(Receive::default().retention(duration("2h")))),
         "central.receive.retention",

@@ -48,7 +48,7 @@
 //! | 30. S3 key variables are not variables the shell or a tool uses (`PATH`, `IFS`, `BASH_ENV`, `LD_*`, ...) | `Checker::credential_variable_meaning` (validate/meaning.rs), called by `S3Credentials::check` | `rule30-*` |
 //! | 31. Query's replica labels are not dimensions (`cluster`, `namespace`, `job`, `instance`, ..., a Receive label) | `Checker::replica_label_meaning` (validate/meaning.rs), called by `Query::check` | `rule31-*` |
 //! | 32. Alertmanager receivers: names unique and not reserved, Secret references, one severity at least, clusters of the fleet, e-mail addresses and smarthost; no receiver warns (nobody is paged) | `Alertmanager::check` (alertmanager.rs), `Receiver::check`, `Notifier::check` (receiver.rs) | `rule32-*`, `warnings/rule32-*`, `input-unknown-receiver-type` |
-//! | 33. meanings: Receive and Ruler retention keep a block until Store serves it (2h15m), 5m/1h retention longer than raw with downsampling off is ignored (warns), the silent-edge window spans 3 scrape intervals of the slowest edge (warns) | `Checker::meanings` (validate/meanings.rs) | `rule33-*`, `warnings/rule33-*` |
+//! | 33. data safety: Receive and Ruler retention keep a block until Store serves it (2h15m), 5m/1h retention longer than raw with downsampling off is ignored (warns), the silent-edge window spans 3 scrape intervals of the slowest edge (warns) | `Checker::data_safety` (validate/data_safety.rs) | `rule33-*`, `warnings/rule33-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!
@@ -56,10 +56,10 @@
 //! JSON Schema) is on the path of an error or warning of some corpus file.
 
 mod checker;
+mod data_safety;
 mod diagnostic;
 mod fleet;
 mod meaning;
-mod meanings;
 pub(crate) mod syntax;
 
 pub(crate) use checker::{shown, Checker};
@@ -81,6 +81,6 @@ pub(crate) fn fleet(fleet: &crate::Fleet, grammar: Vec<Diagnostic>) -> Vec<Diagn
     for (index, edge) in fleet.edges.iter().enumerate() {
         edge.check(&format!("edges[{index}]"), &mut check);
     }
-    check.meanings();
+    check.data_safety();
     check.finish()
 }

@@ -1,4 +1,4 @@
-//! Rule 23: settings each valid on its own whose meaning together loses data or flaps.
+//! Rule 33: settings each valid on its own whose meaning together loses data or flaps.
 
 use super::Checker;
 use crate::Duration;
@@ -15,7 +15,7 @@ const SILENT_EDGE_SCRAPE_INTERVALS: u64 = 3;
 
 impl Checker<'_> {
     /// Every rule of the family, in the fleet file's order.
-    pub(crate) fn meanings(&mut self) {
+    pub(crate) fn data_safety(&mut self) {
         self.local_retention_outlives_the_upload();
         self.downsampling_off_ignores_5m_and_1h();
         self.silent_edge_window_spans_scrapes();
