@@ -181,8 +181,22 @@ kustomize_says=$(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Ver
 echo "e2e: helm $helm_says, kubectl kustomize $kustomize_says, chart from $([[ $pull == 1 ]] && echo 'its repository' || echo "$reference")"
 
 rm -rf "$out"
-mkdir -p "$out/four" "$out/ten" "$out/secure"
+mkdir -p "$out/four" "$out/ten" "$out/secure" "$out/crds/cert-manager"
 out=$(cd "$out" && pwd)
+
+# cert-manager is installed beside the chart, not by it: the CRDs the secure fleet's
+# Issuers and Certificates are validated against come from the reference, each checked
+# against the sha256 its README lists, and go beside the builds (the Rust tests read
+# nothing outside the checkout and the builds).
+cert_manager=$reference/cert-manager
+[[ -f $cert_manager/README.md ]] || fail "no $cert_manager/README.md: the cert-manager CRDs are needed to validate the secure fleet"
+for file in cert-manager.io_certificates.yaml cert-manager.io_issuers.yaml cert-manager.io_clusterissuers.yaml; do
+  digest=$(sed -n "s/^| $file | \([0-9a-f]\{64\}\) |\$/\1/p" "$cert_manager/README.md")
+  [[ -n $digest ]] || fail "$cert_manager/README.md lists no sha256 for $file"
+  echo "$digest  $cert_manager/$file" | sha256sum --check --status \
+    || fail "$cert_manager/$file: sha256 is not $digest, the one its README lists"
+  cp "$cert_manager/$file" "$out/crds/cert-manager/"
+done
 parallel=${E2E_JOBS:-$(nproc)}
 
 # (a) The seed's four clusters: the example's tree and its fleet file (the seed's lab;
