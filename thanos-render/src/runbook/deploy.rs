@@ -175,11 +175,19 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
 
     if !f.edges.is_empty() {
         blocks.push(l.h(3, "2. The edges", "2. 엣지 클러스터", []));
-        blocks.push(l.p(
-            "Each edge takes steps 1, 3, 4 and 5 in that order; an edge has no Secret.",
-            "각 엣지는 1, 3, 4, 5단계를 순서대로 실행합니다. 엣지에는 Secret이 없습니다.",
-            [],
-        ));
+        blocks.push(if f.write_path.is_some() {
+            l.p(
+                "Each edge takes steps 1, 3, 4 and 5 in that order; its one Secret, the client certificate it writes to Receive with, is put into it between steps 1 and 3, as \"Each edge's certificate\" below shows.",
+                "각 엣지는 1, 3, 4, 5단계를 순서대로 실행합니다. 엣지의 유일한 Secret인 Receive 쓰기용 클라이언트 인증서는 1단계와 3단계 사이에 넣습니다(아래 \"엣지별 인증서\" 참고).",
+                [],
+            )
+        } else {
+            l.p(
+                "Each edge takes steps 1, 3, 4 and 5 in that order; an edge has no Secret.",
+                "각 엣지는 1, 3, 4, 5단계를 순서대로 실행합니다. 엣지에는 Secret이 없습니다.",
+                [],
+            )
+        });
         for edge in &f.edges {
             blocks.push(l.h(
                 4,
