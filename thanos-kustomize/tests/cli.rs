@@ -85,6 +85,17 @@ fn workspace(edges: usize) -> tempfile::TempDir {
     dir
 }
 
+/// A [`workspace`] whose fleet is already rendered into `deploy-new`.
+fn rendered_workspace(edges: usize) -> tempfile::TempDir {
+    let dir = workspace(edges);
+    run_in(
+        dir.path(),
+        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
+    )
+    .expect(0);
+    dir
+}
+
 /// Asserts that `text` contains `needle`, showing `text` when it does not.
 #[track_caller]
 fn assert_contains(text: &str, needle: &str) {
@@ -607,12 +618,7 @@ fn a_volume_claim_change_is_in_the_plan() {
 
 #[test]
 fn hand_edited_and_foreign_files_are_refused_unless_forced() {
-    let dir = workspace(3);
-    run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
+    let dir = rendered_workspace(3);
     let edited = dir.path().join(BASE_VALUES);
     let text = fs::read_to_string(&edited).unwrap();
     fs::write(&edited, format!("{text}# tuned by hand\n")).unwrap();
@@ -747,12 +753,7 @@ fn a_failed_write_leaves_the_old_tree_byte_identical() {
 
 #[test]
 fn diff_marks_a_missing_final_newline_so_that_git_apply_takes_it() {
-    let dir = workspace(2);
-    run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
+    let dir = rendered_workspace(2);
     let path = dir.path().join(BASE_VALUES);
     let rendered = fs::read_to_string(&path).unwrap();
     let edited = rendered.strip_suffix('\n').unwrap();
@@ -788,12 +789,7 @@ fn diff_marks_a_missing_final_newline_so_that_git_apply_takes_it() {
 
 #[test]
 fn diff_shows_a_unified_diff_coloured_only_when_asked() {
-    let dir = workspace(3);
-    run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
+    let dir = rendered_workspace(3);
     let fleet = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
     fs::write(
         dir.path().join("fleet.yaml"),
