@@ -60,13 +60,7 @@ impl AgentValues {
         set resources: Resources,
         set queue: RemoteWriteQueue,
         copy drop_replica_label: bool,
-    }
-
-    /// Sets `wal_retention` (see the field's documentation).
-    #[must_use]
-    pub fn wal_retention(mut self, retention: Option<Duration>) -> Self {
-        self.wal_retention = retention;
-        self
+        copy wal_retention: Option<Duration>,
     }
 }
 

@@ -97,13 +97,12 @@ impl FromStr for Bytes {
     type Err = GrammarError;
 
     fn from_str(text: &str) -> Result<Self, GrammarError> {
-        let parsed = Quantity::parse(text)
-            .ok_or_else(|| GrammarError::of(text, GrammarErrorKind::NotAQuantity))?;
-        if parsed.suffix == (Suffix::Decimal { fractional: true }) {
-            return Err(GrammarError::new(text, GrammarErrorKind::FractionOfAByte));
-        }
+        let refused = (
+            Suffix::Decimal { fractional: true },
+            GrammarErrorKind::FractionOfAByte,
+        );
         Ok(Self {
-            nanos: parsed.nanos,
+            nanos: Quantity::parse_refusing(text, refused)?,
             text: text.to_owned(),
         })
     }

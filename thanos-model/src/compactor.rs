@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters, validate::Checker, Bytes, Cpu, Duration, Resources, Storage, ThanosImage,
+    setters::setters, validate::Checker, Bytes, Duration, Resources, Storage, ThanosImage,
 };
 
 /// Thanos Compactor: always one replica per bucket, running with `--wait`.
@@ -33,9 +33,7 @@ impl Default for Compactor {
             retention: Retention::default(),
             downsampling: true,
             storage: Storage::new(Bytes::gibibytes(20)),
-            resources: Resources::default()
-                .cpu(Cpu::millicores(100), Cpu::cores(1))
-                .memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
+            resources: Resources::default().memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
             image: None,
             admin_operations: false,
         }

@@ -75,13 +75,11 @@ impl FromStr for Cpu {
     type Err = GrammarError;
 
     fn from_str(text: &str) -> Result<Self, GrammarError> {
-        let parsed = Quantity::parse(text)
-            .ok_or_else(|| GrammarError::of(text, GrammarErrorKind::NotAQuantity))?;
-        if parsed.suffix == Suffix::Binary {
-            return Err(GrammarError::new(text, GrammarErrorKind::CpuInPowersOf1024));
-        }
         Ok(Self {
-            nanos: parsed.nanos,
+            nanos: Quantity::parse_refusing(
+                text,
+                (Suffix::Binary, GrammarErrorKind::CpuInPowersOf1024),
+            )?,
             text: text.to_owned(),
         })
     }

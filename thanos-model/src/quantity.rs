@@ -4,6 +4,8 @@
 //! grammar they share. In a fleet file a quantity may be a string or a number
 //! (`cpuLimit: 2`), as in a Kubernetes manifest ([`Written::StringOrNumber`](crate::grammar::Written)).
 
+use crate::grammar_error::{GrammarError, GrammarErrorKind};
+
 /// Nano-units in one unit.
 pub(crate) const NANO: u128 = 1_000_000_000;
 
@@ -30,6 +32,21 @@ pub(crate) struct Quantity {
 }
 
 impl Quantity {
+    /// The nano-units of `text`, a quantity whose suffix is not of the kind `refused.0`:
+    /// malformed text is not a quantity, the refused kind of suffix is the error
+    /// `refused.1`.
+    pub fn parse_refusing(
+        text: &str,
+        refused: (Suffix, GrammarErrorKind),
+    ) -> Result<u128, GrammarError> {
+        let parsed = Self::parse(text)
+            .ok_or_else(|| GrammarError::of(text, GrammarErrorKind::NotAQuantity))?;
+        if parsed.suffix == refused.0 {
+            return Err(GrammarError::new(text, refused.1));
+        }
+        Ok(parsed.nanos)
+    }
+
     /// Parses `<number><suffix>`: a non-negative decimal number, then one of `Ki Mi Gi Ti
     /// Pi Ei`, `n u m k M G T P E`, an exponent (`e3`, `E-2`) or nothing. `None` when
     /// malformed or beyond 2^96 units.

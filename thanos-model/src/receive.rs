@@ -90,6 +90,8 @@ impl Receive {
         some image: ThanosImage,
         set remote_write: ReceiveRemoteWrite,
         copy capnproto: bool,
+        copy limits: Option<WriteLimits>,
+        copy too_far_in_future: Option<Duration>,
     }
 
     /// The seed lab's write path: open, without limits, accepting far-future samples,
@@ -100,20 +102,6 @@ impl Receive {
         self.limits = None;
         self.too_far_in_future = None;
         self.capnproto = true;
-        self
-    }
-
-    /// Sets `limits` (see the field's documentation).
-    #[must_use]
-    pub fn limits(mut self, limits: Option<WriteLimits>) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Sets `too_far_in_future` (see the field's documentation).
-    #[must_use]
-    pub fn too_far_in_future(mut self, window: Option<Duration>) -> Self {
-        self.too_far_in_future = window;
         self
     }
 

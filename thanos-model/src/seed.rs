@@ -87,8 +87,7 @@ pub fn secure_fleet(edges: usize) -> FleetBuilder {
 }
 
 /// The digest [`secure_fleet`] pins, to be replaced with the image's real one.
-pub const PLACEHOLDER_DIGEST: &str =
-    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+pub const PLACEHOLDER_DIGEST: &str = Digest::PLACEHOLDER;
 
 fn placeholder_digest() -> Digest {
     PLACEHOLDER_DIGEST

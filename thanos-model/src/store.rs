@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, Checker},
-    Bytes, Cpu, Resources, Storage, ThanosImage,
+    Bytes, Resources, Storage, ThanosImage,
 };
 
 /// Thanos Store: serves the blocks in object storage to Query.
@@ -34,9 +34,7 @@ impl Default for Store {
         Self {
             replicas: 1,
             storage: Storage::new(Bytes::gibibytes(10)),
-            resources: Resources::default()
-                .cpu(Cpu::millicores(100), Cpu::cores(1))
-                .memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
+            resources: Resources::default().memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
             image: None,
             admin_operations: false,
         }

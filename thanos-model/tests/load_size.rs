@@ -11,12 +11,9 @@ use std::time::{Duration, Instant};
 
 use thanos_model::{Fleet, LoadError};
 
-/// The fleet every generated file starts with.
-const HEAD: &str = common::MINIMAL_FLEET;
-
 /// A fleet of about `bytes` bytes: as many edges as fit, each with its agent's resources.
 fn fleet_of(bytes: usize) -> (String, usize) {
-    let mut yaml = format!("{HEAD}edges:\n");
+    let mut yaml = format!("{}edges:\n", common::MINIMAL_FLEET);
     let mut edges = 0;
     while yaml.len() < bytes {
         let i = edges;

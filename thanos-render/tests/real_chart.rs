@@ -1072,22 +1072,12 @@ fn every_alert_reaches_a_receiver_grouped_per_cluster(
             real.insert(name);
         }
     }
-    let group_by: Vec<&str> = root["group_by"]
-        .as_sequence()
-        .into_iter()
-        .flatten()
-        .filter_map(serde_yaml::Value::as_str)
-        .collect();
+    let group_by = strings(&root["group_by"]);
     if !group_by.contains(&"cluster") {
         problems.push(format!("route.group_by {group_by:?} has no cluster"));
     }
     for rule in config["inhibit_rules"].as_sequence().into_iter().flatten() {
-        let equal: Vec<&str> = rule["equal"]
-            .as_sequence()
-            .into_iter()
-            .flatten()
-            .filter_map(serde_yaml::Value::as_str)
-            .collect();
+        let equal = strings(&rule["equal"]);
         if !equal.contains(&"cluster") {
             problems.push(format!("an inhibit rule's equal {equal:?} has no cluster"));
         }
@@ -1950,5 +1940,15 @@ fn edge_runs_nothing_else(build: &Build, _: &Expect) -> Vec<String> {
                     && (name.contains("grafana") || name.starts_with("thanos-")))
         })
         .map(|o| format!("{} on an edge", describe(o)))
+        .collect()
+}
+
+/// The strings of a YAML sequence (none when it is not one).
+fn strings(value: &serde_yaml::Value) -> Vec<&str> {
+    value
+        .as_sequence()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_yaml::Value::as_str)
         .collect()
 }

@@ -219,11 +219,8 @@ fn disabling_the_runbook_removes_readme() {
 /// The chart's CRD directory in an overlay once the build has unpacked the chart, from
 /// the chart entry of the overlay's own kustomization.
 fn crd_dir(tree: &Tree, overlay: &str) -> String {
-    let kustomization = common::documents(
-        tree.get(&format!("{overlay}/kustomization.yaml"))
-            .unwrap_or_else(|| panic!("{overlay} has a kustomization")),
-    )
-    .remove(0);
+    let kustomization =
+        common::file_documents(tree, &format!("{overlay}/kustomization.yaml")).remove(0);
     let chart = &kustomization["helmCharts"][0];
     let (name, version) = (
         chart["name"].as_str().unwrap(),
@@ -417,11 +414,9 @@ fn hosts_and_expected_labels_are_this_fleets() {
     let markdown = readme(&tree);
     let lines = command_lines(markdown);
     let host = |file: &str| {
-        common::documents(
-            tree.get(&format!(
-                "overlays/cluster-01-central/kube-prometheus-stack/{file}"
-            ))
-            .unwrap(),
+        common::file_documents(
+            &tree,
+            &format!("overlays/cluster-01-central/kube-prometheus-stack/{file}"),
         )
         .into_iter()
         .find(|d| d["kind"] == "Ingress")
@@ -453,9 +448,9 @@ fn hosts_and_expected_labels_are_this_fleets() {
     assert!(lines
         .iter()
         .any(|l| l.ends_with(" http://localhost:9090/api/v1/query")));
-    let values: Value = common::documents(
-        tree.get("overlays/cluster-01-central/kube-prometheus-stack/values-central.yaml")
-            .unwrap(),
+    let values: Value = common::file_documents(
+        &tree,
+        "overlays/cluster-01-central/kube-prometheus-stack/values-central.yaml",
     )
     .remove(0);
     assert_eq!(values["grafana"]["ingress"], Value::Null);

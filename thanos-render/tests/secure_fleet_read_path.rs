@@ -86,11 +86,11 @@ fn thanos_documents(tree: &Tree) -> Vec<serde_yaml::Value> {
     ["query", "receive", "store", "compactor"]
         .iter()
         .flat_map(|component| {
-            common::documents(
-                tree.get(&format!(
+            common::file_documents(
+                tree,
+                &format!(
                     "overlays/cluster-01-central/kube-prometheus-stack/thanos-{component}.yaml"
-                ))
-                .expect("rendered"),
+                ),
             )
         })
         .collect()
@@ -162,10 +162,7 @@ fn network_policies_deny_by_default_and_open_only_service_ports_to_real_peers() 
         .get(&format!("{central}/kustomization.yaml"))
         .expect("rendered");
     assert!(kustomization.contains("- network-policies.yaml"));
-    let shared = common::documents(
-        tree.get(&format!("{central}/network-policies.yaml"))
-            .expect("rendered"),
-    );
+    let shared = common::file_documents(&tree, &format!("{central}/network-policies.yaml"));
     assert_eq!(shared[0]["metadata"]["name"], "default-deny-ingress");
     assert_eq!(
         shared[0]["spec"]["podSelector"],
@@ -236,10 +233,7 @@ fn namespaces_enforce_restricted_and_node_exporter_runs_apart() {
         "cluster-04-edge",
     ] {
         let dir = format!("overlays/{overlay}/kube-prometheus-stack");
-        let namespaces = common::documents(
-            tree.get(&format!("{dir}/namespace.yaml"))
-                .expect("rendered"),
-        );
+        let namespaces = common::file_documents(&tree, &format!("{dir}/namespace.yaml"));
         let levels: Vec<(&str, &str)> = namespaces
             .iter()
             .map(|n| {

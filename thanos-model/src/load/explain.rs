@@ -336,13 +336,14 @@ impl Context<'_> {
     /// The significant line nearest `from` going up (`up`) or down, `from` excluded.
     fn significant(&self, from: usize, up: bool) -> Option<Line<'_>> {
         let mut number = from;
+        let last = self.yaml.lines().count();
         loop {
             number = if up {
                 number.checked_sub(1).filter(|n| *n > 0)?
             } else {
                 number + 1
             };
-            if number > self.yaml.lines().count() {
+            if number > last {
                 return None;
             }
             let text = self.line(number);

@@ -8,12 +8,13 @@
 use std::collections::BTreeMap;
 
 use super::{
+    deploy::read_secret,
     fleet_view::FleetView,
     lang::Lang,
     markdown::{code, codes, Block, CodeBlock},
 };
 use crate::{
-    overlays::central::alertmanager::{GROUP_BY, SECRETS_DIR, WATCHDOG},
+    overlays::central::alertmanager::{GROUP_BY, NULL_RECEIVER, SECRETS_DIR, WATCHDOG},
     shell::{kubectl, kubectl_in, quote},
     values::{ChartValues, ReceiverConfig},
 };
@@ -129,10 +130,7 @@ pub(crate) fn secret_blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         );
         for key in keys {
             let var = variable(secret, key);
-            lines.push(format!(
-                "read -rsp {} {var}; echo",
-                quote(&format!("{var}: "))
-            ));
+            lines.push(read_secret(&var));
             create.push_str(&format!(
                 " --from-file={}=<(printf '%s' \"${{{var}:?}}\")",
                 quote(key)
@@ -162,7 +160,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let receivers: Vec<&String> = alerting
         .receivers
         .iter()
-        .filter(|name| *name != "null")
+        .filter(|name| *name != NULL_RECEIVER)
         .collect();
     let alert = serde_json::json!([{
         "labels": {
@@ -187,7 +185,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             ],
         ),
     ];
-    if alerting.watchdog_receiver == "null" {
+    if alerting.watchdog_receiver == NULL_RECEIVER {
         blocks.push(l.p(
             "Without a dead man's switch nobody notices when alerting itself stops (Ruler, central Prometheus or Alertmanager down): set {} to a service that pages when the Watchdog heartbeat stops.",
             "dead man's switch가 없으면 알림 자체가 멈춰도(Ruler, 중앙 Prometheus, Alertmanager 중단) 아무도 알아차리지 못합니다. Watchdog 신호가 끊기면 호출하는 서비스를 {}에 설정하세요.",

@@ -58,7 +58,7 @@ pub(crate) fn apply_command(cluster: &Cluster) -> String {
 }
 
 /// `read` of a variable without echo, prompting with its name.
-fn read_secret(var: &str) -> String {
+pub(crate) fn read_secret(var: &str) -> String {
     format!("read -rsp {} {var}; echo", quote(&format!("{var}: ")))
 }
 

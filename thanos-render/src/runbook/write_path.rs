@@ -2,7 +2,7 @@
 //! certificate steps, renewal, the migration of a running fleet, and how long an edge may
 //! be cut off without losing data.
 
-use thanos_model::{CertificateSource, ClientCertificate, Fleet};
+use thanos_model::{CertificateSource, Fleet};
 
 use super::{
     fleet_view::FleetView,
@@ -13,7 +13,7 @@ use crate::{
     overlays::{
         central::{
             certificates::{self, edge_certificate},
-            thanos::receive::SERVER_TLS_SECRET,
+            thanos::receive::{server_tls_secret, SERVER_TLS_SECRET},
         },
         edge::{client_secret, WAL_RETENTION_FLAG},
     },
@@ -76,10 +76,9 @@ impl WritePath {
                 format!("{key}: {value}")
             }),
             cert_manager: tls.certificates == CertificateSource::CertManager,
-            server_secret: tls
-                .server_secret
-                .clone()
-                .unwrap_or_else(|| SERVER_TLS_SECRET.to_owned()),
+            server_secret: server_tls_secret(fleet)
+                .unwrap_or(SERVER_TLS_SECRET)
+                .to_owned(),
             tenant_per_edge: receive.remote_write.tenant_per_edge(),
             duration: tls.duration.to_string(),
             renew_before: tls.renew_before.to_string(),
@@ -92,12 +91,7 @@ impl WritePath {
                         name: edge.name.clone(),
                         context: edge.context.clone(),
                         tenant: edge.tenant().to_owned(),
-                        issued: (issued.contains(&name)
-                            && !matches!(
-                                edge.client_certificate,
-                                Some(ClientCertificate::ExistingSecret { .. })
-                            ))
-                        .then_some(name),
+                        issued: issued.contains(&name).then_some(name),
                         secret: client_secret(fleet, edge).unwrap_or_default(),
                         wal_retention: edge.agent.wal_retention.as_ref().map_or_else(
                             || PROMETHEUS_WAL_RETENTION.to_owned(),

@@ -209,17 +209,18 @@ pub fn describe(object: &Value) -> String {
 pub const CERT_MANAGER_GROUP: &str = "cert-manager.io";
 
 /// The cert-manager v1.21.1 CRDs `scripts/e2e.sh` puts beside the builds
-/// (`<builds root>/crds/cert-manager/`), after checking each against the sha256 the
-/// reference lists.
+/// (`<builds root>/crds/cert-manager/`, every file there), after checking each against
+/// the sha256 the reference lists.
 pub fn cert_manager_crds() -> Result<Vec<Value>, String> {
     let dir = builds_root().join("crds/cert-manager");
+    let mut paths = fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    paths.sort();
     let mut crds = Vec::new();
-    for file in [
-        "cert-manager.io_certificates.yaml",
-        "cert-manager.io_issuers.yaml",
-        "cert-manager.io_clusterissuers.yaml",
-    ] {
-        let path = dir.join(file);
+    for path in paths {
         let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         crds.extend(json_documents(&text).map_err(|e| format!("{}: {e}", path.display()))?);
     }

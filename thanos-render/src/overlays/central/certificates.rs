@@ -233,21 +233,11 @@ pub fn edge_certificate(edge: &Edge) -> String {
     format!("thanos-edge-{}", edge.name)
 }
 
-fn labels() -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
-        (
-            "app.kubernetes.io/managed-by".to_owned(),
-            "thanos-kustomize".to_owned(),
-        ),
-    ])
-}
-
 fn issuer(fleet: &Fleet, name: &str, spec: IssuerSpec) -> Issuer {
     Issuer {
         api_version: API_VERSION,
         kind: "Issuer",
-        metadata: overlays::metadata(fleet, name, labels()),
+        metadata: overlays::metadata(fleet, name, crate::monitoring::labels::common()),
         spec,
     }
 }
@@ -264,7 +254,7 @@ fn certificate(fleet: &Fleet, name: String, secret_name: String, issuer: IssuerR
     Certificate {
         api_version: API_VERSION,
         kind: "Certificate",
-        metadata: overlays::metadata(fleet, name, labels()),
+        metadata: overlays::metadata(fleet, name, crate::monitoring::labels::common()),
         spec: CertificateSpec {
             is_ca: None,
             common_name: None,
@@ -311,7 +301,7 @@ impl Certificate {
     fn client(mut self, edge: &Edge) -> Self {
         self.spec.common_name = Some(edge.tenant().to_owned());
         self.spec.usages = Some(vec!["client auth", "digital signature"]);
-        let mut labels = labels();
+        let mut labels = crate::monitoring::labels::common();
         labels.insert(EDGE_LABEL.to_owned(), edge.name.clone());
         self.spec.secret_template = Some(SecretTemplate { labels });
         self

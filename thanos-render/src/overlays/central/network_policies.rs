@@ -18,7 +18,7 @@ use k8s_openapi::{
 use serde::Serialize;
 use thanos_model::{Component, Fleet};
 
-use super::thanos;
+use super::thanos::{self, component::selector_labels};
 use crate::{overlays, yaml::Documents};
 
 /// The file the objects are written to.
@@ -116,22 +116,11 @@ impl ChartPod {
     }
 }
 
-/// The selector labels of a Thanos component's pods, as its workload sets them.
-pub(crate) fn thanos_labels(component: Component) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        (
-            "app.kubernetes.io/name".to_owned(),
-            component.name().to_owned(),
-        ),
-        ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
-    ])
-}
-
 /// The plain NetworkPolicy peers of `peer`; empty `from` (anyone) for [`Peer::Anyone`]
 /// and for an ingress controller of a class we cannot select.
 fn peers(class: &str, peer: Peer) -> Option<Vec<NetworkPolicyPeer>> {
     match peer {
-        Peer::Thanos(component) => Some(vec![pods(thanos_labels(component))]),
+        Peer::Thanos(component) => Some(vec![pods(selector_labels(component))]),
         Peer::Chart(pod) => Some(vec![pods(pod.labels())]),
         Peer::IngressController if class == CILIUM => Some(Vec::new()),
         Peer::IngressController if class == NGINX => Some(vec![NetworkPolicyPeer {
@@ -169,10 +158,7 @@ pub(crate) fn policy(
             for peer in allow.from {
                 match peers(class, *peer) {
                     Some(peers) => from.extend(peers),
-                    None => {
-                        from.clear();
-                        return Some((None, allow.ports));
-                    }
+                    None => return Some((None, allow.ports)),
                 }
             }
             (!from.is_empty()).then_some((Some(from), allow.ports))
@@ -398,7 +384,7 @@ impl NetworkPolicies {
             cilium.push(cilium_policy(
                 fleet,
                 Component::Receive.name(),
-                thanos_labels(Component::Receive),
+                selector_labels(Component::Receive),
                 thanos::receive::REMOTE_WRITE.number,
             ));
         }

@@ -86,10 +86,7 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
 fn rule_selector(fleet: &Fleet) -> LabelSelector {
     if fleet.central.thanos_monitoring.per_cluster_rules {
         return LabelSelector {
-            match_labels: Some(BTreeMap::from([(
-                EVALUATOR_LABEL.to_owned(),
-                Evaluator::ThanosRuler.label_value().to_owned(),
-            )])),
+            match_labels: Some(ruler_labels()),
             ..LabelSelector::default()
         };
     }
@@ -108,8 +105,7 @@ fn rule_selector(fleet: &Fleet) -> LabelSelector {
 /// them), and every chart rule labelled for the Ruler's selector. `None` otherwise (the
 /// chart's defaults).
 pub(crate) fn default_rules(fleet: &Fleet) -> Option<Create> {
-    fleet.central.ruler.as_ref()?;
-    if !fleet.central.thanos_monitoring.per_cluster_rules {
+    if !per_cluster_rules(fleet) {
         return None;
     }
     Some(Create {
@@ -118,11 +114,22 @@ pub(crate) fn default_rules(fleet: &Fleet) -> Option<Create> {
             .iter()
             .map(|alert| ((*alert).to_owned(), true))
             .collect(),
-        labels: BTreeMap::from([(
-            EVALUATOR_LABEL.to_owned(),
-            Evaluator::ThanosRuler.label_value().to_owned(),
-        )]),
+        labels: ruler_labels(),
     })
+}
+
+/// Whether the Ruler evaluates the chart's rules with the fleet's per-cluster variants:
+/// the fleet has a Ruler and wants them.
+pub(crate) fn per_cluster_rules(fleet: &Fleet) -> bool {
+    fleet.central.ruler.is_some() && fleet.central.thanos_monitoring.per_cluster_rules
+}
+
+/// The label of the rules the Ruler evaluates.
+fn ruler_labels() -> BTreeMap<String, String> {
+    BTreeMap::from([(
+        EVALUATOR_LABEL.to_owned(),
+        Evaluator::ThanosRuler.label_value().to_owned(),
+    )])
 }
 
 /// Central Prometheus's `ruleSelector` when the fleet has a Ruler: only the rules

@@ -204,10 +204,7 @@ impl<'a> ComponentContext<'a> {
 
     /// The labels that select its pods; never changed after the first deploy.
     pub(crate) fn selector_labels(&self) -> BTreeMap<String, String> {
-        BTreeMap::from([
-            ("app.kubernetes.io/name".to_owned(), self.name().to_owned()),
-            ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
-        ])
+        selector_labels(self.component)
     }
 
     /// The selector of its pods.
@@ -440,4 +437,16 @@ impl<'a> ComponentContext<'a> {
             .find(|target| target.own_service() == Some(self.component))?;
         monitoring::service_monitor(self.fleet, target)
     }
+}
+
+/// The labels that select a Thanos component's pods, by its workload and by the
+/// NetworkPolicies that admit them; never changed after the first deploy.
+pub(crate) fn selector_labels(component: Component) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (
+            "app.kubernetes.io/name".to_owned(),
+            component.name().to_owned(),
+        ),
+        ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
+    ])
 }

@@ -97,8 +97,7 @@ impl ThanosMonitoring {
 /// cluster has its kubelet and API server scraped, central also the control-plane
 /// components it exposes (edges scrape none of them).
 fn per_cluster(fleet: &Fleet) -> Option<PrometheusRule> {
-    fleet.central.ruler.as_ref()?;
-    if !fleet.central.thanos_monitoring.per_cluster_rules {
+    if !crate::overlays::central::ruler::per_cluster_rules(fleet) {
         return None;
     }
     let always = [ClusterTarget::Kubelet, ClusterTarget::ApiServer];

@@ -252,7 +252,7 @@ fn hashring_config_map(context: &ComponentContext) -> ConfigMap {
 }
 
 /// The Secret holding Receive's server certificate, key and client CA, with TLS.
-fn server_tls_secret(fleet: &Fleet) -> Option<&str> {
+pub(crate) fn server_tls_secret(fleet: &Fleet) -> Option<&str> {
     let tls = fleet.central.receive.remote_write.tls.as_ref()?;
     Some(match tls.certificates {
         CertificateSource::CertManager => SERVER_TLS_SECRET,
