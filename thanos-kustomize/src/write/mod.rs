@@ -11,11 +11,13 @@
 //!    and nobody edited since may be replaced or removed; a file edited by hand, or one we
 //!    never wrote, is **refused** wherever the render would overwrite or delete it.
 //! 2. **Apply** ([`Plan::apply`]): when anything is refused and `force` is off, nothing is
-//!    written ([`WriteError::Refused`]). Otherwise each file is written whole: into a
-//!    temporary file beside it, then renamed over the old one, so an interrupted write
-//!    leaves every file whole, old or new, and the next write completes the tree (and
-//!    removes a temporary file it left). Stale generated files are deleted, and the
-//!    directories they leave empty. Nothing else in `DIR` is touched.
+//!    written ([`WriteError::Refused`]). Otherwise each file is written whole: every new
+//!    content goes into a temporary file beside its file, the temporary files reach the
+//!    disk together (one `syncfs` on Linux, an `fsync` per file elsewhere), and only then
+//!    is each renamed over the old file, so an interrupted write leaves every file whole,
+//!    old or new, and the next write completes the tree (and removes a temporary file it
+//!    left). The renames are flushed the same way. Stale generated files are deleted, and
+//!    the directories they leave empty. Nothing else in `DIR` is touched.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -55,6 +57,7 @@ use std::{
     path::Path,
 };
 
+use tempfile::TempPath;
 use thanos_render::Tree;
 
 pub use clusters::{ClusterChange, ClusterPlan};
@@ -99,6 +102,7 @@ impl Plan<'_> {
                 _ => {}
             }
         }
+        let mut written = Vec::new();
         for change in &self.changes {
             let rewrite = matches!(
                 change.kind,
@@ -110,9 +114,19 @@ impl Plan<'_> {
                     })
             );
             if let (true, Some(content)) = (rewrite, self.tree.get(&change.path)) {
-                write_file_whole(&target.join(&change.path), content)?;
+                let path = target.join(&change.path);
+                written.push((write_temporary(&path, content)?, path));
             }
         }
+        // Every new content on the disk before the first rename: no file is ever replaced
+        // by one that is not whole yet.
+        flush(target, written.iter().map(|(temporary, _)| &**temporary))?;
+        for (temporary, path) in written {
+            temporary
+                .persist(&path)
+                .map_err(|error| io_error(&path)(error.error))?;
+        }
+        flush(target, std::iter::empty())?;
         Ok(Report {
             dir: self.target,
             changes: self.changes,
@@ -120,9 +134,10 @@ impl Plan<'_> {
     }
 }
 
-/// Writes `content` into a temporary file in the same directory as `path`, then renames it
-/// over `path`: readers see the old file or the new one, never a part.
-fn write_file_whole(path: &Path, content: &str) -> Result<(), WriteError> {
+/// Writes `content` into a temporary file in the same directory as `path`, to be renamed
+/// over `path` once it is on the disk. The file is closed (a tree has thousands); the
+/// returned path removes it when dropped, so a failed write leaves none behind.
+fn write_temporary(path: &Path, content: &str) -> Result<TempPath, WriteError> {
     let parent = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io_error(parent))?;
     let mut builder = tempfile::Builder::new();
@@ -137,11 +152,30 @@ fn write_file_whole(path: &Path, content: &str) -> Result<(), WriteError> {
     }
     let mut file = builder.tempfile_in(parent).map_err(io_error(parent))?;
     file.write_all(content.as_bytes())
-        .and_then(|()| file.as_file().sync_all())
         .map_err(io_error(file.path()))?;
-    file.persist(path)
-        .map_err(|error| io_error(path)(error.error))?;
-    Ok(())
+    Ok(file.into_temp_path())
+}
+
+/// Puts what was written under `target` on the disk: on Linux one `syncfs` of its
+/// filesystem (the files' data and the directories' entries, one call for the whole tree
+/// where an `fsync` per file took 3 to 4 ms each); elsewhere an `fsync` of each of `files`.
+fn flush<'p>(target: &Path, files: impl Iterator<Item = &'p Path>) -> Result<(), WriteError> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = files;
+        let dir = fs::File::open(target).map_err(io_error(target))?;
+        rustix::fs::syncfs(&dir).map_err(|errno| io_error(target)(errno.into()))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = target;
+        for file in files {
+            fs::File::open(file)
+                .and_then(|file| file.sync_all())
+                .map_err(io_error(file))?;
+        }
+        Ok(())
+    }
 }
 
 /// Deletes the directories above `relative` (inside `target`) that are left empty.
