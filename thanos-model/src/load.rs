@@ -25,6 +25,8 @@ mod document;
 mod explain;
 pub(crate) mod path;
 
+pub(crate) use de::closest;
+
 use std::{
     fmt,
     path::{Path, PathBuf},

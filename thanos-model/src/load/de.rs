@@ -277,7 +277,7 @@ fn list(items: &[&str]) -> String {
 
 /// The expected field a mistyped one most likely meant: same letters ignoring case, `_`
 /// and `-` (`api_address` for `apiAddress`), or a few edits away.
-fn closest<'a>(field: &str, expected: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(field: &str, expected: &[&'a str]) -> Option<&'a str> {
     let fold = |s: &str| -> String {
         s.chars()
             .filter(|c| *c != '_' && *c != '-')

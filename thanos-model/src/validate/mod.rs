@@ -49,6 +49,10 @@
 //! | 31. Query's replica labels are not dimensions (`cluster`, `namespace`, `job`, `instance`, ..., a Receive label) | `Checker::replica_label_meaning` (validate/meaning.rs), called by `Query::check` | `rule31-*` |
 //! | 32. Alertmanager receivers: names unique and not reserved, Secret references, one severity at least, clusters of the fleet, e-mail addresses and smarthost; no receiver warns (nobody is paged) | `Alertmanager::check` (alertmanager.rs), `Receiver::check`, `Notifier::check` (receiver.rs) | `rule32-*`, `warnings/rule32-*`, `input-unknown-receiver-type` |
 //! | 33. data safety: Receive and Ruler retention keep a block until Store serves it (2h15m), 5m/1h retention longer than raw with downsampling off is ignored (warns), the silent-edge window spans 3 scrape intervals of the slowest edge (warns) | `Checker::data_safety` (validate/data_safety.rs) | `rule33-*`, `warnings/rule33-*` |
+//! | 49. extra chart values (`extraValues` of central and each edge): every key a key of the chart's values (`facts/kube-prometheus-stack-78.2.1-values-keys.txt`), with the closest key as a hint | `ExtraValues::check` (extra_values.rs) | `rule49-*` |
+//! | 50. extra chart values: no key the model sets (the error names its field) and no security setting (security contexts, host namespaces, ServiceAccounts, RBAC, NetworkPolicies, pull policy) | `extra_values::owner` (extra_values.rs) | `rule50-*` |
+//! | 51. extra chart values: a mapping of the chart's keys is not replaced by a scalar, a list or null | `ExtraValues::check` (extra_values.rs) | `rule51-*` |
+//! | 52. extra chart values: no credential (a password, token or key by its key's name, a private key by its text) | `ExtraValues::check` (extra_values.rs) | `rule52-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!
