@@ -639,24 +639,26 @@ fn yaml_text(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::{seed, Edge};
+
+    fn linux() -> BTreeMap<&'static str, &'static str> {
+        BTreeMap::from([("kubernetes.io/os", "linux")])
+    }
 
     #[test]
     fn chart_values_the_model_does_not_set_are_taken() {
         let edge_values = ExtraValues::new()
-            .set(
-                "prometheus.prometheusSpec.nodeSelector",
-                std::collections::BTreeMap::from([("kubernetes.io/os", "linux")]),
-            )
+            .set("prometheus.prometheusSpec.nodeSelector", linux())
             .set(
                 "prometheus.prometheusSpec.tolerations",
-                [std::collections::BTreeMap::from([
+                [BTreeMap::from([
                     ("key", "dedicated"),
                     ("effect", "NoSchedule"),
                 ])],
             )
-            .set("kube-state-metrics.nodeSelector.disk", "ssd")
             .set("kube-state-metrics.nodeSelector.disk", "ssd");
         let edge = Edge::new("cluster-09-edge")
             .context("cluster-09")
@@ -685,10 +687,7 @@ mod tests {
     #[test]
     fn set_builds_nested_mappings_in_order() {
         let extra = ExtraValues::new()
-            .set(
-                "prometheus.prometheusSpec.nodeSelector",
-                std::collections::BTreeMap::from([("kubernetes.io/os", "linux")]),
-            )
+            .set("prometheus.prometheusSpec.nodeSelector", linux())
             .set("prometheus.prometheusSpec.priorityClassName", "monitoring");
         assert_eq!(
             serde_yaml::to_string(&extra).unwrap(),
@@ -732,12 +731,16 @@ mod tests {
 
     #[test]
     fn credentials_are_keys_not_their_files_or_secrets() {
-        assert!(credential("adminPassword"));
-        assert!(credential("bearer_token"));
-        assert!(!credential("bearerTokenFile"));
-        assert!(!credential("passwordSecret"));
-        assert!(!credential("existingSecretPasswordKey"));
-        assert!(credential("secretKey"));
-        assert!(!credential("nodeSelector"));
+        for (key, is_one) in [
+            ("adminPassword", true),
+            ("bearer_token", true),
+            ("secretKey", true),
+            ("bearerTokenFile", false),
+            ("passwordSecret", false),
+            ("existingSecretPasswordKey", false),
+            ("nodeSelector", false),
+        ] {
+            assert_eq!(credential(key), is_one, "{key}");
+        }
     }
 }

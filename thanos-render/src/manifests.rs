@@ -217,48 +217,25 @@ mod tests {
     fn owned_resources_are_listed_once_in_an_existing_overlay() {
         let fleet = seed(2).build().expect("the seed is valid");
         let mut manifests = Manifests::new(&fleet);
-        let refused = [
+        use OwnedResourceError::{BadName, Rendered, UnknownCluster};
+        let unknown = "cluster-09-edge";
+        for (cluster, file, refusal) in [
             (
-                "cluster-09-edge",
+                unknown,
                 "a.yaml",
-                OwnedResourceError::UnknownCluster("cluster-09-edge".to_owned()),
+                UnknownCluster as fn(String) -> OwnedResourceError,
             ),
-            (
-                "cluster-02-edge",
-                "../a.yaml",
-                OwnedResourceError::BadName("../a.yaml".to_owned()),
-            ),
-            (
-                "cluster-02-edge",
-                "notes.md",
-                OwnedResourceError::BadName("notes.md".to_owned()),
-            ),
-            (
-                "cluster-02-edge",
-                ".hidden.yaml",
-                OwnedResourceError::BadName(".hidden.yaml".to_owned()),
-            ),
-            (
-                "cluster-02-edge",
-                "values-edge.yaml",
-                OwnedResourceError::Rendered("values-edge.yaml".to_owned()),
-            ),
-            (
-                "cluster-01-central",
-                "thanos-query.yaml",
-                OwnedResourceError::Rendered("thanos-query.yaml".to_owned()),
-            ),
-            (
-                "cluster-01-central",
-                "kustomization.yaml",
-                OwnedResourceError::Rendered("kustomization.yaml".to_owned()),
-            ),
-        ];
-        for (cluster, file, error) in refused {
-            assert_eq!(
-                manifests.insert_owned_resource(cluster, file, "{}"),
-                Err(error)
-            );
+            ("cluster-02-edge", "../a.yaml", BadName),
+            ("cluster-02-edge", "notes.md", BadName),
+            ("cluster-02-edge", ".hidden.yaml", BadName),
+            ("cluster-02-edge", "values-edge.yaml", Rendered),
+            ("cluster-01-central", "thanos-query.yaml", Rendered),
+            ("cluster-01-central", "kustomization.yaml", Rendered),
+        ] {
+            // The error names the cluster that is not there, else the file.
+            let named = if cluster == unknown { cluster } else { file };
+            let result = manifests.insert_owned_resource(cluster, file, "{}");
+            assert_eq!(result, Err(refusal(named.to_owned())), "{cluster} {file}");
         }
         assert_eq!(
             manifests,
