@@ -32,9 +32,6 @@ pub struct Bytes {
 }
 
 impl Bytes {
-    /// The name serde is given for this type; the fleet loader knows it by this name.
-    pub(crate) const SERDE_NAME: &'static str = "thanos_model::Bytes";
-
     fn binary(count: u32, power: u32, suffix: &str) -> Self {
         Self {
             nanos: u128::from(count) * 1024u128.pow(power) * NANO,

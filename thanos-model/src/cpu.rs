@@ -32,9 +32,6 @@ pub struct Cpu {
 }
 
 impl Cpu {
-    /// The name serde is given for this type; the fleet loader knows it by this name.
-    pub(crate) const SERDE_NAME: &'static str = "thanos_model::Cpu";
-
     /// `cores` whole cores: `2`.
     #[must_use]
     pub fn cores(cores: u32) -> Self {
