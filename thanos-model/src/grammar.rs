@@ -170,7 +170,7 @@ impl<'de, T: FromStr<Err = GrammarError>> de::Visitor<'de> for Text<T> {
 /// says; a value that did not parse reads as `$stand_in` (default `0`).
 macro_rules! grammar_newtype {
     ($type:ident, $written:expr) => {
-        grammar_newtype!($type, $written, "0");
+        $crate::grammar::grammar_newtype!($type, $written, "0");
     };
     ($type:ident, $written:expr, $stand_in:expr) => {
         impl $crate::grammar::Grammar for $type {

@@ -146,6 +146,50 @@ fn shift(value: u128, power: i32) -> Option<u128> {
     }
 }
 
+/// Defines a quantity newtype (the struct with `attrs`, its nano-units and text),
+/// `is_zero`, `nanos`, `FromStr` refusing the kind of suffix `refused` (a [`Suffix`] and
+/// the [`GrammarErrorKind`] it is), and the grammar newtype's traits: what
+/// [`Cpu`](crate::Cpu) and [`Bytes`](crate::Bytes) share.
+macro_rules! quantity_newtype {
+    ($(#[$attr:meta])* $type:ident, $unit:literal, refusing $refused:expr) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $type {
+            #[doc = concat!("Nano-", $unit, ", rounded up.")]
+            nanos: u128,
+            text: String,
+        }
+
+        impl $type {
+            /// Whether it is zero.
+            #[must_use]
+            pub fn is_zero(&self) -> bool {
+                self.nanos == 0
+            }
+
+            #[doc = concat!("Nano-", $unit, ", for comparing a request with its limit.")]
+            pub(crate) fn nanos(&self) -> u128 {
+                self.nanos
+            }
+        }
+
+        impl std::str::FromStr for $type {
+            type Err = $crate::GrammarError;
+
+            fn from_str(text: &str) -> Result<Self, $crate::GrammarError> {
+                Ok(Self {
+                    nanos: $crate::quantity::Quantity::parse_refusing(text, $refused)?,
+                    text: text.to_owned(),
+                })
+            }
+        }
+
+        $crate::grammar::grammar_newtype!($type, $crate::grammar::Written::StringOrNumber);
+    };
+}
+
+pub(crate) use quantity_newtype;
+
 #[cfg(test)]
 mod tests {
     use super::*;
