@@ -88,27 +88,4 @@ mod tests {
         );
         assert!(Bytes::new(0).is_zero());
     }
-
-    #[test]
-    fn errors_say_what_and_why() {
-        let error = "512m".parse::<Bytes>().unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "\"512m\" is a fraction of a byte: the suffix m means a thousandth"
-        );
-        assert_eq!(error.hint(), "use Mi or Gi, such as 512Mi");
-        let error = "1GB".parse::<Bytes>().unwrap_err();
-        assert_eq!(error.to_string(), "\"1GB\" is not a Kubernetes quantity");
-    }
-
-    #[test]
-    fn serde_takes_strings_and_numbers() {
-        let bytes: Bytes = serde_yaml::from_str("1073741824").unwrap();
-        assert_eq!(bytes.as_str(), "1073741824");
-        assert_eq!(
-            serde_yaml::to_string(&Bytes::gibibytes(1)).unwrap(),
-            "1Gi\n"
-        );
-        assert!(serde_yaml::from_str::<Bytes>("50GB").is_err());
-    }
 }

@@ -76,25 +76,4 @@ mod tests {
         );
         assert!(Cpu::cores(0).is_zero());
     }
-
-    #[test]
-    fn errors_say_what_and_why() {
-        let error = "1Gi".parse::<Cpu>().unwrap_err();
-        assert_eq!(error.to_string(), "\"1Gi\" counts CPU in powers of 1024");
-        let error = "two".parse::<Cpu>().unwrap_err();
-        assert_eq!(error.to_string(), "\"two\" is not a Kubernetes quantity");
-    }
-
-    #[test]
-    fn serde_takes_strings_and_numbers() {
-        let cpu: Cpu = serde_yaml::from_str("2").unwrap();
-        assert_eq!(cpu, Cpu::cores(2));
-        let cpu: Cpu = serde_yaml::from_str("0.5").unwrap();
-        assert_eq!(cpu.as_str(), "0.5");
-        assert_eq!(
-            serde_yaml::to_string(&Cpu::millicores(100)).unwrap(),
-            "100m\n"
-        );
-        assert!(serde_yaml::from_str::<Cpu>("2Gi").is_err());
-    }
 }
