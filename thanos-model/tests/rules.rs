@@ -982,28 +982,32 @@ fn rule18_query_lists_each_replica_label_once() {
 #[test]
 fn grammar_errors_are_type_errors() {
     let error = |result: Result<(), GrammarError>| result.expect_err("refused").to_string();
-    assert_eq!(
-        error("30".parse::<Duration>().map(drop)),
-        "\"30\" is not a Prometheus duration"
-    );
-    assert_eq!(
-        error("1m1h".parse::<Duration>().map(drop)),
-        "\"1m1h\" is not a Prometheus duration"
-    );
-    assert_eq!(
-        error("30 days".parse::<Duration>().map(drop)),
-        "\"30 days\" is not a Prometheus duration"
-    );
-    assert_eq!(
-        error("50GB".parse::<Bytes>().map(drop)),
-        "\"50GB\" is not a Kubernetes quantity"
-    );
-    assert_eq!(
-        error("2000m".parse::<Bytes>().map(drop)),
-        "\"2000m\" is a fraction of a byte: the suffix m means a thousandth"
-    );
-    assert_eq!(
-        error("1Gi".parse::<Cpu>().map(drop)),
-        "\"1Gi\" counts CPU in powers of 1024"
-    );
+    for (refused, message) in [
+        (
+            "30".parse::<Duration>().map(drop),
+            "\"30\" is not a Prometheus duration",
+        ),
+        (
+            "1m1h".parse::<Duration>().map(drop),
+            "\"1m1h\" is not a Prometheus duration",
+        ),
+        (
+            "30 days".parse::<Duration>().map(drop),
+            "\"30 days\" is not a Prometheus duration",
+        ),
+        (
+            "50GB".parse::<Bytes>().map(drop),
+            "\"50GB\" is not a Kubernetes quantity",
+        ),
+        (
+            "2000m".parse::<Bytes>().map(drop),
+            "\"2000m\" is a fraction of a byte: the suffix m means a thousandth",
+        ),
+        (
+            "1Gi".parse::<Cpu>().map(drop),
+            "\"1Gi\" counts CPU in powers of 1024",
+        ),
+    ] {
+        assert_eq!(error(refused), message);
+    }
 }
