@@ -191,15 +191,10 @@ pub fn is_s3_bucket(s: &str) -> bool {
 
 /// A Prometheus label name: `[a-zA-Z_][a-zA-Z0-9_]*`, not reserved (`__` prefix).
 pub fn is_label_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !s.starts_with("__")
+    is_env_var(s) && !s.starts_with("__")
 }
 
-/// A shell environment variable name usable by `envsubst`.
+/// A shell environment variable name usable by `envsubst`: `[a-zA-Z_][a-zA-Z0-9_]*`.
 pub fn is_env_var(s: &str) -> bool {
     let mut chars = s.chars();
     chars
