@@ -82,7 +82,11 @@ data:
 /// selector and a toleration, chart values the model does not type.
 fn fleet() -> Result<ValidFleet, ValidationError> {
     let mut fleet = seed(3).build()?.into_inner();
-    if let Some(edge) = fleet.edge_mut(WATCHED_EDGE) {
+    if let Some(edge) = fleet
+        .edges
+        .iter_mut()
+        .find(|edge| edge.name == WATCHED_EDGE)
+    {
         edge.extra_values = ExtraValues::new()
             .set(
                 "prometheus.prometheusSpec.nodeSelector",

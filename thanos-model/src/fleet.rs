@@ -113,11 +113,6 @@ impl Fleet {
         self.edges.iter().find(|edge| edge.name == name)
     }
 
-    /// The edge cluster named `name`, to change (validate the fleet again afterwards).
-    pub fn edge_mut(&mut self, name: &str) -> Option<&mut Edge> {
-        self.edges.iter_mut().find(|edge| edge.name == name)
-    }
-
     /// The host of a component's Ingress: the explicit one, else `<component>.<domain>`.
     #[must_use]
     pub fn ingress_host(&self, ingress: &Ingress, component: Component) -> String {
