@@ -128,7 +128,7 @@ struct ChartKeys {
     children: HashMap<&'static str, BTreeSet<String>>,
 }
 
-const FACTS: &str = include_str!("../../facts/kube-prometheus-stack-78.2.1-values-keys.txt");
+const FACTS: &str = include_str!("../facts/kube-prometheus-stack-78.2.1-values-keys.txt");
 
 /// The chart's values keys, read from the facts file once.
 fn chart_keys() -> &'static ChartKeys {
