@@ -42,46 +42,37 @@ fn main() {
     libtest_mimic::run(&args, trials).exit();
 }
 
+/// Runs `command`, asserts it succeeds, and returns its standard output.
+fn stdout(command: &mut Command) -> String {
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("{command:?} ran a moment ago and now does not: {error}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{command:?}: {stderr}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
 /// `thanos-kustomize completions SHELL` written to `file` (its directories made).
 fn install(shell: &str, file: &Path) {
-    let output = Command::new(BIN)
-        .args(["completions", shell])
-        .output()
-        .expect("thanos-kustomize runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let script = stdout(Command::new(BIN).args(["completions", shell]));
     fs::create_dir_all(file.parent().unwrap()).unwrap();
-    fs::write(file, output.stdout).unwrap();
+    fs::write(file, script).unwrap();
 }
 
 /// Runs `shell` with `args` in a clean environment whose home is `home` and whose PATH
 /// has the binary first; returns its standard output.
 fn run(shell: &str, home: &Path, args: &[&str]) -> String {
-    let bin_dir = Path::new(BIN).parent().unwrap();
-    let path = std::env::join_paths([
-        bin_dir.to_owned(),
-        PathBuf::from("/usr/bin"),
-        PathBuf::from("/bin"),
-    ])
-    .unwrap();
-    let output = Command::new(shell)
-        .args(args)
-        .env_clear()
-        .env("PATH", path)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .output()
-        .unwrap_or_else(|error| panic!("{shell} ran a moment ago and now does not: {error}"));
-    assert!(
-        output.status.success(),
-        "{shell}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    let bin_dir = Path::new(BIN).parent().unwrap().to_owned();
+    let path = std::env::join_paths([bin_dir, PathBuf::from("/usr/bin"), PathBuf::from("/bin")]);
+    stdout(
+        Command::new(shell)
+            .args(args)
+            .env_clear()
+            .env("PATH", path.unwrap())
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share")),
+    )
 }
 
 fn bash() {
