@@ -62,10 +62,9 @@ impl ExtraValues {
     pub fn set(mut self, path: &str, value: impl Serialize) -> Self {
         let value = serde_yaml::to_value(value)
             .unwrap_or_else(|error| panic!("extra value at {path} does not serialize: {error}"));
-        let mut keys = path.split('.').rev().collect::<Vec<_>>();
-        let last = keys.remove(0);
+        let (parents, last) = path.rsplit_once('.').unwrap_or(("", path));
         let mut mapping = &mut self.0;
-        for key in keys.into_iter().rev() {
+        for key in parents.split('.').filter(|key| !key.is_empty()) {
             let entry = mapping
                 .entry(Value::from(key))
                 .or_insert_with(|| Value::Mapping(Mapping::new()));
