@@ -51,7 +51,8 @@ impl FleetArg {
         } else {
             Fleet::from_yaml_file(&self.file)
         };
-        let mut loaded = match loaded {
+        // The library gives the diagnostics in file order.
+        Ok(match loaded {
             Ok(fleet) => Loaded {
                 diagnostics: fleet.warnings().to_vec(),
                 fleet: Some(fleet),
@@ -68,9 +69,7 @@ impl FleetArg {
                 diagnostics: error.diagnostics().to_vec(),
                 syntax: false,
             },
-        };
-        sort_by_position(&mut loaded.diagnostics);
-        Ok(loaded)
+        })
     }
 
     /// Loads and validates the file; on failure prints why and says how to exit
@@ -132,11 +131,6 @@ impl Loaded {
     pub fn warnings(&self) -> usize {
         self.diagnostics.len() - self.errors()
     }
-}
-
-/// Stable: diagnostics on one position keep the library's order.
-fn sort_by_position(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(|d| (d.line.unwrap_or(usize::MAX), d.column.unwrap_or(0)));
 }
 
 /// A YAML or shape error as a diagnostic: an error at its path (empty when it has none).

@@ -30,6 +30,11 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
     run_with(dir, args, None, &[])
 }
 
+/// [`run_in`] with the arguments written as one line (no argument holds a space).
+fn cli(dir: &Path, line: &str) -> Run {
+    run_in(dir, &line.split(' ').collect::<Vec<_>>())
+}
+
 fn run_with(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(BIN);
     command
@@ -91,14 +96,15 @@ fn assert_contains(text: &str, needle: &str) {
     assert!(text.contains(needle), "{needle:?} not in\n{text}");
 }
 
+/// Whether `deploy-new` in `dir` has the overlay of `cluster`.
+fn has_overlay(dir: &Path, cluster: &str) -> bool {
+    dir.join("deploy-new/overlays").join(cluster).is_dir()
+}
+
 /// [`workspace`] with `fleet.yaml` rendered into `deploy-new`.
 fn rendered_workspace(edges: usize) -> tempfile::TempDir {
     let dir = workspace(edges);
-    run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
+    cli(dir.path(), "render -f fleet.yaml --out deploy-new").expect(0);
     dir
 }
 
@@ -136,7 +142,7 @@ const BASE_VALUES: &str = "deploy-new/base/kube-prometheus-stack/values.yaml";
 #[test]
 fn help_version_and_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let help = run_in(dir.path(), &["--help"]).expect(0);
+    let help = cli(dir.path(), "--help").expect(0);
     for command in [
         "init",
         "schema",
@@ -156,7 +162,7 @@ fn help_version_and_usage_errors() {
             help.stdout
         );
     }
-    let version = run_in(dir.path(), &["--version"]).expect(0);
+    let version = cli(dir.path(), "--version").expect(0);
     assert_eq!(
         version.stdout.trim(),
         format!(
@@ -174,10 +180,10 @@ fn help_version_and_usage_errors() {
         assert!(help.stdout.contains(code), "{code}: {}", help.stdout);
     }
     run_in(dir.path(), &[]).expect(2);
-    run_in(dir.path(), &["bogus"]).expect(2);
-    run_in(dir.path(), &["render", "--bogus"]).expect(2);
-    run_in(dir.path(), &["diff", "-f", "fleet.yaml"]).expect(2);
-    run_in(dir.path(), &["init", "--edges", "many"]).expect(2);
+    cli(dir.path(), "bogus").expect(2);
+    cli(dir.path(), "render --bogus").expect(2);
+    cli(dir.path(), "diff -f fleet.yaml").expect(2);
+    cli(dir.path(), "init --edges many").expect(2);
 }
 
 /// Completion scripts for bash, zsh and fish, generated from the clap definition: each
@@ -201,7 +207,7 @@ fn completions_generate_for_each_shell() {
         );
     }
     // The bash script is one bash can load.
-    let bash = run_in(dir.path(), &["completions", "bash"]).stdout;
+    let bash = cli(dir.path(), "completions bash").stdout;
     let path = dir.path().join("thanos-kustomize.bash");
     fs::write(&path, bash).unwrap();
     let status = Command::new("bash")
@@ -210,11 +216,11 @@ fn completions_generate_for_each_shell() {
         .status()
         .expect("bash runs");
     assert!(status.success());
-    run_in(dir.path(), &["completions", "tcsh"]).expect(2);
+    cli(dir.path(), "completions tcsh").expect(2);
 
-    let man = run_in(dir.path(), &["man"]).expect(0);
+    let man = cli(dir.path(), "man").expect(0);
     assert_contains(&man.stdout, ".TH thanos-kustomize 1");
-    run_in(dir.path(), &["man", "--out", "pages"]).expect(0);
+    cli(dir.path(), "man --out pages").expect(0);
     assert!(dir.path().join("pages/thanos-kustomize-render.1").is_file());
 }
 
@@ -229,7 +235,7 @@ fn check_prints_json_and_github_annotations() {
     fleet.edges[0].name = "cluster-01-central".to_owned();
     fs::write(dir.path().join("bad.yaml"), fleet.to_yaml_string()).unwrap();
 
-    let json = run_in(dir.path(), &["check", "--format", "json", "-f", "bad.yaml"]).expect(1);
+    let json = cli(dir.path(), "check --format json -f bad.yaml").expect(1);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(value["valid"], false);
     assert_eq!(value["file"], "bad.yaml");
@@ -251,11 +257,7 @@ fn check_prints_json_and_github_annotations() {
     }
     assert!(diagnostics.iter().any(|d| d["path"] == "namespace"));
 
-    let github = run_in(
-        dir.path(),
-        &["check", "--format", "github", "-f", "bad.yaml"],
-    )
-    .expect(1);
+    let github = cli(dir.path(), "check --format github -f bad.yaml").expect(1);
     assert_eq!(
         github.stdout.lines().count(),
         diagnostics.len(),
@@ -274,11 +276,7 @@ fn check_prints_json_and_github_annotations() {
     assert_contains(&github.stdout, ",title=namespace::");
 
     // A valid file: an empty list; a syntax error: one diagnostic at its position.
-    let ok = run_in(
-        dir.path(),
-        &["check", "--format", "json", "-f", "fleet.yaml"],
-    )
-    .expect(0);
+    let ok = cli(dir.path(), "check --format json -f fleet.yaml").expect(0);
     let value: serde_json::Value = serde_json::from_str(&ok.stdout).unwrap();
     assert_eq!(value["valid"], true);
     fs::write(
@@ -286,27 +284,19 @@ fn check_prints_json_and_github_annotations() {
         text.replace("namespace:", "namespace"),
     )
     .unwrap();
-    let syntax = run_in(
-        dir.path(),
-        &["check", "--format", "github", "-f", "syntax.yaml"],
-    )
-    .expect(1);
+    let syntax = cli(dir.path(), "check --format github -f syntax.yaml").expect(1);
     assert!(
         syntax.stdout.starts_with("::error file=syntax.yaml,line="),
         "{}",
         syntax.stdout
     );
-    run_in(
-        dir.path(),
-        &["check", "--format", "json", "-f", "missing.yaml"],
-    )
-    .expect(2);
+    cli(dir.path(), "check --format json -f missing.yaml").expect(2);
 }
 
 #[test]
 fn schema_is_json_with_descriptions() {
     let dir = tempfile::tempdir().unwrap();
-    let schema = run_in(dir.path(), &["schema"]).expect(0);
+    let schema = cli(dir.path(), "schema").expect(0);
     let value: serde_json::Value = serde_json::from_str(&schema.stdout).unwrap();
     assert_eq!(
         value,
@@ -324,54 +314,37 @@ fn init_with_three_edges_renders_a_new_fleet_over_the_seeds_clusters() {
     let dir = workspace(3);
     let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
     assert!(text.starts_with("# yaml-language-server: $schema=./fleet.schema.json\n"));
-    let stream = run_in(dir.path(), &["render", "-f", "fleet.yaml"]).expect(0);
+    let stream = cli(dir.path(), "render -f fleet.yaml").expect(0);
     let expected = render(&new_fleet(3).build().unwrap()).to_stream(DEFAULT_ROOT);
     assert!(
         stream.stdout == expected,
         "the stream differs from seed::new_fleet's"
     );
-    let dash = run_in(dir.path(), &["render", "-f", "fleet.yaml", "--out", "-"]).expect(0);
+    let dash = cli(dir.path(), "render -f fleet.yaml --out -").expect(0);
     assert!(dash.stdout == expected);
 
     // N edges.
     let five = workspace(5);
-    let check = run_in(five.path(), &["check", "-f", "fleet.yaml"]).expect(0);
+    let check = cli(five.path(), "check -f fleet.yaml").expect(0);
     assert_contains(&check.stderr, "5 edge clusters");
-    run_in(five.path(), &["init", "--edges", "0"]).expect(0);
+    cli(five.path(), "init --edges 0").expect(0);
 }
 
 /// `init`'s flags for what every new user changes; the result passes `check --strict`.
 #[test]
 fn init_flags_set_names_domain_namespace_and_language() {
     let dir = tempfile::tempdir().unwrap();
-    let default = run_in(dir.path(), &["init", "--edges", "1"]).expect(0);
+    let default = cli(dir.path(), "init --edges 1").expect(0);
     assert!(
         default
             .stdout
             .contains("`en` (default) or `ko`.\n  language: en\n"),
         "the default language is written as the default"
     );
-    let init = run_in(
-        dir.path(),
-        &[
-            "init",
-            "--domain",
-            "mon.example.com",
-            "--namespace",
-            "observability",
-            "--central-name",
-            "hub",
-            "--central-context",
-            "hub-admin",
-            "--edge-names",
-            "site-a,site-b",
-            "--language",
-            "ko",
-        ],
-    )
+    let init = cli(dir.path(), "init --domain mon.example.com --namespace observability --central-name hub --central-context hub-admin --edge-names site-a,site-b --language ko")
     .expect(0);
     fs::write(dir.path().join("fleet.yaml"), &init.stdout).unwrap();
-    run_in(dir.path(), &["check", "--strict", "-f", "fleet.yaml"]).expect(0);
+    cli(dir.path(), "check --strict -f fleet.yaml").expect(0);
     let fleet = Fleet::from_yaml_str(&init.stdout).unwrap();
     assert_eq!(fleet.domain, "mon.example.com");
     assert_eq!(fleet.namespace, "observability");
@@ -386,29 +359,21 @@ fn init_flags_set_names_domain_namespace_and_language() {
         .collect();
     assert_eq!(edges, [("site-a", "site-a"), ("site-b", "site-b")]);
     assert_eq!(fleet.runbook.language, thanos_model::Language::Korean);
-    run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
+    cli(dir.path(), "render -f fleet.yaml --out deploy-new").expect(0);
     assert!(dir.path().join("deploy-new/overlays/site-b").is_dir());
 
     // A value the model refuses is reported with its field, and nothing is printed.
-    let bad = run_in(dir.path(), &["init", "--edge-names", "Bad_Name"]).expect(1);
+    let bad = cli(dir.path(), "init --edge-names Bad_Name").expect(1);
     assert_eq!(bad.stdout, "");
     assert_contains(&bad.stderr, "edges[0].name: \"Bad_Name\"");
-    run_in(dir.path(), &["init", "--edges", "2", "--edge-names", "a,b"]).expect(2);
-    run_in(dir.path(), &["init", "--language", "de"]).expect(2);
+    cli(dir.path(), "init --edges 2 --edge-names a,b").expect(2);
+    cli(dir.path(), "init --language de").expect(2);
 }
 
 #[test]
 fn init_render_diff_round_trip() {
     let dir = workspace(3);
-    let out = run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
+    let out = cli(dir.path(), "render -f fleet.yaml --out deploy-new").expect(0);
     let tree = render(&new_fleet(3).build().unwrap());
     assert_contains(
         &out.stdout,
@@ -423,17 +388,13 @@ fn init_render_diff_round_trip() {
             content
         );
     }
-    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(0);
+    let diff = cli(dir.path(), "diff -f fleet.yaml deploy-new").expect(0);
     assert_eq!(diff.stdout, "");
     assert_contains(&diff.stderr, "up to date");
 
     // Rendering again changes nothing.
     let before = snapshot(&dir.path().join("deploy-new"));
-    let again = run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
+    let again = cli(dir.path(), "render -f fleet.yaml --out deploy-new").expect(0);
     assert_contains(
         &again.stdout,
         &format!("0 added, 0 changed, 0 removed, {} unchanged", tree.len()),
@@ -448,7 +409,7 @@ fn a_removed_edge_loses_its_overlay() {
     init_file(dir.path(), "two.yaml", 2);
     assert!(dir.path().join(EDGE_VALUES).is_file());
 
-    let diff = run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(3);
+    let diff = cli(dir.path(), "diff -f two.yaml deploy-new").expect(3);
     assert_contains(
         &diff.stdout,
         &format!("--- a/{EDGE_VALUES}\n+++ /dev/null\n"),
@@ -456,11 +417,7 @@ fn a_removed_edge_loses_its_overlay() {
 
     // Refused without --allow-removal, with the plan and the steps to run first.
     let before = snapshot(&dir.path().join("deploy-new"));
-    let refused = run_in(
-        dir.path(),
-        &["render", "-f", "two.yaml", "--out", "deploy-new"],
-    )
-    .expect(4);
+    let refused = cli(dir.path(), "render -f two.yaml --out deploy-new").expect(4);
     assert_eq!(snapshot(&dir.path().join("deploy-new")), before);
     for expected in [
         "cluster-04-edge:\n    overlay removed (kubectl context cluster-04)",
@@ -491,15 +448,9 @@ fn a_removed_edge_loses_its_overlay() {
     assert_contains(&out.stdout, "changed  deploy-new/README.md\n");
     // The edge's silent-edge alert goes with it.
     assert_contains(&out.stdout, "changed  deploy-new/overlays/cluster-01-central/kube-prometheus-stack/thanos-monitoring.yaml\n");
-    assert!(!dir
-        .path()
-        .join("deploy-new/overlays/cluster-04-edge")
-        .exists());
-    assert!(dir
-        .path()
-        .join("deploy-new/overlays/cluster-03-edge")
-        .is_dir());
-    run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(0);
+    assert!(!has_overlay(dir.path(), "cluster-04-edge"));
+    assert!(has_overlay(dir.path(), "cluster-03-edge"));
+    cli(dir.path(), "diff -f two.yaml deploy-new").expect(0);
 }
 
 /// Renaming an edge removes its overlay: refused with the plan unless --allow-removal.
@@ -509,44 +460,19 @@ fn renaming_an_edge_is_refused_with_a_plan() {
     edited_fleet(dir.path(), "renamed.yaml", |text| {
         text.replace("cluster-03-edge", "cluster-33-edge")
     });
-    let diff = run_in(dir.path(), &["diff", "-f", "renamed.yaml", "deploy-new"]).expect(3);
-    assert!(
-        diff.stderr
-            .contains("cluster-03-edge:\n    overlay removed")
-            && diff.stderr.contains("cluster-33-edge:\n    overlay added"),
-        "{}",
-        diff.stderr
-    );
-    let refused = run_in(
-        dir.path(),
-        &["render", "-f", "renamed.yaml", "--out", "deploy-new"],
-    )
-    .expect(4);
+    let diff = cli(dir.path(), "diff -f renamed.yaml deploy-new").expect(3);
+    assert_contains(&diff.stderr, "cluster-03-edge:\n    overlay removed");
+    assert_contains(&diff.stderr, "cluster-33-edge:\n    overlay added");
+    let refused = cli(dir.path(), "render -f renamed.yaml --out deploy-new").expect(4);
     assert_contains(&refused.stderr, "Before removing cluster-03-edge");
-    assert!(dir
-        .path()
-        .join("deploy-new/overlays/cluster-03-edge")
-        .is_dir());
-    run_in(
+    assert!(has_overlay(dir.path(), "cluster-03-edge"));
+    cli(
         dir.path(),
-        &[
-            "render",
-            "-f",
-            "renamed.yaml",
-            "--out",
-            "deploy-new",
-            "--allow-removal",
-        ],
+        "render -f renamed.yaml --out deploy-new --allow-removal",
     )
     .expect(0);
-    assert!(!dir
-        .path()
-        .join("deploy-new/overlays/cluster-03-edge")
-        .exists());
-    assert!(dir
-        .path()
-        .join("deploy-new/overlays/cluster-33-edge")
-        .is_dir());
+    assert!(!has_overlay(dir.path(), "cluster-03-edge"));
+    assert!(has_overlay(dir.path(), "cluster-33-edge"));
 }
 
 /// A new `cluster` label breaks the edge's series: refused like a removal.
@@ -559,28 +485,11 @@ fn relabelling_an_edge_is_refused_with_a_plan() {
             "- name: cluster-02-edge\n  clusterLabel: site-a\n",
         )
     });
-    let refused = run_in(
+    let refused = cli(dir.path(), "render -f relabelled.yaml --out deploy-new").expect(4);
+    assert_contains(&refused.stderr, "cluster label cluster-02-edge -> site-a");
+    cli(
         dir.path(),
-        &["render", "-f", "relabelled.yaml", "--out", "deploy-new"],
-    )
-    .expect(4);
-    assert!(
-        refused
-            .stderr
-            .contains("cluster label cluster-02-edge -> site-a"),
-        "{}",
-        refused.stderr
-    );
-    run_in(
-        dir.path(),
-        &[
-            "render",
-            "-f",
-            "relabelled.yaml",
-            "--out",
-            "deploy-new",
-            "--allow-removal",
-        ],
+        "render -f relabelled.yaml --out deploy-new --allow-removal",
     )
     .expect(0);
 }
@@ -592,11 +501,7 @@ fn a_volume_claim_change_is_in_the_plan() {
     let mut fleet = new_fleet(1).build().unwrap().into_inner();
     fleet.central.receive.storage.size = "77Gi".parse().unwrap();
     fs::write(dir.path().join("bigger.yaml"), fleet.to_yaml_string()).unwrap();
-    let out = run_in(
-        dir.path(),
-        &["render", "-f", "bigger.yaml", "--out", "deploy-new"],
-    )
-    .expect(0);
+    let out = cli(dir.path(), "render -f bigger.yaml --out deploy-new").expect(0);
     assert_contains(&out.stderr, "volume-claim template changed, thanos-receive.yaml: StatefulSet/thanos-receive spec.volumeClaimTemplates: run kubectl delete statefulset thanos-receive --cascade=orphan");
 }
 
@@ -622,26 +527,15 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
     .unwrap();
     let before = snapshot(&dir.path().join("deploy-new"));
 
-    let refused = run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-    )
-    .expect(4);
+    let refused = cli(dir.path(), "render -f fleet.yaml --out deploy-new").expect(4);
     assert_contains(&refused.stderr, "base/kube-prometheus-stack/values.yaml: generated file edited by hand would be overwritten");
     assert_contains(&refused.stderr, "overlays/cluster-02-edge/kube-prometheus-stack/values-edge.yaml: file not generated by thanos-kustomize would be overwritten");
     assert!(!refused.stderr.contains("NOTES.md"), "{}", refused.stderr);
-    assert!(
-        refused
-            .stderr
-            .contains("README.md: generated file edited by hand would be overwritten"),
-        "{}",
-        refused.stderr
+    assert_contains(
+        &refused.stderr,
+        "README.md: generated file edited by hand would be overwritten",
     );
-    assert_eq!(
-        snapshot(&dir.path().join("deploy-new")),
-        before,
-        "the tree changed"
-    );
+    assert_eq!(snapshot(&dir.path().join("deploy-new")), before);
     assert_eq!(names(dir.path()), ["deploy-new", "fleet.yaml"]);
 
     // A hand-edited stale file is not deleted either.
@@ -657,37 +551,22 @@ fn hand_edited_and_foreign_files_are_refused_unless_forced() {
     fs::remove_file(&foreign).unwrap();
     let before = snapshot(&dir.path().join("deploy-new"));
     let refused = run_in(dir.path(), RENDER_TWO_ALLOWING_REMOVAL).expect(4);
-    assert!(
-        refused
-            .stderr
-            .contains("values-edge.yaml: generated file edited by hand would be deleted"),
-        "{}",
-        refused.stderr
+    assert_contains(
+        &refused.stderr,
+        "values-edge.yaml: generated file edited by hand would be deleted",
     );
-    assert_eq!(
-        snapshot(&dir.path().join("deploy-new")),
-        before,
-        "the tree changed"
-    );
+    assert_eq!(snapshot(&dir.path().join("deploy-new")), before);
 
     // --force overrides; files in nobody's way survive.
-    let forced = run_in(
+    let forced = cli(
         dir.path(),
-        &[
-            "render",
-            "-f",
-            "two.yaml",
-            "--out",
-            "deploy-new",
-            "--force",
-            "--allow-removal",
-        ],
+        "render -f two.yaml --out deploy-new --force --allow-removal",
     )
     .expect(0);
     assert_contains(&forced.stdout, "forced");
     assert!(!stale.exists());
     assert_eq!(fs::read_to_string(&notes).unwrap(), "not ours\n");
-    run_in(dir.path(), &["diff", "-f", "two.yaml", "deploy-new"]).expect(0);
+    cli(dir.path(), "diff -f two.yaml deploy-new").expect(0);
 }
 
 #[test]
@@ -695,11 +574,7 @@ fn a_failed_write_leaves_the_old_tree_byte_identical() {
     let dir = workspace(3);
     // DIR's parent is a regular file: nothing can be written, even as root.
     fs::write(dir.path().join("blocker"), "a file\n").unwrap();
-    let failed = run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "blocker/deploy-new"],
-    )
-    .expect(2);
+    let failed = cli(dir.path(), "render -f fleet.yaml --out blocker/deploy-new").expect(2);
     assert_contains(&failed.stderr, "blocker");
     assert_eq!(
         fs::read_to_string(dir.path().join("blocker")).unwrap(),
@@ -707,26 +582,18 @@ fn a_failed_write_leaves_the_old_tree_byte_identical() {
     );
 
     // DIR itself is a regular file.
-    run_in(
-        dir.path(),
-        &["render", "-f", "fleet.yaml", "--out", "blocker"],
-    )
-    .expect(2);
+    cli(dir.path(), "render -f fleet.yaml --out blocker").expect(2);
     assert_eq!(
         fs::read_to_string(dir.path().join("blocker")).unwrap(),
         "a file\n"
     );
-    run_in(dir.path(), &["diff", "-f", "fleet.yaml", "blocker"]).expect(2);
+    cli(dir.path(), "diff -f fleet.yaml blocker").expect(2);
 
     // A socket in the tree, in nobody's way, is left where it is.
     #[cfg(unix)]
     {
         init_file(dir.path(), "two.yaml", 2);
-        run_in(
-            dir.path(),
-            &["render", "-f", "fleet.yaml", "--out", "deploy-new"],
-        )
-        .expect(0);
+        cli(dir.path(), "render -f fleet.yaml --out deploy-new").expect(0);
         let _socket =
             std::os::unix::net::UnixListener::bind(dir.path().join("deploy-new/zz.sock")).unwrap();
         let rendered = run_in(dir.path(), RENDER_TWO_ALLOWING_REMOVAL).expect(0);
@@ -743,7 +610,7 @@ fn diff_marks_a_missing_final_newline_so_that_git_apply_takes_it() {
     let edited = rendered.strip_suffix('\n').unwrap();
     fs::write(&path, edited).unwrap();
 
-    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(3);
+    let diff = cli(dir.path(), "diff -f fleet.yaml deploy-new").expect(3);
     let last_line = edited.rsplit('\n').next().unwrap();
     assert_contains(
         &diff.stdout,
@@ -764,7 +631,7 @@ fn diff_marks_a_missing_final_newline_so_that_git_apply_takes_it() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(fs::read_to_string(&path).unwrap(), rendered);
-    run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(0);
+    cli(dir.path(), "diff -f fleet.yaml deploy-new").expect(0);
 }
 
 #[test]
@@ -776,7 +643,7 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
         fleet.replace("scrapeInterval: 30s", "scrapeInterval: 15s"),
     )
     .unwrap();
-    let diff = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "deploy-new"]).expect(3);
+    let diff = cli(dir.path(), "diff -f fleet.yaml deploy-new").expect(3);
     assert_contains(
         &diff.stdout,
         &format!("--- a/{BASE_VALUES}\n+++ b/{BASE_VALUES}\n@@ "),
@@ -786,25 +653,8 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
     assert!(!diff.stdout.contains('\x1b'), "colour on a pipe");
     assert_contains(&diff.stderr, "differs");
 
-    let always = run_in(
-        dir.path(),
-        &[
-            "diff",
-            "-f",
-            "fleet.yaml",
-            "deploy-new",
-            "--color",
-            "always",
-        ],
-    )
-    .expect(3);
-    assert!(
-        always
-            .stdout
-            .contains("\x1b[32m+    scrapeInterval: 15s\x1b[0m"),
-        "{}",
-        always.stdout
-    );
+    let always = cli(dir.path(), "diff -f fleet.yaml deploy-new --color always").expect(3);
+    assert_contains(&always.stdout, "\x1b[32m+    scrapeInterval: 15s\x1b[0m");
     let no_color = run_with(
         dir.path(),
         &["diff", "-f", "fleet.yaml", "deploy-new"],
@@ -815,7 +665,7 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
     assert!(!no_color.stdout.contains('\x1b'));
 
     // A missing (mistyped) directory is an error, not a diff adding every file.
-    let missing = run_in(dir.path(), &["diff", "-f", "fleet.yaml", "nowhere"]).expect(2);
+    let missing = cli(dir.path(), "diff -f fleet.yaml nowhere").expect(2);
     assert_eq!(missing.stdout, "");
     assert_contains(&missing.stderr, "nowhere: no such directory");
 }
@@ -823,14 +673,14 @@ fn diff_shows_a_unified_diff_coloured_only_when_asked() {
 #[test]
 fn check_exit_codes() {
     let dir = workspace(2);
-    let valid = run_in(dir.path(), &["check", "-f", "fleet.yaml"]).expect(0);
+    let valid = cli(dir.path(), "check -f fleet.yaml").expect(0);
     assert_contains(&valid.stderr, "fleet.yaml: valid");
-    run_in(dir.path(), &["check", "--strict", "-f", "fleet.yaml"]).expect(0);
-    run_in(dir.path(), &["check"]).expect(0); // fleet.yaml is the default
-    let missing = run_in(dir.path(), &["check", "-f", "missing.yaml"]).expect(2);
+    cli(dir.path(), "check --strict -f fleet.yaml").expect(0);
+    cli(dir.path(), "check").expect(0); // fleet.yaml is the default
+    let missing = cli(dir.path(), "check -f missing.yaml").expect(2);
     assert_contains(&missing.stderr, "missing.yaml");
-    run_in(dir.path(), &["render", "-f", "missing.yaml", "--out", "x"]).expect(2);
-    run_in(dir.path(), &["diff", "-f", "missing.yaml", "x"]).expect(2);
+    cli(dir.path(), "render -f missing.yaml --out x").expect(2);
+    cli(dir.path(), "diff -f missing.yaml x").expect(2);
     assert!(!dir.path().join("x").exists());
 
     // From stdin.
@@ -843,17 +693,14 @@ fn check_exit_codes() {
     fleet.central.receive.replicas = 2;
     fleet.central.receive.replication_factor = 2;
     fs::write(dir.path().join("warn.yaml"), fleet.to_yaml_string()).unwrap();
-    let warned = run_in(dir.path(), &["check", "-f", "warn.yaml"]).expect(0);
-    assert!(
-        warned
-            .stderr
-            .contains(": warning: central.receive.replicationFactor: "),
-        "{}",
-        warned.stderr
+    let warned = cli(dir.path(), "check -f warn.yaml").expect(0);
+    assert_contains(
+        &warned.stderr,
+        ": warning: central.receive.replicationFactor: ",
     );
-    run_in(dir.path(), &["check", "--strict", "-f", "warn.yaml"]).expect(1);
+    cli(dir.path(), "check --strict -f warn.yaml").expect(1);
     // Warnings do not stop a render.
-    run_in(dir.path(), &["render", "-f", "warn.yaml"]).expect(0);
+    cli(dir.path(), "render -f warn.yaml").expect(0);
 }
 
 /// Bad fleet files: the CLI reports what the library reports, with file and line.

@@ -1,7 +1,9 @@
 //! An embedder on another Kubernetes version: a crate on k8s-openapi `v1_34` that depends
 //! on the workspace's library crates and the writer builds (the `thanos-kustomize`
 //! library enables no k8s-openapi version; only its binary does), and the tree it writes
-//! is one the command-line tool then keeps up to date, keeping the embedder's own file.
+//! is one the command-line tool then keeps up to date, keeping the embedder's own files
+//! (one listed in an edge's kustomization) and the chart value it sets that the model does
+//! not type (a `nodeSelector` for the edge's agent, in the fleet file's `extraValues`).
 //!
 //! It builds the crate with `cargo build --offline` into `target/embedder` (kept between
 //! runs), so it needs the workspace's dependencies in the local cargo cache, as every
@@ -31,8 +33,19 @@ k8s-openapi = { version = "0.29", default-features = false, features = ["std", "
 const MAIN: &str = r##"
 fn main() {
     let dir = std::env::args().nth(1).expect("DIR");
-    let fleet = thanos_model::seed::new_fleet(1).build().expect("valid");
-    let mut tree = thanos_render::render(&fleet);
+    let mut fleet = thanos_model::seed::new_fleet(1).build().expect("valid").into_inner();
+    // A chart value the model does not type: the edge's agent on Linux nodes.
+    fleet.edges[0].extra_values = thanos_model::ExtraValues::new().set(
+        "prometheus.prometheusSpec.nodeSelector",
+        std::collections::BTreeMap::from([("kubernetes.io/os", "linux")]),
+    );
+    let fleet = fleet.validate().expect("valid");
+    let mut manifests = thanos_render::manifests(&fleet);
+    // A resource of the embedder's own, built with the edge's overlay.
+    manifests
+        .insert_owned_resource("cluster-02-edge", "platform.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: platform\n  namespace: monitoring\n")
+        .expect("a new file name");
+    let mut tree = manifests.to_tree();
     // A file of the embedder's own, listed by nobody but kept by every render.
     tree.insert_owned("ours/NOTES.md".to_owned(), "# The embedder's notes\n".to_owned());
     let report = thanos_kustomize::write::write_dir(&tree, &dir, false).expect("written");
@@ -84,7 +97,7 @@ fn an_embedder_on_v1_34_builds_against_the_library_crates_and_the_writer() {
     let embedder = target.join("debug/embedder");
     succeeds(Command::new(&embedder).arg(&dir));
     let cli = |edges: usize, command: &str| {
-        let fleet = thanos_model::seed::new_fleet(edges).build().unwrap();
+        let fleet = fleet_with_extra_values(edges);
         fs::write(out.path().join("fleet.yaml"), fleet.to_yaml_string()).unwrap();
         let mut run = Command::new(env!("CARGO_BIN_EXE_thanos-kustomize"));
         run.current_dir(out.path())
@@ -102,8 +115,33 @@ fn an_embedder_on_v1_34_builds_against_the_library_crates_and_the_writer() {
         fs::read_to_string(dir.join("ours/NOTES.md")).unwrap(),
         "# The embedder's notes\n"
     );
+    let edge = dir.join("overlays/cluster-02-edge/kube-prometheus-stack");
+    let kustomization = fs::read_to_string(edge.join("kustomization.yaml")).unwrap();
+    assert!(
+        kustomization.ends_with("\n- platform.yaml\n"),
+        "{kustomization}"
+    );
+    assert!(edge.join("platform.yaml").is_file());
+    let values = fs::read_to_string(edge.join("values-edge.yaml")).unwrap();
+    assert!(
+        values.contains("    nodeSelector:\n      kubernetes.io/os: linux\n"),
+        "{values}"
+    );
     // And the embedder's next write keeps it too, without refusing it as not ours.
     succeeds(Command::new(&embedder).arg(&dir));
+}
+
+/// The embedder's fleet with `edges` edges, as a fleet file would hold it.
+fn fleet_with_extra_values(edges: usize) -> thanos_model::ValidFleet {
+    let mut fleet = thanos_model::seed::new_fleet(edges)
+        .build()
+        .unwrap()
+        .into_inner();
+    fleet.edges[0].extra_values = thanos_model::ExtraValues::new().set(
+        "prometheus.prometheusSpec.nodeSelector",
+        std::collections::BTreeMap::from([("kubernetes.io/os", "linux")]),
+    );
+    fleet.validate().unwrap()
 }
 
 /// Runs `command` and asserts it exits 0.

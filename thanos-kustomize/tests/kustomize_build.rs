@@ -41,6 +41,10 @@ fn main() {
             "overlays_need_the_relaxed_load_restrictor_the_readme_gives",
             overlays_need_the_relaxed_load_restrictor_the_readme_gives,
         ),
+        (
+            "an_embedder_s_resource_is_built_with_its_overlay_across_renders",
+            an_embedder_s_resource_is_built_with_its_overlay_across_renders,
+        ),
     ]
     .into_iter()
     .map(|(name, test)| tools::needs(name, kubectl_missing, test))
@@ -216,6 +220,83 @@ fn overlays_need_the_relaxed_load_restrictor_the_readme_gives() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("security"), "{stderr}");
+}
+
+/// The embedder's own ConfigMap beside an edge's chart.
+const PLATFORM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: platform-notes\n  namespace: monitoring\ndata:\n  team: platform\n";
+
+/// The kinds and names a build of `overlay` yields.
+fn built(overlay: &Path) -> Vec<String> {
+    let output = kustomize(overlay, true);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    documents(&String::from_utf8(output.stdout).unwrap())
+        .iter()
+        .map(|o| {
+            format!(
+                "{}/{}",
+                o["kind"].as_str().unwrap(),
+                o["metadata"]["name"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn an_embedder_s_resource_is_built_with_its_overlay_across_renders() {
+    let fleet = thanos_model::seed::seed(3).build().expect("valid seed");
+    let work = tempfile::tempdir().unwrap();
+    let overlay = work
+        .path()
+        .join("overlays/cluster-02-edge/kube-prometheus-stack");
+    let mut manifests = thanos_render::manifests(&fleet);
+    manifests
+        .insert_owned_resource("cluster-02-edge", "platform.yaml", PLATFORM)
+        .unwrap();
+    thanos_kustomize::write::write_dir(&manifests.to_tree(), work.path(), false).unwrap();
+    let objects = built(&overlay);
+    assert!(
+        objects.contains(&"ConfigMap/platform-notes".to_owned()),
+        "{objects:?}"
+    );
+    // Another edge's build does not have it.
+    let other = built(
+        &work
+            .path()
+            .join("overlays/cluster-03-edge/kube-prometheus-stack"),
+    );
+    assert!(
+        !other.contains(&"ConfigMap/platform-notes".to_owned()),
+        "{other:?}"
+    );
+
+    // A render of the fleet alone, as `thanos-kustomize render` does it: nothing changes,
+    // and the build still has the embedder's ConfigMap.
+    let render = || {
+        let mut manifests = thanos_render::manifests(&fleet);
+        thanos_kustomize::write::keep_owned_resources(&mut manifests, work.path());
+        thanos_kustomize::write::write_dir(&manifests.to_tree(), work.path(), false).unwrap()
+    };
+    let report = render();
+    assert!(report.is_unchanged(), "{}", report.summary("deploy-new"));
+    assert_eq!(built(&overlay), objects);
+
+    // The embedder removes its file: the next render stops listing it, and the overlay
+    // builds without it.
+    std::fs::remove_file(overlay.join("platform.yaml")).unwrap();
+    let report = render();
+    assert!(
+        !report.is_unchanged(),
+        "the kustomization no longer lists it"
+    );
+    let without = built(&overlay);
+    assert!(
+        !without.contains(&"ConfigMap/platform-notes".to_owned()),
+        "{without:?}"
+    );
+    assert_eq!(without.len() + 1, objects.len());
 }
 
 /// Every YAML document of a build's output, parsed.

@@ -4,8 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters, validate::Checker, Alertmanager, Compactor, ControlPlaneTargets, Grafana,
-    Prometheus, Query, ReadLimits, Receive, Ruler, Store, ThanosMonitoringOptions,
+    setters::setters, validate::Checker, Alertmanager, Compactor, ControlPlaneTargets, ExtraValues,
+    Grafana, Prometheus, Query, ReadLimits, Receive, Ruler, Store, ThanosMonitoringOptions,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
@@ -64,6 +64,10 @@ pub struct Central {
     /// are the defaults; `readLimits: null` leaves them out (`check` warns).
     #[serde(default = "default_read_limits")]
     pub read_limits: Option<ReadLimits>,
+    /// Chart values this cluster sets beside the typed ones, such as a `nodeSelector`:
+    /// keys of the chart's values, none the model sets (see [`ExtraValues`]).
+    #[serde(default, skip_serializing_if = "ExtraValues::is_empty")]
+    pub extra_values: ExtraValues,
 }
 
 #[allow(clippy::unnecessary_wraps)] // serde's `default` needs the field's type.
@@ -96,6 +100,7 @@ impl Central {
             thanos_monitoring: ThanosMonitoringOptions::default(),
             read_limits: default_read_limits(),
             control_plane: ControlPlaneTargets::default(),
+            extra_values: ExtraValues::default(),
         }
     }
 
@@ -114,6 +119,7 @@ impl Central {
         set thanos_monitoring: ThanosMonitoringOptions,
         set control_plane: ControlPlaneTargets,
         some read_limits: ReadLimits,
+        set extra_values: ExtraValues,
     }
 
     /// No read limits: a single query may pull every series (`check` warns).
@@ -167,5 +173,7 @@ impl Central {
             self.ruler.is_some(),
             check,
         );
+        self.extra_values
+            .check(&format!("{path}.extraValues"), check);
     }
 }

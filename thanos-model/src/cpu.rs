@@ -1,40 +1,33 @@
 //! A CPU quantity (`500m`, `2`): parsed once, carried with its text.
 
-use std::str::FromStr;
-
 use crate::{
-    grammar::{grammar_newtype, Written},
-    grammar_error::{GrammarError, GrammarErrorKind},
-    quantity::{Quantity, Suffix, NANO},
+    grammar_error::GrammarErrorKind,
+    quantity::{quantity_newtype, Suffix, NANO},
 };
 
-/// An amount of CPU as a Kubernetes quantity: cores (`2`, `0.5`) or thousandths of a
-/// core (`500m`). A binary suffix (`Ki`..`Ei`) is refused: CPU is not counted in powers
-/// of 1024.
-///
-/// Parsed once; it keeps the text as written, which [`Display`](std::fmt::Display) and serde
-/// print unchanged. In a fleet file it may be a string or a number (`cpuLimit: 2`).
-///
-/// ```
-/// use thanos_model::Cpu;
-///
-/// assert_eq!("500m".parse::<Cpu>()?.as_millicores(), 500);
-/// assert_eq!(Cpu::cores(2).to_string(), "2");
-/// assert_eq!(Cpu::millicores(250).to_string(), "250m");
-/// assert!("1Gi".parse::<Cpu>().is_err());
-/// # Ok::<(), thanos_model::GrammarError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Cpu {
-    /// Nano-cores, rounded up.
-    nanos: u128,
-    text: String,
-}
+quantity_newtype!(
+    /// An amount of CPU as a Kubernetes quantity: cores (`2`, `0.5`) or thousandths of a
+    /// core (`500m`). A binary suffix (`Ki`..`Ei`) is refused: CPU is not counted in powers
+    /// of 1024.
+    ///
+    /// Parsed once; it keeps the text as written, which [`Display`](std::fmt::Display) and serde
+    /// print unchanged. In a fleet file it may be a string or a number (`cpuLimit: 2`).
+    ///
+    /// ```
+    /// use thanos_model::Cpu;
+    ///
+    /// assert_eq!("500m".parse::<Cpu>()?.as_millicores(), 500);
+    /// assert_eq!(Cpu::cores(2).to_string(), "2");
+    /// assert_eq!(Cpu::millicores(250).to_string(), "250m");
+    /// assert!("1Gi".parse::<Cpu>().is_err());
+    /// # Ok::<(), thanos_model::GrammarError>(())
+    /// ```
+    Cpu,
+    "cores",
+    refusing (Suffix::Binary, GrammarErrorKind::CpuInPowersOf1024)
+);
 
 impl Cpu {
-    /// The name serde is given for this type; the fleet loader knows it by this name.
-    pub(crate) const SERDE_NAME: &'static str = "thanos_model::Cpu";
-
     /// `cores` whole cores: `2`.
     #[must_use]
     pub fn cores(cores: u32) -> Self {
@@ -58,34 +51,7 @@ impl Cpu {
     pub fn as_millicores(&self) -> u64 {
         u64::try_from(self.nanos.div_ceil(NANO / 1_000)).unwrap_or(u64::MAX)
     }
-
-    /// Whether it is zero.
-    #[must_use]
-    pub fn is_zero(&self) -> bool {
-        self.nanos == 0
-    }
-
-    /// Nano-cores, for comparing a request with its limit.
-    pub(crate) fn nanos(&self) -> u128 {
-        self.nanos
-    }
 }
-
-impl FromStr for Cpu {
-    type Err = GrammarError;
-
-    fn from_str(text: &str) -> Result<Self, GrammarError> {
-        Ok(Self {
-            nanos: Quantity::parse_refusing(
-                text,
-                (Suffix::Binary, GrammarErrorKind::CpuInPowersOf1024),
-            )?,
-            text: text.to_owned(),
-        })
-    }
-}
-
-grammar_newtype!(Cpu, Written::StringOrNumber);
 
 #[cfg(test)]
 mod tests {
@@ -109,26 +75,5 @@ mod tests {
             "0.5".parse::<Cpu>().unwrap().nanos()
         );
         assert!(Cpu::cores(0).is_zero());
-    }
-
-    #[test]
-    fn errors_say_what_and_why() {
-        let error = "1Gi".parse::<Cpu>().unwrap_err();
-        assert_eq!(error.to_string(), "\"1Gi\" counts CPU in powers of 1024");
-        let error = "two".parse::<Cpu>().unwrap_err();
-        assert_eq!(error.to_string(), "\"two\" is not a Kubernetes quantity");
-    }
-
-    #[test]
-    fn serde_takes_strings_and_numbers() {
-        let cpu: Cpu = serde_yaml::from_str("2").unwrap();
-        assert_eq!(cpu, Cpu::cores(2));
-        let cpu: Cpu = serde_yaml::from_str("0.5").unwrap();
-        assert_eq!(cpu.as_str(), "0.5");
-        assert_eq!(
-            serde_yaml::to_string(&Cpu::millicores(100)).unwrap(),
-            "100m\n"
-        );
-        assert!(serde_yaml::from_str::<Cpu>("2Gi").is_err());
     }
 }

@@ -34,8 +34,6 @@ const PREFIX: &str = "sha256:";
 const HEX_DIGITS: usize = 64;
 
 impl Digest {
-    /// The name serde is given for this type; the fleet loader knows it by this name.
-    pub(crate) const SERDE_NAME: &'static str = "thanos_model::Digest";
     /// The digest the loader reads in place of one it could not parse.
     pub(crate) const PLACEHOLDER: &'static str =
         "sha256:0000000000000000000000000000000000000000000000000000000000000000";
@@ -65,7 +63,7 @@ impl FromStr for Digest {
     }
 }
 
-grammar_newtype!(Digest, Written::String);
+grammar_newtype!(Digest, Written::String, Digest::PLACEHOLDER);
 
 #[cfg(test)]
 mod tests {

@@ -44,9 +44,6 @@ const UNITS: [(&str, u64); 7] = [
 ];
 
 impl Duration {
-    /// The name serde is given for this type; the fleet loader knows it by this name.
-    pub(crate) const SERDE_NAME: &'static str = "thanos_model::Duration";
-
     /// `millis` milliseconds, written largest unit first.
     #[must_use]
     pub fn milliseconds(millis: u64) -> Self {

@@ -3,7 +3,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, AgentValues, ClientCertificate, WriteLimits};
+use crate::{
+    setters::setters, validate::Checker, AgentValues, ClientCertificate, ExtraValues, WriteLimits,
+};
 
 /// An edge cluster. It runs the Prometheus Operator, a Prometheus Agent, node-exporter and
 /// kube-state-metrics, and nothing that needs storage of its own or a user.
@@ -42,6 +44,10 @@ pub struct Edge {
     /// Write limits of this edge's tenant over `central.receive.limits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<WriteLimits>,
+    /// Chart values this cluster sets beside the typed ones, such as a `nodeSelector` for
+    /// the agent: keys of the chart's values, none the model sets (see [`ExtraValues`]).
+    #[serde(default, skip_serializing_if = "ExtraValues::is_empty")]
+    pub extra_values: ExtraValues,
 }
 
 fn on() -> bool {
@@ -62,6 +68,7 @@ impl Edge {
             kube_state_metrics: true,
             client_certificate: None,
             limits: None,
+            extra_values: ExtraValues::default(),
         }
     }
 
@@ -74,6 +81,7 @@ impl Edge {
         copy kube_state_metrics: bool,
         some client_certificate: ClientCertificate,
         some limits: WriteLimits,
+        set extra_values: ExtraValues,
     }
 
     /// The edge's tenant on Receive when each edge writes into its own: its `cluster`
@@ -98,5 +106,7 @@ impl Edge {
         check.api_address(&format!("{path}.apiAddress"), &self.api_address);
         self.agent.check(&format!("{path}.agent"), check);
         check.client_certificate(path, self);
+        self.extra_values
+            .check(&format!("{path}.extraValues"), check);
     }
 }

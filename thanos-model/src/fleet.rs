@@ -358,8 +358,17 @@ fn name_in_rust(diagnostic: &mut validate::Diagnostic) {
 
 /// `domain` is `FleetBuilder::domain`, `central.apiAddress` `Central::api_address`,
 /// `edges[1].clusterLabel` `Edge::cluster_label`; deeper fields are named by their
-/// path, `fleet.central.receive.replicas`.
+/// path, `fleet.central.receive.replicas`; a chart value by the `ExtraValues::set` that
+/// sets it (its keys are the chart's, not Rust names).
 fn rust_name(path: &str) -> String {
+    if let Some((cluster, keys)) = path.split_once(".extraValues.") {
+        let owner = if cluster.starts_with("edges") {
+            "Edge"
+        } else {
+            "Central"
+        };
+        return format!("{owner}::extra_values with ExtraValues::set(\"{keys}\", ..)");
+    }
     let segments: Vec<&str> = path.split('.').collect();
     let bare = |segment: &str| segment.split('[').next().unwrap_or(segment).to_owned();
     match segments.as_slice() {

@@ -4,7 +4,8 @@
 //! serde name, so a malformed value is one diagnostic among all the others of the file
 //! instead of the end of loading.
 //!
-//! A type holds `text: String` and has `SERDE_NAME`; [`grammar_newtype!`] implements the rest.
+//! A type holds `text: String`; [`grammar_newtype!`] implements the rest, and
+//! [`Grammar`], by which the loader reads a value of the type leniently ([`lenient`]).
 
 use std::{fmt, marker::PhantomData, str::FromStr};
 
@@ -30,6 +31,62 @@ impl Written {
             Self::StringOrNumber => json_schema!({ "type": ["string", "number"] }),
         }
     }
+}
+
+/// A grammar type as the fleet loader reads it: by its serde name, a value that does not
+/// parse is recorded as a diagnostic and read as the type's stand-in.
+pub(crate) trait Grammar: FromStr<Err = GrammarError> {
+    /// The name serde is given for the type; the loader knows it by this name.
+    const SERDE_NAME: &'static str;
+    /// What a fleet file may write for a value of it.
+    const WRITTEN: Written;
+    /// The text read in place of a value that did not parse: validation looks at no
+    /// value whose path has a grammar error, so any value of the grammar does.
+    const STAND_IN: &'static str;
+}
+
+/// What the loader needs of one grammar type, without the type.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lenient {
+    serde_name: &'static str,
+    written: Written,
+    /// See [`Grammar::STAND_IN`].
+    pub(crate) stand_in: &'static str,
+    parse_error: fn(&str) -> Option<GrammarError>,
+}
+
+impl Lenient {
+    const fn of<T: Grammar>() -> Self {
+        Self {
+            serde_name: T::SERDE_NAME,
+            written: T::WRITTEN,
+            stand_in: T::STAND_IN,
+            parse_error: |text| text.parse::<T>().err(),
+        }
+    }
+
+    /// The grammar error of a string value, or of a number where the type takes numbers;
+    /// `None` when it parses or is no value of the type (serde then reports the
+    /// mismatch).
+    pub(crate) fn error(&self, text: &str, is_number: bool) -> Option<GrammarError> {
+        if is_number && self.written == Written::String {
+            return None;
+        }
+        (self.parse_error)(text)
+    }
+}
+
+/// Every grammar type of the model.
+const GRAMMARS: [Lenient; 4] = [
+    Lenient::of::<crate::Duration>(),
+    Lenient::of::<crate::Cpu>(),
+    Lenient::of::<crate::Bytes>(),
+    Lenient::of::<crate::Digest>(),
+];
+
+/// The grammar type serde calls `serde_name`, if it is one.
+pub(crate) fn lenient(serde_name: &str) -> Option<Lenient> {
+    GRAMMARS.into_iter().find(|g| g.serde_name == serde_name)
 }
 
 /// Reads a value of grammar `T` under its serde `name`.
@@ -108,10 +165,20 @@ impl<'de, T: FromStr<Err = GrammarError>> de::Visitor<'de> for Text<T> {
     }
 }
 
-/// Implements `as_str`, `Display`, `Serialize`, `Deserialize` and `JsonSchema` for a grammar
-/// newtype with a `text: String` field and a `SERDE_NAME`, written as [`Written`] says.
+/// Implements [`Grammar`], `as_str`, `Display`, `Serialize`, `Deserialize` and
+/// `JsonSchema` for a grammar newtype with a `text: String` field, written as [`Written`]
+/// says; a value that did not parse reads as `$stand_in` (default `0`).
 macro_rules! grammar_newtype {
     ($type:ident, $written:expr) => {
+        $crate::grammar::grammar_newtype!($type, $written, "0");
+    };
+    ($type:ident, $written:expr, $stand_in:expr) => {
+        impl $crate::grammar::Grammar for $type {
+            const SERDE_NAME: &'static str = concat!("thanos_model::", stringify!($type));
+            const WRITTEN: $crate::grammar::Written = $written;
+            const STAND_IN: &'static str = $stand_in;
+        }
+
         impl $type {
             /// The text as written.
             #[must_use]
@@ -135,7 +202,11 @@ macro_rules! grammar_newtype {
 
         impl<'de> serde::Deserialize<'de> for $type {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::grammar::deserialize(deserializer, Self::SERDE_NAME, $written)
+                $crate::grammar::deserialize(
+                    deserializer,
+                    <Self as $crate::grammar::Grammar>::SERDE_NAME,
+                    $written,
+                )
             }
         }
 

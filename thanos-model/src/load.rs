@@ -17,12 +17,15 @@
 //! does not validate, refuses the first one instead).
 //!
 //! Validation errors of a loaded file get the line of their field, or of the nearest
-//! enclosing field the file holds when the field itself is defaulted.
+//! enclosing field the file holds when the field itself is defaulted, and come in file
+//! order (line, column, then path), whatever the order of the rules that found them.
 
 mod de;
 mod document;
 mod explain;
 pub(crate) mod path;
+
+pub(crate) use de::closest;
 
 use std::{
     fmt,
@@ -159,12 +162,12 @@ fn finish(document: Document) -> Result<ValidFleet, LoadError> {
     let fleet = read(&document, Some(&grammar)).map_err(LoadError::Syntax)?;
     match fleet.validate_with(grammar.into_inner()) {
         Ok(mut valid) => {
-            fill_lines(valid.warnings_mut(), &document);
+            place(valid.warnings_mut(), &document);
             Ok(valid)
         }
         Err(error) => {
             let mut diagnostics = error.diagnostics().to_vec();
-            fill_lines(&mut diagnostics, &document);
+            place(&mut diagnostics, &document);
             Err(LoadError::Invalid(ValidationError::new(diagnostics)))
         }
     }
@@ -219,14 +222,20 @@ fn object_storage_error(document: &Document, root: NodeId) -> Option<de::Error> 
 }
 
 /// Gives every diagnostic without a line the line and column of its field, or of the
-/// nearest enclosing field the file holds.
-fn fill_lines(diagnostics: &mut [Diagnostic], document: &Document) {
+/// nearest enclosing field the file holds, then puts them in file order: by line, then
+/// column, then path (those without a line last), so every consumer reads them in the
+/// order of the file.
+fn place(diagnostics: &mut [Diagnostic], document: &Document) {
     let mut index = KeyIndex::default();
     for diagnostic in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
         let at = document.nearest(&diagnostic.path, &mut index);
         diagnostic.line = at.map(|p| p.line);
         diagnostic.column = diagnostic.column.or(at.map(|p| p.column));
     }
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.line.is_none(), d.line, d.column);
+        key(a).cmp(&key(b)).then_with(|| a.path.cmp(&b.path))
+    });
 }
 
 #[cfg(test)]
@@ -431,6 +440,42 @@ edges:
             ("0.5", "2")
         );
         assert_eq!(resources.memory_limit.as_str(), "1073741824");
+    }
+
+    #[test]
+    fn diagnostics_come_in_file_order() {
+        // Rule order would report the edge's clash (rule 1, `clusters`) before the central
+        // cluster's replicas (its own check), and the edge's agent after both.
+        let yaml = SEED
+            .replace(
+                "  apiAddress: 192.168.101.194\n",
+                "  apiAddress: 192.168.101.194\n  query: {replicas: 0}\n",
+            )
+            .replace("- name: cluster-02-edge", "- name: cluster-01-central")
+            .replace(
+                "  apiAddress: 192.168.101.196\n",
+                "  apiAddress: 192.168.101.196\n  agent: {replicas: 0}\n",
+            );
+        let Err(LoadError::Invalid(error)) = Fleet::from_yaml_str(&yaml) else {
+            panic!("expected invalid");
+        };
+        let found: Vec<_> = error
+            .diagnostics()
+            .iter()
+            .map(|d| (d.line, d.column, d.path.as_str()))
+            .collect();
+        let mut sorted = found.clone();
+        sorted.sort();
+        assert_eq!(found, sorted, "{error}");
+        assert_eq!(
+            found.iter().map(|(_, _, path)| *path).collect::<Vec<_>>(),
+            [
+                "central.query.replicas",
+                "edges[0].name",
+                "edges[0].agent.replicas"
+            ],
+            "{error}"
+        );
     }
 
     #[test]

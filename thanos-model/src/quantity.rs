@@ -146,6 +146,50 @@ fn shift(value: u128, power: i32) -> Option<u128> {
     }
 }
 
+/// Defines a quantity newtype (the struct with `attrs`, its nano-units and text),
+/// `is_zero`, `nanos`, `FromStr` refusing the kind of suffix `refused` (a [`Suffix`] and
+/// the [`GrammarErrorKind`] it is), and the grammar newtype's traits: what
+/// [`Cpu`](crate::Cpu) and [`Bytes`](crate::Bytes) share.
+macro_rules! quantity_newtype {
+    ($(#[$attr:meta])* $type:ident, $unit:literal, refusing $refused:expr) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $type {
+            #[doc = concat!("Nano-", $unit, ", rounded up.")]
+            nanos: u128,
+            text: String,
+        }
+
+        impl $type {
+            /// Whether it is zero.
+            #[must_use]
+            pub fn is_zero(&self) -> bool {
+                self.nanos == 0
+            }
+
+            #[doc = concat!("Nano-", $unit, ", for comparing a request with its limit.")]
+            pub(crate) fn nanos(&self) -> u128 {
+                self.nanos
+            }
+        }
+
+        impl std::str::FromStr for $type {
+            type Err = $crate::GrammarError;
+
+            fn from_str(text: &str) -> Result<Self, $crate::GrammarError> {
+                Ok(Self {
+                    nanos: $crate::quantity::Quantity::parse_refusing(text, $refused)?,
+                    text: text.to_owned(),
+                })
+            }
+        }
+
+        $crate::grammar::grammar_newtype!($type, $crate::grammar::Written::StringOrNumber);
+    };
+}
+
+pub(crate) use quantity_newtype;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +246,54 @@ mod tests {
         assert_eq!(kind("2G"), Some(Suffix::Decimal { fractional: false }));
         assert_eq!(kind("2Gi"), Some(Suffix::Binary));
         assert_eq!(kind("2"), Some(Suffix::None));
+    }
+
+    #[test]
+    fn errors_say_what_and_why() {
+        use crate::{Bytes, Cpu};
+        for (error, message) in [
+            (
+                "512m".parse::<Bytes>().unwrap_err(),
+                "\"512m\" is a fraction of a byte: the suffix m means a thousandth",
+            ),
+            (
+                "1GB".parse::<Bytes>().unwrap_err(),
+                "\"1GB\" is not a Kubernetes quantity",
+            ),
+            (
+                "1Gi".parse::<Cpu>().unwrap_err(),
+                "\"1Gi\" counts CPU in powers of 1024",
+            ),
+            (
+                "two".parse::<Cpu>().unwrap_err(),
+                "\"two\" is not a Kubernetes quantity",
+            ),
+        ] {
+            assert_eq!(error.to_string(), message);
+        }
+        let error = "512m".parse::<Bytes>().unwrap_err();
+        assert_eq!(error.hint(), "use Mi or Gi, such as 512Mi");
+    }
+
+    /// Serde reads a string or a number and writes the text as read (quoted where YAML
+    /// would read it as a number); a value of the
+    /// other type's grammar is refused.
+    #[test]
+    fn serde_takes_strings_and_numbers() {
+        use crate::{Bytes, Cpu};
+        fn round_trip<T>(read: &str) -> String
+        where
+            T: serde::de::DeserializeOwned + serde::Serialize,
+        {
+            let value: T = serde_yaml::from_str(read).unwrap();
+            serde_yaml::to_string(&value).unwrap()
+        }
+        assert_eq!(round_trip::<Bytes>("1073741824"), "'1073741824'\n");
+        assert_eq!(round_trip::<Bytes>("1Gi"), "1Gi\n");
+        assert_eq!(round_trip::<Cpu>("0.5"), "'0.5'\n");
+        assert_eq!(round_trip::<Cpu>("100m"), "100m\n");
+        assert_eq!(serde_yaml::from_str::<Cpu>("2").unwrap(), Cpu::cores(2));
+        assert!(serde_yaml::from_str::<Bytes>("50GB").is_err());
+        assert!(serde_yaml::from_str::<Cpu>("2Gi").is_err());
     }
 }

@@ -8,8 +8,8 @@ use indexmap::IndexMap;
 use thanos_model::{
     seed::{new_fleet, seed},
     AgentValues, AlertSeverity, Alertmanager, Bytes, Central, Chart, Compactor, Cpu, Diagnostic,
-    Duration, Edge, FleetBuilder, Grafana, GrafanaAdmin, GrammarError, Ingress, Notifier,
-    Prometheus, Query, Receive, Receiver, RemoteWriteQueue, Resources, Retention, Ruler,
+    Duration, Edge, ExtraValues, FleetBuilder, Grafana, GrafanaAdmin, GrammarError, Ingress,
+    Notifier, Prometheus, Query, Receive, Receiver, RemoteWriteQueue, Resources, Retention, Ruler,
     S3Credentials, SecretKeyRef, Severity, Storage, Store, ThanosImage, ThanosMonitoringOptions,
     S3,
 };
@@ -486,6 +486,49 @@ fn rule33_data_safety() {
             "central.thanosMonitoring.silentEdgeAfter",
             "89s is less than 3 scrape intervals of the slowest edge (30s): one late remote-write batch makes a writing edge look silent, and the alert flaps",
         )],
+    );
+}
+
+/// Rules 49 to 52: chart values beside the typed ones take the chart's keys only, none
+/// the model sets or security decides, no scalar for a mapping of keys, no credential.
+#[test]
+fn rule49_to_52_extra_chart_values() {
+    let extra = ExtraValues::new()
+        .set("prometheus.prometheusSpec.nodeSelectr.disk", "ssd")
+        .set("prometheus.prometheusSpec.replicas", 3)
+        .set(
+            "prometheus.prometheusSpec.podMetadata.labels.securityContext",
+            "x",
+        )
+        .set("kubeStateMetrics", false)
+        .set("grafana.adminPassword", "hunter2")
+        .set("prometheus.prometheusSpec.priorityClassName", "monitoring");
+    let fleet = new_fleet(1).edge(edge("cluster-09-edge", "cluster-09").extra_values(extra));
+    let at = |keys: &str| format!("edges[1].extraValues.{keys}");
+    let (typo, replicas, security, mapping, password) = (
+        at("prometheus.prometheusSpec.nodeSelectr"),
+        at("prometheus.prometheusSpec.replicas"),
+        at("prometheus.prometheusSpec.podMetadata.labels.securityContext"),
+        at("kubeStateMetrics"),
+        at("grafana.adminPassword"),
+    );
+    assert_diagnostics(
+        fleet.clone(),
+        &[
+            (Severity::Error, &typo, "prometheus.prometheusSpec.nodeSelectr is not a key of kube-prometheus-stack 78.2.1's values"),
+            (Severity::Error, &replicas, "prometheus.prometheusSpec.replicas is the model's to set: central.prometheus.replicas or edges[].agent.replicas"),
+            (Severity::Error, &security, "prometheus.prometheusSpec.podMetadata.labels.securityContext is the model's to set: security.podSecurity (the model hardens every pod)"),
+            (Severity::Error, &mapping, "kubeStateMetrics is a mapping of the chart's keys (enabled); false would replace it"),
+            (Severity::Error, &password, "grafana.adminPassword would put a credential into the rendered tree"),
+        ],
+    );
+    // A builder's hint names the Rust call that sets the value.
+    let error = fleet.build().unwrap_err();
+    let hint = &error.diagnostics()[0].hint;
+    assert!(
+        hint.starts_with("did you mean `nodeSelector`?")
+            && hint.ends_with("in Rust: `Edge::extra_values with ExtraValues::set(\"prometheus.prometheusSpec.nodeSelectr\", ..)`"),
+        "{hint}"
     );
 }
 
@@ -982,28 +1025,25 @@ fn rule18_query_lists_each_replica_label_once() {
 #[test]
 fn grammar_errors_are_type_errors() {
     let error = |result: Result<(), GrammarError>| result.expect_err("refused").to_string();
-    assert_eq!(
-        error("30".parse::<Duration>().map(drop)),
-        "\"30\" is not a Prometheus duration"
-    );
-    assert_eq!(
-        error("1m1h".parse::<Duration>().map(drop)),
-        "\"1m1h\" is not a Prometheus duration"
-    );
-    assert_eq!(
-        error("30 days".parse::<Duration>().map(drop)),
-        "\"30 days\" is not a Prometheus duration"
-    );
-    assert_eq!(
-        error("50GB".parse::<Bytes>().map(drop)),
-        "\"50GB\" is not a Kubernetes quantity"
-    );
-    assert_eq!(
-        error("2000m".parse::<Bytes>().map(drop)),
-        "\"2000m\" is a fraction of a byte: the suffix m means a thousandth"
-    );
-    assert_eq!(
-        error("1Gi".parse::<Cpu>().map(drop)),
-        "\"1Gi\" counts CPU in powers of 1024"
-    );
+    let duration = |text: &str| error(text.parse::<Duration>().map(drop));
+    let bytes = |text: &str| error(text.parse::<Bytes>().map(drop));
+    let cpu = |text: &str| error(text.parse::<Cpu>().map(drop));
+    for (found, text, what) in [
+        (duration("30"), "30", "is not a Prometheus duration"),
+        (duration("1m1h"), "1m1h", "is not a Prometheus duration"),
+        (
+            duration("30 days"),
+            "30 days",
+            "is not a Prometheus duration",
+        ),
+        (bytes("50GB"), "50GB", "is not a Kubernetes quantity"),
+        (
+            bytes("2000m"),
+            "2000m",
+            "is a fraction of a byte: the suffix m means a thousandth",
+        ),
+        (cpu("1Gi"), "1Gi", "counts CPU in powers of 1024"),
+    ] {
+        assert_eq!(found, format!("{text:?} {what}"));
+    }
 }

@@ -89,7 +89,7 @@ mod yaml;
 use thanos_model::ValidFleet;
 
 pub use base::Base;
-pub use manifests::Manifests;
+pub use manifests::{Manifests, OwnedResourceError};
 pub use overlays::{
     central::{
         certificates::WriteCertificates,

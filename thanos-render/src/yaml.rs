@@ -11,6 +11,12 @@ pub(crate) fn to_yaml<T: Serialize + ?Sized>(value: &T) -> String {
         .unwrap_or_else(|error| unreachable!("rendered objects always serialize: {error}"))
 }
 
+/// A value as a YAML tree (mappings keep the order of the fields), to merge into.
+pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> serde_yaml::Value {
+    serde_yaml::to_value(value)
+        .unwrap_or_else(|error| unreachable!("rendered objects always serialize: {error}"))
+}
+
 /// Serializes a run of objects that are often equal, such as every edge's Namespace:
 /// the YAML of the last object is reused while the next one is equal to it, so a fleet
 /// of a thousand edges serializes its one Namespace once.
@@ -28,10 +34,15 @@ impl<T> Default for Repeated<'_, T> {
 impl<'a, T: Serialize + PartialEq> Repeated<'a, T> {
     /// [`to_yaml`] of `object`, from the last object's when they are equal.
     pub(crate) fn serialize(&mut self, object: &'a T) -> String {
+        self.serialize_with(object, to_yaml)
+    }
+
+    /// `yaml(object)`, from the last object's when they are equal.
+    pub(crate) fn serialize_with(&mut self, object: &'a T, yaml: fn(&T) -> String) -> String {
         match &self.last {
-            Some((last, yaml)) if *last == object => yaml.clone(),
+            Some((last, text)) if *last == object => text.clone(),
             _ => {
-                let yaml = to_yaml(object);
+                let yaml = yaml(object);
                 self.last = Some((object, yaml.clone()));
                 yaml
             }

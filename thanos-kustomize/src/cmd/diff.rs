@@ -10,7 +10,6 @@ use std::{
 
 use similar::TextDiff;
 use thanos_kustomize::write::{self, Action, ChangeKind, ClusterPlan, Found};
-use thanos_render::render;
 
 use crate::fleet_file::FleetArg;
 
@@ -62,7 +61,9 @@ pub fn run(args: &Args) -> Exit {
             args.fleet.display(),
         ));
     }
-    let tree = render(&fleet);
+    let mut manifests = thanos_render::manifests(&fleet);
+    write::keep_owned_resources(&mut manifests, &args.dir);
+    let tree = manifests.to_tree();
     let plan = match write::plan(&tree, &args.dir, false) {
         Ok(plan) => plan,
         Err(error) => return crate::io_failure(error),

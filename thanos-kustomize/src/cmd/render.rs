@@ -51,10 +51,12 @@ pub fn run(args: &Args) -> Exit {
         Ok(fleet) => fleet,
         Err(exit) => return exit,
     };
-    let tree = render(&fleet);
     let Some(dir) = args.out.as_ref().filter(|dir| dir.as_os_str() != "-") else {
-        return print_stdout(&tree.to_stream(DEFAULT_ROOT));
+        return print_stdout(&render(&fleet).to_stream(DEFAULT_ROOT));
     };
+    let mut manifests = thanos_render::manifests(&fleet);
+    write::keep_owned_resources(&mut manifests, dir);
+    let tree = manifests.to_tree();
     let shown = dir.display().to_string();
     let plan = match write::plan(&tree, dir, args.force) {
         Ok(plan) => plan,

@@ -46,6 +46,7 @@
 
 mod clusters;
 mod error;
+mod owned_resources;
 mod plan;
 mod report;
 #[cfg(test)]
@@ -62,6 +63,7 @@ use thanos_render::Tree;
 
 pub use clusters::{ClusterChange, ClusterPlan};
 pub use error::WriteError;
+pub use owned_resources::keep_owned_resources;
 pub use plan::{plan, Plan};
 pub use report::{Action, Change, ChangeKind, Found, Refusal, Report};
 

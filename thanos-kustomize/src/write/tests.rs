@@ -32,6 +32,14 @@ const THREE: &[(&str, &str)] = &[
     ("overlays/two/kustomization.yaml", "c: 1\n"),
 ];
 
+/// A temporary directory holding `THREE` written into its `deploy`, and that directory.
+fn written() -> (tempfile::TempDir, std::path::PathBuf) {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("deploy");
+    write_dir(&tree(THREE), &dir, false).unwrap();
+    (parent, dir)
+}
+
 #[test]
 fn fresh_write_adds_everything_and_leaves_nothing_beside() {
     let parent = tempfile::tempdir().unwrap();
@@ -62,9 +70,7 @@ fn missing_parents_are_created() {
 
 #[test]
 fn stale_generated_files_and_their_directories_go_foreign_ones_stay() {
-    let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("deploy");
-    write_dir(&tree(THREE), &dir, false).unwrap();
+    let (parent, dir) = written();
     fs::write(dir.join("overlays/one/README.md"), "mine\n").unwrap();
     fs::create_dir(dir.join("empty")).unwrap();
     #[cfg(unix)]
@@ -99,9 +105,7 @@ fn stale_generated_files_and_their_directories_go_foreign_ones_stay() {
 
 #[test]
 fn edited_and_foreign_files_in_the_way_are_refused_as_a_whole_unless_forced() {
-    let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("deploy");
-    write_dir(&tree(THREE), &dir, false).unwrap();
+    let (parent, dir) = written();
     let edited = dir.join("overlays/two/kustomization.yaml");
     let text = fs::read_to_string(&edited).unwrap();
     fs::write(&edited, text.replace("c: 1", "c: 2")).unwrap();
@@ -224,9 +228,7 @@ fn a_path_leaving_the_directory_is_refused_before_the_disk_is_touched() {
 
 #[test]
 fn the_summary_lists_changes_and_counts() {
-    let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("deploy");
-    write_dir(&tree(THREE), &dir, false).unwrap();
+    let (_parent, dir) = written();
     fs::write(dir.join("NOTES.md"), "mine\n").unwrap();
     let next = tree(&[
         ("base/values.yaml", "a: 2\n"),
@@ -264,9 +266,7 @@ fn a_linked_target_is_written_through_the_link() {
 #[cfg(unix)]
 #[test]
 fn a_socket_in_nobodys_way_is_kept_and_one_in_the_way_refused() {
-    let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("deploy");
-    write_dir(&tree(THREE), &dir, false).unwrap();
+    let (_parent, dir) = written();
     let _kept = std::os::unix::net::UnixListener::bind(dir.join("zz.sock")).unwrap();
     let report = write_dir(&tree(&THREE[..2]), &dir, false).unwrap();
     assert_eq!(report.count(ChangeKind::Removed), 1);
@@ -330,9 +330,7 @@ fn an_interrupted_write_is_completed_by_the_next_and_its_temporary_file_removed(
 #[test]
 fn written_files_get_ordinary_permissions_and_keep_their_own() {
     use std::os::unix::fs::PermissionsExt as _;
-    let parent = tempfile::tempdir().unwrap();
-    let dir = parent.path().join("deploy");
-    write_dir(&tree(THREE), &dir, false).unwrap();
+    let (_parent, dir) = written();
     let mode = |path: &str| fs::metadata(dir.join(path)).unwrap().permissions().mode() & 0o777;
     // Not the 0600 of a temporary file: readable by the group like `fs::write` (umask).
     let fresh = fs::OpenOptions::new()

@@ -14,9 +14,12 @@
 //!   "no limit of ours" (left out, the defaults). In a map of free keys
 //!   (`receive.labels`) and in lists, `null` is refused.
 //!
-//! Values of a grammar type ([`Duration`], [`Cpu`], [`Bytes`]) are known by their serde
-//! newtype name. Read leniently ([`De::lenient`]), one that does not parse is recorded as
-//! a [`Diagnostic`] (path, line, column) and read as the placeholder `0`, so that every
+//! Values of a grammar type ([`Duration`](crate::Duration), [`Cpu`](crate::Cpu),
+//! [`Bytes`](crate::Bytes), [`Digest`](crate::Digest)) are known by their serde newtype
+//! name, each type saying how it is read ([`Grammar`](crate::grammar::Grammar), looked up
+//! with [`grammar::lenient`]). Read leniently ([`De::lenient`]), one that does not parse
+//! is recorded as a [`Diagnostic`] (path, line, column) and read as the type's stand-in
+//! (`0`, or a digest of zeros), so that every
 //! malformed value of the file is reported in one pass, with validation; read strictly,
 //! it is a shape error like any other.
 
@@ -28,7 +31,7 @@ use super::{
     document::{is_null_text, Document, Kind, NodeId, Position},
     path,
 };
-use crate::{Bytes, Cpu, Diagnostic, Digest, Duration, GrammarError};
+use crate::{grammar, Diagnostic, GrammarError};
 
 /// The grammar errors of a lenient read, in the order of the file.
 pub(crate) type GrammarErrors = RefCell<Vec<Diagnostic>>;
@@ -277,7 +280,7 @@ fn list(items: &[&str]) -> String {
 
 /// The expected field a mistyped one most likely meant: same letters ignoring case, `_`
 /// and `-` (`api_address` for `apiAddress`), or a few edits away.
-fn closest<'a>(field: &str, expected: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(field: &str, expected: &[&'a str]) -> Option<&'a str> {
     let fold = |s: &str| -> String {
         s.chars()
             .filter(|c| *c != '_' && *c != '-')
@@ -424,26 +427,19 @@ impl<'d, 'p> De<'d, 'p> {
         self
     }
 
-    /// The grammar error of this node's value read as the grammar type `name`; `None`
-    /// when `name` is no grammar type, or the value parses, or it is not a scalar the
-    /// type reads (the visitor then reports the mismatch).
-    fn grammar_error(&self, name: &str) -> Option<GrammarError> {
-        let scalar = self.scalar()?;
-        let number = match scalar {
-            Scalar::Unsigned(n) => Some(n.to_string()),
-            Scalar::Signed(n) => Some(n.to_string()),
-            Scalar::Float(f) => Some(f.to_string()),
-            _ => None,
-        };
-        match (name, scalar, number) {
-            (Duration::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Duration>().err(),
-            (Cpu::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Cpu>().err(),
-            (Cpu::SERDE_NAME, _, Some(text)) => text.parse::<Cpu>().err(),
-            (Bytes::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Bytes>().err(),
-            (Bytes::SERDE_NAME, _, Some(text)) => text.parse::<Bytes>().err(),
-            (Digest::SERDE_NAME, Scalar::Str(text), _) => text.parse::<Digest>().err(),
-            _ => None,
-        }
+    /// The grammar error of this node's value read as the grammar type `name`, with the
+    /// type's stand-in; `None` when `name` is no grammar type, or the value parses, or it
+    /// is not a scalar the type reads (the visitor then reports the mismatch).
+    fn grammar_error(&self, name: &str) -> Option<(GrammarError, &'static str)> {
+        let grammar = grammar::lenient(name)?;
+        let error = match self.scalar()? {
+            Scalar::Str(text) => grammar.error(text, false),
+            Scalar::Unsigned(n) => grammar.error(&n.to_string(), true),
+            Scalar::Signed(n) => grammar.error(&n.to_string(), true),
+            Scalar::Float(f) => grammar.error(&f.to_string(), true),
+            Scalar::Null | Scalar::Bool(_) => None,
+        }?;
+        Some((error, grammar.stand_in))
     }
 
     /// Reads the mapping without its key `skip`.
@@ -487,6 +483,26 @@ impl<'d, 'p> De<'d, 'p> {
         de::Error::invalid_type(self.unexpected(), visitor)
     }
 
+    /// What `read` makes of this node (`Ok`), or the visitor's type mismatch when it
+    /// cannot read it (it gives the visitor back), placed at this node.
+    fn read<V: Visitor<'d>>(
+        self,
+        visitor: V,
+        read: impl FnOnce(V) -> Result<Result<V::Value, Error>, V>,
+    ) -> Result<V::Value, Error> {
+        let result = read(visitor).unwrap_or_else(|visitor| Err(self.mismatch(&visitor)));
+        self.place(result)
+    }
+
+    /// The entries of this mapping (without those set to null with `skip_null`), else
+    /// the visitor's type mismatch, placed at this node.
+    fn mapping<V: Visitor<'d>>(self, visitor: V, skip_null: bool) -> Result<V::Value, Error> {
+        self.read(visitor, |visitor| match self.kind() {
+            Kind::Mapping => Ok(visitor.visit_map(self.entries(skip_null))),
+            _ => Err(visitor),
+        })
+    }
+
     /// Gives an error raised at this node (or by the visitor of this mapping, for a
     /// missing field) its path and position.
     fn place<T>(&self, result: Result<T, Error>) -> Result<T, Error> {
@@ -514,27 +530,28 @@ impl<'d, 'p> De<'d, 'p> {
         })
     }
 
-    fn entries(&self, skip_null: bool) -> Entries<'d, 'p> {
-        Entries {
+    /// The children of this node (a mapping's keys and values, a list's items).
+    fn children(&self) -> Children<'d, 'p> {
+        Children {
             document: self.document,
-            pairs: self.document.children(self.id),
+            nodes: self.document.children(self.id),
             next: 0,
             path: self.path,
-            skip_null,
-            skip: self.skip,
-            current: None,
             lenient: self.lenient,
         }
     }
 
-    fn items(&self) -> Items<'d, 'p> {
-        Items {
-            document: self.document,
-            items: self.document.children(self.id),
-            next: 0,
-            path: self.path,
-            lenient: self.lenient,
+    fn entries(&self, skip_null: bool) -> Entries<'d, 'p> {
+        Entries {
+            children: self.children(),
+            skip_null,
+            skip: self.skip,
+            current: None,
         }
+    }
+
+    fn items(&self) -> Children<'d, 'p> {
+        self.children()
     }
 
     fn visit_number<V: Visitor<'d>>(&self, visitor: V) -> Result<V::Value, Error> {
@@ -560,6 +577,11 @@ impl<'d, 'p> De<'d, 'p> {
         }
     }
 }
+
+/// The field or variant names serde gives a struct or an enum.
+type Names = &'static [&'static str];
+/// What a visitor makes of a node.
+type Read<'d, V> = Result<<V as Visitor<'d>>::Value, Error>;
 
 macro_rules! numbers {
     ($($method:ident)*) => {$(
@@ -587,11 +609,10 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
     }
 
     fn deserialize_bool<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
-        let result = match self.scalar() {
-            Some(Scalar::Bool(b)) => visitor.visit_bool(b),
-            _ => Err(self.mismatch(&visitor)),
-        };
-        self.place(result)
+        self.read(visitor, |visitor| match self.scalar() {
+            Some(Scalar::Bool(b)) => Ok(visitor.visit_bool(b)),
+            _ => Err(visitor),
+        })
     }
 
     numbers! {
@@ -605,13 +626,12 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
 
     #[allow(clippy::cast_precision_loss)]
     fn deserialize_f64<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
-        let result = match self.scalar() {
-            Some(Scalar::Float(f)) => visitor.visit_f64(f),
-            Some(Scalar::Unsigned(n)) => visitor.visit_f64(n as f64),
-            Some(Scalar::Signed(n)) => visitor.visit_f64(n as f64),
-            _ => Err(self.mismatch(&visitor)),
-        };
-        self.place(result)
+        self.read(visitor, |visitor| match self.scalar() {
+            Some(Scalar::Float(f)) => Ok(visitor.visit_f64(f)),
+            Some(Scalar::Unsigned(n)) => Ok(visitor.visit_f64(n as f64)),
+            Some(Scalar::Signed(n)) => Ok(visitor.visit_f64(n as f64)),
+            _ => Err(visitor),
+        })
     }
 
     fn deserialize_char<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -619,11 +639,10 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
     }
 
     fn deserialize_str<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
-        let result = match self.scalar() {
-            Some(Scalar::Str(s)) => visitor.visit_borrowed_str(s),
-            _ => Err(self.mismatch(&visitor)),
-        };
-        self.place(result)
+        self.read(visitor, |visitor| match self.scalar() {
+            Some(Scalar::Str(s)) => Ok(visitor.visit_borrowed_str(s)),
+            _ => Err(visitor),
+        })
     }
 
     fn deserialize_string<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -649,11 +668,10 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
     }
 
     fn deserialize_unit<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
-        let result = match self.scalar() {
-            Some(Scalar::Null) => visitor.visit_unit(),
-            _ => Err(self.mismatch(&visitor)),
-        };
-        self.place(result)
+        self.read(visitor, |visitor| match self.scalar() {
+            Some(Scalar::Null) => Ok(visitor.visit_unit()),
+            _ => Err(visitor),
+        })
     }
 
     fn deserialize_unit_struct<V: Visitor<'d>>(
@@ -669,7 +687,7 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let Some(error) = self.grammar_error(name) else {
+        let Some((error, stand_in)) = self.grammar_error(name) else {
             return visitor.visit_newtype_struct(self);
         };
         let Some(errors) = self.lenient else {
@@ -682,23 +700,16 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
             at.line,
             at.column,
         ));
-        // A placeholder the grammar type reads; validation looks at no value whose path
-        // has a grammar error.
-        let placeholder = if name == Digest::SERDE_NAME {
-            Digest::PLACEHOLDER
-        } else {
-            "0"
-        };
-        let placeholder = de::value::BorrowedStrDeserializer::<Error>::new(placeholder);
-        self.place(visitor.visit_newtype_struct(placeholder))
+        // The type's stand-in; validation looks at no value whose path has a grammar error.
+        let stand_in = de::value::BorrowedStrDeserializer::<Error>::new(stand_in);
+        self.place(visitor.visit_newtype_struct(stand_in))
     }
 
     fn deserialize_seq<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
-        let result = match self.kind() {
-            Kind::Sequence => visitor.visit_seq(self.items()),
-            _ => Err(self.mismatch(&visitor)),
-        };
-        self.place(result)
+        self.read(visitor, |visitor| match self.kind() {
+            Kind::Sequence => Ok(visitor.visit_seq(self.items())),
+            _ => Err(visitor),
+        })
     }
 
     fn deserialize_tuple<V: Visitor<'d>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
@@ -715,37 +726,19 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
     }
 
     fn deserialize_map<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
-        let result = match self.kind() {
-            Kind::Mapping => visitor.visit_map(self.entries(false)),
-            _ => Err(self.mismatch(&visitor)),
-        };
-        self.place(result)
+        self.mapping(visitor, false)
     }
 
-    fn deserialize_struct<V: Visitor<'d>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        let result = match self.kind() {
-            Kind::Mapping => visitor.visit_map(self.entries(true)),
-            _ => Err(self.mismatch(&visitor)),
-        };
-        self.place(result)
+    fn deserialize_struct<V: Visitor<'d>>(self, _: &str, _: Names, visitor: V) -> Read<'d, V> {
+        // A field set to null is the field left out.
+        self.mapping(visitor, true)
     }
 
-    fn deserialize_enum<V: Visitor<'d>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        let result = match self.scalar() {
-            Some(Scalar::Str(_)) => visitor.visit_enum(UnitVariant(self)),
-            _ => Err(self.mismatch(&visitor)),
-        };
-        self.place(result)
+    fn deserialize_enum<V: Visitor<'d>>(self, _: &str, _: Names, visitor: V) -> Read<'d, V> {
+        self.read(visitor, |visitor| match self.scalar() {
+            Some(Scalar::Str(_)) => Ok(visitor.visit_enum(UnitVariant(self))),
+            _ => Err(visitor),
+        })
     }
 
     fn deserialize_identifier<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -757,42 +750,64 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
     }
 }
 
-/// The fields of a mapping, with their paths.
-struct Entries<'d, 'p> {
+/// The child nodes of a mapping or list being read, and where they are.
+struct Children<'d, 'p> {
     document: &'d Document,
-    pairs: &'d [NodeId],
+    nodes: &'d [NodeId],
     next: usize,
     path: &'p Path<'p>,
+    lenient: Option<&'d GrammarErrors>,
+}
+
+impl<'d> Children<'d, '_> {
+    /// Reads the child node `id` at `path` with `seed`, its errors placed there.
+    fn read<S: DeserializeSeed<'d>>(
+        &self,
+        id: NodeId,
+        path: &Path<'_>,
+        seed: S,
+    ) -> Result<S::Value, Error> {
+        let mut de = De::new(self.document, id, path);
+        de.lenient = self.lenient;
+        // Errors raised after the node was read (serde reading a tagged enum's fields from
+        // its buffer) are placed here too.
+        de.place(seed.deserialize(de))
+    }
+}
+
+/// The next key or item, read by a seed.
+type Next<'d, S> = Result<Option<<S as DeserializeSeed<'d>>::Value>, Error>;
+
+/// The fields of a mapping, with their paths.
+struct Entries<'d, 'p> {
+    /// The keys and values, in turn.
+    children: Children<'d, 'p>,
     /// Pass over `key: null` (a mapping of fields, where null means "not set").
     skip_null: bool,
     skip: Option<&'p str>,
     /// The entry whose key was just read.
     current: Option<(&'d str, NodeId)>,
-    lenient: Option<&'d GrammarErrors>,
 }
 
 impl<'d> de::MapAccess<'d> for Entries<'d, '_> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'d>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Error> {
-        while let Some(&[key, value]) = self.pairs.get(self.next..self.next + 2) {
-            self.next += 2;
-            let name = self.document.text(key);
+    fn next_key_seed<K: DeserializeSeed<'d>>(&mut self, seed: K) -> Next<'d, K> {
+        let children = &mut self.children;
+        let document = children.document;
+        while let Some(&[key, value]) = children.nodes.get(children.next..children.next + 2) {
+            children.next += 2;
+            let name = document.text(key);
             if self.skip == Some(name)
-                || (self.skip_null
-                    && self.document.is_null(value)
-                    && !NULL_MEANS_NONE.contains(&name))
+                || (self.skip_null && document.is_null(value) && !NULL_MEANS_NONE.contains(&name))
             {
                 continue;
             }
             self.current = Some((name, value));
-            let path = Path::Key(self.path, name);
+            let path = Path::Key(children.path, name);
             return seed
                 .deserialize(Key {
-                    document: self.document,
+                    document,
                     id: key,
                     path: &path,
                 })
@@ -805,47 +820,30 @@ impl<'d> de::MapAccess<'d> for Entries<'d, '_> {
         let Some((name, value)) = self.current.take() else {
             return Err(de::Error::custom("a value was read before its key"));
         };
-        let path = Path::Key(self.path, name);
-        let mut de = De::new(self.document, value, &path);
-        de.lenient = self.lenient;
-        // Errors raised after the node was read (serde reading a tagged enum's fields from
-        // its buffer) are placed here.
-        de.place(seed.deserialize(de))
+        let path = Path::Key(self.children.path, name);
+        self.children.read(value, &path, seed)
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some((self.pairs.len() - self.next) / 2)
+        Some((self.children.nodes.len() - self.children.next) / 2)
     }
 }
 
 /// The items of a list, with their paths.
-struct Items<'d, 'p> {
-    document: &'d Document,
-    items: &'d [NodeId],
-    next: usize,
-    path: &'p Path<'p>,
-    lenient: Option<&'d GrammarErrors>,
-}
-
-impl<'d> de::SeqAccess<'d> for Items<'d, '_> {
+impl<'d> de::SeqAccess<'d> for Children<'d, '_> {
     type Error = Error;
 
-    fn next_element_seed<T: DeserializeSeed<'d>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, Error> {
-        let Some(&item) = self.items.get(self.next) else {
+    fn next_element_seed<T: DeserializeSeed<'d>>(&mut self, seed: T) -> Next<'d, T> {
+        let Some(&item) = self.nodes.get(self.next) else {
             return Ok(None);
         };
         let path = Path::Index(self.path, self.next);
         self.next += 1;
-        let mut de = De::new(self.document, item, &path);
-        de.lenient = self.lenient;
-        de.place(seed.deserialize(de)).map(Some)
+        self.read(item, &path, seed).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.items.len() - self.next)
+        Some(self.nodes.len() - self.next)
     }
 }
 

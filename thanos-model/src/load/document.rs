@@ -156,12 +156,10 @@ impl Document {
                     builder.scalar(&value, style, anchor, tag.as_deref(), span)
                 }
                 Event::Alias(anchor) => builder.alias(anchor, span),
-                Event::MappingStart(anchor, tag) => {
-                    builder.start(Kind::Mapping, anchor, tag.as_deref(), span)
-                }
-                Event::SequenceStart(anchor, tag) => {
-                    builder.start(Kind::Sequence, anchor, tag.as_deref(), span)
-                }
+                Event::MappingStart(anchor, tag) => core_tag(tag.as_deref(), &["map"], span)
+                    .and_then(|_| builder.start(Kind::Mapping, anchor, span)),
+                Event::SequenceStart(anchor, tag) => core_tag(tag.as_deref(), &["seq"], span)
+                    .and_then(|_| builder.start(Kind::Sequence, anchor, span)),
                 Event::MappingEnd | Event::SequenceEnd => builder.end(),
                 Event::StreamEnd => break,
                 Event::StreamStart | Event::DocumentEnd | Event::Nothing => Ok(()),
@@ -337,6 +335,23 @@ struct Frame {
     height: usize,
 }
 
+/// The name of a core-schema tag (`str`, `map`, ...) when it is one of `allowed`, `None`
+/// without a tag; any other tag is refused.
+fn core_tag<'t>(
+    tag: Option<&'t Tag>,
+    allowed: &[&str],
+    span: Span,
+) -> Result<Option<&'t str>, Refusal> {
+    let Some(tag) = tag else {
+        return Ok(None);
+    };
+    if tag.is_yaml_core_schema() && allowed.contains(&tag.suffix.as_str()) {
+        Ok(Some(tag.suffix.as_str()))
+    } else {
+        Err(unsupported_tag(tag, position(span)))
+    }
+}
+
 /// What an anchor names: the node, and its size and height once aliases are expanded.
 #[derive(Clone, Copy)]
 struct Anchor {
@@ -406,20 +421,12 @@ impl Builder {
         span: Span,
     ) -> Result<(), Refusal> {
         let at = position(span);
-        let mut kind = if style == ScalarStyle::Plain {
+        let tag = core_tag(tag, &["str", "null", "bool", "int", "float"], span)?;
+        let kind = if style == ScalarStyle::Plain && tag != Some("str") {
             Kind::Plain
         } else {
             Kind::Text
         };
-        if let Some(tag) = tag {
-            if tag.is_yaml_core_schema() && tag.suffix == "str" {
-                kind = Kind::Text;
-            } else if !(tag.is_yaml_core_schema()
-                && ["null", "bool", "int", "float"].contains(&tag.suffix.as_str()))
-            {
-                return Err(unsupported_tag(tag, at));
-            }
-        }
         let start = narrow(self.document.text.len())?;
         self.document.text.push_str(value);
         let id = self.push_node(Node::new(at, kind, start, value.len())?)?;
@@ -463,20 +470,9 @@ impl Builder {
         Ok(())
     }
 
-    fn start(
-        &mut self,
-        kind: Kind,
-        anchor: usize,
-        tag: Option<&Tag>,
-        span: Span,
-    ) -> Result<(), Refusal> {
+    /// A mapping or list starts (its tag was checked).
+    fn start(&mut self, kind: Kind, anchor: usize, span: Span) -> Result<(), Refusal> {
         let at = position(span);
-        if let Some(tag) = tag {
-            let core = if kind == Kind::Mapping { "map" } else { "seq" };
-            if !(tag.is_yaml_core_schema() && tag.suffix == core) {
-                return Err(unsupported_tag(tag, at));
-            }
-        }
         if self.expects_key() {
             return Err(complex_key(at));
         }

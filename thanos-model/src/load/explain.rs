@@ -91,6 +91,61 @@ pub(crate) fn scan_error(info: &str, cx: &Context<'_>) -> Explained {
     }
 }
 
+/// Parser errors whose explanation does not depend on the text, in the order they are
+/// looked for: words of the parser's message (any of them), what is wrong, the fix.
+const FIXED: &[(&[&str], &str, &str)] = &[
+    (
+        &["escape", "hexadecimal", "Unicode"],
+        "this double-quoted value holds a backslash sequence YAML does not know",
+        "write a backslash as \\\\ inside double quotes, or use single quotes",
+    ),
+    (
+        &["trailing content after double-quoted"],
+        "text follows the closing quote of this value",
+        "put the whole value inside the quotes",
+    ),
+    (
+        &["expected '-' indicator"],
+        "this line is indented like the `- ` items of a list, but it is not an item",
+        "indent it like the keys of the item above to add it there, or start it with `- ` to make a new item",
+    ),
+    (
+        &["block sequence entries are not allowed"],
+        "a `- ` list cannot start on the line of its key",
+        "start the list on the next line, indented below the key, or quote the value if the `-` belongs to it",
+    ),
+    (
+        &["unknown anchor"],
+        "a value starting with `*` reads as an alias, and no `&anchor` of that name comes before it",
+        "put the value in quotes",
+    ),
+    (
+        &["anchor or alias"],
+        "`&` and `*` start an anchor or an alias and must be followed by a name",
+        "put a value that starts with `&` or `*` in quotes",
+    ),
+    (
+        &["did not find expected node content"],
+        "a value is missing here, or starts with a character YAML reserves (such as `]`, `}`, `,`, `|` or `>`)",
+        "put the value in quotes",
+    ),
+    (
+        &["directive"],
+        "a line starting with `%` reads as a YAML directive",
+        "quote the value, or remove the line",
+    ),
+    (
+        &["document end marker"],
+        "text follows a `...` line, which ends the document",
+        "remove the `...` line",
+    ),
+    (
+        &["cannot start with '-'"],
+        "a value cannot start with `-` followed by `,`, `[`, `]`, `{` or `}` unless it is quoted",
+        "put the value in quotes",
+    ),
+];
+
 fn explain(info: &str, cx: &Context<'_>) -> (Position, String, String) {
     let at = cx.at;
     if info.contains("tab") {
@@ -142,19 +197,11 @@ fn explain(info: &str, cx: &Context<'_>) -> (Position, String, String) {
             format!("end it with a matching {quote} on the same line"),
         );
     }
-    if info.contains("escape") || info.contains("hexadecimal") || info.contains("Unicode") {
-        return (
-            at,
-            "this double-quoted value holds a backslash sequence YAML does not know".to_owned(),
-            "write a backslash as \\\\ inside double quotes, or use single quotes".to_owned(),
-        );
-    }
-    if info.contains("trailing content after double-quoted") {
-        return (
-            at,
-            "text follows the closing quote of this value".to_owned(),
-            "put the whole value inside the quotes".to_owned(),
-        );
+    let fixed = FIXED
+        .iter()
+        .find(|(words, _, _)| words.iter().any(|word| info.contains(word)));
+    if let Some((_, message, hint)) = fixed {
+        return (at, (*message).to_owned(), (*hint).to_owned());
     }
     if info.contains("mapping values are not allowed") {
         let line = cx.line(at.line);
@@ -189,11 +236,8 @@ fn explain(info: &str, cx: &Context<'_>) -> (Position, String, String) {
                 hint,
             );
         }
-        if let Some(found) = mistake_above(cx) {
-            return found;
-        }
         let indent = line.len() - line.trim_start().len();
-        return (
+        return mistake_above(cx).unwrap_or_else(|| (
             Position {
                 line: at.line,
                 column: line[..indent].chars().count() + 1,
@@ -201,33 +245,17 @@ fn explain(info: &str, cx: &Context<'_>) -> (Position, String, String) {
             "this key is indented more than the keys before it, or the line above it is not a `key: value` line"
                 .to_owned(),
             indentation_hint(cx),
-        );
+        ));
     }
     if info.contains("did not find expected key") {
-        if let Some(found) = mistake_above(cx) {
-            return found;
-        }
-        return (
-            at,
-            "this line is indented differently from the keys of the mapping it is in".to_owned(),
-            indentation_hint(cx),
-        );
-    }
-    if info.contains("expected '-' indicator") {
-        return (
-            at,
-            "this line is indented like the `- ` items of a list, but it is not an item".to_owned(),
-            "indent it like the keys of the item above to add it there, or start it with `- ` to make a new item"
-                .to_owned(),
-        );
-    }
-    if info.contains("block sequence entries are not allowed") {
-        return (
-            at,
-            "a `- ` list cannot start on the line of its key".to_owned(),
-            "start the list on the next line, indented below the key, or quote the value if the `-` belongs to it"
-                .to_owned(),
-        );
+        return mistake_above(cx).unwrap_or_else(|| {
+            (
+                at,
+                "this line is indented differently from the keys of the mapping it is in"
+                    .to_owned(),
+                indentation_hint(cx),
+            )
+        });
     }
     if let Some(found) = info.strip_prefix("unexpected character: `") {
         let found = found.trim_end_matches('\'').escape_debug();
@@ -237,66 +265,20 @@ fn explain(info: &str, cx: &Context<'_>) -> (Position, String, String) {
             "put the value in quotes".to_owned(),
         );
     }
-    if info.contains("unknown anchor") {
-        return (
-            at,
-            "a value starting with `*` reads as an alias, and no `&anchor` of that name comes before it"
-                .to_owned(),
-            "put the value in quotes".to_owned(),
-        );
-    }
-    if info.contains("anchor or alias") {
-        return (
-            at,
-            "`&` and `*` start an anchor or an alias and must be followed by a name".to_owned(),
-            "put a value that starts with `&` or `*` in quotes".to_owned(),
-        );
-    }
-    if info.contains("did not find expected node content") {
-        return (
-            at,
-            "a value is missing here, or starts with a character YAML reserves (such as `]`, `}`, `,`, `|` or `>`)"
-                .to_owned(),
-            "put the value in quotes".to_owned(),
-        );
-    }
     if info.contains("simple key") {
-        if let Some(found) = mistake_above(cx) {
-            return found;
-        }
-        return (
-            at,
-            "the line before this one has no `:` after its key".to_owned(),
-            "write `key: value`, or indent the line to continue the value above".to_owned(),
-        );
+        return mistake_above(cx).unwrap_or_else(|| {
+            (
+                at,
+                "the line before this one has no `:` after its key".to_owned(),
+                "write `key: value`, or indent the line to continue the value above".to_owned(),
+            )
+        });
     }
     if info.contains("recursion limit") {
         return (
             at,
             format!("nested more than {MAX_DEPTH} levels deep, far deeper than any fleet field"),
             "look for brackets that were meant to close earlier".to_owned(),
-        );
-    }
-    if info.contains("directive") {
-        return (
-            at,
-            "a line starting with `%` reads as a YAML directive".to_owned(),
-            "quote the value, or remove the line".to_owned(),
-        );
-    }
-    if info.contains("document end marker") {
-        return (
-            at,
-            "text follows a `...` line, which ends the document".to_owned(),
-            "remove the `...` line".to_owned(),
-        );
-    }
-    if info.contains("cannot start with '-'") {
-        return (
-            at,
-            "a value cannot start with `-` followed by `,`, `[`, `]`, `{` or `}` unless it is quoted"
-                .to_owned(),
-            "put the value in quotes".to_owned(),
         );
     }
     (

@@ -12,6 +12,21 @@ use crate::Fleet;
 /// the Kubernetes `int32` replica count would follow it).
 const MAX_REPLICAS: u32 = 1000;
 
+/// `Checker::error` and `Checker::warning`: the diagnostic of that severity, reported.
+macro_rules! severities {
+    ($($(#[$doc:meta])* $severity:ident,)*) => {$(
+        $(#[$doc])*
+        pub(crate) fn $severity(
+            &mut self,
+            path: &str,
+            message: impl Into<String>,
+            hint: impl Into<String>,
+        ) {
+            self.report(Diagnostic::$severity(path, message, hint));
+        }
+    )*};
+}
+
 /// Collects the diagnostics of one validation pass.
 pub(crate) struct Checker<'a> {
     /// The fleet, for rules whose answer depends on other parts (defaults, the pinned
@@ -68,25 +83,17 @@ impl<'a> Checker<'a> {
         self.grammar_paths.contains(path)
     }
 
-    pub(crate) fn error(
-        &mut self,
-        path: &str,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
-        if !self.after_grammar_error(path) {
-            self.out.push(Diagnostic::error(path, message, hint));
-        }
+    severities! {
+        /// Reports an error at `path`, unless a value there did not parse.
+        error,
+        /// Reports a warning at `path`, unless a value there did not parse.
+        warning,
     }
 
-    pub(crate) fn warning(
-        &mut self,
-        path: &str,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
-        if !self.after_grammar_error(path) {
-            self.out.push(Diagnostic::warning(path, message, hint));
+    /// Reports `diagnostic`, unless it follows from a value that did not parse.
+    fn report(&mut self, diagnostic: Diagnostic) {
+        if !self.after_grammar_error(&diagnostic.path) {
+            self.out.push(diagnostic);
         }
     }
 

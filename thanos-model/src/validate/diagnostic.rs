@@ -20,6 +20,29 @@ impl fmt::Display for Severity {
     }
 }
 
+/// `Diagnostic::error` and `Diagnostic::warning`: a diagnostic of that severity, without
+/// a position.
+macro_rules! constructors {
+    ($($(#[$doc:meta])* $name:ident: $severity:ident,)*) => {$(
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(
+            path: impl Into<String>,
+            message: impl Into<String>,
+            hint: impl Into<String>,
+        ) -> Self {
+            Self {
+                severity: Severity::$severity,
+                path: path.into(),
+                message: message.into(),
+                hint: hint.into(),
+                line: None,
+                column: None,
+            }
+        }
+    )*};
+}
+
 /// One problem found in a fleet: where, what, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
@@ -40,21 +63,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error at `path`.
-    #[must_use]
-    pub fn error(
-        path: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
-        Self {
-            severity: Severity::Error,
-            path: path.into(),
-            message: message.into(),
-            hint: hint.into(),
-            line: None,
-            column: None,
-        }
+    constructors! {
+        /// An error at `path`.
+        error: Error,
+        /// A warning at `path`.
+        warning: Warning,
     }
 
     /// The error of a value of a grammar type that did not parse, at its position.
@@ -68,19 +81,6 @@ impl Diagnostic {
             line: Some(line),
             column: Some(column),
             ..Self::error(path, error.to_string(), error.hint())
-        }
-    }
-
-    /// A warning at `path`.
-    #[must_use]
-    pub fn warning(
-        path: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(path, message, hint)
         }
     }
 }

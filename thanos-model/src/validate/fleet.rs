@@ -1,7 +1,10 @@
 //! The rules that need the whole fleet: what must be unique or consistent across
 //! clusters and components, and the fleet's own settings.
 
-use std::collections::{hash_map::Entry, HashMap};
+use std::{
+    collections::{hash_map::Entry, HashMap},
+    hash::Hash,
+};
 
 use super::{shown, syntax, Checker};
 use crate::{
@@ -108,14 +111,12 @@ impl Checker<'_> {
             if context.trim().is_empty() {
                 continue;
             }
-            if let Some(first) = contexts.get(context) {
+            if let Some(first) = first_of(&mut contexts, context, path) {
                 self.error(
                     &format!("{path}.context"),
                     format!("kubectl context {context:?} is already the context of {first}"),
                     "every cluster has its own context: two overlays applied to one cluster overwrite each other's release",
                 );
-            } else {
-                contexts.insert(context, path);
             }
         }
         for Cluster {
@@ -127,20 +128,14 @@ impl Checker<'_> {
         } in &clusters
         {
             self.dns_label(&format!("{path}.name"), name, "cluster name");
-            let duplicate_name = match names.entry(name) {
-                Entry::Occupied(first) => {
-                    self.error(
-                        &format!("{path}.name"),
-                        format!("{name:?} is already the name of {}", first.get()),
-                        "every cluster needs its own name: it is its overlay directory",
-                    );
-                    true
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(path);
-                    false
-                }
-            };
+            let first_name = first_of(&mut names, name, path);
+            if let Some(first) = first_name {
+                self.error(
+                    &format!("{path}.name"),
+                    format!("{name:?} is already the name of {first}"),
+                    "every cluster needs its own name: it is its overlay directory",
+                );
+            }
             let label_path = if *explicit_label {
                 format!("{path}.clusterLabel")
             } else {
@@ -149,8 +144,8 @@ impl Checker<'_> {
             if *explicit_label {
                 self.dns_label(&label_path, label, "cluster label value");
             }
-            if let Some(first) = labels.get(label).copied() {
-                if duplicate_name && !explicit_label {
+            if let Some(first) = first_of(&mut labels, label, path) {
+                if first_name.is_some() && !explicit_label {
                     // Already reported: the label is the name.
                     continue;
                 }
@@ -159,8 +154,6 @@ impl Checker<'_> {
                     format!("cluster label {label:?} is already used by {first}"),
                     "every cluster needs its own `cluster` label, or their series and blocks collide",
                 );
-            } else {
-                labels.insert(label, path);
             }
         }
     }
@@ -171,14 +164,12 @@ impl Checker<'_> {
         for (path, ingress, component) in central_ingresses(self.fleet) {
             ingress.check(path, component, self);
             let host = self.fleet.ingress_host(ingress, component);
-            if let Some(first) = hosts.get(&host) {
+            if let Some(first) = first_of(&mut hosts, host.clone(), path) {
                 self.error(
                     &format!("{path}.host"),
                     format!("{host:?} is already the host of {first}"),
                     "give every Ingress its own host",
                 );
-            } else {
-                hosts.insert(host, path);
             }
         }
     }
@@ -300,6 +291,21 @@ impl Checker<'_> {
                     "choose another name",
                 );
             }
+        }
+    }
+}
+
+/// The path that had `key` first, when one did; else `key` is recorded for `path`.
+fn first_of<'p, K: Hash + Eq>(
+    seen: &mut HashMap<K, &'p str>,
+    key: K,
+    path: &'p str,
+) -> Option<&'p str> {
+    match seen.entry(key) {
+        Entry::Occupied(first) => Some(*first.get()),
+        Entry::Vacant(slot) => {
+            slot.insert(path);
+            None
         }
     }
 }

@@ -191,15 +191,10 @@ pub fn is_s3_bucket(s: &str) -> bool {
 
 /// A Prometheus label name: `[a-zA-Z_][a-zA-Z0-9_]*`, not reserved (`__` prefix).
 pub fn is_label_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !s.starts_with("__")
+    is_env_var(s) && !s.starts_with("__")
 }
 
-/// A shell environment variable name usable by `envsubst`.
+/// A shell environment variable name usable by `envsubst`: `[a-zA-Z_][a-zA-Z0-9_]*`.
 pub fn is_env_var(s: &str) -> bool {
     let mut chars = s.chars();
     chars
@@ -279,135 +274,127 @@ mod tests {
         assert_eq!(describe_char('\u{1b}'), "the control character U+001B");
     }
 
+    /// Asserts that `grammar` takes every value of `good` and refuses every one of `bad`.
+    #[track_caller]
+    fn grammar(grammar: fn(&str) -> bool, good: &[&str], bad: &[&str]) {
+        for value in good {
+            assert!(grammar(value), "{value:?} refused");
+        }
+        for value in bad {
+            assert!(!grammar(value), "{value:?} accepted");
+        }
+    }
+
     #[test]
     fn dns_labels_refuse_path_tricks() {
-        for bad in [
-            "",
-            "..",
-            "../x",
-            "/",
-            "a/b",
-            "A",
-            "-a",
-            "a-",
-            &"a".repeat(64),
-        ] {
-            assert!(!is_dns_label(bad), "{bad:?} accepted");
-        }
-        for good in ["a", "cluster-01-central", &"a".repeat(63)] {
-            assert!(is_dns_label(good), "{good:?} refused");
-        }
+        let long = "a".repeat(64);
+        let longest = "a".repeat(63);
+        grammar(
+            is_dns_label,
+            &["a", "cluster-01-central", &longest],
+            &["", "..", "../x", "/", "a/b", "A", "-a", "a-", &long],
+        );
     }
 
     #[test]
     fn contexts_are_one_shell_word() {
-        for good in [
-            "cluster-01",
-            "arn:aws:eks:eu-west-1:123456789012:cluster/prod",
-            "gke_project_europe-west1-b_prod",
-            "admin@lab",
-        ] {
-            assert!(is_kubectl_context(good), "{good:?} refused");
-        }
-        for bad in [
-            "", "-n", "a b", "a;b", "a$(x)", "a\nb", "a'b", "a`b", "a|b", "ü",
-        ] {
-            assert!(!is_kubectl_context(bad), "{bad:?} accepted");
-        }
+        grammar(
+            is_kubectl_context,
+            &[
+                "cluster-01",
+                "arn:aws:eks:eu-west-1:123456789012:cluster/prod",
+                "gke_project_europe-west1-b_prod",
+                "admin@lab",
+            ],
+            &[
+                "", "-n", "a b", "a;b", "a$(x)", "a\nb", "a'b", "a`b", "a|b", "ü",
+            ],
+        );
     }
 
     #[test]
     fn hosts_and_addresses() {
-        for good in [
-            "s3.minio.example.com",
-            "10.0.0.1:9000",
-            "192.168.101.194",
-            "api.example.com:6443",
-            "[fd00::1]:6443",
-            "[::1]",
-        ] {
-            assert!(is_host_port(good), "{good:?} refused");
-        }
-        for bad in [
-            "https://s3.example.com",
-            "s3.example.com:0",
-            "s3.example.com:",
-            "s3.example.com:+80",
-            "10.0.0.1 # x",
-            "[fd00::1",
-            "fd00::1",
-            "a\nb",
-            "",
-        ] {
-            assert!(!is_host_port(bad), "{bad:?} accepted");
-        }
+        grammar(
+            is_host_port,
+            &[
+                "s3.minio.example.com",
+                "10.0.0.1:9000",
+                "192.168.101.194",
+                "api.example.com:6443",
+                "[fd00::1]:6443",
+                "[::1]",
+            ],
+            &[
+                "https://s3.example.com",
+                "s3.example.com:0",
+                "s3.example.com:",
+                "s3.example.com:+80",
+                "10.0.0.1 # x",
+                "[fd00::1",
+                "fd00::1",
+                "a\nb",
+                "",
+            ],
+        );
     }
 
     #[test]
     fn chart_repositories() {
-        assert_eq!(
-            repo_url("https://prometheus-community.github.io/helm-charts"),
-            RepoUrl::Ok
-        );
-        assert_eq!(repo_url("oci://registry.example.com/charts"), RepoUrl::Ok);
-        assert_eq!(repo_url("https://charts.example.com:8443"), RepoUrl::Ok);
-        assert_eq!(repo_url("http://charts.example.com"), RepoUrl::Scheme);
-        assert_eq!(repo_url("file://charts"), RepoUrl::Scheme);
-        for bad in [
-            "charts.example.com",
-            "https://",
-            "https://a b",
-            "https://x.com/a?b",
-            "https://user:pw@x.com",
-            "https://x.com/../y",
-            "https://x.com/\n",
+        for (url, kind) in [
+            (
+                "https://prometheus-community.github.io/helm-charts",
+                RepoUrl::Ok,
+            ),
+            ("oci://registry.example.com/charts", RepoUrl::Ok),
+            ("https://charts.example.com:8443", RepoUrl::Ok),
+            ("http://charts.example.com", RepoUrl::Scheme),
+            ("file://charts", RepoUrl::Scheme),
+            ("charts.example.com", RepoUrl::Malformed),
+            ("https://", RepoUrl::Malformed),
+            ("https://a b", RepoUrl::Malformed),
+            ("https://x.com/a?b", RepoUrl::Malformed),
+            ("https://user:pw@x.com", RepoUrl::Malformed),
+            ("https://x.com/../y", RepoUrl::Malformed),
+            ("https://x.com/\n", RepoUrl::Malformed),
         ] {
-            assert_eq!(repo_url(bad), RepoUrl::Malformed, "{bad:?}");
+            assert_eq!(repo_url(url), kind, "{url:?}");
         }
     }
 
     #[test]
     fn versions_and_label_values() {
-        for good in ["78.2.1", "v0.42.4", "1.0.0-rc.1", "1.0.0+build.5", "0.0.0"] {
-            assert!(is_exact_semver(good), "{good:?} refused");
-        }
-        for bad in [
-            "78", "78.2", "78.x", "^78.2.1", ">=78.0.0", "01.2.3", "1.2.3-", "",
-        ] {
-            assert!(!is_exact_semver(bad), "{bad:?} accepted");
-        }
-        assert!(is_label_value("v0.42.4"));
-        assert!(is_label_value(""));
-        assert!(!is_label_value("v1_"));
-        assert!(!is_label_value(&"a".repeat(64)));
+        grammar(
+            is_exact_semver,
+            &["78.2.1", "v0.42.4", "1.0.0-rc.1", "1.0.0+build.5", "0.0.0"],
+            &[
+                "78", "78.2", "78.x", "^78.2.1", ">=78.0.0", "01.2.3", "1.2.3-", "",
+            ],
+        );
+        grammar(is_label_value, &["v0.42.4", ""], &["v1_", &"a".repeat(64)]);
     }
 
     #[test]
     fn images() {
-        assert!(is_image_repository("quay.io/thanos/thanos"));
-        assert!(is_image_repository("thanos"));
-        assert!(is_image_repository("localhost:5000/thanos/thanos"));
-        assert!(!is_image_repository(""));
-        assert!(!is_image_repository("Quay.io"));
-        assert!(!is_image_repository("quay.io//thanos"));
-        assert!(!is_image_repository("quay.io/thanos/thanos:v1"));
-        assert!(is_image_tag("v0.42.4"));
-        assert!(!is_image_tag(""));
-        assert!(!is_image_tag("v0.42 4"));
-        assert!(!is_image_tag("-v1"));
-        assert!(is_release_tag("v0.42.4"));
-        assert!(!is_release_tag("main-2024-01-01-abc"));
+        grammar(
+            is_image_repository,
+            &[
+                "quay.io/thanos/thanos",
+                "thanos",
+                "localhost:5000/thanos/thanos",
+            ],
+            &["", "Quay.io", "quay.io//thanos", "quay.io/thanos/thanos:v1"],
+        );
+        grammar(is_image_tag, &["v0.42.4"], &["", "v0.42 4", "-v1"]);
+        grammar(is_release_tag, &["v0.42.4"], &["main-2024-01-01-abc"]);
     }
 
     #[test]
     fn buckets_and_regions() {
-        assert!(is_s3_bucket("thanos"));
-        assert!(!is_s3_bucket("Thanos"));
-        assert!(!is_s3_bucket("ab"));
-        assert!(!is_s3_bucket("a..b"));
-        assert!(!is_s3_bucket("192.168.1.1"));
-        assert!(is_region("us-east-1"));
-        assert!(!is_region(""));
-        assert!(!is_region("us east"));
+        grammar(
+            is_s3_bucket,
+            &["thanos"],
+            &["Thanos", "ab", "a..b", "192.168.1.1"],
+        );
+        grammar(is_region, &["us-east-1"], &["", "us east"]);
     }
 }

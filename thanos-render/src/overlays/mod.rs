@@ -83,7 +83,7 @@ pub(crate) fn add_chart_files<'a>(
 ) {
     tree.insert(
         format!("{dir}/{values_file}"),
-        yaml.values.serialize(values),
+        yaml.values.serialize_with(values, ChartValues::to_yaml),
         &[],
     );
     tree.insert(

@@ -14,7 +14,7 @@ use k8s_openapi::{
     apimachinery::pkg::api::resource::Quantity,
 };
 use serde::Serialize;
-use thanos_model::{Bytes, Resources};
+use thanos_model::{Bytes, ExtraValues, Resources};
 
 pub use alertmanager::{
     AlertmanagerConfig, AlertmanagerSpecValues, AlertmanagerValues, EmailConfig, InhibitRule,
@@ -66,6 +66,23 @@ pub struct ChartValues {
     /// `prometheus-node-exporter`: the node-exporter subchart.
     #[serde(rename = "prometheus-node-exporter")]
     pub prometheus_node_exporter: Option<NodeExporterValues>,
+    /// The cluster's chart values the model does not type (`extraValues`), merged after
+    /// the typed ones when the file is written ([`ChartValues::to_yaml`]).
+    #[serde(skip)]
+    pub extra_values: ExtraValues,
+}
+
+impl ChartValues {
+    /// The values file: the typed values, then the extra ones merged in
+    /// ([`ExtraValues::merged_into`]; validation keeps them off every key the model sets).
+    #[must_use]
+    pub fn to_yaml(&self) -> String {
+        if self.extra_values.is_empty() {
+            crate::yaml::to_yaml(self)
+        } else {
+            crate::yaml::to_yaml(&self.extra_values.merged_into(crate::yaml::to_value(self)))
+        }
+    }
 }
 
 /// `prometheus-node-exporter` values.

@@ -280,6 +280,7 @@ fn values(fleet: &Fleet) -> ChartValues {
         kube_etcd: (!control_plane.etcd).then_some(Enabled::OFF),
         kube_scheduler: (!control_plane.scheduler).then_some(Enabled::OFF),
         kube_proxy: (!control_plane.proxy).then_some(Enabled::OFF),
+        extra_values: central.extra_values.clone(),
         ..ChartValues::default()
     }
 }

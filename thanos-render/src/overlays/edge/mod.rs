@@ -156,6 +156,7 @@ fn values(fleet: &Fleet, edge: &Edge, remote_write_url: &RemoteWriteUrl) -> Char
         // On in the base; only an edge that turns them off says so.
         node_exporter: (!edge.node_exporter).then_some(Enabled::OFF),
         kube_state_metrics: (!edge.kube_state_metrics).then_some(Enabled::OFF),
+        extra_values: edge.extra_values.clone(),
         ..ChartValues::default()
     }
 }
