@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters, validate::Checker, Alertmanager, Compactor, ControlPlaneTargets, Grafana,
-    Prometheus, Query, ReadLimits, Receive, Ruler, Store, ThanosMonitoringOptions,
+    Prometheus, Query, ReadLimits, Receive, Ruler, Sizing, Store, ThanosMonitoringOptions,
+    Topology,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
@@ -64,6 +65,12 @@ pub struct Central {
     /// are the defaults; `readLimits: null` leaves them out (`check` warns).
     #[serde(default = "default_read_limits")]
     pub read_limits: Option<ReadLimits>,
+    /// Where the replicas run and what a drain may take.
+    #[serde(default)]
+    pub topology: Topology,
+    /// What the fleet stores: the input of the derived requests, limits and volumes.
+    #[serde(default)]
+    pub sizing: Sizing,
 }
 
 #[allow(clippy::unnecessary_wraps)] // serde's `default` needs the field's type.
@@ -96,6 +103,8 @@ impl Central {
             thanos_monitoring: ThanosMonitoringOptions::default(),
             read_limits: default_read_limits(),
             control_plane: ControlPlaneTargets::default(),
+            topology: Topology::default(),
+            sizing: Sizing::default(),
         }
     }
 
@@ -114,6 +123,8 @@ impl Central {
         set thanos_monitoring: ThanosMonitoringOptions,
         set control_plane: ControlPlaneTargets,
         some read_limits: ReadLimits,
+        set topology: Topology,
+        set sizing: Sizing,
     }
 
     /// No read limits: a single query may pull every series (`check` warns).
@@ -162,6 +173,8 @@ impl Central {
                 "remove readLimits: null to use the defaults, or set series and samples",
             ),
         }
+        self.topology.check(&format!("{path}.topology"), check);
+        self.sizing.check(&format!("{path}.sizing"), check);
         self.thanos_monitoring.check(
             &format!("{path}.thanosMonitoring"),
             self.ruler.is_some(),

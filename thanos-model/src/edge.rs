@@ -42,6 +42,9 @@ pub struct Edge {
     /// Write limits of this edge's tenant over `central.receive.limits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<WriteLimits>,
+    /// Active series this edge sends, over `central.sizing.activeSeriesPerCluster`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_series: Option<u64>,
 }
 
 fn on() -> bool {
@@ -62,6 +65,7 @@ impl Edge {
             kube_state_metrics: true,
             client_certificate: None,
             limits: None,
+            active_series: None,
         }
     }
 
@@ -74,6 +78,7 @@ impl Edge {
         copy kube_state_metrics: bool,
         some client_certificate: ClientCertificate,
         some limits: WriteLimits,
+        copy_some active_series: u64,
     }
 
     /// The edge's tenant on Receive when each edge writes into its own: its `cluster`
@@ -98,5 +103,8 @@ impl Edge {
         check.api_address(&format!("{path}.apiAddress"), &self.api_address);
         self.agent.check(&format!("{path}.agent"), check);
         check.client_certificate(path, self);
+        if let Some(series) = self.active_series {
+            crate::sizing::active_series(check, &format!("{path}.activeSeries"), series);
+        }
     }
 }

@@ -44,6 +44,8 @@
 #![warn(missing_docs)]
 
 mod setters;
+pub mod sizing;
+mod topology;
 
 mod agent;
 mod alertmanager;
@@ -118,6 +120,7 @@ pub use ruler::Ruler;
 pub use runbook::{Language, RunbookOptions};
 pub use security::{PodSecurityLevel, PullPolicy, Security};
 pub use sidecar::Sidecar;
+pub use sizing::{FleetSizing, Need, Sizing, Workload};
 pub use storage::Storage;
 pub use store::Store;
 pub use thanos_monitoring::ThanosMonitoringOptions;
@@ -125,4 +128,5 @@ pub use tls::{
     CertificateSource, ClientCertificate, Passthrough, ReceiveRemoteWrite, RemoteWriteTls,
     TenantField, EDGE_CLIENT_SECRET,
 };
+pub use topology::{Spread, Topology, HOSTNAME_KEY};
 pub use validate::{Diagnostic, Severity, ValidationError};

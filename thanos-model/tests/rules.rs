@@ -113,6 +113,8 @@ fn the_seed_warns_about_each_lab_setting() {
         "central.store.adminOperations",
         "central.compactor.adminOperations",
         "central.readLimits",
+        "central.topology.spread",
+        "central.topology.disruptionBudgets",
         LAB_RULES,
         "security.serviceAccounts",
         "security.imagePullPolicy",
@@ -124,6 +126,22 @@ fn the_seed_warns_about_each_lab_setting() {
         "edges[1].agent.queue.retryOnRateLimit",
         "edges[2].agent.walRetention",
         "edges[2].agent.queue.retryOnRateLimit",
+        // Rule 41: it does not survive a node loss.
+        "central.receive.replicas",
+        "central.receive.replicationFactor",
+        "central.query.replicas",
+        "central.store.replicas",
+        // Rule 42: its fixed resources and the compactor's volume are below the need,
+        // and its stateful pods are Burstable.
+        "central.receive.resources.memoryLimit",
+        "central.receive.resources.memoryRequest",
+        "central.query.resources.memoryLimit",
+        "central.store.resources.memoryLimit",
+        "central.store.resources.memoryRequest",
+        "central.compactor.resources.memoryLimit",
+        "central.compactor.resources.memoryRequest",
+        "central.ruler.resources.memoryRequest",
+        "central.compactor.storage.size",
     ]
     .into_iter()
     .map(|path| (Severity::Warning, path.to_owned()))
@@ -821,13 +839,13 @@ fn rule12_requests_limits_and_sizes() {
                 Store::default().resources(
                     Resources::default()
                         .cpu(cpu(cpu_request), Cpu::cores(1))
-                        .memory(Bytes::mebibytes(256), bytes(memory_limit)),
+                        .memory(bytes(memory_limit), bytes(memory_limit)),
                 ),
             ),
         )
     };
     assert_error(
-        resources("2", "2Gi"),
+        resources("2", "4Gi"),
         "central.store.resources.cpuRequest",
         "the cpu request \"2\" is above the limit \"1\"",
     );
@@ -837,7 +855,7 @@ fn rule12_requests_limits_and_sizes() {
         "a memory limit of \"0\" leaves the container no memory",
     );
     // Equal values in other units are not above the limit.
-    assert!(diagnostics(resources("1000m", "2Gi")).is_empty());
+    assert!(diagnostics(resources("1000m", "4Gi")).is_empty());
     assert_error(
         new_fleet(1)
             .central(central().store(Store::default().storage(Storage::new(Bytes::new(0))))),
@@ -927,13 +945,27 @@ fn rule16_store_memory_fits_its_index_cache() {
             ),
         )
     };
-    assert_reports(
+    const CACHES: &str = "\"300Mi\" leaves Store too little for its caches (half the limit for the chunk pool, an eighth for the index cache), index headers and queries";
+    assert_diagnostics(
         store("300Mi"),
-        Severity::Warning,
-        "central.store.resources.memoryLimit",
-        "\"300Mi\" leaves Store too little for its caches (half the limit for the chunk pool, an eighth for the index cache), index headers and queries",
+        &[
+            (Severity::Warning, "central.store.resources.memoryLimit", CACHES),
+            // Rule 42: below the fleet's need as well, and Burstable.
+            (
+                Severity::Warning,
+                "central.store.resources.memoryLimit",
+                "300Mi is below the 3Gi this fleet needs (100000 active series, 2 clusters): the pod is killed when it runs out of memory",
+            ),
+            (
+                Severity::Warning,
+                "central.store.resources.memoryRequest",
+                "128Mi is below the limit 300Mi: the pod is Burstable, and the first to be evicted when its node runs short of memory",
+            ),
+        ],
     );
-    assert!(diagnostics(store("512Mi")).is_empty());
+    assert!(diagnostics(store("512Mi"))
+        .iter()
+        .all(|d| !d.message.contains("too little for its caches")));
 }
 
 #[test]
