@@ -77,7 +77,10 @@ fn the_charts_replicated_workloads_get_their_budgets_and_hard_anti_affinity() {
         ("thanosRuler", "thanosRulerSpec"),
     ] {
         assert_eq!(values[key]["podDisruptionBudget"]["enabled"], true, "{key}");
-        assert_eq!(values[key]["podDisruptionBudget"]["minAvailable"], 1, "{key}");
+        assert_eq!(
+            values[key]["podDisruptionBudget"]["minAvailable"], 1,
+            "{key}"
+        );
         assert_eq!(values[key][spec]["podAntiAffinity"], "hard", "{key}");
     }
 }
@@ -89,8 +92,8 @@ fn receive_pods_never_share_a_node_even_where_others_are_only_preferred_apart() 
     );
     let tree = render(&fleet);
     let receive = central_file(&tree, "thanos-receive.yaml");
-    let anti = &one(&receive, "StatefulSet")["spec"]["template"]["spec"]["affinity"]
-        ["podAntiAffinity"];
+    let anti =
+        &one(&receive, "StatefulSet")["spec"]["template"]["spec"]["affinity"]["podAntiAffinity"];
     assert_eq!(
         anti["requiredDuringSchedulingIgnoredDuringExecution"][0]["topologyKey"],
         "kubernetes.io/hostname"
@@ -98,8 +101,10 @@ fn receive_pods_never_share_a_node_even_where_others_are_only_preferred_apart() 
     assert_eq!(one(&receive, "StatefulSet")["spec"]["minReadySeconds"], 120);
     let query = central_file(&tree, "thanos-query.yaml");
     let pod = &one(&query, "Deployment")["spec"]["template"]["spec"];
-    assert!(pod["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
-        .is_sequence());
+    assert!(
+        pod["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+            .is_sequence()
+    );
     assert!(pod["topologySpreadConstraints"].is_null());
 }
 
@@ -119,18 +124,27 @@ fn query_and_store_spread_evenly_over_nodes_without_blocking_a_surge() {
         assert_eq!(spread["whenUnsatisfiable"], "DoNotSchedule", "{file}");
         assert_eq!(spread["maxSkew"], 1, "{file}");
         assert_eq!(spread["nodeTaintsPolicy"], "Honor", "{file}");
-        assert_eq!(spread["labelSelector"], workload["spec"]["selector"], "{file}");
+        assert_eq!(
+            spread["labelSelector"], workload["spec"]["selector"],
+            "{file}"
+        );
     }
 }
 
 /// The zone key spreads every replicated workload over zones too: the files it changes.
 #[test]
 fn zones_snapshot() {
-    let tree = render(&build(new_fleet(3).central(central().topology(
-        Topology::default().zone_key("topology.kubernetes.io/zone"),
-    ))));
+    let tree = render(&build(new_fleet(3).central(
+        central().topology(Topology::default().zone_key("topology.kubernetes.io/zone")),
+    )));
+    // The spread constraints are fields of the chart's custom resources.
+    assert_eq!(common::values_violations(&tree), Vec::<String>::new());
     let mut settings = common::snapshot_settings();
-    for file in ["thanos-receive.yaml", "thanos-query.yaml", "values-central.yaml"] {
+    for file in [
+        "thanos-receive.yaml",
+        "thanos-query.yaml",
+        "values-central.yaml",
+    ] {
         let path = format!("{CENTRAL}/{file}");
         let content = tree.get(&path).expect("rendered");
         settings.set_description(format!("{DEFAULT_ROOT}/{path} (new fleet, zones)"));
@@ -178,16 +192,17 @@ fn derived_resources_follow_the_fleet_and_explicit_ones_are_kept() {
         .warnings()
         .iter()
         .any(|w| w.path == "central.query.resources.memoryLimit"));
-    assert_eq!(fleet.resources(Workload::Query).memory_limit.to_string(), "1Gi");
+    assert_eq!(
+        fleet.resources(Workload::Query).memory_limit.to_string(),
+        "1Gi"
+    );
 }
 
 /// The runbook's availability and sizing section of a 50-edge new fleet: its sizing table,
 /// and the warning that 3 Receive pods of 5M series each are too few.
 #[test]
 fn fifty_edges_sizing_section_snapshot() {
-    let fleet = build(
-        new_fleet(50).runbook(RunbookOptions::default().language(Language::English)),
-    );
+    let fleet = build(new_fleet(50).runbook(RunbookOptions::default().language(Language::English)));
     assert!(fleet
         .warnings()
         .iter()
@@ -197,7 +212,10 @@ fn fifty_edges_sizing_section_snapshot() {
     let start = readme
         .find("## Availability and sizing")
         .expect("the section");
-    let end = start + readme[start..].find("## Changing the fleet").expect("next section");
+    let end = start
+        + readme[start..]
+            .find("## Changing the fleet")
+            .expect("next section");
     let mut settings = common::snapshot_settings();
     settings.set_description("README.md, Availability and sizing (new fleet, 50 edges)");
     settings.bind(|| {
