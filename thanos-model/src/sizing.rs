@@ -378,6 +378,16 @@ mod tests {
         new_fleet(edges).build().unwrap().into_inner().sizing()
     }
 
+    /// The memory limit `workload` needs, as written.
+    fn memory(sizing: &FleetSizing, workload: Workload) -> String {
+        sizing.need(workload).resources.memory_limit.to_string()
+    }
+
+    /// The volume `workload` needs, as written.
+    fn volume(sizing: &FleetSizing, workload: Workload) -> String {
+        sizing.need(workload).storage.as_ref().unwrap().to_string()
+    }
+
     #[test]
     fn receive_holds_every_series_factor_times_over_its_replicas() {
         // 4 edges of 100k series, factor 3 over 3 pods: every pod holds all 400k.
@@ -391,51 +401,23 @@ mod tests {
         // 50 edges: 5M series per pod, 38.6GiB.
         let fifty = sizing(50);
         assert_eq!(fifty.series_per_receive_pod, 5_000_000);
-        assert_eq!(
-            fifty
-                .need(Workload::Receive)
-                .resources
-                .memory_limit
-                .to_string(),
-            "39Gi"
-        );
+        assert_eq!(memory(&fifty, Workload::Receive), "39Gi");
     }
 
     #[test]
     fn the_compactor_gets_upstreams_100gb_at_least_and_its_largest_compaction() {
         let four = sizing(4);
-        assert_eq!(
-            four.need(Workload::Compactor)
-                .storage
-                .as_ref()
-                .unwrap()
-                .to_string(),
-            "100Gi"
-        );
+        assert_eq!(volume(&four, Workload::Compactor), "100Gi");
         // With a tenant per edge (the new fleet's TLS write path) the largest group is
         // one edge's: 100k series stay within the 100Gi.
         let fifty = sizing(50);
         assert_eq!(fifty.largest_group_series, 100_000);
-        assert_eq!(
-            fifty
-                .need(Workload::Compactor)
-                .storage
-                .as_ref()
-                .unwrap()
-                .to_string(),
-            "100Gi"
-        );
+        assert_eq!(volume(&fifty, Workload::Compactor), "100Gi");
         // One edge of 5M series at 30s: 2 weeks at 1.5 bytes a sample is 282GiB; the
         // sources and the result, and a tenth to spare.
         let mut big = new_fleet(1).build().unwrap().into_inner();
         big.edges[0].active_series = Some(5_000_000);
-        let disk = big
-            .sizing()
-            .need(Workload::Compactor)
-            .storage
-            .clone()
-            .unwrap();
-        assert_eq!(disk.to_string(), "620Gi");
+        assert_eq!(volume(&big.sizing(), Workload::Compactor), "620Gi");
     }
 
     #[test]
