@@ -103,19 +103,28 @@ impl Fleet {
     /// The limits edge `edge` gets: its overrides over the fleet's default.
     #[must_use]
     pub fn edge_write_limits(&self, edge: &Edge) -> Option<ResolvedLimits> {
-        let default = self.default_write_limits()?;
+        Some(self.default_write_limits()?.for_edge(edge))
+    }
+}
+
+impl ResolvedLimits {
+    /// These (the fleet's default) with `edge`'s overrides: what
+    /// [`Fleet::edge_write_limits`] gives, without deriving the default again (the
+    /// default reads every edge, so a loop over the edges derives it once).
+    #[must_use]
+    pub fn for_edge(self, edge: &Edge) -> Self {
         let Some(own) = &edge.limits else {
-            return Some(default);
+            return self;
         };
-        Some(ResolvedLimits {
+        Self {
             request_size_bytes: own
                 .request_size_bytes
                 .as_ref()
-                .map_or(default.request_size_bytes, Bytes::as_bytes),
-            request_series: own.request_series.unwrap_or(default.request_series),
-            request_samples: own.request_samples.unwrap_or(default.request_samples),
-            head_series: own.head_series.unwrap_or(default.head_series),
-        })
+                .map_or(self.request_size_bytes, Bytes::as_bytes),
+            request_series: own.request_series.unwrap_or(self.request_series),
+            request_samples: own.request_samples.unwrap_or(self.request_samples),
+            head_series: own.head_series.unwrap_or(self.head_series),
+        }
     }
 }
 
@@ -144,12 +153,13 @@ impl Checker<'_> {
         let mut reported = std::collections::HashSet::new();
         let central_size = "central.receive.limits.requestSizeBytes";
         let sizes_parsed = self.parsed(central_size);
+        let default = fleet.default_write_limits();
         for (index, edge) in fleet.edges.iter().enumerate() {
             let own_size = format!("edges[{index}].limits.requestSizeBytes");
             if !self.parsed(&own_size) || !sizes_parsed {
                 continue;
             }
-            let Some(limits) = fleet.edge_write_limits(edge) else {
+            let Some(limits) = default.map(|d| d.for_edge(edge)) else {
                 continue;
             };
             let path = if edge.limits.is_some() {

@@ -330,7 +330,7 @@ fn limits_config_map(context: &ComponentContext) -> Option<ConfigMap> {
         .iter()
         .filter(|_| per_edge)
         .filter_map(|edge| {
-            let own = fleet.edge_write_limits(edge)?;
+            let own = default.for_edge(edge);
             (own != default).then(|| (edge.tenant().to_owned(), TenantLimits::from(own)))
         })
         .collect();
