@@ -183,7 +183,7 @@ impl Checker<'_> {
                         "{} is below the {need} this fleet needs: {why}, and a full volume stops it",
                         storage.size
                     ),
-                    format!("give it {need} (a volume claim template cannot change: see the runbook's resize steps)"),
+                    format!("give it {need} (a volume claim template cannot change: see the runbook's \"Growing a volume\")"),
                 );
             }
         }

@@ -170,16 +170,13 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     ];
     if a.single.is_empty() {
         blocks.push(l.p(
-            "This fleet survives the loss of one node. Receive keeps {} copies of every series on {}, never two of them on one node, and a write needs {} of the copies: {} Receive pod(s) may be down at a time, which its PodDisruptionBudget lets a drain take.",
-            "이 fleet은 노드 하나의 장애를 견딥니다. Receive는 모든 시리즈를 {}개 복제해 {}에 두며, 한 노드에 둘을 두지 않습니다. 쓰기 한 번에 그중 {}개가 성공해야 하므로 Receive 파드는 한 번에 {}개까지 내려가도 되고, PodDisruptionBudget이 드레인에 그만큼만 허용합니다.",
+            "This fleet survives the loss of one node. Receive keeps {} copies of every series on {}, never two of them on one node, and a write needs {} of the copies, so its PodDisruptionBudget lets a drain take {} at a time.",
+            "이 fleet은 노드 하나의 장애를 견딥니다. Receive는 모든 시리즈를 {}개 복제해 {}에 두며, 한 노드에 둘을 두지 않습니다. 쓰기 한 번에 그중 {}개가 성공해야 하므로 PodDisruptionBudget은 드레인에 한 번에 {}까지만 허용합니다.",
             [
                 plain(a.factor.to_string()),
                 l.replicas(f.receive.replicas),
                 plain(a.quorum.to_string()),
-                plain(
-                    a.receive_max_unavailable
-                        .map_or_else(|| "0".to_owned(), |n| n.to_string()),
-                ),
+                l.replicas(a.receive_max_unavailable.unwrap_or(0)),
             ],
         ));
     } else {
