@@ -294,6 +294,42 @@ impl Fleet {
         }
     }
 
+    /// Raises what a new fleet sets to what its edges need, so that `check` has nothing
+    /// to warn about: Receive's replicas until no pod holds more than
+    /// [`MAX_SERIES_PER_RECEIVE_POD`] head series (the factor kept), then Receive's and
+    /// the Compactor's volumes to their need. Never lowers a value. `thanos-kustomize
+    /// init` writes a fleet grown so.
+    ///
+    /// ```
+    /// let mut fleet = thanos_model::seed::new_fleet(50).build()?.into_inner();
+    /// fleet.grow_to_need();
+    /// assert_eq!(fleet.central.receive.replicas, 8);
+    /// assert_eq!(fleet.central.receive.storage.size.to_string(), "20Gi");
+    /// assert!(fleet.validate()?.warnings().is_empty());
+    /// # Ok::<(), thanos_model::ValidationError>(())
+    /// ```
+    pub fn grow_to_need(&mut self) {
+        let sizing = self.sizing();
+        let receive = &mut self.central.receive;
+        let factor = u64::from(receive.replication_factor.max(1));
+        let needed = (sizing.active_series * factor).div_ceil(MAX_SERIES_PER_RECEIVE_POD);
+        receive.replicas = receive
+            .replicas
+            .max(u32::try_from(needed).unwrap_or(u32::MAX));
+        let sizing = self.sizing();
+        let central = &mut self.central;
+        for (storage, workload) in [
+            (&mut central.receive.storage, Workload::Receive),
+            (&mut central.compactor.storage, Workload::Compactor),
+        ] {
+            if let Some(need) = &sizing.need(workload).storage {
+                if need.as_bytes() > storage.size.as_bytes() {
+                    storage.size = need.clone();
+                }
+            }
+        }
+    }
+
     /// What `workload` runs with: the fleet's explicit `resources`, else the derived
     /// ones.
     #[must_use]
