@@ -330,6 +330,16 @@ fn init_with_three_edges_renders_a_new_fleet_over_the_seeds_clusters() {
     cli(five.path(), "init --edges 0").expect(0);
 }
 
+/// `init` for 50 edges grows Receive to keep each pod under 2M head series (8 pods for
+/// 5M series and factor 3): the fleet passes `check --strict`.
+#[test]
+fn init_for_many_edges_sizes_receive_for_them() {
+    let dir = workspace(50);
+    let text = fs::read_to_string(dir.path().join("fleet.yaml")).unwrap();
+    assert_contains(&text, "replicas: 8\n");
+    run_in(dir.path(), &["check", "--strict", "-f", "fleet.yaml"]).expect(0);
+}
+
 /// `init`'s flags for what every new user changes; the result passes `check --strict`.
 #[test]
 fn init_flags_set_names_domain_namespace_and_language() {

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters, validate::Checker, Alertmanager, Compactor, ControlPlaneTargets, ExtraValues,
-    Grafana, Prometheus, Query, ReadLimits, Receive, Ruler, Store, ThanosMonitoringOptions,
+    Grafana, Prometheus, Query, ReadLimits, Receive, Ruler, Sizing, Store, ThanosMonitoringOptions,
+    Topology,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
@@ -64,6 +65,12 @@ pub struct Central {
     /// are the defaults; `readLimits: null` leaves them out (`check` warns).
     #[serde(default = "default_read_limits")]
     pub read_limits: Option<ReadLimits>,
+    /// Where the replicas run and what a drain may take.
+    #[serde(default)]
+    pub topology: Topology,
+    /// What the fleet stores: the input of the derived requests, limits and volumes.
+    #[serde(default)]
+    pub sizing: Sizing,
     /// Chart values this cluster sets beside the typed ones, such as a `nodeSelector`:
     /// keys of the chart's values, none the model sets (see [`ExtraValues`]).
     #[serde(default, skip_serializing_if = "ExtraValues::is_empty")]
@@ -100,6 +107,8 @@ impl Central {
             thanos_monitoring: ThanosMonitoringOptions::default(),
             read_limits: default_read_limits(),
             control_plane: ControlPlaneTargets::default(),
+            topology: Topology::default(),
+            sizing: Sizing::default(),
             extra_values: ExtraValues::default(),
         }
     }
@@ -119,6 +128,8 @@ impl Central {
         set thanos_monitoring: ThanosMonitoringOptions,
         set control_plane: ControlPlaneTargets,
         some read_limits: ReadLimits,
+        set topology: Topology,
+        set sizing: Sizing,
         set extra_values: ExtraValues,
     }
 
@@ -168,6 +179,8 @@ impl Central {
                 "remove readLimits: null to use the defaults, or set series and samples",
             ),
         }
+        self.topology.check(&format!("{path}.topology"), check);
+        self.sizing.check(&format!("{path}.sizing"), check);
         self.thanos_monitoring.check(
             &format!("{path}.thanosMonitoring"),
             self.ruler.is_some(),

@@ -15,10 +15,13 @@ pub struct Compactor {
     pub retention: Retention,
     /// Downsample raw data to 5m and 1h resolution (on by default).
     pub downsampling: bool,
-    /// Scratch volume for compaction, default `20Gi`.
+    /// Scratch volume for compaction, default `100Gi` (upstream's recommendation); below
+    /// the fleet's largest compaction warns.
     pub storage: Storage,
-    /// Requests and limits.
-    pub resources: Resources,
+    /// Requests and limits; left out, derived from the fleet (`central.sizing`, see
+    /// `docs/design/sizing.md`), memory request = limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
     /// An image pinned for Compactor only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ThanosImage>,
@@ -32,8 +35,8 @@ impl Default for Compactor {
         Self {
             retention: Retention::default(),
             downsampling: true,
-            storage: Storage::new(Bytes::gibibytes(20)),
-            resources: Resources::default().memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
+            storage: Storage::new(Bytes::gibibytes(100)),
+            resources: None,
             image: None,
             admin_operations: false,
         }
@@ -45,7 +48,7 @@ impl Compactor {
         set retention: Retention,
         copy downsampling: bool,
         set storage: Storage,
-        set resources: Resources,
+        some resources: Resources,
         some image: ThanosImage,
         copy admin_operations: bool,
     }
@@ -116,7 +119,9 @@ impl Compactor {
         self.retention
             .check(&format!("{path}.retention"), self.downsampling, check);
         self.storage.check(&format!("{path}.storage"), check);
-        self.resources.check(&format!("{path}.resources"), check);
+        if let Some(resources) = &self.resources {
+            resources.check(&format!("{path}.resources"), check);
+        }
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
         check.admin_operations(&format!("{path}.adminOperations"), self.admin_operations);
     }

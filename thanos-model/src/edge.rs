@@ -44,6 +44,9 @@ pub struct Edge {
     /// Write limits of this edge's tenant over `central.receive.limits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<WriteLimits>,
+    /// Active series this edge sends, over `central.sizing.activeSeriesPerCluster`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_series: Option<u64>,
     /// Chart values this cluster sets beside the typed ones, such as a `nodeSelector` for
     /// the agent: keys of the chart's values, none the model sets (see [`ExtraValues`]).
     #[serde(default, skip_serializing_if = "ExtraValues::is_empty")]
@@ -68,6 +71,7 @@ impl Edge {
             kube_state_metrics: true,
             client_certificate: None,
             limits: None,
+            active_series: None,
             extra_values: ExtraValues::default(),
         }
     }
@@ -81,6 +85,7 @@ impl Edge {
         copy kube_state_metrics: bool,
         some client_certificate: ClientCertificate,
         some limits: WriteLimits,
+        copy_some active_series: u64,
         set extra_values: ExtraValues,
     }
 
@@ -106,6 +111,9 @@ impl Edge {
         check.api_address(&format!("{path}.apiAddress"), &self.api_address);
         self.agent.check(&format!("{path}.agent"), check);
         check.client_certificate(path, self);
+        if let Some(series) = self.active_series {
+            crate::sizing::active_series(check, &format!("{path}.activeSeries"), series);
+        }
         self.extra_values
             .check(&format!("{path}.extraValues"), check);
     }

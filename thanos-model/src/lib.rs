@@ -44,6 +44,8 @@
 #![warn(missing_docs)]
 
 mod setters;
+pub mod sizing;
+mod topology;
 
 mod agent;
 mod alertmanager;
@@ -120,6 +122,7 @@ pub use ruler::Ruler;
 pub use runbook::{Language, RunbookOptions};
 pub use security::{PodSecurityLevel, PullPolicy, Security};
 pub use sidecar::Sidecar;
+pub use sizing::{FleetSizing, Need, Sizing, Workload};
 pub use storage::Storage;
 pub use store::Store;
 pub use thanos_monitoring::ThanosMonitoringOptions;
@@ -127,4 +130,5 @@ pub use tls::{
     CertificateSource, ClientCertificate, Passthrough, ReceiveRemoteWrite, RemoteWriteTls,
     TenantField, EDGE_CLIENT_SECRET,
 };
+pub use topology::{Spread, Topology, HOSTNAME_KEY};
 pub use validate::{Diagnostic, Severity, ValidationError};

@@ -11,9 +11,9 @@ use crate::{setters::setters, validate::Checker, Bytes, Edge, Fleet};
 const BYTES_PER_SAMPLE: u64 = 4096;
 /// Below this many bytes per sample a normal request is refused for sure (an error).
 const MIN_BYTES_PER_SAMPLE: u64 = 1024;
-/// Memory one head series takes on Receive, as a sizing rule of thumb (an estimate, not
-/// a measurement): the derived head-series limit divides the memory limit by it.
-const BYTES_PER_HEAD_SERIES: u64 = 8192;
+/// Memory one head series takes on Receive: the derived head-series limit divides the
+/// memory limit by it, as sizing multiplies by it.
+use crate::sizing::BYTES_PER_HEAD_SERIES;
 /// Head-series limits below this warn: an ordinary cluster has more series.
 const MIN_HEAD_SERIES: u64 = 1000;
 
@@ -85,7 +85,8 @@ impl Fleet {
             ));
         let receive = &self.central.receive;
         let edges = u64::try_from(self.edges.len().max(1)).unwrap_or(u64::MAX);
-        let head = receive.resources.memory_limit.as_bytes() * u64::from(receive.replicas)
+        let memory = self.resources(crate::Workload::Receive).memory_limit;
+        let head = memory.as_bytes() * u64::from(receive.replicas)
             / (BYTES_PER_HEAD_SERIES * edges)
             * u64::from(receive.replication_factor);
         Some(ResolvedLimits {
@@ -102,19 +103,28 @@ impl Fleet {
     /// The limits edge `edge` gets: its overrides over the fleet's default.
     #[must_use]
     pub fn edge_write_limits(&self, edge: &Edge) -> Option<ResolvedLimits> {
-        let default = self.default_write_limits()?;
+        Some(self.default_write_limits()?.for_edge(edge))
+    }
+}
+
+impl ResolvedLimits {
+    /// These (the fleet's default) with `edge`'s overrides: what
+    /// [`Fleet::edge_write_limits`] gives, without deriving the default again (the
+    /// default reads every edge, so a loop over the edges derives it once).
+    #[must_use]
+    pub fn for_edge(self, edge: &Edge) -> Self {
         let Some(own) = &edge.limits else {
-            return Some(default);
+            return self;
         };
-        Some(ResolvedLimits {
+        Self {
             request_size_bytes: own
                 .request_size_bytes
                 .as_ref()
-                .map_or(default.request_size_bytes, Bytes::as_bytes),
-            request_series: own.request_series.unwrap_or(default.request_series),
-            request_samples: own.request_samples.unwrap_or(default.request_samples),
-            head_series: own.head_series.unwrap_or(default.head_series),
-        })
+                .map_or(self.request_size_bytes, Bytes::as_bytes),
+            request_series: own.request_series.unwrap_or(self.request_series),
+            request_samples: own.request_samples.unwrap_or(self.request_samples),
+            head_series: own.head_series.unwrap_or(self.head_series),
+        }
     }
 }
 
@@ -143,12 +153,13 @@ impl Checker<'_> {
         let mut reported = std::collections::HashSet::new();
         let central_size = "central.receive.limits.requestSizeBytes";
         let sizes_parsed = self.parsed(central_size);
+        let default = fleet.default_write_limits();
         for (index, edge) in fleet.edges.iter().enumerate() {
             let own_size = format!("edges[{index}].limits.requestSizeBytes");
             if !self.parsed(&own_size) || !sizes_parsed {
                 continue;
             }
-            let Some(limits) = fleet.edge_write_limits(edge) else {
+            let Some(limits) = default.map(|d| d.for_edge(edge)) else {
                 continue;
             };
             let path = if edge.limits.is_some() {
@@ -218,14 +229,15 @@ mod tests {
     #[test]
     fn derived_limits_follow_the_queue_and_receive_memory() {
         let fleet = new_fleet(3).build().unwrap();
-        // 2000 samples per send; 2Gi × 1 replica / (8Ki × 3 edges) × RF 1 = 87381.
+        // 2000 samples per send; Receive's derived 3Gi (512Mi + 300k series × 8Ki) × 3
+        // replicas / (8Ki × 3 edges) × RF 3 = 1179648.
         assert_eq!(
             fleet.default_write_limits(),
             Some(ResolvedLimits {
                 request_size_bytes: 2000 * 4096,
                 request_series: 4000,
                 request_samples: 4000,
-                head_series: 87_000,
+                head_series: 1_179_000,
             })
         );
     }

@@ -23,7 +23,7 @@ const DEFAULT_MAX_CONCURRENT: u32 = 20;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Query {
-    /// Replicas of the stateless Deployment, default 1.
+    /// Replicas of the stateless Deployment, default 2 on different nodes.
     pub replicas: u32,
     /// The Ingress, host `thanos-query.<domain>` by default. Left out of a fleet file (or
     /// `null`) Query stays inside the cluster: Query has no authentication of its own, so
@@ -34,8 +34,10 @@ pub struct Query {
     /// names, each once. Validation rejects a list that drops a label a producer uses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_labels: Option<Vec<String>>,
-    /// Requests and limits.
-    pub resources: Resources,
+    /// Requests and limits; left out, derived from the fleet (`central.sizing`, see
+    /// `docs/design/sizing.md`), memory request = limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
     /// An image pinned for Query only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ThanosImage>,
@@ -54,10 +56,10 @@ pub struct Query {
 impl Default for Query {
     fn default() -> Self {
         Self {
-            replicas: 1,
+            replicas: 2,
             ingress: None,
             replica_labels: None,
-            resources: Resources::default(),
+            resources: None,
             image: None,
             cors: false,
             timeout: Some(Duration::minutes(DEFAULT_TIMEOUT_MINUTES)),
@@ -71,7 +73,7 @@ impl Query {
         copy replicas: u32,
         some ingress: Ingress,
         some replica_labels: Vec<String>,
-        set resources: Resources,
+        some resources: Resources,
         some image: ThanosImage,
         copy cors: bool,
         some timeout: Duration,
@@ -98,7 +100,9 @@ impl Query {
     /// The Ingress is checked with the fleet's other Ingresses.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
-        self.resources.check(&format!("{path}.resources"), check);
+        if let Some(resources) = &self.resources {
+            resources.check(&format!("{path}.resources"), check);
+        }
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
         check.query_deduplication(self);
         self.check_read_path(path, check);

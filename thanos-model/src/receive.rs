@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, Checker},
-    Bytes, Cpu, Duration, Ingress, ReceiveRemoteWrite, Resources, Storage, ThanosImage,
-    WriteLimits,
+    Bytes, Duration, Ingress, ReceiveRemoteWrite, Resources, Storage, ThanosImage, WriteLimits,
 };
 
 /// Thanos Receive as router and ingestor in one StatefulSet, with a hashring of its own
@@ -16,10 +15,11 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Receive {
-    /// Pods of the StatefulSet; the hashring lists exactly these. Default 1.
+    /// Pods of the StatefulSet; the hashring lists exactly these. Default 3, each on its
+    /// own node.
     pub replicas: u32,
     /// Copies of every series written (`--receive.replication-factor`); a write needs
-    /// `factor / 2 + 1` of them. Default 1.
+    /// `factor / 2 + 1` of them. Default 3: one pod may be lost.
     pub replication_factor: u32,
     /// Hashring algorithm, the same in the flag and the hashring file. Default `ketama`.
     pub hashring_algorithm: HashringAlgorithm,
@@ -35,8 +35,10 @@ pub struct Receive {
     /// The Ingress the edges write through, default host `thanos-receive.<domain>`. Left
     /// out of a fleet file it is the default Ingress; `ingress: null` means none.
     pub ingress: Option<Ingress>,
-    /// Requests and limits.
-    pub resources: Resources,
+    /// Requests and limits; left out, derived from the fleet (`central.sizing`, see
+    /// `docs/design/sizing.md`), memory request = limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
     /// An image pinned for Receive only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ThanosImage>,
@@ -58,16 +60,14 @@ pub struct Receive {
 impl Default for Receive {
     fn default() -> Self {
         Self {
-            replicas: 1,
-            replication_factor: 1,
+            replicas: 3,
+            replication_factor: 3,
             hashring_algorithm: HashringAlgorithm::Ketama,
             retention: Duration::days(1),
             labels: IndexMap::from([("receive".to_owned(), "true".to_owned())]),
             storage: Storage::new(Bytes::gibibytes(20)),
             ingress: Some(Ingress::new()),
-            resources: Resources::default()
-                .cpu(Cpu::millicores(200), Cpu::cores(1))
-                .memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
+            resources: None,
             image: None,
             remote_write: ReceiveRemoteWrite::default(),
             limits: Some(WriteLimits::default()),
@@ -86,7 +86,7 @@ impl Receive {
         set labels: IndexMap<String, String>,
         set storage: Storage,
         some ingress: Ingress,
-        set resources: Resources,
+        some resources: Resources,
         some image: ThanosImage,
         set remote_write: ReceiveRemoteWrite,
         copy capnproto: bool,
@@ -151,7 +151,9 @@ impl Receive {
             );
         }
         self.storage.check(&format!("{path}.storage"), check);
-        self.resources.check(&format!("{path}.resources"), check);
+        if let Some(resources) = &self.resources {
+            resources.check(&format!("{path}.resources"), check);
+        }
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
         check.receive_reachable(self);
         check.receive_replication(self);

@@ -27,8 +27,10 @@ pub struct Ruler {
     pub retention: Duration,
     /// The TSDB volume, default `10Gi`.
     pub storage: Storage,
-    /// Requests and limits.
-    pub resources: Resources,
+    /// Requests and limits; left out, derived from the fleet (`central.sizing`, see
+    /// `docs/design/sizing.md`), memory request = limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
     /// An image pinned for the Ruler only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ThanosImage>,
@@ -41,7 +43,7 @@ impl Default for Ruler {
             evaluation_interval: Duration::seconds(30),
             retention: Duration::hours(24),
             storage: Storage::new(Bytes::gibibytes(10)),
-            resources: Resources::default(),
+            resources: None,
             image: None,
         }
     }
@@ -53,7 +55,7 @@ impl Ruler {
         set evaluation_interval: Duration,
         set retention: Duration,
         set storage: Storage,
-        set resources: Resources,
+        some resources: Resources,
         some image: ThanosImage,
     }
 }
@@ -65,7 +67,9 @@ impl Ruler {
         check.parsed(&format!("{path}.evaluationInterval"));
         check.parsed(&format!("{path}.retention"));
         self.storage.check(&format!("{path}.storage"), check);
-        self.resources.check(&format!("{path}.resources"), check);
+        if let Some(resources) = &self.resources {
+            resources.check(&format!("{path}.resources"), check);
+        }
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
     }
 }

@@ -23,10 +23,10 @@
 use std::net::Ipv4Addr;
 
 use crate::{
-    AgentValues, Alertmanager, Central, Compactor, ControlPlaneTargets, Digest, Edge, Fleet,
-    FleetBuilder, Ingress, Language, Passthrough, Query, Receive, ReceiveRemoteWrite,
-    RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage, ThanosMonitoringOptions,
-    WriteLimits, S3,
+    AgentValues, Alertmanager, Bytes, Central, Compactor, ControlPlaneTargets, Cpu, Digest, Edge,
+    Fleet, FleetBuilder, Ingress, Language, Passthrough, Query, Receive, ReceiveRemoteWrite,
+    RemoteWriteQueue, Resources, Ruler, RunbookOptions, Security, Storage, Store, ThanosImage,
+    ThanosMonitoringOptions, Topology, WriteLimits, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -99,9 +99,15 @@ fn placeholder_digest() -> Digest {
 /// through its Ingress and to any web page, no query or request limits, admin APIs on,
 /// Receive's write path open, the chart's Alertmanager configuration (every alert to
 /// "null"), the chart's rules evaluated over the whole fleet and its control-plane
-/// scraping. A variant of the lab changes a component of it.
+/// scraping; one replica of Receive (factor 1), Query and Store, replicas only preferred
+/// apart, none of the chart's PodDisruptionBudgets, and the lab's fixed requests and
+/// limits (requests a quarter of the limits). A variant of the lab changes a component
+/// of it.
 pub fn seed_central() -> Central {
+    let lab_memory = || Resources::default().memory(Bytes::mebibytes(512), Bytes::gibibytes(2));
     central()
+        .topology(Topology::lab())
+        .ruler(Ruler::default().resources(Resources::default()))
         .alertmanager(Alertmanager::default().receivers(Vec::new()))
         .thanos_monitoring(ThanosMonitoringOptions::default().per_cluster_rules(false))
         .control_plane(ControlPlaneTargets::all())
@@ -109,11 +115,29 @@ pub fn seed_central() -> Central {
             Query::default()
                 .ingress(Ingress::new())
                 .cors(true)
-                .without_query_limits(),
+                .without_query_limits()
+                .replicas(1)
+                .resources(Resources::default()),
         )
-        .receive(Receive::default().lab_write_path())
-        .store(Store::default().admin_operations(true))
-        .compactor(Compactor::default().admin_operations(true))
+        .receive(
+            Receive::default()
+                .lab_write_path()
+                .replicas(1)
+                .replication_factor(1)
+                .resources(lab_memory().cpu(Cpu::millicores(200), Cpu::cores(1))),
+        )
+        .store(
+            Store::default()
+                .admin_operations(true)
+                .replicas(1)
+                .resources(lab_memory()),
+        )
+        .compactor(
+            Compactor::default()
+                .admin_operations(true)
+                .storage(Storage::new(Bytes::gibibytes(20)))
+                .resources(lab_memory()),
+        )
         .without_read_limits()
 }
 

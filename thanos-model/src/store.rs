@@ -13,14 +13,16 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Store {
-    /// Pods of the StatefulSet, default 1.
+    /// Pods of the StatefulSet, default 2 on different nodes (each serves every block).
     pub replicas: u32,
     /// Volume for index headers and caches, default `10Gi`.
     pub storage: Storage,
-    /// Requests and limits. Store's chunk pool and index cache are sized to half and an
+    /// Requests and limits; left out, derived from the fleet (`central.sizing`, see
+    /// `docs/design/sizing.md`), memory request = limit. Store's chunk pool and index cache are sized to half and an
     /// eighth of the memory limit; a limit under `512Mi` warns, as too little is then left
     /// for index headers and queries.
-    pub resources: Resources,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
     /// An image pinned for Store only; `None` uses the fleet's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ThanosImage>,
@@ -32,9 +34,9 @@ pub struct Store {
 impl Default for Store {
     fn default() -> Self {
         Self {
-            replicas: 1,
+            replicas: 2,
             storage: Storage::new(Bytes::gibibytes(10)),
-            resources: Resources::default().memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
+            resources: None,
             image: None,
             admin_operations: false,
         }
@@ -45,7 +47,7 @@ impl Store {
     setters! {
         copy replicas: u32,
         set storage: Storage,
-        set resources: Resources,
+        some resources: Resources,
         some image: ThanosImage,
         copy admin_operations: bool,
     }
@@ -59,21 +61,24 @@ impl Store {
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
         self.storage.check(&format!("{path}.storage"), check);
-        self.resources.check(&format!("{path}.resources"), check);
         let limit_path = format!("{path}.resources.memoryLimit");
-        let limit = &self.resources.memory_limit;
-        if check.parsed(&limit_path)
-            && !limit.is_zero()
-            && limit.as_bytes() < MIN_MEMORY_LIMIT_BYTES
-        {
-            check.warning(
-                &limit_path,
-                format!(
-                    "{} leaves Store too little for its caches (half the limit for the chunk pool, an eighth for the index cache), index headers and queries",
-                    shown(limit.as_str())
-                ),
-                "give Store 512Mi at least",
-            );
+        if let Some(resources) = &self.resources {
+            resources.check(&format!("{path}.resources"), check);
+        }
+        if let Some(limit) = self.resources.as_ref().map(|r| &r.memory_limit) {
+            if check.parsed(&limit_path)
+                && !limit.is_zero()
+                && limit.as_bytes() < MIN_MEMORY_LIMIT_BYTES
+            {
+                check.warning(
+                    &limit_path,
+                    format!(
+                        "{} leaves Store too little for its caches (half the limit for the chunk pool, an eighth for the index cache), index headers and queries",
+                        shown(limit.as_str())
+                    ),
+                    "give Store 512Mi at least",
+                );
+            }
         }
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
         check.admin_operations(&format!("{path}.adminOperations"), self.admin_operations);

@@ -113,6 +113,8 @@ fn the_seed_warns_about_each_lab_setting() {
         "central.store.adminOperations",
         "central.compactor.adminOperations",
         "central.readLimits",
+        "central.topology.spread",
+        "central.topology.disruptionBudgets",
         LAB_RULES,
         "security.serviceAccounts",
         "security.imagePullPolicy",
@@ -124,6 +126,22 @@ fn the_seed_warns_about_each_lab_setting() {
         "edges[1].agent.queue.retryOnRateLimit",
         "edges[2].agent.walRetention",
         "edges[2].agent.queue.retryOnRateLimit",
+        // Rule 41: it does not survive a node loss.
+        "central.receive.replicas",
+        "central.receive.replicationFactor",
+        "central.query.replicas",
+        "central.store.replicas",
+        // Rule 42: its fixed resources and the compactor's volume are below the need,
+        // and its stateful pods are Burstable.
+        "central.receive.resources.memoryLimit",
+        "central.receive.resources.memoryRequest",
+        "central.query.resources.memoryLimit",
+        "central.store.resources.memoryLimit",
+        "central.store.resources.memoryRequest",
+        "central.compactor.resources.memoryLimit",
+        "central.compactor.resources.memoryRequest",
+        "central.ruler.resources.memoryRequest",
+        "central.compactor.storage.size",
     ]
     .into_iter()
     .map(|path| (Severity::Warning, path.to_owned()))
@@ -864,13 +882,13 @@ fn rule12_requests_limits_and_sizes() {
                 Store::default().resources(
                     Resources::default()
                         .cpu(cpu(cpu_request), Cpu::cores(1))
-                        .memory(Bytes::mebibytes(256), bytes(memory_limit)),
+                        .memory(bytes(memory_limit), bytes(memory_limit)),
                 ),
             ),
         )
     };
     assert_error(
-        resources("2", "2Gi"),
+        resources("2", "4Gi"),
         "central.store.resources.cpuRequest",
         "the cpu request \"2\" is above the limit \"1\"",
     );
@@ -880,7 +898,7 @@ fn rule12_requests_limits_and_sizes() {
         "a memory limit of \"0\" leaves the container no memory",
     );
     // Equal values in other units are not above the limit.
-    assert!(diagnostics(resources("1000m", "2Gi")).is_empty());
+    assert!(diagnostics(resources("1000m", "4Gi")).is_empty());
     assert_error(
         new_fleet(1)
             .central(central().store(Store::default().storage(Storage::new(Bytes::new(0))))),
@@ -970,13 +988,27 @@ fn rule16_store_memory_fits_its_index_cache() {
             ),
         )
     };
-    assert_reports(
+    const CACHES: &str = "\"300Mi\" leaves Store too little for its caches (half the limit for the chunk pool, an eighth for the index cache), index headers and queries";
+    assert_diagnostics(
         store("300Mi"),
-        Severity::Warning,
-        "central.store.resources.memoryLimit",
-        "\"300Mi\" leaves Store too little for its caches (half the limit for the chunk pool, an eighth for the index cache), index headers and queries",
+        &[
+            (Severity::Warning, "central.store.resources.memoryLimit", CACHES),
+            // Rule 42: below the fleet's need as well, and Burstable.
+            (
+                Severity::Warning,
+                "central.store.resources.memoryLimit",
+                "300Mi is below the 3Gi this fleet needs (100000 active series, 2 clusters): the pod is killed when it runs out of memory",
+            ),
+            (
+                Severity::Warning,
+                "central.store.resources.memoryRequest",
+                "128Mi is below the limit 300Mi: the pod is Burstable, and the first to be evicted when its node runs short of memory",
+            ),
+        ],
     );
-    assert!(diagnostics(store("512Mi")).is_empty());
+    assert!(diagnostics(store("512Mi"))
+        .iter()
+        .all(|d| !d.message.contains("too little for its caches")));
 }
 
 #[test]
@@ -1046,4 +1078,105 @@ fn grammar_errors_are_type_errors() {
     ] {
         assert_eq!(found, format!("{text:?} {what}"));
     }
+}
+
+/// The warnings of a fleet on `path`, by message.
+fn warnings_on(builder: FleetBuilder, path: &str) -> Vec<String> {
+    all_diagnostics(builder)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Warning && d.path == path)
+        .map(|d| d.message)
+        .collect()
+}
+
+#[test]
+fn rule41_a_single_replica_does_not_survive_a_node_loss() {
+    let fleet = new_fleet(3).central(
+        central()
+            .query(Query::default().replicas(1))
+            .receive(Receive::default().replicas(3).replication_factor(1)),
+    );
+    assert_eq!(
+        warnings_on(fleet.clone(), "central.query.replicas"),
+        ["one replica does not survive a node loss: queries stop until its pod runs again elsewhere"]
+    );
+    assert_eq!(
+        warnings_on(fleet, "central.receive.replicationFactor"),
+        ["every series has one copy: a node loss stops the writes of the series on its pod until the pod is back"]
+    );
+    // The new fleet survives a node loss: no warning.
+    assert!(all_diagnostics(new_fleet(3)).is_empty());
+}
+
+#[test]
+fn rule42_explicit_resources_below_the_fleets_need() {
+    // 3 edges of 100k series, factor 3 over 3 pods: 512Mi + 300k × 8Ki = 2.8Gi, 3Gi.
+    let receive = |memory: &str| {
+        new_fleet(3).central(central().receive(
+            Receive::default().resources(Resources::default().memory(bytes(memory), bytes(memory))),
+        ))
+    };
+    assert_reports(
+        receive("2Gi"),
+        Severity::Warning,
+        "central.receive.resources.memoryLimit",
+        "2Gi is below the 3Gi this fleet needs (300000 active series, 4 clusters): the pod is killed when it runs out of memory, replays its WAL and is killed again, and its share of writes fails",
+    );
+    assert!(all_diagnostics(receive("3Gi")).is_empty());
+    // A request below the limit makes a stateful pod Burstable.
+    assert_reports(
+        new_fleet(3).central(central().receive(Receive::default().resources(
+            Resources::default().memory(bytes("2Gi"), bytes("4Gi")),
+        ))),
+        Severity::Warning,
+        "central.receive.resources.memoryRequest",
+        "2Gi is below the limit 4Gi: the pod is Burstable, and the first to be evicted when its node runs short of memory",
+    );
+}
+
+#[test]
+fn rule43_the_fleet_outgrows_its_receive_pods() {
+    let fleet = new_fleet(3).central(
+        central()
+            .sizing(thanos_model::Sizing::default().active_series_per_cluster(1_000_000))
+            .receive(Receive::default().storage(Storage::new(Bytes::gibibytes(100)))),
+    );
+    let warnings = all_diagnostics(fleet);
+    let outgrown: Vec<_> = warnings
+        .iter()
+        .filter(|d| d.path == "central.receive.replicas")
+        .collect();
+    assert_eq!(outgrown.len(), 1, "{warnings:#?}");
+    assert!(
+        outgrown[0].hint.starts_with(
+            "raise replicas to 5 (see the runbook's order for changing Receive's replicas)"
+        ),
+        "{}",
+        outgrown[0].hint
+    );
+}
+
+#[test]
+fn rule44_sizing_and_placement_inputs() {
+    assert_error(
+        new_fleet(1).central(
+            central().sizing(thanos_model::Sizing::default().active_series_per_cluster(0)),
+        ),
+        "central.sizing.activeSeriesPerCluster",
+        "0 active series sizes every component for nothing",
+    );
+    assert_error(
+        new_fleet(1)
+            .central(central().topology(thanos_model::Topology::default().zone_key("zone/"))),
+        "central.topology.zoneKey",
+        "\"zone/\" is not a node label key",
+    );
+    assert!(all_diagnostics(
+        new_fleet(1).central(
+            central().topology(
+                thanos_model::Topology::default().zone_key("topology.kubernetes.io/zone")
+            )
+        )
+    )
+    .is_empty());
 }

@@ -297,6 +297,14 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
                 "dashboards_show_their_cluster_variable",
                 dashboards_show_their_cluster_variable,
             ),
+            (
+                "every_replicated_workload_has_a_budget",
+                every_replicated_workload_has_a_budget,
+            ),
+            (
+                "receive_pods_never_share_a_node",
+                receive_pods_never_share_a_node,
+            ),
         ]);
         if expect
             .fleet
@@ -1951,4 +1959,135 @@ fn strings(value: &serde_yaml::Value) -> Vec<&str> {
         .flatten()
         .filter_map(serde_yaml::Value::as_str)
         .collect()
+}
+
+/// The pod labels of every replicated workload of the build: the Deployments' and
+/// StatefulSets' templates, and for the Prometheus Operator's custom resources the labels
+/// the operator gives their pods (`app.kubernetes.io/name` and the resource's name).
+fn replicated_pods(build: &Build) -> Vec<(String, BTreeMap<String, String>)> {
+    let mut pods = Vec::new();
+    for kind in ["Deployment", "StatefulSet"] {
+        for object in build.all(kind) {
+            if object["spec"]["replicas"].as_i64().unwrap_or(1) > 1 {
+                let labels =
+                    BTreeMap::deserialize(&object["spec"]["template"]["metadata"]["labels"])
+                        .unwrap_or_default();
+                pods.push((describe(object), labels));
+            }
+        }
+    }
+    for (kind, app, name_label) in [
+        ("Prometheus", "prometheus", "operator.prometheus.io/name"),
+        ("Alertmanager", "alertmanager", "alertmanager"),
+        ("ThanosRuler", "thanos-ruler", "thanos-ruler"),
+    ] {
+        for object in build.all(kind) {
+            if object["spec"]["replicas"].as_i64().unwrap_or(1) > 1 {
+                let labels = BTreeMap::from([
+                    ("app.kubernetes.io/name".to_owned(), app.to_owned()),
+                    (name_label.to_owned(), name_of(object).to_owned()),
+                ]);
+                pods.push((describe(object), labels));
+            }
+        }
+    }
+    pods
+}
+
+/// With the fleet's budgets on, every workload with more than one replica (the Thanos
+/// components and the chart's Prometheus, Alertmanager and Ruler) has a
+/// PodDisruptionBudget selecting its pods that lets a drain take at least one and keeps
+/// one; Receive's lets it take at most `factor - (factor / 2 + 1)` (at least 1), its
+/// write quorum's spare.
+fn every_replicated_workload_has_a_budget(build: &Build, expect: &Expect) -> Vec<String> {
+    let central = &expect.fleet.central;
+    if !central.topology.disruption_budgets {
+        return Vec::new();
+    }
+    let budgets: Vec<&Value> = build.all("PodDisruptionBudget").collect();
+    let mut problems = Vec::new();
+    for (workload, labels) in replicated_pods(build) {
+        let selecting: Vec<&&Value> = budgets
+            .iter()
+            .filter(|budget| {
+                let selector = LabelSelector::deserialize(&budget["spec"]["selector"]).ok();
+                selects(selector.as_ref(), &labels)
+            })
+            .collect();
+        match selecting.as_slice() {
+            [] => problems.push(format!(
+                "{workload}: no PodDisruptionBudget selects its pods"
+            )),
+            [budget] => {
+                let spec = &budget["spec"];
+                let spares_one = spec["maxUnavailable"].as_i64().is_some_and(|n| n >= 1)
+                    || spec["minAvailable"].as_i64().is_some_and(|n| n >= 1);
+                if !spares_one {
+                    problems.push(format!(
+                        "{workload}: {} lets no drain proceed or keeps nothing",
+                        describe(budget)
+                    ));
+                }
+                if workload.ends_with("thanos-receive") {
+                    let factor = i64::from(central.receive.replication_factor);
+                    let spare = (factor - (factor / 2 + 1)).max(1);
+                    if spec["maxUnavailable"].as_i64() != Some(spare) {
+                        problems.push(format!(
+                            "{workload}: maxUnavailable {} is not the quorum's spare {spare}",
+                            spec["maxUnavailable"]
+                        ));
+                    }
+                }
+            }
+            more => problems.push(format!(
+                "{workload}: {} PodDisruptionBudgets select its pods",
+                more.len()
+            )),
+        }
+    }
+    problems
+}
+
+/// With a replication factor above 1, Receive's pods never share a node: a required pod
+/// anti-affinity on the hostname selecting its own pods.
+fn receive_pods_never_share_a_node(build: &Build, expect: &Expect) -> Vec<String> {
+    let receive = &expect.fleet.central.receive;
+    if receive.replication_factor <= 1 || receive.replicas <= 1 {
+        return Vec::new();
+    }
+    let stateful_set: StatefulSet = match build.one("StatefulSet", Some("thanos-receive")) {
+        Ok(stateful_set) => stateful_set,
+        Err(error) => return vec![error],
+    };
+    let template = stateful_set
+        .spec
+        .map(|spec| spec.template)
+        .unwrap_or_default();
+    let labels = template
+        .metadata
+        .as_ref()
+        .and_then(|meta| meta.labels.clone())
+        .unwrap_or_default();
+    let required = template
+        .spec
+        .as_ref()
+        .and_then(|pod| pod.affinity.as_ref())
+        .and_then(|affinity| affinity.pod_anti_affinity.as_ref())
+        .and_then(|anti| {
+            anti.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        });
+    let apart = required.iter().flat_map(|terms| terms.iter()).any(|term| {
+        term.topology_key == thanos_model::HOSTNAME_KEY
+            && selects(term.label_selector.as_ref(), &labels)
+    });
+    if apart {
+        Vec::new()
+    } else {
+        vec![format!(
+            "thanos-receive (factor {}) has no required anti-affinity on {} selecting its own pods",
+            receive.replication_factor,
+            thanos_model::HOSTNAME_KEY
+        )]
+    }
 }

@@ -8,7 +8,7 @@ mod common;
 
 use thanos_model::{
     seed::seed, Central, FleetBuilder, Grafana, HashringAlgorithm, Language, ObjectStorage,
-    Receive, RunbookOptions, S3Credentials, ThanosMonitoringOptions, S3,
+    RunbookOptions, S3Credentials, ThanosMonitoringOptions, S3,
 };
 use thanos_render::{render, Tree, DEFAULT_ROOT};
 
@@ -125,12 +125,7 @@ fn high_availability() {
         "ha",
         seed(3).object_storage(existing_secret()).central(
             central()
-                .receive(
-                    Receive::default()
-                        .lab_write_path()
-                        .replicas(3)
-                        .replication_factor(3),
-                )
+                .receive(central().receive.replicas(3).replication_factor(3))
                 .query(central().query.replicas(2))
                 .grafana(Grafana::default().without_ingress()),
         ),
@@ -258,8 +253,8 @@ fn hashmod_hashring() {
         "hashmod",
         seed(3).central(
             central().receive(
-                Receive::default()
-                    .lab_write_path()
+                central()
+                    .receive
                     .hashring_algorithm(HashringAlgorithm::Hashmod),
             ),
         ),

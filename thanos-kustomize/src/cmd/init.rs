@@ -115,6 +115,8 @@ fn starter_fleet(args: &Args) -> Result<Fleet, Vec<thanos_model::Diagnostic>> {
         Lang::En => Language::English,
         Lang::Ko => Language::Korean,
     };
+    // Many edges outgrow the defaults' Receive replicas and volumes.
+    fleet.grow_to_need();
     let valid = fleet
         .validate()
         .map_err(|error| error.diagnostics().to_vec())?;

@@ -49,6 +49,10 @@
 //! | 31. Query's replica labels are not dimensions (`cluster`, `namespace`, `job`, `instance`, ..., a Receive label) | `Checker::replica_label_meaning` (validate/meaning.rs), called by `Query::check` | `rule31-*` |
 //! | 32. Alertmanager receivers: names unique and not reserved, Secret references, one severity at least, clusters of the fleet, e-mail addresses and smarthost; no receiver warns (nobody is paged) | `Alertmanager::check` (alertmanager.rs), `Receiver::check`, `Notifier::check` (receiver.rs) | `rule32-*`, `warnings/rule32-*`, `input-unknown-receiver-type` |
 //! | 33. data safety: Receive and Ruler retention keep a block until Store serves it (2h15m), 5m/1h retention longer than raw with downsampling off is ignored (warns), the silent-edge window spans 3 scrape intervals of the slowest edge (warns) | `Checker::data_safety` (validate/data_safety.rs) | `rule33-*`, `warnings/rule33-*` |
+//! | 41. survives a node loss (warns): one replica of Receive, Query, Store, Prometheus, Alertmanager or the Ruler, Receive's factor 1, replicas only preferred apart, none of the chart's PodDisruptionBudgets | `Checker::single_replicas` (validate/availability.rs), `Topology::check` (topology.rs) | `warnings/rule41-*` |
+//! | 42. sized for the fleet (warns): an explicit memory limit or Receive/Compactor volume below the derived need, a stateful pod's memory request below its limit (Burstable) | `Checker::resources_fit`, `Checker::volumes_fit` (validate/availability.rs), needs from `Fleet::sizing` (sizing.rs) | `warnings/rule42-*` |
+//! | 43. the fleet outgrows its Receive pods: more than 2M head series per pod (warns) | `Checker::receive_outgrown` (validate/availability.rs) | `warnings/rule43-*` |
+//! | 44. sizing and placement inputs: active series above 0, the zone key a node label key (the hostname warns) | `sizing::active_series` (sizing.rs), `Topology::check` (topology.rs) | `rule44-*`, `warnings/rule44-*` |
 //! | 49. extra chart values (`extraValues` of central and each edge): every key a key of the chart's values (`facts/kube-prometheus-stack-78.2.1-values-keys.txt`), with the closest key as a hint | `ExtraValues::check` (extra_values.rs) | `rule49-*` |
 //! | 50. extra chart values: no key the model sets (the error names its field) and no security setting (security contexts, host namespaces, ServiceAccounts, RBAC, NetworkPolicies, pull policy) | `extra_values::owner` (extra_values.rs) | `rule50-*` |
 //! | 51. extra chart values: a mapping of the chart's keys is not replaced by a scalar, a list or null | `ExtraValues::check` (extra_values.rs) | `rule51-*` |
@@ -59,6 +63,7 @@
 //! `tests/corpus.rs` checks that every field of the fleet file (every property of its
 //! JSON Schema) is on the path of an error or warning of some corpus file.
 
+mod availability;
 mod checker;
 mod data_safety;
 mod diagnostic;
@@ -86,5 +91,6 @@ pub(crate) fn fleet(fleet: &crate::Fleet, grammar: Vec<Diagnostic>) -> Vec<Diagn
         edge.check(&format!("edges[{index}]"), &mut check);
     }
     check.data_safety();
+    check.availability();
     check.finish()
 }

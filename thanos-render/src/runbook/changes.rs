@@ -218,7 +218,8 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     blocks
 }
 
-/// Scaling Receive: the hashring and the StatefulSet change together, in one apply.
+/// Scaling Receive: the pods before the ring on the way up, the ring a step at a time on
+/// the way down.
 fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
     let central = &f.central;
     let k = kubectl_in(&central.context, &f.namespace);
@@ -238,12 +239,26 @@ fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
         ),
         Block::numbered([
             l.text(
-                "Render. The hashring ConfigMap {} and the StatefulSet {} are both in {} and change together; apply the central build once (steps 3 and 5), never one of them alone: a ring naming pods that do not exist, or pods missing from the ring, fails writes.",
-                "렌더링합니다. 해시링 ConfigMap({})과 StatefulSet({})은 모두 {}에 있어 함께 바뀝니다. 중앙 빌드를 한 번에 적용하고(3, 5단계) 둘 중 하나만 적용하지 마세요. 없는 파드를 가리키는 해시링이나 해시링에 없는 파드는 쓰기를 실패시킵니다.",
+                "Render. The hashring ConfigMap {} and the StatefulSet {} are both in {}: a ring naming pods that are not ready, or more pods missing from it than the write quorum spares, fails writes. So the pods change before the ring on the way up, and the ring a little at a time on the way down.",
+                "렌더링합니다. 해시링 ConfigMap({})과 StatefulSet({})은 모두 {}에 있습니다. 준비되지 않은 파드를 가리키는 해시링이나, 쓰기 정족수가 허용하는 것보다 많은 파드가 빠진 해시링은 쓰기를 실패시킵니다. 그래서 늘릴 때는 파드를 해시링보다 먼저, 줄일 때는 해시링을 조금씩 바꿉니다.",
                 [
                     code(&f.hashring.config_map),
                     code(&f.receive.name),
                     code(format!("{}/thanos-receive.yaml", central.dir)),
+                ],
+            ),
+            l.text(
+                "Adding replicas: first start the new pods with the ring they have ({} with the new count, then wait for the rollout): they take no writes yet. Then apply the central build (steps 3 and 5): the ring now names only pods that are ready.",
+                "복제본 추가: 먼저 새 파드를 기존 해시링으로 띄웁니다(새 개수로 {} 실행 후 롤아웃 대기). 이 파드들은 아직 쓰기를 받지 않습니다. 그다음 중앙 빌드를 적용합니다(3, 5단계). 이제 해시링은 준비된 파드만 가리킵니다.",
+                [code(format!("kubectl scale statefulset/{} --replicas=<n>", f.receive.name))],
+            ),
+            l.text(
+                "Removing replicas: remove at most {} per render and apply (the copies a write may miss with replication factor {}), and wait until every pod has reloaded the ring (the same {} on every pod) before the next step.",
+                "복제본 제거: 렌더링과 적용 한 번에 최대 {}개씩만 줄이고(복제 계수 {}에서 쓰기가 놓쳐도 되는 복제 수), 다음 단계 전에 모든 파드가 해시링을 다시 읽었는지(모든 파드의 {} 값이 같은지) 확인합니다.",
+                [
+                    plain(rf.saturating_sub(rf / 2 + 1).max(1).to_string()),
+                    plain(rf.to_string()),
+                    code("thanos_receive_config_hash"),
                 ],
             ),
             if f.hashring.algorithm == HashringAlgorithm::Ketama {

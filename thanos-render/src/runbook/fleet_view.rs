@@ -162,6 +162,8 @@ pub(crate) struct FleetView {
     pub query: Workload,
     pub query_replica_labels: Vec<String>,
     pub receive: Workload,
+    /// What survives a node loss, and each component's size against its need.
+    pub availability: super::availability::AvailabilityView,
     pub receive_replication_factor: u32,
     pub receive_retention: String,
     /// Receive's block labels besides its replica label.
@@ -300,6 +302,7 @@ impl FleetView {
         let compactor = &fleet.central.compactor;
 
         Self {
+            availability: super::availability::AvailabilityView::new(fleet, central),
             namespace: name(&central.namespace.metadata).to_owned(),
             base_dir: base.dir().to_owned(),
             central_storage_classes: storage_classes(

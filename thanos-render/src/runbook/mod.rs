@@ -7,12 +7,13 @@
 //! for the shell unless it is a plain word.
 //!
 //! Sections, one file each: architecture, clusters, prerequisites, deploy order,
-//! verification, Grafana, changing the fleet (scaling, upgrading, removing),
+//! verification, Grafana, availability and sizing, changing the fleet (scaling, upgrading, removing),
 //! troubleshooting, and the access table.
 
 mod access;
 mod alerting;
 mod architecture;
+mod availability;
 mod changes;
 mod clusters;
 mod deploy;
@@ -82,6 +83,7 @@ impl Runbook {
             verify::blocks,
             alerting::blocks,
             grafana_access::blocks,
+            availability::blocks,
             changes::blocks,
             troubleshooting::blocks,
             access::blocks,

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::StorageSpec;
+use super::{ChartPlacement, DisruptionBudgetValues, StorageSpec};
 
 /// `alertmanager`.
 #[serde_with::skip_serializing_none]
@@ -16,6 +16,8 @@ pub struct AlertmanagerValues {
     pub config: Option<AlertmanagerConfig>,
     /// `alertmanagerSpec`.
     pub alertmanager_spec: Option<AlertmanagerSpecValues>,
+    /// `podDisruptionBudget`.
+    pub pod_disruption_budget: Option<DisruptionBudgetValues>,
 }
 
 /// `alertmanager.alertmanagerSpec`.
@@ -29,6 +31,9 @@ pub struct AlertmanagerSpecValues {
     /// configuration reads the receivers' URLs, keys and passwords as files.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<String>,
+    /// `podAntiAffinity`, `topologySpreadConstraints`.
+    #[serde(flatten)]
+    pub placement: ChartPlacement,
 }
 
 /// An Alertmanager configuration file (`alertmanager.yaml`): only the keys this tree

@@ -4,6 +4,7 @@
 
 mod alertmanager;
 mod grafana_subchart;
+mod placement;
 mod prometheus;
 mod thanos_ruler;
 
@@ -24,6 +25,7 @@ pub use grafana_subchart::{
     DashboardsSidecar, DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
     GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards,
 };
+pub use placement::{AntiAffinity, ChartPlacement, DisruptionBudgetValues};
 pub use prometheus::{
     AdditionalArg, ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues,
     PrometheusValues, QueueConfig, RemoteWrite, RemoteWriteTlsConfig, SecretOrConfigMap,

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use thanos_model::Duration;
 
-use super::{Enabled, StorageSpec};
+use super::{ChartPlacement, DisruptionBudgetValues, Enabled, StorageSpec};
 
 /// `prometheus`.
 #[serde_with::skip_serializing_none]
@@ -21,6 +21,8 @@ pub struct PrometheusValues {
     pub thanos_service: Option<Enabled>,
     /// `prometheusSpec`: fields of the custom resource's spec.
     pub prometheus_spec: Option<PrometheusSpecValues>,
+    /// `podDisruptionBudget`.
+    pub pod_disruption_budget: Option<DisruptionBudgetValues>,
 }
 
 /// `prometheus.prometheusSpec`.
@@ -61,6 +63,9 @@ pub struct PrometheusSpecValues {
     /// `additionalArgs`: flags the CRD has no field for, such as the agent's WAL
     /// retention.
     pub additional_args: Option<Vec<AdditionalArg>>,
+    /// `podAntiAffinity`, `topologySpreadConstraints`.
+    #[serde(flatten)]
+    pub placement: ChartPlacement,
 }
 
 /// One `additionalArgs` entry: `--<name>=<value>`.

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use thanos_model::Duration;
 
-use super::{ExistingSecret, StorageSpec};
+use super::{ChartPlacement, DisruptionBudgetValues, ExistingSecret, StorageSpec};
 
 /// `thanosRuler`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,6 +18,9 @@ pub struct ThanosRulerValues {
     pub enabled: bool,
     /// `thanosRulerSpec`: fields of the custom resource's spec.
     pub thanos_ruler_spec: ThanosRulerSpecValues,
+    /// `podDisruptionBudget`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_disruption_budget: Option<DisruptionBudgetValues>,
 }
 
 /// `thanosRuler.thanosRulerSpec`.
@@ -44,6 +47,9 @@ pub struct ThanosRulerSpecValues {
     pub storage: StorageSpec,
     /// `resources` of the Ruler container.
     pub resources: ResourceRequirements,
+    /// `podAntiAffinity`, `topologySpreadConstraints`.
+    #[serde(flatten)]
+    pub placement: ChartPlacement,
 }
 
 /// `image` in the chart's `{registry, repository, tag}` form.

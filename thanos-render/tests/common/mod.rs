@@ -277,5 +277,8 @@ impl ValuesChecker<'_> {
 
 /// prometheusSpec keys the chart consumes itself rather than copying to the CRD.
 fn is_chart_only_prometheus_spec_key(path: &str) -> bool {
-    path.ends_with("SelectorNilUsesHelmValues") || path.ends_with(".replicaExternalLabelNameClear")
+    path.ends_with("SelectorNilUsesHelmValues")
+        || path.ends_with(".replicaExternalLabelNameClear")
+        // The chart writes it into the custom resource's `affinity`.
+        || path.ends_with(".podAntiAffinity")
 }

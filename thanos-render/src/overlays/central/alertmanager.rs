@@ -48,6 +48,11 @@ const INFO_INHIBITOR: &str = "InfoInhibitor";
 /// `alertmanager` of the central values.
 pub(crate) fn values(fleet: &Fleet) -> AlertmanagerValues {
     let alertmanager = &fleet.central.alertmanager;
+    let (placement, budget) = super::thanos::pod::chart_placement(
+        fleet,
+        super::network_policies::ALERTMANAGER.label,
+        alertmanager.replicas,
+    );
     AlertmanagerValues {
         config: config(alertmanager),
         alertmanager_spec: Some(AlertmanagerSpecValues {
@@ -61,7 +66,9 @@ pub(crate) fn values(fleet: &Fleet) -> AlertmanagerValues {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
+            placement,
         }),
+        pod_disruption_budget: budget,
         ..AlertmanagerValues::default()
     }
 }

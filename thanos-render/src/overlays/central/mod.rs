@@ -207,6 +207,11 @@ fn values(fleet: &Fleet) -> ChartValues {
     let objstore = fleet.object_storage.config_secret();
     let grafana = &central.grafana;
     let control_plane = &central.control_plane;
+    let (prometheus_placement, prometheus_budget) = thanos::pod::chart_placement(
+        fleet,
+        network_policies::PROMETHEUS.label,
+        prometheus.replicas,
+    );
 
     ChartValues {
         prometheus: Some(PrometheusValues {
@@ -235,8 +240,10 @@ fn values(fleet: &Fleet) -> ChartValues {
                         },
                     },
                 }),
+                placement: prometheus_placement,
                 ..PrometheusSpecValues::default()
             }),
+            pod_disruption_budget: prometheus_budget,
             ..PrometheusValues::default()
         }),
         alertmanager: Some(alertmanager::values(fleet)),

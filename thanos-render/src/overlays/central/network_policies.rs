@@ -36,7 +36,7 @@ const NGINX_NAMESPACE: &str = "ingress-nginx";
 pub(crate) struct ChartPod {
     pub name: &'static str,
     /// `app.kubernetes.io/name`, or the chart's `app` label for the operator.
-    label: (&'static str, &'static str),
+    pub label: (&'static str, &'static str),
 }
 
 /// Prometheus (and its Thanos sidecar): web 9090, sidecar gRPC 10901 and HTTP 10902,

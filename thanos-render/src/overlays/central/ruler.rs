@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
-use thanos_model::{Fleet, Ruler};
+use thanos_model::{Fleet, Ruler, Workload};
 
 use super::thanos::{query, store_api_srv};
 use crate::monitoring::{Evaluator, EVALUATOR_LABEL, REPLACED_CHART_ALERTS};
@@ -38,8 +38,14 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
         .unwrap_or(("docker.io", &image.repository));
     let objstore = fleet.object_storage.config_secret();
     let (alertmanager_service, alertmanager_port) = ALERTMANAGER_GOVERNING_SERVICE;
+    let (placement, budget) = super::thanos::pod::chart_placement(
+        fleet,
+        super::network_policies::THANOS_RULER.label,
+        ruler.replicas,
+    );
     Some(ThanosRulerValues {
         enabled: true,
+        pod_disruption_budget: budget,
         thanos_ruler_spec: ThanosRulerSpecValues {
             image: ImageValues {
                 registry: registry.to_owned(),
@@ -73,7 +79,8 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
                 Some(ruler.storage.class_or(&fleet.storage_class)),
                 Some(&ruler.storage.size),
             ),
-            resources: resource_requirements(&ruler.resources),
+            resources: resource_requirements(&fleet.resources(Workload::Ruler)),
+            placement,
         },
     })
 }

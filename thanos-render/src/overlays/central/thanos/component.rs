@@ -33,7 +33,7 @@ use k8s_openapi::{
         util::intstr::IntOrString,
     },
 };
-use thanos_model::{Component, Fleet, Resources, ThanosImage};
+use thanos_model::{Component, Fleet, Resources, ThanosImage, Workload};
 
 use super::{
     monitoring,
@@ -158,14 +158,16 @@ impl SharedObjects {
 
 /// One Thanos component of the central overlay in one fleet: the options every component
 /// has (name, image, replicas, resources, ports), from which its objects are made.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct ComponentContext<'a> {
     pub fleet: &'a Fleet,
     pub component: Component,
     /// Its pinned image, else the fleet's.
     pub image: &'a ThanosImage,
     pub replicas: u32,
-    pub resources: &'a Resources,
+    /// Its requests and limits: the fleet's explicit ones, else derived from the fleet
+    /// (`Fleet::resources`).
+    pub resources: Resources,
     /// Every port of the container, in order; each Service has them all.
     pub ports: &'static [Port],
 }
@@ -175,16 +177,16 @@ impl<'a> ComponentContext<'a> {
     /// overlay) in `fleet`: its options read from the fleet, the one place they are.
     pub(crate) fn new(fleet: &'a Fleet, component: Component, ports: &'static [Port]) -> Self {
         let c = &fleet.central;
-        let (pinned, replicas, resources) = match component {
-            Component::Query => (c.query.image.as_ref(), c.query.replicas, &c.query.resources),
+        let (pinned, replicas, workload) = match component {
+            Component::Query => (c.query.image.as_ref(), c.query.replicas, Workload::Query),
             Component::Receive => (
                 c.receive.image.as_ref(),
                 c.receive.replicas,
-                &c.receive.resources,
+                Workload::Receive,
             ),
-            Component::Store => (c.store.image.as_ref(), c.store.replicas, &c.store.resources),
+            Component::Store => (c.store.image.as_ref(), c.store.replicas, Workload::Store),
             // Always one replica: two would compact the same blocks.
-            Component::Compactor => (c.compactor.image.as_ref(), 1, &c.compactor.resources),
+            Component::Compactor => (c.compactor.image.as_ref(), 1, Workload::Compactor),
             Component::Grafana => unreachable!("Grafana comes from the chart, not from here"),
         };
         Self {
@@ -192,7 +194,7 @@ impl<'a> ComponentContext<'a> {
             component,
             image: fleet.image(pinned),
             replicas,
-            resources,
+            resources: fleet.resources(workload),
             ports,
         }
     }
@@ -254,7 +256,7 @@ impl<'a> ComponentContext<'a> {
 
     /// Its hardened pod running `args`, to finish as a Deployment or a StatefulSet.
     pub(crate) fn pod(&self, args: Vec<String>) -> ThanosPod<'a> {
-        ThanosPod::new(*self, args)
+        ThanosPod::new(self.clone(), args)
     }
 
     /// Its [`SharedObjects`]: a Service of `kind`, a PodDisruptionBudget letting a drain
@@ -413,7 +415,9 @@ impl<'a> ComponentContext<'a> {
 
     /// A PodDisruptionBudget letting a drain take at most `max_unavailable` of its pods
     /// at a time; `None` for a single replica, where no pod can stand in for another and
-    /// a budget would only block drains.
+    /// a budget would only block drains. A pod that is not ready serves nothing, so a
+    /// drain may always evict it (`unhealthyPodEvictionPolicy: AlwaysAllow`): a crash
+    /// loop never blocks a node's maintenance.
     pub(crate) fn pod_disruption_budget(
         &self,
         max_unavailable: u32,
@@ -423,6 +427,7 @@ impl<'a> ComponentContext<'a> {
             spec: Some(PodDisruptionBudgetSpec {
                 max_unavailable: Some(IntOrString::Int(replica_count(max_unavailable))),
                 selector: Some(self.selector()),
+                unhealthy_pod_eviction_policy: Some("AlwaysAllow".to_owned()),
                 ..PodDisruptionBudgetSpec::default()
             }),
             ..PodDisruptionBudget::default()

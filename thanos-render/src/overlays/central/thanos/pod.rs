@@ -11,18 +11,20 @@ use k8s_openapi::{
             Affinity, Capabilities, ConfigMapVolumeSource, Container, EnvVar, EnvVarSource,
             HTTPGetAction, ObjectFieldSelector, PersistentVolumeClaim, PersistentVolumeClaimSpec,
             PodAffinityTerm, PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
-            SeccompProfile, SecretVolumeSource, SecurityContext, Volume, VolumeMount,
-            VolumeResourceRequirements, WeightedPodAffinityTerm,
+            SeccompProfile, SecretVolumeSource, SecurityContext, TopologySpreadConstraint, Volume,
+            VolumeMount, VolumeResourceRequirements, WeightedPodAffinityTerm,
         },
     },
     apimachinery::pkg::{
-        api::resource::Quantity, apis::meta::v1::ObjectMeta, util::intstr::IntOrString,
+        api::resource::Quantity,
+        apis::meta::v1::{LabelSelector, ObjectMeta},
+        util::intstr::IntOrString,
     },
 };
-use thanos_model::Storage;
+use thanos_model::{Component, Fleet, Spread, Storage, HOSTNAME_KEY};
 
 use super::component::{ComponentContext, HTTP};
-use crate::values::resource_requirements;
+use crate::values::{resource_requirements, AntiAffinity, ChartPlacement, DisruptionBudgetValues};
 
 /// Where the data volume is mounted in every Thanos container.
 pub(crate) const DATA_DIR: &str = "/var/thanos/data";
@@ -97,6 +99,8 @@ pub(crate) struct ThanosPod<'a> {
     objstore: ObjstoreSecret,
     /// Seconds to let the process flush on shutdown, where the default is too short.
     termination_grace_period: Option<i64>,
+    /// Seconds a new pod must stay ready before a rollout moves on (`minReadySeconds`).
+    min_ready_seconds: Option<i32>,
 }
 
 impl<'a> ThanosPod<'a> {
@@ -108,6 +112,7 @@ impl<'a> ThanosPod<'a> {
             volumes: Vec::new(),
             objstore: ObjstoreSecret::None,
             termination_grace_period: None,
+            min_ready_seconds: None,
         }
     }
 
@@ -173,14 +178,22 @@ impl<'a> ThanosPod<'a> {
         self
     }
 
+    /// Seconds a new pod must stay ready before a rollout moves on to the next one.
+    pub(crate) fn min_ready_seconds(mut self, seconds: i32) -> Self {
+        self.min_ready_seconds = Some(seconds);
+        self
+    }
+
     /// A Deployment of the component's replicas of this pod, without storage.
     pub(crate) fn deployment(self) -> Deployment {
-        let context = self.context;
+        let context = self.context.clone();
+        let min_ready_seconds = self.min_ready_seconds;
         Deployment {
             metadata: context.metadata(context.name()),
             spec: Some(DeploymentSpec {
                 replicas: Some(replica_count(context.replicas)),
                 selector: context.selector(),
+                min_ready_seconds,
                 template: self.template(DataVolume::None),
                 ..DeploymentSpec::default()
             }),
@@ -197,11 +210,13 @@ impl<'a> ThanosPod<'a> {
         storage: &Storage,
         pod_management: PodManagement,
     ) -> StatefulSet {
-        let context = self.context;
+        let context = self.context.clone();
+        let min_ready_seconds = self.min_ready_seconds;
         StatefulSet {
             metadata: context.metadata(context.name()),
             spec: Some(StatefulSetSpec {
                 replicas: Some(replica_count(context.replicas)),
+                min_ready_seconds,
                 service_name: Some(service.to_owned()),
                 pod_management_policy: (pod_management == PodManagement::Parallel)
                     .then(|| "Parallel".to_owned()),
@@ -219,6 +234,7 @@ impl<'a> ThanosPod<'a> {
     /// liveness and readiness probes, requests and limits.
     fn template(self, data: DataVolume) -> PodTemplateSpec {
         let context = self.context;
+        let (affinity, topology_spread_constraints) = placement(&context);
         let mut volumes = Vec::new();
         let mut mounts = Vec::new();
         if data == DataVolume::Claimed {
@@ -265,7 +281,7 @@ impl<'a> ThanosPod<'a> {
             ),
             liveness_probe: Some(probe("/-/healthy", 30, 4)),
             readiness_probe: Some(probe("/-/ready", 5, 20)),
-            resources: Some(resource_requirements(context.resources)),
+            resources: Some(resource_requirements(&context.resources)),
             security_context: Some(SecurityContext {
                 allow_privilege_escalation: Some(false),
                 read_only_root_filesystem: Some(true),
@@ -287,8 +303,7 @@ impl<'a> ThanosPod<'a> {
                 ..ObjectMeta::default()
             }),
             spec: Some(PodSpec {
-                // Replicas prefer one node each.
-                affinity: (context.replicas > 1).then(|| spread(&context)),
+                affinity,
                 automount_service_account_token: Some(false),
                 containers: vec![container],
                 service_account_name: context
@@ -308,6 +323,7 @@ impl<'a> ThanosPod<'a> {
                     ..PodSecurityContext::default()
                 }),
                 termination_grace_period_seconds: self.termination_grace_period,
+                topology_spread_constraints,
                 volumes: (!volumes.is_empty()).then_some(volumes),
                 ..PodSpec::default()
             }),
@@ -331,24 +347,141 @@ fn probe(path: &str, period: i32, failures: i32) -> Probe {
     }
 }
 
-/// The anti-affinity that prefers one node per replica.
-fn spread(context: &ComponentContext) -> Affinity {
-    Affinity {
-        pod_anti_affinity: Some(PodAntiAffinity {
+/// Where the replicas of a component run: the one place its placement is decided (see
+/// `docs/design/sizing.md`, "Placement").
+///
+/// - One replica: anywhere.
+/// - Receive with a replication factor above 1: never two pods on one node (a required
+///   pod anti-affinity on the hostname), whatever `central.topology.spread` says: two
+///   pods on one node would lose the write quorum of every series they share when the
+///   node goes.
+/// - Otherwise, with `spread: required`: evenly over the nodes (a topology spread
+///   constraint, skew 1, `DoNotSchedule`), which never blocks a Deployment's surge pod
+///   as a required anti-affinity would on a cluster with as many nodes as replicas;
+///   with `spread: preferred` (the lab), one node each where the scheduler can.
+/// - With a zone key, evenly over the zones as well (`DoNotSchedule` where the nodes
+///   are required apart, `ScheduleAnyway` otherwise).
+fn placement(
+    context: &ComponentContext,
+) -> (Option<Affinity>, Option<Vec<TopologySpreadConstraint>>) {
+    if context.replicas <= 1 {
+        return (None, None);
+    }
+    let central = &context.fleet.central;
+    let topology = &central.topology;
+    let selector = context.selector();
+    let quorum = context.component == Component::Receive && central.receive.replication_factor > 1;
+    let required = quorum || topology.spread == Spread::Required;
+    let mut constraints = Vec::new();
+    let affinity = if quorum {
+        Some(anti_affinity(selector.clone(), Spread::Required))
+    } else if required {
+        constraints.push(spread_constraint(
+            HOSTNAME_KEY,
+            selector.clone(),
+            Spread::Required,
+        ));
+        None
+    } else {
+        Some(anti_affinity(selector.clone(), Spread::Preferred))
+    };
+    if let Some(zone) = &topology.zone_key {
+        let spread = if required {
+            Spread::Required
+        } else {
+            Spread::Preferred
+        };
+        constraints.push(spread_constraint(zone, selector, spread));
+    }
+    (affinity, (!constraints.is_empty()).then_some(constraints))
+}
+
+/// The pod anti-affinity that keeps the pods `selector` selects on different nodes:
+/// required, or preferred.
+fn anti_affinity(selector: LabelSelector, spread: Spread) -> Affinity {
+    let term = PodAffinityTerm {
+        label_selector: Some(selector),
+        topology_key: HOSTNAME_KEY.to_owned(),
+        ..PodAffinityTerm::default()
+    };
+    let anti_affinity = match spread {
+        Spread::Required => PodAntiAffinity {
+            required_during_scheduling_ignored_during_execution: Some(vec![term]),
+            ..PodAntiAffinity::default()
+        },
+        Spread::Preferred => PodAntiAffinity {
             preferred_during_scheduling_ignored_during_execution: Some(vec![
                 WeightedPodAffinityTerm {
                     weight: 100,
-                    pod_affinity_term: PodAffinityTerm {
-                        label_selector: Some(context.selector()),
-                        topology_key: "kubernetes.io/hostname".to_owned(),
-                        ..PodAffinityTerm::default()
-                    },
+                    pod_affinity_term: term,
                 },
             ]),
             ..PodAntiAffinity::default()
-        }),
+        },
+    };
+    Affinity {
+        pod_anti_affinity: Some(anti_affinity),
         ..Affinity::default()
     }
+}
+
+/// A topology spread constraint keeping the pods `selector` selects even (skew 1) over
+/// the values of node label `key`; tainted nodes the pods cannot run on are not counted
+/// (`nodeTaintsPolicy: Honor`), so a control-plane node never holds the skew up. Shared
+/// by the Thanos pods and the chart's (`chart_placement`).
+pub(crate) fn spread_constraint(
+    key: &str,
+    selector: LabelSelector,
+    spread: Spread,
+) -> TopologySpreadConstraint {
+    TopologySpreadConstraint {
+        label_selector: Some(selector),
+        max_skew: 1,
+        node_taints_policy: Some("Honor".to_owned()),
+        topology_key: key.to_owned(),
+        when_unsatisfiable: match spread {
+            Spread::Required => "DoNotSchedule",
+            Spread::Preferred => "ScheduleAnyway",
+        }
+        .to_owned(),
+        ..TopologySpreadConstraint::default()
+    }
+}
+
+/// The chart's placement and disruption budget for one of its replicated workloads
+/// (Prometheus, Alertmanager, the Ruler), whose pods carry `pod_label`: with
+/// `spread: required`, never two replicas on one node (`podAntiAffinity: hard`), with a
+/// zone key even over the zones, and with `disruptionBudgets`, a budget keeping every
+/// replica but one through a drain. One replica, or the lab's settings: the chart's own
+/// (empty, nothing rendered).
+pub(crate) fn chart_placement(
+    fleet: &Fleet,
+    pod_label: (&str, &str),
+    replicas: u32,
+) -> (ChartPlacement, Option<DisruptionBudgetValues>) {
+    if replicas <= 1 {
+        return (ChartPlacement::default(), None);
+    }
+    let topology = &fleet.central.topology;
+    let selector = LabelSelector {
+        match_labels: Some(BTreeMap::from([(
+            pod_label.0.to_owned(),
+            pod_label.1.to_owned(),
+        )])),
+        ..LabelSelector::default()
+    };
+    let placement = ChartPlacement {
+        pod_anti_affinity: (topology.spread == Spread::Required).then_some(AntiAffinity::Hard),
+        topology_spread_constraints: topology
+            .zone_key
+            .as_ref()
+            .map(|zone| vec![spread_constraint(zone, selector, topology.spread)]),
+    };
+    let budget = topology.disruption_budgets.then(|| DisruptionBudgetValues {
+        enabled: true,
+        min_available: replicas - 1,
+    });
+    (placement, budget)
 }
 
 /// The `data` volume claim template of a StatefulSet.

@@ -54,6 +54,12 @@ const TENANT_LABEL: &str = labels::CLUSTER;
 const POD_NAME_ENV: &str = "NAME";
 /// Receive flushes its head block on shutdown; give it time.
 const TERMINATION_GRACE_SECONDS: i64 = 900;
+/// With more than one replica, a new Receive pod stays ready this long before the
+/// rollout restarts the next one: ready is not yet answering its peers' replication, and
+/// restarting the next pod at once loses the write quorum. Upstream users found 120s
+/// removes the quorum errors of rollouts (thanos-io/thanos#4831, comment of 2023-04-11;
+/// kube-thanos and the Bitnami chart expose the field for it).
+const MIN_READY_SECONDS: i32 = 120;
 
 /// The objects of `thanos-receive.yaml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +97,9 @@ impl ThanosReceive {
         }
         if limits.is_some() {
             pod = pod.config_map_volume(LIMITS, &context.config_map_name(LIMITS), LIMITS_DIR);
+        }
+        if receive.replicas > 1 {
+            pod = pod.min_ready_seconds(MIN_READY_SECONDS);
         }
         let mut ingress = context.ingress(receive.ingress.as_ref(), REMOTE_WRITE);
         if let (Some(ingress), Some(model)) = (ingress.as_mut(), receive.ingress.as_ref()) {
@@ -185,7 +194,9 @@ pub(crate) fn store_api(fleet: &Fleet) -> String {
 }
 
 /// How many Receive pods may be down while every write still reaches its quorum of
-/// `factor / 2 + 1` copies: `factor - quorum`, at least one, so that a drain can proceed
+/// `factor / 2 + 1` copies (Thanos' write quorum, `writeQuorum` in thanos-io/thanos
+/// pkg/receive/handler.go; later releases take 1 for a factor of 2, which this leaves
+/// at one pod as well): `factor - quorum`, at least one, so that a drain can proceed
 /// (with a factor of 1 or 2 a drained pod's share of writes fails until it is back, and
 /// the agents retry).
 fn drainable_replicas(fleet: &Fleet) -> u32 {
@@ -319,7 +330,7 @@ fn limits_config_map(context: &ComponentContext) -> Option<ConfigMap> {
         .iter()
         .filter(|_| per_edge)
         .filter_map(|edge| {
-            let own = fleet.edge_write_limits(edge)?;
+            let own = default.for_edge(edge);
             (own != default).then(|| (edge.tenant().to_owned(), TenantLimits::from(own)))
         })
         .collect();

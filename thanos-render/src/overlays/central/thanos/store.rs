@@ -61,7 +61,7 @@ fn args(context: &ComponentContext) -> Vec<String> {
     args.push(grpc_flag());
     args.push(format!("--data-dir={DATA_DIR}"));
     args.push(objstore_flag(context));
-    args.extend(memory_flags(context.resources));
+    args.extend(memory_flags(&context.resources));
     let fleet = context.fleet;
     if let Some(limits) = &fleet.central.read_limits {
         args.extend(read_limit_flags(limits));
