@@ -359,6 +359,54 @@ const OWNED: &[(&str, &str)] = &[
         "prometheus-node-exporter.namespaceOverride",
         "security.podSecurity (node-exporter's namespace)",
     ),
+    (
+        "prometheus.podDisruptionBudget",
+        "central.topology.disruptionBudgets",
+    ),
+    (
+        "prometheus.prometheusSpec.podAntiAffinity",
+        "central.topology",
+    ),
+    (
+        "prometheus.prometheusSpec.podAntiAffinityTopologyKey",
+        "central.topology",
+    ),
+    (
+        "prometheus.prometheusSpec.topologySpreadConstraints",
+        "central.topology",
+    ),
+    (
+        "alertmanager.podDisruptionBudget",
+        "central.topology.disruptionBudgets",
+    ),
+    (
+        "alertmanager.alertmanagerSpec.podAntiAffinity",
+        "central.topology",
+    ),
+    (
+        "alertmanager.alertmanagerSpec.podAntiAffinityTopologyKey",
+        "central.topology",
+    ),
+    (
+        "alertmanager.alertmanagerSpec.topologySpreadConstraints",
+        "central.topology",
+    ),
+    (
+        "thanosRuler.podDisruptionBudget",
+        "central.topology.disruptionBudgets",
+    ),
+    (
+        "thanosRuler.thanosRulerSpec.podAntiAffinity",
+        "central.topology",
+    ),
+    (
+        "thanosRuler.thanosRulerSpec.podAntiAffinityTopologyKey",
+        "central.topology",
+    ),
+    (
+        "thanosRuler.thanosRulerSpec.topologySpreadConstraints",
+        "central.topology",
+    ),
 ];
 
 /// Keys that set what `security` decides, refused wherever they stand, with the field.
