@@ -102,7 +102,11 @@ fn placeholder_digest() -> Digest {
 /// scraping. A variant of the lab changes a component of it.
 pub fn seed_central() -> Central {
     central()
-        .alertmanager(Alertmanager::default().receivers(Vec::new()))
+        .alertmanager(
+            Alertmanager::default()
+                .receivers(Vec::new())
+                .without_dead_mans_switch(),
+        )
         .thanos_monitoring(ThanosMonitoringOptions::default().per_cluster_rules(false))
         .control_plane(ControlPlaneTargets::all())
         .query(
