@@ -25,7 +25,7 @@ use std::net::Ipv4Addr;
 use crate::{
     AgentValues, Alertmanager, Central, Compactor, ControlPlaneTargets, Digest, Edge, Fleet,
     FleetBuilder, Ingress, Language, Passthrough, Query, Receive, ReceiveRemoteWrite,
-    RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage, ThanosMonitoringOptions,
+    RemoteWriteQueue, Ruler, RunbookOptions, Security, Store, ThanosImage, ThanosMonitoringOptions,
     WriteLimits, S3,
 };
 
@@ -98,8 +98,8 @@ fn placeholder_digest() -> Digest {
 /// The seed's central cluster with the lab's settings as they were deployed: Query open
 /// through its Ingress and to any web page, no query or request limits, admin APIs on,
 /// Receive's write path open, the chart's Alertmanager configuration (every alert to
-/// "null"), the chart's rules evaluated over the whole fleet and its control-plane
-/// scraping. A variant of the lab changes a component of it.
+/// "null"), the chart's rules evaluated over the whole fleet with no query offset, and
+/// its control-plane scraping. A variant of the lab changes a component of it.
 pub fn seed_central() -> Central {
     central()
         .alertmanager(
@@ -108,6 +108,8 @@ pub fn seed_central() -> Central {
                 .without_dead_mans_switch(),
         )
         .thanos_monitoring(ThanosMonitoringOptions::default().per_cluster_rules(false))
+        // The lab's Ruler evaluated at "now", before the edges' last batch arrived.
+        .ruler(Ruler::default().query_offset(crate::Duration::seconds(0)))
         .control_plane(ControlPlaneTargets::all())
         .query(
             Query::default()

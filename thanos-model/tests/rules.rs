@@ -124,6 +124,7 @@ fn the_seed_warns_about_each_lab_setting() {
         "edges[1].agent.queue.retryOnRateLimit",
         "edges[2].agent.walRetention",
         "edges[2].agent.queue.retryOnRateLimit",
+        "central.ruler.queryOffset",
     ]
     .into_iter()
     .map(|path| (Severity::Warning, path.to_owned()))
@@ -136,6 +137,10 @@ fn a_new_fleet_pages_someone() {
     assert!(all_diagnostics(new_fleet(3)).is_empty());
     let fleet = new_fleet(3).build().unwrap();
     assert_eq!(fleet.central.alertmanager.receivers, [Receiver::oncall()]);
+    assert_eq!(
+        fleet.central.alertmanager.dead_mans_switch,
+        Some(Notifier::dead_mans_switch())
+    );
 }
 
 #[test]

@@ -13,6 +13,8 @@ use super::{
     lang::Lang,
     markdown::{code, codes, Block, CodeBlock},
 };
+use thanos_model::DEAD_MANS_SWITCH_RECEIVER;
+
 use crate::{
     overlays::central::alertmanager::{GROUP_BY, NULL_RECEIVER, SECRETS_DIR, WATCHDOG},
     shell::{kubectl, kubectl_in, quote},
@@ -160,7 +162,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let receivers: Vec<&String> = alerting
         .receivers
         .iter()
-        .filter(|name| *name != NULL_RECEIVER)
+        .filter(|name| ![NULL_RECEIVER, DEAD_MANS_SWITCH_RECEIVER].contains(&name.as_str()))
         .collect();
     let alert = serde_json::json!([{
         "labels": {
