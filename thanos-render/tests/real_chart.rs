@@ -1343,41 +1343,45 @@ fn longest_range(expr: &str) -> u64 {
 fn long_range_groups_have_a_longer_interval(build: &Build, _: &Expect) -> Vec<String> {
     let mut problems = Vec::new();
     let mut heavy = 0;
-    for rule in build.all("PrometheusRule") {
-        for group in rule
-            .pointer("/spec/groups")
-            .and_then(Value::as_array)
+    for (rule, group) in rule_groups(build) {
+        let reads = group["rules"]
+            .as_array()
             .into_iter()
             .flatten()
-        {
-            let reads = group["rules"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|r| r["expr"].as_str())
-                .map(longest_range)
-                .max()
-                .unwrap_or(0);
-            if reads < 86_400 {
-                continue;
-            }
-            heavy += 1;
-            let interval = group["interval"].as_str().map(longest_range_of_duration);
-            if interval.is_none_or(|seconds| seconds < 60) {
-                problems.push(format!(
-                    "{}: group {} reads {}s ranges every {:?}",
-                    name_of(rule),
-                    group["name"],
-                    reads,
-                    group["interval"].as_str()
-                ));
-            }
+            .filter_map(|r| r["expr"].as_str())
+            .map(longest_range)
+            .max()
+            .unwrap_or(0);
+        if reads < 86_400 {
+            continue;
+        }
+        heavy += 1;
+        let interval = group["interval"].as_str().map(longest_range_of_duration);
+        if interval.is_none_or(|seconds| seconds < 60) {
+            problems.push(format!(
+                "{}: group {} reads {}s ranges every {:?}",
+                name_of(rule),
+                group["name"],
+                reads,
+                group["interval"].as_str()
+            ));
         }
     }
     if heavy == 0 {
         problems.push("no group reads a range of a day: the check saw nothing".to_owned());
     }
     problems
+}
+
+/// Every rule group of every PrometheusRule of the build, with its PrometheusRule.
+fn rule_groups(build: &Build) -> impl Iterator<Item = (&Value, &Value)> {
+    build.all("PrometheusRule").flat_map(|rule| {
+        rule.pointer("/spec/groups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(move |group| (rule, group))
+    })
 }
 
 /// A duration such as `1m` or `3m` in seconds, read as a range.
@@ -1391,30 +1395,23 @@ fn longest_range_of_duration(duration: &str) -> u64 {
 fn partial_responses_never_lie(build: &Build, expect: &Expect) -> Vec<String> {
     let replicated = expect.fleet.central.receive.replication_factor >= 2;
     let mut problems = Vec::new();
-    for rule in build.all("PrometheusRule") {
-        for group in rule
-            .pointer("/spec/groups")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if group["partial_response_strategy"].as_str() != Some("warn") {
-                continue;
-            }
-            let rules: Vec<&Value> = group["rules"].as_array().into_iter().flatten().collect();
-            let records = rules.iter().any(|r| r.get("record").is_some());
-            let absence = rules.iter().any(|r| {
-                r["expr"].as_str().is_some_and(|e| e.contains("absent"))
-                    && r["labels"]["cluster"].as_str()
-                        != Some(expect.fleet.central.cluster_label_value())
-            });
-            if records || (absence && !replicated) {
-                problems.push(format!(
+    for (rule, group) in rule_groups(build) {
+        if group["partial_response_strategy"].as_str() != Some("warn") {
+            continue;
+        }
+        let rules: Vec<&Value> = group["rules"].as_array().into_iter().flatten().collect();
+        let records = rules.iter().any(|r| r.get("record").is_some());
+        let absence = rules.iter().any(|r| {
+            r["expr"].as_str().is_some_and(|e| e.contains("absent"))
+                && r["labels"]["cluster"].as_str()
+                    != Some(expect.fleet.central.cluster_label_value())
+        });
+        if records || (absence && !replicated) {
+            problems.push(format!(
                     "{}: group {} evaluates on partial responses (records: {records}, absent() with one copy of each series: {absence})",
                     name_of(rule),
                     group["name"]
                 ));
-            }
         }
     }
     problems

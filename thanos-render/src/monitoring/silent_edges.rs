@@ -61,6 +61,20 @@ impl Default for SilentEdgeOptions {
     }
 }
 
+/// A `#[must_use]` setter per field that consumes and returns the options.
+macro_rules! option_setters {
+    ($($(#[doc = $doc:expr])* $field:ident : $ty:ty),* $(,)?) => {
+        $(
+            $(#[doc = $doc])*
+            #[must_use]
+            pub fn $field(mut self, $field: $ty) -> Self {
+                self.$field = $field;
+                self
+            }
+        )*
+    };
+}
+
 impl SilentEdgeOptions {
     /// The defaults.
     #[must_use]
@@ -68,42 +82,20 @@ impl SilentEdgeOptions {
         Self::default()
     }
 
-    /// How long without any sample before the alert is pending.
-    #[must_use]
-    pub fn window(mut self, window: Duration) -> Self {
-        self.window = window;
-        self
-    }
-
-    /// How long pending before it fires (`for`).
-    #[must_use]
-    pub fn pending_for(mut self, pending_for: Duration) -> Self {
-        self.pending_for = pending_for;
-        self
-    }
-
-    /// Evaluation interval of the group.
-    #[must_use]
-    pub fn interval(mut self, interval: Duration) -> Self {
-        self.interval = interval;
-        self
-    }
-
-    /// How far in the past the Ruler evaluates (`ruleQueryOffset`): the alert fires that
-    /// much later.
-    #[must_use]
-    pub fn query_offset(mut self, offset: Duration) -> Self {
-        self.query_offset = offset;
-        self
-    }
-
-    /// Whether Receive holds every series twice (replication factor 2 or more), which
-    /// decides the group's partial-response strategy
-    /// ([`PartialResponse::for_absence`]).
-    #[must_use]
-    pub fn replicated(mut self, replicated: bool) -> Self {
-        self.replicated = replicated;
-        self
+    option_setters! {
+        /// How long without any sample before the alert is pending.
+        window: Duration,
+        /// How long pending before it fires (`for`).
+        pending_for: Duration,
+        /// Evaluation interval of the group.
+        interval: Duration,
+        /// How far in the past the Ruler evaluates (`ruleQueryOffset`): the alert fires
+        /// that much later.
+        query_offset: Duration,
+        /// Whether Receive holds every series twice (replication factor 2 or more), which
+        /// decides the group's partial-response strategy
+        /// ([`PartialResponse::for_absence`]).
+        replicated: bool,
     }
 
     /// How long the alert is pending before it fires: for an edge that never wrote, the
