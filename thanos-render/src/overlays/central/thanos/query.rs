@@ -42,7 +42,7 @@ pub struct ThanosQuery {
     /// Its Service (gRPC and HTTP) and the Ingress the fleet gives it.
     pub shared: SharedObjects,
     /// `thanos-query-headless`, when the fleet has a Ruler: the ready pods, which the
-    /// Ruler finds by DNS SRV ([`ruler_address`]).
+    /// Ruler finds by DNS SRV.
     pub headless_service: Option<Service>,
 }
 
