@@ -144,22 +144,12 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             "a new edge, not deployed yet",
         );
         blocks.push(l.p(
-            "The silence, with {} set to the new edge's {} label (its name unless {} sets another):",
-            "사일런스 명령입니다. {}에는 새 엣지의 {} 레이블을 넣습니다({}로 따로 정하지 않았다면 엣지 이름):",
+            "The silence, with {} set to the new edge's {} label (its name unless {} sets another); the last command expires it once the edge writes:",
+            "사일런스 명령입니다. {}에는 새 엣지의 {} 레이블을 넣습니다({}로 따로 정하지 않았다면 엣지 이름). 마지막 명령은 엣지가 데이터를 쓰기 시작한 뒤 사일런스를 해제합니다:",
             [code("EDGE"), code("cluster"), code("clusterLabel")],
         ));
-        blocks.push(
-            CodeBlock::lines(
-                "sh",
-                [
-                    "EDGE=cluster-NN-edge".to_owned(),
-                    add,
-                    "# once the edge writes:".to_owned(),
-                    expire,
-                ],
-            )
-            .into(),
-        );
+        blocks
+            .push(CodeBlock::lines("sh", ["EDGE=cluster-NN-edge".to_owned(), add, expire]).into());
     }
 
     blocks.push(l.h(3, "Upgrading", "업그레이드", []));
