@@ -334,9 +334,13 @@ fn rule_path(query: &RulerQuery, l: Lang) -> Vec<Block> {
             [codes(&query.endpoints, ", "), code("ThanosRulerEvaluationFailures")],
         ),
         l.text(
-            "A group whose alerts fire when a series is missing (silent edges, a cluster's target down) evaluates on a partial response ({}) only when Receive holds every series twice or more: one failing store then leaves the answer whole. With one copy it fails instead ({}), rather than page for every cluster on that store. Recording rules always fail rather than record partial data.",
-            "시리즈가 없을 때 발생하는 알림 그룹(엣지 무응답, 클러스터 대상 중단)은 Receive가 모든 시리즈를 두 벌 이상 가질 때만 부분 응답({})으로 평가합니다. 그러면 저장소 하나가 실패해도 답이 온전합니다. 한 벌뿐이면 그 저장소의 모든 클러스터에 대해 호출하는 대신 평가가 실패합니다({}). 기록 룰은 부분 데이터를 기록하지 않도록 항상 실패합니다.",
-            [code("partial_response_strategy: warn"), code("abort")],
+            "A group whose alerts fire when a series is missing (silent edges, a cluster's target down) evaluates on a partial response ({}) only when Receive holds every series twice or more: one failing store then leaves the answer whole, and {} says a store is missing. With one copy it fails instead ({}), rather than page for every cluster on that store. Recording rules always fail rather than record partial data.",
+            "시리즈가 없을 때 발생하는 알림 그룹(엣지 무응답, 클러스터 대상 중단)은 Receive가 모든 시리즈를 두 벌 이상 가질 때만 부분 응답({})으로 평가합니다. 그러면 저장소 하나가 실패해도 답이 온전하며, {}가 저장소 하나가 빠졌음을 알립니다. 한 벌뿐이면 그 저장소의 모든 클러스터에 대해 호출하는 대신 평가가 실패합니다({}). 기록 룰은 부분 데이터를 기록하지 않도록 항상 실패합니다.",
+            [
+                code("partial_response_strategy: warn"),
+                code("ThanosRulerPartialEvaluations"),
+                code("abort"),
+            ],
         ),
     ];
     bullets.extend(crate::monitoring::heavy_groups().into_iter().map(|heavy| {
