@@ -190,6 +190,7 @@ fn kustomize_builds_every_directory_with_the_chart_and_the_right_values() {
                     "PrometheusRule/thanos-watchdog",
                     "Service/thanos-compactor",
                     "Service/thanos-query",
+                    "Service/thanos-query-headless",
                     "Service/thanos-receive",
                     "Service/thanos-receive-headless",
                     "Service/thanos-store",

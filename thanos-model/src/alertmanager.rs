@@ -19,9 +19,12 @@ pub struct Alertmanager {
     /// Secret `alertmanager-oncall`, key `url`. Empty keeps the chart's configuration,
     /// which sends every alert to the receiver `null`: nobody is paged (`check` warns).
     pub receivers: Vec<Receiver>,
-    /// Where the Watchdog alerts go (a dead man's switch such as healthchecks.io, which
-    /// pages when the heartbeat stops). Unset, Watchdog goes nowhere.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Where the Watchdog alerts go: a dead man's switch (such as healthchecks.io or
+    /// PagerDuty's heartbeat), which pages when the heartbeats stop, so someone learns
+    /// that alerting itself is down. Default a webhook whose URL is in Secret
+    /// `alertmanager-dead-mans-switch`, key `url` (the runbook creates it); `null`
+    /// sends Watchdog nowhere (`check` warns: nobody notices when the Ruler, central
+    /// Prometheus or Alertmanager stops).
     pub dead_mans_switch: Option<Notifier>,
 }
 
@@ -31,7 +34,7 @@ impl Default for Alertmanager {
             replicas: 2,
             storage: Storage::new(Bytes::gibibytes(1)),
             receivers: vec![Receiver::oncall()],
-            dead_mans_switch: None,
+            dead_mans_switch: Some(Notifier::dead_mans_switch()),
         }
     }
 }
@@ -42,6 +45,13 @@ impl Alertmanager {
         set storage: Storage,
         set receivers: Vec<Receiver>,
         some dead_mans_switch: Notifier,
+    }
+
+    /// No dead man's switch: Watchdog goes nowhere (`check` warns).
+    #[must_use]
+    pub fn without_dead_mans_switch(mut self) -> Self {
+        self.dead_mans_switch = None;
+        self
     }
 
     /// The Secrets the receivers and the dead man's switch read, each name once, sorted:
@@ -87,8 +97,15 @@ impl Alertmanager {
                 "add a receiver (webhook, slack, pagerduty or email) whose URL or key is in a Secret",
             );
         }
-        if let Some(notify) = &self.dead_mans_switch {
-            notify.check(&format!("{path}.deadMansSwitch"), check);
+        match &self.dead_mans_switch {
+            Some(notify) => notify.check(&format!("{path}.deadMansSwitch"), check),
+            // With no receiver at all the warning above says it already.
+            None if !self.receivers.is_empty() => check.warning(
+                &format!("{path}.deadMansSwitch"),
+                "no dead man's switch: Watchdog goes to the receiver \"null\", so nobody notices when alerting itself stops (the Ruler, central Prometheus or Alertmanager down)",
+                "set deadMansSwitch to a webhook, slack, pagerduty or email notifier of a service that pages when the Watchdog heartbeat stops",
+            ),
+            None => {}
         }
     }
 }

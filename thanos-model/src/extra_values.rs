@@ -407,6 +407,10 @@ const OWNED: &[(&str, &str)] = &[
         "thanosRuler.thanosRulerSpec.topologySpreadConstraints",
         "central.topology",
     ),
+    (
+        "thanosRuler.thanosRulerSpec.additionalConfig",
+        "central.ruler.queryOffset",
+    ),
 ];
 
 /// Keys that set what `security` decides, refused wherever they stand, with the field.

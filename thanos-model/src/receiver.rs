@@ -149,6 +149,15 @@ pub enum Notifier {
 }
 
 impl Notifier {
+    /// The dead man's switch of a new fleet: a webhook whose URL is in Secret
+    /// `alertmanager-dead-mans-switch`, key `url` (the runbook creates it).
+    #[must_use]
+    pub fn dead_mans_switch() -> Self {
+        Self::Webhook {
+            url: SecretKeyRef::new("alertmanager-dead-mans-switch", "url"),
+        }
+    }
+
     /// The Secret keys it reads.
     #[must_use]
     pub fn secrets(&self) -> Vec<&SecretKeyRef> {

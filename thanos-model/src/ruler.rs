@@ -23,6 +23,13 @@ pub struct Ruler {
     pub replicas: u32,
     /// How often rules are evaluated, default `30s`.
     pub evaluation_interval: Duration,
+    /// How far in the past every rule is evaluated (`ruleQueryOffset`, Thanos'
+    /// `--rule-query-offset`), default `1m`: the edges' samples reach Receive by remote
+    /// write, up to a batch-send deadline (and retries) after they were scraped; evaluated
+    /// at "now", the newest samples are not there yet and rates dip, `absent()` blinks.
+    /// `check` warns when it is shorter than an edge agent's `batchSendDeadline`. Every
+    /// alert of the Ruler fires this much later.
+    pub query_offset: Duration,
     /// Local TSDB retention before blocks are only in the bucket, default `24h`.
     pub retention: Duration,
     /// The TSDB volume, default `10Gi`.
@@ -41,6 +48,7 @@ impl Default for Ruler {
         Self {
             replicas: 2,
             evaluation_interval: Duration::seconds(30),
+            query_offset: Duration::minutes(1),
             retention: Duration::hours(24),
             storage: Storage::new(Bytes::gibibytes(10)),
             resources: None,
@@ -53,6 +61,7 @@ impl Ruler {
     setters! {
         copy replicas: u32,
         set evaluation_interval: Duration,
+        set query_offset: Duration,
         set retention: Duration,
         set storage: Storage,
         some resources: Resources,
@@ -65,6 +74,7 @@ impl Ruler {
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
         check.parsed(&format!("{path}.evaluationInterval"));
+        check.parsed(&format!("{path}.queryOffset"));
         check.parsed(&format!("{path}.retention"));
         self.storage.check(&format!("{path}.storage"), check);
         if let Some(resources) = &self.resources {

@@ -98,18 +98,28 @@ fn placeholder_digest() -> Digest {
 /// The seed's central cluster with the lab's settings as they were deployed: Query open
 /// through its Ingress and to any web page, no query or request limits, admin APIs on,
 /// Receive's write path open, the chart's Alertmanager configuration (every alert to
-/// "null"), the chart's rules evaluated over the whole fleet and its control-plane
-/// scraping; one replica of Receive (factor 1), Query and Store, replicas only preferred
-/// apart, none of the chart's PodDisruptionBudgets, and the lab's fixed requests and
-/// limits (requests a quarter of the limits). A variant of the lab changes a component
-/// of it.
+/// "null"), the chart's rules evaluated over the whole fleet with no query offset, and
+/// its control-plane scraping; one replica of Receive (factor 1), Query and Store,
+/// replicas only preferred apart, none of the chart's PodDisruptionBudgets, and the lab's
+/// fixed requests and limits (requests a quarter of the limits). A variant of the lab
+/// changes a component of it.
 pub fn seed_central() -> Central {
     let lab_memory = || Resources::default().memory(Bytes::mebibytes(512), Bytes::gibibytes(2));
     central()
         .topology(Topology::lab())
-        .ruler(Ruler::default().resources(Resources::default()))
-        .alertmanager(Alertmanager::default().receivers(Vec::new()))
+        .alertmanager(
+            Alertmanager::default()
+                .receivers(Vec::new())
+                .without_dead_mans_switch(),
+        )
         .thanos_monitoring(ThanosMonitoringOptions::default().per_cluster_rules(false))
+        // The lab's Ruler: the lab's fixed resources, evaluating at "now", before the
+        // edges' last batch arrived.
+        .ruler(
+            Ruler::default()
+                .resources(Resources::default())
+                .query_offset(crate::Duration::seconds(0)),
+        )
         .control_plane(ControlPlaneTargets::all())
         .query(
             Query::default()

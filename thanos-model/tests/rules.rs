@@ -126,6 +126,7 @@ fn the_seed_warns_about_each_lab_setting() {
         "edges[1].agent.queue.retryOnRateLimit",
         "edges[2].agent.walRetention",
         "edges[2].agent.queue.retryOnRateLimit",
+        "central.ruler.queryOffset",
         // Rule 41: it does not survive a node loss.
         "central.receive.replicas",
         "central.receive.replicationFactor",
@@ -154,6 +155,10 @@ fn a_new_fleet_pages_someone() {
     assert!(all_diagnostics(new_fleet(3)).is_empty());
     let fleet = new_fleet(3).build().unwrap();
     assert_eq!(fleet.central.alertmanager.receivers, [Receiver::oncall()]);
+    assert_eq!(
+        fleet.central.alertmanager.dead_mans_switch,
+        Some(Notifier::dead_mans_switch())
+    );
 }
 
 #[test]
@@ -547,6 +552,83 @@ fn rule49_to_52_extra_chart_values() {
         hint.starts_with("did you mean `nodeSelector`?")
             && hint.ends_with("in Rust: `Edge::extra_values with ExtraValues::set(\"prometheus.prometheusSpec.nodeSelectr\", ..)`"),
         "{hint}"
+    );
+}
+
+#[test]
+fn rule32_watchdog_needs_a_dead_mans_switch() {
+    assert_reports(
+        new_fleet(1).central(
+            central().alertmanager(Alertmanager::default().without_dead_mans_switch()),
+        ),
+        Severity::Warning,
+        "central.alertmanager.deadMansSwitch",
+        "no dead man's switch: Watchdog goes to the receiver \"null\", so nobody notices when alerting itself stops (the Ruler, central Prometheus or Alertmanager down)",
+    );
+}
+
+#[test]
+fn rule34_ruler_offset_covers_the_slowest_batch() {
+    let fleet = |offset: &str, deadline: &str| {
+        new_fleet(2)
+            .central(central().ruler(Ruler::default().query_offset(duration(offset))))
+            .edges([
+                edge("cluster-02-edge", "cluster-02"),
+                edge("cluster-03-edge", "cluster-03")
+                    .agent(AgentValues::default().queue(
+                        RemoteWriteQueue::default().batch_send_deadline(duration(deadline)),
+                    )),
+            ])
+    };
+    let at_offset = |offset: &str| {
+        diagnostics(fleet(offset, "30s"))
+            .into_iter()
+            .filter(|d| d.path == "central.ruler.queryOffset")
+            .map(|d| (d.severity, d.message))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(at_offset("30s"), []);
+    assert_eq!(
+        at_offset("29s"),
+        [(
+            Severity::Warning,
+            "29s is shorter than the batch-send deadline of edge cluster-03-edge (30s): the Ruler evaluates before that edge's newest samples reach Receive, so its absent() alerts blink and its rates dip on every late batch".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn rule35_ruler_evaluates_within_the_lookback() {
+    let every = |interval: &str| {
+        new_fleet(1)
+            .central(central().ruler(Ruler::default().evaluation_interval(duration(interval))))
+    };
+    assert!(diagnostics(every("5m")).is_empty());
+    assert_reports(
+        every("301s"),
+        Severity::Warning,
+        "central.ruler.evaluationInterval",
+        "301s is longer than Query's 5m lookback delta: the series the Ruler records vanish between evaluations, and alerts over them resolve and fire again",
+    );
+}
+
+#[test]
+fn rule36_scrapes_within_the_lookback() {
+    // Rule 14 warns above 2m and rule 33 about the silent-edge window: only the errors.
+    let errors = |interval: &str| {
+        diagnostics(new_fleet(1).scrape_interval(duration(interval)))
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| (d.path, d.message))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(errors("5m"), []);
+    assert_eq!(
+        errors("6m"),
+        [(
+            "scrapeInterval".to_owned(),
+            "6m is longer than the 5m lookback delta of Prometheus and Thanos Query: between two scrapes the series is missing from instant queries, so absent() alerts flap and 5m rates see one sample".to_owned()
+        )]
     );
 }
 

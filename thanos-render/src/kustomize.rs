@@ -14,6 +14,9 @@ pub struct Kustomization {
     /// Plain manifests added to the chart's objects.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
+    /// Changes to objects the chart renders.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub patches: Vec<Patch>,
 }
 
 impl Kustomization {
@@ -28,7 +31,15 @@ impl Kustomization {
             kind: "Kustomization",
             helm_charts: vec![chart],
             resources: Vec::new(),
+            patches: Vec::new(),
         }
+    }
+
+    /// Adds patches.
+    #[must_use]
+    pub(crate) fn patches(mut self, patches: impl IntoIterator<Item = Patch>) -> Self {
+        self.patches.extend(patches);
+        self
     }
 
     /// Adds plain manifests as resources.
@@ -36,6 +47,52 @@ impl Kustomization {
     pub(crate) fn resources(mut self, resources: impl IntoIterator<Item = String>) -> Self {
         self.resources.extend(resources);
         self
+    }
+}
+
+/// One `patches` entry: JSON 6902 operations on the one object `target` names. A `test`
+/// operation first makes the build fail, rather than patch the wrong place, when a new
+/// chart version moves what the patch expects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Patch {
+    /// The object.
+    pub target: PatchTarget,
+    /// The operations, as the YAML list kustomize reads.
+    pub patch: String,
+}
+
+/// `patches[].target`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PatchTarget {
+    /// API group.
+    pub group: String,
+    /// API version.
+    pub version: String,
+    /// Kind.
+    pub kind: String,
+    /// `metadata.name`.
+    pub name: String,
+}
+
+/// One JSON 6902 operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonPatchOperation {
+    /// `test`, `add`, `replace`, ...
+    pub op: &'static str,
+    /// A JSON pointer.
+    pub path: String,
+    /// The value it tests or sets.
+    pub value: String,
+}
+
+impl Patch {
+    /// `operations` on `target`.
+    #[must_use]
+    pub fn json6902(target: PatchTarget, operations: &[JsonPatchOperation]) -> Self {
+        Self {
+            target,
+            patch: crate::yaml::to_yaml(operations),
+        }
     }
 }
 

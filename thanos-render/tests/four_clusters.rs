@@ -183,7 +183,7 @@ fn every_kubernetes_object_round_trips_through_k8s_openapi() {
         ("Namespace", 4),
         ("PrometheusRule", 3),
         ("Secret", 1),
-        ("Service", 5),
+        ("Service", 6),
         ("ServiceMonitor", 5),
         ("StatefulSet", 3),
     ]

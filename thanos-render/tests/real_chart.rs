@@ -262,6 +262,15 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
                 the_ruler_evaluates_no_single_cluster_absent,
             ),
             (
+                "the_ruler_evaluates_past_the_remote_write_lag",
+                the_ruler_evaluates_past_the_remote_write_lag,
+            ),
+            (
+                "long_range_groups_have_a_longer_interval",
+                long_range_groups_have_a_longer_interval,
+            ),
+            ("partial_responses_never_lie", partial_responses_never_lie),
+            (
                 "grafana_reads_thanos_query_by_default",
                 grafana_reads_thanos_query_by_default,
             ),
@@ -782,6 +791,7 @@ struct RemoteWrite {
 struct ThanosRulerSpec {
     replicas: Option<i64>,
     query_endpoints: Vec<String>,
+    rule_query_offset: Option<String>,
     object_storage_config: Option<SecretKey>,
     alertmanagers_config: Option<SecretKey>,
     rule_selector: Option<LabelSelector>,
@@ -1222,6 +1232,199 @@ fn the_ruler_evaluates_no_single_cluster_absent(build: &Build, expect: &Expect) 
     problems
 }
 
+/// The Ruler's Query endpoint is a DNS SRV lookup (`dnssrv+_<port>._tcp.<service>.<ns>.svc`)
+/// of a headless Service of Query's ready pods by a port Query's container serves: the
+/// Ruler knows every Query pod and tries the next when one fails. A single address (a
+/// ClusterIP Service) would keep a kept-alive connection to one pod.
+fn finds_every_ready_query_pod(build: &Build, expect: &Expect, endpoint: &str) -> Vec<String> {
+    let Some(rest) = endpoint.strip_prefix("dnssrv+_") else {
+        return vec![format!(
+            "{endpoint}: one address, not a DNS SRV lookup of every Query pod"
+        )];
+    };
+    let mut parts = rest.split('.');
+    let (port, tcp, service, namespace) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    if tcp != "_tcp" || namespace != expect.namespace() {
+        return vec![format!(
+            "{endpoint}: not _<port>._tcp.<service>.{}",
+            expect.namespace()
+        )];
+    }
+    let found: Vec<Service> = build
+        .named("Service", service)
+        .filter(|s| s["metadata"]["namespace"].as_str() == Some(namespace))
+        .filter_map(|s| builds::typed(s).ok())
+        .collect();
+    let Some(spec) = found.first().and_then(|s| s.spec.as_ref()) else {
+        return vec![format!("{endpoint}: no Service {service} in {namespace}")];
+    };
+    let mut problems = Vec::new();
+    if spec.cluster_ip.as_deref() != Some("None") || spec.publish_not_ready_addresses == Some(true)
+    {
+        problems.push(format!(
+            "{endpoint}: Service {service} is not headless over ready pods ({spec:?})"
+        ));
+    }
+    if !spec
+        .ports
+        .iter()
+        .flatten()
+        .any(|p| p.name.as_deref() == Some(port))
+    {
+        problems.push(format!("{endpoint}: Service {service} has no port {port}"));
+    }
+    let query: Result<Deployment, String> = build.one("Deployment", Some("thanos-query"));
+    let template = query.ok().and_then(|d| d.spec).map(|spec| spec.template);
+    let pod_labels = template
+        .as_ref()
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    let selected = spec
+        .selector
+        .as_ref()
+        .is_some_and(|selector| selector.iter().all(|(k, v)| pod_labels.get(k) == Some(v)));
+    let served = pod_spec(template.as_ref()).is_some_and(|pod| {
+        pod.containers
+            .iter()
+            .flat_map(|c| c.ports.iter().flatten())
+            .any(|p| p.name.as_deref() == Some(port))
+    });
+    if !selected || !served {
+        problems.push(format!(
+            "{endpoint}: Service {service} does not select Query's pods by a port {port} they serve"
+        ));
+    }
+    problems
+}
+
+/// The ThanosRuler evaluates `central.ruler.queryOffset` in the past (`ruleQueryOffset`,
+/// validated against the built CRD by `custom_resources_valid_against_their_crds`), or at
+/// "now" when the fleet's offset is zero.
+fn the_ruler_evaluates_past_the_remote_write_lag(build: &Build, expect: &Expect) -> Vec<String> {
+    let Some(model) = &expect.fleet.central.ruler else {
+        return Vec::new();
+    };
+    let ruler = match build.one::<Resource<ThanosRulerSpec>>("ThanosRuler", None) {
+        Ok(ruler) => ruler.spec,
+        Err(error) => return vec![error],
+    };
+    let wanted = (!model.query_offset.is_zero()).then(|| model.query_offset.to_string());
+    if ruler.rule_query_offset == wanted {
+        Vec::new()
+    } else {
+        vec![format!(
+            "ruleQueryOffset is {:?}, the fleet's queryOffset {wanted:?}",
+            ruler.rule_query_offset
+        )]
+    }
+}
+
+/// The longest range an expression reads, in seconds (`[3d]`, `[30m]`, `[1h:5m]`).
+fn longest_range(expr: &str) -> u64 {
+    expr.match_indices('[')
+        .filter_map(|(start, _)| {
+            let inner = expr[start + 1..].split([']', ':']).next()?;
+            let (number, unit) = inner.split_at(inner.find(|c: char| !c.is_ascii_digit())?);
+            let seconds = match unit {
+                "s" => 1,
+                "m" => 60,
+                "h" => 3_600,
+                "d" => 86_400,
+                "w" => 604_800,
+                _ => return None,
+            };
+            Some(number.parse::<u64>().ok()? * seconds)
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Every rule group that reads a range of a day or more (the chart's burn-rate and
+/// availability groups) is evaluated at an interval of its own of at least a minute,
+/// not at the evaluator's 30s.
+fn long_range_groups_have_a_longer_interval(build: &Build, _: &Expect) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut heavy = 0;
+    for (rule, group) in rule_groups(build) {
+        let reads = group["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["expr"].as_str())
+            .map(longest_range)
+            .max()
+            .unwrap_or(0);
+        if reads < 86_400 {
+            continue;
+        }
+        heavy += 1;
+        let interval = group["interval"].as_str().map(longest_range_of_duration);
+        if interval.is_none_or(|seconds| seconds < 60) {
+            problems.push(format!(
+                "{}: group {} reads {}s ranges every {:?}",
+                name_of(rule),
+                group["name"],
+                reads,
+                group["interval"].as_str()
+            ));
+        }
+    }
+    if heavy == 0 {
+        problems.push("no group reads a range of a day: the check saw nothing".to_owned());
+    }
+    problems
+}
+
+/// Every rule group of every PrometheusRule of the build, with its PrometheusRule.
+fn rule_groups(build: &Build) -> impl Iterator<Item = (&Value, &Value)> {
+    build.all("PrometheusRule").flat_map(|rule| {
+        rule.pointer("/spec/groups")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(move |group| (rule, group))
+    })
+}
+
+/// A duration such as `1m` or `3m` in seconds, read as a range.
+fn longest_range_of_duration(duration: &str) -> u64 {
+    longest_range(&format!("[{duration}]"))
+}
+
+/// Partial responses only where the answer stays correct: no group with a recording rule
+/// evaluates on one (it would record partial data as whole), and a group whose alerts
+/// fire on a missing series (`absent`) does only when Receive holds every series twice.
+fn partial_responses_never_lie(build: &Build, expect: &Expect) -> Vec<String> {
+    let replicated = expect.fleet.central.receive.replication_factor >= 2;
+    let mut problems = Vec::new();
+    for (rule, group) in rule_groups(build) {
+        if group["partial_response_strategy"].as_str() != Some("warn") {
+            continue;
+        }
+        let rules: Vec<&Value> = group["rules"].as_array().into_iter().flatten().collect();
+        let records = rules.iter().any(|r| r.get("record").is_some());
+        let absence = rules.iter().any(|r| {
+            r["expr"].as_str().is_some_and(|e| e.contains("absent"))
+                && r["labels"]["cluster"].as_str()
+                    != Some(expect.fleet.central.cluster_label_value())
+        });
+        if records || (absence && !replicated) {
+            problems.push(format!(
+                    "{}: group {} evaluates on partial responses (records: {records}, absent() with one copy of each series: {absence})",
+                    name_of(rule),
+                    group["name"]
+                ));
+        }
+    }
+    problems
+}
+
 /// Problems with a URL that should reach a port of a Service of the build.
 fn reaches_a_service_port(build: &Build, expect: &Expect, url: &str) -> Vec<String> {
     let authority = url
@@ -1657,11 +1860,7 @@ fn ruler_evaluates_the_chart_rules_over_query(build: &Build, expect: &Expect) ->
         problems.push("no queryEndpoints".to_owned());
     }
     for endpoint in &ruler.query_endpoints {
-        problems.extend(reaches_a_service_port(
-            build,
-            expect,
-            &format!("http://{endpoint}"),
-        ));
+        problems.extend(finds_every_ready_query_pod(build, expect, endpoint));
     }
     if ruler
         .object_storage_config

@@ -130,10 +130,12 @@ fn high_availability() {
                 .grafana(Grafana::default().without_ingress()),
         ),
         // The runbook follows: port-forwards for Query and Grafana, three Receive pods,
-        // the objstore Secret checked rather than made.
+        // the objstore Secret checked rather than made; with every series held three
+        // times, the silent-edge alerts keep evaluating when one Receive pod errs.
         &[
             "README.md",
             "thanos-compactor.yaml",
+            "thanos-monitoring.yaml",
             "thanos-query.yaml",
             "thanos-receive.yaml",
             "values-central.yaml",

@@ -11,7 +11,8 @@
 //!   "missing" when it has none. The exceptions are `ingress: null`, which means "no
 //!   Ingress" (left out, a component gets its default), `ruler: null`, "no Thanos Ruler"
 //!   (left out, the default Ruler), and `readLimits`, `timeout` and `maxConcurrent` null,
-//!   "no limit of ours" (left out, the defaults). In a map of free keys
+//!   "no limit of ours" (left out, the defaults), and `deadMansSwitch: null`, "Watchdog to
+//!   nobody" (left out, the default webhook). In a map of free keys
 //!   (`receive.labels`) and in lists, `null` is refused.
 //!
 //! Values of a grammar type ([`Duration`](crate::Duration), [`Cpu`](crate::Cpu),
@@ -50,6 +51,8 @@ pub(crate) const NULL_MEANS_NONE: &[&str] = &[
     "readLimits",
     "timeout",
     "maxConcurrent",
+    // Alerting: `null` means no dead man's switch (the seed's lab).
+    "deadMansSwitch",
 ];
 
 /// The section serde reads through a buffer (it is tagged by its `type`).

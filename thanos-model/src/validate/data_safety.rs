@@ -1,4 +1,5 @@
-//! Rule 33: settings each valid on its own whose meaning together loses data or flaps.
+//! Rules 33 to 36: settings each valid on its own whose meaning together loses data or
+//! flaps.
 
 use super::Checker;
 use crate::Duration;
@@ -13,12 +14,110 @@ const STORE_SEES_UPLOADED_BLOCK_MS: u64 = (2 * 60 + 15) * 60 * 1000;
 /// late or retried remote-write batch must not make it look silent.
 const SILENT_EDGE_SCRAPE_INTERVALS: u64 = 3;
 
-impl Checker<'_> {
+/// How far back an instant query looks for a series' newest sample: Prometheus'
+/// `--query.lookback-delta` and Thanos Query's, 5m by default
+/// (<https://prometheus.io/docs/prometheus/latest/querying/basics/#staleness>). A series
+/// whose samples are further apart is missing from every instant query in between.
+const LOOKBACK_DELTA_MS: u64 = 5 * 60 * 1000;
+
+impl<'a> Checker<'a> {
     /// Every rule of the family, in the fleet file's order.
     pub(crate) fn data_safety(&mut self) {
         self.local_retention_outlives_the_upload();
         self.downsampling_off_ignores_5m_and_1h();
         self.silent_edge_window_spans_scrapes();
+        self.ruler_offset_covers_remote_write();
+        self.ruler_evaluates_within_lookback();
+        self.scrapes_within_lookback();
+    }
+
+    /// The scrape interval of every cluster, with the path of the field that sets it:
+    /// the fleet's, and each edge's own.
+    fn scrape_intervals(&self) -> Vec<(String, &'a Duration)> {
+        let fleet = self.fleet;
+        std::iter::once(("scrapeInterval".to_owned(), &fleet.scrape_interval))
+            .chain(fleet.edges.iter().enumerate().filter_map(|(index, edge)| {
+                let interval = edge.agent.scrape_interval.as_ref()?;
+                Some((format!("edges[{index}].agent.scrapeInterval"), interval))
+            }))
+            .collect()
+    }
+
+    /// Rule 34: the Ruler's query offset covers the remote-write lag of every edge. An
+    /// agent sends a partial batch after its `batchSendDeadline`
+    /// (<https://prometheus.io/docs/practices/remote_write/>, `batch_send_deadline`), so
+    /// an edge's newest samples reach Receive up to that long after they were scraped;
+    /// the offset (Prometheus' `rule_query_offset`, Thanos' `--rule-query-offset`) exists
+    /// to evaluate rules on data already ingested. Evaluated sooner, `absent()` of an
+    /// edge blinks true and rates dip on every late batch.
+    fn ruler_offset_covers_remote_write(&mut self) {
+        let fleet = self.fleet;
+        let Some(ruler) = &fleet.central.ruler else {
+            return;
+        };
+        let path = "central.ruler.queryOffset";
+        let slowest = fleet
+            .edges
+            .iter()
+            .enumerate()
+            // The first of the slowest: max_by_key keeps the last of equals.
+            .rev()
+            .max_by_key(|(_, edge)| edge.agent.queue.batch_send_deadline.as_millis());
+        let Some((index, edge)) = slowest else { return };
+        let deadline = &edge.agent.queue.batch_send_deadline;
+        if self.parsed(path)
+            && self.parsed(&format!("edges[{index}].agent.queue.batchSendDeadline"))
+            && ruler.query_offset.as_millis() < deadline.as_millis()
+        {
+            self.warning(
+                path,
+                format!(
+                    "{} is shorter than the batch-send deadline of edge {} ({deadline}): the Ruler evaluates before that edge's newest samples reach Receive, so its absent() alerts blink and its rates dip on every late batch",
+                    ruler.query_offset, edge.name
+                ),
+                format!("evaluate at least {deadline} in the past, such as 1m"),
+            );
+        }
+    }
+
+    /// Rule 35: the Ruler evaluates at least once per lookback. A recorded series gets
+    /// one sample per evaluation; further apart than Query's 5m lookback delta, it is
+    /// missing from every instant query between two evaluations, so dashboards show gaps
+    /// and an alert over it resolves and fires again.
+    fn ruler_evaluates_within_lookback(&mut self) {
+        let Some(ruler) = &self.fleet.central.ruler else {
+            return;
+        };
+        let path = "central.ruler.evaluationInterval";
+        if self.parsed(path) && ruler.evaluation_interval.as_millis() > LOOKBACK_DELTA_MS {
+            self.warning(
+                path,
+                format!(
+                    "{} is longer than Query's 5m lookback delta: the series the Ruler records vanish between evaluations, and alerts over them resolve and fire again",
+                    ruler.evaluation_interval
+                ),
+                "evaluate at least every 5m, such as 30s or 1m",
+            );
+        }
+    }
+
+    /// Rule 36: no cluster scrapes less often than the lookback delta (every 5m is at the
+    /// edge already, and rule 14 warns above 2m). A target scraped less often than every
+    /// 5m has no sample in many instant queries' window: `up` is
+    /// missing between scrapes, so every `absent()` alert (target down, silent edge)
+    /// fires and resolves in turn, and rates over a 5m window have one sample.
+    fn scrapes_within_lookback(&mut self) {
+        for (path, interval) in self.scrape_intervals() {
+            if self.parsed(&path) && interval.as_millis() > LOOKBACK_DELTA_MS {
+                self.error(
+                    &path,
+                    format!(
+                        "{interval} is longer than the 5m lookback delta of Prometheus and Thanos Query: between two scrapes the series is missing from instant queries, so absent() alerts flap and 5m rates see one sample"
+                    ),
+                    "scrape at least every 2m, such as 30s",
+                );
+            }
+        }
     }
 
     /// Receive's and the Ruler's TSDB retention keep a block until Store serves it.

@@ -9,6 +9,7 @@
 //! | [`silent_edge_alerts`] | PrometheusRule `thanos-silent-edges`, one rule per edge | the Thanos Ruler over Query ([`Evaluator::ThanosRuler`]) |
 //! | [`per_cluster_alerts`] | PrometheusRule `thanos-per-cluster`: the chart's single-cluster alerts, one rule per cluster | the Thanos Ruler over Query ([`Evaluator::ThanosRuler`]) |
 //! | [`dashboards`] | one dashboard ConfigMap per component | the chart's Grafana sidecar |
+//! | [`heavy_groups`] | the chart's rule groups that read long ranges, and their interval | the central overlay's patches of the chart's PrometheusRules |
 //!
 //! Everything takes plain parameters (namespace, options, edge `cluster` values) and
 //! returns objects; nothing here reads the fleet model. [`labels`] lists the labels the
@@ -17,6 +18,7 @@
 mod alerts;
 pub mod dashboard_model;
 mod dashboards;
+mod heavy_groups;
 pub mod labels;
 mod options;
 mod per_cluster;
@@ -31,6 +33,7 @@ mod target;
 
 pub use alerts::{thanos_alerts, THANOS_ALERTS_NAME};
 pub use dashboards::{dashboard, dashboards};
+pub use heavy_groups::{heavy_groups, HeavyGroup};
 pub use labels::{Evaluator, EVALUATOR_LABEL, GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_VALUE};
 pub use options::{MonitoringOptions, DEFAULT_RELEASE};
 pub use per_cluster::{

@@ -188,13 +188,17 @@ pub struct ClusterTargets {
 /// The per-cluster alerts: one `absent()` rule per cluster and target it exposes, and
 /// `PrometheusNotConnectedToAlertmanagers` for the central cluster only (`central`: its
 /// `cluster` value; `prometheus_job`: the job of central Prometheus and of the agents),
-/// labelled for the Thanos Ruler.
+/// labelled for the Thanos Ruler. `replicated`: every cluster's `up` series has a second
+/// copy (Receive's replication factor 2 or more, two central Prometheus replicas), which
+/// decides the targets group's partial-response strategy
+/// ([`PartialResponse::for_absence`]).
 #[must_use]
 pub fn per_cluster_alerts(
     namespace: &str,
     clusters: &[ClusterTargets],
     central: &str,
     prometheus_job: &str,
+    replicated: bool,
 ) -> PrometheusRule {
     let targets = ClusterTarget::ALL
         .into_iter()
@@ -204,12 +208,16 @@ pub fn per_cluster_alerts(
                 .filter(move |cluster| cluster.targets.contains(&target))
                 .map(move |cluster| down(target, &cluster.cluster))
         })
-        .fold(RuleGroup::new("per-cluster-targets"), RuleGroup::rule);
-    let prometheus = RuleGroup::new("per-cluster-prometheus").rule(not_connected(
-        namespace,
-        central,
-        prometheus_job,
-    ));
+        .fold(
+            RuleGroup::new("per-cluster-targets")
+                .partial_response(PartialResponse::for_absence(replicated)),
+            RuleGroup::rule,
+        );
+    // `warn`: the alert fires on a present series of 0 Alertmanagers; a failing store
+    // can only hide its own Prometheus' series, never make another one fire.
+    let prometheus = RuleGroup::new("per-cluster-prometheus")
+        .partial_response(PartialResponse::Warn)
+        .rule(not_connected(namespace, central, prometheus_job));
     PrometheusRule::new(labels::metadata(
         namespace,
         PER_CLUSTER_NAME,
@@ -300,7 +308,13 @@ mod tests {
 
     #[test]
     fn one_rule_per_cluster_and_exposed_target_each_with_its_cluster() {
-        let rules = per_cluster_alerts("monitoring", &clusters(), "central", "kps-prometheus");
+        let rules = per_cluster_alerts(
+            "monitoring",
+            &clusters(),
+            "central",
+            "kps-prometheus",
+            false,
+        );
         rules.validate().unwrap();
         let alerts: Vec<(&str, &str)> = rules
             .alerts()
@@ -320,8 +334,24 @@ mod tests {
                 (CENTRAL_PROMETHEUS_GONE_ALERT, "central"),
             ]
         );
+        let strategies: Vec<_> = rules
+            .spec
+            .groups
+            .iter()
+            .map(|group| group.partial_response_strategy)
+            .collect();
         assert_eq!(
-            rules.spec.groups[2].partial_response_strategy,
+            strategies,
+            [
+                None,
+                Some(PartialResponse::Warn),
+                Some(PartialResponse::Warn)
+            ]
+        );
+        let replicated =
+            per_cluster_alerts("monitoring", &clusters(), "central", "kps-prometheus", true);
+        assert_eq!(
+            replicated.spec.groups[0].partial_response_strategy,
             Some(PartialResponse::Warn)
         );
         for alert in rules

@@ -54,6 +54,30 @@ pub enum PartialResponse {
     Abort,
 }
 
+impl PartialResponse {
+    /// The strategy of a group of the Thanos Ruler whose alerts fire when a series is
+    /// *missing* (`absent()`, a silent edge), given whether every series it reads has a
+    /// second copy on another store (Receive's replication factor 2 or more, two central
+    /// Prometheus replicas deduplicated by Query).
+    ///
+    /// - With a second copy, `Warn`: one failing store leaves Query's deduplicated answer
+    ///   whole, so the answer stays correct, and `abort` would instead fail the group and
+    ///   silence the alerts of every cluster while that one store errs.
+    /// - Without, `None`, the Ruler's default `abort`: the series of a failing store would
+    ///   be missing from the answer, and every cluster whose series it holds would page
+    ///   as down or silent. A failed evaluation is visible instead
+    ///   (`ThanosRulerEvaluationFailures`, evaluated by central Prometheus).
+    ///
+    /// Groups whose alerts fire on a series' *value* being present (`... < 1` over one
+    /// store's own series) set `Warn` themselves: a missing store can only hide such an
+    /// alert, never invent one. Recording rules keep `abort`: a value recorded from
+    /// partial data would be stored as if it were whole.
+    #[must_use]
+    pub fn for_absence(every_series_twice: bool) -> Option<Self> {
+        every_series_twice.then_some(Self::Warn)
+    }
+}
+
 /// One rule: either recording or alerting, never both or neither (the CRD allows both
 /// fields on one item; Prometheus rejects that when it loads the rules).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -177,10 +201,11 @@ impl RuleGroup {
         self
     }
 
-    /// Sets the Thanos Ruler's partial-response strategy.
+    /// Sets the Thanos Ruler's partial-response strategy; `None` is the Ruler's default,
+    /// `abort`.
     #[must_use]
-    pub fn partial_response(mut self, strategy: PartialResponse) -> Self {
-        self.partial_response_strategy = Some(strategy);
+    pub fn partial_response(mut self, strategy: impl Into<Option<PartialResponse>>) -> Self {
+        self.partial_response_strategy = strategy.into();
         self
     }
 

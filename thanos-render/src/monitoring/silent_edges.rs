@@ -9,12 +9,15 @@
 //!
 //! Time to fire, with the defaults: `absent_over_time` over 10 minutes becomes true 10
 //! minutes after the edge's last sample, then the alert is pending for 5 minutes: it fires
-//! 15 minutes after the last sample (plus at most one 1-minute evaluation interval). An
-//! edge that never wrote fires 5 minutes after the rule is first evaluated.
+//! 15 minutes after the last sample, plus the Ruler's query offset (it evaluates that far
+//! in the past), give or take one 1-minute evaluation interval. An edge that never wrote
+//! fires 5 minutes after the rule is first evaluated.
 //!
-//! The Ruler's default partial-response strategy for alerting rules (abort) matters
-//! here: when a Receive pod cannot be read, the evaluation fails (and
-//! `ThanosRulerEvaluationFailures` fires) instead of every edge looking silent.
+//! The partial-response strategy ([`PartialResponse::for_absence`]) matters here: with
+//! Receive replicated, one failing Receive pod leaves every edge's series whole and the
+//! alerts keep evaluating (`warn`); with one copy of each series, the evaluation fails
+//! (`abort`, and `ThanosRulerEvaluationFailures` fires) instead of every edge on that pod
+//! looking silent.
 //!
 //! The Ruler's external labels (the ThanosRuler's `labels`) must not include `cluster`:
 //! Thanos sets its external labels over an alert's own, which would give every edge's
@@ -23,8 +26,8 @@
 use std::collections::BTreeSet;
 
 use super::{
-    labels, promql, AlertingRule, Duration, Evaluator, PrometheusRule, RuleGroup, Severity,
-    EVALUATOR_LABEL, SEVERITY_LABEL,
+    labels, promql, AlertingRule, Duration, Evaluator, PartialResponse, PrometheusRule, RuleGroup,
+    Severity, EVALUATOR_LABEL, SEVERITY_LABEL,
 };
 
 /// The alert name every edge's rule shares; the `cluster` label tells them apart.
@@ -40,6 +43,8 @@ pub struct SilentEdgeOptions {
     window: Duration,
     pending_for: Duration,
     interval: Duration,
+    query_offset: Duration,
+    replicated: bool,
 }
 
 impl Default for SilentEdgeOptions {
@@ -50,8 +55,24 @@ impl Default for SilentEdgeOptions {
             window: Duration::minutes(10),
             pending_for: Duration::minutes(5),
             interval: Duration::minutes(1),
+            query_offset: Duration::milliseconds(0),
+            replicated: false,
         }
     }
+}
+
+/// A `#[must_use]` setter per field that consumes and returns the options.
+macro_rules! option_setters {
+    ($($(#[doc = $doc:expr])* $field:ident : $ty:ty),* $(,)?) => {
+        $(
+            $(#[doc = $doc])*
+            #[must_use]
+            pub fn $field(mut self, $field: $ty) -> Self {
+                self.$field = $field;
+                self
+            }
+        )*
+    };
 }
 
 impl SilentEdgeOptions {
@@ -61,25 +82,20 @@ impl SilentEdgeOptions {
         Self::default()
     }
 
-    /// How long without any sample before the alert is pending.
-    #[must_use]
-    pub fn window(mut self, window: Duration) -> Self {
-        self.window = window;
-        self
-    }
-
-    /// How long pending before it fires (`for`).
-    #[must_use]
-    pub fn pending_for(mut self, pending_for: Duration) -> Self {
-        self.pending_for = pending_for;
-        self
-    }
-
-    /// Evaluation interval of the group.
-    #[must_use]
-    pub fn interval(mut self, interval: Duration) -> Self {
-        self.interval = interval;
-        self
+    option_setters! {
+        /// How long without any sample before the alert is pending.
+        window: Duration,
+        /// How long pending before it fires (`for`).
+        pending_for: Duration,
+        /// Evaluation interval of the group.
+        interval: Duration,
+        /// How far in the past the Ruler evaluates (`ruleQueryOffset`): the alert fires
+        /// that much later.
+        query_offset: Duration,
+        /// Whether Receive holds every series twice (replication factor 2 or more), which
+        /// decides the group's partial-response strategy
+        /// ([`PartialResponse::for_absence`]).
+        replicated: bool,
     }
 
     /// How long the alert is pending before it fires: for an edge that never wrote, the
@@ -93,7 +109,7 @@ impl SilentEdgeOptions {
     /// interval.
     #[must_use]
     pub fn time_to_fire(&self) -> Duration {
-        self.window.clone() + self.pending_for.clone()
+        self.window.clone() + self.pending_for.clone() + self.query_offset.clone()
     }
 }
 
@@ -112,7 +128,9 @@ pub fn silent_edge_alerts(
         .filter(|edge| seen.insert(**edge))
         .map(|edge| silent_edge(namespace, edge, options))
         .fold(
-            RuleGroup::new(SILENT_EDGES_NAME).interval(options.interval.clone()),
+            RuleGroup::new(SILENT_EDGES_NAME)
+                .interval(options.interval.clone())
+                .partial_response(PartialResponse::for_absence(options.replicated)),
             RuleGroup::rule,
         );
     PrometheusRule::new(labels::metadata(

@@ -13,6 +13,8 @@ use super::{
     lang::Lang,
     markdown::{code, codes, Block, CodeBlock},
 };
+use thanos_model::DEAD_MANS_SWITCH_RECEIVER;
+
 use crate::{
     overlays::central::alertmanager::{GROUP_BY, NULL_RECEIVER, SECRETS_DIR, WATCHDOG},
     shell::{kubectl, kubectl_in, quote},
@@ -36,6 +38,17 @@ pub(crate) struct Alerting {
     /// The label (name, value) a PrometheusRule needs for the Ruler to evaluate it, when
     /// the Ruler selects by one.
     pub ruler_rule_label: Option<(String, String)>,
+    /// How the Ruler reaches Query, when the fleet has a Ruler.
+    pub ruler_query: Option<RulerQuery>,
+}
+
+/// The Ruler's query path, from the central values.
+#[derive(Debug, Clone)]
+pub(crate) struct RulerQuery {
+    /// `queryEndpoints`.
+    pub endpoints: Vec<String>,
+    /// `ruleQueryOffset`, when set.
+    pub offset: Option<String>,
 }
 
 impl Alerting {
@@ -48,6 +61,15 @@ impl Alerting {
             .and_then(|ruler| ruler.thanos_ruler_spec.rule_selector.match_labels.as_ref())
             .and_then(|labels| labels.iter().next())
             .map(|(name, value)| (name.clone(), value.clone()));
+        let ruler_query = values.thanos_ruler.as_ref().map(|ruler| RulerQuery {
+            endpoints: ruler.thanos_ruler_spec.query_endpoints.clone(),
+            offset: ruler
+                .thanos_ruler_spec
+                .additional_config
+                .rule_query_offset
+                .as_ref()
+                .map(ToString::to_string),
+        });
         let mut secrets: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for file in config.receivers.iter().flat_map(files) {
             let Some((secret, key)) = file
@@ -75,6 +97,7 @@ impl Alerting {
             default_receiver: config.route.receiver.clone().unwrap_or_default(),
             watchdog_receiver,
             ruler_rule_label,
+            ruler_query,
         })
     }
 }
@@ -95,6 +118,49 @@ fn files(receiver: &ReceiverConfig) -> Vec<&str> {
         .iter()
         .filter_map(|c| c.auth_password_file.as_deref());
     webhook.chain(slack).chain(pagerduty).chain(email).collect()
+}
+
+/// `amtool` run in the first Alertmanager pod against that Alertmanager (the image ships
+/// it as `/bin/amtool`); the silences it makes are gossiped to the other replicas.
+pub(crate) fn amtool(f: &FleetView, args: &str) -> String {
+    let pod = f.alertmanager_pods().into_iter().next().unwrap_or_default();
+    format!(
+        "{} exec {} -c alertmanager -- amtool --alertmanager.url=http://127.0.0.1:{PORT} {args}",
+        kubectl_in(&f.central.context, &f.namespace),
+        quote(&pod)
+    )
+}
+
+/// The `amtool` matchers of one cluster's alert `alert`, as shell words; `cluster` is
+/// written as it is (a shell word or a `"$VARIABLE"` the caller sets).
+pub(crate) fn matchers(alert: &str, cluster: &str) -> String {
+    format!("{} cluster={cluster}", quote(&format!("alertname={alert}")))
+}
+
+/// The commands that silence `alert` of `cluster` for `duration` and, later, expire that
+/// silence (every silence with these matchers).
+pub(crate) fn silence_commands(
+    f: &FleetView,
+    alert: &str,
+    cluster: &str,
+    duration: &str,
+    comment: &str,
+) -> (String, String) {
+    let matchers = matchers(alert, cluster);
+    (
+        amtool(
+            f,
+            &format!(
+                "silence add {matchers} --duration={duration} --comment={}",
+                quote(comment)
+            ),
+        ),
+        format!(
+            "{} $({})",
+            amtool(f, "silence expire"),
+            amtool(f, &format!("silence query -q {matchers}"))
+        ),
+    )
 }
 
 /// The shell variable a Secret key is typed into: `ALERTMANAGER_ONCALL_URL`.
@@ -160,7 +226,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let receivers: Vec<&String> = alerting
         .receivers
         .iter()
-        .filter(|name| *name != NULL_RECEIVER)
+        .filter(|name| ![NULL_RECEIVER, DEAD_MANS_SWITCH_RECEIVER].contains(&name.as_str()))
         .collect();
     let alert = serde_json::json!([{
         "labels": {
@@ -185,6 +251,31 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             ],
         ),
     ];
+    if alerting.watchdog_receiver != NULL_RECEIVER {
+        blocks.push(if alerting.ruler_query.is_some() {
+            l.p(
+                "Two {} alerts always fire: the chart's, evaluated by the Thanos Ruler, and central Prometheus's own (label {}). The dead man's switch hears them every minute and pages when they stop. Check that both reach Alertmanager:",
+                "{} 알림 두 개가 항상 발생합니다. 차트의 것은 Thanos Ruler가, 중앙 Prometheus 자신의 것(레이블 {})은 중앙 Prometheus가 평가합니다. dead man's switch는 매분 이 알림을 받으며, 끊기면 호출합니다. 둘 다 Alertmanager에 도달하는지 확인합니다:",
+                [code(WATCHDOG), code("evaluator=\"prometheus\"")],
+            )
+        } else {
+            l.p(
+                "{} always fires; the dead man's switch hears it every minute and pages when it stops. Check that it reaches Alertmanager:",
+                "{}는 항상 발생합니다. dead man's switch는 매분 이 알림을 받으며, 끊기면 호출합니다. Alertmanager에 도달하는지 확인합니다:",
+                [code(WATCHDOG)],
+            )
+        });
+        blocks.push(
+            CodeBlock::lines(
+                "sh",
+                [amtool(
+                    f,
+                    &format!("alert query {}", quote(&format!("alertname={WATCHDOG}"))),
+                )],
+            )
+            .into(),
+        );
+    }
     if alerting.watchdog_receiver == NULL_RECEIVER {
         blocks.push(l.p(
             "Without a dead man's switch nobody notices when alerting itself stops (Ruler, central Prometheus or Alertmanager down): set {} to a service that pages when the Watchdog heartbeat stops.",
@@ -201,6 +292,9 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
                 code(crate::monitoring::PER_CLUSTER_NAME),
             ],
         ));
+    }
+    if let Some(query) = &alerting.ruler_query {
+        blocks.extend(rule_path(query, l));
     }
     blocks.extend([
         l.p(
@@ -228,6 +322,42 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         .into(),
     ]);
     blocks
+}
+
+/// How the Ruler's alerts survive one failing Query pod or store, and when they fire
+/// (docs/design/alerting.md).
+fn rule_path(query: &RulerQuery, l: Lang) -> Vec<Block> {
+    let mut bullets = vec![
+        l.text(
+            "The Ruler queries {}: a DNS SRV lookup of Query's headless Service, repeated every 30 seconds, gives it every ready Query pod, and each evaluation tries them in turn until one answers. One Query pod down does not stop the alerts; all of them down fires {} from central Prometheus.",
+            "Ruler는 {}로 질의합니다. Query headless Service의 DNS SRV 조회(30초마다 반복)로 준비된 Query 파드를 모두 알고, 평가할 때마다 응답하는 파드가 나올 때까지 차례로 시도합니다. Query 파드 하나가 죽어도 알림은 멈추지 않으며, 모두 죽으면 중앙 Prometheus가 {}를 발생시킵니다.",
+            [codes(&query.endpoints, ", "), code("ThanosRulerEvaluationFailures")],
+        ),
+        l.text(
+            "A group whose alerts fire when a series is missing (silent edges, a cluster's target down) evaluates on a partial response ({}) only when Receive holds every series twice or more: one failing store then leaves the answer whole, and {} says a store is missing. With one copy it fails instead ({}), rather than page for every cluster on that store. Recording rules always fail rather than record partial data.",
+            "시리즈가 없을 때 발생하는 알림 그룹(엣지 무응답, 클러스터 대상 중단)은 Receive가 모든 시리즈를 두 벌 이상 가질 때만 부분 응답({})으로 평가합니다. 그러면 저장소 하나가 실패해도 답이 온전하며, {}가 저장소 하나가 빠졌음을 알립니다. 한 벌뿐이면 그 저장소의 모든 클러스터에 대해 호출하는 대신 평가가 실패합니다({}). 기록 룰은 부분 데이터를 기록하지 않도록 항상 실패합니다.",
+            [
+                code("partial_response_strategy: warn"),
+                code("ThanosRulerPartialEvaluations"),
+                code("abort"),
+            ],
+        ),
+    ];
+    bullets.extend(crate::monitoring::heavy_groups().into_iter().map(|heavy| {
+        l.text(
+            "The chart's {} group, which reads ranges of up to days, is evaluated every {} instead of at the Ruler's interval.",
+            "차트의 {} 그룹은 최대 며칠 범위를 읽으므로 Ruler 주기 대신 {}마다 평가합니다.",
+            [code(heavy.group), code(heavy.interval.to_string())],
+        )
+    }));
+    if let Some(offset) = &query.offset {
+        bullets.push(l.text(
+            "Every rule is evaluated {} in the past ({}), so the edges' newest remote-written samples have reached Receive: every alert of the Ruler fires that much later.",
+            "모든 룰은 {} 과거 시점으로 평가합니다({}). 엣지가 원격 쓰기로 보낸 최신 샘플이 Receive에 도착한 뒤에 평가하기 위해서이며, Ruler의 모든 알림은 그만큼 늦게 발생합니다.",
+            [code(offset), code("central.ruler.queryOffset")],
+        ));
+    }
+    vec![Block::bullets(bullets)]
 }
 
 #[cfg(test)]

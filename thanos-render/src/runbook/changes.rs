@@ -2,6 +2,7 @@
 //! left the render; scaling Receive safely; upgrading; removing an edge.
 
 use super::{
+    alerting::silence_commands,
     deploy::{apply_command, build_command, build_file},
     fleet_view::FleetView,
     lang::Lang,
@@ -123,8 +124,8 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         ),
         match &f.monitoring.silent_edges {
             Some(silent) => l.text(
-                "A new edge: add it under {} with its own name, context and API address, render, deploy it with steps 1, 3, 4 and 5 (this runbook gets its commands), then apply central's build again (steps 3 and 5): its {} alert comes with central's rules. Deploy the edge first: its alert fires {} after central's apply if the edge has not written by then.",
-                "새 엣지: {} 아래에 고유한 이름, 컨텍스트, API 주소로 추가하고 렌더링한 뒤 1, 3, 4, 5단계로 배포하고(이 런북에도 해당 명령이 추가됩니다), 그다음 중앙 빌드를 다시 적용합니다(3, 5단계). 그 엣지의 {} 알림은 중앙의 룰과 함께 적용됩니다. 엣지를 먼저 배포하세요. 중앙 적용 후 {} 안에 엣지가 데이터를 쓰지 않으면 알림이 발생합니다.",
+                "A new edge: add it under {} with its own name, context and API address, render, deploy it with steps 1, 3, 4 and 5 (this runbook gets its commands), then apply central's build again (steps 3 and 5): its {} alert comes with central's rules. Deploy the edge first: its alert fires {} after the Ruler first evaluates it (within a minute or two of central's apply) if the edge has not written by then. If central must go first, silence the new edge's alert before applying central (below) and expire the silence once the edge writes.",
+                "새 엣지: {} 아래에 고유한 이름, 컨텍스트, API 주소로 추가하고 렌더링한 뒤 1, 3, 4, 5단계로 배포하고(이 런북에도 해당 명령이 추가됩니다), 그다음 중앙 빌드를 다시 적용합니다(3, 5단계). 그 엣지의 {} 알림은 중앙의 룰과 함께 적용됩니다. 엣지를 먼저 배포하세요. 그때까지 엣지가 데이터를 쓰지 않으면 Ruler가 룰을 처음 평가한 뒤(중앙 적용 후 1~2분 안) {} 뒤에 알림이 발생합니다. 중앙을 먼저 적용해야 한다면 적용 전에 새 엣지의 알림을 사일런스하고(아래), 엣지가 데이터를 쓰기 시작하면 사일런스를 해제합니다.",
                 [code("edges"), code(&silent.alert), code(&silent.never_wrote)],
             ),
             None => l.text(
@@ -134,6 +135,22 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             ),
         },
     ]));
+    if let Some(silent) = &f.monitoring.silent_edges {
+        let (add, expire) = silence_commands(
+            f,
+            &silent.alert,
+            "\"$EDGE\"",
+            "2h",
+            "a new edge, not deployed yet",
+        );
+        blocks.push(l.p(
+            "The silence, with {} set to the new edge's {} label (its name unless {} sets another); the last command expires it once the edge writes:",
+            "사일런스 명령입니다. {}에는 새 엣지의 {} 레이블을 넣습니다({}로 따로 정하지 않았다면 엣지 이름). 마지막 명령은 엣지가 데이터를 쓰기 시작한 뒤 사일런스를 해제합니다:",
+            [code("EDGE"), code("cluster"), code("clusterLabel")],
+        ));
+        blocks
+            .push(CodeBlock::lines("sh", ["EDGE=cluster-NN-edge".to_owned(), add, expire]).into());
+    }
 
     blocks.push(l.h(3, "Upgrading", "업그레이드", []));
     blocks.push(Block::bullets([
@@ -161,12 +178,15 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         let mut steps = Vec::new();
         if let Some(silent) = silent {
             steps.push(l.text(
-                "Silence its alert in Alertmanager ({}), or it fires once the edge stops writing.",
-                "Alertmanager에서 이 엣지의 알림({})을 사일런스합니다. 그러지 않으면 엣지가 쓰기를 멈춘 뒤 알림이 발생합니다.",
-                [code(format!(
-                    "alertname=\"{}\", cluster=\"{}\"",
-                    silent.alert, edge.label
-                ))],
+                "Silence its alert in Alertmanager ({}, commands below), or it fires {} after the edge stops writing, unless central's build without the edge is applied by then.",
+                "Alertmanager에서 이 엣지의 알림({}, 아래 명령)을 사일런스합니다. 그러지 않으면 그때까지 엣지가 빠진 중앙 빌드를 적용하지 않는 한, 엣지가 쓰기를 멈추고 {} 뒤에 알림이 발생합니다.",
+                [
+                    code(format!(
+                        "alertname=\"{}\", cluster=\"{}\"",
+                        silent.alert, edge.label
+                    )),
+                    code(&silent.after),
+                ],
             ));
         }
         steps.push(l.text(
@@ -196,6 +216,26 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             )
         });
         blocks.push(Block::numbered(steps));
+        if let Some(silent) = silent {
+            let (add, expire) = silence_commands(
+                f,
+                &silent.alert,
+                &quote(&edge.label),
+                "2h",
+                &format!("{} leaves the fleet", edge.name),
+            );
+            blocks.push(l.p(
+                "The silence (step 1) and its expiry (step 4), with amtool in the Alertmanager pod:",
+                "사일런스(1단계)와 해제(4단계)는 Alertmanager 파드 안의 amtool로 합니다:",
+                [],
+            ));
+            blocks.push(CodeBlock::lines("sh", [add, expire]).into());
+            blocks.push(l.p(
+                "Central first instead of a silence: build the edge's overlay into a file (the first command below) while it is still in the tree, then take the edge out of the fleet file, render with {} and apply central's build; its alert goes with the Ruler's next rule reload, a minute or two later. Then delete what the edge runs from the saved file (the second command): the edge wrote until central no longer had its alert, so nothing fires and no silence is needed.",
+                "사일런스 대신 중앙을 먼저 적용하는 방법: 엣지의 오버레이가 아직 트리에 있을 때 빌드 결과를 파일로 저장하고(아래 첫 번째 명령), fleet 파일에서 엣지를 빼고 {}로 렌더링한 뒤 중앙 빌드를 적용합니다. 1~2분 뒤 Ruler가 룰을 다시 읽으면 알림이 사라집니다. 그다음 저장한 파일로 엣지에서 실행 중인 것을 삭제합니다(두 번째 명령). 중앙에서 알림이 사라질 때까지 엣지가 계속 데이터를 썼으므로 알림이 발생하지 않고 사일런스도 필요 없습니다.",
+                [code("--allow-removal")],
+            ));
+        }
         blocks.push(
             CodeBlock::lines(
                 "sh",

@@ -33,7 +33,7 @@ pub use prometheus::{
 };
 pub use thanos_ruler::{
     AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile, ImageValues,
-    RulerObjectStorageConfig, ThanosRulerSpecValues, ThanosRulerValues,
+    RulerAdditionalConfig, RulerObjectStorageConfig, ThanosRulerSpecValues, ThanosRulerValues,
 };
 
 /// The root of a values file.

@@ -37,8 +37,13 @@ pub struct ThanosRulerSpecValues {
     pub retention: Duration,
     /// `ruleSelector`: the PrometheusRules the Ruler evaluates.
     pub rule_selector: LabelSelector,
-    /// `queryEndpoints`: Thanos Query, which sees every cluster.
+    /// `queryEndpoints`: Thanos Query, which sees every cluster, as a DNS SRV lookup of
+    /// its ready pods (Thanos' `--query` takes `dnssrv+`).
     pub query_endpoints: Vec<String>,
+    /// `additionalConfig`: fields of the custom resource the chart has no value of its
+    /// own for, copied into its spec as they are.
+    #[serde(skip_serializing_if = "RulerAdditionalConfig::is_empty")]
+    pub additional_config: RulerAdditionalConfig,
     /// `alertmanagersConfig`: where alerts go.
     pub alertmanagers_config: AlertmanagersConfigValues,
     /// `objectStorageConfig`: upload the recorded series to the bucket.
@@ -50,6 +55,36 @@ pub struct ThanosRulerSpecValues {
     /// `podAntiAffinity`, `topologySpreadConstraints`.
     #[serde(flatten)]
     pub placement: ChartPlacement,
+}
+
+/// `thanosRulerSpec.additionalConfig`: the `ThanosRuler` fields the chart's template does
+/// not name.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RulerAdditionalConfig {
+    /// `ruleQueryOffset` (Prometheus Operator, Thanos >= 0.38: `--rule-query-offset`):
+    /// every group evaluated this far in the past, so the edges' remote-written samples
+    /// are in Receive. The per-group `query_offset` of a PrometheusRule is the
+    /// Prometheus-only way ("It is not supported for ThanosRuler", the CRD says).
+    pub rule_query_offset: Option<Duration>,
+}
+
+impl RulerAdditionalConfig {
+    /// From the fleet's Ruler: a zero offset (the lab's) is left out, the Ruler's default.
+    #[must_use]
+    pub fn new(ruler: &thanos_model::Ruler) -> Self {
+        Self {
+            rule_query_offset: (ruler.query_offset.as_millis() != 0)
+                .then(|| ruler.query_offset.clone()),
+        }
+    }
+
+    /// Whether nothing is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// `image` in the chart's `{registry, repository, tag}` form.

@@ -1,5 +1,5 @@
-//! Ruler: down, evaluating nothing, failing evaluations, alerts dropped before or after
-//! the queue.
+//! Ruler: down, evaluating nothing, failing evaluations, evaluating on partial answers,
+//! alerts dropped before or after the queue.
 
 use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
 
@@ -33,6 +33,29 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
                     "kubectl -n {namespace} logs {{{{ $labels.pod }}}} -c thanos-ruler | grep -i \
                      'evaluat'; a query error means Thanos Query is unreachable or returned a \
                      partial response (see the Query alerts)."
+                ),
+            },
+        ),
+        // The groups on `partial_response_strategy: warn` (docs/design/alerting.md) stay
+        // correct while one store errs, because every series has a second copy; this says
+        // that a store errs, before a second one makes the answers lie.
+        alert(
+            "ThanosRulerPartialEvaluations",
+            Severity::Warning,
+            Duration::minutes(15),
+            format!(
+                "sum by (namespace, job, pod) (rate(thanos_rule_evaluation_with_warnings_total{{{ruler}, strategy=\"warn\"}}[5m])) > 0"
+            ),
+            &Text {
+                summary: "Thanos Ruler {{ $labels.pod }} evaluates on partial answers.",
+                description: "For 15 minutes some evaluations of Thanos Ruler {{ $labels.pod }} \
+                              got an answer from which a store was missing. The alerts that \
+                              allow it stay correct while every series has a second copy; \
+                              one more failing store and they would not.",
+                runbook: &format!(
+                    "kubectl -n {namespace} logs {{{{ $labels.pod }}}} -c thanos-ruler | grep -i \
+                     warn names the store; see ThanosReceiveDown, ThanosStoreDown and \
+                     ThanosQueryStoreApiErrors."
                 ),
             },
         ),

@@ -250,7 +250,7 @@ mod tests {
         let values = values(&fleet);
         assert_eq!(
             values.alertmanager_spec.unwrap().secrets,
-            ["alertmanager-oncall"]
+            ["alertmanager-dead-mans-switch", "alertmanager-oncall"]
         );
         let config = values.config.unwrap();
         assert_eq!(config.route.receiver.as_deref(), Some("oncall"));
@@ -268,6 +268,25 @@ mod tests {
             .inhibit_rules
             .iter()
             .all(|r| r.equal.contains(&"cluster".to_owned())));
+        let watchdog = config
+            .route
+            .routes
+            .iter()
+            .find(|route| route.matchers.iter().any(|m| m.contains(WATCHDOG)))
+            .unwrap();
+        assert_eq!(
+            watchdog.receiver.as_deref(),
+            Some(DEAD_MANS_SWITCH_RECEIVER)
+        );
+        let switch = config
+            .receivers
+            .iter()
+            .find(|r| r.name == DEAD_MANS_SWITCH_RECEIVER)
+            .unwrap();
+        assert_eq!(
+            switch.webhook_configs[0].url_file,
+            "/etc/alertmanager/secrets/alertmanager-dead-mans-switch/url"
+        );
     }
 
     #[test]

@@ -85,15 +85,17 @@ impl CentralOverlay {
         let monitoring = ThanosMonitoring::new(fleet);
         let certificates = WriteCertificates::new(fleet);
         let network_policies = NetworkPolicies::new(fleet);
-        let kustomization = Kustomization::new(overlays::chart(fleet, VALUES_FILE)).resources(
-            [namespace::FILE]
-                .into_iter()
-                .chain(certificates.as_ref().map(|_| certificates::FILE))
-                .chain([query::FILE, receive::FILE, store::FILE, compactor::FILE])
-                .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
-                .chain(network_policies.is_some().then_some(network_policies::FILE))
-                .map(str::to_owned),
-        );
+        let kustomization = Kustomization::new(overlays::chart(fleet, VALUES_FILE))
+            .resources(
+                [namespace::FILE]
+                    .into_iter()
+                    .chain(certificates.as_ref().map(|_| certificates::FILE))
+                    .chain([query::FILE, receive::FILE, store::FILE, compactor::FILE])
+                    .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
+                    .chain(network_policies.is_some().then_some(network_policies::FILE))
+                    .map(str::to_owned),
+            )
+            .patches(ruler::heavy_group_patches(fleet));
         Self {
             values: values(fleet),
             kustomization,

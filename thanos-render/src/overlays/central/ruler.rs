@@ -14,11 +14,12 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelecto
 use thanos_model::{Fleet, Ruler, Workload};
 
 use super::thanos::{query, store_api_srv};
-use crate::monitoring::{Evaluator, EVALUATOR_LABEL, REPLACED_CHART_ALERTS};
+use crate::kustomize::{JsonPatchOperation, Patch, PatchTarget};
+use crate::monitoring::{heavy_groups, Evaluator, EVALUATOR_LABEL, REPLACED_CHART_ALERTS};
 use crate::values::{
     resource_requirements, AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile,
-    Create, ExistingSecret, ImageValues, RulerObjectStorageConfig, StorageSpec,
-    ThanosRulerSpecValues, ThanosRulerValues,
+    Create, ExistingSecret, ImageValues, RulerAdditionalConfig, RulerObjectStorageConfig,
+    StorageSpec, ThanosRulerSpecValues, ThanosRulerValues,
 };
 
 /// The Service the Prometheus Operator puts in front of every Ruler pod.
@@ -56,7 +57,8 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
             evaluation_interval: ruler.evaluation_interval.clone(),
             retention: ruler.retention.clone(),
             rule_selector: rule_selector(fleet),
-            query_endpoints: vec![query::http_address(fleet)],
+            query_endpoints: vec![query::ruler_address(fleet)],
+            additional_config: RulerAdditionalConfig::new(ruler),
             alertmanagers_config: AlertmanagersConfigValues {
                 secret: AlertmanagersFile {
                     alertmanagers: vec![AlertmanagerEndpoints {
@@ -150,6 +152,38 @@ pub(crate) fn prometheus_rule_selector(fleet: &Fleet) -> Option<LabelSelector> {
         )])),
         ..LabelSelector::default()
     })
+}
+
+/// The central overlay's patches of the chart's PrometheusRules: each heavy group
+/// ([`crate::monitoring::heavy_groups`]) on its own interval, whoever evaluates it.
+pub(crate) fn heavy_group_patches(fleet: &Fleet) -> Vec<Patch> {
+    let fullname = fleet.chart.fullname();
+    heavy_groups()
+        .into_iter()
+        .map(|heavy| {
+            let group = "/spec/groups/0";
+            Patch::json6902(
+                PatchTarget {
+                    group: "monitoring.coreos.com".to_owned(),
+                    version: "v1".to_owned(),
+                    kind: "PrometheusRule".to_owned(),
+                    name: heavy.rule_name(&fullname),
+                },
+                &[
+                    JsonPatchOperation {
+                        op: "test",
+                        path: format!("{group}/name"),
+                        value: heavy.group.to_owned(),
+                    },
+                    JsonPatchOperation {
+                        op: "add",
+                        path: format!("{group}/interval"),
+                        value: heavy.interval.to_string(),
+                    },
+                ],
+            )
+        })
+        .collect()
 }
 
 /// The Ruler's StoreAPI, as Query resolves it, when the fleet has a Ruler.

@@ -360,6 +360,13 @@ impl<'a> ComponentContext<'a> {
         )
     }
 
+    /// The headless Service `<name>-headless` of the ready pods only: a DNS SRV record per
+    /// pod that can answer, for a client that spreads over the pods itself (the Ruler
+    /// over Query's pods).
+    pub(crate) fn ready_headless_service(&self) -> Service {
+        self.service_named(&self.headless_service_name(), ServiceKind::Headless)
+    }
+
     fn service_named(&self, name: &str, kind: ServiceKind) -> Service {
         Service {
             metadata: self.metadata(name),

@@ -126,6 +126,7 @@ fn per_cluster(fleet: &Fleet) -> Option<PrometheusRule> {
         &clusters,
         fleet.central.cluster_label_value(),
         &format!("{}-prometheus", fleet.chart.fullname()),
+        receive_replicated(fleet) && fleet.central.prometheus.replicas >= 2,
     ))
 }
 
@@ -138,11 +139,24 @@ pub(crate) fn options(fleet: &Fleet) -> MonitoringOptions {
 
 /// How long an edge may stay silent: the fleet's `silentEdgeAfter` as the window, in
 /// whole seconds (rounded up, at least one), as PromQL ranges are written.
+/// The Ruler's query offset and Receive's replication count too.
 pub(crate) fn silent_edge_options(fleet: &Fleet) -> SilentEdgeOptions {
     let after = &fleet.central.thanos_monitoring.silent_edge_after;
-    SilentEdgeOptions::default().window(monitoring::Duration::seconds(
-        after.as_millis().div_ceil(1000).max(1),
-    ))
+    let offset = fleet.central.ruler.as_ref().map_or_else(
+        || monitoring::Duration::milliseconds(0),
+        |ruler| ruler.query_offset.clone(),
+    );
+    SilentEdgeOptions::default()
+        .window(monitoring::Duration::seconds(
+            after.as_millis().div_ceil(1000).max(1),
+        ))
+        .query_offset(offset)
+        .replicated(receive_replicated(fleet))
+}
+
+/// Whether Receive holds every series twice or more.
+fn receive_replicated(fleet: &Fleet) -> bool {
+    fleet.central.receive.replication_factor >= 2
 }
 
 /// The ServiceMonitor of one of our components, when the fleet wants them.

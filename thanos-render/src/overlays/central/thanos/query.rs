@@ -1,7 +1,10 @@
 //! `thanos-query.yaml`: the endpoint ConfigMap, Deployment, Service and Ingress of Query,
 //! and the StoreAPIs it fans out to ([`endpoints`]).
 
-use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap};
+use k8s_openapi::api::{
+    apps::v1::Deployment,
+    core::v1::{ConfigMap, Service},
+};
 use serde::Serialize;
 use thanos_model::{Component, Fleet};
 
@@ -38,6 +41,9 @@ pub struct ThanosQuery {
     pub deployment: Deployment,
     /// Its Service (gRPC and HTTP) and the Ingress the fleet gives it.
     pub shared: SharedObjects,
+    /// `thanos-query-headless`, when the fleet has a Ruler: the ready pods, which the
+    /// Ruler finds by DNS SRV.
+    pub headless_service: Option<Service>,
 }
 
 impl ThanosQuery {
@@ -54,6 +60,11 @@ impl ThanosQuery {
             shared: context
                 .shared_objects(ServiceKind::ClusterIp)
                 .ingress(context.ingress(fleet.central.query.ingress.as_ref(), HTTP)),
+            headless_service: fleet
+                .central
+                .ruler
+                .is_some()
+                .then(|| context.ready_headless_service()),
         }
     }
 
@@ -62,7 +73,10 @@ impl ThanosQuery {
         let documents = Documents::default()
             .one(&self.endpoints)
             .one(&self.deployment);
-        self.shared.add_to(documents).into_vec()
+        self.shared
+            .add_to(documents)
+            .all(&self.headless_service)
+            .into_vec()
     }
 }
 
@@ -78,6 +92,19 @@ pub(crate) fn http_address(fleet: &Fleet) -> String {
         Component::Query.name(),
         super::service_domain(fleet),
         HTTP.number
+    )
+}
+
+/// Query's HTTP API as the Ruler reaches it: a DNS SRV lookup of the headless Service,
+/// which the Ruler repeats every 30s (`--query.sd-dns-interval`), so it knows every
+/// ready pod; each evaluation tries them in random order until one answers.
+pub(crate) fn ruler_address(fleet: &Fleet) -> String {
+    let context = ComponentContext::new(fleet, Component::Query, PORTS);
+    format!(
+        "dnssrv+_{}._tcp.{}.{}",
+        HTTP.name,
+        context.headless_service_name(),
+        super::service_domain(fleet)
     )
 }
 
