@@ -99,7 +99,7 @@ pub use digest::Digest;
 pub use duration::Duration;
 pub use edge::Edge;
 pub use fleet::{Fleet, FleetBuilder, ValidFleet};
-pub use grafana::{Grafana, GrafanaAdmin};
+pub use grafana::{Grafana, GrafanaAdmin, GrafanaRbac};
 pub use grammar_error::{GrammarError, GrammarErrorKind};
 pub use image::{ThanosImage, DEFAULT_THANOS_REPOSITORY, DEFAULT_THANOS_VERSION};
 pub use ingress::Ingress;
@@ -122,7 +122,7 @@ pub use storage::Storage;
 pub use store::Store;
 pub use thanos_monitoring::ThanosMonitoringOptions;
 pub use tls::{
-    CertificateSource, ClientCertificate, Passthrough, ReceiveRemoteWrite, RemoteWriteTls,
-    TenantField, EDGE_CLIENT_SECRET,
+    CertificateSource, ClientCertificate, IngressTls, IssuerKind, IssuerRef, Passthrough,
+    ReceiveRemoteWrite, RemoteWriteTls, TenantField, EDGE_CLIENT_SECRET,
 };
 pub use validate::{Diagnostic, Severity, ValidationError};

@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker};
+use crate::{setters::setters, validate::Checker, IngressTls};
 
 /// How the fleet's own workloads pull their images (`imagePullPolicy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -72,6 +72,10 @@ pub struct Security {
     /// with a level, node-exporter runs in `<namespace>-node-exporter` (`privileged`).
     /// `none` warns.
     pub pod_security: PodSecurityLevel,
+    /// TLS on the Ingresses the controller terminates (Grafana, Query), default
+    /// `{certificates: certManager}` (the fleet's own CA); `null` serves them over plain
+    /// HTTP, login and session cookie included (warns).
+    pub ingress_tls: Option<IngressTls>,
 }
 
 impl Default for Security {
@@ -81,6 +85,7 @@ impl Default for Security {
             image_pull_policy: PullPolicy::Always,
             network_policies: true,
             pod_security: PodSecurityLevel::Restricted,
+            ingress_tls: Some(IngressTls::default()),
         }
     }
 }
@@ -91,6 +96,14 @@ impl Security {
         copy image_pull_policy: PullPolicy,
         copy network_policies: bool,
         copy pod_security: PodSecurityLevel,
+        some ingress_tls: IngressTls,
+    }
+
+    /// Plain HTTP on every Ingress the controller terminates (warns).
+    #[must_use]
+    pub fn without_ingress_tls(mut self) -> Self {
+        self.ingress_tls = None;
+        self
     }
 
     /// The namespace node-exporter runs in when the fleet's namespace enforces a Pod
@@ -110,11 +123,17 @@ impl Security {
             image_pull_policy: PullPolicy::IfNotPresent,
             network_policies: false,
             pod_security: PodSecurityLevel::None,
+            ingress_tls: None,
         }
     }
 
-    /// Rule 28: the lab's settings warn, naming the field.
+    /// Rule 28: the lab's settings warn, naming the field; rule 37: Ingress TLS.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        let tls_path = format!("{path}.ingressTls");
+        match &self.ingress_tls {
+            Some(tls) => tls.check(&tls_path, check),
+            None => check.plain_http_ingresses(&tls_path),
+        }
         if !self.service_accounts {
             check.warning(
                 &format!("{path}.serviceAccounts"),

@@ -24,9 +24,9 @@ use std::net::Ipv4Addr;
 
 use crate::{
     AgentValues, Alertmanager, Central, Compactor, ControlPlaneTargets, Digest, Edge, Fleet,
-    FleetBuilder, Ingress, Language, Passthrough, Query, Receive, ReceiveRemoteWrite,
-    RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage, ThanosMonitoringOptions,
-    WriteLimits, S3,
+    FleetBuilder, Grafana, GrafanaRbac, Ingress, Language, Passthrough, Query, Receive,
+    ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage,
+    ThanosMonitoringOptions, WriteLimits, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -115,6 +115,7 @@ pub fn seed_central() -> Central {
         .store(Store::default().admin_operations(true))
         .compactor(Compactor::default().admin_operations(true))
         .without_read_limits()
+        .grafana(Grafana::default().rbac(GrafanaRbac::ClusterWide))
 }
 
 /// The seed's central cluster.

@@ -104,6 +104,7 @@ fn the_seed_warns_about_each_lab_setting() {
         .collect();
     let expected: Vec<(Severity, String)> = [
         LAB_RECEIVERS,
+        "central.grafana.rbac",
         "central.query.cors",
         "central.query.ingress",
         "central.receive.remoteWrite.tls",
@@ -114,6 +115,7 @@ fn the_seed_warns_about_each_lab_setting() {
         "central.compactor.adminOperations",
         "central.readLimits",
         LAB_RULES,
+        "security.ingressTls",
         "security.serviceAccounts",
         "security.imagePullPolicy",
         "security.podSecurity",

@@ -24,6 +24,8 @@
 //! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] | `overlays/central/thanos/compactor.rs` |
 //! | the Service, Ingress, PodDisruptionBudget, ServiceMonitor and hardened pod of each of the four above | [`SharedObjects`] and the workloads | `overlays/central/thanos/component.rs`, `overlays/central/thanos/pod.rs` |
 //! | `overlays/<central>/<chart>/thanos-monitoring.yaml` (when it holds anything) | [`CentralOverlay::monitoring`]: [`ThanosMonitoring`], built from [`monitoring`] | `overlays/central/thanos/monitoring.rs` (alerts: `monitoring/alerts/`, silent edges: `monitoring/silent_edges.rs`, dashboards: `monitoring/dashboards/`) |
+//! | `overlays/<central>/<chart>/thanos-certificates.yaml` (write path and Ingress certificates) | [`CentralOverlay::certificates`]: [`WriteCertificates`], [`CentralOverlay::ingress_certificates`]: [`IngressCertificates`] | `overlays/central/certificates.rs` |
+//! | `overlays/<central>/<chart>/grafana-rbac.yaml` (Grafana's sidecars' Role) and Grafana's values | [`CentralOverlay::grafana_rbac`]: [`GrafanaRbacObjects`] | `overlays/central/grafana.rs` |
 //! | `overlays/<cluster>/<chart>/namespace.yaml` | [`CentralOverlay::namespace`], [`EdgeOverlay::namespace`] | `overlays/namespace.rs` |
 //! | `overlays/<edge>/<chart>/values-edge.yaml`, `kustomization.yaml` | [`Manifests::edges`]: [`EdgeOverlay`] | `overlays/edge/mod.rs` |
 //! | `README.md`, the runbook (unless the fleet turns it off) | [`Manifests::runbook`]: [`Runbook`] | `runbook/mod.rs`, one file per section; what it quotes: `runbook/fleet_view.rs` |
@@ -92,7 +94,8 @@ pub use base::Base;
 pub use manifests::Manifests;
 pub use overlays::{
     central::{
-        certificates::WriteCertificates,
+        certificates::{IngressCertificates, WriteCertificates},
+        grafana::GrafanaRbacObjects,
         thanos::{
             compactor::ThanosCompactor,
             component::SharedObjects,

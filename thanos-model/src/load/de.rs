@@ -47,6 +47,8 @@ pub(crate) const NULL_MEANS_NONE: &[&str] = &[
     "readLimits",
     "timeout",
     "maxConcurrent",
+    // Ingress TLS: `null` serves Grafana and Query over plain HTTP (the seed's lab).
+    "ingressTls",
 ];
 
 /// The section serde reads through a buffer (it is tagged by its `type`).

@@ -49,6 +49,8 @@
 //! | 31. Query's replica labels are not dimensions (`cluster`, `namespace`, `job`, `instance`, ..., a Receive label) | `Checker::replica_label_meaning` (validate/meaning.rs), called by `Query::check` | `rule31-*` |
 //! | 32. Alertmanager receivers: names unique and not reserved, Secret references, one severity at least, clusters of the fleet, e-mail addresses and smarthost; no receiver warns (nobody is paged) | `Alertmanager::check` (alertmanager.rs), `Receiver::check`, `Notifier::check` (receiver.rs) | `rule32-*`, `warnings/rule32-*`, `input-unknown-receiver-type` |
 //! | 33. data safety: Receive and Ruler retention keep a block until Store serves it (2h15m), 5m/1h retention longer than raw with downsampling off is ignored (warns), the silent-edge window spans 3 scrape intervals of the slowest edge (warns) | `Checker::data_safety` (validate/data_safety.rs) | `rule33-*`, `warnings/rule33-*` |
+//! | 37. Ingress TLS: an issuer only with cert-manager, a valid issuer name; Grafana's or Query's Ingress without TLS warns | `IngressTls::check` (tls.rs), `Checker::plain_http_ingresses` (validate/security.rs), called by `Security::check` (security.rs) | `rule37-*`, `warnings/rule37-*`, `input-ingress-tls-*` |
+//! | 38. Grafana's sidecars with the chart's cluster-wide RBAC warn | `Grafana::check` (grafana.rs) | `warnings/rule38-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!
@@ -60,6 +62,7 @@ mod data_safety;
 mod diagnostic;
 mod fleet;
 mod meaning;
+mod security;
 pub(crate) mod syntax;
 
 pub(crate) use checker::{shown, Checker};

@@ -21,7 +21,8 @@ pub use alertmanager::{
     PagerDutyConfig, ReceiverConfig, Route, SlackConfig, WebhookConfig,
 };
 pub use grafana_subchart::{
-    DashboardsSidecar, DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
+    DashboardsSidecar, DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressTls,
+    GrafanaIngressValues, GrafanaIni, GrafanaIniSecurity, GrafanaIniServer, GrafanaRbacValues,
     GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards,
 };
 pub use prometheus::{
