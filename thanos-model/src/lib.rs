@@ -101,7 +101,7 @@ pub use edge::Edge;
 pub use fleet::{Fleet, FleetBuilder, ValidFleet};
 pub use grafana::{Grafana, GrafanaAdmin, GrafanaRbac};
 pub use grammar_error::{GrammarError, GrammarErrorKind};
-pub use image::{ThanosImage, DEFAULT_THANOS_REPOSITORY, DEFAULT_THANOS_VERSION};
+pub use image::{ChartImages, ThanosImage, DEFAULT_THANOS_REPOSITORY, DEFAULT_THANOS_VERSION};
 pub use ingress::Ingress;
 pub use limits::{ResolvedLimits, WriteLimits};
 pub use load::{LoadError, SyntaxError};

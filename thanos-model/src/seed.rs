@@ -23,9 +23,9 @@
 use std::net::Ipv4Addr;
 
 use crate::{
-    AgentValues, Alertmanager, Central, Compactor, ControlPlaneTargets, Digest, Edge, Fleet,
-    FleetBuilder, Grafana, GrafanaRbac, Ingress, Language, Passthrough, Query, Receive,
-    ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage,
+    AgentValues, Alertmanager, Central, Chart, ChartImages, Compactor, ControlPlaneTargets, Digest,
+    Edge, Fleet, FleetBuilder, Grafana, GrafanaRbac, Ingress, Language, Passthrough, Query,
+    Receive, ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage,
     ThanosMonitoringOptions, WriteLimits, S3,
 };
 
@@ -64,11 +64,12 @@ pub fn new_fleet(edges: usize) -> FleetBuilder {
 ///
 /// Write path (issue 14): TLS with cert-manager, the tenant from the client certificate,
 /// passthrough named explicitly, limits derived with one edge's own override, the
-/// far-future window, a day of WAL. Images (issue 16): the Thanos image pinned by digest.
+/// far-future window, a day of WAL. Images (issue 16): the Thanos image and every image
+/// the chart runs pinned by digest.
 ///
-/// The digest is [`PLACEHOLDER_DIGEST`], not the real one of the image (nothing here can
-/// ask a registry): replace it with `crane digest quay.io/thanos/thanos:v0.42.4` before
-/// deploying. A placeholder fails closed: the pull is refused, no other image runs.
+/// The digests are [`PLACEHOLDER_DIGEST`], not the real ones of the images (nothing here
+/// can ask a registry): replace each with `crane digest IMAGE:TAG` (such as
+/// `crane digest quay.io/thanos/thanos:v0.42.4`) before deploying. A placeholder fails closed: the pull is refused, no other image runs.
 pub fn secure_fleet(edges: usize) -> FleetBuilder {
     let central = central().receive(
         Receive::default()
@@ -84,6 +85,7 @@ pub fn secure_fleet(edges: usize) -> FleetBuilder {
     clusters(edges, central, first_edge_limits)
         .object_storage(S3::new("s3.minio.miribit.lab", "thanos"))
         .thanos(ThanosImage::default().digest(placeholder_digest()))
+        .chart(Chart::default().images(ChartImages::all(&placeholder_digest())))
 }
 
 /// The digest [`secure_fleet`] pins, to be replaced with the image's real one.

@@ -16,6 +16,7 @@
 //! | file | object | source |
 //! | --- | --- | --- |
 //! | `base/<chart>/values.yaml`, `kustomization.yaml` | [`Manifests::base`]: [`Base`] | `base.rs` |
+//! | `base/<chart>/values-images.yaml` (the chart images' digests, when any is pinned) | [`Base::images`] | `values/images.rs`, `base.rs` |
 //! | `overlays/<central>/<chart>/values-central.yaml`, `kustomization.yaml` | [`Manifests::central`]: [`CentralOverlay`] | `overlays/central/mod.rs` (the Ruler's values: `overlays/central/ruler.rs`; typed values: `values/`) |
 //! | `overlays/<central>/<chart>/thanos-s3-secret.yaml` | [`CentralOverlay::s3_secret`] | `overlays/central/s3_secret.rs` |
 //! | `overlays/<central>/<chart>/thanos-query.yaml` | [`CentralOverlay::query`]: [`ThanosQuery`] | `overlays/central/thanos/query.rs` |

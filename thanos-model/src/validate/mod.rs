@@ -51,6 +51,8 @@
 //! | 33. data safety: Receive and Ruler retention keep a block until Store serves it (2h15m), 5m/1h retention longer than raw with downsampling off is ignored (warns), the silent-edge window spans 3 scrape intervals of the slowest edge (warns) | `Checker::data_safety` (validate/data_safety.rs) | `rule33-*`, `warnings/rule33-*` |
 //! | 37. Ingress TLS: an issuer only with cert-manager, a valid issuer name; Grafana's or Query's Ingress without TLS warns | `IngressTls::check` (tls.rs), `Checker::plain_http_ingresses` (validate/security.rs), called by `Security::check` (security.rs) | `rule37-*`, `warnings/rule37-*`, `input-ingress-tls-*` |
 //! | 38. Grafana's sidecars with the chart's cluster-wide RBAC warn | `Grafana::check` (grafana.rs) | `warnings/rule38-*` |
+//! | 39. images pinned together: with `thanos.digest`, each chart image without a digest warns; a digest is `sha256:` and 64 lowercase hex (grammar error of `Digest`) | `Checker::chart_image_digests` (validate/digest.rs), called by `Chart::check` (chart.rs); `Digest::from_str` (digest.rs) | `warnings/rule39-*`, `grammar-chart-image-digest` |
+//! | 40. S3 TLS as the endpoint's scheme says: `insecure: true` beside `https://` refused; `http://` warns | `S3::check_tls` (object_storage.rs) | `rule40-*`, `warnings/rule40-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!
@@ -60,6 +62,7 @@
 mod checker;
 mod data_safety;
 mod diagnostic;
+mod digest;
 mod fleet;
 mod meaning;
 mod security;

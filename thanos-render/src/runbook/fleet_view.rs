@@ -653,8 +653,8 @@ fn bucket(fleet: &Fleet, central: &CentralOverlay) -> Bucket {
     };
     Bucket {
         bucket: s3.bucket.clone(),
-        endpoint: s3.endpoint.clone(),
-        insecure: s3.insecure,
+        endpoint: s3.endpoint_host().to_owned(),
+        insecure: s3.plain_http(),
         secret: central.s3_secret.as_ref().map_or_else(
             || s3.config_secret.name.clone(),
             |secret| name(&secret.metadata).to_owned(),

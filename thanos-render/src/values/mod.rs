@@ -4,6 +4,7 @@
 
 mod alertmanager;
 mod grafana_subchart;
+mod images;
 mod prometheus;
 mod thanos_ruler;
 
@@ -25,6 +26,7 @@ pub use grafana_subchart::{
     GrafanaIngressValues, GrafanaIni, GrafanaIniSecurity, GrafanaIniServer, GrafanaRbacValues,
     GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards,
 };
+pub use images::ChartImageValues;
 pub use prometheus::{
     AdditionalArg, ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues,
     PrometheusValues, QueueConfig, RemoteWrite, RemoteWriteTlsConfig, SecretOrConfigMap,

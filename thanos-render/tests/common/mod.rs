@@ -283,5 +283,9 @@ impl ValuesChecker<'_> {
 
 /// prometheusSpec keys the chart consumes itself rather than copying to the CRD.
 fn is_chart_only_prometheus_spec_key(path: &str) -> bool {
-    path.ends_with("SelectorNilUsesHelmValues") || path.ends_with(".replicaExternalLabelNameClear")
+    path.ends_with("SelectorNilUsesHelmValues")
+        || path.ends_with(".replicaExternalLabelNameClear")
+        // The chart joins `image.{registry,repository,tag,sha}` into the CR's `image`
+        // string (templates/prometheus/prometheus.yaml).
+        || path.starts_with("prometheus.prometheusSpec.image.")
 }

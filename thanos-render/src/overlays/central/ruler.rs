@@ -31,11 +31,7 @@ const ALERTMANAGER_GOVERNING_SERVICE: (&str, &str) = ("alertmanager-operated", "
 pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
     let ruler: &Ruler = fleet.central.ruler.as_ref()?;
     let image = fleet.image(ruler.image.as_ref());
-    let (registry, repository) = image
-        .repository
-        .split_once('/')
-        .filter(|(registry, _)| registry.contains(['.', ':']) || *registry == "localhost")
-        .unwrap_or(("docker.io", &image.repository));
+    let (registry, repository) = image.registry_and_repository();
     let objstore = fleet.object_storage.config_secret();
     let (alertmanager_service, alertmanager_port) = ALERTMANAGER_GOVERNING_SERVICE;
     Some(ThanosRulerValues {

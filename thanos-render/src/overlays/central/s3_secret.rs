@@ -57,11 +57,11 @@ pub(crate) fn secret(fleet: &Fleet) -> Option<Secret> {
         kind: "S3",
         config: S3Config {
             bucket: &s3.bucket,
-            endpoint: &s3.endpoint,
+            endpoint: s3.endpoint_host(),
             region: s3.region.as_deref(),
             access_key: format!("${{{access_key_var}}}"),
             secret_key: format!("${{{secret_key_var}}}"),
-            insecure: s3.insecure,
+            insecure: s3.plain_http(),
         },
     };
     let secret = Secret {
@@ -111,4 +111,34 @@ pub(crate) fn apply_command(fleet: &Fleet, path: &str) -> Option<String> {
         shell::quote(path),
         shell::kubectl(&fleet.central.context),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use thanos_model::{seed, S3};
+
+    use super::*;
+
+    /// The objstore config Thanos reads, for a bucket at `endpoint`.
+    fn objstore(s3: S3) -> serde_json::Value {
+        let fleet = seed::new_fleet(1).object_storage(s3).build().unwrap();
+        let secret = secret(&fleet).expect("envsubst credentials");
+        let text = &secret.string_data.unwrap()["objstore.yml"];
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn the_endpoints_scheme_decides_tls() {
+        let https = objstore(S3::new("https://s3.example.com:9000", "thanos"));
+        assert_eq!(https["config"]["endpoint"], "s3.example.com:9000");
+        assert_eq!(https["config"]["insecure"], false);
+        let http = objstore(S3::new("http://minio.example.com", "thanos"));
+        assert_eq!(http["config"]["endpoint"], "minio.example.com");
+        assert_eq!(http["config"]["insecure"], true);
+        // A bare host keeps `insecure` as written (the lab's form).
+        let bare = objstore(S3::new("s3.example.com", "thanos").insecure(true));
+        assert_eq!(bare["config"]["insecure"], true);
+        let bare = objstore(S3::new("s3.example.com", "thanos"));
+        assert_eq!(bare["config"]["insecure"], false);
+    }
 }
