@@ -116,7 +116,7 @@ pub use receiver::{
 pub use resources::Resources;
 pub use ruler::Ruler;
 pub use runbook::{Language, RunbookOptions};
-pub use security::{PodSecurityLevel, PullPolicy, Security};
+pub use security::{IngressController, PodSecurityLevel, PullPolicy, Security};
 pub use sidecar::Sidecar;
 pub use storage::Storage;
 pub use store::Store;

@@ -1,6 +1,8 @@
 //! Fleet-wide least-privilege settings: ServiceAccounts, image pull policy,
 //! NetworkPolicies.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -76,6 +78,42 @@ pub struct Security {
     /// `{certificates: certManager}` (the fleet's own CA); `null` serves them over plain
     /// HTTP, login and session cookie included (warns).
     pub ingress_tls: Option<IngressTls>,
+    /// The pods of the central cluster's Ingress controller, which the NetworkPolicies
+    /// let reach Receive's remote-write port and Grafana. Needed on a CNI other than
+    /// Cilium with a controller other than ingress-nginx (in `ingress-nginx`); without
+    /// it such a controller's traffic is let in from every namespace (warns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress_controller: Option<IngressController>,
+}
+
+/// Where the Ingress controller's pods run (`security.ingressController`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IngressController {
+    /// Its namespace, a DNS label such as `ingress-nginx` or `traefik`.
+    pub namespace: String,
+    /// Labels of its pods, such as `{app.kubernetes.io/name: traefik}`; none selects every
+    /// pod of the namespace.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_labels: BTreeMap<String, String>,
+}
+
+impl IngressController {
+    /// Every pod of `namespace`.
+    #[must_use]
+    pub fn new(namespace: impl Into<String>) -> Self {
+        Self {
+            namespace: namespace.into(),
+            pod_labels: BTreeMap::new(),
+        }
+    }
+
+    /// Only its pods labelled `key: value` (and any labels given before).
+    #[must_use]
+    pub fn pod_label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.pod_labels.insert(key.into(), value.into());
+        self
+    }
 }
 
 impl Default for Security {
@@ -86,6 +124,7 @@ impl Default for Security {
             network_policies: true,
             pod_security: PodSecurityLevel::Restricted,
             ingress_tls: Some(IngressTls::default()),
+            ingress_controller: None,
         }
     }
 }
@@ -97,6 +136,7 @@ impl Security {
         copy network_policies: bool,
         copy pod_security: PodSecurityLevel,
         some ingress_tls: IngressTls,
+        some ingress_controller: IngressController,
     }
 
     /// Plain HTTP on every Ingress the controller terminates (warns).
@@ -124,6 +164,7 @@ impl Security {
             network_policies: false,
             pod_security: PodSecurityLevel::None,
             ingress_tls: None,
+            ingress_controller: None,
         }
     }
 
@@ -134,6 +175,7 @@ impl Security {
             Some(tls) => tls.check(&tls_path, check),
             None => check.plain_http_ingresses(&tls_path),
         }
+        check.ingress_controller(&format!("{path}.ingressController"));
         if !self.service_accounts {
             check.warning(
                 &format!("{path}.serviceAccounts"),

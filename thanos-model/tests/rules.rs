@@ -538,9 +538,9 @@ fn rule6_one_thanos_version() {
 #[test]
 fn rule7_object_storage() {
     assert_error(
-        new_fleet(1).object_storage(S3::new("https://s3.example.com", "thanos")),
+        new_fleet(1).object_storage(S3::new("https://s3.example.com/thanos", "thanos")),
         "objectStorage.endpoint",
-        "\"https://s3.example.com\" is not a host or host:port",
+        "\"https://s3.example.com/thanos\" is not a host or host:port",
     );
     assert_error(
         new_fleet(1).object_storage(S3::new("s3.example.com", "Thanos_Bucket")),

@@ -437,7 +437,7 @@ proptest! {
         // base 2; central values, kustomization, namespace, 4 Thanos files, monitoring,
         // NetworkPolicies, Grafana's Role (+ the certificates while Receive has an
         // Ingress or an Ingress terminates TLS, + the S3 Secret); per edge values,
-        // kustomization, namespace; the runbook.
+        // kustomization, namespace, NetworkPolicies; the runbook.
         let central = &fleet.central;
         let certificates = usize::from(
             central.receive.ingress.is_some()
@@ -446,7 +446,7 @@ proptest! {
         );
         prop_assert_eq!(
             tree.len(),
-            12 + certificates + usize::from(!params.existing_secret) + 3 * fleet.edges.len() + 1
+            12 + certificates + usize::from(!params.existing_secret) + 4 * fleet.edges.len() + 1
         );
         check_runbook(&fleet, &tree)?;
         check_objects(&tree)?;
