@@ -367,3 +367,51 @@ fn a_named_ingress_controller_is_the_only_ingress_peer() {
         "no Cilium identity without Cilium's Ingress"
     );
 }
+
+/// The sidecar and the Ruler, whose flags the operator writes, limit each request of
+/// their StoreAPI as Store and Receive do, with flags their subcommands have.
+#[test]
+fn the_sidecar_and_the_ruler_limit_each_request() {
+    let tree = tree();
+    let values = common::file_documents(
+        &tree,
+        "overlays/cluster-01-central/kube-prometheus-stack/values-central.yaml",
+    )
+    .remove(0);
+    for (subcommand, args) in [
+        (
+            "sidecar",
+            &values["prometheus"]["prometheusSpec"]["thanos"]["additionalArgs"],
+        ),
+        (
+            "rule",
+            &values["thanosRuler"]["thanosRulerSpec"]["additionalArgs"],
+        ),
+    ] {
+        let flags: Vec<String> = args
+            .as_sequence()
+            .expect("additionalArgs")
+            .iter()
+            .map(|a| {
+                format!(
+                    "--{}={}",
+                    a["name"].as_str().unwrap(),
+                    a["value"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                "--store.limits.request-series=1000000",
+                "--store.limits.request-samples=50000000"
+            ],
+            "{subcommand}"
+        );
+        let known = common::facts::thanos_flags(subcommand);
+        for flag in &flags {
+            let name = flag.split('=').next().unwrap();
+            assert!(known.iter().any(|k| k.name == name), "{subcommand} {name}");
+        }
+    }
+}

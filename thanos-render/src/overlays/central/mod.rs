@@ -260,6 +260,7 @@ fn values(fleet: &Fleet) -> ChartValues {
                             key: objstore.key.clone(),
                         },
                     },
+                    additional_args: thanos::read_limit_args(fleet),
                 }),
                 ..PrometheusSpecValues::default()
             }),

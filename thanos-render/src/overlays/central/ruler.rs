@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use thanos_model::{Fleet, Ruler};
 
-use super::thanos::{query, store_api_srv};
+use super::thanos::{self, query, store_api_srv};
 use crate::monitoring::{Evaluator, EVALUATOR_LABEL, REPLACED_CHART_ALERTS};
 use crate::values::{
     resource_requirements, AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile,
@@ -70,6 +70,7 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
                 Some(&ruler.storage.size),
             ),
             resources: resource_requirements(&ruler.resources),
+            additional_args: thanos::read_limit_args(fleet),
         },
     })
 }
