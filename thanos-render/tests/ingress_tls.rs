@@ -219,3 +219,31 @@ fn grafana_reads_configmaps_of_its_own_namespace_only() {
     let (_, lab) = build(seed::seed(3));
     assert!(lab.get(&format!("{CENTRAL}/grafana-rbac.yaml")).is_none());
 }
+
+/// The runbook says how to trust the Ingress CA and check the network boundaries, in the
+/// fleet's language, and the lab's runbook has no security section.
+#[test]
+fn the_runbook_explains_each_security_step_in_both_languages() {
+    use thanos_model::{Language, RunbookOptions};
+    for (language, heading, trust) in [
+        (Language::English, "## Security", "trust store"),
+        (Language::Korean, "## 보안", "신뢰 저장소"),
+    ] {
+        let (_, tree) =
+            build(seed::secure_fleet(3).runbook(RunbookOptions::default().language(language)));
+        let readme = tree.get("README.md").expect("the runbook");
+        assert!(readme.contains(heading), "{language:?}");
+        assert!(readme.contains(trust), "{language:?}");
+        for command in [
+            "label --dry-run=server --overwrite namespace monitoring pod-security.kubernetes.io/enforce=restricted",
+            "wait --for=condition=Ready --timeout=5m certificate/grafana-tls",
+            "get secret thanos-ingress-ca -o go-template=",
+            "wget -T 5 -qO- http://thanos-store.monitoring.svc:10902/-/ready",
+        ] {
+            assert!(readme.contains(command), "{language:?}: {command}");
+        }
+        assert!(readme.contains("https://grafana.k8s-cluster-01.miribit.lab"));
+    }
+    let (_, lab) = build(seed::seed(3));
+    assert!(!lab.get("README.md").unwrap().contains("## 보안"));
+}

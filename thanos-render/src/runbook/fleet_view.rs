@@ -185,6 +185,8 @@ pub(crate) struct FleetView {
     pub write_path: Option<super::write_path::WritePath>,
     /// Where alerts go, when the fleet has receivers.
     pub alerting: Option<super::alerting::Alerting>,
+    /// Pod Security, NetworkPolicies, Ingress certificates, pinned images.
+    pub security: super::security::SecurityView,
 }
 
 /// The chart's Thanos Ruler.
@@ -429,6 +431,7 @@ impl FleetView {
             }),
             monitoring: monitoring(fleet, central),
             write_path: super::write_path::WritePath::new(fleet, central),
+            security: super::security::SecurityView::new(fleet, central),
             thanos_version: fleet.thanos.version.clone(),
             bucket: bucket(fleet, central),
             chart,
