@@ -139,6 +139,16 @@ fn the_secure_fleet_has_tls_on_every_ingress() {
 fn an_opened_query_ingress_gets_tls_and_its_certificate() {
     let (fleet, tree) = build(with_query_ingress());
     assert_eq!(assert_tls_on_every_ingress(&tree), 3);
+    // Cilium's Ingress may reach Query's HTTP port through the NetworkPolicies.
+    let cilium = central_documents(&tree, "network-policies.yaml")
+        .into_iter()
+        .find(|d| d["metadata"]["name"] == "thanos-query-from-ingress")
+        .expect("Query's CiliumNetworkPolicy");
+    assert_eq!(
+        cilium["spec"]["ingress"][0]["toPorts"][0]["ports"][0]["port"],
+        "9090"
+    );
+    assert_eq!(cilium["spec"]["ingress"][0]["fromEntities"][0], "ingress");
     // Still no authentication in front of Query: check says so.
     let paths: Vec<&str> = fleet.warnings().iter().map(|w| w.path.as_str()).collect();
     assert_eq!(paths, ["central.query.ingress"]);

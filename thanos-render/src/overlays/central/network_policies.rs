@@ -460,6 +460,14 @@ impl NetworkPolicies {
                 thanos::receive::REMOTE_WRITE.number,
             ));
         }
+        if fleet.central.query.ingress.as_ref().is_some_and(class_of) {
+            cilium.push(cilium_policy(
+                fleet,
+                Component::Query.name(),
+                selector_labels(Component::Query),
+                thanos::query::HTTP.number,
+            ));
+        }
         if fleet.central.grafana.ingress.as_ref().is_some_and(class_of) {
             cilium.push(cilium_policy(
                 fleet,

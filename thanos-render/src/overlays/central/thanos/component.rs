@@ -286,13 +286,25 @@ impl<'a> ComponentContext<'a> {
             from: &[PROMETHEUS],
             ports: &[HTTP.number],
         };
+        const QUERY_PEERS: [Peer; 3] = [
+            Peer::Chart(network_policies::GRAFANA),
+            Peer::Chart(network_policies::THANOS_RULER),
+            PROMETHEUS,
+        ];
+        const QUERY_PEERS_AND_INGRESS: [Peer; 4] = [
+            Peer::Chart(network_policies::GRAFANA),
+            Peer::Chart(network_policies::THANOS_RULER),
+            PROMETHEUS,
+            Peer::IngressController,
+        ];
         let allows: Vec<Allow> = match self.component {
+            // With an Ingress, its controller too.
             Component::Query => vec![Allow {
-                from: &[
-                    Peer::Chart(network_policies::GRAFANA),
-                    Peer::Chart(network_policies::THANOS_RULER),
-                    PROMETHEUS,
-                ],
+                from: if self.fleet.central.query.ingress.is_some() {
+                    &QUERY_PEERS_AND_INGRESS
+                } else {
+                    &QUERY_PEERS
+                },
                 ports: &[super::query::HTTP.number],
             }],
             Component::Receive => vec![
