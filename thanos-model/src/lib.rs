@@ -105,7 +105,7 @@ pub use image::{ChartImages, ThanosImage, DEFAULT_THANOS_REPOSITORY, DEFAULT_THA
 pub use ingress::Ingress;
 pub use limits::{ResolvedLimits, WriteLimits};
 pub use load::{LoadError, SyntaxError};
-pub use object_storage::{ObjectStorage, S3Credentials, SecretKeyRef, S3};
+pub use object_storage::{ComponentSecrets, ObjectStorage, S3Credentials, SecretKeyRef, S3};
 pub use prometheus::Prometheus;
 pub use query::Query;
 pub use read_limits::ReadLimits;

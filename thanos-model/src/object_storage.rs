@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, syntax, Checker},
+    Component,
 };
 
 /// Object storage shared by the sidecar, Receive, Store and Compactor.
@@ -25,6 +26,18 @@ impl ObjectStorage {
     pub fn config_secret(&self) -> &SecretKeyRef {
         match self {
             Self::S3(s3) => &s3.config_secret,
+        }
+    }
+
+    /// The Secret `component` reads the bucket with: Store's or Compactor's own with
+    /// `componentSecrets`, else [`Self::config_secret`].
+    #[must_use]
+    pub fn config_secret_of(&self, component: Component) -> &SecretKeyRef {
+        let Self::S3(s3) = self;
+        match (&s3.component_secrets, component) {
+            (Some(secrets), Component::Store) => &secrets.store,
+            (Some(secrets), Component::Compactor) => &secrets.compactor,
+            _ => &s3.config_secret,
         }
     }
 }
@@ -62,6 +75,31 @@ pub struct S3 {
     /// `thanos-s3-config` / `objstore.yml`.
     #[serde(default = "SecretKeyRef::default_objstore")]
     pub config_secret: SecretKeyRef,
+    /// Separate credentials where the bucket allows it: Store reads with a key that can
+    /// only read, and only the Compactor's key deletes; the writers (sidecar, Receive,
+    /// Ruler) keep `configSecret`. The Secrets hold an `objstore.yml` each and are made
+    /// outside the tree (the runbook's commands); none by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component_secrets: Option<ComponentSecrets>,
+}
+
+/// The Secrets of Store's and Compactor's own S3 credentials (`componentSecrets`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ComponentSecrets {
+    /// Store's: a key allowed `s3:GetObject` and `s3:ListBucket` only.
+    pub store: SecretKeyRef,
+    /// Compactor's: the only key also allowed `s3:DeleteObject` (and `s3:PutObject`).
+    pub compactor: SecretKeyRef,
+}
+
+impl Default for ComponentSecrets {
+    fn default() -> Self {
+        Self {
+            store: SecretKeyRef::new("thanos-s3-store", "objstore.yml"),
+            compactor: SecretKeyRef::new("thanos-s3-compactor", "objstore.yml"),
+        }
+    }
 }
 
 impl S3 {
@@ -76,6 +114,7 @@ impl S3 {
             region: None,
             credentials: S3Credentials::default(),
             config_secret: SecretKeyRef::default_objstore(),
+            component_secrets: None,
         }
     }
 
@@ -115,6 +154,7 @@ impl S3 {
         some region: String,
         set credentials: S3Credentials,
         set config_secret: SecretKeyRef,
+        some component_secrets: ComponentSecrets,
     }
 }
 
@@ -218,6 +258,24 @@ impl S3 {
             .check(&format!("{path}.credentials"), check);
         self.config_secret
             .check(&format!("{path}.configSecret"), check);
+        if let Some(secrets) = &self.component_secrets {
+            let own = format!("{path}.componentSecrets");
+            secrets.store.check(&format!("{own}.store"), check);
+            secrets.compactor.check(&format!("{own}.compactor"), check);
+            // Rule 40: three Secrets, or the keys are shared after all.
+            let shared = &self.config_secret.name;
+            for (field, secret) in [("store", &secrets.store), ("compactor", &secrets.compactor)] {
+                if &secret.name == shared
+                    || (field == "compactor" && secret.name == secrets.store.name)
+                {
+                    check.error(
+                        &format!("{own}.{field}.name"),
+                        format!("{} is already another component's Secret: the credentials would be shared", shown(&secret.name)),
+                        "name a Secret of its own, such as thanos-s3-store or thanos-s3-compactor",
+                    );
+                }
+            }
+        }
     }
 }
 

@@ -23,10 +23,10 @@
 use std::net::Ipv4Addr;
 
 use crate::{
-    AgentValues, Alertmanager, Central, Chart, ChartImages, Compactor, ControlPlaneTargets, Digest,
-    Edge, Fleet, FleetBuilder, Grafana, GrafanaRbac, Ingress, Language, Passthrough, Query,
-    Receive, ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage,
-    ThanosMonitoringOptions, WriteLimits, S3,
+    AgentValues, Alertmanager, Central, Chart, ChartImages, Compactor, ComponentSecrets,
+    ControlPlaneTargets, Digest, Edge, Fleet, FleetBuilder, Grafana, GrafanaRbac, Ingress,
+    Language, Passthrough, Query, Receive, ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions,
+    Security, Store, ThanosImage, ThanosMonitoringOptions, WriteLimits, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -64,7 +64,8 @@ pub fn new_fleet(edges: usize) -> FleetBuilder {
 ///
 /// Write path (issue 14): TLS with cert-manager, the tenant from the client certificate,
 /// passthrough named explicitly, limits derived with one edge's own override, the
-/// far-future window, a day of WAL. Images (issue 16): the Thanos image and every image
+/// far-future window, a day of WAL. Object storage (issue 16): an `https://` endpoint,
+/// Store and Compactor with keys of their own. Images (issue 16): the Thanos image and every image
 /// the chart runs pinned by digest.
 ///
 /// The digests are [`PLACEHOLDER_DIGEST`], not the real ones of the images (nothing here
@@ -83,7 +84,10 @@ pub fn secure_fleet(edges: usize) -> FleetBuilder {
         }
     };
     clusters(edges, central, first_edge_limits)
-        .object_storage(S3::new("s3.minio.miribit.lab", "thanos"))
+        .object_storage(
+            S3::new("https://s3.minio.miribit.lab", "thanos")
+                .component_secrets(ComponentSecrets::default()),
+        )
         .thanos(ThanosImage::default().digest(placeholder_digest()))
         .chart(Chart::default().images(ChartImages::all(&placeholder_digest())))
 }

@@ -1443,23 +1443,28 @@ fn reads_secret(pod: Option<&PodSpec>, secret: &str) -> bool {
 
 /// `thanos-query`, `thanos-receive`, `thanos-store` and `thanos-compactor` exist, and all
 /// but Query read the bucket's Secret.
-fn thanos_components_read_the_bucket_secret(build: &Build, _: &Expect) -> Vec<String> {
+fn thanos_components_read_the_bucket_secret(build: &Build, expect: &Expect) -> Vec<String> {
+    use thanos_model::Component;
     let mut problems = Vec::new();
     match build.one::<Deployment>("Deployment", Some("thanos-query")) {
         Ok(_) => {}
         Err(error) => problems.push(error),
     }
-    for name in ["thanos-receive", "thanos-store", "thanos-compactor"] {
+    for component in [Component::Receive, Component::Store, Component::Compactor] {
+        let name = component.name();
+        // Store and Compactor read with their own keys when the fleet separates them.
+        let secret = &expect.fleet.object_storage.config_secret_of(component).name;
+        if component == Component::Receive && secret != S3_SECRET {
+            problems.push(format!("Receive reads {secret}, not {S3_SECRET}"));
+        }
         match build.one::<StatefulSet>("StatefulSet", Some(name)) {
             Ok(workload) => {
                 let pod = workload
                     .spec
                     .as_ref()
                     .and_then(|s| s.template.spec.as_ref());
-                if !reads_secret(pod, S3_SECRET) {
-                    problems.push(format!(
-                        "StatefulSet {name} does not read Secret {S3_SECRET}"
-                    ));
+                if !reads_secret(pod, secret) {
+                    problems.push(format!("StatefulSet {name} does not read Secret {secret}"));
                 }
             }
             Err(error) => problems.push(error),

@@ -52,7 +52,7 @@
 //! | 37. Ingress TLS: an issuer only with cert-manager, a valid issuer name; Grafana's or Query's Ingress without TLS warns | `IngressTls::check` (tls.rs), `Checker::plain_http_ingresses` (validate/security.rs), called by `Security::check` (security.rs) | `rule37-*`, `warnings/rule37-*`, `input-ingress-tls-*` |
 //! | 38. Grafana's sidecars with the chart's cluster-wide RBAC warn | `Grafana::check` (grafana.rs) | `warnings/rule38-*` |
 //! | 39. images pinned together: with `thanos.digest`, each chart image without a digest warns; a digest is `sha256:` and 64 lowercase hex (grammar error of `Digest`) | `Checker::chart_image_digests` (validate/digest.rs), called by `Chart::check` (chart.rs); `Digest::from_str` (digest.rs) | `warnings/rule39-*`, `grammar-chart-image-digest` |
-//! | 40. S3 TLS as the endpoint's scheme says: `insecure: true` beside `https://` refused; `http://` warns | `S3::check_tls` (object_storage.rs) | `rule40-*`, `warnings/rule40-*` |
+//! | 40. S3 TLS as the endpoint's scheme says: `insecure: true` beside `https://` refused; `http://` warns; Store's and Compactor's own Secrets are not another component's | `S3::check_tls`, `S3::check` (object_storage.rs) | `rule40-*`, `warnings/rule40-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!

@@ -2,7 +2,7 @@
 //! it: the Pod Security dry run on a running cluster, the network boundaries and how to
 //! check them, the Ingress certificates (each credential's step), and the image digests.
 
-use thanos_model::{CertificateSource, Fleet, IssuerKind};
+use thanos_model::{CertificateSource, Component, Fleet, IssuerKind};
 
 use super::{
     lang::Lang,
@@ -10,7 +10,10 @@ use super::{
     FleetView,
 };
 use crate::{
-    overlays::central::certificates::{tls_ingresses, INGRESS_CA},
+    overlays::central::{
+        certificates::{tls_ingresses, INGRESS_CA},
+        s3_secret,
+    },
     shell::{kubectl, kubectl_in, quote},
     CentralOverlay,
 };
@@ -39,6 +42,9 @@ pub(crate) struct SecurityView {
     pub certificates: Option<IngressCertificates>,
     /// Whether the chart's images are pinned by digest.
     pub pinned_images: bool,
+    /// With separate S3 credentials: Store's and Compactor's Secret, key variables and
+    /// the command that makes the Secret.
+    pub s3_component_secrets: Vec<(String, [String; 2], String)>,
 }
 
 impl SecurityView {
@@ -66,6 +72,24 @@ impl SecurityView {
                 .collect(),
             certificates,
             pinned_images: !fleet.chart.images.is_empty() || fleet.thanos.digest.is_some(),
+            s3_component_secrets: {
+                let thanos_model::ObjectStorage::S3(s3) = &fleet.object_storage;
+                s3.component_secrets
+                    .iter()
+                    .flat_map(|_| [Component::Store, Component::Compactor])
+                    .map(|component| {
+                        (
+                            fleet
+                                .object_storage
+                                .config_secret_of(component)
+                                .name
+                                .clone(),
+                            s3_secret::component_key_vars(component),
+                            s3_secret::component_secret_command(fleet, component),
+                        )
+                    })
+                    .collect()
+            },
         }
     }
 
@@ -142,6 +166,35 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     }
     if let Some(certificates) = &s.certificates {
         blocks.extend(ingress_certificate_blocks(f, l, certificates));
+    }
+    if !s.s3_component_secrets.is_empty() {
+        let [store, compactor] = [&s.s3_component_secrets[0], &s.s3_component_secrets[1]];
+        blocks.push(l.p(
+            "**Separate S3 keys.** The sidecar, Receive and the Ruler write with the keys of {}; Store reads with its own key in {}, and only the Compactor's key, in {}, deletes. Give each key only what it needs in the bucket's policy: Store {}; the writers {}; the Compactor {}. Before step 5 of the central deploy, type each pair (nothing is echoed, an empty key is refused, the keys reach the Secret through `printf`, a shell builtin, and are on no command line; the last line of each removes them):",
+            "**S3 키 분리.** 사이드카, Receive, Ruler는 {}의 키로 씁니다. Store는 {}의 자기 키로 읽기만 하고, 삭제는 {}에 있는 Compactor의 키만 할 수 있습니다. 버킷 정책에서 각 키에 필요한 권한만 주세요. Store는 {}, 쓰는 쪽은 {}, Compactor는 {}. 중앙 배포 5단계 전에 키 쌍을 하나씩 입력합니다(화면에 표시되지 않고, 빈 키는 거부되며, 키는 셸 내장 명령 `printf`로 Secret에 전달되어 명령줄에 나타나지 않습니다. 각 블록의 마지막 줄이 변수를 지웁니다):",
+            [
+                code(&f.bucket.secret),
+                code(&store.0),
+                code(&compactor.0),
+                code("s3:GetObject, s3:ListBucket"),
+                code("+ s3:PutObject"),
+                code("+ s3:PutObject, s3:DeleteObject"),
+            ],
+        ));
+        for (_, [access, secret], command) in &s.s3_component_secrets {
+            blocks.push(
+                CodeBlock::lines(
+                    "sh",
+                    [
+                        super::deploy::read_secret(access),
+                        super::deploy::read_secret(secret),
+                        command.clone(),
+                        format!("unset {access} {secret}"),
+                    ],
+                )
+                .into(),
+            );
+        }
     }
     if s.pinned_images {
         blocks.push(l.p(

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
-use thanos_model::{Fleet, ObjectStorage, S3Credentials, S3};
+use thanos_model::{Component, Fleet, ObjectStorage, S3Credentials, S3};
 
 use crate::{
     overlays::{self, namespace},
@@ -111,6 +111,49 @@ pub(crate) fn apply_command(fleet: &Fleet, path: &str) -> Option<String> {
         shell::quote(path),
         shell::kubectl(&fleet.central.context),
     ))
+}
+
+/// The variables `component`'s own S3 keys are typed into: `S3_STORE_ACCESS_KEY` and
+/// `S3_STORE_SECRET_KEY` for Store, `S3_COMPACTOR_...` for Compactor.
+pub(crate) fn component_key_vars(component: Component) -> [String; 2] {
+    let name = component.kind().to_uppercase();
+    [
+        format!("S3_{name}_ACCESS_KEY"),
+        format!("S3_{name}_SECRET_KEY"),
+    ]
+}
+
+/// The command that makes `component`'s own objstore Secret (with `componentSecrets`)
+/// from its two key variables ([`component_key_vars`]): it refuses empty ones, writes the
+/// `objstore.yml` with `printf` (a shell builtin: the keys are on no command line) into
+/// `kubectl create secret --dry-run`, and applies it server-side.
+pub(crate) fn component_secret_command(fleet: &Fleet, component: Component) -> String {
+    let ObjectStorage::S3(s3) = &fleet.object_storage;
+    let secret = fleet.object_storage.config_secret_of(component);
+    let [access, secret_var] = component_key_vars(component);
+    let config = ObjstoreConfig {
+        kind: "S3",
+        config: S3Config {
+            bucket: &s3.bucket,
+            endpoint: s3.endpoint_host(),
+            region: s3.region.as_deref(),
+            access_key: "%s".to_owned(),
+            secret_key: "%s".to_owned(),
+            insecure: s3.plain_http(),
+        },
+    };
+    let format = serde_json::to_string(&config)
+        .unwrap_or_else(|error| unreachable!("the objstore config serializes: {error}"))
+        + "\\n";
+    let central = &fleet.central.context;
+    format!(
+            ": \"${{{access}:?}}\" \"${{{secret_var}:?}}\"; {} create secret generic {} --from-file={}=<(printf {} \"${access}\" \"${secret_var}\") --dry-run=client -o yaml | {} apply --server-side --field-manager=thanos-kustomize -f -",
+            shell::kubectl_in(central, &fleet.namespace),
+            shell::quote(&secret.name),
+            shell::quote(&secret.key),
+            shell::quote(&format),
+        shell::kubectl(central),
+    )
 }
 
 #[cfg(test)]
