@@ -320,6 +320,36 @@ fn default_deny(fleet: &Fleet) -> NetworkPolicy {
     }
 }
 
+/// kube-state-metrics' policy: `scraper` (central Prometheus, an edge's agent) on its
+/// metrics port.
+fn kube_state_metrics(fleet: &Fleet, scraper: Peer) -> NetworkPolicy {
+    policy(
+        fleet,
+        KUBE_STATE_METRICS.name,
+        labels(),
+        KUBE_STATE_METRICS.labels(),
+        &[Allow {
+            from: &[scraper],
+            ports: &[KUBE_STATE_METRICS_HTTP],
+        }],
+    )
+}
+
+/// The operator's policy: anyone on its admission webhook port (the API server calls it,
+/// and no policy can select the API server).
+fn operator_webhook(fleet: &Fleet) -> NetworkPolicy {
+    policy(
+        fleet,
+        PROMETHEUS_OPERATOR.name,
+        labels(),
+        PROMETHEUS_OPERATOR.labels(),
+        &[Allow {
+            from: &[Peer::Anyone],
+            ports: &[OPERATOR_WEBHOOK],
+        }],
+    )
+}
+
 impl NetworkPolicies {
     /// An edge's `network-policies.yaml`, when the fleet has NetworkPolicies: the default
     /// deny, the agent scraping itself and kube-state-metrics, and the operator's
@@ -344,20 +374,8 @@ impl NetworkPolicies {
                         ports: &[PROMETHEUS_WEB, RELOADER],
                     }],
                 ),
-                chart_policy(
-                    KUBE_STATE_METRICS,
-                    &[Allow {
-                        from: &[agent],
-                        ports: &[KUBE_STATE_METRICS_HTTP],
-                    }],
-                ),
-                chart_policy(
-                    PROMETHEUS_OPERATOR,
-                    &[Allow {
-                        from: &[Peer::Anyone],
-                        ports: &[OPERATOR_WEBHOOK],
-                    }],
-                ),
+                kube_state_metrics(fleet, agent),
+                operator_webhook(fleet),
             ],
             cilium: Vec::new(),
         })
@@ -420,20 +438,8 @@ impl NetworkPolicies {
                     ports: &[GRAFANA_WEB],
                 }],
             ),
-            chart_policy(
-                KUBE_STATE_METRICS,
-                &[Allow {
-                    from: &[prometheus],
-                    ports: &[KUBE_STATE_METRICS_HTTP],
-                }],
-            ),
-            chart_policy(
-                PROMETHEUS_OPERATOR,
-                &[Allow {
-                    from: &[Peer::Anyone],
-                    ports: &[OPERATOR_WEBHOOK],
-                }],
-            ),
+            kube_state_metrics(fleet, prometheus),
+            operator_webhook(fleet),
         ];
         if fleet.central.ruler.is_some() {
             chart.push(chart_policy(

@@ -50,20 +50,30 @@ fn envsubst(fleet: &Fleet) -> Option<(&S3, &str, &str)> {
     }
 }
 
-/// The Secret, or `None` when it exists outside the tree.
-pub(crate) fn secret(fleet: &Fleet) -> Option<Secret> {
-    let (s3, access_key_var, secret_key_var) = envsubst(fleet)?;
-    let config = ObjstoreConfig {
+/// The `objstore.yml` of the bucket with the keys written as `access_key` and
+/// `secret_key` (placeholders, never the keys).
+fn objstore_config(s3: &S3, access_key: String, secret_key: String) -> ObjstoreConfig<'_> {
+    ObjstoreConfig {
         kind: "S3",
         config: S3Config {
             bucket: &s3.bucket,
             endpoint: s3.endpoint_host(),
             region: s3.region.as_deref(),
-            access_key: format!("${{{access_key_var}}}"),
-            secret_key: format!("${{{secret_key_var}}}"),
+            access_key,
+            secret_key,
             insecure: s3.plain_http(),
         },
-    };
+    }
+}
+
+/// The Secret, or `None` when it exists outside the tree.
+pub(crate) fn secret(fleet: &Fleet) -> Option<Secret> {
+    let (s3, access_key_var, secret_key_var) = envsubst(fleet)?;
+    let config = objstore_config(
+        s3,
+        format!("${{{access_key_var}}}"),
+        format!("${{{secret_key_var}}}"),
+    );
     let secret = Secret {
         metadata: overlays::metadata(
             fleet,
@@ -131,17 +141,7 @@ pub(crate) fn component_secret_command(fleet: &Fleet, component: Component) -> S
     let ObjectStorage::S3(s3) = &fleet.object_storage;
     let secret = fleet.object_storage.config_secret_of(component);
     let [access, secret_var] = component_key_vars(component);
-    let config = ObjstoreConfig {
-        kind: "S3",
-        config: S3Config {
-            bucket: &s3.bucket,
-            endpoint: s3.endpoint_host(),
-            region: s3.region.as_deref(),
-            access_key: "%s".to_owned(),
-            secret_key: "%s".to_owned(),
-            insecure: s3.plain_http(),
-        },
-    };
+    let config = objstore_config(s3, "%s".to_owned(), "%s".to_owned());
     let format = serde_json::to_string(&config)
         .unwrap_or_else(|error| unreachable!("the objstore config serializes: {error}"))
         + "\\n";
