@@ -2151,6 +2151,27 @@ fn grafana_reads_configmaps_of_its_namespace_only(build: &Build, expect: &Expect
             }
         }
     }
+    // What the sidecars must find is all in that namespace.
+    let provisioned: Vec<&Value> = build
+        .objects
+        .iter()
+        .filter(|o| kind_of(o) == "ConfigMap")
+        .filter(|o| {
+            let labels = &o["metadata"]["labels"];
+            !labels["grafana_dashboard"].is_null() || !labels["grafana_datasource"].is_null()
+        })
+        .collect();
+    if provisioned.is_empty() {
+        problems.push("no dashboard or datasource ConfigMap".to_owned());
+    }
+    for object in provisioned {
+        if object["metadata"]["namespace"] != expect.namespace() {
+            problems.push(format!(
+                "{} is outside the namespace the sidecars search",
+                describe(object)
+            ));
+        }
+    }
     problems
 }
 
