@@ -454,7 +454,8 @@ fn a_removed_edge_loses_its_overlay() {
     assert_contains(&out.stdout, &format!("removed  {EDGE_VALUES}\n"));
     // The runbook loses the edge's rows and commands, Receive's hashring its tenant,
     // the certificates file its client certificate.
-    assert_contains(&out.stdout, "0 added, 4 changed, 3 removed");
+    // Its overlay: values, kustomization, namespace and NetworkPolicies.
+    assert_contains(&out.stdout, "0 added, 4 changed, 4 removed");
     assert_contains(&out.stdout, "changed  deploy-new/README.md\n");
     // The edge's silent-edge alert goes with it.
     assert_contains(&out.stdout, "changed  deploy-new/overlays/cluster-01-central/kube-prometheus-stack/thanos-monitoring.yaml\n");

@@ -10,6 +10,7 @@ use crate::{
         syntax::{self, RepoUrl},
         Checker,
     },
+    ChartImages,
 };
 
 /// The kube-prometheus-stack chart reference used by the base and every overlay.
@@ -29,6 +30,9 @@ pub struct Chart {
     /// characters (Helm's limit). It prefixes the names of the chart's objects, such as
     /// the sidecar discovery Service Thanos Query reads.
     pub release: String,
+    /// Digests of the chart's images, none by default (see [`ChartImages`]).
+    #[serde(skip_serializing_if = "ChartImages::is_empty")]
+    pub images: ChartImages,
 }
 
 impl Default for Chart {
@@ -38,12 +42,19 @@ impl Default for Chart {
             repo: "https://prometheus-community.github.io/helm-charts".to_owned(),
             version: "78.2.1".to_owned(),
             release: "kube-prometheus-stack".to_owned(),
+            images: ChartImages::default(),
         }
     }
 }
 
 impl Chart {
-    setters! { set name: String, set repo: String, set version: String, set release: String }
+    setters! {
+        set name: String,
+        set repo: String,
+        set version: String,
+        set release: String,
+        set images: ChartImages,
+    }
 
     /// The chart's full name for this release (`kube-prometheus-stack.fullname`): the release
     /// name when it already contains the chart name, else `<release>-<chart>`, cut to 26
@@ -67,6 +78,7 @@ impl Chart {
     /// The chart name is a directory of the tree and the release prefixes object names;
     /// the repository and version say exactly which chart every render pulls.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        check.chart_image_digests(path);
         check.dns_label(&format!("{path}.name"), &self.name, "chart name");
         let repo = format!("{path}.repo");
         if check.not_empty(&repo, &self.repo) {

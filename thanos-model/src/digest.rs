@@ -34,9 +34,12 @@ const PREFIX: &str = "sha256:";
 const HEX_DIGITS: usize = 64;
 
 impl Digest {
-    /// The digest the loader reads in place of one it could not parse.
+    /// The digest the loader reads in place of one it could not parse, and the
+    /// examples' stand-in for a real one. Not all digits: the chart writes the
+    /// Alertmanager digest unquoted into its custom resource (`spec.sha`), where an
+    /// all-digit digest would become a number the CRD refuses.
     pub(crate) const PLACEHOLDER: &'static str =
-        "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+        "sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
 
     /// The 64 hexadecimal digits, without `sha256:`.
     #[must_use]

@@ -411,6 +411,42 @@ const OWNED: &[(&str, &str)] = &[
         "thanosRuler.thanosRulerSpec.additionalConfig",
         "central.ruler.queryOffset",
     ),
+    (
+        "grafana.grafana.ini.server.root_url",
+        "security.ingressTls (Grafana's https URL)",
+    ),
+    (
+        "grafana.grafana.ini.security",
+        "security.ingressTls (Grafana's secure cookies)",
+    ),
+    ("grafana.ingress.tls", "security.ingressTls"),
+    (
+        "grafana.sidecar",
+        "central.grafana.rbac (the dashboard sidecars' namespaces and resources)",
+    ),
+    (
+        "prometheus.prometheusSpec.thanos.additionalArgs",
+        "central.readLimits",
+    ),
+    (
+        "thanosRuler.thanosRulerSpec.additionalArgs",
+        "central.readLimits",
+    ),
+    ("prometheusOperator.image.sha", "chart.images"),
+    (
+        "prometheusOperator.prometheusConfigReloader.image.sha",
+        "chart.images",
+    ),
+    (
+        "prometheusOperator.admissionWebhooks.patch.image.sha",
+        "chart.images",
+    ),
+    ("prometheusOperator.thanosImage", "chart.images"),
+    ("prometheus.prometheusSpec.image.sha", "chart.images"),
+    ("alertmanager.alertmanagerSpec.image.sha", "chart.images"),
+    ("grafana.image.sha", "chart.images"),
+    ("kube-state-metrics.image.sha", "chart.images"),
+    ("prometheus-node-exporter.image.digest", "chart.images"),
 ];
 
 /// Keys that set what `security` decides, refused wherever they stand, with the field.

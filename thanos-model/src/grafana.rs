@@ -18,6 +18,21 @@ pub struct Grafana {
     pub ingress: Option<Ingress>,
     /// The existing Secret with the admin user name and password; the tree never holds them.
     pub admin: GrafanaAdmin,
+    /// What Grafana's dashboard and datasource sidecars may read, default `namespaced`:
+    /// ConfigMaps of the fleet's namespace only. `clusterWide` keeps the chart's RBAC,
+    /// which lets them read every ConfigMap and Secret of every namespace (warns).
+    pub rbac: GrafanaRbac,
+}
+
+/// The API access of Grafana's sidecars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum GrafanaRbac {
+    /// A Role of the tree's (`grafana-rbac.yaml`): get, list and watch ConfigMaps in the
+    /// fleet's namespace, which the sidecars search for dashboards and datasources.
+    Namespaced,
+    /// The chart's ClusterRole: ConfigMaps and Secrets of every namespace.
+    ClusterWide,
 }
 
 impl Default for Grafana {
@@ -25,12 +40,13 @@ impl Default for Grafana {
         Self {
             ingress: Some(Ingress::new()),
             admin: GrafanaAdmin::default(),
+            rbac: GrafanaRbac::Namespaced,
         }
     }
 }
 
 impl Grafana {
-    setters! { some ingress: Ingress, set admin: GrafanaAdmin }
+    setters! { some ingress: Ingress, set admin: GrafanaAdmin, copy rbac: GrafanaRbac }
 
     /// Grafana without an Ingress.
     #[must_use]
@@ -67,9 +83,17 @@ impl GrafanaAdmin {
 }
 
 impl Grafana {
-    /// The admin Secret; the Ingress is checked with the fleet's other Ingresses.
+    /// The admin Secret; the Ingress is checked with the fleet's other Ingresses. Rule
+    /// 38: the chart's cluster-wide RBAC warns.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         self.admin.check(&format!("{path}.admin"), check);
+        if self.rbac == GrafanaRbac::ClusterWide {
+            check.warning(
+                &format!("{path}.rbac"),
+                "Grafana's sidecars can read every Secret and ConfigMap of every namespace of the central cluster",
+                "set rbac: namespaced (ConfigMaps of the fleet's namespace only)",
+            );
+        }
     }
 }
 

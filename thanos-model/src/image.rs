@@ -145,3 +145,117 @@ impl ThanosImage {
         ok
     }
 }
+
+impl ThanosImage {
+    /// The registry and the repository path, as the chart's split `image` keys take them:
+    /// the first path segment is the registry when it looks like a host (a `.` or `:`,
+    /// or `localhost`), else `docker.io`.
+    #[must_use]
+    pub fn registry_and_repository(&self) -> (&str, &str) {
+        self.repository
+            .split_once('/')
+            .filter(|(registry, _)| registry.contains(['.', ':']) || *registry == "localhost")
+            .unwrap_or(("docker.io", &self.repository))
+    }
+}
+
+/// Digests of the images the kube-prometheus-stack chart runs (`chart.images`), each
+/// optional: a pinned image runs exactly that content whatever its tag points at later.
+///
+/// Each pins the chart's default tag of that image (chart 78.2.1: prometheus v3.6.0,
+/// alertmanager v0.28.1, prometheus-operator and prometheus-config-reloader v0.86.0,
+/// kube-webhook-certgen v1.6.3, grafana 12.2.0, k8s-sidecar 1.30.10, kube-state-metrics
+/// v2.17.0, node-exporter v1.9.1); get each with `crane digest IMAGE:TAG`. `check` warns
+/// about one left out while `thanos.digest` is set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ChartImages {
+    /// `quay.io/prometheus/prometheus` (central Prometheus and the edges' agents).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prometheus: Option<Digest>,
+    /// `quay.io/prometheus/alertmanager`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alertmanager: Option<Digest>,
+    /// `quay.io/prometheus-operator/prometheus-operator`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prometheus_operator: Option<Digest>,
+    /// `quay.io/prometheus-operator/prometheus-config-reloader` (beside every Prometheus,
+    /// agent and Alertmanager).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prometheus_config_reloader: Option<Digest>,
+    /// `registry.k8s.io/ingress-nginx/kube-webhook-certgen` (the admission webhook's
+    /// certificate Jobs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admission_webhook_patch: Option<Digest>,
+    /// `docker.io/grafana/grafana`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grafana: Option<Digest>,
+    /// `quay.io/kiwigrid/k8s-sidecar` (Grafana's dashboard and datasource sidecars).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grafana_sidecar: Option<Digest>,
+    /// `registry.k8s.io/kube-state-metrics/kube-state-metrics`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube_state_metrics: Option<Digest>,
+    /// `quay.io/prometheus/node-exporter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_exporter: Option<Digest>,
+}
+
+impl ChartImages {
+    setters! {
+        some prometheus: Digest,
+        some alertmanager: Digest,
+        some prometheus_operator: Digest,
+        some prometheus_config_reloader: Digest,
+        some admission_webhook_patch: Digest,
+        some grafana: Digest,
+        some grafana_sidecar: Digest,
+        some kube_state_metrics: Digest,
+        some node_exporter: Digest,
+    }
+
+    /// Every image pinned to `digest` (a placeholder in examples and tests).
+    #[must_use]
+    pub fn all(digest: &Digest) -> Self {
+        let d = || Some(digest.clone());
+        Self {
+            prometheus: d(),
+            alertmanager: d(),
+            prometheus_operator: d(),
+            prometheus_config_reloader: d(),
+            admission_webhook_patch: d(),
+            grafana: d(),
+            grafana_sidecar: d(),
+            kube_state_metrics: d(),
+            node_exporter: d(),
+        }
+    }
+
+    /// Each image by its fleet-file name, with its digest.
+    #[must_use]
+    pub fn by_name(&self) -> [(&'static str, Option<&Digest>); 9] {
+        [
+            ("prometheus", self.prometheus.as_ref()),
+            ("alertmanager", self.alertmanager.as_ref()),
+            ("prometheusOperator", self.prometheus_operator.as_ref()),
+            (
+                "prometheusConfigReloader",
+                self.prometheus_config_reloader.as_ref(),
+            ),
+            (
+                "admissionWebhookPatch",
+                self.admission_webhook_patch.as_ref(),
+            ),
+            ("grafana", self.grafana.as_ref()),
+            ("grafanaSidecar", self.grafana_sidecar.as_ref()),
+            ("kubeStateMetrics", self.kube_state_metrics.as_ref()),
+            ("nodeExporter", self.node_exporter.as_ref()),
+        ]
+    }
+
+    /// Whether no image is pinned.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.by_name().iter().all(|(_, digest)| digest.is_none())
+    }
+}

@@ -103,13 +103,13 @@ pub use duration::Duration;
 pub use edge::Edge;
 pub use extra_values::ExtraValues;
 pub use fleet::{Fleet, FleetBuilder, ValidFleet};
-pub use grafana::{Grafana, GrafanaAdmin};
+pub use grafana::{Grafana, GrafanaAdmin, GrafanaRbac};
 pub use grammar_error::{GrammarError, GrammarErrorKind};
-pub use image::{ThanosImage, DEFAULT_THANOS_REPOSITORY, DEFAULT_THANOS_VERSION};
+pub use image::{ChartImages, ThanosImage, DEFAULT_THANOS_REPOSITORY, DEFAULT_THANOS_VERSION};
 pub use ingress::Ingress;
 pub use limits::{ResolvedLimits, WriteLimits};
 pub use load::{LoadError, SyntaxError};
-pub use object_storage::{ObjectStorage, S3Credentials, SecretKeyRef, S3};
+pub use object_storage::{ComponentSecrets, ObjectStorage, S3Credentials, SecretKeyRef, S3};
 pub use prometheus::Prometheus;
 pub use query::Query;
 pub use read_limits::ReadLimits;
@@ -120,15 +120,15 @@ pub use receiver::{
 pub use resources::Resources;
 pub use ruler::Ruler;
 pub use runbook::{Language, RunbookOptions};
-pub use security::{PodSecurityLevel, PullPolicy, Security};
+pub use security::{IngressController, PodSecurityLevel, PullPolicy, Security};
 pub use sidecar::Sidecar;
 pub use sizing::{FleetSizing, Need, Sizing, Workload};
 pub use storage::Storage;
 pub use store::Store;
 pub use thanos_monitoring::ThanosMonitoringOptions;
 pub use tls::{
-    CertificateSource, ClientCertificate, Passthrough, ReceiveRemoteWrite, RemoteWriteTls,
-    TenantField, EDGE_CLIENT_SECRET,
+    CertificateSource, ClientCertificate, IngressTls, IssuerKind, IssuerRef, Passthrough,
+    ReceiveRemoteWrite, RemoteWriteTls, TenantField, EDGE_CLIENT_SECRET,
 };
 pub use topology::{Spread, Topology, HOSTNAME_KEY};
 pub use validate::{Diagnostic, Severity, ValidationError};

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, syntax, Checker},
+    Component,
 };
 
 /// Object storage shared by the sidecar, Receive, Store and Compactor.
@@ -27,6 +28,18 @@ impl ObjectStorage {
             Self::S3(s3) => &s3.config_secret,
         }
     }
+
+    /// The Secret `component` reads the bucket with: Store's or Compactor's own with
+    /// `componentSecrets`, else [`Self::config_secret`].
+    #[must_use]
+    pub fn config_secret_of(&self, component: Component) -> &SecretKeyRef {
+        let Self::S3(s3) = self;
+        match (&s3.component_secrets, component) {
+            (Some(secrets), Component::Store) => &secrets.store,
+            (Some(secrets), Component::Compactor) => &secrets.compactor,
+            _ => &s3.config_secret,
+        }
+    }
 }
 
 impl From<S3> for ObjectStorage {
@@ -39,12 +52,16 @@ impl From<S3> for ObjectStorage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct S3 {
-    /// Endpoint host (and optional port) without a scheme or path, such as
-    /// `s3.minio.example.com` or `10.0.0.5:9000` (IPv6 in brackets).
+    /// Endpoint host (and optional port), without a path: `https://s3.minio.example.com`,
+    /// `http://10.0.0.5:9000` or a bare `s3.minio.example.com` (IPv6 in brackets). The
+    /// scheme decides TLS: `https://` always speaks TLS (`insecure: true` beside it is
+    /// refused), `http://` never (warns); a bare host speaks TLS unless `insecure`.
     pub endpoint: String,
     /// Bucket name: 3 to 63 lowercase letters, digits, `.` and `-`.
     pub bucket: String,
-    /// Use plain HTTP instead of HTTPS (MinIO in a lab).
+    /// Use plain HTTP instead of HTTPS with a bare-host endpoint (MinIO in a lab: the keys
+    /// and every block cross the network readable). Ignored with `http://`; refused with
+    /// `https://`.
     #[serde(default)]
     pub insecure: bool,
     /// Region, where the provider needs one: letters, digits, `-` and `_`, such as
@@ -58,6 +75,31 @@ pub struct S3 {
     /// `thanos-s3-config` / `objstore.yml`.
     #[serde(default = "SecretKeyRef::default_objstore")]
     pub config_secret: SecretKeyRef,
+    /// Separate credentials where the bucket allows it: Store reads with a key that can
+    /// only read, and only the Compactor's key deletes; the writers (sidecar, Receive,
+    /// Ruler) keep `configSecret`. The Secrets hold an `objstore.yml` each and are made
+    /// outside the tree (the runbook's commands); none by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component_secrets: Option<ComponentSecrets>,
+}
+
+/// The Secrets of Store's and Compactor's own S3 credentials (`componentSecrets`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ComponentSecrets {
+    /// Store's: a key allowed `s3:GetObject` and `s3:ListBucket` only.
+    pub store: SecretKeyRef,
+    /// Compactor's: the only key also allowed `s3:DeleteObject` (and `s3:PutObject`).
+    pub compactor: SecretKeyRef,
+}
+
+impl Default for ComponentSecrets {
+    fn default() -> Self {
+        Self {
+            store: SecretKeyRef::new("thanos-s3-store", "objstore.yml"),
+            compactor: SecretKeyRef::new("thanos-s3-compactor", "objstore.yml"),
+        }
+    }
 }
 
 impl S3 {
@@ -72,7 +114,39 @@ impl S3 {
             region: None,
             credentials: S3Credentials::default(),
             config_secret: SecretKeyRef::default_objstore(),
+            component_secrets: None,
         }
+    }
+
+    /// The endpoint's host and port, without its scheme: what Thanos' `endpoint` takes.
+    #[must_use]
+    pub fn endpoint_host(&self) -> &str {
+        let (_, host) = self.scheme_and_host();
+        host
+    }
+
+    /// Whether Thanos talks to the bucket in plain HTTP (`insecure: true` in its
+    /// `objstore.yml`): an `http://` endpoint, or a bare one with `insecure`.
+    #[must_use]
+    pub fn plain_http(&self) -> bool {
+        match self.scheme_and_host() {
+            (Some(scheme), _) => scheme == "http",
+            (None, _) => self.insecure,
+        }
+    }
+
+    /// The endpoint's scheme (`http` or `https`, when written) and the rest.
+    fn scheme_and_host(&self) -> (Option<&'static str>, &str) {
+        for scheme in ["https", "http"] {
+            if let Some(host) = self
+                .endpoint
+                .strip_prefix(scheme)
+                .and_then(|rest| rest.strip_prefix("://"))
+            {
+                return (Some(scheme), host);
+            }
+        }
+        (None, &self.endpoint)
     }
 
     setters! {
@@ -80,6 +154,7 @@ impl S3 {
         some region: String,
         set credentials: S3Credentials,
         set config_secret: SecretKeyRef,
+        some component_secrets: ComponentSecrets,
     }
 }
 
@@ -152,12 +227,16 @@ impl ObjectStorage {
 impl S3 {
     fn check(&self, path: &str, check: &mut Checker) {
         let endpoint = format!("{path}.endpoint");
-        if check.clean(&endpoint, &self.endpoint) && !syntax::is_host_port(&self.endpoint) {
-            check.error(
-                &endpoint,
-                format!("{} is not a host or host:port", shown(&self.endpoint)),
-                "write the endpoint without a scheme, such as s3.example.com or minio.example.com:9000",
-            );
+        if check.clean(&endpoint, &self.endpoint) {
+            if syntax::is_host_port(self.endpoint_host()) {
+                self.check_tls(path, check);
+            } else {
+                check.error(
+                    &endpoint,
+                    format!("{} is not a host or host:port", shown(&self.endpoint)),
+                    "write https://host[:port] (or a bare host), without a path, such as https://s3.example.com or minio.example.com:9000",
+                );
+            }
         }
         check.grammar(
             &format!("{path}.bucket"),
@@ -179,6 +258,46 @@ impl S3 {
             .check(&format!("{path}.credentials"), check);
         self.config_secret
             .check(&format!("{path}.configSecret"), check);
+        if let Some(secrets) = &self.component_secrets {
+            let own = format!("{path}.componentSecrets");
+            secrets.store.check(&format!("{own}.store"), check);
+            secrets.compactor.check(&format!("{own}.compactor"), check);
+            // Rule 40: three Secrets, or the keys are shared after all.
+            let shared = &self.config_secret.name;
+            for (field, secret) in [("store", &secrets.store), ("compactor", &secrets.compactor)] {
+                if &secret.name == shared
+                    || (field == "compactor" && secret.name == secrets.store.name)
+                {
+                    check.error(
+                        &format!("{own}.{field}.name"),
+                        format!("{} is already another component's Secret: the credentials would be shared", shown(&secret.name)),
+                        "name a Secret of its own, such as thanos-s3-store or thanos-s3-compactor",
+                    );
+                }
+            }
+        }
+    }
+}
+
+impl S3 {
+    /// Rule 40: TLS as the endpoint says. `insecure: true` beside `https://` is refused
+    /// (it would send the keys in plain HTTP to an endpoint that speaks TLS); `http://`
+    /// warns. (A bare host with `insecure: true`, the lab's form, does not warn yet: see
+    /// docs/design/security.md §12.)
+    fn check_tls(&self, path: &str, check: &mut Checker) {
+        match self.scheme_and_host() {
+            (Some("https"), _) if self.insecure => check.error(
+                &format!("{path}.insecure"),
+                "insecure: true with an https:// endpoint: Thanos would send the keys and blocks in plain HTTP to an endpoint that speaks TLS",
+                "remove insecure: the https:// endpoint decides",
+            ),
+            (Some("http"), _) => check.warning(
+                &format!("{path}.endpoint"),
+                "an http:// endpoint: the S3 keys and every block cross the network readable",
+                "use the bucket's https:// endpoint",
+            ),
+            _ => {}
+        }
     }
 }
 

@@ -1,10 +1,12 @@
 //! Fleet-wide least-privilege settings: ServiceAccounts, image pull policy,
 //! NetworkPolicies.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker};
+use crate::{setters::setters, validate::Checker, IngressTls};
 
 /// How the fleet's own workloads pull their images (`imagePullPolicy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -72,6 +74,46 @@ pub struct Security {
     /// with a level, node-exporter runs in `<namespace>-node-exporter` (`privileged`).
     /// `none` warns.
     pub pod_security: PodSecurityLevel,
+    /// TLS on the Ingresses the controller terminates (Grafana, Query), default
+    /// `{certificates: certManager}` (the fleet's own CA); `null` serves them over plain
+    /// HTTP, login and session cookie included (warns).
+    pub ingress_tls: Option<IngressTls>,
+    /// The pods of the central cluster's Ingress controller, which the NetworkPolicies
+    /// let reach Receive's remote-write port and Grafana. Needed on a CNI other than
+    /// Cilium with a controller other than ingress-nginx (in `ingress-nginx`); without
+    /// it such a controller's traffic is let in from every namespace (warns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingress_controller: Option<IngressController>,
+}
+
+/// Where the Ingress controller's pods run (`security.ingressController`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IngressController {
+    /// Its namespace, a DNS label such as `ingress-nginx` or `traefik`.
+    pub namespace: String,
+    /// Labels of its pods, such as `{app.kubernetes.io/name: traefik}`; none selects every
+    /// pod of the namespace.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_labels: BTreeMap<String, String>,
+}
+
+impl IngressController {
+    /// Every pod of `namespace`.
+    #[must_use]
+    pub fn new(namespace: impl Into<String>) -> Self {
+        Self {
+            namespace: namespace.into(),
+            pod_labels: BTreeMap::new(),
+        }
+    }
+
+    /// Only its pods labelled `key: value` (and any labels given before).
+    #[must_use]
+    pub fn pod_label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.pod_labels.insert(key.into(), value.into());
+        self
+    }
 }
 
 impl Default for Security {
@@ -81,6 +123,8 @@ impl Default for Security {
             image_pull_policy: PullPolicy::Always,
             network_policies: true,
             pod_security: PodSecurityLevel::Restricted,
+            ingress_tls: Some(IngressTls::default()),
+            ingress_controller: None,
         }
     }
 }
@@ -91,6 +135,15 @@ impl Security {
         copy image_pull_policy: PullPolicy,
         copy network_policies: bool,
         copy pod_security: PodSecurityLevel,
+        some ingress_tls: IngressTls,
+        some ingress_controller: IngressController,
+    }
+
+    /// Plain HTTP on every Ingress the controller terminates (warns).
+    #[must_use]
+    pub fn without_ingress_tls(mut self) -> Self {
+        self.ingress_tls = None;
+        self
     }
 
     /// The namespace node-exporter runs in when the fleet's namespace enforces a Pod
@@ -110,11 +163,19 @@ impl Security {
             image_pull_policy: PullPolicy::IfNotPresent,
             network_policies: false,
             pod_security: PodSecurityLevel::None,
+            ingress_tls: None,
+            ingress_controller: None,
         }
     }
 
-    /// Rule 28: the lab's settings warn, naming the field.
+    /// Rule 28: the lab's settings warn, naming the field; rule 37: Ingress TLS.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        let tls_path = format!("{path}.ingressTls");
+        match &self.ingress_tls {
+            Some(tls) => tls.check(&tls_path, check),
+            None => check.plain_http_ingresses(&tls_path),
+        }
+        check.ingress_controller(&format!("{path}.ingressController"));
         if !self.service_accounts {
             check.warning(
                 &format!("{path}.serviceAccounts"),

@@ -23,10 +23,11 @@
 use std::net::Ipv4Addr;
 
 use crate::{
-    AgentValues, Alertmanager, Bytes, Central, Compactor, ControlPlaneTargets, Cpu, Digest, Edge,
-    Fleet, FleetBuilder, Ingress, Language, Passthrough, Query, Receive, ReceiveRemoteWrite,
-    RemoteWriteQueue, Resources, Ruler, RunbookOptions, Security, Storage, Store, ThanosImage,
-    ThanosMonitoringOptions, Topology, WriteLimits, S3,
+    AgentValues, Alertmanager, Bytes, Central, Chart, ChartImages, Compactor, ComponentSecrets,
+    ControlPlaneTargets, Cpu, Digest, Edge, Fleet, FleetBuilder, Grafana, GrafanaRbac, Ingress,
+    Language, Passthrough, Query, Receive, ReceiveRemoteWrite, RemoteWriteQueue, Resources, Ruler,
+    RunbookOptions, Security, Storage, Store, ThanosImage, ThanosMonitoringOptions, Topology,
+    WriteLimits, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -64,11 +65,13 @@ pub fn new_fleet(edges: usize) -> FleetBuilder {
 ///
 /// Write path (issue 14): TLS with cert-manager, the tenant from the client certificate,
 /// passthrough named explicitly, limits derived with one edge's own override, the
-/// far-future window, a day of WAL. Images (issue 16): the Thanos image pinned by digest.
+/// far-future window, a day of WAL. Object storage (issue 16): an `https://` endpoint,
+/// Store and Compactor with keys of their own. Images (issue 16): the Thanos image and every image
+/// the chart runs pinned by digest.
 ///
-/// The digest is [`PLACEHOLDER_DIGEST`], not the real one of the image (nothing here can
-/// ask a registry): replace it with `crane digest quay.io/thanos/thanos:v0.42.4` before
-/// deploying. A placeholder fails closed: the pull is refused, no other image runs.
+/// The digests are [`PLACEHOLDER_DIGEST`], not the real ones of the images (nothing here
+/// can ask a registry): replace each with `crane digest IMAGE:TAG` (such as
+/// `crane digest quay.io/thanos/thanos:v0.42.4`) before deploying. A placeholder fails closed: the pull is refused, no other image runs.
 pub fn secure_fleet(edges: usize) -> FleetBuilder {
     let central = central().receive(
         Receive::default()
@@ -82,8 +85,12 @@ pub fn secure_fleet(edges: usize) -> FleetBuilder {
         }
     };
     clusters(edges, central, first_edge_limits)
-        .object_storage(S3::new("s3.minio.miribit.lab", "thanos"))
+        .object_storage(
+            S3::new("https://s3.minio.miribit.lab", "thanos")
+                .component_secrets(ComponentSecrets::default()),
+        )
         .thanos(ThanosImage::default().digest(placeholder_digest()))
+        .chart(Chart::default().images(ChartImages::all(&placeholder_digest())))
 }
 
 /// The digest [`secure_fleet`] pins, to be replaced with the image's real one.
@@ -149,6 +156,7 @@ pub fn seed_central() -> Central {
                 .resources(lab_memory()),
         )
         .without_read_limits()
+        .grafana(Grafana::default().rbac(GrafanaRbac::ClusterWide))
 }
 
 /// The seed's central cluster.

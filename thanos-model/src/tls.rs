@@ -328,3 +328,118 @@ impl Checker<'_> {
         }
     }
 }
+
+/// TLS on the Ingresses the fleet terminates at the Ingress controller (Grafana, Query):
+/// `security.ingressTls`.
+///
+/// Each such Ingress gets `spec.tls` with the Secret `<component>-tls` (`grafana-tls`,
+/// `thanos-query-tls`). Receive's Ingress is not one of them: it passes TLS through to
+/// Receive, which terminates it itself (`central.receive.remoteWrite.tls`).
+///
+/// In a fleet file: `ingressTls: {certificates: certManager}` (the default: the fleet's
+/// own CA on the central cluster issues them), `{certificates: certManager, issuer:
+/// {kind: ClusterIssuer, name: NAME}}` (an issuer of yours, such as a public ACME one) or
+/// `{certificates: existingSecrets}` (you create each `<component>-tls` Secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct IngressTls {
+    /// Who issues the certificates: `certManager` (default) or `existingSecrets` (kubernetes.io/tls
+    /// Secrets `<component>-tls` the operator creates; the tree names them only).
+    pub certificates: CertificateSource,
+    /// With `certManager`: the Issuer or ClusterIssuer that signs them. `None` (default)
+    /// renders the fleet's own CA, `thanos-ingress-ca` (browsers trust it once it is
+    /// imported; the runbook shows how to read its certificate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<IssuerRef>,
+}
+
+impl Default for IngressTls {
+    fn default() -> Self {
+        Self {
+            certificates: CertificateSource::CertManager,
+            issuer: None,
+        }
+    }
+}
+
+impl IngressTls {
+    setters! { copy certificates: CertificateSource, some issuer: IssuerRef }
+
+    /// Certificates the operator brings as Secrets `<component>-tls`.
+    #[must_use]
+    pub fn existing_secrets() -> Self {
+        Self::default().certificates(CertificateSource::ExistingSecrets)
+    }
+
+    /// The Secret of the TLS certificate of the Ingress named `ingress`:
+    /// `<ingress>-tls`.
+    #[must_use]
+    pub fn secret_name(ingress: &str) -> String {
+        format!("{ingress}-tls")
+    }
+}
+
+/// A cert-manager issuer the fleet does not render, by reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IssuerRef {
+    /// `Issuer` (in the fleet's namespace) or `ClusterIssuer`.
+    pub kind: IssuerKind,
+    /// Its name: a lowercase DNS name.
+    pub name: String,
+}
+
+impl IssuerRef {
+    /// The issuer `name` of `kind`.
+    #[must_use]
+    pub fn new(kind: IssuerKind, name: impl Into<String>) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+        }
+    }
+}
+
+/// The kind of a cert-manager issuer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum IssuerKind {
+    /// An `Issuer` in the fleet's namespace.
+    Issuer,
+    /// A cluster-wide `ClusterIssuer`.
+    ClusterIssuer,
+}
+
+impl IssuerKind {
+    /// The kind's name, as `issuerRef.kind` takes it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Issuer => "Issuer",
+            Self::ClusterIssuer => "ClusterIssuer",
+        }
+    }
+}
+
+impl IngressTls {
+    /// Rule 37: an issuer only with cert-manager, and a valid name.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        let Some(issuer) = &self.issuer else {
+            return;
+        };
+        let issuer_path = format!("{path}.issuer");
+        if self.certificates == CertificateSource::ExistingSecrets {
+            check.error(
+                &issuer_path,
+                "an issuer while certificates is existingSecrets: nothing would ask it for a certificate",
+                "remove issuer, or use certificates: certManager",
+            );
+        } else {
+            check.dns_subdomain(
+                &format!("{issuer_path}.name"),
+                &issuer.name,
+                "issuer name",
+                "name the Issuer or ClusterIssuer that signs the Ingress certificates",
+            );
+        }
+    }
+}

@@ -104,6 +104,7 @@ fn the_seed_warns_about_each_lab_setting() {
         .collect();
     let expected: Vec<(Severity, String)> = [
         LAB_RECEIVERS,
+        "central.grafana.rbac",
         "central.query.cors",
         "central.query.ingress",
         "central.receive.remoteWrite.tls",
@@ -116,6 +117,7 @@ fn the_seed_warns_about_each_lab_setting() {
         "central.topology.spread",
         "central.topology.disruptionBudgets",
         LAB_RULES,
+        "security.ingressTls",
         "security.serviceAccounts",
         "security.imagePullPolicy",
         "security.podSecurity",
@@ -679,9 +681,9 @@ fn rule6_one_thanos_version() {
 #[test]
 fn rule7_object_storage() {
     assert_error(
-        new_fleet(1).object_storage(S3::new("https://s3.example.com", "thanos")),
+        new_fleet(1).object_storage(S3::new("https://s3.example.com/thanos", "thanos")),
         "objectStorage.endpoint",
-        "\"https://s3.example.com\" is not a host or host:port",
+        "\"https://s3.example.com/thanos\" is not a host or host:port",
     );
     assert_error(
         new_fleet(1).object_storage(S3::new("s3.example.com", "Thanos_Bucket")),

@@ -6,14 +6,17 @@ use crate::{
     kustomize::{HelmChart, Kustomization},
     overlays::{add_chart_files, ChartYaml},
     values::{
-        ChartValues, Enabled, NodeExporterValues, PrometheusSpecValues, PrometheusValues,
-        StorageSpec,
+        ChartImageValues, ChartValues, Enabled, NodeExporterValues, PrometheusSpecValues,
+        PrometheusValues, StorageSpec,
     },
-    Tree,
+    yaml, Tree,
 };
 
 /// The values file of the base, which every overlay's values are merged over.
 pub const VALUES_FILE: &str = "values.yaml";
+/// The base's values file of image digests, merged over [`VALUES_FILE`] (and under each
+/// overlay's values) when the fleet pins a chart image.
+pub const IMAGES_FILE: &str = "values-images.yaml";
 
 /// `base/<chart>/`: the chart and the values every cluster shares. It builds on its own
 /// (with the shared values only), which is how a chart upgrade is tried before the
@@ -23,6 +26,8 @@ pub const VALUES_FILE: &str = "values.yaml";
 pub struct Base {
     /// `values.yaml`.
     pub values: ChartValues,
+    /// `values-images.yaml`, when the fleet pins an image the chart runs.
+    pub images: Option<ChartImageValues>,
     /// `kustomization.yaml`.
     pub kustomization: Kustomization,
     dir: String,
@@ -31,9 +36,15 @@ pub struct Base {
 impl Base {
     /// Builds the base of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
+        let images = images(fleet);
+        let mut chart = HelmChart::new(fleet, VALUES_FILE);
+        if images.is_some() {
+            chart = chart.additional_values_file(IMAGES_FILE);
+        }
         Self {
             values: values(fleet),
-            kustomization: Kustomization::new(HelmChart::new(fleet, VALUES_FILE)),
+            images,
+            kustomization: Kustomization::new(chart),
             dir: dir(fleet),
         }
     }
@@ -55,7 +66,19 @@ impl Base {
             &[],
             &[],
         );
+        if let Some(images) = &self.images {
+            tree.insert(
+                format!("{}/{IMAGES_FILE}", self.dir),
+                yaml::to_yaml(images),
+                &[],
+            );
+        }
     }
+}
+
+/// The image digests of the chart's values, when the fleet pins any.
+pub(crate) fn images(fleet: &Fleet) -> Option<ChartImageValues> {
+    ChartImageValues::new(&fleet.chart.images, &fleet.thanos)
 }
 
 /// The base directory, relative to the tree's root.

@@ -16,6 +16,7 @@
 //! | file | object | source |
 //! | --- | --- | --- |
 //! | `base/<chart>/values.yaml`, `kustomization.yaml` | [`Manifests::base`]: [`Base`] | `base.rs` |
+//! | `base/<chart>/values-images.yaml` (the chart images' digests, when any is pinned) | [`Base::images`] | `values/images.rs`, `base.rs` |
 //! | `overlays/<central>/<chart>/values-central.yaml`, `kustomization.yaml` | [`Manifests::central`]: [`CentralOverlay`] | `overlays/central/mod.rs` (the Ruler's values: `overlays/central/ruler.rs`; typed values: `values/`) |
 //! | `overlays/<central>/<chart>/thanos-s3-secret.yaml` | [`CentralOverlay::s3_secret`] | `overlays/central/s3_secret.rs` |
 //! | `overlays/<central>/<chart>/thanos-query.yaml` | [`CentralOverlay::query`]: [`ThanosQuery`] | `overlays/central/thanos/query.rs` |
@@ -24,6 +25,8 @@
 //! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] | `overlays/central/thanos/compactor.rs` |
 //! | the Service, Ingress, PodDisruptionBudget, ServiceMonitor and hardened pod of each of the four above | [`SharedObjects`] and the workloads | `overlays/central/thanos/component.rs`, `overlays/central/thanos/pod.rs` |
 //! | `overlays/<central>/<chart>/thanos-monitoring.yaml` (when it holds anything) | [`CentralOverlay::monitoring`]: [`ThanosMonitoring`], built from [`monitoring`] | `overlays/central/thanos/monitoring.rs` (alerts: `monitoring/alerts/`, silent edges: `monitoring/silent_edges.rs`, dashboards: `monitoring/dashboards/`) |
+//! | `overlays/<central>/<chart>/thanos-certificates.yaml` (write path and Ingress certificates) | [`CentralOverlay::certificates`]: [`WriteCertificates`], [`CentralOverlay::ingress_certificates`]: [`IngressCertificates`] | `overlays/central/certificates.rs` |
+//! | `overlays/<central>/<chart>/grafana-rbac.yaml` (Grafana's sidecars' Role) and Grafana's values | [`CentralOverlay::grafana_rbac`]: [`GrafanaRbacObjects`] | `overlays/central/grafana.rs` |
 //! | `overlays/<cluster>/<chart>/namespace.yaml` | [`CentralOverlay::namespace`], [`EdgeOverlay::namespace`] | `overlays/namespace.rs` |
 //! | `overlays/<edge>/<chart>/values-edge.yaml`, `kustomization.yaml` | [`Manifests::edges`]: [`EdgeOverlay`] | `overlays/edge/mod.rs` |
 //! | `README.md`, the runbook (unless the fleet turns it off) | [`Manifests::runbook`]: [`Runbook`] | `runbook/mod.rs`, one file per section; what it quotes: `runbook/fleet_view.rs` |
@@ -92,7 +95,8 @@ pub use base::Base;
 pub use manifests::{Manifests, OwnedResourceError};
 pub use overlays::{
     central::{
-        certificates::WriteCertificates,
+        certificates::{IngressCertificates, WriteCertificates},
+        grafana::GrafanaRbacObjects,
         thanos::{
             compactor::ThanosCompactor,
             component::SharedObjects,

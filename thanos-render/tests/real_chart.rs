@@ -228,6 +228,13 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
         ),
         ("no_helm_test_hook", no_helm_test_hook),
     ];
+    let images = &expect.fleet.chart.images;
+    if expect.fleet.thanos.digest.is_some() && images.by_name().iter().all(|(_, d)| d.is_some()) {
+        checks.push((
+            "every_image_is_pinned_by_digest",
+            every_image_is_pinned_by_digest,
+        ));
+    }
     let Some(cluster) = cluster_of(dir) else {
         // The base only builds: its Grafana keeps the chart's default admin Secret, which
         // no overlay deploys.
@@ -244,6 +251,12 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
         ),
     ]);
     if cluster == expect.fleet.central.name {
+        if expect.fleet.central.grafana.rbac == thanos_model::GrafanaRbac::Namespaced {
+            checks.push((
+                "grafana_reads_configmaps_of_its_namespace_only",
+                grafana_reads_configmaps_of_its_namespace_only,
+            ));
+        }
         checks.extend([
             (
                 "prometheus_uploads_with_the_central_label",
@@ -327,6 +340,9 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
         {
             checks.push(("write_certificates", write_certificates));
         }
+        if expect.fleet.security.ingress_tls.is_some() {
+            checks.push(("every_ingress_has_tls", every_ingress_has_tls));
+        }
     } else {
         checks.extend([
             (
@@ -409,12 +425,18 @@ fn agent_writes_with_its_client_certificate(build: &Build, expect: &Expect) -> V
 /// whose common name is the edge's tenant.
 fn write_certificates(build: &Build, expect: &Expect) -> Vec<String> {
     let mut problems = Vec::new();
-    let issuers = build.all("Issuer").count();
+    // The Ingress certificates (`ingress_certificates`) are not the write path's.
+    let write_path = |c: &&Value| {
+        let name = name_of(c);
+        name != "thanos-ingress-ca" && !name.ends_with("-tls")
+    };
+    let issuers = build.all("Issuer").filter(write_path).count();
     if issuers != 2 {
         problems.push(format!("{issuers} Issuers, not 2"));
     }
     let names: Vec<(String, String)> = build
         .all("Certificate")
+        .filter(write_path)
         .map(|c| {
             (
                 name_of(c).to_owned(),
@@ -1632,23 +1654,28 @@ fn reads_secret(pod: Option<&PodSpec>, secret: &str) -> bool {
 
 /// `thanos-query`, `thanos-receive`, `thanos-store` and `thanos-compactor` exist, and all
 /// but Query read the bucket's Secret.
-fn thanos_components_read_the_bucket_secret(build: &Build, _: &Expect) -> Vec<String> {
+fn thanos_components_read_the_bucket_secret(build: &Build, expect: &Expect) -> Vec<String> {
+    use thanos_model::Component;
     let mut problems = Vec::new();
     match build.one::<Deployment>("Deployment", Some("thanos-query")) {
         Ok(_) => {}
         Err(error) => problems.push(error),
     }
-    for name in ["thanos-receive", "thanos-store", "thanos-compactor"] {
+    for component in [Component::Receive, Component::Store, Component::Compactor] {
+        let name = component.name();
+        // Store and Compactor read with their own keys when the fleet separates them.
+        let secret = &expect.fleet.object_storage.config_secret_of(component).name;
+        if component == Component::Receive && secret != S3_SECRET {
+            problems.push(format!("Receive reads {secret}, not {S3_SECRET}"));
+        }
         match build.one::<StatefulSet>("StatefulSet", Some(name)) {
             Ok(workload) => {
                 let pod = workload
                     .spec
                     .as_ref()
                     .and_then(|s| s.template.spec.as_ref());
-                if !reads_secret(pod, S3_SECRET) {
-                    problems.push(format!(
-                        "StatefulSet {name} does not read Secret {S3_SECRET}"
-                    ));
+                if !reads_secret(pod, secret) {
+                    problems.push(format!("StatefulSet {name} does not read Secret {secret}"));
                 }
             }
             Err(error) => problems.push(error),
@@ -2148,6 +2175,211 @@ fn edge_runs_nothing_else(build: &Build, _: &Expect) -> Vec<String> {
         })
         .map(|o| format!("{} on an edge", describe(o)))
         .collect()
+}
+
+/// Every Ingress of the build (the chart's Grafana Ingress included) has TLS: its hosts
+/// in `spec.tls` with a Secret a Certificate of the build issues for them (or the operator
+/// brings, with existingSecrets), or TLS passed through to Receive.
+fn every_ingress_has_tls(build: &Build, expect: &Expect) -> Vec<String> {
+    let issued: Vec<(&str, Vec<&str>)> = build
+        .all("Certificate")
+        .map(|c| {
+            let names = c["spec"]["dnsNames"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            (c["spec"]["secretName"].as_str().unwrap_or_default(), names)
+        })
+        .collect();
+    let cert_manager = expect
+        .fleet
+        .security
+        .ingress_tls
+        .as_ref()
+        .is_some_and(|tls| tls.certificates == thanos_model::CertificateSource::CertManager);
+    let mut problems = Vec::new();
+    let mut ingresses = 0;
+    for ingress in build.all("Ingress") {
+        ingresses += 1;
+        let annotations = &ingress["metadata"]["annotations"];
+        if annotations["ingress.cilium.io/tls-passthrough"] == "enabled"
+            || annotations["nginx.ingress.kubernetes.io/ssl-passthrough"] == "true"
+        {
+            continue;
+        }
+        let hosts: Vec<&str> = ingress["spec"]["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["host"].as_str())
+            .collect();
+        let Some(tls) = ingress["spec"]["tls"].as_array().and_then(|t| t.first()) else {
+            problems.push(format!("{} has no TLS", describe(ingress)));
+            continue;
+        };
+        let tls_hosts: Vec<&str> = tls["hosts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        if hosts.iter().any(|h| !tls_hosts.contains(h)) {
+            problems.push(format!(
+                "{}: TLS for {tls_hosts:?}, rules {hosts:?}",
+                describe(ingress)
+            ));
+        }
+        let secret = tls["secretName"].as_str().unwrap_or_default();
+        if cert_manager
+            && !issued
+                .iter()
+                .any(|(name, names)| *name == secret && hosts.iter().all(|h| names.contains(h)))
+        {
+            problems.push(format!(
+                "{}: no Certificate issues {secret} for {hosts:?}",
+                describe(ingress)
+            ));
+        }
+    }
+    if ingresses == 0 {
+        problems.push("no Ingress in the build".to_owned());
+    }
+    problems
+}
+
+/// Every image reference in `value`: each string under an `image` key (containers, and
+/// the Prometheus Operator's custom resources) and each image the operator is told by a
+/// flag (`--prometheus-config-reloader=`, `--thanos-default-base-image=`).
+fn image_references<'a>(value: &'a Value, key: Option<&str>, out: &mut Vec<&'a str>) {
+    match value {
+        Value::String(text) if key == Some("image") => out.push(text),
+        Value::String(text) => {
+            for flag in [
+                "--prometheus-config-reloader=",
+                "--thanos-default-base-image=",
+            ] {
+                if let Some(image) = text.strip_prefix(flag) {
+                    out.push(image);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| image_references(i, None, out)),
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| image_references(v, Some(k), out)),
+        _ => {}
+    }
+}
+
+/// With the Thanos image and every chart image pinned (`chart.images`), every image the
+/// build runs is pinned by digest: the chart took each digest at its own key.
+fn every_image_is_pinned_by_digest(build: &Build, _: &Expect) -> Vec<String> {
+    let mut images = Vec::new();
+    for object in build
+        .objects
+        .iter()
+        .filter(|o| kind_of(o) != "CustomResourceDefinition")
+    {
+        image_references(object, None, &mut images);
+    }
+    let mut problems: Vec<String> = images
+        .iter()
+        .filter(|image| !image.contains("@sha256:"))
+        .map(|image| format!("{image} is not pinned by digest"))
+        .collect();
+    if images.is_empty() {
+        problems.push("no image in the build".to_owned());
+    }
+    problems
+}
+
+/// Grafana's sidecars read ConfigMaps of the fleet's namespace only: no ClusterRole or
+/// ClusterRoleBinding for Grafana, the tree's Role bound to the ServiceAccount the Grafana
+/// Deployment runs as, and the sidecars watching `configmap` in the namespace.
+fn grafana_reads_configmaps_of_its_namespace_only(build: &Build, expect: &Expect) -> Vec<String> {
+    let mut problems: Vec<String> = build
+        .objects
+        .iter()
+        .filter(|o| {
+            matches!(kind_of(o), "ClusterRole" | "ClusterRoleBinding")
+                && name_of(o).contains("grafana")
+        })
+        .map(|o| format!("{} grants Grafana access to the whole cluster", describe(o)))
+        .collect();
+    let Some(grafana) = build
+        .objects
+        .iter()
+        .find(|o| kind_of(o) == "Deployment" && name_of(o).ends_with("-grafana"))
+    else {
+        return vec!["no Grafana Deployment".to_owned()];
+    };
+    let pod = &grafana["spec"]["template"]["spec"];
+    let account = pod["serviceAccountName"].as_str().unwrap_or_default();
+    let bound = build.objects.iter().any(|o| {
+        kind_of(o) == "RoleBinding"
+            && o["roleRef"]["name"] == "grafana-sidecars"
+            && o["subjects"][0]["name"] == account
+    });
+    if !bound {
+        problems.push(format!("no RoleBinding grafana-sidecars for {account}"));
+    }
+    let roles = build
+        .objects
+        .iter()
+        .filter(|o| kind_of(o) == "Role" && name_of(o).contains("grafana"))
+        .count();
+    if roles != 1 {
+        problems.push(format!("{roles} Roles for Grafana, not the tree's one"));
+    }
+    for container in pod["containers"].as_array().into_iter().flatten() {
+        let name = container["name"].as_str().unwrap_or_default();
+        if !name.starts_with("grafana-sc-") {
+            continue;
+        }
+        let env = |key: &str| {
+            container["env"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|e| e["name"] == key)
+                .and_then(|e| e["value"].as_str())
+        };
+        if env("RESOURCE") != Some("configmap") {
+            problems.push(format!(
+                "{name} watches {:?}, not configmap",
+                env("RESOURCE")
+            ));
+        }
+        if let Some(namespace) = env("NAMESPACE") {
+            if namespace != expect.namespace() {
+                problems.push(format!("{name} searches namespace {namespace}"));
+            }
+        }
+    }
+    // What the sidecars must find is all in that namespace.
+    let provisioned: Vec<&Value> = build
+        .objects
+        .iter()
+        .filter(|o| kind_of(o) == "ConfigMap")
+        .filter(|o| {
+            let labels = &o["metadata"]["labels"];
+            !labels["grafana_dashboard"].is_null() || !labels["grafana_datasource"].is_null()
+        })
+        .collect();
+    if provisioned.is_empty() {
+        problems.push("no dashboard or datasource ConfigMap".to_owned());
+    }
+    for object in provisioned {
+        if object["metadata"]["namespace"] != expect.namespace() {
+            problems.push(format!(
+                "{} is outside the namespace the sidecars search",
+                describe(object)
+            ));
+        }
+    }
+    problems
 }
 
 /// The strings of a YAML sequence (none when it is not one).

@@ -103,8 +103,16 @@ fn every_flag_values_key_and_object_is_upstreams() {
     assert_eq!(common::flag_violations(&tree), Vec::<String>::new());
     assert_eq!(common::values_violations(&tree), Vec::<String>::new());
     let kinds = common::round_trip_objects(&tree).unwrap_or_else(|p| panic!("{p:#?}"));
-    assert_eq!(kinds.get("Certificate"), Some(&5), "CA, server, 3 edges");
-    assert_eq!(kinds.get("Issuer"), Some(&2));
+    assert_eq!(
+        kinds.get("Certificate"),
+        Some(&7),
+        "write CA, server, 3 edges; Ingress CA, Grafana's"
+    );
+    assert_eq!(
+        kinds.get("Issuer"),
+        Some(&3),
+        "self-signed, write CA, Ingress CA"
+    );
 }
 
 #[test]

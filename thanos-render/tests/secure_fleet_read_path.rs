@@ -271,3 +271,147 @@ fn namespaces_enforce_restricted_and_node_exporter_runs_apart() {
         "monitoring-node-exporter"
     );
 }
+
+#[test]
+fn an_edge_denies_by_default_and_admits_only_what_its_agent_needs() {
+    let tree = tree();
+    for edge in ["cluster-02-edge", "cluster-03-edge", "cluster-04-edge"] {
+        let dir = format!("overlays/{edge}/kube-prometheus-stack");
+        let kustomization = tree.get(&format!("{dir}/kustomization.yaml")).unwrap();
+        assert!(kustomization.contains("- network-policies.yaml"), "{edge}");
+        let policies = common::file_documents(&tree, &format!("{dir}/network-policies.yaml"));
+        let rules: Vec<(String, Vec<i64>)> = policies
+            .iter()
+            .map(|p| {
+                let ports = p["spec"]["ingress"]
+                    .as_sequence()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|rule| rule["ports"].as_sequence().unwrap().iter())
+                    .map(|port| port["port"].as_i64().unwrap())
+                    .collect();
+                (p["metadata"]["name"].as_str().unwrap().to_owned(), ports)
+            })
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("default-deny-ingress".to_owned(), vec![]),
+                ("prometheus-agent".to_owned(), vec![9090, 8080]),
+                ("kube-state-metrics".to_owned(), vec![8080]),
+                ("prometheus-operator".to_owned(), vec![10250]),
+            ]
+        );
+        // Only the agent scrapes; only the webhook port is open to the API server.
+        for policy in &policies[1..3] {
+            assert_eq!(
+                policy["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"]
+                    ["app.kubernetes.io/name"],
+                "prometheus-agent"
+            );
+        }
+    }
+    // The lab has none.
+    let lab = render(&thanos_model::seed::seed(3).build().unwrap());
+    assert!(lab
+        .get("overlays/cluster-02-edge/kube-prometheus-stack/network-policies.yaml")
+        .is_none());
+}
+
+/// On a CNI other than Cilium, with a controller the policies cannot guess, the named
+/// controller's pods are the only peers of Receive's remote-write port and Grafana.
+#[test]
+fn a_named_ingress_controller_is_the_only_ingress_peer() {
+    use thanos_model::{IngressController, Security};
+    let controller =
+        IngressController::new("traefik").pod_label("app.kubernetes.io/name", "traefik");
+    let unnamed = thanos_model::seed::secure_fleet(3).ingress_class("traefik");
+    let warned = unnamed.clone().build().expect("valid");
+    assert!(warned
+        .warnings()
+        .iter()
+        .any(|w| w.path == "security.ingressController"));
+    let fleet = unnamed
+        .security(Security::default().ingress_controller(controller))
+        .build()
+        .expect("valid");
+    assert!(!fleet
+        .warnings()
+        .iter()
+        .any(|w| w.path == "security.ingressController"));
+    let tree = render(&fleet);
+    let central = "overlays/cluster-01-central/kube-prometheus-stack";
+    let receive = common::file_documents(&tree, &format!("{central}/thanos-receive.yaml"))
+        .into_iter()
+        .find(|d| d["kind"] == "NetworkPolicy")
+        .expect("Receive's policy");
+    let write = &receive["spec"]["ingress"][0];
+    assert_eq!(write["ports"][0]["port"], 19291);
+    let from = &write["from"][0];
+    assert_eq!(
+        from["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+        "traefik"
+    );
+    assert_eq!(
+        from["podSelector"]["matchLabels"]["app.kubernetes.io/name"],
+        "traefik"
+    );
+    let shared = common::file_documents(&tree, &format!("{central}/network-policies.yaml"));
+    let grafana = shared
+        .iter()
+        .find(|d| d["metadata"]["name"] == "grafana")
+        .expect("Grafana's policy");
+    assert_eq!(grafana["spec"]["ingress"][0]["from"][0], *from);
+    assert!(
+        shared.iter().all(|d| d["kind"] != "CiliumNetworkPolicy"),
+        "no Cilium identity without Cilium's Ingress"
+    );
+}
+
+/// The sidecar and the Ruler, whose flags the operator writes, limit each request of
+/// their StoreAPI as Store and Receive do, with flags their subcommands have.
+#[test]
+fn the_sidecar_and_the_ruler_limit_each_request() {
+    let tree = tree();
+    let values = common::file_documents(
+        &tree,
+        "overlays/cluster-01-central/kube-prometheus-stack/values-central.yaml",
+    )
+    .remove(0);
+    for (subcommand, args) in [
+        (
+            "sidecar",
+            &values["prometheus"]["prometheusSpec"]["thanos"]["additionalArgs"],
+        ),
+        (
+            "rule",
+            &values["thanosRuler"]["thanosRulerSpec"]["additionalArgs"],
+        ),
+    ] {
+        let flags: Vec<String> = args
+            .as_sequence()
+            .expect("additionalArgs")
+            .iter()
+            .map(|a| {
+                format!(
+                    "--{}={}",
+                    a["name"].as_str().unwrap(),
+                    a["value"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                "--store.limits.request-series=1000000",
+                "--store.limits.request-samples=50000000"
+            ],
+            "{subcommand}"
+        );
+        let known = common::facts::thanos_flags(subcommand);
+        for flag in &flags {
+            let name = flag.split('=').next().unwrap();
+            assert!(known.iter().any(|k| k.name == name), "{subcommand} {name}");
+        }
+    }
+}

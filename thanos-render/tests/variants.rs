@@ -7,8 +7,8 @@
 mod common;
 
 use thanos_model::{
-    seed::seed, Central, FleetBuilder, Grafana, HashringAlgorithm, Language, ObjectStorage,
-    RunbookOptions, S3Credentials, ThanosMonitoringOptions, S3,
+    seed::seed, Central, FleetBuilder, HashringAlgorithm, Language, ObjectStorage, RunbookOptions,
+    S3Credentials, ThanosMonitoringOptions, S3,
 };
 use thanos_render::{render, Tree, DEFAULT_ROOT};
 
@@ -127,7 +127,7 @@ fn high_availability() {
             central()
                 .receive(central().receive.replicas(3).replication_factor(3))
                 .query(central().query.replicas(2))
-                .grafana(Grafana::default().without_ingress()),
+                .grafana(central().grafana.without_ingress()),
         ),
         // The runbook follows: port-forwards for Query and Grafana, three Receive pods,
         // the objstore Secret checked rather than made; with every series held three

@@ -53,6 +53,8 @@ pub(crate) const NULL_MEANS_NONE: &[&str] = &[
     "maxConcurrent",
     // Alerting: `null` means no dead man's switch (the seed's lab).
     "deadMansSwitch",
+    // Ingress TLS: `null` serves Grafana and Query over plain HTTP (the seed's lab).
+    "ingressTls",
 ];
 
 /// The section serde reads through a buffer (it is tagged by its `type`).

@@ -52,6 +52,10 @@
 //! | 34. the Ruler's query offset covers the slowest edge's batch-send deadline (warns) | `Checker::ruler_offset_covers_remote_write` (validate/data_safety.rs) | `warnings/rule34-*` |
 //! | 35. the Ruler evaluates at least every 5m, Query's lookback delta (warns) | `Checker::ruler_evaluates_within_lookback` (validate/data_safety.rs) | `warnings/rule35-*` |
 //! | 36. no cluster scrapes less often than every 5m, the lookback delta | `Checker::scrapes_within_lookback` (validate/data_safety.rs) | `rule36-*` |
+//! | 37. Ingress TLS: an issuer only with cert-manager, a valid issuer name; Grafana's or Query's Ingress without TLS warns | `IngressTls::check` (tls.rs), `Checker::plain_http_ingresses` (validate/security.rs), called by `Security::check` (security.rs) | `rule37-*`, `warnings/rule37-*`, `input-ingress-tls-*` |
+//! | 38. Grafana's sidecars with the chart's cluster-wide RBAC warn | `Grafana::check` (grafana.rs) | `warnings/rule38-*` |
+//! | 39. images pinned together: with `thanos.digest`, each chart image without a digest warns; a digest is `sha256:` and 64 lowercase hex (grammar error of `Digest`) | `Checker::chart_image_digests` (validate/digest.rs), called by `Chart::check` (chart.rs); `Digest::from_str` (digest.rs) | `warnings/rule39-*`, `grammar-chart-image-digest` |
+//! | 40. S3 TLS as the endpoint's scheme says: `insecure: true` beside `https://` refused; `http://` warns; Store's and Compactor's own Secrets are not another component's | `S3::check_tls`, `S3::check` (object_storage.rs) | `rule40-*`, `warnings/rule40-*` |
 //! | 41. survives a node loss (warns): one replica of Receive, Query, Store, Prometheus, Alertmanager or the Ruler, Receive's factor 1, replicas only preferred apart, none of the chart's PodDisruptionBudgets | `Checker::single_replicas` (validate/availability.rs), `Topology::check` (topology.rs) | `warnings/rule41-*` |
 //! | 42. sized for the fleet (warns): an explicit memory limit or Receive/Compactor volume below the derived need, a stateful pod's memory request below its limit (Burstable) | `Checker::resources_fit`, `Checker::volumes_fit` (validate/availability.rs), needs from `Fleet::sizing` (sizing.rs) | `warnings/rule42-*` |
 //! | 43. the fleet outgrows its Receive pods: more than 2M head series per pod (warns) | `Checker::receive_outgrown` (validate/availability.rs) | `warnings/rule43-*` |
@@ -70,8 +74,10 @@ mod availability;
 mod checker;
 mod data_safety;
 mod diagnostic;
+mod digest;
 mod fleet;
 mod meaning;
+mod security;
 pub(crate) mod syntax;
 
 pub(crate) use checker::{shown, Checker};

@@ -38,13 +38,15 @@ pub(crate) fn dir(fleet: &Fleet, cluster: &str) -> String {
     format!("overlays/{cluster}/{}", fleet.chart.name)
 }
 
-/// The chart entry of an overlay: the base values with the overlay's merged over them.
+/// The chart entry of an overlay: the base values (and image digests) with the overlay's
+/// merged over them.
 pub(crate) fn chart(fleet: &Fleet, overlay_values: &str) -> HelmChart {
-    HelmChart::new(
-        fleet,
-        format!("../../../{}/{}", base::dir(fleet), base::VALUES_FILE),
-    )
-    .additional_values_file(overlay_values)
+    let base = |file: &str| format!("../../../{}/{file}", base::dir(fleet));
+    let mut chart = HelmChart::new(fleet, base(base::VALUES_FILE));
+    if base::images(fleet).is_some() {
+        chart = chart.additional_values_file(base(base::IMAGES_FILE));
+    }
+    chart.additional_values_file(overlay_values)
 }
 
 /// Comment lines that tell the operator which cluster an overlay is for, how it is built

@@ -187,6 +187,8 @@ pub(crate) struct FleetView {
     pub write_path: Option<super::write_path::WritePath>,
     /// Where alerts go, when the fleet has receivers.
     pub alerting: Option<super::alerting::Alerting>,
+    /// Pod Security, NetworkPolicies, Ingress certificates, pinned images.
+    pub security: super::security::SecurityView,
 }
 
 /// The chart's Thanos Ruler.
@@ -432,6 +434,7 @@ impl FleetView {
             }),
             monitoring: monitoring(fleet, central),
             write_path: super::write_path::WritePath::new(fleet, central),
+            security: super::security::SecurityView::new(fleet, central),
             thanos_version: fleet.thanos.version.clone(),
             bucket: bucket(fleet, central),
             chart,
@@ -656,8 +659,8 @@ fn bucket(fleet: &Fleet, central: &CentralOverlay) -> Bucket {
     };
     Bucket {
         bucket: s3.bucket.clone(),
-        endpoint: s3.endpoint.clone(),
-        insecure: s3.insecure,
+        endpoint: s3.endpoint_host().to_owned(),
+        insecure: s3.plain_http(),
         secret: central.s3_secret.as_ref().map_or_else(
             || s3.config_secret.name.clone(),
             |secret| name(&secret.metadata).to_owned(),

@@ -50,7 +50,14 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
                 "Open {}. Without the DNS record, forward the port and open {}:",
                 "{}에 접속합니다. DNS 레코드가 없다면 포트를 포워딩해 {}에 접속합니다:",
                 [
-                    code(format!("http://{host}")),
+                    code(format!(
+                        "{}://{host}",
+                        if f.security.https(host) {
+                            "https"
+                        } else {
+                            "http"
+                        }
+                    )),
                     code(format!("http://localhost:{LOCAL_PORT}")),
                 ],
             ));

@@ -22,6 +22,7 @@ mod grafana_access;
 mod lang;
 pub mod markdown;
 mod prerequisites;
+mod security;
 mod troubleshooting;
 mod verify;
 mod write_path;
@@ -80,6 +81,7 @@ impl Runbook {
             prerequisites::blocks,
             deploy::blocks,
             write_path::blocks,
+            security::blocks,
             verify::blocks,
             alerting::blocks,
             grafana_access::blocks,

@@ -4,6 +4,7 @@
 
 mod alertmanager;
 mod grafana_subchart;
+mod images;
 mod placement;
 mod prometheus;
 mod thanos_ruler;
@@ -22,9 +23,11 @@ pub use alertmanager::{
     PagerDutyConfig, ReceiverConfig, Route, SlackConfig, WebhookConfig,
 };
 pub use grafana_subchart::{
-    DashboardsSidecar, DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
+    DashboardsSidecar, DatasourcesSidecar, ExtraJsonData, GrafanaAdminValues, GrafanaIngressTls,
+    GrafanaIngressValues, GrafanaIni, GrafanaIniSecurity, GrafanaIniServer, GrafanaRbacValues,
     GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards,
 };
+pub use images::ChartImageValues;
 pub use placement::{AntiAffinity, ChartPlacement, DisruptionBudgetValues};
 pub use prometheus::{
     AdditionalArg, ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues,

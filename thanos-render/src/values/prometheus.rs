@@ -147,6 +147,9 @@ pub struct ThanosSidecarValues {
     pub resources: ResourceRequirements,
     /// `objectStorageConfig`: upload blocks to the bucket.
     pub object_storage_config: ObjectStorageConfigValues,
+    /// `additionalArgs`: the read limits of its StoreAPI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_args: Option<Vec<AdditionalArg>>,
 }
 
 /// `prometheusSpec.thanos.objectStorageConfig` in the chart's form.

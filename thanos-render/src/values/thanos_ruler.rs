@@ -52,6 +52,9 @@ pub struct ThanosRulerSpecValues {
     pub storage: StorageSpec,
     /// `resources` of the Ruler container.
     pub resources: ResourceRequirements,
+    /// `additionalArgs`: the read limits of its StoreAPI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_args: Option<Vec<super::AdditionalArg>>,
     /// `podAntiAffinity`, `topologySpreadConstraints`.
     #[serde(flatten)]
     pub placement: ChartPlacement,

@@ -17,6 +17,7 @@ use k8s_openapi::{
         core::v1::{ConfigMap, Namespace, Secret, Service, ServiceAccount},
         networking::v1::{Ingress, NetworkPolicy},
         policy::v1::PodDisruptionBudget,
+        rbac::v1::{Role, RoleBinding},
     },
     serde::{de::DeserializeOwned, Serialize},
 };
@@ -86,6 +87,8 @@ pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<St
                 "Service" => round_trip::<Service>(&document),
                 "ServiceAccount" => round_trip::<ServiceAccount>(&document),
                 "NetworkPolicy" => round_trip::<NetworkPolicy>(&document),
+                "Role" => round_trip::<Role>(&document),
+                "RoleBinding" => round_trip::<RoleBinding>(&document),
                 "StatefulSet" => round_trip::<StatefulSet>(&document),
                 // Prometheus Operator, cert-manager and Cilium kinds have no k8s-openapi
                 // type: the real-chart tier (scripts/e2e.sh) validates them against their CRDs.
@@ -212,6 +215,9 @@ impl ValuesChecker<'_> {
         for (key, value) in map {
             let child = facts::join(path, key.as_str().unwrap_or_default());
             match self.keys.get(&child) {
+                // grafana.ini is Grafana's INI file: the grafana chart's `_config.tpl`
+                // writes every section and key of it, listed in values.yaml or not.
+                facts::ValuesKey::Unknown if child.starts_with("grafana.\"grafana.ini\".") => {}
                 facts::ValuesKey::Unknown => self.violations.push(format!(
                     "{}: {child} is not a key of the chart's values",
                     self.file
@@ -281,4 +287,7 @@ fn is_chart_only_prometheus_spec_key(path: &str) -> bool {
         || path.ends_with(".replicaExternalLabelNameClear")
         // The chart writes it into the custom resource's `affinity`.
         || path.ends_with(".podAntiAffinity")
+        // The chart joins `image.{registry,repository,tag,sha}` into the CR's `image`
+        // string (templates/prometheus/prometheus.yaml).
+        || path.starts_with("prometheus.prometheusSpec.image.")
 }

@@ -1,6 +1,7 @@
 //! `thanos-certificates.yaml`: the write path's certificates, issued by cert-manager on
-//! the central cluster (only with `central.receive.remoteWrite.tls.certificates:
-//! certManager`).
+//! the central cluster (with `central.receive.remoteWrite.tls.certificates:
+//! certManager`), and the certificates of the Ingresses the controller terminates (with
+//! `security.ingressTls.certificates: certManager`).
 //!
 //! A self-signed root issues the fleet's write CA; the CA issues Receive's server
 //! certificate and one client certificate per edge, whose common name is the edge's
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
-use thanos_model::{CertificateSource, Component, Duration, Edge, Fleet};
+use thanos_model::{CertificateSource, Component, Duration, Edge, Fleet, IngressTls};
 
 use super::thanos::receive::SERVER_TLS_SECRET;
 use crate::overlays;
@@ -29,6 +30,11 @@ const WRITE_CA: &str = "thanos-write-ca";
 /// The write CA's lifetime: ten years (rotating it needs a Receive restart and new edge
 /// certificates, see the runbook).
 const CA_DURATION_HOURS: u64 = 87_600;
+/// The Ingress CA: its Certificate, Secret and Issuer share the name.
+pub const INGRESS_CA: &str = "thanos-ingress-ca";
+/// Lifetime of an Ingress certificate: 90 days, renewed 30 days before expiry.
+const INGRESS_DURATION_HOURS: u64 = 2160;
+const INGRESS_RENEW_BEFORE_HOURS: u64 = 720;
 /// The label naming the edge a client certificate Secret belongs to.
 pub const EDGE_LABEL: &str = "thanos-kustomize.io/edge";
 
@@ -216,6 +222,102 @@ impl WriteCertificates {
             .all(&self.edges)
             .into_vec()
     }
+}
+
+/// The certificates of the Ingresses the controller terminates, in
+/// `thanos-certificates.yaml` after the write path's.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct IngressCertificates {
+    /// `thanos-selfsigned`, when the fleet's own Ingress CA needs it and the write path's
+    /// certificates do not render it already.
+    pub self_signed: Option<Issuer>,
+    /// `thanos-ingress-ca`: the CA certificate, when no issuer of the operator's is named.
+    pub ca_certificate: Option<Certificate>,
+    /// `thanos-ingress-ca`: the CA Issuer.
+    pub ca_issuer: Option<Issuer>,
+    /// `<component>-tls`, one per Ingress, its host the only DNS name.
+    pub ingresses: Vec<Certificate>,
+}
+
+impl IngressCertificates {
+    /// The certificates of a validated fleet; `None` unless cert-manager issues the
+    /// Ingress certificates and some Ingress has TLS.
+    pub(crate) fn new(fleet: &Fleet) -> Option<Self> {
+        let tls = fleet.security.ingress_tls.as_ref()?;
+        let ingresses = tls_ingresses(fleet);
+        if tls.certificates != CertificateSource::CertManager || ingresses.is_empty() {
+            return None;
+        }
+        let (own_ca, signer) = match &tls.issuer {
+            Some(issuer) => (
+                false,
+                IssuerRef {
+                    name: issuer.name.clone(),
+                    kind: issuer.kind.as_str(),
+                    group: GROUP,
+                },
+            ),
+            None => (true, issuer_ref(INGRESS_CA)),
+        };
+        let shares_self_signed = WriteCertificates::new(fleet).is_some();
+        Some(Self {
+            self_signed: (own_ca && !shares_self_signed)
+                .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
+            ca_certificate: own_ca.then(|| {
+                certificate(
+                    fleet,
+                    INGRESS_CA.to_owned(),
+                    INGRESS_CA.to_owned(),
+                    issuer_ref(SELF_SIGNED),
+                )
+                .ca(format!("thanos-kustomize ingress CA {}", fleet.domain))
+            }),
+            ca_issuer: own_ca.then(|| issuer(fleet, INGRESS_CA, IssuerSpec::ca(INGRESS_CA))),
+            ingresses: ingresses
+                .into_iter()
+                .map(|(name, host)| {
+                    let secret = IngressTls::secret_name(name);
+                    certificate(fleet, secret.clone(), secret, signer.clone())
+                        .duration(
+                            Duration::hours(INGRESS_DURATION_HOURS),
+                            Duration::hours(INGRESS_RENEW_BEFORE_HOURS),
+                        )
+                        .server(host)
+                })
+                .collect(),
+        })
+    }
+
+    /// Its documents, in order.
+    pub(crate) fn documents(&self) -> Vec<String> {
+        crate::yaml::Documents::default()
+            .all(&self.self_signed)
+            .all(&self.ca_certificate)
+            .all(&self.ca_issuer)
+            .all(&self.ingresses)
+            .into_vec()
+    }
+}
+
+/// The Ingresses the controller terminates TLS for, with TLS on: the name of each
+/// Ingress (its Secret is `<name>-tls`) and its host. Grafana's comes from the chart,
+/// Query's from `thanos-query.yaml`; Receive's passes TLS through and is not one.
+#[must_use]
+pub fn tls_ingresses(fleet: &Fleet) -> Vec<(&'static str, String)> {
+    if fleet.security.ingress_tls.is_none() {
+        return Vec::new();
+    }
+    let central = &fleet.central;
+    [
+        (Component::Grafana, central.grafana.ingress.as_ref()),
+        (Component::Query, central.query.ingress.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(component, ingress)| {
+        ingress.map(|ingress| (component.name(), fleet.ingress_host(ingress, component)))
+    })
+    .collect()
 }
 
 /// Whether cert-manager on the central cluster issues the edge's certificate.

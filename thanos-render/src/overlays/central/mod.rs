@@ -3,6 +3,7 @@
 
 pub mod alertmanager;
 pub mod certificates;
+pub mod grafana;
 pub mod network_policies;
 pub mod ruler;
 pub mod s3_secret;
@@ -10,9 +11,10 @@ pub mod thanos;
 
 use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::{Namespace, PodTemplateSpec, Secret};
-use thanos_model::{labels, Component, Fleet};
+use thanos_model::{labels, Fleet};
 
-use self::certificates::WriteCertificates;
+use self::certificates::{IngressCertificates, WriteCertificates};
+use self::grafana::GrafanaRbacObjects;
 use self::network_policies::NetworkPolicies;
 use self::thanos::{
     compactor::{self, ThanosCompactor},
@@ -26,9 +28,7 @@ use crate::{
     kustomize::Kustomization,
     overlays::{self, namespace},
     values::{
-        resource_requirements, ChartValues, DashboardsSidecar, DatasourcesSidecar, Enabled,
-        ExistingSecret, ExtraJsonData, GrafanaAdminValues, GrafanaIngressValues,
-        GrafanaSidecarValues, GrafanaValues, MulticlusterDashboards, ObjectStorageConfigValues,
+        resource_requirements, ChartValues, Enabled, ExistingSecret, ObjectStorageConfigValues,
         PrometheusSpecValues, PrometheusValues, StorageSpec, ThanosSidecarValues,
     },
     yaml, Tree,
@@ -68,8 +68,13 @@ pub struct CentralOverlay {
     /// `thanos-certificates.yaml`, when cert-manager issues the write path's
     /// certificates.
     pub certificates: Option<WriteCertificates>,
+    /// The Ingress certificates in `thanos-certificates.yaml` (after the write path's),
+    /// when cert-manager issues them.
+    pub ingress_certificates: Option<IngressCertificates>,
     /// `network-policies.yaml`, when the fleet has NetworkPolicies.
     pub network_policies: Option<NetworkPolicies>,
+    /// `grafana-rbac.yaml`, when Grafana's sidecars read the fleet's namespace only.
+    pub grafana_rbac: Option<GrafanaRbacObjects>,
     dir: String,
     kustomization_comment: Vec<String>,
     s3_secret_comment: Vec<String>,
@@ -84,15 +89,21 @@ impl CentralOverlay {
         // is applied on its own, so applying the overlay never replaces the real Secret.
         let monitoring = ThanosMonitoring::new(fleet);
         let certificates = WriteCertificates::new(fleet);
+        let ingress_certificates = IngressCertificates::new(fleet);
         let network_policies = NetworkPolicies::new(fleet);
+        let grafana_rbac = GrafanaRbacObjects::new(fleet);
         let kustomization = Kustomization::new(overlays::chart(fleet, VALUES_FILE))
             .resources(
                 [namespace::FILE]
                     .into_iter()
-                    .chain(certificates.as_ref().map(|_| certificates::FILE))
+                    .chain(
+                        (certificates.is_some() || ingress_certificates.is_some())
+                            .then_some(certificates::FILE),
+                    )
                     .chain([query::FILE, receive::FILE, store::FILE, compactor::FILE])
                     .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
                     .chain(network_policies.is_some().then_some(network_policies::FILE))
+                    .chain(grafana_rbac.is_some().then_some(grafana::RBAC_FILE))
                     .map(str::to_owned),
             )
             .patches(ruler::heavy_group_patches(fleet));
@@ -108,7 +119,9 @@ impl CentralOverlay {
             compactor: ThanosCompactor::new(fleet),
             monitoring,
             certificates,
+            ingress_certificates,
             network_policies,
+            grafana_rbac,
             kustomization_comment: overlays::cluster_comment(
                 &central.context,
                 &central.api_address,
@@ -169,7 +182,14 @@ impl CentralOverlay {
                 self.certificates
                     .as_ref()
                     .map(WriteCertificates::documents)
-                    .unwrap_or_default(),
+                    .into_iter()
+                    .chain(
+                        self.ingress_certificates
+                            .as_ref()
+                            .map(IngressCertificates::documents),
+                    )
+                    .flatten()
+                    .collect(),
             ),
             (query::FILE, self.query.documents()),
             (receive::FILE, self.receive.documents()),
@@ -181,6 +201,13 @@ impl CentralOverlay {
                 self.network_policies
                     .as_ref()
                     .map(NetworkPolicies::documents)
+                    .unwrap_or_default(),
+            ),
+            (
+                grafana::RBAC_FILE,
+                self.grafana_rbac
+                    .as_ref()
+                    .map(GrafanaRbacObjects::documents)
                     .unwrap_or_default(),
             ),
         ] {
@@ -207,7 +234,6 @@ fn values(fleet: &Fleet) -> ChartValues {
     let prometheus = &central.prometheus;
     let sidecar_image = fleet.image(prometheus.sidecar.image.as_ref());
     let objstore = fleet.object_storage.config_secret();
-    let grafana = &central.grafana;
     let control_plane = &central.control_plane;
     let (prometheus_placement, prometheus_budget) = thanos::pod::chart_placement(
         fleet,
@@ -241,6 +267,7 @@ fn values(fleet: &Fleet) -> ChartValues {
                             key: objstore.key.clone(),
                         },
                     },
+                    additional_args: thanos::read_limit_args(fleet),
                 }),
                 placement: prometheus_placement,
                 ..PrometheusSpecValues::default()
@@ -249,40 +276,7 @@ fn values(fleet: &Fleet) -> ChartValues {
             ..PrometheusValues::default()
         }),
         alertmanager: Some(alertmanager::values(fleet)),
-        grafana: Some(GrafanaValues {
-            admin: Some(GrafanaAdminValues {
-                existing_secret: grafana.admin.existing_secret.clone(),
-                user_key: grafana.admin.user_key.clone(),
-                password_key: grafana.admin.password_key.clone(),
-            }),
-            ingress: grafana
-                .ingress
-                .as_ref()
-                .map(|ingress| GrafanaIngressValues {
-                    enabled: true,
-                    ingress_class_name: fleet.ingress_class(ingress).to_owned(),
-                    hosts: vec![fleet.ingress_host(ingress, Component::Grafana)],
-                    path: "/".to_owned(),
-                }),
-            sidecar: Some(GrafanaSidecarValues {
-                dashboards: DashboardsSidecar {
-                    multicluster: MulticlusterDashboards {
-                        global: Enabled::ON,
-                    },
-                },
-                datasources: DatasourcesSidecar {
-                    default_datasource_enabled: true,
-                    is_default_datasource: true,
-                    name: "Thanos Query".to_owned(),
-                    uid: "thanos-query".to_owned(),
-                    url: query::url(fleet),
-                    extra_json_data: ExtraJsonData {
-                        prometheus_type: "Thanos".to_owned(),
-                    },
-                },
-            }),
-            ..GrafanaValues::default()
-        }),
+        grafana: Some(grafana::values(fleet)),
         thanos_ruler: ruler::values(fleet),
         default_rules: ruler::default_rules(fleet),
         kube_controller_manager: (!control_plane.controller_manager).then_some(Enabled::OFF),

@@ -46,6 +46,12 @@ pub(crate) const PROMETHEUS: ChartPod = ChartPod {
     label: ("app.kubernetes.io/name", "prometheus"),
 };
 /// Alertmanager: web 9093, cluster 9094, config reloader 8080.
+/// The edges' Prometheus agents (the chart's Service selects them by this label in agent
+/// mode, templates/prometheus/service.yaml).
+pub(crate) const PROMETHEUS_AGENT: ChartPod = ChartPod {
+    name: "prometheus-agent",
+    label: ("app.kubernetes.io/name", "prometheus-agent"),
+};
 pub(crate) const ALERTMANAGER: ChartPod = ChartPod {
     name: "alertmanager",
     label: ("app.kubernetes.io/name", "alertmanager"),
@@ -118,19 +124,26 @@ impl ChartPod {
 
 /// The plain NetworkPolicy peers of `peer`; empty `from` (anyone) for [`Peer::Anyone`]
 /// and for an ingress controller of a class we cannot select.
-fn peers(class: &str, peer: Peer) -> Option<Vec<NetworkPolicyPeer>> {
+fn peers(fleet: &Fleet, class: &str, peer: Peer) -> Option<Vec<NetworkPolicyPeer>> {
     match peer {
         Peer::Thanos(component) => Some(vec![pods(selector_labels(component))]),
         Peer::Chart(pod) => Some(vec![pods(pod.labels())]),
+        // The controller the fleet names: its namespace, and its pods there.
+        Peer::IngressController if fleet.security.ingress_controller.is_some() => {
+            let controller = fleet.security.ingress_controller.as_ref()?;
+            Some(vec![NetworkPolicyPeer {
+                namespace_selector: Some(namespace_named(&controller.namespace)),
+                pod_selector: Some(LabelSelector {
+                    match_labels: (!controller.pod_labels.is_empty())
+                        .then(|| controller.pod_labels.clone()),
+                    ..LabelSelector::default()
+                }),
+                ..NetworkPolicyPeer::default()
+            }])
+        }
         Peer::IngressController if class == CILIUM => Some(Vec::new()),
         Peer::IngressController if class == NGINX => Some(vec![NetworkPolicyPeer {
-            namespace_selector: Some(LabelSelector {
-                match_labels: Some(BTreeMap::from([(
-                    "kubernetes.io/metadata.name".to_owned(),
-                    NGINX_NAMESPACE.to_owned(),
-                )])),
-                ..LabelSelector::default()
-            }),
+            namespace_selector: Some(namespace_named(NGINX_NAMESPACE)),
             ..NetworkPolicyPeer::default()
         }]),
         // Any other controller: from every namespace (its pods cannot be told apart).
@@ -143,6 +156,17 @@ fn peers(class: &str, peer: Peer) -> Option<Vec<NetworkPolicyPeer>> {
 }
 
 /// A NetworkPolicy `name` letting the pods `selector` accept only `allows`.
+/// The namespace named `name` (its `kubernetes.io/metadata.name` label).
+fn namespace_named(name: &str) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(BTreeMap::from([(
+            "kubernetes.io/metadata.name".to_owned(),
+            name.to_owned(),
+        )])),
+        ..LabelSelector::default()
+    }
+}
+
 pub(crate) fn policy(
     fleet: &Fleet,
     name: &str,
@@ -156,7 +180,7 @@ pub(crate) fn policy(
         .filter_map(|allow| {
             let mut from = Vec::new();
             for peer in allow.from {
-                match peers(class, *peer) {
+                match peers(fleet, class, *peer) {
                     Some(peers) => from.extend(peers),
                     None => return Some((None, allow.ports)),
                 }
@@ -283,20 +307,86 @@ pub struct NetworkPolicies {
     pub cilium: Vec<CiliumNetworkPolicy>,
 }
 
+/// `default-deny-ingress`: no pod of the namespace accepts anything a policy does not
+/// allow.
+fn default_deny(fleet: &Fleet) -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: overlays::metadata(fleet, "default-deny-ingress", labels()),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector::default()),
+            policy_types: Some(vec!["Ingress".to_owned()]),
+            ..NetworkPolicySpec::default()
+        }),
+    }
+}
+
+/// kube-state-metrics' policy: `scraper` (central Prometheus, an edge's agent) on its
+/// metrics port.
+fn kube_state_metrics(fleet: &Fleet, scraper: Peer) -> NetworkPolicy {
+    policy(
+        fleet,
+        KUBE_STATE_METRICS.name,
+        labels(),
+        KUBE_STATE_METRICS.labels(),
+        &[Allow {
+            from: &[scraper],
+            ports: &[KUBE_STATE_METRICS_HTTP],
+        }],
+    )
+}
+
+/// The operator's policy: anyone on its admission webhook port (the API server calls it,
+/// and no policy can select the API server).
+fn operator_webhook(fleet: &Fleet) -> NetworkPolicy {
+    policy(
+        fleet,
+        PROMETHEUS_OPERATOR.name,
+        labels(),
+        PROMETHEUS_OPERATOR.labels(),
+        &[Allow {
+            from: &[Peer::Anyone],
+            ports: &[OPERATOR_WEBHOOK],
+        }],
+    )
+}
+
 impl NetworkPolicies {
+    /// An edge's `network-policies.yaml`, when the fleet has NetworkPolicies: the default
+    /// deny, the agent scraping itself and kube-state-metrics, and the operator's
+    /// admission webhook (called by the API server, which no policy can select). An edge
+    /// serves nothing else: the agent only writes out, and node-exporter runs on the host
+    /// network, where policies do not apply.
+    pub(crate) fn edge(fleet: &Fleet) -> Option<Self> {
+        if !fleet.security.network_policies {
+            return None;
+        }
+        let agent = Peer::Chart(PROMETHEUS_AGENT);
+        let chart_policy = |pod: ChartPod, allows: &[Allow]| {
+            policy(fleet, pod.name, labels(), pod.labels(), allows)
+        };
+        Some(Self {
+            default_deny: default_deny(fleet),
+            chart: vec![
+                chart_policy(
+                    PROMETHEUS_AGENT,
+                    &[Allow {
+                        from: &[agent],
+                        ports: &[PROMETHEUS_WEB, RELOADER],
+                    }],
+                ),
+                kube_state_metrics(fleet, agent),
+                operator_webhook(fleet),
+            ],
+            cilium: Vec::new(),
+        })
+    }
+
     /// The central overlay's policies; `None` when the fleet has none.
     pub(crate) fn new(fleet: &Fleet) -> Option<Self> {
         if !fleet.security.network_policies {
             return None;
         }
-        let default_deny = NetworkPolicy {
-            metadata: overlays::metadata(fleet, "default-deny-ingress", labels()),
-            spec: Some(NetworkPolicySpec {
-                pod_selector: Some(LabelSelector::default()),
-                policy_types: Some(vec!["Ingress".to_owned()]),
-                ..NetworkPolicySpec::default()
-            }),
-        };
+        let default_deny = default_deny(fleet);
         let prometheus = Peer::Chart(PROMETHEUS);
         let grafana = Peer::Chart(GRAFANA);
         let ruler = Peer::Chart(THANOS_RULER);
@@ -348,20 +438,8 @@ impl NetworkPolicies {
                     ports: &[GRAFANA_WEB],
                 }],
             ),
-            chart_policy(
-                KUBE_STATE_METRICS,
-                &[Allow {
-                    from: &[prometheus],
-                    ports: &[KUBE_STATE_METRICS_HTTP],
-                }],
-            ),
-            chart_policy(
-                PROMETHEUS_OPERATOR,
-                &[Allow {
-                    from: &[Peer::Anyone],
-                    ports: &[OPERATOR_WEBHOOK],
-                }],
-            ),
+            kube_state_metrics(fleet, prometheus),
+            operator_webhook(fleet),
         ];
         if fleet.central.ruler.is_some() {
             chart.push(chart_policy(
@@ -386,6 +464,14 @@ impl NetworkPolicies {
                 Component::Receive.name(),
                 selector_labels(Component::Receive),
                 thanos::receive::REMOTE_WRITE.number,
+            ));
+        }
+        if fleet.central.query.ingress.as_ref().is_some_and(class_of) {
+            cilium.push(cilium_policy(
+                fleet,
+                Component::Query.name(),
+                selector_labels(Component::Query),
+                thanos::query::HTTP.number,
             ));
         }
         if fleet.central.grafana.ingress.as_ref().is_some_and(class_of) {

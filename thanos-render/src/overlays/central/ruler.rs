@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use thanos_model::{Fleet, Ruler, Workload};
 
-use super::thanos::{query, store_api_srv};
+use super::thanos::{self, query, store_api_srv};
 use crate::kustomize::{JsonPatchOperation, Patch, PatchTarget};
 use crate::monitoring::{heavy_groups, Evaluator, EVALUATOR_LABEL, REPLACED_CHART_ALERTS};
 use crate::values::{
@@ -32,11 +32,7 @@ const ALERTMANAGER_GOVERNING_SERVICE: (&str, &str) = ("alertmanager-operated", "
 pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
     let ruler: &Ruler = fleet.central.ruler.as_ref()?;
     let image = fleet.image(ruler.image.as_ref());
-    let (registry, repository) = image
-        .repository
-        .split_once('/')
-        .filter(|(registry, _)| registry.contains(['.', ':']) || *registry == "localhost")
-        .unwrap_or(("docker.io", &image.repository));
+    let (registry, repository) = image.registry_and_repository();
     let objstore = fleet.object_storage.config_secret();
     let (alertmanager_service, alertmanager_port) = ALERTMANAGER_GOVERNING_SERVICE;
     let (placement, budget) = super::thanos::pod::chart_placement(
@@ -83,6 +79,7 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
             ),
             resources: resource_requirements(&fleet.resources(Workload::Ruler)),
             placement,
+            additional_args: thanos::read_limit_args(fleet),
         },
     })
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Secret;
 use serde::Serialize;
-use thanos_model::{Fleet, ObjectStorage, S3Credentials, S3};
+use thanos_model::{Component, Fleet, ObjectStorage, S3Credentials, S3};
 
 use crate::{
     overlays::{self, namespace},
@@ -50,20 +50,30 @@ fn envsubst(fleet: &Fleet) -> Option<(&S3, &str, &str)> {
     }
 }
 
-/// The Secret, or `None` when it exists outside the tree.
-pub(crate) fn secret(fleet: &Fleet) -> Option<Secret> {
-    let (s3, access_key_var, secret_key_var) = envsubst(fleet)?;
-    let config = ObjstoreConfig {
+/// The `objstore.yml` of the bucket with the keys written as `access_key` and
+/// `secret_key` (placeholders, never the keys).
+fn objstore_config(s3: &S3, access_key: String, secret_key: String) -> ObjstoreConfig<'_> {
+    ObjstoreConfig {
         kind: "S3",
         config: S3Config {
             bucket: &s3.bucket,
-            endpoint: &s3.endpoint,
+            endpoint: s3.endpoint_host(),
             region: s3.region.as_deref(),
-            access_key: format!("${{{access_key_var}}}"),
-            secret_key: format!("${{{secret_key_var}}}"),
-            insecure: s3.insecure,
+            access_key,
+            secret_key,
+            insecure: s3.plain_http(),
         },
-    };
+    }
+}
+
+/// The Secret, or `None` when it exists outside the tree.
+pub(crate) fn secret(fleet: &Fleet) -> Option<Secret> {
+    let (s3, access_key_var, secret_key_var) = envsubst(fleet)?;
+    let config = objstore_config(
+        s3,
+        format!("${{{access_key_var}}}"),
+        format!("${{{secret_key_var}}}"),
+    );
     let secret = Secret {
         metadata: overlays::metadata(
             fleet,
@@ -111,4 +121,67 @@ pub(crate) fn apply_command(fleet: &Fleet, path: &str) -> Option<String> {
         shell::quote(path),
         shell::kubectl(&fleet.central.context),
     ))
+}
+
+/// The variables `component`'s own S3 keys are typed into: `S3_STORE_ACCESS_KEY` and
+/// `S3_STORE_SECRET_KEY` for Store, `S3_COMPACTOR_...` for Compactor.
+pub(crate) fn component_key_vars(component: Component) -> [String; 2] {
+    let name = component.kind().to_uppercase();
+    [
+        format!("S3_{name}_ACCESS_KEY"),
+        format!("S3_{name}_SECRET_KEY"),
+    ]
+}
+
+/// The command that makes `component`'s own objstore Secret (with `componentSecrets`)
+/// from its two key variables ([`component_key_vars`]): it refuses empty ones, writes the
+/// `objstore.yml` with `printf` (a shell builtin: the keys are on no command line) into
+/// `kubectl create secret --dry-run`, and applies it server-side.
+pub(crate) fn component_secret_command(fleet: &Fleet, component: Component) -> String {
+    let ObjectStorage::S3(s3) = &fleet.object_storage;
+    let secret = fleet.object_storage.config_secret_of(component);
+    let [access, secret_var] = component_key_vars(component);
+    let config = objstore_config(s3, "%s".to_owned(), "%s".to_owned());
+    let format = serde_json::to_string(&config)
+        .unwrap_or_else(|error| unreachable!("the objstore config serializes: {error}"))
+        + "\\n";
+    let central = &fleet.central.context;
+    format!(
+            ": \"${{{access}:?}}\" \"${{{secret_var}:?}}\"; {} create secret generic {} --from-file={}=<(printf {} \"${access}\" \"${secret_var}\") --dry-run=client -o yaml | {} apply --server-side --field-manager=thanos-kustomize -f -",
+            shell::kubectl_in(central, &fleet.namespace),
+            shell::quote(&secret.name),
+            shell::quote(&secret.key),
+            shell::quote(&format),
+        shell::kubectl(central),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use thanos_model::{seed, S3};
+
+    use super::*;
+
+    /// The objstore config Thanos reads, for a bucket at `endpoint`.
+    fn objstore(s3: S3) -> serde_json::Value {
+        let fleet = seed::new_fleet(1).object_storage(s3).build().unwrap();
+        let secret = secret(&fleet).expect("envsubst credentials");
+        let text = &secret.string_data.unwrap()["objstore.yml"];
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn the_endpoints_scheme_decides_tls() {
+        let https = objstore(S3::new("https://s3.example.com:9000", "thanos"));
+        assert_eq!(https["config"]["endpoint"], "s3.example.com:9000");
+        assert_eq!(https["config"]["insecure"], false);
+        let http = objstore(S3::new("http://minio.example.com", "thanos"));
+        assert_eq!(http["config"]["endpoint"], "minio.example.com");
+        assert_eq!(http["config"]["insecure"], true);
+        // A bare host keeps `insecure` as written (the lab's form).
+        let bare = objstore(S3::new("s3.example.com", "thanos").insecure(true));
+        assert_eq!(bare["config"]["insecure"], true);
+        let bare = objstore(S3::new("s3.example.com", "thanos"));
+        assert_eq!(bare["config"]["insecure"], false);
+    }
 }

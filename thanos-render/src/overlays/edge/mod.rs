@@ -6,13 +6,20 @@ use thanos_model::{labels, ClientCertificate, Component, Edge, Fleet, EDGE_CLIEN
 
 use crate::{
     kustomize::Kustomization,
-    overlays::{self, central::thanos::receive::RemoteWriteUrl, namespace},
+    overlays::{
+        self,
+        central::{
+            network_policies::{self, NetworkPolicies},
+            thanos::receive::RemoteWriteUrl,
+        },
+        namespace,
+    },
     values::{
         resource_requirements, AdditionalArg, AlertmanagerValues, ChartValues, Create, Enabled,
         ExistingSecret, GrafanaValues, PrometheusSpecValues, PrometheusValues, QueueConfig,
         RemoteWrite, RemoteWriteTlsConfig, SecretOrConfigMap, StorageSpec,
     },
-    Tree,
+    yaml, Tree,
 };
 
 /// An edge overlay's values file.
@@ -33,6 +40,9 @@ pub struct EdgeOverlay {
     /// node-exporter's own namespace, in `namespace.yaml` too, when the fleet's namespace
     /// enforces a Pod Security level.
     pub node_exporter_namespace: Option<Namespace>,
+    /// `network-policies.yaml`, when the fleet has NetworkPolicies: the default deny and
+    /// what the agent needs.
+    pub network_policies: Option<NetworkPolicies>,
     dir: String,
     kustomization_comment: Vec<String>,
 }
@@ -56,11 +66,17 @@ impl EdgeOverlay {
     /// Builds the overlay of one edge of a validated fleet.
     fn new(fleet: &Fleet, edge: &Edge, remote_write_url: &RemoteWriteUrl) -> Self {
         let dir = overlays::dir(fleet, &edge.name);
+        let network_policies = NetworkPolicies::edge(fleet);
         Self {
             name: edge.name.clone(),
             values: values(fleet, edge, remote_write_url),
-            kustomization: Kustomization::new(overlays::chart(fleet, VALUES_FILE))
-                .resources([namespace::FILE.to_owned()]),
+            kustomization: Kustomization::new(overlays::chart(fleet, VALUES_FILE)).resources(
+                [namespace::FILE]
+                    .into_iter()
+                    .chain(network_policies.is_some().then_some(network_policies::FILE))
+                    .map(str::to_owned),
+            ),
+            network_policies,
             namespace: namespace::namespace(fleet),
             node_exporter_namespace: namespace::node_exporter_namespace(fleet),
             kustomization_comment: overlays::cluster_comment(
@@ -92,6 +108,13 @@ impl EdgeOverlay {
                 .chain(&self.node_exporter_namespace)
                 .collect::<Vec<_>>(),
         );
+        if let Some(policies) = &self.network_policies {
+            tree.insert(
+                format!("{}/{}", self.dir, network_policies::FILE),
+                yaml::documents(policies.documents()),
+                &[],
+            );
+        }
     }
 }
 

@@ -24,7 +24,7 @@ use k8s_openapi::{
         core::v1::{ConfigMap, ContainerPort, Service, ServiceAccount, ServicePort, ServiceSpec},
         networking::v1::{
             HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
-            IngressServiceBackend, IngressSpec, NetworkPolicy, ServiceBackendPort,
+            IngressServiceBackend, IngressSpec, IngressTLS, NetworkPolicy, ServiceBackendPort,
         },
         policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec},
     },
@@ -33,7 +33,7 @@ use k8s_openapi::{
         util::intstr::IntOrString,
     },
 };
-use thanos_model::{Component, Fleet, Resources, ThanosImage, Workload};
+use thanos_model::{Component, Fleet, IngressTls, Resources, ThanosImage, Workload};
 
 use super::{
     monitoring,
@@ -288,13 +288,25 @@ impl<'a> ComponentContext<'a> {
             from: &[PROMETHEUS],
             ports: &[HTTP.number],
         };
+        const QUERY_PEERS: [Peer; 3] = [
+            Peer::Chart(network_policies::GRAFANA),
+            Peer::Chart(network_policies::THANOS_RULER),
+            PROMETHEUS,
+        ];
+        const QUERY_PEERS_AND_INGRESS: [Peer; 4] = [
+            Peer::Chart(network_policies::GRAFANA),
+            Peer::Chart(network_policies::THANOS_RULER),
+            PROMETHEUS,
+            Peer::IngressController,
+        ];
         let allows: Vec<Allow> = match self.component {
+            // With an Ingress, its controller too.
             Component::Query => vec![Allow {
-                from: &[
-                    Peer::Chart(network_policies::GRAFANA),
-                    Peer::Chart(network_policies::THANOS_RULER),
-                    PROMETHEUS,
-                ],
+                from: if self.fleet.central.query.ingress.is_some() {
+                    &QUERY_PEERS_AND_INGRESS
+                } else {
+                    &QUERY_PEERS
+                },
                 ports: &[super::query::HTTP.number],
             }],
             Component::Receive => vec![
@@ -418,6 +430,28 @@ impl<'a> ComponentContext<'a> {
             }),
             ..Ingress::default()
         })
+    }
+
+    /// The Ingress [`Self::ingress`] makes, with TLS terminated by the Ingress controller
+    /// when the fleet has `security.ingressTls`: `spec.tls` names its host and the Secret
+    /// `<name>-tls` (issued by `thanos-certificates.yaml`, or the operator's).
+    pub(crate) fn tls_ingress(
+        &self,
+        model: Option<&thanos_model::Ingress>,
+        port: Port,
+    ) -> Option<Ingress> {
+        let mut ingress = self.ingress(model, port)?;
+        if let (Some(_), Some(model), Some(spec)) = (
+            &self.fleet.security.ingress_tls,
+            model,
+            ingress.spec.as_mut(),
+        ) {
+            spec.tls = Some(vec![IngressTLS {
+                hosts: Some(vec![self.fleet.ingress_host(model, self.component)]),
+                secret_name: Some(IngressTls::secret_name(self.name())),
+            }]);
+        }
+        Some(ingress)
     }
 
     /// A PodDisruptionBudget letting a drain take at most `max_unavailable` of its pods

@@ -61,6 +61,22 @@ fn read_limit_flags(limits: &ReadLimits) -> [String; 2] {
     ]
 }
 
+/// The read limits as `additionalArgs` entries, for the StoreAPIs the operator runs (the
+/// sidecar, the Ruler); `None` without limits.
+pub(crate) fn read_limit_args(fleet: &Fleet) -> Option<Vec<crate::values::AdditionalArg>> {
+    let limits = fleet.central.read_limits.as_ref()?;
+    Some(
+        read_limit_flags(limits)
+            .iter()
+            .filter_map(|flag| flag.strip_prefix("--")?.split_once('='))
+            .map(|(name, value)| crate::values::AdditionalArg {
+                name: name.to_owned(),
+                value: value.to_owned(),
+            })
+            .collect(),
+    )
+}
+
 /// `--disable-admin-operations` unless the fleet keeps the admin API on (Store and
 /// Compactor: the API that marks blocks for deletion).
 fn admin_flags(admin_operations: bool) -> Option<String> {

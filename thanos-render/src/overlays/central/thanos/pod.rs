@@ -62,7 +62,11 @@ enum DataVolume {
 pub(crate) fn objstore_flag(context: &ComponentContext) -> String {
     format!(
         "--objstore.config-file={OBJSTORE_DIR}/{}",
-        context.fleet.object_storage.config_secret().key
+        context
+            .fleet
+            .object_storage
+            .config_secret_of(context.component)
+            .key
     )
 }
 
@@ -245,7 +249,10 @@ impl<'a> ThanosPod<'a> {
             });
         }
         if self.objstore == ObjstoreSecret::Mounted {
-            let secret = context.fleet.object_storage.config_secret();
+            let secret = context
+                .fleet
+                .object_storage
+                .config_secret_of(context.component);
             volumes.push(Volume {
                 name: "objstore".to_owned(),
                 secret: Some(SecretVolumeSource {

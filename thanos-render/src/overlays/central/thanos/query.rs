@@ -59,7 +59,7 @@ impl ThanosQuery {
                 .deployment(),
             shared: context
                 .shared_objects(ServiceKind::ClusterIp)
-                .ingress(context.ingress(fleet.central.query.ingress.as_ref(), HTTP)),
+                .ingress(context.tls_ingress(fleet.central.query.ingress.as_ref(), HTTP)),
             headless_service: fleet
                 .central
                 .ruler
