@@ -10,6 +10,8 @@ pub enum Component {
     Query,
     /// Thanos Receive (StatefulSet `thanos-receive`).
     Receive,
+    /// Thanos query-frontend (Deployment `thanos-query-frontend`).
+    QueryFrontend,
     /// Thanos Store (StatefulSet `thanos-store`).
     Store,
     /// Thanos Compactor (StatefulSet `thanos-compactor`).
@@ -25,6 +27,7 @@ impl Component {
         match self {
             Self::Query => "thanos-query",
             Self::Receive => "thanos-receive",
+            Self::QueryFrontend => "thanos-query-frontend",
             Self::Store => "thanos-store",
             Self::Compactor => "thanos-compactor",
             Self::Grafana => "grafana",
@@ -37,6 +40,7 @@ impl Component {
         match self {
             Self::Query => "query",
             Self::Receive => "receive",
+            Self::QueryFrontend => "query-frontend",
             Self::Store => "store",
             Self::Compactor => "compactor",
             Self::Grafana => "grafana",

@@ -96,7 +96,8 @@ fn placeholder_digest() -> Digest {
 }
 
 /// The seed's central cluster with the lab's settings as they were deployed: Query open
-/// through its Ingress and to any web page, no query or request limits, admin APIs on,
+/// through its Ingress and to any web page, no query or request limits, no store
+/// response timeout, no query-frontend, admin APIs on,
 /// Receive's write path open, the chart's Alertmanager configuration (every alert to
 /// "null"), the chart's rules evaluated over the whole fleet and its control-plane
 /// scraping. A variant of the lab changes a component of it.
@@ -111,6 +112,7 @@ pub fn seed_central() -> Central {
                 .cors(true)
                 .without_query_limits(),
         )
+        .without_query_frontend()
         .receive(Receive::default().lab_write_path())
         .store(Store::default().admin_operations(true))
         .compactor(Compactor::default().admin_operations(true))

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, Checker},
-    Bytes, Resources, Storage, ThanosImage,
+    Bytes, Cache, Resources, Storage, ThanosImage,
 };
 
 /// Thanos Store: serves the blocks in object storage to Query.
@@ -27,6 +27,12 @@ pub struct Store {
     /// Serve the admin API that marks blocks for deletion, default `false`
     /// (`--disable-admin-operations`). `check` warns when it is on.
     pub admin_operations: bool,
+    /// The index cache (`--index-cache.config`); `None` (default) keeps it in memory
+    /// sized to an eighth of the memory limit (`--index-cache-size`). A memcached or
+    /// Redis cache is a workload of its own, shared by the Store pods and kept over their
+    /// restarts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_cache: Option<Cache>,
 }
 
 impl Default for Store {
@@ -37,6 +43,7 @@ impl Default for Store {
             resources: Resources::default().memory(Bytes::mebibytes(512), Bytes::gibibytes(2)),
             image: None,
             admin_operations: false,
+            index_cache: None,
         }
     }
 }
@@ -48,6 +55,7 @@ impl Store {
         set resources: Resources,
         some image: ThanosImage,
         copy admin_operations: bool,
+        some index_cache: Cache,
     }
 }
 
@@ -77,5 +85,8 @@ impl Store {
         }
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
         check.admin_operations(&format!("{path}.adminOperations"), self.admin_operations);
+        if let Some(cache) = &self.index_cache {
+            cache.check(&format!("{path}.indexCache"), check);
+        }
     }
 }

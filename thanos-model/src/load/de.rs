@@ -47,6 +47,9 @@ pub(crate) const NULL_MEANS_NONE: &[&str] = &[
     "readLimits",
     "timeout",
     "maxConcurrent",
+    // The read path for large fleets: `null` turns each off (the seed's lab).
+    "queryFrontend",
+    "storeResponseTimeout",
 ];
 
 /// The section serde reads through a buffer (it is tagged by its `type`).

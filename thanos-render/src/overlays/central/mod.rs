@@ -18,6 +18,7 @@ use self::thanos::{
     compactor::{self, ThanosCompactor},
     monitoring::{self, ThanosMonitoring},
     query::{self, ThanosQuery},
+    query_frontend::{self, ThanosQueryFrontend},
     receive::{self, ThanosReceive},
     store::{self, ThanosStore},
     store_api_srv,
@@ -57,6 +58,8 @@ pub struct CentralOverlay {
     pub s3_secret: Option<Secret>,
     /// `thanos-query.yaml`.
     pub query: ThanosQuery,
+    /// `thanos-query-frontend.yaml`, when the fleet has a query-frontend.
+    pub query_frontend: Option<ThanosQueryFrontend>,
     /// `thanos-receive.yaml`.
     pub receive: ThanosReceive,
     /// `thanos-store.yaml`.
@@ -85,11 +88,14 @@ impl CentralOverlay {
         let monitoring = ThanosMonitoring::new(fleet);
         let certificates = WriteCertificates::new(fleet);
         let network_policies = NetworkPolicies::new(fleet);
+        let query_frontend = ThanosQueryFrontend::new(fleet);
         let kustomization = Kustomization::new(overlays::chart(fleet, VALUES_FILE)).resources(
             [namespace::FILE]
                 .into_iter()
                 .chain(certificates.as_ref().map(|_| certificates::FILE))
-                .chain([query::FILE, receive::FILE, store::FILE, compactor::FILE])
+                .chain([query::FILE])
+                .chain(query_frontend.as_ref().map(|_| query_frontend::FILE))
+                .chain([receive::FILE, store::FILE, compactor::FILE])
                 .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
                 .chain(network_policies.is_some().then_some(network_policies::FILE))
                 .map(str::to_owned),
@@ -101,6 +107,7 @@ impl CentralOverlay {
             node_exporter_namespace: namespace::node_exporter_namespace(fleet),
             s3_secret: s3_secret::secret(fleet),
             query: ThanosQuery::new(fleet),
+            query_frontend,
             receive: ThanosReceive::new(fleet),
             store: ThanosStore::new(fleet),
             compactor: ThanosCompactor::new(fleet),
@@ -123,9 +130,15 @@ impl CentralOverlay {
         &self.dir
     }
 
-    /// The pod template of every Thanos workload of the overlay (Query, Receive, Store,
-    /// Compactor), to add what every Thanos pod needs, such as a toleration.
+    /// The pod template of every Thanos workload of the overlay (Query, the
+    /// query-frontend, Receive, Store, Compactor), to add what every Thanos pod needs,
+    /// such as a toleration.
     pub fn thanos_pod_templates_mut(&mut self) -> impl Iterator<Item = &mut PodTemplateSpec> {
+        let frontend = self
+            .query_frontend
+            .as_mut()
+            .and_then(|frontend| frontend.deployment.spec.as_mut())
+            .map(|spec| &mut spec.template);
         let deployment = self.query.deployment.spec.as_mut();
         let stateful_sets = [
             &mut self.receive.stateful_set,
@@ -137,6 +150,7 @@ impl CentralOverlay {
         let templates = deployment.map(|spec| &mut spec.template);
         templates
             .into_iter()
+            .chain(frontend)
             .chain(stateful_sets.map(|spec| &mut spec.template))
     }
 
@@ -170,6 +184,13 @@ impl CentralOverlay {
                     .unwrap_or_default(),
             ),
             (query::FILE, self.query.documents()),
+            (
+                query_frontend::FILE,
+                self.query_frontend
+                    .as_ref()
+                    .map(ThanosQueryFrontend::documents)
+                    .unwrap_or_default(),
+            ),
             (receive::FILE, self.receive.documents()),
             (store::FILE, self.store.documents()),
             (compactor::FILE, self.compactor.documents()),
@@ -199,7 +220,7 @@ pub(crate) fn sidecar_store_api(fleet: &Fleet) -> String {
 }
 
 /// Prometheus in full mode with the sidecar, Alertmanager, and Grafana reading Thanos
-/// Query.
+/// Query (through the query-frontend when the fleet has one).
 fn values(fleet: &Fleet) -> ChartValues {
     let central = &fleet.central;
     let prometheus = &central.prometheus;
@@ -266,7 +287,7 @@ fn values(fleet: &Fleet) -> ChartValues {
                     is_default_datasource: true,
                     name: "Thanos Query".to_owned(),
                     uid: "thanos-query".to_owned(),
-                    url: query::url(fleet),
+                    url: query_frontend::datasource_url(fleet),
                     extra_json_data: ExtraJsonData {
                         prometheus_type: "Thanos".to_owned(),
                     },

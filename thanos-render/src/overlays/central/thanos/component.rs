@@ -40,7 +40,7 @@ use super::{
     pod::{replica_count, ThanosPod},
 };
 use crate::{
-    monitoring::{ServiceMonitor, Target},
+    monitoring::ServiceMonitor,
     overlays::{
         self,
         central::network_policies::{self, Allow, Peer},
@@ -69,7 +69,7 @@ impl Port {
     }
 
     /// The Service port forwarding to the container port of the same name.
-    fn service_port(self) -> ServicePort {
+    pub(crate) fn service_port(self) -> ServicePort {
         ServicePort {
             name: Some(self.name.to_owned()),
             port: i32::from(self.number),
@@ -171,8 +171,7 @@ pub(crate) struct ComponentContext<'a> {
 }
 
 impl<'a> ComponentContext<'a> {
-    /// The context of `component` (one of the four Thanos components of the central
-    /// overlay) in `fleet`: its options read from the fleet, the one place they are.
+    /// The context of `component` (one of the Thanos components of the central overlay) in `fleet`: its options read from the fleet, the one place they are.
     pub(crate) fn new(fleet: &'a Fleet, component: Component, ports: &'static [Port]) -> Self {
         let c = &fleet.central;
         let (pinned, replicas, resources) = match component {
@@ -182,6 +181,16 @@ impl<'a> ComponentContext<'a> {
                 c.receive.replicas,
                 &c.receive.resources,
             ),
+            Component::QueryFrontend => {
+                let frontend = c.query_frontend.as_ref().unwrap_or_else(|| {
+                    unreachable!("the query-frontend is rendered only when the fleet has one")
+                });
+                (
+                    frontend.image.as_ref(),
+                    frontend.replicas,
+                    &frontend.resources,
+                )
+            }
             Component::Store => (c.store.image.as_ref(), c.store.replicas, &c.store.resources),
             // Always one replica: two would compact the same blocks.
             Component::Compactor => (c.compactor.image.as_ref(), 1, &c.compactor.resources),
@@ -286,14 +295,21 @@ impl<'a> ComponentContext<'a> {
             from: &[PROMETHEUS],
             ports: &[HTTP.number],
         };
+        const GRAFANA: Peer = Peer::Chart(network_policies::GRAFANA);
+        const RULER: Peer = Peer::Chart(network_policies::THANOS_RULER);
+        const FRONTEND: Peer = Peer::Thanos(Component::QueryFrontend);
         let allows: Vec<Allow> = match self.component {
             Component::Query => vec![Allow {
-                from: &[
-                    Peer::Chart(network_policies::GRAFANA),
-                    Peer::Chart(network_policies::THANOS_RULER),
-                    PROMETHEUS,
-                ],
+                from: if self.fleet.central.query_frontend.is_some() {
+                    &[GRAFANA, RULER, FRONTEND, PROMETHEUS]
+                } else {
+                    &[GRAFANA, RULER, PROMETHEUS]
+                },
                 ports: &[super::query::HTTP.number],
+            }],
+            Component::QueryFrontend => vec![Allow {
+                from: &[GRAFANA, PROMETHEUS],
+                ports: &[super::query_frontend::HTTP.number],
             }],
             Component::Receive => vec![
                 Allow {
@@ -432,10 +448,7 @@ impl<'a> ComponentContext<'a> {
     /// Its ServiceMonitor (central Prometheus scrapes it), when the fleet wants
     /// ServiceMonitors.
     pub(crate) fn service_monitor(&self) -> Option<ServiceMonitor> {
-        let target = Target::ALL
-            .into_iter()
-            .find(|target| target.own_service() == Some(self.component))?;
-        monitoring::service_monitor(self.fleet, target)
+        monitoring::service_monitor(self.fleet, self.component)
     }
 }
 
