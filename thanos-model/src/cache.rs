@@ -40,7 +40,8 @@ pub struct Cache {
     /// must leave room for it); with memcached or Redis, the memory limit of each cache
     /// pod, of which the cache is told to use seven eighths. Default `256Mi`.
     pub size: Bytes,
-    /// Pods of the memcached or Redis Deployment, default 1 (unused in memory).
+    /// Pods of the memcached or Redis Deployment, default 1 (unused in memory); Redis runs
+    /// one pod (its pods would share nothing), memcached's client spreads keys over all.
     pub replicas: u32,
     /// The memcached or Redis image (`repository:tag`), by default
     /// [`DEFAULT_MEMCACHED_IMAGE`] or [`DEFAULT_REDIS_IMAGE`]; a tag that moves (`latest`,
@@ -85,8 +86,8 @@ impl Cache {
 }
 
 impl Cache {
-    /// Rule 45: a cache that holds something, a cache workload with pods and an image
-    /// that does not move.
+    /// Rule 46: a cache that holds something, a cache workload with pods (one Redis: its
+    /// pods share nothing) and an image that does not move.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         let size_path = format!("{path}.size");
         if check.parsed(&size_path) && self.size.is_zero() {
@@ -99,7 +100,18 @@ impl Cache {
         if !self.has_workload() {
             return;
         }
-        check.replicas(&format!("{path}.replicas"), self.replicas);
+        let replicas_path = format!("{path}.replicas");
+        check.replicas(&replicas_path, self.replicas);
+        if self.backend == CacheBackend::Redis && self.replicas > 1 {
+            check.error(
+                &replicas_path,
+                format!(
+                    "{} Redis pods share no entries: each request lands on one of them at random",
+                    self.replicas
+                ),
+                "run one Redis pod, or memcached, whose client spreads the keys over its pods",
+            );
+        }
         if let Some(image) = &self.image {
             let image_path = format!("{path}.image");
             if !check.clean(&image_path, image) {

@@ -61,7 +61,7 @@ impl QueryFrontend {
 
 impl QueryFrontend {
     /// Rule 45: replicas, resources and image as every component; splitting and retries
-    /// on (warns), an in-memory cache that fits the memory limit.
+    /// on (warns), an in-memory cache of at most half the memory limit (rule 46).
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
         self.resources.check(&format!("{path}.resources"), check);
@@ -88,13 +88,12 @@ impl QueryFrontend {
         if !cache.has_workload()
             && check.parsed(&limit_path)
             && check.parsed(&format!("{cache_path}.size"))
-            && cache.size.as_bytes() >= self.resources.memory_limit.as_bytes()
-            && !cache.size.is_zero()
+            && cache.size.as_bytes() > self.resources.memory_limit.as_bytes() / 2
         {
             check.error(
                 &format!("{cache_path}.size"),
                 format!(
-                    "an in-memory cache of {} does not fit the memory limit {}",
+                    "an in-memory cache of {} is more than half the memory limit {}: the query-frontend is killed when the cache fills",
                     cache.size, self.resources.memory_limit
                 ),
                 "keep the cache at half the memory limit at most, or use memcached",

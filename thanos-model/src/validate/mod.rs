@@ -49,6 +49,9 @@
 //! | 31. Query's replica labels are not dimensions (`cluster`, `namespace`, `job`, `instance`, ..., a Receive label) | `Checker::replica_label_meaning` (validate/meaning.rs), called by `Query::check` | `rule31-*` |
 //! | 32. Alertmanager receivers: names unique and not reserved, Secret references, one severity at least, clusters of the fleet, e-mail addresses and smarthost; no receiver warns (nobody is paged) | `Alertmanager::check` (alertmanager.rs), `Receiver::check`, `Notifier::check` (receiver.rs) | `rule32-*`, `warnings/rule32-*`, `input-unknown-receiver-type` |
 //! | 33. data safety: Receive and Ruler retention keep a block until Store serves it (2h15m), 5m/1h retention longer than raw with downsampling off is ignored (warns), the silent-edge window spans 3 scrape intervals of the slowest edge (warns) | `Checker::data_safety` (validate/data_safety.rs) | `rule33-*`, `warnings/rule33-*` |
+//! | 45. query-frontend: replicas, resources, image pin; no splitting or no retries warns; none (`queryFrontend: null`) warns | `QueryFrontend::check` (query_frontend.rs), `Central::check` (central.rs) | `rule45-*`, `warnings/rule45-*` |
+//! | 46. caches: a size above 0, in memory at most half the component's memory limit; a memcached or Redis workload has pods (Redis one), an image with a tag that stays put | `Cache::check` (cache.rs), `QueryFrontend::check` (query_frontend.rs) | `rule46-*`, `input-unknown-cache-backend` |
+//! | 47. Query's store response timeout above 0; none warns | `Query::check_read_path` (query.rs) | `rule47-*`, `warnings/rule47-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!
