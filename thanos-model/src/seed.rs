@@ -11,6 +11,7 @@
 //! | [`seed`] | the seed's lab as it was deployed, every unsafe setting kept explicitly (`check` warns about each, naming the field) | the `four-clusters` example |
 //! | [`new_fleet`] | the model's defaults: what a new fleet should run | `thanos-kustomize init` |
 //! | [`secure_fleet`] | the defaults with every optional safety setting on as well | the `secure-fleet` example |
+//! | [`large_fleet`] | the secure fleet grown to many edges: HA replicas, caches in memcached | the `large-fleet` example |
 //!
 //! ```
 //! let fleet = thanos_model::seed::seed(3).build()?;
@@ -23,10 +24,10 @@
 use std::net::Ipv4Addr;
 
 use crate::{
-    AgentValues, Alertmanager, Central, Compactor, ControlPlaneTargets, Digest, Edge, Fleet,
-    FleetBuilder, Ingress, Language, Passthrough, Query, Receive, ReceiveRemoteWrite,
-    RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage, ThanosMonitoringOptions,
-    WriteLimits, S3,
+    AgentValues, Alertmanager, Bytes, Cache, CacheBackend, Central, Compactor, ControlPlaneTargets,
+    Digest, Edge, Fleet, FleetBuilder, Ingress, Language, Passthrough, Query, QueryFrontend,
+    Receive, ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage,
+    ThanosMonitoringOptions, WriteLimits, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -70,10 +71,53 @@ pub fn new_fleet(edges: usize) -> FleetBuilder {
 /// ask a registry): replace it with `crane digest quay.io/thanos/thanos:v0.42.4` before
 /// deploying. A placeholder fails closed: the pull is refused, no other image runs.
 pub fn secure_fleet(edges: usize) -> FleetBuilder {
-    let central = central().receive(
+    secure_clusters(edges, secure_central())
+}
+
+/// [`secure_fleet`] grown to `edges` edges with the read path of a large fleet: Receive
+/// at 3 replicas with a replication factor of 3, Query, Store and the query-frontend at
+/// 2, the query-frontend's results cache and Store's index cache in memcached workloads
+/// (shared by the replicas, kept over their restarts).
+///
+/// ```
+/// let fleet = thanos_model::seed::large_fleet(50).build()?;
+/// assert_eq!(fleet.edges.len(), 50);
+/// assert_eq!(fleet.central.receive.replication_factor, 3);
+/// # Ok::<(), thanos_model::ValidationError>(())
+/// ```
+pub fn large_fleet(edges: usize) -> FleetBuilder {
+    let central = secure_central();
+    let memcached = || {
+        Cache::default()
+            .backend(CacheBackend::Memcached)
+            .size(Bytes::gibibytes(1))
+            .replicas(2)
+    };
+    let central = Central {
+        receive: central.receive.replicas(3).replication_factor(3),
+        query: central.query.replicas(2),
+        store: central.store.replicas(2).index_cache(memcached()),
+        ..central
+    }
+    .query_frontend(
+        QueryFrontend::default()
+            .replicas(2)
+            .results_cache(memcached()),
+    );
+    secure_clusters(edges, central)
+}
+
+/// [`secure_fleet`]'s central cluster: the defaults with TLS passthrough named.
+fn secure_central() -> Central {
+    central().receive(
         Receive::default()
             .remote_write(ReceiveRemoteWrite::default().passthrough(Passthrough::Cilium)),
-    );
+    )
+}
+
+/// The secure fleets' clusters around `central`: the first edge with its own write
+/// limits, the Thanos image pinned by digest.
+fn secure_clusters(edges: usize, central: Central) -> FleetBuilder {
     let first_edge_limits = |edge: Edge| {
         if edge.name == "cluster-02-edge" {
             edge.limits(WriteLimits::default().request_samples(8_000))
@@ -180,7 +224,7 @@ mod tests {
 
     #[test]
     fn every_kind_of_fleet_has_the_seeds_clusters() {
-        for builder in [seed(3), new_fleet(3), secure_fleet(3)] {
+        for builder in [seed(3), new_fleet(3), secure_fleet(3), large_fleet(3)] {
             let fleet = builder.build().unwrap();
             assert_eq!(fleet.central.name, "cluster-01-central");
             assert_eq!(fleet.edges[2].name, "cluster-04-edge");

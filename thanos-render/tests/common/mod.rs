@@ -110,7 +110,8 @@ pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<St
     }
 }
 
-/// The Thanos containers of a tree: (file, workload name, args).
+/// The Thanos containers (named `thanos`) of a tree: (file, workload name, args); the
+/// cache workloads' memcached and Redis containers are not Thanos.
 pub fn thanos_containers(tree: &Tree) -> Vec<(String, String, Vec<String>)> {
     let mut found = Vec::new();
     for (path, content) in yaml_files(tree) {
@@ -127,6 +128,7 @@ pub fn thanos_containers(tree: &Tree) -> Vec<(String, String, Vec<String>)> {
                 .as_sequence()
                 .into_iter()
                 .flatten()
+                .filter(|container| container["name"] == "thanos")
             {
                 let args = container["args"]
                     .as_sequence()

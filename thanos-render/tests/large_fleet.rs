@@ -1,0 +1,213 @@
+//! The large fleet (`cargo run --example large-fleet`): 50 edges, Receive 3 x 3, the
+//! query-frontend and the caches in memcached. A sample of its files is snapshot-tested
+//! (the central kustomization, the query-frontend, Receive, Store and one edge); the rest
+//! is asserted: what the read path relies on (Grafana reads the frontend, the frontend
+//! reaches Query, each Thanos cache client reaches its memcached, nobody else does),
+//! every flag, values key and object upstream's.
+
+mod common;
+
+use serde_yaml::Value;
+use thanos_model::{seed::large_fleet, ValidFleet};
+use thanos_render::{render, Tree, DEFAULT_ROOT};
+
+const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
+const EDGES: usize = 50;
+
+fn fleet() -> ValidFleet {
+    large_fleet(EDGES)
+        .build()
+        .expect("the large fleet is valid")
+}
+
+fn tree() -> Tree {
+    render(&fleet())
+}
+
+/// The documents of the central overlay's `file`.
+fn central(tree: &Tree, file: &str) -> Vec<Value> {
+    common::file_documents(tree, &format!("{CENTRAL}/{file}"))
+}
+
+/// The one document of `kind` named `name` in `documents`.
+fn one<'a>(documents: &'a [Value], kind: &str, name: &str) -> &'a Value {
+    let found: Vec<&Value> = documents
+        .iter()
+        .filter(|d| d["kind"] == kind && d["metadata"]["name"] == name)
+        .collect();
+    assert_eq!(found.len(), 1, "one {kind} {name}");
+    found[0]
+}
+
+/// The args of the first container of a workload.
+fn args(workload: &Value) -> Vec<String> {
+    workload["spec"]["template"]["spec"]["containers"][0]["args"]
+        .as_sequence()
+        .expect("args")
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The value of `--name=` in `args`.
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let prefix = format!("{name}=");
+    args.iter().find_map(|a| a.strip_prefix(&prefix))
+}
+
+/// The `app.kubernetes.io/name` of every pod a NetworkPolicy's rules admit on `port`.
+fn admitted(policy: &Value, port: u64) -> Vec<String> {
+    let mut names = Vec::new();
+    for rule in policy["spec"]["ingress"].as_sequence().expect("rules") {
+        let on_port = rule["ports"]
+            .as_sequence()
+            .expect("ports")
+            .iter()
+            .any(|p| p["port"].as_u64() == Some(port));
+        if !on_port {
+            continue;
+        }
+        for peer in rule["from"].as_sequence().into_iter().flatten() {
+            if let Some(name) =
+                peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"].as_str()
+            {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+#[test]
+fn the_large_fleet_passes_check_without_a_warning() {
+    assert_eq!(fleet().warnings(), &[]);
+}
+
+#[test]
+fn a_sample_of_files_matches_its_snapshots() {
+    let tree = tree();
+    let sample = [
+        format!("{CENTRAL}/kustomization.yaml"),
+        format!("{CENTRAL}/thanos-query-frontend.yaml"),
+        format!("{CENTRAL}/thanos-receive.yaml"),
+        format!("{CENTRAL}/thanos-store.yaml"),
+        "overlays/cluster-51-edge/kube-prometheus-stack/values-edge.yaml".to_owned(),
+    ];
+    let settings = common::snapshot_settings();
+    settings.bind(|| {
+        for path in &sample {
+            let content = tree.get(path).unwrap_or_else(|| panic!("no {path}"));
+            let mut settings = insta::Settings::clone_current();
+            settings.set_description(format!("{DEFAULT_ROOT}/{path}"));
+            let name = format!("large-fleet__{}", path.replace('/', "__"));
+            settings.bind(|| insta::assert_snapshot!(name, content));
+        }
+    });
+}
+
+#[test]
+fn every_edge_has_an_overlay() {
+    let tree = tree();
+    let edges = tree
+        .iter()
+        .filter(|(path, _)| path.ends_with("/values-edge.yaml"))
+        .count();
+    assert_eq!(edges, EDGES);
+}
+
+#[test]
+fn every_flag_values_key_and_object_is_upstreams() {
+    let tree = tree();
+    assert_eq!(common::flag_violations(&tree), Vec::<String>::new());
+    assert_eq!(common::values_violations(&tree), Vec::<String>::new());
+    let kinds = common::round_trip_objects(&tree).unwrap_or_else(|p| panic!("{p:#?}"));
+    assert_eq!(
+        kinds.get("Certificate"),
+        Some(&(2 + EDGES)),
+        "CA, server, edges"
+    );
+}
+
+#[test]
+fn grafana_reads_the_query_frontend_and_the_frontend_reads_query() {
+    let tree = tree();
+    let values = &central(&tree, "values-central.yaml")[0];
+    let datasource = &values["grafana"]["sidecar"]["datasources"];
+    assert_eq!(
+        datasource["url"],
+        "http://thanos-query-frontend.monitoring.svc:9090"
+    );
+    let frontend = central(&tree, "thanos-query-frontend.yaml");
+    let deployment = one(&frontend, "Deployment", "thanos-query-frontend");
+    let args = args(deployment);
+    assert_eq!(args[0], "query-frontend");
+    assert_eq!(
+        flag(&args, "--query-frontend.downstream-url"),
+        Some("http://thanos-query.monitoring.svc:9090")
+    );
+    assert_eq!(flag(&args, "--query-range.split-interval"), Some("24h"));
+    assert_eq!(
+        flag(&args, "--query-range.max-retries-per-request"),
+        Some("5")
+    );
+    // Grafana may reach the frontend; the frontend may reach Query.
+    let policy = one(&frontend, "NetworkPolicy", "thanos-query-frontend");
+    assert_eq!(admitted(policy, 9090), ["grafana", "prometheus"]);
+    let query = central(&tree, "thanos-query.yaml");
+    let policy = one(&query, "NetworkPolicy", "thanos-query");
+    assert!(admitted(policy, 9090).contains(&"thanos-query-frontend".to_owned()));
+}
+
+#[test]
+fn each_cache_client_reaches_its_memcached_and_nobody_else_does() {
+    let tree = tree();
+    for (file, user, config_map, key) in [
+        (
+            "thanos-query-frontend.yaml",
+            "thanos-query-frontend",
+            "thanos-query-frontend-results-cache",
+            "results-cache.yaml",
+        ),
+        (
+            "thanos-store.yaml",
+            "thanos-store",
+            "thanos-store-index-cache",
+            "index-cache.yaml",
+        ),
+    ] {
+        let documents = central(&tree, file);
+        let cache = format!("{user}-cache");
+        let config: Value = serde_yaml::from_str(
+            one(&documents, "ConfigMap", config_map)["data"][key]
+                .as_str()
+                .expect("a cache file"),
+        )
+        .expect("YAML");
+        assert_eq!(config["type"], "MEMCACHED");
+        // The client's DNS SRV lookup names the cache Service's port.
+        let service = one(&documents, "Service", &cache);
+        let port_name = service["spec"]["ports"][0]["name"]
+            .as_str()
+            .expect("a port");
+        assert_eq!(
+            config["config"]["addresses"][0],
+            format!("dnssrv+_{port_name}._tcp.{cache}.monitoring.svc").as_str()
+        );
+        assert_eq!(service["spec"]["clusterIP"], "None");
+        let deployment = one(&documents, "Deployment", &cache);
+        assert_eq!(deployment["spec"]["replicas"], 2);
+        let pod = &deployment["spec"]["template"]["spec"];
+        assert_eq!(pod["securityContext"]["runAsNonRoot"], true);
+        assert_eq!(
+            pod["containers"][0]["securityContext"]["readOnlyRootFilesystem"],
+            true
+        );
+        let port = service["spec"]["ports"][0]["port"]
+            .as_u64()
+            .expect("a port");
+        let policy = one(&documents, "NetworkPolicy", &cache);
+        assert_eq!(admitted(policy, port), [user]);
+    }
+}
