@@ -282,6 +282,10 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
                 query_endpoints_are_grpc_services,
             ),
             (
+                "the_query_frontend_reaches_query_and_its_cache",
+                the_query_frontend_reaches_query_and_its_cache,
+            ),
+            (
                 "ruler_evaluates_the_chart_rules_over_query",
                 ruler_evaluates_the_chart_rules_over_query,
             ),
@@ -1308,9 +1312,14 @@ fn grafana_reads_thanos_query_by_default(build: &Build, expect: &Expect) -> Vec<
     }
     let url = default["url"].as_str().unwrap_or_default();
     let host = url.split_once("://").map_or(url, |(_, rest)| rest);
-    if !host.starts_with("thanos-query.") && !host.starts_with("thanos-query:") {
+    // Through the query-frontend when the fleet has one.
+    let service = match expect.fleet.central.query_frontend {
+        Some(_) => "thanos-query-frontend",
+        None => "thanos-query",
+    };
+    if !host.starts_with(&format!("{service}.")) && !host.starts_with(&format!("{service}:")) {
         problems.push(format!(
-            "the default datasource points at {url}, not thanos-query"
+            "the default datasource points at {url}, not {service}"
         ));
     }
     problems.extend(reaches_a_service_port(build, expect, url));
@@ -1441,6 +1450,84 @@ fn thanos_components_read_the_bucket_secret(build: &Build, _: &Expect) -> Vec<St
                 }
             }
             Err(error) => problems.push(error),
+        }
+    }
+    problems
+}
+
+/// The query-frontend (when the fleet has one) sends its queries to a port of Query's
+/// Service, and its results cache, when in memcached, to a port of the cache's Service by
+/// that port's name.
+fn the_query_frontend_reaches_query_and_its_cache(build: &Build, expect: &Expect) -> Vec<String> {
+    if expect.fleet.central.query_frontend.is_none() {
+        return match build.one::<Deployment>("Deployment", Some("thanos-query-frontend")) {
+            Ok(_) => vec!["a query-frontend the fleet does not have".to_owned()],
+            Err(_) => Vec::new(),
+        };
+    }
+    let frontend: Deployment = match build.one("Deployment", Some("thanos-query-frontend")) {
+        Ok(frontend) => frontend,
+        Err(error) => return vec![error],
+    };
+    let args: Vec<String> = frontend
+        .spec
+        .and_then(|spec| spec.template.spec)
+        .and_then(|pod| pod.containers.into_iter().next())
+        .and_then(|container| container.args)
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    match args
+        .iter()
+        .find_map(|a| a.strip_prefix("--query-frontend.downstream-url="))
+    {
+        Some(url) if url.contains("thanos-query.") => {
+            problems.extend(reaches_a_service_port(build, expect, url));
+        }
+        other => problems.push(format!(
+            "the query-frontend's downstream is {other:?}, not Query"
+        )),
+    }
+    let config: Option<ConfigMap> = build
+        .named("ConfigMap", "thanos-query-frontend-results-cache")
+        .find_map(|c| builds::typed(c).ok());
+    let cache = config
+        .and_then(|c| c.data)
+        .and_then(|data| data.get("results-cache.yaml").cloned())
+        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok());
+    let Some(cache) = cache else {
+        problems.push(
+            "no results cache file in ConfigMap thanos-query-frontend-results-cache".to_owned(),
+        );
+        return problems;
+    };
+    for address in cache["config"]["addresses"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+    {
+        // dnssrv+_<port>._tcp.<service>.<namespace>.svc
+        let srv = address.as_str().unwrap_or_default();
+        let Some((port, rest)) = srv
+            .strip_prefix("dnssrv+_")
+            .and_then(|rest| rest.split_once("._tcp."))
+        else {
+            problems.push(format!("{srv}: not a DNS SRV address"));
+            continue;
+        };
+        let service = rest.split('.').next().unwrap_or_default();
+        let named = build
+            .named("Service", service)
+            .filter_map(|s| builds::typed::<Service>(s).ok())
+            .any(|s| {
+                s.spec
+                    .iter()
+                    .flat_map(|spec| spec.ports.iter().flatten())
+                    .any(|p| p.name.as_deref() == Some(port))
+            });
+        if !named {
+            problems.push(format!(
+                "{srv}: no Service {service} with a port named {port}"
+            ));
         }
     }
     problems
@@ -1744,7 +1831,7 @@ fn ruler_evaluates_the_chart_rules_over_query(build: &Build, expect: &Expect) ->
 
 /// A ServiceMonitor of the build selects a Service of each Thanos component (Query,
 /// Receive, Store, Compactor, the sidecars, the Ruler) by a port it has.
-fn a_service_monitor_reaches_every_thanos_component(build: &Build, _: &Expect) -> Vec<String> {
+fn a_service_monitor_reaches_every_thanos_component(build: &Build, expect: &Expect) -> Vec<String> {
     let services: Vec<Service> = match build.typed_all("Service") {
         Ok(services) => services,
         Err(error) => return vec![error],
@@ -1776,6 +1863,12 @@ fn a_service_monitor_reaches_every_thanos_component(build: &Build, _: &Expect) -
             }
         }
     }
+    let frontend = expect
+        .fleet
+        .central
+        .query_frontend
+        .as_ref()
+        .map(|_| "thanos-query-frontend");
     [
         "thanos-query",
         "thanos-receive",
@@ -1785,6 +1878,7 @@ fn a_service_monitor_reaches_every_thanos_component(build: &Build, _: &Expect) -
         "kube-prometheus-stack-thanos-ruler",
     ]
     .into_iter()
+    .chain(frontend)
     .filter(|name| !covered.contains(*name))
     .map(|name| format!("nothing scrapes Service {name}"))
     .collect()
