@@ -86,7 +86,7 @@ impl Cache {
 }
 
 impl Cache {
-    /// Rule 46: a cache that holds something, a cache workload with pods (one Redis: its
+    /// Rule 45: a cache that holds something, a cache workload with pods (one Redis: its
     /// pods share nothing) and an image that does not move.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         let size_path = format!("{path}.size");

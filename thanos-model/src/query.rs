@@ -151,7 +151,7 @@ impl Query {
                 );
             }
         }
-        // Rule 47: a StoreAPI that does not answer is left out in time.
+        // Rule 46: a StoreAPI that does not answer is left out in time.
         let store_timeout_path = format!("{path}.storeResponseTimeout");
         match &self.store_response_timeout {
             Some(timeout) if check.parsed(&store_timeout_path) && timeout.is_zero() => {

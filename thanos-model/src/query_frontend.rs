@@ -61,7 +61,7 @@ impl QueryFrontend {
 
 impl QueryFrontend {
     /// Rule 45: replicas, resources and image as every component; splitting and retries
-    /// on (warns), an in-memory cache of at most half the memory limit (rule 46).
+    /// on (warns), an in-memory cache of at most half the memory limit.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
         self.resources.check(&format!("{path}.resources"), check);
