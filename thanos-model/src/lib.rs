@@ -74,6 +74,7 @@ mod query;
 mod query_frontend;
 mod read_limits;
 mod receive;
+mod receive_scaling;
 mod receiver;
 mod resources;
 mod ruler;

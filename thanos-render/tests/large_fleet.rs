@@ -211,3 +211,42 @@ fn each_cache_client_reaches_its_memcached_and_nobody_else_does() {
         assert_eq!(admitted(policy, port), [user]);
     }
 }
+
+/// The endpoints of Receive's hashring and the replicas of its StatefulSet.
+fn receive_ring(fleet: &ValidFleet) -> (usize, u64) {
+    let tree = render(fleet);
+    let documents = central(&tree, "thanos-receive.yaml");
+    let ring: serde_json::Value = serde_json::from_str(
+        one(&documents, "ConfigMap", "thanos-receive-hashring")["data"]["hashrings.json"]
+            .as_str()
+            .expect("a hashring file"),
+    )
+    .expect("JSON");
+    let endpoints = ring[0]["endpoints"].as_array().expect("endpoints").len();
+    let replicas = one(&documents, "StatefulSet", "thanos-receive")["spec"]["replicas"]
+        .as_u64()
+        .expect("replicas");
+    (endpoints, replicas)
+}
+
+/// The middle of a two-step change of Receive's replicas (3 to 5 up, 5 to 3 down): the
+/// StatefulSet runs 5 pods, the ring lists the 3 that stay, and `check` says the change
+/// is unfinished.
+#[test]
+fn mid_change_the_hashring_lists_only_the_pods_that_stay() {
+    let fleet = fleet().into_inner();
+    let receive = fleet
+        .central
+        .receive
+        .clone()
+        .replicas(5)
+        .hashring_replicas(3);
+    let middle = large_fleet(EDGES)
+        .central(fleet.central.receive(receive))
+        .build()
+        .expect("a valid fleet");
+    assert_eq!(receive_ring(&middle), (3, 5));
+    let paths: Vec<&str> = middle.warnings().iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(paths, ["central.receive.hashringReplicas"]);
+    assert_eq!(receive_ring(&self::fleet()), (3, 3));
+}

@@ -1533,10 +1533,11 @@ fn the_query_frontend_reaches_query_and_its_cache(build: &Build, expect: &Expect
     problems
 }
 
-/// Receive runs the fleet's replicas, and its mounted hashring lists as many endpoints,
-/// each once.
+/// Receive runs the fleet's replicas, and its mounted hashring lists as many endpoints
+/// (the fleet's `hashringReplicas` during a two-step change), each once.
 fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<String> {
     let replicas = expect.fleet.central.receive.replicas;
+    let members = expect.fleet.central.receive.hashring_members() as usize;
     let receive: StatefulSet = match build.one("StatefulSet", Some("thanos-receive")) {
         Ok(receive) => receive,
         Err(error) => return vec![error],
@@ -1594,7 +1595,7 @@ fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<S
         })
         .collect();
     let distinct: BTreeSet<&String> = addresses.iter().collect();
-    if addresses.len() != replicas as usize || distinct.len() != replicas as usize {
+    if addresses.len() != members || distinct.len() != members {
         problems.push(format!("the hashring lists {addresses:?}"));
     }
     problems

@@ -51,6 +51,7 @@
 //! | 33. data safety: Receive and Ruler retention keep a block until Store serves it (2h15m), 5m/1h retention longer than raw with downsampling off is ignored (warns), the silent-edge window spans 3 scrape intervals of the slowest edge (warns) | `Checker::data_safety` (validate/data_safety.rs) | `rule33-*`, `warnings/rule33-*` |
 //! | 45. read path of a large fleet: the query-frontend's replicas, resources, image pin (no splitting, no retries or none at all warn); caches above 0 bytes, in memory at most half the component's memory limit, a memcached or Redis workload with pods (Redis one) and an image with a tag that stays put | `QueryFrontend::check` (query_frontend.rs), `Cache::check` (cache.rs), `Central::check` (central.rs) | `rule45-*`, `warnings/rule45-*`, `input-unknown-cache-backend` |
 //! | 46. Query's store response timeout above 0; none warns | `Query::check_read_path` (query.rs) | `rule46-*`, `warnings/rule46-*` |
+//! | 48. Receive at scale: during a two-step change of the replicas the hashring lists only pods that run, at least the replication factor (a ring narrower than the StatefulSet warns) | `Receive::check_scaling` (receive_scaling.rs) | `rule48-*`, `warnings/rule48-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!

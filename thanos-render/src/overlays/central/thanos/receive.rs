@@ -204,10 +204,11 @@ fn endpoint(context: &ComponentContext, pod: &str) -> String {
     )
 }
 
-/// The hashring's endpoints: exactly the StatefulSet's pods, in ordinal order. The one
+/// The hashring's endpoints: the StatefulSet's pods in ordinal order, all of them but
+/// during a two-step change of the replicas (`hashringReplicas`: the first ones). The one
 /// place the hashring is derived.
 fn hashring_endpoints(context: &ComponentContext) -> Vec<String> {
-    (0..context.fleet.central.receive.replicas)
+    (0..context.fleet.central.receive.hashring_members())
         .map(|ordinal| endpoint(context, &format!("{}-{ordinal}", context.name())))
         .collect()
 }
