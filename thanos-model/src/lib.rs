@@ -85,6 +85,7 @@ pub mod seed;
 mod sidecar;
 pub(crate) mod storage;
 mod store;
+mod store_shards;
 mod thanos_monitoring;
 mod tls;
 pub mod validate;
@@ -125,6 +126,7 @@ pub use security::{PodSecurityLevel, PullPolicy, Security};
 pub use sidecar::Sidecar;
 pub use storage::Storage;
 pub use store::Store;
+pub use store_shards::{ShardBy, StoreShards, MAX_STORE_SHARDS};
 pub use thanos_monitoring::ThanosMonitoringOptions;
 pub use tls::{
     CertificateSource, ClientCertificate, Passthrough, ReceiveRemoteWrite, RemoteWriteTls,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, Checker},
-    Bytes, Cache, Resources, Storage, ThanosImage,
+    Bytes, Cache, Resources, Storage, StoreShards, ThanosImage,
 };
 
 /// Thanos Store: serves the blocks in object storage to Query.
@@ -33,6 +33,11 @@ pub struct Store {
     /// restarts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index_cache: Option<Cache>,
+    /// Shards of Store, by block hash or by block age; `None` (default) is one Store
+    /// serving every block. Each shard is a StatefulSet `thanos-store-<i>` of `replicas`
+    /// pods behind the one headless Service Query resolves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<StoreShards>,
 }
 
 impl Default for Store {
@@ -44,6 +49,7 @@ impl Default for Store {
             image: None,
             admin_operations: false,
             index_cache: None,
+            shards: None,
         }
     }
 }
@@ -56,6 +62,7 @@ impl Store {
         some image: ThanosImage,
         copy admin_operations: bool,
         some index_cache: Cache,
+        some shards: StoreShards,
     }
 }
 
@@ -87,6 +94,9 @@ impl Store {
         check.admin_operations(&format!("{path}.adminOperations"), self.admin_operations);
         if let Some(cache) = &self.index_cache {
             cache.check(&format!("{path}.indexCache"), check);
+        }
+        if let Some(shards) = &self.shards {
+            shards.check(&format!("{path}.shards"), check);
         }
     }
 }

@@ -250,3 +250,97 @@ fn mid_change_the_hashring_lists_only_the_pods_that_stay() {
     assert_eq!(paths, ["central.receive.hashringReplicas"]);
     assert_eq!(receive_ring(&self::fleet()), (3, 3));
 }
+
+/// Store's StatefulSets of a fleet whose Store is sharded by `shards`: (name, args,
+/// pod labels, selector), and the selector of the headless Service Query resolves.
+#[allow(clippy::type_complexity)]
+fn store_shards(
+    shards: thanos_model::StoreShards,
+) -> (Vec<(String, Vec<String>, Value, Value)>, Value) {
+    let fleet = fleet().into_inner();
+    let store = fleet.central.store.clone().shards(shards);
+    let fleet = large_fleet(EDGES)
+        .central(fleet.central.store(store))
+        .build()
+        .expect("a valid fleet");
+    let tree = render(&fleet);
+    let documents = central(&tree, "thanos-store.yaml");
+    let sets = documents
+        .iter()
+        .filter(|d| d["kind"] == "StatefulSet")
+        .map(|set| {
+            (
+                set["metadata"]["name"].as_str().expect("a name").to_owned(),
+                args(set),
+                set["spec"]["template"]["metadata"]["labels"].clone(),
+                set["spec"]["selector"]["matchLabels"].clone(),
+            )
+        })
+        .collect();
+    let service = one(&documents, "Service", "thanos-store")["spec"]["selector"].clone();
+    (sets, service)
+}
+
+/// Whether every label of `selector` is on `labels`.
+fn selects(selector: &Value, labels: &Value) -> bool {
+    selector
+        .as_mapping()
+        .expect("a selector")
+        .iter()
+        .all(|(key, value)| labels.get(key) == Some(value))
+}
+
+#[test]
+fn store_sharded_by_hash_keeps_each_shards_blocks_and_query_reaches_every_shard() {
+    let (sets, service) = store_shards(thanos_model::StoreShards::by_hash(3));
+    let names: Vec<&str> = sets.iter().map(|(name, ..)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "thanos-store",
+            "thanos-store-shard-1",
+            "thanos-store-shard-2"
+        ]
+    );
+    for (index, (name, args, labels, selector)) in sets.iter().enumerate() {
+        let relabel = flag(args, "--selector.relabel-config").expect("a relabel config");
+        let rules: Value = serde_yaml::from_str(relabel).expect("YAML");
+        assert_eq!(rules[0]["action"], "hashmod");
+        assert_eq!(rules[0]["source_labels"][0], "__block_id");
+        assert_eq!(rules[0]["modulus"], 3);
+        assert_eq!(rules[1]["action"], "keep");
+        assert_eq!(rules[1]["regex"], index.to_string().as_str());
+        assert!(selects(selector, labels), "{name} selects its own pods");
+        assert!(selects(&service, labels), "Query's Service reaches {name}");
+    }
+    // No shard's StatefulSet but shard 0's (which keeps Store's selector) selects
+    // another shard's pods.
+    for (name, _, _, selector) in &sets[1..] {
+        let others = sets
+            .iter()
+            .filter(|(_, _, labels, _)| selects(selector, labels));
+        assert_eq!(others.count(), 1, "{name}");
+    }
+}
+
+#[test]
+fn store_sharded_by_time_covers_every_age_once() {
+    let boundaries = ["2w", "8w"].map(|age| age.parse().expect("a duration"));
+    let (sets, service) = store_shards(thanos_model::StoreShards::by_time(boundaries));
+    let ranges: Vec<(Option<&str>, Option<&str>)> = sets
+        .iter()
+        .map(|(_, args, ..)| (flag(args, "--min-time"), flag(args, "--max-time")))
+        .collect();
+    // Youngest first: each shard's oldest age is the next shard's youngest.
+    assert_eq!(
+        ranges,
+        [
+            (Some("-2w"), None),
+            (Some("-8w"), Some("-2w")),
+            (None, Some("-8w")),
+        ]
+    );
+    assert!(sets
+        .iter()
+        .all(|(_, _, labels, _)| selects(&service, labels)));
+}

@@ -146,6 +146,7 @@ impl CentralOverlay {
             &mut self.compactor.stateful_set,
         ]
         .into_iter()
+        .chain(&mut self.store.shards)
         .filter_map(|stateful_set| stateful_set.spec.as_mut());
         let templates = deployment.map(|spec| &mut spec.template);
         templates

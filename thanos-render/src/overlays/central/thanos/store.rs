@@ -1,7 +1,7 @@
 //! `thanos-store.yaml`: the StatefulSet and headless Service of Store.
 
 use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::ConfigMap};
-use thanos_model::{Component, Fleet};
+use thanos_model::{Component, Fleet, ShardBy, StoreShards};
 
 use super::{
     admin_flags,
@@ -29,9 +29,13 @@ pub struct ThanosStore {
     /// `thanos-store-index-cache`: the `--index-cache.config-file`, when the fleet
     /// configures Store's index cache.
     pub index_cache: Option<ConfigMap>,
-    /// `thanos-store`.
+    /// `thanos-store`: every block, or shard 0 when the fleet shards Store (it keeps
+    /// Store's name and selector, so turning sharding on never recreates it).
     pub stateful_set: StatefulSet,
-    /// Its Service is headless, so Query's DNS SRV lookup finds every Store pod.
+    /// `thanos-store-shard-<i>`: shards 1 and up, when the fleet shards Store.
+    pub shards: Vec<StatefulSet>,
+    /// Its Service is headless, so Query's DNS SRV lookup finds every Store pod, of
+    /// every shard.
     pub shared: SharedObjects,
     /// `thanos-store-cache`, when the index cache is memcached or Redis.
     pub cache: Option<CacheWorkload>,
@@ -41,14 +45,34 @@ impl ThanosStore {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
-        let index_cache = fleet.central.store.index_cache.as_ref();
-        let mut pod = context
-            .pod(args(&context))
-            .objstore(ObjstoreSecret::Mounted);
-        if index_cache.is_some() {
-            let name = context.config_map_name(INDEX_CACHE);
-            pod = pod.config_map_volume(INDEX_CACHE, &name, INDEX_CACHE_DIR);
-        }
+        let store = &fleet.central.store;
+        let index_cache = store.index_cache.as_ref();
+        let shard = |index: usize| {
+            let mut args = args(&context);
+            args.extend(
+                store
+                    .shards
+                    .as_ref()
+                    .map(|shards| shard_flags(shards, index))
+                    .into_iter()
+                    .flatten(),
+            );
+            let mut pod = context.pod(args).objstore(ObjstoreSecret::Mounted);
+            if index_cache.is_some() {
+                let name = context.config_map_name(INDEX_CACHE);
+                pod = pod.config_map_volume(INDEX_CACHE, &name, INDEX_CACHE_DIR);
+            }
+            let stateful_set = pod.stateful_set(
+                COMPONENT.name(),
+                &store.storage,
+                PodManagement::OrderedReady,
+            );
+            match store.shards {
+                Some(_) => into_shard(stateful_set, index),
+                None => stateful_set,
+            }
+        };
+        let count = store.shards.as_ref().map_or(1, StoreShards::shards) as usize;
         Self {
             index_cache: index_cache.map(|cache| {
                 context.config_map(
@@ -57,11 +81,8 @@ impl ThanosStore {
                     cache::config(fleet, COMPONENT, cache),
                 )
             }),
-            stateful_set: pod.stateful_set(
-                COMPONENT.name(),
-                &fleet.central.store.storage,
-                PodManagement::OrderedReady,
-            ),
+            stateful_set: shard(0),
+            shards: (1..count).map(shard).collect(),
             shared: context.shared_objects(ServiceKind::Headless),
             cache: index_cache.and_then(|cache| CacheWorkload::new(fleet, COMPONENT, cache)),
         }
@@ -71,7 +92,8 @@ impl ThanosStore {
     pub(crate) fn documents(&self) -> Vec<String> {
         let documents = Documents::default()
             .all(&self.index_cache)
-            .one(&self.stateful_set);
+            .one(&self.stateful_set)
+            .all(&self.shards);
         let documents = self.shared.add_to(documents);
         match &self.cache {
             Some(cache) => cache.add_to(documents),
@@ -107,6 +129,52 @@ fn args(context: &ComponentContext) -> Vec<String> {
     }
     args.extend(admin_flags(fleet.central.store.admin_operations));
     args
+}
+
+/// The label of a Store pod's shard.
+const SHARD_LABEL: &str = "thanos.io/store-shard";
+
+/// The flags that make a Store pod serve shard `index` only: the blocks whose ID hashes
+/// to it, or the blocks of its time range.
+fn shard_flags(shards: &StoreShards, index: usize) -> Vec<String> {
+    match shards.by {
+        ShardBy::Hash => vec![format!(
+            "--selector.relabel-config=[{{action: hashmod, source_labels: [__block_id], target_label: shard, modulus: {}}}, {{action: keep, source_labels: [shard], regex: \"{index}\"}}]",
+            shards.shards()
+        )],
+        ShardBy::Time => {
+            let (min, max) = shards.time_range(index);
+            min.map(|min| format!("--min-time={min}"))
+                .into_iter()
+                .chain(max.map(|max| format!("--max-time={max}")))
+                .collect()
+        }
+    }
+}
+
+/// Store's StatefulSet as shard `index`: its pods labelled with their shard; shard 0
+/// keeps Store's name and selector, the others are `thanos-store-shard-<i>` selecting
+/// their shard's pods.
+fn into_shard(mut stateful_set: StatefulSet, index: usize) -> StatefulSet {
+    let label = (SHARD_LABEL.to_owned(), index.to_string());
+    if let Some(spec) = stateful_set.spec.as_mut() {
+        if let Some(metadata) = spec.template.metadata.as_mut() {
+            metadata
+                .labels
+                .get_or_insert_with(Default::default)
+                .insert(label.0.clone(), label.1.clone());
+        }
+        if index > 0 {
+            spec.selector
+                .match_labels
+                .get_or_insert_with(Default::default)
+                .insert(label.0, label.1);
+        }
+    }
+    if index > 0 {
+        stateful_set.metadata.name = Some(format!("{}-shard-{index}", COMPONENT.name()));
+    }
+    stateful_set
 }
 
 /// Store's caches sized to its memory limit: Thanos's defaults (a 2GB chunk pool and a
