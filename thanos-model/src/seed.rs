@@ -26,8 +26,8 @@ use std::net::Ipv4Addr;
 use crate::{
     AgentValues, Alertmanager, Bytes, Cache, CacheBackend, Central, Compactor, ControlPlaneTargets,
     Digest, Edge, Fleet, FleetBuilder, Ingress, Language, Passthrough, Query, QueryFrontend,
-    Receive, ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, Security, Store, ThanosImage,
-    ThanosMonitoringOptions, WriteLimits, S3,
+    Receive, ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, Security, Store, StoreShards,
+    ThanosImage, ThanosMonitoringOptions, WriteLimits, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -76,8 +76,8 @@ pub fn secure_fleet(edges: usize) -> FleetBuilder {
 
 /// [`secure_fleet`] grown to `edges` edges with the read path of a large fleet: Receive
 /// at 3 replicas with a replication factor of 3, Query, Store and the query-frontend at
-/// 2, the query-frontend's results cache and Store's index cache in memcached workloads
-/// (shared by the replicas, kept over their restarts).
+/// 2, Store in 2 shards by block hash, the query-frontend's results cache and Store's
+/// index cache in memcached workloads (shared by the replicas, kept over their restarts).
 ///
 /// ```
 /// let fleet = thanos_model::seed::large_fleet(50).build()?;
@@ -96,7 +96,11 @@ pub fn large_fleet(edges: usize) -> FleetBuilder {
     let central = Central {
         receive: central.receive.replicas(3).replication_factor(3),
         query: central.query.replicas(2),
-        store: central.store.replicas(2).index_cache(memcached()),
+        store: central
+            .store
+            .replicas(2)
+            .index_cache(memcached())
+            .shards(StoreShards::by_hash(2)),
         ..central
     }
     .query_frontend(

@@ -286,6 +286,10 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
                 the_query_frontend_reaches_query_and_its_cache,
             ),
             (
+                "query_reaches_every_store_shard",
+                query_reaches_every_store_shard,
+            ),
+            (
                 "ruler_evaluates_the_chart_rules_over_query",
                 ruler_evaluates_the_chart_rules_over_query,
             ),
@@ -1527,6 +1531,59 @@ fn the_query_frontend_reaches_query_and_its_cache(build: &Build, expect: &Expect
         if !named {
             problems.push(format!(
                 "{srv}: no Service {service} with a port named {port}"
+            ));
+        }
+    }
+    problems
+}
+
+/// Every Store StatefulSet (one per shard) runs pods the headless Service `thanos-store`
+/// selects, which Query resolves; one StatefulSet per shard of the fleet.
+fn query_reaches_every_store_shard(build: &Build, expect: &Expect) -> Vec<String> {
+    let service: Service = match build.one("Service", Some("thanos-store")) {
+        Ok(service) => service,
+        Err(error) => return vec![error],
+    };
+    let selector = service
+        .spec
+        .and_then(|spec| spec.selector)
+        .unwrap_or_default();
+    let sets: Vec<StatefulSet> = match build.typed_all("StatefulSet") {
+        Ok(sets) => sets,
+        Err(error) => return vec![error],
+    };
+    let stores: Vec<&StatefulSet> = sets
+        .iter()
+        .filter(|set| {
+            set.metadata.name.as_deref().is_some_and(|name| {
+                name == "thanos-store" || name.starts_with("thanos-store-shard-")
+            })
+        })
+        .collect();
+    let shards = expect
+        .fleet
+        .central
+        .store
+        .shards
+        .as_ref()
+        .map_or(1, thanos_model::StoreShards::shards) as usize;
+    let mut problems = Vec::new();
+    if stores.len() != shards {
+        problems.push(format!("{} Store StatefulSets, not {shards}", stores.len()));
+    }
+    for set in stores {
+        let labels = set
+            .spec
+            .as_ref()
+            .and_then(|spec| spec.template.metadata.as_ref()?.labels.clone())
+            .unwrap_or_default();
+        if !selector
+            .iter()
+            .all(|(key, value)| labels.get(key) == Some(value))
+        {
+            problems.push(format!(
+                "Service thanos-store does not select the pods of {:?}",
+                set.metadata.name
             ));
         }
     }
