@@ -7,9 +7,11 @@
 
 mod common;
 
+use common::{container_args as args, flag, one};
+
 use serde_yaml::Value;
 use thanos_model::{seed::large_fleet, ValidFleet};
-use thanos_render::{render, Tree, DEFAULT_ROOT};
+use thanos_render::{render, Tree};
 
 const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
 const EDGES: usize = 50;
@@ -27,33 +29,6 @@ fn tree() -> Tree {
 /// The documents of the central overlay's `file`.
 fn central(tree: &Tree, file: &str) -> Vec<Value> {
     common::file_documents(tree, &format!("{CENTRAL}/{file}"))
-}
-
-/// The one document of `kind` named `name` in `documents`.
-fn one<'a>(documents: &'a [Value], kind: &str, name: &str) -> &'a Value {
-    let found: Vec<&Value> = documents
-        .iter()
-        .filter(|d| d["kind"] == kind && d["metadata"]["name"] == name)
-        .collect();
-    assert_eq!(found.len(), 1, "one {kind} {name}");
-    found[0]
-}
-
-/// The args of the first container of a workload.
-fn args(workload: &Value) -> Vec<String> {
-    workload["spec"]["template"]["spec"]["containers"][0]["args"]
-        .as_sequence()
-        .expect("args")
-        .iter()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The value of `--name=` in `args`.
-fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    let prefix = format!("{name}=");
-    args.iter().find_map(|a| a.strip_prefix(&prefix))
 }
 
 /// The `app.kubernetes.io/name` of every pod a NetworkPolicy's rules admit on `port`.
@@ -95,16 +70,13 @@ fn a_sample_of_files_matches_its_snapshots() {
         format!("{CENTRAL}/thanos-store.yaml"),
         "overlays/cluster-51-edge/kube-prometheus-stack/values-edge.yaml".to_owned(),
     ];
-    let settings = common::snapshot_settings();
-    settings.bind(|| {
-        for path in &sample {
+    common::assert_file_snapshots(
+        "large-fleet",
+        sample.iter().map(|path| {
             let content = tree.get(path).unwrap_or_else(|| panic!("no {path}"));
-            let mut settings = insta::Settings::clone_current();
-            settings.set_description(format!("{DEFAULT_ROOT}/{path}"));
-            let name = format!("large-fleet__{}", path.replace('/', "__"));
-            settings.bind(|| insta::assert_snapshot!(name, content));
-        }
-    });
+            (path.as_str(), content)
+        }),
+    );
 }
 
 #[test]
@@ -119,10 +91,7 @@ fn every_edge_has_an_overlay() {
 
 #[test]
 fn every_flag_values_key_and_object_is_upstreams() {
-    let tree = tree();
-    assert_eq!(common::flag_violations(&tree), Vec::<String>::new());
-    assert_eq!(common::values_violations(&tree), Vec::<String>::new());
-    let kinds = common::round_trip_objects(&tree).unwrap_or_else(|p| panic!("{p:#?}"));
+    let kinds = common::assert_upstream(&tree());
     assert_eq!(
         kinds.get("Certificate"),
         Some(&(2 + EDGES)),
