@@ -12,6 +12,9 @@ pub enum Component {
     Receive,
     /// Thanos query-frontend (Deployment `thanos-query-frontend`).
     QueryFrontend,
+    /// Receive's routers (Deployment `thanos-receive-router`), when the fleet splits them
+    /// from the ingesting pods.
+    ReceiveRouter,
     /// Thanos Store (StatefulSet `thanos-store`).
     Store,
     /// Thanos Compactor (StatefulSet `thanos-compactor`).
@@ -28,6 +31,7 @@ impl Component {
             Self::Query => "thanos-query",
             Self::Receive => "thanos-receive",
             Self::QueryFrontend => "thanos-query-frontend",
+            Self::ReceiveRouter => "thanos-receive-router",
             Self::Store => "thanos-store",
             Self::Compactor => "thanos-compactor",
             Self::Grafana => "grafana",
@@ -41,6 +45,7 @@ impl Component {
             Self::Query => "query",
             Self::Receive => "receive",
             Self::QueryFrontend => "query-frontend",
+            Self::ReceiveRouter => "receive-router",
             Self::Store => "store",
             Self::Compactor => "compactor",
             Self::Grafana => "grafana",

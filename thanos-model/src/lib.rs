@@ -116,6 +116,7 @@ pub use query::Query;
 pub use query_frontend::QueryFrontend;
 pub use read_limits::ReadLimits;
 pub use receive::{HashringAlgorithm, Receive};
+pub use receive_scaling::ReceiveRouter;
 pub use receiver::{
     AlertSeverity, Notifier, Receiver, DEAD_MANS_SWITCH_RECEIVER, RESERVED_RECEIVER_NAMES,
 };

@@ -59,6 +59,12 @@ pub struct Receive {
     /// that is not ready, nor a pod about to go (`check` warns while it is set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hashring_replicas: Option<u32>,
+    /// Routers in front of the StatefulSet: a stateless Deployment that takes the edges'
+    /// remote write, holds the hashring and forwards every series to its ingesting pods
+    /// (the StatefulSet, then without a hashring of its own). `None` (default): every
+    /// Receive pod routes and ingests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub router: Option<crate::ReceiveRouter>,
 }
 
 impl Default for Receive {
@@ -80,6 +86,7 @@ impl Default for Receive {
             too_far_in_future: Some(Duration::minutes(5)),
             capnproto: false,
             hashring_replicas: None,
+            router: None,
         }
     }
 }

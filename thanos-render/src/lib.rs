@@ -97,10 +97,10 @@ pub use overlays::{
     central::{
         certificates::WriteCertificates,
         thanos::{
+            cache::CacheWorkload,
             compactor::ThanosCompactor,
             component::SharedObjects,
             monitoring::ThanosMonitoring,
-            cache::CacheWorkload,
             query::ThanosQuery,
             query_frontend::ThanosQueryFrontend,
             receive::{RemoteWriteUrl, ThanosReceive},

@@ -131,13 +131,19 @@ impl CentralOverlay {
     }
 
     /// The pod template of every Thanos workload of the overlay (Query, the
-    /// query-frontend, Receive, Store, Compactor), to add what every Thanos pod needs,
+    /// query-frontend, Receive and its routers, Store, Compactor), to add what every Thanos pod needs,
     /// such as a toleration.
     pub fn thanos_pod_templates_mut(&mut self) -> impl Iterator<Item = &mut PodTemplateSpec> {
         let frontend = self
             .query_frontend
             .as_mut()
             .and_then(|frontend| frontend.deployment.spec.as_mut())
+            .map(|spec| &mut spec.template);
+        let router = self
+            .receive
+            .router
+            .as_mut()
+            .and_then(|router| router.deployment.spec.as_mut())
             .map(|spec| &mut spec.template);
         let deployment = self.query.deployment.spec.as_mut();
         let stateful_sets = [
@@ -152,6 +158,7 @@ impl CentralOverlay {
         templates
             .into_iter()
             .chain(frontend)
+            .chain(router)
             .chain(stateful_sets.map(|spec| &mut spec.template))
     }
 

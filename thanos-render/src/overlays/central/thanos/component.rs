@@ -181,6 +181,12 @@ impl<'a> ComponentContext<'a> {
                 c.receive.replicas,
                 &c.receive.resources,
             ),
+            Component::ReceiveRouter => {
+                let router = c.receive.router.as_ref().unwrap_or_else(|| {
+                    unreachable!("the routers are rendered only when the fleet has them")
+                });
+                (c.receive.image.as_ref(), router.replicas, &router.resources)
+            }
             Component::QueryFrontend => {
                 let frontend = c.query_frontend.as_ref().unwrap_or_else(|| {
                     unreachable!("the query-frontend is rendered only when the fleet has one")
@@ -311,6 +317,14 @@ impl<'a> ComponentContext<'a> {
                 from: &[GRAFANA, PROMETHEUS],
                 ports: &[super::query_frontend::HTTP.number],
             }],
+            // With routers the ingesting pods take writes from the routers only, over gRPC.
+            Component::Receive if self.fleet.central.receive.router.is_some() => vec![
+                Allow {
+                    from: &[Peer::Thanos(Component::ReceiveRouter), QUERY],
+                    ports: &[GRPC.number],
+                },
+                metrics,
+            ],
             Component::Receive => vec![
                 Allow {
                     from: &[Peer::IngressController],
@@ -319,6 +333,13 @@ impl<'a> ComponentContext<'a> {
                 Allow {
                     from: &[Peer::Thanos(Component::Receive), QUERY],
                     ports: &[GRPC.number],
+                },
+                metrics,
+            ],
+            Component::ReceiveRouter => vec![
+                Allow {
+                    from: &[Peer::IngressController],
+                    ports: &[super::receive::REMOTE_WRITE.number],
                 },
                 metrics,
             ],

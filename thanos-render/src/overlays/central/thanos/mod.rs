@@ -5,7 +5,7 @@
 //! | --- | --- |
 //! | [`component`] | the component context: labels, Services, Ingress, PodDisruptionBudget, ServiceMonitor of any component |
 //! | [`pod`] | the hardened pod, as a Deployment or a StatefulSet |
-//! | [`query`], [`query_frontend`], [`receive`], [`store`], [`compactor`] | one component each: its flags, its own ConfigMap, its objects |
+//! | [`query`], [`query_frontend`], [`receive`] (and [`receive_router`]), [`store`], [`compactor`] | one component each: its flags, its own ConfigMap, its objects |
 //! | [`cache`] | a component's cache file, and the memcached or Redis workload of a cache |
 //! | [`monitoring`] | `thanos-monitoring.yaml`: alerts, silent-edge alerts, dashboards, the sidecars' ServiceMonitor |
 //! | this file | the flags every component shares and the StoreAPI addresses Query resolves |
@@ -18,6 +18,7 @@ pub(crate) mod pod;
 pub mod query;
 pub mod query_frontend;
 pub mod receive;
+pub mod receive_router;
 pub mod store;
 
 use thanos_model::{Fleet, ReadLimits};
