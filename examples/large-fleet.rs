@@ -1,6 +1,7 @@
 //! The secure fleet grown to 50 edges with the read path of a large fleet: Receive at 3
-//! replicas with a replication factor of 3, Query, Store and the query-frontend at 2,
-//! Store in 2 shards by block hash, results and index caches in memcached.
+//! replicas with a replication factor of 3 behind 2 routers, Query, Store and the
+//! query-frontend at 2, Store in 2 shards by block hash, results and index caches in
+//! memcached.
 //!
 //! ```sh
 //! cargo run --example large-fleet -- --out deploy-large

@@ -26,8 +26,8 @@ use std::net::Ipv4Addr;
 use crate::{
     AgentValues, Alertmanager, Bytes, Cache, CacheBackend, Central, Compactor, ControlPlaneTargets,
     Digest, Edge, Fleet, FleetBuilder, Ingress, Language, Passthrough, Query, QueryFrontend,
-    Receive, ReceiveRemoteWrite, RemoteWriteQueue, RunbookOptions, Security, Store, StoreShards,
-    ThanosImage, ThanosMonitoringOptions, WriteLimits, S3,
+    Receive, ReceiveRemoteWrite, ReceiveRouter, RemoteWriteQueue, RunbookOptions, Security, Store,
+    StoreShards, ThanosImage, ThanosMonitoringOptions, WriteLimits, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -75,7 +75,8 @@ pub fn secure_fleet(edges: usize) -> FleetBuilder {
 }
 
 /// [`secure_fleet`] grown to `edges` edges with the read path of a large fleet: Receive
-/// at 3 replicas with a replication factor of 3, Query, Store and the query-frontend at
+/// at 3 replicas with a replication factor of 3 behind 2 routers (the edges write to the
+/// routers), Query, Store and the query-frontend at
 /// 2, Store in 2 shards by block hash, the query-frontend's results cache and Store's
 /// index cache in memcached workloads (shared by the replicas, kept over their restarts).
 ///
@@ -94,7 +95,11 @@ pub fn large_fleet(edges: usize) -> FleetBuilder {
             .replicas(2)
     };
     let central = Central {
-        receive: central.receive.replicas(3).replication_factor(3),
+        receive: central
+            .receive
+            .replicas(3)
+            .replication_factor(3)
+            .router(ReceiveRouter::default()),
         query: central.query.replicas(2),
         store: central
             .store

@@ -313,3 +313,55 @@ fn store_sharded_by_time_covers_every_age_once() {
         .iter()
         .all(|(_, _, labels, _)| selects(&service, labels)));
 }
+
+#[test]
+fn the_edges_write_to_the_routers_which_alone_hold_the_hashring() {
+    let tree = tree();
+    let documents = central(&tree, "thanos-receive.yaml");
+    let router = one(&documents, "Deployment", "thanos-receive-router");
+    let router_args = args(router);
+    assert_eq!(
+        flag(&router_args, "--receive.hashrings-file"),
+        Some("/etc/thanos/hashring/hashrings.json")
+    );
+    assert_eq!(flag(&router_args, "--receive.local-endpoint"), None);
+    assert_eq!(flag(&router_args, "--tsdb.path"), None);
+    assert!(flag(&router_args, "--remote-write.server-tls-client-ca").is_some());
+    let ingesters = args(one(&documents, "StatefulSet", "thanos-receive"));
+    assert_eq!(flag(&ingesters, "--receive.hashrings-file"), None);
+    assert!(flag(&ingesters, "--receive.local-endpoint").is_some());
+    assert_eq!(
+        flag(&ingesters, "--remote-write.server-tls-client-ca"),
+        None
+    );
+    // The edges' Ingress host is Receive's; its backend is the routers' Service.
+    let ingress = one(&documents, "Ingress", "thanos-receive-router");
+    let rule = &ingress["spec"]["rules"][0];
+    assert_eq!(rule["host"], "thanos-receive.k8s-cluster-01.miribit.lab");
+    assert_eq!(
+        rule["http"]["paths"][0]["backend"]["service"]["name"],
+        "thanos-receive-router"
+    );
+    let ingresses = documents.iter().filter(|d| d["kind"] == "Ingress").count();
+    assert_eq!(ingresses, 1);
+    // Only the routers reach the ingesters' gRPC port besides Query; the Ingress
+    // controller reaches only the routers.
+    let ingesters = one(&documents, "NetworkPolicy", "thanos-receive");
+    assert_eq!(
+        admitted(ingesters, 10901),
+        ["thanos-query", "thanos-receive-router"]
+    );
+    let remote_write_rules = ingesters["spec"]["ingress"]
+        .as_sequence()
+        .expect("rules")
+        .iter()
+        .filter(|rule| {
+            rule["ports"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+                .any(|p| p["port"] == 19291)
+        })
+        .count();
+    assert_eq!(remote_write_rules, 0, "the ingesters take no remote write");
+}

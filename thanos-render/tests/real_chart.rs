@@ -1590,8 +1590,9 @@ fn query_reaches_every_store_shard(build: &Build, expect: &Expect) -> Vec<String
     problems
 }
 
-/// Receive runs the fleet's replicas, and its mounted hashring lists as many endpoints
-/// (the fleet's `hashringReplicas` during a two-step change), each once.
+/// Receive runs the fleet's replicas, and the hashring its routing pods mount (Receive's,
+/// or its routers') lists as many endpoints (the fleet's `hashringReplicas` during a
+/// two-step change), each once.
 fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<String> {
     let replicas = expect.fleet.central.receive.replicas;
     let members = expect.fleet.central.receive.hashring_members() as usize;
@@ -1607,8 +1608,15 @@ fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<S
             spec.replicas
         ));
     }
-    let mounted: BTreeSet<String> = spec
-        .template
+    // The pods that route hold the hashring: Receive's, or its routers' when split.
+    let routing = match expect.fleet.central.receive.router {
+        Some(_) => match build.one::<Deployment>("Deployment", Some("thanos-receive-router")) {
+            Ok(router) => router.spec.map(|spec| spec.template).unwrap_or_default(),
+            Err(error) => return vec![error],
+        },
+        None => spec.template,
+    };
+    let mounted: BTreeSet<String> = routing
         .spec
         .iter()
         .flat_map(|pod| pod.volumes.iter().flatten())
@@ -1630,7 +1638,7 @@ fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<S
         .collect();
     let [ring] = &rings[..] else {
         problems.push(format!(
-            "{} hashring ConfigMaps mounted by thanos-receive",
+            "{} hashring ConfigMaps mounted by the routing pods",
             rings.len()
         ));
         return problems;
