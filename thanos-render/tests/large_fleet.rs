@@ -365,3 +365,15 @@ fn the_edges_write_to_the_routers_which_alone_hold_the_hashring() {
         .count();
     assert_eq!(remote_write_rules, 0, "the ingesters take no remote write");
 }
+
+#[test]
+fn the_runbook_names_the_routers_and_the_query_frontend() {
+    let tree = tree();
+    let readme = tree.get("README.md").expect("a runbook");
+    for row in [
+        "| Thanos query-frontend | Deployment `thanos-query-frontend`, 2 replicas |",
+        "| Thanos Receive routers | Deployment `thanos-receive-router`, 2 replicas |",
+    ] {
+        assert!(readme.contains(row), "no row {row}");
+    }
+}

@@ -137,6 +137,21 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             ],
         ),
     ]);
+    if let Some(router) = &f.receive_router {
+        table.push([
+            plain("Thanos Receive routers"),
+            l.text(
+                "Deployment {}, {}",
+                "Deployment {}, {}",
+                [code(&router.name), l.replicas(router.replicas)],
+            ),
+            l.text(
+                "Take the edges' remote write through Receive's Ingress and forward each series over gRPC to the Receive pods of the hashring, which then only store; a change of the hashring reloads only the routers.",
+                "Receive의 Ingress로 엣지의 remote write를 받아 각 시리즈를 gRPC로 해시링의 Receive 파드에 전달합니다. Receive 파드는 저장만 하며, 해시링이 바뀌면 라우터만 다시 읽습니다.",
+                [],
+            ),
+        ]);
+    }
     table.push([
         plain("Thanos Store"),
         l.text(

@@ -162,6 +162,8 @@ pub(crate) struct FleetView {
     pub query: Workload,
     /// The query-frontend, when the fleet has one.
     pub query_frontend: Option<Workload>,
+    /// Receive's routers, when the fleet splits them from the ingesting pods.
+    pub receive_router: Option<Workload>,
     pub query_replica_labels: Vec<String>,
     pub receive: Workload,
     pub receive_replication_factor: u32,
@@ -363,6 +365,11 @@ impl FleetView {
                 .query_frontend
                 .as_ref()
                 .map(|frontend| deployment_workload(&frontend.deployment, &frontend.shared)),
+            receive_router: central
+                .receive
+                .router
+                .as_ref()
+                .map(|router| deployment_workload(&router.deployment, &router.shared)),
             query_replica_labels: fleet.query_replica_labels(),
             receive: stateful_workload(&central.receive.stateful_set, &central.receive.shared),
             receive_replication_factor: receive.replication_factor,
