@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, Checker},
-    Bytes,
+    Bytes, Digest,
 };
 
 /// Default memcached image of a cache workload.
@@ -48,6 +48,10 @@ pub struct Cache {
     /// none) is refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// The digest (`sha256:<64 hex>`) of the memcached or Redis image, so that every node
+    /// runs exactly that image; a cache workload without one warns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<Digest>,
 }
 
 impl Default for Cache {
@@ -57,6 +61,7 @@ impl Default for Cache {
             size: Bytes::mebibytes(256),
             replicas: 1,
             image: None,
+            digest: None,
         }
     }
 }
@@ -67,6 +72,7 @@ impl Cache {
         set size: Bytes,
         copy replicas: u32,
         some image: String,
+        some digest: Digest,
     }
 
     /// Whether the cache is a workload of its own (memcached or Redis).
@@ -75,13 +81,18 @@ impl Cache {
         self.backend != CacheBackend::InMemory
     }
 
-    /// The cache workload's image: the pinned one, else the backend's default.
+    /// The cache workload's image: the pinned one, else the backend's default, with its
+    /// digest when it has one.
     #[must_use]
-    pub fn image_or_default(&self) -> &str {
-        self.image.as_deref().unwrap_or(match self.backend {
+    pub fn image_reference(&self) -> String {
+        let image = self.image.as_deref().unwrap_or(match self.backend {
             CacheBackend::Redis => DEFAULT_REDIS_IMAGE,
             CacheBackend::InMemory | CacheBackend::Memcached => DEFAULT_MEMCACHED_IMAGE,
-        })
+        });
+        match &self.digest {
+            Some(digest) => format!("{image}@{digest}"),
+            None => image.to_owned(),
+        }
     }
 }
 
@@ -99,6 +110,13 @@ impl Cache {
         }
         if !self.has_workload() {
             return;
+        }
+        if self.digest.is_none() {
+            check.warning(
+                &format!("{path}.digest"),
+                "the cache image is pulled by its tag: a node may run another image under the same tag",
+                "pin it: digest: sha256:<64 hex> (crane digest <image>)",
+            );
         }
         let replicas_path = format!("{path}.replicas");
         check.replicas(&replicas_path, self.replicas);

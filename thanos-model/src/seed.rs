@@ -88,11 +88,14 @@ pub fn secure_fleet(edges: usize) -> FleetBuilder {
 /// ```
 pub fn large_fleet(edges: usize) -> FleetBuilder {
     let central = secure_central();
+    // Pinned by digest like the Thanos image: the placeholder, to replace with
+    // `crane digest docker.io/library/memcached:1.6.39-alpine`.
     let memcached = || {
         Cache::default()
             .backend(CacheBackend::Memcached)
             .size(Bytes::gibibytes(1))
             .replicas(2)
+            .digest(placeholder_digest())
     };
     let central = Central {
         receive: central

@@ -254,7 +254,7 @@ fn container(fleet: &Fleet, cache: &Cache, port: Port) -> Container {
     };
     Container {
         name: name.to_owned(),
-        image: Some(cache.image_or_default().to_owned()),
+        image: Some(cache.image_reference()),
         image_pull_policy: Some(fleet.security.image_pull_policy.as_str().to_owned()),
         args: Some(args),
         ports: Some(vec![port.container_port()]),
