@@ -287,10 +287,11 @@ impl<'a> ComponentContext<'a> {
 
     /// Its NetworkPolicy, when the fleet has NetworkPolicies: who may reach which of its
     /// ports, from the same port constants as its Services and Query's endpoints. Query
-    /// answers Grafana and the Ruler; every StoreAPI answers Query (and Receive its
-    /// peers, for replication); Receive's remote-write port answers the ingress
-    /// controller; every HTTP port answers Prometheus (metrics). Cap'n Proto replication
-    /// (19391) is in no rule: the namespace's default deny closes it.
+    /// answers Grafana, the Ruler and the query-frontend (which answers Grafana); every
+    /// StoreAPI answers Query (and Receive its peers for replication, or its routers when
+    /// split); the remote-write port of Receive (of its routers, when split) answers the
+    /// ingress controller; every HTTP port answers Prometheus (metrics). Cap'n Proto
+    /// replication (19391) is in no rule: the namespace's default deny closes it.
     pub(crate) fn network_policy(&self) -> Option<NetworkPolicy> {
         if !self.fleet.security.network_policies {
             return None;
