@@ -6,6 +6,7 @@ use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap};
 use thanos_model::{Component, Fleet, QueryFrontend};
 
 use super::{
+    add_optional,
     cache::{self, CacheWorkload},
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects},
@@ -64,11 +65,11 @@ impl ThanosQueryFrontend {
         let documents = Documents::default()
             .one(&self.results_cache)
             .one(&self.deployment);
-        let documents = self.shared.add_to(documents);
-        match &self.cache {
-            Some(cache) => cache.add_to(documents),
-            None => documents,
-        }
+        add_optional(
+            self.shared.add_to(documents),
+            self.cache.as_ref(),
+            CacheWorkload::add_to,
+        )
         .into_vec()
     }
 }

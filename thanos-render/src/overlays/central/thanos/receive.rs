@@ -11,7 +11,7 @@ use serde::Serialize;
 use thanos_model::{labels, CertificateSource, Component, Fleet, ResolvedLimits};
 
 use super::{
-    common_flags,
+    add_optional, common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag, label_flag,
     pod::{field_env, objstore_flag, ObjstoreSecret, PodManagement, ThanosPod, DATA_DIR},
@@ -141,11 +141,11 @@ impl ThanosReceive {
             .all(&self.limits)
             .one(&self.stateful_set)
             .one(&self.headless_service);
-        let documents = self.shared.add_to(documents);
-        match &self.router {
-            Some(router) => router.add_to(documents),
-            None => documents,
-        }
+        add_optional(
+            self.shared.add_to(documents),
+            self.router.as_ref(),
+            ThanosReceiveRouter::add_to,
+        )
         .into_vec()
     }
 }

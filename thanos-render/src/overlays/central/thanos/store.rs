@@ -4,7 +4,7 @@ use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::ConfigMap};
 use thanos_model::{Component, Fleet, ShardBy, StoreShards};
 
 use super::{
-    admin_flags,
+    add_optional, admin_flags,
     cache::{self, CacheWorkload},
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
@@ -94,11 +94,11 @@ impl ThanosStore {
             .all(&self.index_cache)
             .one(&self.stateful_set)
             .all(&self.shards);
-        let documents = self.shared.add_to(documents);
-        match &self.cache {
-            Some(cache) => cache.add_to(documents),
-            None => documents,
-        }
+        add_optional(
+            self.shared.add_to(documents),
+            self.cache.as_ref(),
+            CacheWorkload::add_to,
+        )
         .into_vec()
     }
 }
