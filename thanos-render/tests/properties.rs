@@ -434,13 +434,14 @@ proptest! {
             );
         }
         let tree = render(&fleet);
-        // base 2; central values, kustomization, namespace, 4 Thanos files, monitoring,
-        // NetworkPolicies (+ the write path's certificates while Receive has an Ingress,
-        // + the S3 Secret); per edge values, kustomization, namespace; the runbook.
+        // base 2; central values, kustomization, namespace, 5 Thanos files (the
+        // query-frontend's too: a new fleet has one), monitoring, NetworkPolicies (+ the
+        // write path's certificates while Receive has an Ingress, + the S3 Secret); per
+        // edge values, kustomization, namespace; the runbook.
         let certificates = usize::from(fleet.central.receive.ingress.is_some());
         prop_assert_eq!(
             tree.len(),
-            11 + certificates + usize::from(!params.existing_secret) + 3 * fleet.edges.len() + 1
+            12 + certificates + usize::from(!params.existing_secret) + 3 * fleet.edges.len() + 1
         );
         check_runbook(&fleet, &tree)?;
         check_objects(&tree)?;
