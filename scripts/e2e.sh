@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real-chart tier's builds: renders the four-cluster fleet, a 10-edge fleet
-# (Receive 3 replicas, replication factor 3, three receivers) and the secure fleet (every
-# safety option on: the write path's TLS, cert-manager certificates, limits), and builds
+# (Receive 3 replicas, replication factor 3, three receivers), the secure fleet (every
+# safety option on: the write path's TLS, cert-manager certificates, limits) and the
+# large fleet (50 edges, the query-frontend, caches in memcached), and builds
 # the base and every overlay with
 # kubectl's built-in kustomize and helm v3.17.2 against the real kube-prometheus-stack
 # chart, with the runbook's command, into a directory the Rust tests read
@@ -181,7 +182,7 @@ kustomize_says=$(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Ver
 echo "e2e: helm $helm_says, kubectl kustomize $kustomize_says, chart from $([[ $pull == 1 ]] && echo 'its repository' || echo "$reference")"
 
 rm -rf "$out"
-mkdir -p "$out/four" "$out/ten" "$out/secure" "$out/crds/cert-manager"
+mkdir -p "$out/four" "$out/ten" "$out/secure" "$out/large" "$out/crds/cert-manager"
 out=$(cd "$out" && pwd)
 
 # cert-manager is installed beside the chart, not by it: the CRDs the secure fleet's
@@ -239,7 +240,12 @@ cargo run --quiet --example secure-fleet -- --fleet "$out/secure/fleet.yaml" \
   --out "$out/secure/deploy-new" >/dev/null
 build_fleet secure
 
-echo "e2e: the three fleets built in $((SECONDS - started))s into $out"
+# (d) The large fleet: 50 edges, Receive 3 x 3, the query-frontend, caches in memcached.
+cargo run --quiet --example large-fleet -- --fleet "$out/large/fleet.yaml" \
+  --out "$out/large/deploy-new" >/dev/null
+build_fleet large
+
+echo "e2e: the four fleets built in $((SECONDS - started))s into $out"
 if [[ $check == 1 ]]; then
   echo "e2e: the checks (cargo test -p thanos-render --test real_chart)"
   cargo test --quiet -p thanos-render --test real_chart

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters, validate::Checker, Alertmanager, Compactor, ControlPlaneTargets, ExtraValues,
-    Grafana, Prometheus, Query, ReadLimits, Receive, Ruler, Sizing, Store, ThanosMonitoringOptions,
-    Topology,
+    Grafana, Prometheus, Query, QueryFrontend, ReadLimits, Receive, Ruler, Sizing, Store,
+    ThanosMonitoringOptions, Topology,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
@@ -41,6 +41,11 @@ pub struct Central {
     /// Thanos Query.
     #[serde(default)]
     pub query: Query,
+    /// Thanos query-frontend in front of Query, Grafana's datasource. Left out of a fleet
+    /// file it is the default query-frontend; `queryFrontend: null` means none (Grafana
+    /// then queries Query directly, `check` warns).
+    #[serde(default = "default_query_frontend")]
+    pub query_frontend: Option<QueryFrontend>,
     /// Thanos Receive.
     #[serde(default)]
     pub receive: Receive,
@@ -83,6 +88,11 @@ fn default_read_limits() -> Option<ReadLimits> {
 }
 
 #[allow(clippy::unnecessary_wraps)] // serde's `default` needs the field's type.
+fn default_query_frontend() -> Option<QueryFrontend> {
+    Some(QueryFrontend::default())
+}
+
+#[allow(clippy::unnecessary_wraps)] // serde's `default` needs the field's type.
 fn default_ruler() -> Option<Ruler> {
     Some(Ruler::default())
 }
@@ -100,6 +110,7 @@ impl Central {
             alertmanager: Alertmanager::default(),
             grafana: Grafana::default(),
             query: Query::default(),
+            query_frontend: default_query_frontend(),
             receive: Receive::default(),
             store: Store::default(),
             compactor: Compactor::default(),
@@ -121,6 +132,7 @@ impl Central {
         set alertmanager: Alertmanager,
         set grafana: Grafana,
         set query: Query,
+        some query_frontend: QueryFrontend,
         set receive: Receive,
         set store: Store,
         set compactor: Compactor,
@@ -137,6 +149,13 @@ impl Central {
     #[must_use]
     pub fn without_read_limits(mut self) -> Self {
         self.read_limits = None;
+        self
+    }
+
+    /// No query-frontend: Grafana queries Query directly (`check` warns).
+    #[must_use]
+    pub fn without_query_frontend(mut self) -> Self {
+        self.query_frontend = None;
         self
     }
 
@@ -165,7 +184,17 @@ impl Central {
             .check(&format!("{path}.alertmanager"), check);
         self.grafana.check(&format!("{path}.grafana"), check);
         self.query.check(&format!("{path}.query"), check);
+        match &self.query_frontend {
+            Some(frontend) => frontend.check(&format!("{path}.queryFrontend"), check),
+            None => check.warning(
+                &format!("{path}.queryFrontend"),
+                "no query-frontend: every dashboard range query goes whole to Query, unsplit, unretried and uncached",
+                "remove queryFrontend: null to run the default query-frontend",
+            ),
+        }
         self.receive.check(&format!("{path}.receive"), check);
+        self.receive
+            .check_scaling(&format!("{path}.receive"), check);
         self.store.check(&format!("{path}.store"), check);
         self.compactor.check(&format!("{path}.compactor"), check);
         if let Some(ruler) = &self.ruler {

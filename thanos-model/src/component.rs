@@ -10,6 +10,11 @@ pub enum Component {
     Query,
     /// Thanos Receive (StatefulSet `thanos-receive`).
     Receive,
+    /// Thanos query-frontend (Deployment `thanos-query-frontend`).
+    QueryFrontend,
+    /// Receive's routers (Deployment `thanos-receive-router`), when the fleet splits them
+    /// from the ingesting pods.
+    ReceiveRouter,
     /// Thanos Store (StatefulSet `thanos-store`).
     Store,
     /// Thanos Compactor (StatefulSet `thanos-compactor`).
@@ -25,6 +30,8 @@ impl Component {
         match self {
             Self::Query => "thanos-query",
             Self::Receive => "thanos-receive",
+            Self::QueryFrontend => "thanos-query-frontend",
+            Self::ReceiveRouter => "thanos-receive-router",
             Self::Store => "thanos-store",
             Self::Compactor => "thanos-compactor",
             Self::Grafana => "grafana",
@@ -37,6 +44,8 @@ impl Component {
         match self {
             Self::Query => "query",
             Self::Receive => "receive",
+            Self::QueryFrontend => "query-frontend",
+            Self::ReceiveRouter => "receive-router",
             Self::Store => "store",
             Self::Compactor => "compactor",
             Self::Grafana => "grafana",

@@ -295,6 +295,17 @@ impl FleetBuilder {
         self
     }
 
+    /// Grows Receive's replicas and volumes to what the fleet needs, as `init` does
+    /// ([`Fleet::grow_to_need`]); a fleet that does not build yet is left as it is.
+    pub fn grown_to_need(mut self) -> Self {
+        if let Ok(valid) = self.clone().build() {
+            let mut fleet = valid.into_inner();
+            fleet.grow_to_need();
+            self.central = Some(fleet.central);
+        }
+        self
+    }
+
     /// Validates the fleet as a whole: every problem is reported at once, each with the
     /// path of its field.
     pub fn build(self) -> Result<ValidFleet, ValidationError> {

@@ -13,6 +13,9 @@ use crate::{
 const DEFAULT_TIMEOUT_MINUTES: u64 = 2;
 /// Default `--query.max-concurrent`: queries beyond it wait in line.
 const DEFAULT_MAX_CONCURRENT: u32 = 20;
+/// Default `--store.response-timeout`: a StoreAPI that has not answered by then is left
+/// out of the answer, well before `--query.timeout`.
+const DEFAULT_STORE_RESPONSE_TIMEOUT_SECONDS: u64 = 30;
 
 /// Thanos Query: fans queries out to the sidecars, Receive and Store and deduplicates
 /// the replicas.
@@ -51,6 +54,10 @@ pub struct Query {
     /// `--query.max-concurrent`, default 20: queries beyond it wait; `null` leaves the
     /// flag out (Thanos' own default).
     pub max_concurrent: Option<u32>,
+    /// `--store.response-timeout`, default `30s`: a StoreAPI (a hung Store or edge
+    /// sidecar) that has not answered by then is left out instead of holding every query
+    /// until its timeout; `null` leaves the flag out (no timeout, `check` warns).
+    pub store_response_timeout: Option<Duration>,
 }
 
 impl Default for Query {
@@ -64,6 +71,7 @@ impl Default for Query {
             cors: false,
             timeout: Some(Duration::minutes(DEFAULT_TIMEOUT_MINUTES)),
             max_concurrent: Some(DEFAULT_MAX_CONCURRENT),
+            store_response_timeout: Some(Duration::seconds(DEFAULT_STORE_RESPONSE_TIMEOUT_SECONDS)),
         }
     }
 }
@@ -78,13 +86,16 @@ impl Query {
         copy cors: bool,
         some timeout: Duration,
         some max_concurrent: u32,
+        some store_response_timeout: Duration,
     }
 
-    /// Query without `--query.timeout` and `--query.max-concurrent` (Thanos' defaults).
+    /// Query without `--query.timeout`, `--query.max-concurrent` and
+    /// `--store.response-timeout` (Thanos' defaults).
     #[must_use]
     pub fn without_query_limits(mut self) -> Self {
         self.timeout = None;
         self.max_concurrent = None;
+        self.store_response_timeout = None;
         self
     }
 
@@ -143,6 +154,23 @@ impl Query {
                     "give queries time to finish, such as 2m, or null for Thanos' default",
                 );
             }
+        }
+        // Rule 46: a StoreAPI that does not answer is left out in time.
+        let store_timeout_path = format!("{path}.storeResponseTimeout");
+        match &self.store_response_timeout {
+            Some(timeout) if check.parsed(&store_timeout_path) && timeout.is_zero() => {
+                check.error(
+                    &store_timeout_path,
+                    "0 waits for every StoreAPI without end",
+                    "leave out a StoreAPI that has not answered in time, such as 30s",
+                );
+            }
+            Some(_) => {}
+            None => check.warning(
+                &store_timeout_path,
+                "no store response timeout: one hung Store or sidecar holds every query until it times out",
+                "set storeResponseTimeout: 30s (--store.response-timeout)",
+            ),
         }
         if self.max_concurrent == Some(0) {
             check.error(

@@ -55,6 +55,18 @@ pub struct Receive {
     /// every address. Default `false`: Receive replicates over gRPC and its Cap'n Proto
     /// server listens on `127.0.0.1` only (it always starts one).
     pub capnproto: bool,
+    /// The pods the hashring lists, the first `hashringReplicas` of the StatefulSet;
+    /// `None` (default) lists every replica. Set only during a two-step change of
+    /// `replicas` (the runbook's "Scaling Receive"), so that the ring never names a pod
+    /// that is not ready, nor a pod about to go (`check` warns while it is set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hashring_replicas: Option<u32>,
+    /// Routers in front of the StatefulSet: a stateless Deployment that takes the edges'
+    /// remote write, holds the hashring and forwards every series to its ingesting pods
+    /// (the StatefulSet, then without a hashring of its own). `None` (default): every
+    /// Receive pod routes and ingests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub router: Option<crate::ReceiveRouter>,
 }
 
 impl Default for Receive {
@@ -73,6 +85,8 @@ impl Default for Receive {
             limits: Some(WriteLimits::default()),
             too_far_in_future: Some(Duration::minutes(5)),
             capnproto: false,
+            hashring_replicas: None,
+            router: None,
         }
     }
 }

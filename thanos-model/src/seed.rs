@@ -11,6 +11,7 @@
 //! | [`seed`] | the seed's lab as it was deployed, every unsafe setting kept explicitly (`check` warns about each, naming the field) | the `four-clusters` example |
 //! | [`new_fleet`] | the model's defaults: what a new fleet should run | `thanos-kustomize init` |
 //! | [`secure_fleet`] | the defaults with every optional safety setting on as well | the `secure-fleet` example |
+//! | [`large_fleet`] | the secure fleet grown to many edges: HA replicas, caches in memcached | the `large-fleet` example |
 //!
 //! ```
 //! let fleet = thanos_model::seed::seed(3).build()?;
@@ -23,11 +24,11 @@
 use std::net::Ipv4Addr;
 
 use crate::{
-    AgentValues, Alertmanager, Bytes, Central, Chart, ChartImages, Compactor, ComponentSecrets,
-    ControlPlaneTargets, Cpu, Digest, Edge, Fleet, FleetBuilder, Grafana, GrafanaRbac, Ingress,
-    Language, Passthrough, Query, Receive, ReceiveRemoteWrite, RemoteWriteQueue, Resources, Ruler,
-    RunbookOptions, Security, Storage, Store, ThanosImage, ThanosMonitoringOptions, Topology,
-    WriteLimits, S3,
+    AgentValues, Alertmanager, Bytes, Cache, CacheBackend, Central, Chart, ChartImages, Compactor,
+    ComponentSecrets, ControlPlaneTargets, Cpu, Digest, Edge, Fleet, FleetBuilder, Grafana,
+    GrafanaRbac, Ingress, Language, Passthrough, Query, QueryFrontend, Receive, ReceiveRemoteWrite,
+    ReceiveRouter, RemoteWriteQueue, Resources, Ruler, RunbookOptions, Security, Storage, Store,
+    StoreShards, ThanosImage, ThanosMonitoringOptions, Topology, WriteLimits, S3,
 };
 
 /// API address of the seed's central cluster.
@@ -73,10 +74,66 @@ pub fn new_fleet(edges: usize) -> FleetBuilder {
 /// can ask a registry): replace each with `crane digest IMAGE:TAG` (such as
 /// `crane digest quay.io/thanos/thanos:v0.42.4`) before deploying. A placeholder fails closed: the pull is refused, no other image runs.
 pub fn secure_fleet(edges: usize) -> FleetBuilder {
-    let central = central().receive(
+    secure_clusters(edges, secure_central())
+}
+
+/// [`secure_fleet`] grown to `edges` edges with the read path of a large fleet: Receive
+/// at 3 replicas with a replication factor of 3 behind 2 routers (the edges write to the
+/// routers), Query, Store and the query-frontend at
+/// 2, Store in 2 shards by block hash, the query-frontend's results cache and Store's
+/// index cache in memcached workloads (shared by the replicas, kept over their restarts).
+///
+/// ```
+/// let fleet = thanos_model::seed::large_fleet(50).build()?;
+/// assert_eq!(fleet.edges.len(), 50);
+/// assert_eq!(fleet.central.receive.replication_factor, 3);
+/// # Ok::<(), thanos_model::ValidationError>(())
+/// ```
+pub fn large_fleet(edges: usize) -> FleetBuilder {
+    let central = secure_central();
+    // Pinned by digest like the Thanos image: the placeholder, to replace with
+    // `crane digest docker.io/library/memcached:1.6.39-alpine`.
+    let memcached = || {
+        Cache::default()
+            .backend(CacheBackend::Memcached)
+            .size(Bytes::gibibytes(1))
+            .replicas(2)
+            .digest(placeholder_digest())
+    };
+    let central = Central {
+        receive: central
+            .receive
+            .replicas(3)
+            .replication_factor(3)
+            .router(ReceiveRouter::default()),
+        query: central.query.replicas(2),
+        store: central
+            .store
+            .replicas(2)
+            .index_cache(memcached())
+            .shards(StoreShards::by_hash(2)),
+        ..central
+    }
+    .query_frontend(
+        QueryFrontend::default()
+            .replicas(2)
+            .results_cache(memcached()),
+    );
+    // Enough Receive pods and volume for the fleet's series, as `init` writes it.
+    secure_clusters(edges, central).grown_to_need()
+}
+
+/// [`secure_fleet`]'s central cluster: the defaults with TLS passthrough named.
+fn secure_central() -> Central {
+    central().receive(
         Receive::default()
             .remote_write(ReceiveRemoteWrite::default().passthrough(Passthrough::Cilium)),
-    );
+    )
+}
+
+/// The secure fleets' clusters around `central`: the first edge with its own write
+/// limits, the Thanos image pinned by digest.
+fn secure_clusters(edges: usize, central: Central) -> FleetBuilder {
     let first_edge_limits = |edge: Edge| {
         if edge.name == "cluster-02-edge" {
             edge.limits(WriteLimits::default().request_samples(8_000))
@@ -103,7 +160,8 @@ fn placeholder_digest() -> Digest {
 }
 
 /// The seed's central cluster with the lab's settings as they were deployed: Query open
-/// through its Ingress and to any web page, no query or request limits, admin APIs on,
+/// through its Ingress and to any web page, no query or request limits, no store
+/// response timeout, no query-frontend, admin APIs on,
 /// Receive's write path open, the chart's Alertmanager configuration (every alert to
 /// "null"), the chart's rules evaluated over the whole fleet with no query offset, and
 /// its control-plane scraping; one replica of Receive (factor 1), Query and Store,
@@ -155,6 +213,7 @@ pub fn seed_central() -> Central {
                 .storage(Storage::new(Bytes::gibibytes(20)))
                 .resources(lab_memory()),
         )
+        .without_query_frontend()
         .without_read_limits()
         .grafana(Grafana::default().rbac(GrafanaRbac::ClusterWide))
 }
@@ -220,7 +279,7 @@ mod tests {
 
     #[test]
     fn every_kind_of_fleet_has_the_seeds_clusters() {
-        for builder in [seed(3), new_fleet(3), secure_fleet(3)] {
+        for builder in [seed(3), new_fleet(3), secure_fleet(3), large_fleet(3)] {
             let fleet = builder.build().unwrap();
             assert_eq!(fleet.central.name, "cluster-01-central");
             assert_eq!(fleet.edges[2].name, "cluster-04-edge");

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     setters::setters,
     validate::{shown, Checker},
-    Bytes, Resources, Storage, ThanosImage,
+    Bytes, Cache, Resources, Storage, StoreShards, ThanosImage,
 };
 
 /// Thanos Store: serves the blocks in object storage to Query.
@@ -29,6 +29,17 @@ pub struct Store {
     /// Serve the admin API that marks blocks for deletion, default `false`
     /// (`--disable-admin-operations`). `check` warns when it is on.
     pub admin_operations: bool,
+    /// The index cache (`--index-cache.config`); `None` (default) keeps it in memory
+    /// sized to an eighth of the memory limit (`--index-cache-size`). A memcached or
+    /// Redis cache is a workload of its own, shared by the Store pods and kept over their
+    /// restarts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_cache: Option<Cache>,
+    /// Shards of Store, by block hash or by block age; `None` (default) is one Store
+    /// serving every block. Each shard is a StatefulSet `thanos-store-<i>` of `replicas`
+    /// pods behind the one headless Service Query resolves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<StoreShards>,
 }
 
 impl Default for Store {
@@ -39,6 +50,8 @@ impl Default for Store {
             resources: None,
             image: None,
             admin_operations: false,
+            index_cache: None,
+            shards: None,
         }
     }
 }
@@ -50,6 +63,8 @@ impl Store {
         some resources: Resources,
         some image: ThanosImage,
         copy admin_operations: bool,
+        some index_cache: Cache,
+        some shards: StoreShards,
     }
 }
 
@@ -82,5 +97,11 @@ impl Store {
         }
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
         check.admin_operations(&format!("{path}.adminOperations"), self.admin_operations);
+        if let Some(cache) = &self.index_cache {
+            cache.check(&format!("{path}.indexCache"), check);
+        }
+        if let Some(shards) = &self.shards {
+            shards.check(&format!("{path}.shards"), check);
+        }
     }
 }

@@ -105,8 +105,10 @@ fn the_seed_warns_about_each_lab_setting() {
     let expected: Vec<(Severity, String)> = [
         LAB_RECEIVERS,
         "central.grafana.rbac",
+        "central.query.storeResponseTimeout",
         "central.query.cors",
         "central.query.ingress",
+        "central.queryFrontend",
         "central.receive.remoteWrite.tls",
         "central.receive.limits",
         "central.receive.tooFarInFuture",

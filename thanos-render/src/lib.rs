@@ -20,10 +20,11 @@
 //! | `overlays/<central>/<chart>/values-central.yaml`, `kustomization.yaml` | [`Manifests::central`]: [`CentralOverlay`] | `overlays/central/mod.rs` (the Ruler's values: `overlays/central/ruler.rs`; typed values: `values/`) |
 //! | `overlays/<central>/<chart>/thanos-s3-secret.yaml` | [`CentralOverlay::s3_secret`] | `overlays/central/s3_secret.rs` |
 //! | `overlays/<central>/<chart>/thanos-query.yaml` | [`CentralOverlay::query`]: [`ThanosQuery`] | `overlays/central/thanos/query.rs` |
+//! | `overlays/<central>/<chart>/thanos-query-frontend.yaml` (when the fleet has one), with its memcached or Redis cache workload | [`CentralOverlay::query_frontend`]: [`ThanosQueryFrontend`], [`CacheWorkload`] | `overlays/central/thanos/query_frontend.rs`, `overlays/central/thanos/cache.rs` |
 //! | `overlays/<central>/<chart>/thanos-receive.yaml` | [`CentralOverlay::receive`]: [`ThanosReceive`] | `overlays/central/thanos/receive.rs` |
-//! | `overlays/<central>/<chart>/thanos-store.yaml` | [`CentralOverlay::store`]: [`ThanosStore`] | `overlays/central/thanos/store.rs` |
+//! | `overlays/<central>/<chart>/thanos-store.yaml` (its shards, its index cache's workload) | [`CentralOverlay::store`]: [`ThanosStore`] | `overlays/central/thanos/store.rs` |
 //! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] | `overlays/central/thanos/compactor.rs` |
-//! | the Service, Ingress, PodDisruptionBudget, ServiceMonitor and hardened pod of each of the four above | [`SharedObjects`] and the workloads | `overlays/central/thanos/component.rs`, `overlays/central/thanos/pod.rs` |
+//! | the Service, Ingress, PodDisruptionBudget, ServiceMonitor and hardened pod of each of the Thanos components above | [`SharedObjects`] and the workloads | `overlays/central/thanos/component.rs`, `overlays/central/thanos/pod.rs` |
 //! | `overlays/<central>/<chart>/thanos-monitoring.yaml` (when it holds anything) | [`CentralOverlay::monitoring`]: [`ThanosMonitoring`], built from [`monitoring`] | `overlays/central/thanos/monitoring.rs` (alerts: `monitoring/alerts/`, silent edges: `monitoring/silent_edges.rs`, dashboards: `monitoring/dashboards/`) |
 //! | `overlays/<central>/<chart>/thanos-certificates.yaml` (write path and Ingress certificates) | [`CentralOverlay::certificates`]: [`WriteCertificates`], [`CentralOverlay::ingress_certificates`]: [`IngressCertificates`] | `overlays/central/certificates.rs` |
 //! | `overlays/<central>/<chart>/grafana-rbac.yaml` (Grafana's sidecars' Role) and Grafana's values | [`CentralOverlay::grafana_rbac`]: [`GrafanaRbacObjects`] | `overlays/central/grafana.rs` |
@@ -38,6 +39,8 @@
 //! | the edges' remote-write URL | `RemoteWriteUrl::new` (`overlays/central/thanos/receive.rs`), read through [`ThanosReceive::remote_write_url`] and handed to the edges by [`Manifests::new`] |
 //! | Query's endpoints | `query::endpoints` (`overlays/central/thanos/query.rs`) |
 //! | the Receive hashring and its endpoints | `receive::hashring_endpoints` (`overlays/central/thanos/receive.rs`) |
+//! | Grafana's Thanos datasource (the query-frontend, else Query) | `query_frontend::datasource_url` (`overlays/central/thanos/query_frontend.rs`) |
+//! | a cache's file and address | `cache::config` (`overlays/central/thanos/cache.rs`) |
 //! | Ingress hosts | [`thanos_model::Fleet::ingress_host`] (thanos-model) |
 //!
 //! ```
@@ -98,10 +101,12 @@ pub use overlays::{
         certificates::{IngressCertificates, WriteCertificates},
         grafana::GrafanaRbacObjects,
         thanos::{
+            cache::CacheWorkload,
             compactor::ThanosCompactor,
             component::SharedObjects,
             monitoring::ThanosMonitoring,
             query::ThanosQuery,
+            query_frontend::ThanosQueryFrontend,
             receive::{RemoteWriteUrl, ThanosReceive},
             store::ThanosStore,
         },

@@ -304,6 +304,14 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
                 query_endpoints_are_grpc_services,
             ),
             (
+                "the_query_frontend_reaches_query_and_its_cache",
+                the_query_frontend_reaches_query_and_its_cache,
+            ),
+            (
+                "query_reaches_every_store_shard",
+                query_reaches_every_store_shard,
+            ),
+            (
                 "ruler_evaluates_the_chart_rules_over_query",
                 ruler_evaluates_the_chart_rules_over_query,
             ),
@@ -1541,9 +1549,14 @@ fn grafana_reads_thanos_query_by_default(build: &Build, expect: &Expect) -> Vec<
     }
     let url = default["url"].as_str().unwrap_or_default();
     let host = url.split_once("://").map_or(url, |(_, rest)| rest);
-    if !host.starts_with("thanos-query.") && !host.starts_with("thanos-query:") {
+    // Through the query-frontend when the fleet has one.
+    let service = match expect.fleet.central.query_frontend {
+        Some(_) => "thanos-query-frontend",
+        None => "thanos-query",
+    };
+    if !host.starts_with(&format!("{service}.")) && !host.starts_with(&format!("{service}:")) {
         problems.push(format!(
-            "the default datasource points at {url}, not thanos-query"
+            "the default datasource points at {url}, not {service}"
         ));
     }
     problems.extend(reaches_a_service_port(build, expect, url));
@@ -1684,10 +1697,143 @@ fn thanos_components_read_the_bucket_secret(build: &Build, expect: &Expect) -> V
     problems
 }
 
-/// Receive runs the fleet's replicas, and its mounted hashring lists as many endpoints,
-/// each once.
+/// The query-frontend (when the fleet has one) sends its queries to a port of Query's
+/// Service, and its results cache, when in memcached, to a port of the cache's Service by
+/// that port's name.
+fn the_query_frontend_reaches_query_and_its_cache(build: &Build, expect: &Expect) -> Vec<String> {
+    if expect.fleet.central.query_frontend.is_none() {
+        return match build.one::<Deployment>("Deployment", Some("thanos-query-frontend")) {
+            Ok(_) => vec!["a query-frontend the fleet does not have".to_owned()],
+            Err(_) => Vec::new(),
+        };
+    }
+    let frontend: Deployment = match build.one("Deployment", Some("thanos-query-frontend")) {
+        Ok(frontend) => frontend,
+        Err(error) => return vec![error],
+    };
+    let args: Vec<String> = frontend
+        .spec
+        .and_then(|spec| spec.template.spec)
+        .and_then(|pod| pod.containers.into_iter().next())
+        .and_then(|container| container.args)
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    match args
+        .iter()
+        .find_map(|a| a.strip_prefix("--query-frontend.downstream-url="))
+    {
+        Some(url) if url.contains("thanos-query.") => {
+            problems.extend(reaches_a_service_port(build, expect, url));
+        }
+        other => problems.push(format!(
+            "the query-frontend's downstream is {other:?}, not Query"
+        )),
+    }
+    let config: Option<ConfigMap> = build
+        .named("ConfigMap", "thanos-query-frontend-results-cache")
+        .find_map(|c| builds::typed(c).ok());
+    let cache = config
+        .and_then(|c| c.data)
+        .and_then(|data| data.get("results-cache.yaml").cloned())
+        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok());
+    let Some(cache) = cache else {
+        problems.push(
+            "no results cache file in ConfigMap thanos-query-frontend-results-cache".to_owned(),
+        );
+        return problems;
+    };
+    for address in cache["config"]["addresses"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+    {
+        // dnssrv+_<port>._tcp.<service>.<namespace>.svc
+        let srv = address.as_str().unwrap_or_default();
+        let Some((port, rest)) = srv
+            .strip_prefix("dnssrv+_")
+            .and_then(|rest| rest.split_once("._tcp."))
+        else {
+            problems.push(format!("{srv}: not a DNS SRV address"));
+            continue;
+        };
+        let service = rest.split('.').next().unwrap_or_default();
+        let named = build
+            .named("Service", service)
+            .filter_map(|s| builds::typed::<Service>(s).ok())
+            .any(|s| {
+                s.spec
+                    .iter()
+                    .flat_map(|spec| spec.ports.iter().flatten())
+                    .any(|p| p.name.as_deref() == Some(port))
+            });
+        if !named {
+            problems.push(format!(
+                "{srv}: no Service {service} with a port named {port}"
+            ));
+        }
+    }
+    problems
+}
+
+/// Every Store StatefulSet (one per shard) runs pods the headless Service `thanos-store`
+/// selects, which Query resolves; one StatefulSet per shard of the fleet.
+fn query_reaches_every_store_shard(build: &Build, expect: &Expect) -> Vec<String> {
+    let service: Service = match build.one("Service", Some("thanos-store")) {
+        Ok(service) => service,
+        Err(error) => return vec![error],
+    };
+    let selector = service
+        .spec
+        .and_then(|spec| spec.selector)
+        .unwrap_or_default();
+    let sets: Vec<StatefulSet> = match build.typed_all("StatefulSet") {
+        Ok(sets) => sets,
+        Err(error) => return vec![error],
+    };
+    let stores: Vec<&StatefulSet> = sets
+        .iter()
+        .filter(|set| {
+            set.metadata.name.as_deref().is_some_and(|name| {
+                name == "thanos-store" || name.starts_with("thanos-store-shard-")
+            })
+        })
+        .collect();
+    let shards = expect
+        .fleet
+        .central
+        .store
+        .shards
+        .as_ref()
+        .map_or(1, thanos_model::StoreShards::shards) as usize;
+    let mut problems = Vec::new();
+    if stores.len() != shards {
+        problems.push(format!("{} Store StatefulSets, not {shards}", stores.len()));
+    }
+    for set in stores {
+        let labels = set
+            .spec
+            .as_ref()
+            .and_then(|spec| spec.template.metadata.as_ref()?.labels.clone())
+            .unwrap_or_default();
+        if !selector
+            .iter()
+            .all(|(key, value)| labels.get(key) == Some(value))
+        {
+            problems.push(format!(
+                "Service thanos-store does not select the pods of {:?}",
+                set.metadata.name
+            ));
+        }
+    }
+    problems
+}
+
+/// Receive runs the fleet's replicas, and the hashring its routing pods mount (Receive's,
+/// or its routers') lists as many endpoints (the fleet's `hashringReplicas` during a
+/// two-step change), each once.
 fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<String> {
     let replicas = expect.fleet.central.receive.replicas;
+    let members = expect.fleet.central.receive.hashring_members() as usize;
     let receive: StatefulSet = match build.one("StatefulSet", Some("thanos-receive")) {
         Ok(receive) => receive,
         Err(error) => return vec![error],
@@ -1700,8 +1846,15 @@ fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<S
             spec.replicas
         ));
     }
-    let mounted: BTreeSet<String> = spec
-        .template
+    // The pods that route hold the hashring: Receive's, or its routers' when split.
+    let routing = match expect.fleet.central.receive.router {
+        Some(_) => match build.one::<Deployment>("Deployment", Some("thanos-receive-router")) {
+            Ok(router) => router.spec.map(|spec| spec.template).unwrap_or_default(),
+            Err(error) => return vec![error],
+        },
+        None => spec.template,
+    };
+    let mounted: BTreeSet<String> = routing
         .spec
         .iter()
         .flat_map(|pod| pod.volumes.iter().flatten())
@@ -1723,7 +1876,7 @@ fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<S
         .collect();
     let [ring] = &rings[..] else {
         problems.push(format!(
-            "{} hashring ConfigMaps mounted by thanos-receive",
+            "{} hashring ConfigMaps mounted by the routing pods",
             rings.len()
         ));
         return problems;
@@ -1745,7 +1898,7 @@ fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<S
         })
         .collect();
     let distinct: BTreeSet<&String> = addresses.iter().collect();
-    if addresses.len() != replicas as usize || distinct.len() != replicas as usize {
+    if addresses.len() != members || distinct.len() != members {
         problems.push(format!("the hashring lists {addresses:?}"));
     }
     problems
@@ -1978,7 +2131,7 @@ fn ruler_evaluates_the_chart_rules_over_query(build: &Build, expect: &Expect) ->
 
 /// A ServiceMonitor of the build selects a Service of each Thanos component (Query,
 /// Receive, Store, Compactor, the sidecars, the Ruler) by a port it has.
-fn a_service_monitor_reaches_every_thanos_component(build: &Build, _: &Expect) -> Vec<String> {
+fn a_service_monitor_reaches_every_thanos_component(build: &Build, expect: &Expect) -> Vec<String> {
     let services: Vec<Service> = match build.typed_all("Service") {
         Ok(services) => services,
         Err(error) => return vec![error],
@@ -2010,6 +2163,12 @@ fn a_service_monitor_reaches_every_thanos_component(build: &Build, _: &Expect) -
             }
         }
     }
+    let frontend = expect
+        .fleet
+        .central
+        .query_frontend
+        .as_ref()
+        .map(|_| "thanos-query-frontend");
     [
         "thanos-query",
         "thanos-receive",
@@ -2019,6 +2178,7 @@ fn a_service_monitor_reaches_every_thanos_component(build: &Build, _: &Expect) -
         "kube-prometheus-stack-thanos-ruler",
     ]
     .into_iter()
+    .chain(frontend)
     .filter(|name| !covered.contains(*name))
     .map(|name| format!("nothing scrapes Service {name}"))
     .collect()

@@ -12,10 +12,12 @@
 
 mod common;
 
+use common::{flag, one};
+
 use serde_json::Value as Json;
 use serde_yaml::Value;
 use thanos_model::{seed::secure_fleet, ValidFleet};
-use thanos_render::{render, Tree, DEFAULT_ROOT, WAL_RETENTION_FLAG};
+use thanos_render::{render, Tree, WAL_RETENTION_FLAG};
 
 const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
 
@@ -27,38 +29,10 @@ fn tree() -> Tree {
     render(&fleet())
 }
 
-/// The one document of `kind` (named `name`) in `documents`.
-fn one<'a>(documents: &'a [Value], kind: &str, name: &str) -> &'a Value {
-    let found: Vec<&Value> = documents
-        .iter()
-        .filter(|d| d["kind"] == kind && d["metadata"]["name"] == name)
-        .collect();
-    assert_eq!(found.len(), 1, "one {kind} {name}");
-    found[0]
-}
-
 /// Receive's StatefulSet args.
 fn receive_args(tree: &Tree) -> Vec<String> {
     let documents = common::file_documents(tree, &format!("{CENTRAL}/thanos-receive.yaml"));
-    one(&documents, "StatefulSet", "thanos-receive")["spec"]["template"]["spec"]["containers"][0]
-        ["args"]
-        .as_sequence()
-        .expect("args")
-        .iter()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The value of `--flag=` in `args`, once.
-fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    let prefix = format!("{name}=");
-    let values: Vec<&str> = args
-        .iter()
-        .filter_map(|a| a.strip_prefix(&prefix))
-        .collect();
-    assert!(values.len() <= 1, "{name} given {} times", values.len());
-    values.first().copied()
+    common::container_args(one(&documents, "StatefulSet", "thanos-receive"))
 }
 
 /// The mount directory of the volume that holds Secret or ConfigMap `source`.
@@ -86,23 +60,12 @@ fn mount_of(tree: &Tree, source_kind: &str, source: &str) -> String {
 
 #[test]
 fn every_file_matches_its_snapshot() {
-    let settings = common::snapshot_settings();
-    settings.bind(|| {
-        for (path, content) in tree().iter() {
-            let mut settings = insta::Settings::clone_current();
-            settings.set_description(format!("{DEFAULT_ROOT}/{path}"));
-            let name = format!("secure-fleet__{}", path.replace('/', "__"));
-            settings.bind(|| insta::assert_snapshot!(name, content));
-        }
-    });
+    common::assert_file_snapshots("secure-fleet", tree().iter());
 }
 
 #[test]
 fn every_flag_values_key_and_object_is_upstreams() {
-    let tree = tree();
-    assert_eq!(common::flag_violations(&tree), Vec::<String>::new());
-    assert_eq!(common::values_violations(&tree), Vec::<String>::new());
-    let kinds = common::round_trip_objects(&tree).unwrap_or_else(|p| panic!("{p:#?}"));
+    let kinds = common::assert_upstream(&tree());
     assert_eq!(
         kinds.get("Certificate"),
         Some(&7),

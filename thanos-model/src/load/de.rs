@@ -55,6 +55,9 @@ pub(crate) const NULL_MEANS_NONE: &[&str] = &[
     "deadMansSwitch",
     // Ingress TLS: `null` serves Grafana and Query over plain HTTP (the seed's lab).
     "ingressTls",
+    // The read path for large fleets: `null` turns each off (the seed's lab).
+    "queryFrontend",
+    "storeResponseTimeout",
 ];
 
 /// The section serde reads through a buffer (it is tagged by its `type`).

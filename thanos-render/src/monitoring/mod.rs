@@ -48,7 +48,7 @@ pub use prometheus_rule::{
 pub use service_monitor::{
     Endpoint, NamespaceSelector, RelabelAction, RelabelConfig, ServiceMonitor, ServiceMonitorSpec,
 };
-pub use service_monitors::{service_monitor, service_monitors};
+pub use service_monitors::{component_service_monitor, service_monitor, service_monitors};
 pub use severity::{Severity, SEVERITY_LABEL};
 pub use silent_edges::{
     silent_edge_alerts, SilentEdgeOptions, CLUSTER_LABEL, SILENT_EDGES_NAME, SILENT_EDGE_ALERT,

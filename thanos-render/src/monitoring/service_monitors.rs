@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use thanos_model::Component;
 
 use super::{
     labels, promql, Endpoint, MonitoringOptions, NamespaceSelector, RelabelConfig, ServiceMonitor,
@@ -37,35 +38,66 @@ pub fn service_monitor(
     options: &MonitoringOptions,
     target: Target,
 ) -> Option<ServiceMonitor> {
-    let (selector, mut relabelings) = match (target, target.own_service()) {
-        (_, Some(component)) => (
-            BTreeMap::from([
-                (
-                    "app.kubernetes.io/name".to_owned(),
-                    component.name().to_owned(),
-                ),
-                ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
-            ]),
-            // Receive has a headless and a plain Service with the same labels; scraping
-            // through one of them keeps every pod scraped once.
-            vec![RelabelConfig::keep(
-                "__meta_kubernetes_service_name",
-                &promql::regex_literal(component.name()),
-            )],
-        ),
-        (Target::Sidecar, None) => (
+    match (target, target.own_service()) {
+        (_, Some(component)) => Some(component_service_monitor(namespace, options, component)),
+        (Target::Sidecar, None) => Some(monitor(
+            namespace,
+            options,
+            &format!("thanos-{}", target.slug()),
             BTreeMap::from([
                 ("app".to_owned(), SIDECAR_SERVICE_APP.to_owned()),
                 ("release".to_owned(), options.release_name().to_owned()),
             ]),
             Vec::new(),
-        ),
-        (_, None) => return None,
-    };
-    relabelings.push(RelabelConfig::set("job", target.job()));
+            target.job(),
+        )),
+        (_, None) => None,
+    }
+}
 
-    Some(ServiceMonitor {
-        metadata: labels::metadata(namespace, &format!("thanos-{}", target.slug()), []),
+/// The ServiceMonitor `<name>` of a component behind the project's own Service `<name>`
+/// (any Thanos workload of the central overlay, the query-frontend too), its `job` the
+/// Service's name.
+#[must_use]
+pub fn component_service_monitor(
+    namespace: &str,
+    options: &MonitoringOptions,
+    component: Component,
+) -> ServiceMonitor {
+    monitor(
+        namespace,
+        options,
+        component.name(),
+        BTreeMap::from([
+            (
+                "app.kubernetes.io/name".to_owned(),
+                component.name().to_owned(),
+            ),
+            ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
+        ]),
+        // Receive has a headless and a plain Service with the same labels; scraping
+        // through one of them keeps every pod scraped once.
+        vec![RelabelConfig::keep(
+            "__meta_kubernetes_service_name",
+            &promql::regex_literal(component.name()),
+        )],
+        component.name(),
+    )
+}
+
+/// A ServiceMonitor `name` of the Services with `selector` in `namespace`, setting `job`
+/// after `relabelings`.
+fn monitor(
+    namespace: &str,
+    options: &MonitoringOptions,
+    name: &str,
+    selector: BTreeMap<String, String>,
+    mut relabelings: Vec<RelabelConfig>,
+    job: &str,
+) -> ServiceMonitor {
+    relabelings.push(RelabelConfig::set("job", job));
+    ServiceMonitor {
+        metadata: labels::metadata(namespace, name, []),
         spec: ServiceMonitorSpec {
             selector: LabelSelector {
                 match_labels: Some(selector),
@@ -82,7 +114,7 @@ pub fn service_monitor(
                 relabelings,
             }],
         },
-    })
+    }
 }
 
 #[cfg(test)]

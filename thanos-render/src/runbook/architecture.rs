@@ -101,6 +101,21 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             )
         },
     ]);
+    if let Some(frontend) = &f.query_frontend {
+        table.push([
+            plain("Thanos query-frontend"),
+            l.text(
+                "Deployment {}, {}",
+                "Deployment {}, {}",
+                [code(&frontend.name), l.replicas(frontend.replicas)],
+            ),
+            l.text(
+                "Grafana's datasource in front of Query: splits range queries by day, retries failed ones and caches their results.",
+                "Query 앞에 있는 Grafana의 데이터소스입니다. 범위 쿼리를 하루 단위로 나누고, 실패한 쿼리를 재시도하며, 결과를 캐시합니다.",
+                [],
+            ),
+        ]);
+    }
     table.push([
         plain("Thanos Receive"),
         l.text(
@@ -122,6 +137,21 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             ],
         ),
     ]);
+    if let Some(router) = &f.receive_router {
+        table.push([
+            plain("Thanos Receive routers"),
+            l.text(
+                "Deployment {}, {}",
+                "Deployment {}, {}",
+                [code(&router.name), l.replicas(router.replicas)],
+            ),
+            l.text(
+                "Take the edges' remote write through Receive's Ingress and forward each series over gRPC to the Receive pods of the hashring, which then only store; a change of the hashring reloads only the routers.",
+                "Receive의 Ingress로 엣지의 remote write를 받아 각 시리즈를 gRPC로 해시링의 Receive 파드에 전달합니다. Receive 파드는 저장만 하며, 해시링이 바뀌면 라우터만 다시 읽습니다.",
+                [],
+            ),
+        ]);
+    }
     table.push([
         plain("Thanos Store"),
         l.text(
@@ -224,10 +254,19 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         "중앙 Prometheus의 사이드카도 같은 버킷에 블록을 업로드합니다.",
         [],
     ));
+    let grafana_reads = if f.query_frontend.is_some() {
+        l.text(
+            "Query through the query-frontend",
+            "query-frontend를 거쳐 Query를 읽습니다",
+            [],
+        )
+    } else {
+        l.text("Query", "Query를 읽습니다", [])
+    };
     flow.push(l.text(
-        "Query reads recent data from the sidecars and Receive and older data through Store; Grafana reads Query.",
-        "Query는 최근 데이터를 사이드카와 Receive에서, 과거 데이터를 Store를 통해 읽습니다. Grafana는 Query를 읽습니다.",
-        [],
+        "Query reads recent data from the sidecars and Receive and older data through Store; Grafana reads {}.",
+        "Query는 최근 데이터를 사이드카와 Receive에서, 과거 데이터를 Store를 통해 읽습니다. Grafana는 {}.",
+        [grafana_reads],
     ));
     if f.ruler.is_some() {
         flow.push(l.text(

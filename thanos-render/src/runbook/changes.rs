@@ -258,8 +258,8 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     blocks
 }
 
-/// Scaling Receive: the pods before the ring on the way up, the ring a step at a time on
-/// the way down.
+/// Scaling Receive: two renders, so that the hashring lists only pods that run
+/// (`hashringReplicas`).
 fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
     let central = &f.central;
     let k = kubectl_in(&central.context, &f.namespace);
@@ -267,61 +267,93 @@ fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
     vec![
         l.h(3, "Scaling Receive", "Receive 스케일 조정", []),
         l.p(
-            "Receive runs {} with replication factor {}. Change {} and {} together in the fleet file; the factor can be at most the replicas (the render refuses more), and an odd factor tolerates as many failures as the next even one: a write needs {} of the factor's copies.",
-            "현재 Receive는 {}, 복제 계수 {}입니다. fleet 파일에서 {}와 {}를 함께 바꿉니다. 복제 계수는 복제본 수보다 클 수 없고(렌더링이 거부합니다), 짝수 계수는 바로 아래 홀수 계수보다 장애를 더 견디지 못합니다. 쓰기 한 번에 계수 중 {}개의 복제가 성공해야 하기 때문입니다.",
+            "Receive runs {} ({}) with replication factor {} ({}). The factor can be at most the replicas (the render refuses more), and an odd factor tolerates as many failures as the next even one: a write needs {} of the factor's copies.",
+            "현재 Receive는 {}({}), 복제 계수 {}({})입니다. 복제 계수는 복제본 수보다 클 수 없고(렌더링이 거부합니다), 짝수 계수는 바로 아래 홀수 계수보다 장애를 더 견디지 못합니다. 쓰기 한 번에 계수 중 {}개의 복제가 성공해야 하기 때문입니다.",
             [
                 l.replicas(f.receive.replicas),
-                plain(rf.to_string()),
                 code("central.receive.replicas"),
+                plain(rf.to_string()),
                 code("central.receive.replicationFactor"),
                 l.text("floor(factor / 2) + 1", "floor(계수 / 2) + 1", []),
             ],
         ),
+        l.p(
+            "Change the replicas in two renders, so that the hashring ConfigMap {} never lists a pod that is not ready, nor one about to stop: the field {} makes the ring list only the first pods of the StatefulSet {} while they differ (`check` warns until it is gone). A pod outside the ring still takes writes from the Ingress and forwards them; it holds no series. The ring and the StatefulSet are both in {}: apply the central build each time (steps 3 and 5).",
+            "복제본 수는 두 번의 렌더링으로 바꿉니다. 그래야 해시링 ConfigMap({})이 준비되지 않은 파드나 곧 종료될 파드를 가리키지 않습니다. {} 필드를 설정하면 그동안 해시링은 StatefulSet({})의 앞쪽 파드만 나열합니다(필드가 남아 있는 동안 `check`가 경고합니다). 해시링 밖의 파드도 Ingress에서 쓰기를 받아 전달하지만 시리즈는 보관하지 않습니다. 해시링과 StatefulSet은 모두 {}에 있으므로 매번 중앙 빌드를 적용합니다(3, 5단계).",
+            [
+                code(&f.hashring.config_map),
+                code("central.receive.hashringReplicas"),
+                code(&f.receive.name),
+                code(format!("{}/thanos-receive.yaml", central.dir)),
+            ],
+        ),
+        l.p("Scaling up, from N to M pods:", "N개에서 M개로 늘릴 때:", []),
         Block::numbered([
             l.text(
-                "Render. The hashring ConfigMap {} and the StatefulSet {} are both in {}: a ring naming pods that are not ready, or more pods missing from it than the write quorum spares, fails writes. So the pods change before the ring on the way up, and the ring a little at a time on the way down.",
-                "렌더링합니다. 해시링 ConfigMap({})과 StatefulSet({})은 모두 {}에 있습니다. 준비되지 않은 파드를 가리키는 해시링이나, 쓰기 정족수가 허용하는 것보다 많은 파드가 빠진 해시링은 쓰기를 실패시킵니다. 그래서 늘릴 때는 파드를 해시링보다 먼저, 줄일 때는 해시링을 조금씩 바꿉니다.",
+                "Set {} to M and {} to N; render and apply. The StatefulSet starts the new pods; the ring does not change, so no series moves yet.",
+                "{}를 M으로, {}를 N으로 설정하고 렌더링해 적용합니다. StatefulSet이 새 파드를 시작하지만 해시링은 그대로이므로 아직 시리즈가 이동하지 않습니다.",
                 [
-                    code(&f.hashring.config_map),
-                    code(&f.receive.name),
-                    code(format!("{}/thanos-receive.yaml", central.dir)),
+                    code("central.receive.replicas"),
+                    code("central.receive.hashringReplicas"),
                 ],
             ),
             l.text(
-                "Adding replicas: first start the new pods with the ring they have ({} with the new count, then wait for the rollout): they take no writes yet. Then apply the central build (steps 3 and 5): the ring now names only pods that are ready.",
-                "복제본 추가: 먼저 새 파드를 기존 해시링으로 띄웁니다(새 개수로 {} 실행 후 롤아웃 대기). 이 파드들은 아직 쓰기를 받지 않습니다. 그다음 중앙 빌드를 적용합니다(3, 5단계). 이제 해시링은 준비된 파드만 가리킵니다.",
-                [code(format!("kubectl scale statefulset/{} --replicas=<n>", f.receive.name))],
+                "Wait until every pod is ready: {}.",
+                "모든 파드가 준비될 때까지 기다립니다: {}.",
+                [code(f.receive.rollout_status(&k, "20m"))],
             ),
             l.text(
-                "Removing replicas: remove at most {} per render and apply (the copies a write may miss with replication factor {}), and wait until every pod has reloaded the ring (the same {} on every pod) before the next step.",
-                "복제본 제거: 렌더링과 적용 한 번에 최대 {}개씩만 줄이고(복제 계수 {}에서 쓰기가 놓쳐도 되는 복제 수), 다음 단계 전에 모든 파드가 해시링을 다시 읽었는지(모든 파드의 {} 값이 같은지) 확인합니다.",
+                "Remove {}; render and apply. The ring now lists every pod.",
+                "{}를 지우고 렌더링해 적용합니다. 이제 해시링이 모든 파드를 나열합니다.",
+                [code("central.receive.hashringReplicas")],
+            ),
+        ]),
+        l.p("Scaling down, from M to N pods:", "M개에서 N개로 줄일 때:", []),
+        Block::numbered([
+            l.text(
+                "Set {} to N, keeping {} at M; render and apply. The pods that will go leave the ring but keep running.",
+                "{}를 N으로 설정하고 {}는 M으로 둔 채 렌더링해 적용합니다. 제거될 파드는 해시링에서 빠지지만 계속 실행됩니다.",
                 [
-                    plain(rf.saturating_sub(rf / 2 + 1).max(1).to_string()),
-                    plain(rf.to_string()),
-                    code("thanos_receive_config_hash"),
+                    code("central.receive.hashringReplicas"),
+                    code("central.receive.replicas"),
                 ],
             ),
+            l.text(
+                "Wait until every pod has reloaded the ring: the kubelet updates the mounted ConfigMap within a minute or two and Receive rereads the file at the latest after {} (its refresh interval). The ConfigMap as the pods read it: {}.",
+                "모든 파드가 해시링을 다시 읽을 때까지 기다립니다. kubelet은 보통 1-2분 안에 마운트된 ConfigMap을 갱신하고, Receive는 늦어도 {}(파일 갱신 주기) 안에 파일을 다시 읽습니다. 파드가 읽는 ConfigMap 내용: {}.",
+                [code("5m"), code(f.hashring.command(&k))],
+            ),
+            l.text(
+                "Set {} to N and remove {}; render and apply. The StatefulSet removes the highest ordinals.",
+                "{}를 N으로 바꾸고 {}를 지운 뒤 렌더링해 적용합니다. StatefulSet이 가장 큰 번호의 파드부터 제거합니다.",
+                [
+                    code("central.receive.replicas"),
+                    code("central.receive.hashringReplicas"),
+                ],
+            ),
+        ]),
+        Block::bullets([
             if f.hashring.algorithm == HashringAlgorithm::Ketama {
                 l.text(
-                    "Each Receive pod reloads the hashring file when the kubelet updates the mounted ConfigMap, within a minute or two; meanwhile pods route by different rings and some writes fail with 5xx. The agents retry them. With {} only the series of the added or removed endpoints move.",
-                    "각 Receive 파드는 kubelet이 마운트된 ConfigMap을 갱신하면(보통 1-2분 이내) 해시링 파일을 다시 읽습니다. 그동안은 파드마다 다른 해시링으로 라우팅해 일부 쓰기가 5xx로 실패하지만 에이전트가 재시도합니다. {} 알고리즘에서는 추가되거나 빠진 엔드포인트의 시리즈만 이동합니다.",
+                    "While pods reload a changed ring, within a minute or two, they route by different rings and some writes fail with 5xx; the agents retry them. With {} only the series of the added or removed endpoints move.",
+                    "파드가 바뀐 해시링을 다시 읽는 동안(보통 1-2분) 파드마다 다른 해시링으로 라우팅해 일부 쓰기가 5xx로 실패하지만 에이전트가 재시도합니다. {} 알고리즘에서는 추가되거나 빠진 엔드포인트의 시리즈만 이동합니다.",
                     [code(f.hashring.algorithm.as_str())],
                 )
             } else {
                 l.text(
-                    "Each Receive pod reloads the hashring file when the kubelet updates the mounted ConfigMap, within a minute or two; meanwhile pods route by different rings and some writes fail with 5xx. The agents retry them. With {} almost every series moves to another pod when the number of endpoints changes: each pod starts a head for the series it now owns, and memory stays raised until the old heads are compacted (about 2 hours). Prefer ketama before scaling a large fleet.",
-                    "각 Receive 파드는 kubelet이 마운트된 ConfigMap을 갱신하면(보통 1-2분 이내) 해시링 파일을 다시 읽습니다. 그동안은 파드마다 다른 해시링으로 라우팅해 일부 쓰기가 5xx로 실패하지만 에이전트가 재시도합니다. {} 알고리즘에서는 엔드포인트 수가 바뀌면 거의 모든 시리즈가 다른 파드로 이동합니다. 각 파드는 새로 맡은 시리즈의 head를 새로 만들고, 이전 head가 컴팩션될 때까지(약 2시간) 메모리 사용량이 높게 유지됩니다. 큰 fleet을 스케일하기 전에는 ketama를 권장합니다.",
+                    "While pods reload a changed ring, within a minute or two, they route by different rings and some writes fail with 5xx; the agents retry them. With {} almost every series moves to another pod when the number of endpoints changes: each pod starts a head for the series it now owns, and memory stays raised until the old heads are compacted (about 2 hours). Prefer ketama before scaling a large fleet.",
+                    "파드가 바뀐 해시링을 다시 읽는 동안(보통 1-2분) 파드마다 다른 해시링으로 라우팅해 일부 쓰기가 5xx로 실패하지만 에이전트가 재시도합니다. {} 알고리즘에서는 엔드포인트 수가 바뀌면 거의 모든 시리즈가 다른 파드로 이동합니다. 각 파드는 새로 맡은 시리즈의 head를 새로 만들고, 이전 head가 컴팩션될 때까지(약 2시간) 메모리 사용량이 높게 유지됩니다. 큰 fleet을 스케일하기 전에는 ketama를 권장합니다.",
                     [code(f.hashring.algorithm.as_str())],
                 )
             },
             l.text(
-                "A changed replication factor changes every pod's flags: the StatefulSet restarts the Receive pods one by one.",
-                "복제 계수를 바꾸면 모든 파드의 플래그가 바뀌므로 StatefulSet이 Receive 파드를 하나씩 재시작합니다.",
+                "A changed replication factor changes every pod's flags: the StatefulSet restarts the Receive pods one by one. Change it in a render of its own, not with the replicas.",
+                "복제 계수를 바꾸면 모든 파드의 플래그가 바뀌므로 StatefulSet이 Receive 파드를 하나씩 재시작합니다. 복제본 수와 함께 바꾸지 말고 따로 렌더링하세요.",
                 [],
             ),
             l.text(
-                "Scaling down removes the highest ordinals. A removed pod flushes its head block and uploads what it has not uploaded yet to the bucket when it stops (it has {} seconds); from then on Store serves that data. What it could not upload in time stays only on its volume: the claim {} is not deleted with the pod. Check the pod's log before deleting the claim.",
-                "스케일 다운하면 가장 큰 번호의 파드부터 제거됩니다. 제거되는 파드는 종료하면서 head 블록을 플러시하고 아직 올리지 않은 블록을 버킷에 업로드합니다({}초의 유예 시간). 그 뒤로는 Store가 그 데이터를 제공합니다. 시간 안에 올리지 못한 데이터는 그 파드의 볼륨에만 남으며, PVC({})는 파드와 함께 삭제되지 않습니다. PVC를 지우기 전에 파드 로그를 확인하세요.",
+                "A removed pod flushes its head block and uploads what it has not uploaded yet to the bucket when it stops (it has {} seconds); from then on Store serves that data. What it could not upload in time stays only on its volume: the claim {} is not deleted with the pod. Check the pod's log before deleting the claim.",
+                "제거되는 파드는 종료하면서 head 블록을 플러시하고 아직 올리지 않은 블록을 버킷에 업로드합니다({}초의 유예 시간). 그 뒤로는 Store가 그 데이터를 제공합니다. 시간 안에 올리지 못한 데이터는 그 파드의 볼륨에만 남으며, PVC({})는 파드와 함께 삭제되지 않습니다. PVC를 지우기 전에 파드 로그를 확인하세요.",
                 [
                     plain(f.receive_grace_seconds.to_string()),
                     code(format!("data-{}-<i>", f.receive.name)),

@@ -160,6 +160,10 @@ pub(crate) struct FleetView {
     pub grafana_admin: GrafanaAdmin,
     pub grafana_datasource: String,
     pub query: Workload,
+    /// The query-frontend, when the fleet has one.
+    pub query_frontend: Option<Workload>,
+    /// Receive's routers, when the fleet splits them from the ingesting pods.
+    pub receive_router: Option<Workload>,
     pub query_replica_labels: Vec<String>,
     pub receive: Workload,
     /// What survives a node loss, and each component's size against its need.
@@ -361,25 +365,16 @@ impl FleetView {
                 .and_then(|grafana| grafana.sidecar.as_ref())
                 .map(|sidecar| sidecar.datasources.url.clone())
                 .unwrap_or_default(),
-            query: Workload {
-                replicas: deployment_replicas(&central.query.deployment),
-                ..workload(
-                    &central.query.deployment.metadata,
-                    central
-                        .query
-                        .deployment
-                        .spec
-                        .as_ref()
-                        .map(|spec| &spec.template),
-                    central
-                        .query
-                        .deployment
-                        .spec
-                        .as_ref()
-                        .map(|spec| &spec.selector),
-                    &central.query.shared,
-                )
-            },
+            query: deployment_workload(&central.query.deployment, &central.query.shared),
+            query_frontend: central
+                .query_frontend
+                .as_ref()
+                .map(|frontend| deployment_workload(&frontend.deployment, &frontend.shared)),
+            receive_router: central
+                .receive
+                .router
+                .as_ref()
+                .map(|router| deployment_workload(&router.deployment, &router.shared)),
             query_replica_labels: fleet.query_replica_labels(),
             receive: stateful_workload(&central.receive.stateful_set, &central.receive.shared),
             receive_replication_factor: receive.replication_factor,
@@ -549,6 +544,20 @@ fn selector(selector: Option<&LabelSelector>) -> String {
                 .join(",")
         })
         .unwrap_or_default()
+}
+
+/// A Deployment and its shared objects as the runbook shows them.
+fn deployment_workload(deployment: &Deployment, shared: &SharedObjects) -> Workload {
+    let spec = deployment.spec.as_ref();
+    Workload {
+        replicas: deployment_replicas(deployment),
+        ..workload(
+            &deployment.metadata,
+            spec.map(|spec| &spec.template),
+            spec.map(|spec| &spec.selector),
+            shared,
+        )
+    }
 }
 
 fn deployment_replicas(deployment: &Deployment) -> i32 {

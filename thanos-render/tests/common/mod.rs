@@ -55,6 +55,62 @@ pub fn documents(content: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Snapshot-tests each (path, content) of a rendered tree as `<prefix>__<path with
+/// / as __>`, described by its path in the default root.
+pub fn assert_file_snapshots<'a>(
+    prefix: &str,
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
+    snapshot_settings().bind(|| {
+        for (path, content) in files {
+            let mut settings = insta::Settings::clone_current();
+            settings.set_description(format!("{}/{path}", thanos_render::DEFAULT_ROOT));
+            let name = format!("{prefix}__{}", path.replace('/', "__"));
+            settings.bind(|| insta::assert_snapshot!(name, content));
+        }
+    });
+}
+
+/// Asserts that every Thanos flag and values key of `tree` is upstream's and every
+/// object round-trips through its type; the number of objects of each kind.
+pub fn assert_upstream(tree: &Tree) -> BTreeMap<String, usize> {
+    assert_eq!(flag_violations(tree), Vec::<String>::new());
+    assert_eq!(values_violations(tree), Vec::<String>::new());
+    round_trip_objects(tree).unwrap_or_else(|p| panic!("{p:#?}"))
+}
+
+/// The one document of `kind` named `name` in `documents`.
+pub fn one<'a>(documents: &'a [Value], kind: &str, name: &str) -> &'a Value {
+    let found: Vec<&Value> = documents
+        .iter()
+        .filter(|d| d["kind"] == kind && d["metadata"]["name"] == name)
+        .collect();
+    assert_eq!(found.len(), 1, "one {kind} {name}");
+    found[0]
+}
+
+/// The args of a workload's first container.
+pub fn container_args(workload: &Value) -> Vec<String> {
+    workload["spec"]["template"]["spec"]["containers"][0]["args"]
+        .as_sequence()
+        .expect("args")
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The value of `--name=` in `args`, given at most once.
+pub fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let prefix = format!("{name}=");
+    let values: Vec<&str> = args
+        .iter()
+        .filter_map(|a| a.strip_prefix(&prefix))
+        .collect();
+    assert!(values.len() <= 1, "{name} given {} times", values.len());
+    values.first().copied()
+}
+
 use serde::Deserialize;
 
 /// Deserializes a document into its k8s-openapi type and back.
@@ -113,7 +169,8 @@ pub fn round_trip_objects(tree: &Tree) -> Result<BTreeMap<String, usize>, Vec<St
     }
 }
 
-/// The Thanos containers of a tree: (file, workload name, args).
+/// The Thanos containers (named `thanos`) of a tree: (file, workload name, args); the
+/// cache workloads' memcached and Redis containers are not Thanos.
 pub fn thanos_containers(tree: &Tree) -> Vec<(String, String, Vec<String>)> {
     let mut found = Vec::new();
     for (path, content) in yaml_files(tree) {
@@ -130,6 +187,7 @@ pub fn thanos_containers(tree: &Tree) -> Vec<(String, String, Vec<String>)> {
                 .as_sequence()
                 .into_iter()
                 .flatten()
+                .filter(|container| container["name"] == "thanos")
             {
                 let args = container["args"]
                     .as_sequence()

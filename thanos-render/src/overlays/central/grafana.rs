@@ -5,7 +5,7 @@
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
 use thanos_model::{Component, Fleet, GrafanaRbac, IngressTls};
 
-use super::thanos::query;
+use super::thanos::query_frontend;
 use crate::{
     overlays,
     values::{
@@ -69,7 +69,7 @@ pub(crate) fn values(fleet: &Fleet) -> GrafanaValues {
                 is_default_datasource: true,
                 name: "Thanos Query".to_owned(),
                 uid: "thanos-query".to_owned(),
-                url: query::url(fleet),
+                url: query_frontend::datasource_url(fleet),
                 extra_json_data: ExtraJsonData {
                     prometheus_type: "Thanos".to_owned(),
                 },

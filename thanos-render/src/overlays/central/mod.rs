@@ -20,6 +20,7 @@ use self::thanos::{
     compactor::{self, ThanosCompactor},
     monitoring::{self, ThanosMonitoring},
     query::{self, ThanosQuery},
+    query_frontend::{self, ThanosQueryFrontend},
     receive::{self, ThanosReceive},
     store::{self, ThanosStore},
     store_api_srv,
@@ -57,6 +58,8 @@ pub struct CentralOverlay {
     pub s3_secret: Option<Secret>,
     /// `thanos-query.yaml`.
     pub query: ThanosQuery,
+    /// `thanos-query-frontend.yaml`, when the fleet has a query-frontend.
+    pub query_frontend: Option<ThanosQueryFrontend>,
     /// `thanos-receive.yaml`.
     pub receive: ThanosReceive,
     /// `thanos-store.yaml`.
@@ -92,6 +95,7 @@ impl CentralOverlay {
         let ingress_certificates = IngressCertificates::new(fleet);
         let network_policies = NetworkPolicies::new(fleet);
         let grafana_rbac = GrafanaRbacObjects::new(fleet);
+        let query_frontend = ThanosQueryFrontend::new(fleet);
         let kustomization = Kustomization::new(overlays::chart(fleet, VALUES_FILE))
             .resources(
                 [namespace::FILE]
@@ -100,7 +104,9 @@ impl CentralOverlay {
                         (certificates.is_some() || ingress_certificates.is_some())
                             .then_some(certificates::FILE),
                     )
-                    .chain([query::FILE, receive::FILE, store::FILE, compactor::FILE])
+                    .chain([query::FILE])
+                    .chain(query_frontend.as_ref().map(|_| query_frontend::FILE))
+                    .chain([receive::FILE, store::FILE, compactor::FILE])
                     .chain((!monitoring.is_empty()).then_some(monitoring::FILE))
                     .chain(network_policies.is_some().then_some(network_policies::FILE))
                     .chain(grafana_rbac.is_some().then_some(grafana::RBAC_FILE))
@@ -114,6 +120,7 @@ impl CentralOverlay {
             node_exporter_namespace: namespace::node_exporter_namespace(fleet),
             s3_secret: s3_secret::secret(fleet),
             query: ThanosQuery::new(fleet),
+            query_frontend,
             receive: ThanosReceive::new(fleet),
             store: ThanosStore::new(fleet),
             compactor: ThanosCompactor::new(fleet),
@@ -138,9 +145,21 @@ impl CentralOverlay {
         &self.dir
     }
 
-    /// The pod template of every Thanos workload of the overlay (Query, Receive, Store,
-    /// Compactor), to add what every Thanos pod needs, such as a toleration.
+    /// The pod template of every Thanos workload of the overlay (Query, the
+    /// query-frontend, Receive and its routers, Store, Compactor), to add what every Thanos pod needs,
+    /// such as a toleration.
     pub fn thanos_pod_templates_mut(&mut self) -> impl Iterator<Item = &mut PodTemplateSpec> {
+        let frontend = self
+            .query_frontend
+            .as_mut()
+            .and_then(|frontend| frontend.deployment.spec.as_mut())
+            .map(|spec| &mut spec.template);
+        let router = self
+            .receive
+            .router
+            .as_mut()
+            .and_then(|router| router.deployment.spec.as_mut())
+            .map(|spec| &mut spec.template);
         let deployment = self.query.deployment.spec.as_mut();
         let stateful_sets = [
             &mut self.receive.stateful_set,
@@ -148,10 +167,13 @@ impl CentralOverlay {
             &mut self.compactor.stateful_set,
         ]
         .into_iter()
+        .chain(&mut self.store.shards)
         .filter_map(|stateful_set| stateful_set.spec.as_mut());
         let templates = deployment.map(|spec| &mut spec.template);
         templates
             .into_iter()
+            .chain(frontend)
+            .chain(router)
             .chain(stateful_sets.map(|spec| &mut spec.template))
     }
 
@@ -192,6 +214,13 @@ impl CentralOverlay {
                     .collect(),
             ),
             (query::FILE, self.query.documents()),
+            (
+                query_frontend::FILE,
+                self.query_frontend
+                    .as_ref()
+                    .map(ThanosQueryFrontend::documents)
+                    .unwrap_or_default(),
+            ),
             (receive::FILE, self.receive.documents()),
             (store::FILE, self.store.documents()),
             (compactor::FILE, self.compactor.documents()),
@@ -228,7 +257,7 @@ pub(crate) fn sidecar_store_api(fleet: &Fleet) -> String {
 }
 
 /// Prometheus in full mode with the sidecar, Alertmanager, and Grafana reading Thanos
-/// Query.
+/// Query (through the query-frontend when the fleet has one).
 fn values(fleet: &Fleet) -> ChartValues {
     let central = &fleet.central;
     let prometheus = &central.prometheus;

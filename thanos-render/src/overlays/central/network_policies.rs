@@ -391,6 +391,10 @@ impl NetworkPolicies {
         let grafana = Peer::Chart(GRAFANA);
         let ruler = Peer::Chart(THANOS_RULER);
         let query = Peer::Thanos(Component::Query);
+        let write_limiter = match fleet.central.receive.router {
+            Some(_) => Component::ReceiveRouter,
+            None => Component::Receive,
+        };
         let grpc = thanos::component::GRPC.number;
         let http = thanos::component::HTTP.number;
         let chart_policy = |pod: ChartPod, allows: &[Allow]| {
@@ -404,8 +408,9 @@ impl NetworkPolicies {
                         from: &[query],
                         ports: &[grpc],
                     },
+                    // Receive (its routers, when split) asks for head series per tenant.
                     Allow {
-                        from: &[prometheus, grafana, Peer::Thanos(Component::Receive)],
+                        from: &[prometheus, grafana, Peer::Thanos(write_limiter)],
                         ports: &[PROMETHEUS_WEB],
                     },
                     Allow {
@@ -459,10 +464,11 @@ impl NetworkPolicies {
         let mut cilium = Vec::new();
         let class_of = |ingress: &thanos_model::Ingress| fleet.ingress_class(ingress) == CILIUM;
         if fleet.central.receive.ingress.as_ref().is_some_and(class_of) {
+            // The edges' writes land on the routers when Receive has them.
             cilium.push(cilium_policy(
                 fleet,
-                Component::Receive.name(),
-                selector_labels(Component::Receive),
+                write_limiter.name(),
+                selector_labels(write_limiter),
                 thanos::receive::REMOTE_WRITE.number,
             ));
         }

@@ -40,7 +40,7 @@ use super::{
     pod::{replica_count, ThanosPod},
 };
 use crate::{
-    monitoring::{ServiceMonitor, Target},
+    monitoring::ServiceMonitor,
     overlays::{
         self,
         central::network_policies::{self, Allow, Peer},
@@ -69,7 +69,7 @@ impl Port {
     }
 
     /// The Service port forwarding to the container port of the same name.
-    fn service_port(self) -> ServicePort {
+    pub(crate) fn service_port(self) -> ServicePort {
         ServicePort {
             name: Some(self.name.to_owned()),
             port: i32::from(self.number),
@@ -173,20 +173,51 @@ pub(crate) struct ComponentContext<'a> {
 }
 
 impl<'a> ComponentContext<'a> {
-    /// The context of `component` (one of the four Thanos components of the central
-    /// overlay) in `fleet`: its options read from the fleet, the one place they are.
+    /// The context of `component` (one of the Thanos components of the central overlay) in `fleet`: its options read from the fleet, the one place they are.
     pub(crate) fn new(fleet: &'a Fleet, component: Component, ports: &'static [Port]) -> Self {
         let c = &fleet.central;
-        let (pinned, replicas, workload) = match component {
-            Component::Query => (c.query.image.as_ref(), c.query.replicas, Workload::Query),
+        let (pinned, replicas, resources) = match component {
+            Component::Query => (
+                c.query.image.as_ref(),
+                c.query.replicas,
+                fleet.resources(Workload::Query),
+            ),
             Component::Receive => (
                 c.receive.image.as_ref(),
                 c.receive.replicas,
-                Workload::Receive,
+                fleet.resources(Workload::Receive),
             ),
-            Component::Store => (c.store.image.as_ref(), c.store.replicas, Workload::Store),
+            Component::ReceiveRouter => {
+                let router = c.receive.router.as_ref().unwrap_or_else(|| {
+                    unreachable!("the routers are rendered only when the fleet has them")
+                });
+                (
+                    c.receive.image.as_ref(),
+                    router.replicas,
+                    router.resources.clone(),
+                )
+            }
+            Component::QueryFrontend => {
+                let frontend = c.query_frontend.as_ref().unwrap_or_else(|| {
+                    unreachable!("the query-frontend is rendered only when the fleet has one")
+                });
+                (
+                    frontend.image.as_ref(),
+                    frontend.replicas,
+                    frontend.resources.clone(),
+                )
+            }
+            Component::Store => (
+                c.store.image.as_ref(),
+                c.store.replicas,
+                fleet.resources(Workload::Store),
+            ),
             // Always one replica: two would compact the same blocks.
-            Component::Compactor => (c.compactor.image.as_ref(), 1, Workload::Compactor),
+            Component::Compactor => (
+                c.compactor.image.as_ref(),
+                1,
+                fleet.resources(Workload::Compactor),
+            ),
             Component::Grafana => unreachable!("Grafana comes from the chart, not from here"),
         };
         Self {
@@ -194,7 +225,7 @@ impl<'a> ComponentContext<'a> {
             component,
             image: fleet.image(pinned),
             replicas,
-            resources: fleet.resources(workload),
+            resources,
             ports,
         }
     }
@@ -274,10 +305,11 @@ impl<'a> ComponentContext<'a> {
 
     /// Its NetworkPolicy, when the fleet has NetworkPolicies: who may reach which of its
     /// ports, from the same port constants as its Services and Query's endpoints. Query
-    /// answers Grafana and the Ruler; every StoreAPI answers Query (and Receive its
-    /// peers, for replication); Receive's remote-write port answers the ingress
-    /// controller; every HTTP port answers Prometheus (metrics). Cap'n Proto replication
-    /// (19391) is in no rule: the namespace's default deny closes it.
+    /// answers Grafana, the Ruler and the query-frontend (which answers Grafana); every
+    /// StoreAPI answers Query (and Receive its peers for replication, or its routers when
+    /// split); the remote-write port of Receive (of its routers, when split) answers the
+    /// ingress controller; every HTTP port answers Prometheus (metrics). Cap'n Proto
+    /// replication (19391) is in no rule: the namespace's default deny closes it.
     pub(crate) fn network_policy(&self) -> Option<NetworkPolicy> {
         if !self.fleet.security.network_policies {
             return None;
@@ -288,27 +320,36 @@ impl<'a> ComponentContext<'a> {
             from: &[PROMETHEUS],
             ports: &[HTTP.number],
         };
-        const QUERY_PEERS: [Peer; 3] = [
-            Peer::Chart(network_policies::GRAFANA),
-            Peer::Chart(network_policies::THANOS_RULER),
-            PROMETHEUS,
-        ];
-        const QUERY_PEERS_AND_INGRESS: [Peer; 4] = [
-            Peer::Chart(network_policies::GRAFANA),
-            Peer::Chart(network_policies::THANOS_RULER),
-            PROMETHEUS,
-            Peer::IngressController,
-        ];
+        const GRAFANA: Peer = Peer::Chart(network_policies::GRAFANA);
+        const RULER: Peer = Peer::Chart(network_policies::THANOS_RULER);
+        const FRONTEND: Peer = Peer::Thanos(Component::QueryFrontend);
+        const INGRESS: Peer = Peer::IngressController;
         let allows: Vec<Allow> = match self.component {
             // With an Ingress, its controller too.
             Component::Query => vec![Allow {
-                from: if self.fleet.central.query.ingress.is_some() {
-                    &QUERY_PEERS_AND_INGRESS
-                } else {
-                    &QUERY_PEERS
+                from: match (
+                    self.fleet.central.query_frontend.is_some(),
+                    self.fleet.central.query.ingress.is_some(),
+                ) {
+                    (true, true) => &[GRAFANA, RULER, FRONTEND, PROMETHEUS, INGRESS],
+                    (true, false) => &[GRAFANA, RULER, FRONTEND, PROMETHEUS],
+                    (false, true) => &[GRAFANA, RULER, PROMETHEUS, INGRESS],
+                    (false, false) => &[GRAFANA, RULER, PROMETHEUS],
                 },
                 ports: &[super::query::HTTP.number],
             }],
+            Component::QueryFrontend => vec![Allow {
+                from: &[GRAFANA, PROMETHEUS],
+                ports: &[super::query_frontend::HTTP.number],
+            }],
+            // With routers the ingesting pods take writes from the routers only, over gRPC.
+            Component::Receive if self.fleet.central.receive.router.is_some() => vec![
+                Allow {
+                    from: &[Peer::Thanos(Component::ReceiveRouter), QUERY],
+                    ports: &[GRPC.number],
+                },
+                metrics,
+            ],
             Component::Receive => vec![
                 Allow {
                     from: &[Peer::IngressController],
@@ -317,6 +358,13 @@ impl<'a> ComponentContext<'a> {
                 Allow {
                     from: &[Peer::Thanos(Component::Receive), QUERY],
                     ports: &[GRPC.number],
+                },
+                metrics,
+            ],
+            Component::ReceiveRouter => vec![
+                Allow {
+                    from: &[Peer::IngressController],
+                    ports: &[super::receive::REMOTE_WRITE.number],
                 },
                 metrics,
             ],
@@ -478,10 +526,7 @@ impl<'a> ComponentContext<'a> {
     /// Its ServiceMonitor (central Prometheus scrapes it), when the fleet wants
     /// ServiceMonitors.
     pub(crate) fn service_monitor(&self) -> Option<ServiceMonitor> {
-        let target = Target::ALL
-            .into_iter()
-            .find(|target| target.own_service() == Some(self.component))?;
-        monitoring::service_monitor(self.fleet, target)
+        monitoring::service_monitor(self.fleet, self.component)
     }
 }
 

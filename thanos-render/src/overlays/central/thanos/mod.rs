@@ -5,21 +5,26 @@
 //! | --- | --- |
 //! | [`component`] | the component context: labels, Services, Ingress, PodDisruptionBudget, ServiceMonitor of any component |
 //! | [`pod`] | the hardened pod, as a Deployment or a StatefulSet |
-//! | [`query`], [`receive`], [`store`], [`compactor`] | one component each: its flags, its own ConfigMap, its objects |
+//! | [`query`], [`query_frontend`], [`receive`] (and [`receive_router`]), [`store`], [`compactor`] | one component each: its flags, its own ConfigMap, its objects |
+//! | [`cache`] | a component's cache file, and the memcached or Redis workload of a cache |
 //! | [`monitoring`] | `thanos-monitoring.yaml`: alerts, silent-edge alerts, dashboards, the sidecars' ServiceMonitor |
 //! | this file | the flags every component shares and the StoreAPI addresses Query resolves |
 
+pub mod cache;
 pub mod compactor;
 pub(crate) mod component;
 pub mod monitoring;
 pub(crate) mod pod;
 pub mod query;
+pub mod query_frontend;
 pub mod receive;
+pub mod receive_router;
 pub mod store;
 
 use thanos_model::{Fleet, ReadLimits};
 
 use self::component::{Port, GRPC};
+use crate::yaml::Documents;
 
 /// In-cluster DNS suffix of the fleet's Services: `<namespace>.svc`.
 fn service_domain(fleet: &Fleet) -> String {
@@ -47,13 +52,26 @@ fn common_flags(subcommand: &str, http: Port) -> Vec<String> {
     ]
 }
 
+/// `documents` with the objects `add` adds for `extra`, when there is one (a cache
+/// workload, Receive's routers).
+fn add_optional<T>(
+    documents: Documents,
+    extra: Option<&T>,
+    add: fn(&T, Documents) -> Documents,
+) -> Documents {
+    match extra {
+        Some(extra) => add(extra, documents),
+        None => documents,
+    }
+}
+
 /// `--grpc-address` for components that serve the StoreAPI.
 fn grpc_flag() -> String {
     format!("--grpc-address=0.0.0.0:{}", GRPC.number)
 }
 
-/// The limits of one StoreAPI `Series` request a StoreAPI server enforces (Store and
-/// Receive; Query has no per-query limit of its own).
+/// The limits of one StoreAPI `Series` request: enforced by the StoreAPI servers (Store
+/// and Receive) and by Query over everything it fans out to.
 fn read_limit_flags(limits: &ReadLimits) -> [String; 2] {
     [
         format!("--store.limits.request-series={}", limits.series),

@@ -4,7 +4,7 @@
 //! when the fleet turns any of them on.
 
 use k8s_openapi::api::core::v1::ConfigMap;
-use thanos_model::Fleet;
+use thanos_model::{Component, Fleet};
 
 use crate::{
     monitoring::{
@@ -160,11 +160,8 @@ fn receive_replicated(fleet: &Fleet) -> bool {
 }
 
 /// The ServiceMonitor of one of our components, when the fleet wants them.
-pub(crate) fn service_monitor(fleet: &Fleet, target: Target) -> Option<ServiceMonitor> {
-    fleet
-        .central
-        .thanos_monitoring
-        .service_monitors
-        .then(|| monitoring::service_monitor(&fleet.namespace, &options(fleet), target))
-        .flatten()
+pub(crate) fn service_monitor(fleet: &Fleet, component: Component) -> Option<ServiceMonitor> {
+    fleet.central.thanos_monitoring.service_monitors.then(|| {
+        monitoring::component_service_monitor(&fleet.namespace, &options(fleet), component)
+    })
 }

@@ -289,16 +289,7 @@ impl<'a> ThanosPod<'a> {
             liveness_probe: Some(probe("/-/healthy", 30, 4)),
             readiness_probe: Some(probe("/-/ready", 5, 20)),
             resources: Some(resource_requirements(&context.resources)),
-            security_context: Some(SecurityContext {
-                allow_privilege_escalation: Some(false),
-                read_only_root_filesystem: Some(true),
-                run_as_non_root: Some(true),
-                capabilities: Some(Capabilities {
-                    drop: Some(vec!["ALL".to_owned()]),
-                    ..Capabilities::default()
-                }),
-                ..SecurityContext::default()
-            }),
+            security_context: Some(container_security_context()),
             termination_message_policy: Some("FallbackToLogsOnError".to_owned()),
             volume_mounts: (!mounts.is_empty()).then_some(mounts),
             ..Container::default()
@@ -318,23 +309,43 @@ impl<'a> ThanosPod<'a> {
                     .security
                     .service_accounts
                     .then(|| context.name().to_owned()),
-                security_context: Some(PodSecurityContext {
-                    fs_group: Some(NOBODY),
-                    run_as_group: Some(NOBODY),
-                    run_as_non_root: Some(true),
-                    run_as_user: Some(NOBODY),
-                    seccomp_profile: Some(SeccompProfile {
-                        type_: "RuntimeDefault".to_owned(),
-                        ..SeccompProfile::default()
-                    }),
-                    ..PodSecurityContext::default()
-                }),
+                security_context: Some(pod_security_context()),
                 termination_grace_period_seconds: self.termination_grace_period,
                 topology_spread_constraints,
                 volumes: (!volumes.is_empty()).then_some(volumes),
                 ..PodSpec::default()
             }),
         }
+    }
+}
+
+/// The container of a hardened pod: no privilege escalation, a read-only root
+/// filesystem, not root, no capabilities.
+pub(crate) fn container_security_context() -> SecurityContext {
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        read_only_root_filesystem: Some(true),
+        run_as_non_root: Some(true),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".to_owned()]),
+            ..Capabilities::default()
+        }),
+        ..SecurityContext::default()
+    }
+}
+
+/// A hardened pod: runs as nobody, with the runtime's default seccomp profile.
+pub(crate) fn pod_security_context() -> PodSecurityContext {
+    PodSecurityContext {
+        fs_group: Some(NOBODY),
+        run_as_group: Some(NOBODY),
+        run_as_non_root: Some(true),
+        run_as_user: Some(NOBODY),
+        seccomp_profile: Some(SeccompProfile {
+            type_: "RuntimeDefault".to_owned(),
+            ..SeccompProfile::default()
+        }),
+        ..PodSecurityContext::default()
     }
 }
 

@@ -11,7 +11,7 @@ use thanos_model::{Component, Fleet};
 use super::{
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC},
-    grpc_flag, receive, store,
+    grpc_flag, read_limit_flags, receive, store,
 };
 use crate::{
     overlays::central::{ruler, sidecar_store_api},
@@ -164,6 +164,12 @@ fn args(fleet: &Fleet) -> Vec<String> {
     }
     if let Some(max) = query.max_concurrent {
         args.push(format!("--query.max-concurrent={max}"));
+    }
+    if let Some(timeout) = &query.store_response_timeout {
+        args.push(format!("--store.response-timeout={timeout}"));
+    }
+    if let Some(limits) = &fleet.central.read_limits {
+        args.extend(read_limit_flags(limits));
     }
     args
 }

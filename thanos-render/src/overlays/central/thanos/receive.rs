@@ -11,11 +11,13 @@ use serde::Serialize;
 use thanos_model::{labels, CertificateSource, Component, Fleet, ResolvedLimits};
 
 use super::{
-    common_flags,
+    add_optional, common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag, label_flag,
-    pod::{field_env, objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
-    read_limit_flags, replica_label_flag, service_domain, store_api_srv,
+    pod::{field_env, objstore_flag, ObjstoreSecret, PodManagement, ThanosPod, DATA_DIR},
+    read_limit_flags,
+    receive_router::ThanosReceiveRouter,
+    replica_label_flag, service_domain, store_api_srv,
 };
 use crate::yaml::Documents;
 
@@ -51,7 +53,7 @@ const CAPNPROTO_LOCAL: &str = "127.0.0.1:19391";
 const TENANT_LABEL: &str = labels::CLUSTER;
 /// The environment variable holding the pod's name, which the replica label and the local
 /// endpoint are made of.
-const POD_NAME_ENV: &str = "NAME";
+pub(super) const POD_NAME_ENV: &str = "NAME";
 /// Receive flushes its head block on shutdown; give it time.
 const TERMINATION_GRACE_SECONDS: i64 = 900;
 /// With more than one replica, a new Receive pod stays ready this long before the
@@ -78,6 +80,10 @@ pub struct ThanosReceive {
     /// Its Service is one address for the Ingress, where the edges write; a drain takes
     /// no more pods than writes tolerate (see `drainable_replicas`).
     pub shared: SharedObjects,
+    /// `thanos-receive-router`, when the fleet splits routers from the ingesting pods:
+    /// then the routers hold the hashring, the write path's TLS and limits and the
+    /// Ingress, and the StatefulSet only stores.
+    pub router: Option<ThanosReceiveRouter>,
     remote_write_url: Option<RemoteWriteUrl>,
 }
 
@@ -86,21 +92,10 @@ impl ThanosReceive {
     pub(crate) fn new(fleet: &Fleet) -> Self {
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
         let receive = &fleet.central.receive;
-        let hashring = context.config_map_name(HASHRING);
         let limits = limits_config_map(&context);
         let mut pod = context
             .pod(args(&context))
-            .env(field_env(POD_NAME_ENV, "metadata.name"))
-            .config_map_volume(HASHRING, &hashring, HASHRING_DIR);
-        if let Some(secret) = server_tls_secret(fleet) {
-            pod = pod.secret_volume(REMOTE_WRITE_TLS, secret, REMOTE_WRITE_TLS_DIR);
-        }
-        if limits.is_some() {
-            pod = pod.config_map_volume(LIMITS, &context.config_map_name(LIMITS), LIMITS_DIR);
-        }
-        if receive.replicas > 1 {
-            pod = pod.min_ready_seconds(MIN_READY_SECONDS);
-        }
+            .env(field_env(POD_NAME_ENV, "metadata.name"));
         let mut ingress = context.ingress(receive.ingress.as_ref(), REMOTE_WRITE);
         if let (Some(ingress), Some(model)) = (ingress.as_mut(), receive.ingress.as_ref()) {
             let class = fleet.ingress_class(model);
@@ -109,6 +104,16 @@ impl ThanosReceive {
                 ingress.metadata.annotations =
                     Some([(key.to_owned(), value.to_owned())].into_iter().collect());
             }
+        }
+        let router = receive
+            .router
+            .as_ref()
+            .map(|_| ThanosReceiveRouter::new(fleet, ingress.take(), limits.is_some()));
+        if router.is_none() {
+            pod = write_path_volumes(&context, pod, limits.is_some());
+        }
+        if receive.replicas > 1 {
+            pod = pod.min_ready_seconds(MIN_READY_SECONDS);
         }
         Self {
             hashring: hashring_config_map(&context),
@@ -126,6 +131,7 @@ impl ThanosReceive {
                 .shared_objects(ServiceKind::ClusterIp)
                 .ingress(ingress)
                 .pod_disruption_budget(context.pod_disruption_budget(drainable_replicas(fleet))),
+            router,
             remote_write_url: RemoteWriteUrl::new(fleet),
         }
     }
@@ -144,7 +150,12 @@ impl ThanosReceive {
             .all(&self.limits)
             .one(&self.stateful_set)
             .one(&self.headless_service);
-        self.shared.add_to(documents).into_vec()
+        add_optional(
+            self.shared.add_to(documents),
+            self.router.as_ref(),
+            ThanosReceiveRouter::add_to,
+        )
+        .into_vec()
     }
 }
 
@@ -215,10 +226,11 @@ fn endpoint(context: &ComponentContext, pod: &str) -> String {
     )
 }
 
-/// The hashring's endpoints: exactly the StatefulSet's pods, in ordinal order. The one
+/// The hashring's endpoints: the StatefulSet's pods in ordinal order, all of them but
+/// during a two-step change of the replicas (`hashringReplicas`: the first ones). The one
 /// place the hashring is derived.
 fn hashring_endpoints(context: &ComponentContext) -> Vec<String> {
-    (0..context.fleet.central.receive.replicas)
+    (0..context.fleet.central.receive.hashring_members())
         .map(|ordinal| endpoint(context, &format!("{}-{ordinal}", context.name())))
         .collect()
 }
@@ -260,6 +272,25 @@ fn hashring_config_map(context: &ComponentContext) -> ConfigMap {
     let json = serde_json::to_string_pretty(&hashrings)
         .unwrap_or_else(|error| unreachable!("a hashring always serializes: {error}"));
     context.config_map(HASHRING, HASHRING_FILE, json + "\n")
+}
+
+/// The volumes of the pods that take the edges' remote write (Receive's, or its routers'):
+/// the hashring, the server certificate with TLS, the limits file with limits.
+pub(super) fn write_path_volumes<'a>(
+    context: &ComponentContext,
+    pod: ThanosPod<'a>,
+    limits: bool,
+) -> ThanosPod<'a> {
+    let fleet = context.fleet;
+    let receive = ComponentContext::new(fleet, COMPONENT, PORTS);
+    let mut pod = pod.config_map_volume(HASHRING, &receive.config_map_name(HASHRING), HASHRING_DIR);
+    if let Some(secret) = server_tls_secret(fleet) {
+        pod = pod.secret_volume(REMOTE_WRITE_TLS, secret, REMOTE_WRITE_TLS_DIR);
+    }
+    if limits {
+        pod = pod.config_map_volume(LIMITS, &receive.config_map_name(LIMITS), LIMITS_DIR);
+    }
+    pod
 }
 
 /// The Secret holding Receive's server certificate, key and client CA, with TLS.
@@ -354,6 +385,7 @@ fn limits_config_map(context: &ComponentContext) -> Option<ConfigMap> {
     Some(context.config_map(LIMITS, LIMITS_FILE, crate::yaml::to_yaml(&file)))
 }
 
+/// The ingesting pods' flags (and, without routers, the routing ones too).
 fn args(context: &ComponentContext) -> Vec<String> {
     let receive = &context.fleet.central.receive;
     let mut args = common_flags("receive", HTTP);
@@ -365,24 +397,10 @@ fn args(context: &ComponentContext) -> Vec<String> {
     args.push(format!("--tsdb.path={DATA_DIR}"));
     args.push(format!("--tsdb.retention={}", receive.retention));
     args.push(objstore_flag(context));
-    args.push(replica_label_flag(labels::RECEIVE_REPLICA));
-    args.extend(
-        receive
-            .labels
-            .iter()
-            .map(|(name, value)| label_flag(name, value)),
-    );
-    args.push(format!(
-        "--receive.replication-factor={}",
-        receive.replication_factor
-    ));
-    args.push(format!(
-        "--receive.hashrings-file={HASHRING_DIR}/{HASHRING_FILE}"
-    ));
-    args.push(format!(
-        "--receive.hashrings-algorithm={}",
-        receive.hashring_algorithm.as_str()
-    ));
+    args.extend(label_flags(context));
+    if receive.router.is_none() {
+        args.extend(hashring_flags(context));
+    }
     args.push(format!(
         "--receive.local-endpoint={}",
         endpoint(context, &format!("$({POD_NAME_ENV})"))
@@ -395,16 +413,47 @@ fn args(context: &ComponentContext) -> Vec<String> {
             .iter()
             .flat_map(read_limit_flags),
     );
-    args.extend(write_path_args(context));
+    if receive.router.is_none() {
+        args.extend(write_path_args(context));
+    }
+    args.extend(ingest_args(context));
     args
 }
 
-/// The write path's flags: TLS with client certificates, the tenant from them, limits,
-/// the far-future window and Cap'n Proto on localhost. None in the seed's lab.
-fn write_path_args(context: &ComponentContext) -> Vec<String> {
+/// The replica label and Receive's labels.
+pub(super) fn label_flags(context: &ComponentContext) -> Vec<String> {
+    let receive = &context.fleet.central.receive;
+    std::iter::once(replica_label_flag(labels::RECEIVE_REPLICA))
+        .chain(
+            receive
+                .labels
+                .iter()
+                .map(|(name, value)| label_flag(name, value)),
+        )
+        .collect()
+}
+
+/// The routing flags: the replication factor and the hashring.
+pub(super) fn hashring_flags(context: &ComponentContext) -> [String; 3] {
+    let receive = &context.fleet.central.receive;
+    [
+        format!(
+            "--receive.replication-factor={}",
+            receive.replication_factor
+        ),
+        format!("--receive.hashrings-file={HASHRING_DIR}/{HASHRING_FILE}"),
+        format!(
+            "--receive.hashrings-algorithm={}",
+            receive.hashring_algorithm.as_str()
+        ),
+    ]
+}
+
+/// The write path's flags of the pods that take the edges' remote write: TLS with
+/// client certificates, the tenant from them, limits. None in the seed's lab.
+pub(super) fn write_path_args(context: &ComponentContext) -> Vec<String> {
     let fleet = context.fleet;
-    let receive = &fleet.central.receive;
-    let remote_write = &receive.remote_write;
+    let remote_write = &fleet.central.receive.remote_write;
     let mut args = Vec::new();
     if remote_write.tls.is_some() {
         for (flag, file) in [
@@ -421,21 +470,45 @@ fn write_path_args(context: &ComponentContext) -> Vec<String> {
                 "--receive.tenant-certificate-field={}",
                 field.as_str()
             ));
-            args.push(format!("--receive.tenant-label-name={TENANT_LABEL}"));
         }
     }
+    args.extend(tenant_label_flag(context));
     if fleet.default_write_limits().is_some() {
         args.push(format!(
             "--receive.limits-config-file={LIMITS_DIR}/{LIMITS_FILE}"
         ));
     }
+    args
+}
+
+/// `--receive.tenant-label-name`, when the tenant comes from the client certificate: the
+/// label the storing pods add for the tenant.
+fn tenant_label_flag(context: &ComponentContext) -> Option<String> {
+    let remote_write = &context.fleet.central.receive.remote_write;
+    (remote_write.tls.is_some()
+        && remote_write.tenant_per_edge()
+        && remote_write.tenant_field.is_some())
+    .then(|| format!("--receive.tenant-label-name={TENANT_LABEL}"))
+}
+
+/// The flags of the pods that store (behind routers, the tenant label too, which the
+/// write path's flags hold otherwise): the far-future window, Cap'n Proto on localhost.
+fn ingest_args(context: &ComponentContext) -> Vec<String> {
+    let receive = &context.fleet.central.receive;
+    let mut args = Vec::new();
+    if receive.router.is_some() {
+        args.extend(tenant_label_flag(context));
+    }
     if let Some(window) = &receive.too_far_in_future {
         args.push(format!("--tsdb.too-far-in-future.time-window={window}"));
     }
-    if !receive.capnproto {
-        args.push(format!("--receive.capnproto-address={CAPNPROTO_LOCAL}"));
-    }
+    args.extend(capnproto_flag(receive));
     args
+}
+
+/// `--receive.capnproto-address` on localhost, unless Receive replicates over Cap'n Proto.
+pub(super) fn capnproto_flag(receive: &thanos_model::Receive) -> Option<String> {
+    (!receive.capnproto).then(|| format!("--receive.capnproto-address={CAPNPROTO_LOCAL}"))
 }
 
 #[cfg(test)]

@@ -1,0 +1,151 @@
+//! A cache of a Thanos component: in its own memory, or a memcached or Redis workload
+//! rendered beside it.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    setters::setters,
+    validate::{shown, Checker},
+    Bytes, Digest,
+};
+
+/// Default memcached image of a cache workload.
+pub const DEFAULT_MEMCACHED_IMAGE: &str = "docker.io/library/memcached:1.6.39-alpine";
+/// Default Redis image of a cache workload.
+pub const DEFAULT_REDIS_IMAGE: &str = "docker.io/library/redis:7.4.6-alpine";
+
+/// Where a cache keeps its entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum CacheBackend {
+    /// In the component's own memory (`type: IN-MEMORY`): lost on restart, not shared
+    /// between replicas.
+    InMemory,
+    /// A memcached Deployment rendered beside the component (`type: MEMCACHED`), shared by
+    /// its replicas and kept over their restarts.
+    Memcached,
+    /// A Redis Deployment rendered beside the component (`type: REDIS`), without
+    /// persistence: a cache, not a database.
+    Redis,
+}
+
+/// A cache of a Thanos component.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Cache {
+    /// `inMemory` (default), `memcached` or `redis`.
+    pub backend: CacheBackend,
+    /// In memory, the most the cache holds in the component's memory (its memory limit
+    /// must leave room for it); with memcached or Redis, the memory limit of each cache
+    /// pod, of which the cache is told to use seven eighths. Default `256Mi`.
+    pub size: Bytes,
+    /// Pods of the memcached or Redis Deployment, default 1 (unused in memory); Redis runs
+    /// one pod (its pods would share nothing), memcached's client spreads keys over all.
+    pub replicas: u32,
+    /// The memcached or Redis image (`repository:tag`), by default
+    /// [`DEFAULT_MEMCACHED_IMAGE`] or [`DEFAULT_REDIS_IMAGE`]; a tag that moves (`latest`,
+    /// none) is refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The digest (`sha256:<64 hex>`) of the memcached or Redis image, so that every node
+    /// runs exactly that image; a cache workload without one warns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<Digest>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self {
+            backend: CacheBackend::InMemory,
+            size: Bytes::mebibytes(256),
+            replicas: 1,
+            image: None,
+            digest: None,
+        }
+    }
+}
+
+impl Cache {
+    setters! {
+        copy backend: CacheBackend,
+        set size: Bytes,
+        copy replicas: u32,
+        some image: String,
+        some digest: Digest,
+    }
+
+    /// Whether the cache is a workload of its own (memcached or Redis).
+    #[must_use]
+    pub fn has_workload(&self) -> bool {
+        self.backend != CacheBackend::InMemory
+    }
+
+    /// The cache workload's image: the pinned one, else the backend's default, with its
+    /// digest when it has one.
+    #[must_use]
+    pub fn image_reference(&self) -> String {
+        let image = self.image.as_deref().unwrap_or(match self.backend {
+            CacheBackend::Redis => DEFAULT_REDIS_IMAGE,
+            CacheBackend::InMemory | CacheBackend::Memcached => DEFAULT_MEMCACHED_IMAGE,
+        });
+        match &self.digest {
+            Some(digest) => format!("{image}@{digest}"),
+            None => image.to_owned(),
+        }
+    }
+}
+
+impl Cache {
+    /// Rule 45: a cache that holds something, a cache workload with pods (one Redis: its
+    /// pods share nothing) and an image that does not move.
+    pub(crate) fn check(&self, path: &str, check: &mut Checker) {
+        let size_path = format!("{path}.size");
+        if check.parsed(&size_path) && self.size.is_zero() {
+            check.error(
+                &size_path,
+                "a cache of 0 bytes holds nothing",
+                "give the cache memory, such as 256Mi",
+            );
+        }
+        if !self.has_workload() {
+            return;
+        }
+        if self.digest.is_none() {
+            check.warning(
+                &format!("{path}.digest"),
+                "the cache image is pulled by its tag: a node may run another image under the same tag",
+                "pin it: digest: sha256:<64 hex> (crane digest <image>)",
+            );
+        }
+        let replicas_path = format!("{path}.replicas");
+        check.replicas(&replicas_path, self.replicas);
+        if self.backend == CacheBackend::Redis && self.replicas > 1 {
+            check.error(
+                &replicas_path,
+                format!(
+                    "{} Redis pods share no entries: each request lands on one of them at random",
+                    self.replicas
+                ),
+                "run one Redis pod, or memcached, whose client spreads the keys over its pods",
+            );
+        }
+        if let Some(image) = &self.image {
+            let image_path = format!("{path}.image");
+            if !check.clean(&image_path, image) {
+                return;
+            }
+            let tag = image
+                .rsplit_once(':')
+                .filter(|(_, tag)| !tag.contains('/'))
+                .map(|(_, tag)| tag);
+            if image.contains(char::is_whitespace) || matches!(tag, None | Some("" | "latest")) {
+                check.error(
+                    &image_path,
+                    format!("{} is not an image with a tag that stays put", shown(image)),
+                    "name the image with its version tag, such as docker.io/library/memcached:1.6.39-alpine",
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! `thanos-query-frontend.yaml`: the results-cache ConfigMap, Deployment and Service of
+//! the query-frontend in front of Query, and its cache workload when the cache is
+//! memcached or Redis.
+
+use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap};
+use thanos_model::{Component, Fleet, QueryFrontend};
+
+use super::{
+    add_optional,
+    cache::{self, CacheWorkload},
+    common_flags,
+    component::{ComponentContext, Port, ServiceKind, SharedObjects},
+    query, service_domain,
+};
+use crate::yaml::Documents;
+
+const COMPONENT: Component = Component::QueryFrontend;
+/// The file the objects are written to.
+pub const FILE: &str = "thanos-query-frontend.yaml";
+/// HTTP port of the query-frontend: Query's API on Query's port, so a datasource or a
+/// port-forward moves from one to the other by its host alone.
+pub(crate) const HTTP: Port = query::HTTP;
+const PORTS: &[Port] = &[HTTP];
+const CACHE: &str = "results-cache";
+const CACHE_FILE: &str = "results-cache.yaml";
+const CACHE_DIR: &str = "/etc/thanos/query-frontend";
+
+/// The objects of `thanos-query-frontend.yaml`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThanosQueryFrontend {
+    /// `thanos-query-frontend-results-cache`: the `--query-range.response-cache-config-file`.
+    pub results_cache: ConfigMap,
+    /// `thanos-query-frontend`.
+    pub deployment: Deployment,
+    /// Its Service, ServiceAccount, PodDisruptionBudget, ServiceMonitor, NetworkPolicy.
+    pub shared: SharedObjects,
+    /// `thanos-query-frontend-cache`, when the results cache is memcached or Redis.
+    pub cache: Option<CacheWorkload>,
+}
+
+impl ThanosQueryFrontend {
+    /// Builds the objects of a validated fleet; `None` when it has no query-frontend.
+    pub(crate) fn new(fleet: &Fleet) -> Option<Self> {
+        let frontend = fleet.central.query_frontend.as_ref()?;
+        let context = ComponentContext::new(fleet, COMPONENT, PORTS);
+        let cache_config = context.config_map_name(CACHE);
+        Some(Self {
+            results_cache: context.config_map(
+                CACHE,
+                CACHE_FILE,
+                cache::config(fleet, COMPONENT, &frontend.results_cache),
+            ),
+            deployment: context
+                .pod(args(fleet, frontend))
+                .config_map_volume(CACHE, &cache_config, CACHE_DIR)
+                .deployment(),
+            shared: context.shared_objects(ServiceKind::ClusterIp),
+            cache: CacheWorkload::new(fleet, COMPONENT, &frontend.results_cache),
+        })
+    }
+
+    /// The file's documents, in order.
+    pub(crate) fn documents(&self) -> Vec<String> {
+        let documents = Documents::default()
+            .one(&self.results_cache)
+            .one(&self.deployment);
+        add_optional(
+            self.shared.add_to(documents),
+            self.cache.as_ref(),
+            CacheWorkload::add_to,
+        )
+        .into_vec()
+    }
+}
+
+/// The URL Grafana's Thanos datasource reads: the query-frontend's when the fleet has
+/// one, else Query's.
+pub(crate) fn datasource_url(fleet: &Fleet) -> String {
+    match fleet.central.query_frontend {
+        Some(_) => format!(
+            "http://{}.{}:{}",
+            COMPONENT.name(),
+            service_domain(fleet),
+            HTTP.number
+        ),
+        None => query::url(fleet),
+    }
+}
+
+fn args(fleet: &Fleet, frontend: &QueryFrontend) -> Vec<String> {
+    let mut args = common_flags("query-frontend", HTTP);
+    args.push(format!(
+        "--query-frontend.downstream-url={}",
+        query::url(fleet)
+    ));
+    args.push("--query-frontend.compress-responses".to_owned());
+    args.push(format!(
+        "--query-range.split-interval={}",
+        frontend.split_interval
+    ));
+    let retries = frontend.max_retries;
+    args.push(format!("--query-range.max-retries-per-request={retries}"));
+    args.push(format!("--query.max-retries-per-request={retries}"));
+    args.push(format!(
+        "--query-range.response-cache-config-file={CACHE_DIR}/{CACHE_FILE}"
+    ));
+    if !fleet.central.query.cors {
+        args.push("--web.disable-cors".to_owned());
+    }
+    args
+}

@@ -1,0 +1,86 @@
+//! Receive's routers, when the fleet splits them from the ingesting pods: a stateless
+//! Deployment `thanos-receive-router` that takes the edges' remote write through
+//! Receive's Ingress, holds the hashring (`--receive.hashrings-file` on the routers only)
+//! and forwards each series over gRPC to the StatefulSet's pods, which then only store.
+//! Written into `thanos-receive.yaml`, after Receive's own objects.
+
+use k8s_openapi::api::{apps::v1::Deployment, networking::v1::Ingress};
+use thanos_model::{Component, Fleet};
+
+use super::{
+    common_flags,
+    component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP},
+    pod::field_env,
+    receive::{
+        capnproto_flag, hashring_flags, label_flags, write_path_args, write_path_volumes,
+        POD_NAME_ENV, REMOTE_WRITE,
+    },
+};
+use crate::yaml::Documents;
+
+const COMPONENT: Component = Component::ReceiveRouter;
+const PORTS: &[Port] = &[HTTP, REMOTE_WRITE];
+
+/// The routers' objects.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ThanosReceiveRouter {
+    /// `thanos-receive-router`.
+    pub deployment: Deployment,
+    /// Its Service (HTTP and remote write), Receive's Ingress pointed at it, its
+    /// ServiceAccount, PodDisruptionBudget, ServiceMonitor and NetworkPolicy.
+    pub shared: SharedObjects,
+}
+
+impl ThanosReceiveRouter {
+    /// The routers of a validated fleet that has them; `ingress` is Receive's, its
+    /// backend moved to the routers' Service (the host, and so the edges' URL and the
+    /// server certificate, stay Receive's).
+    pub(crate) fn new(fleet: &Fleet, ingress: Option<Ingress>, limits: bool) -> Self {
+        let context = ComponentContext::new(fleet, COMPONENT, PORTS);
+        let pod = context
+            .pod(args(&context))
+            .env(field_env(POD_NAME_ENV, "metadata.name"));
+        let ingress = ingress.map(|mut ingress| {
+            ingress.metadata = context.metadata(context.name());
+            let backends = ingress
+                .spec
+                .iter_mut()
+                .flat_map(|spec| spec.rules.iter_mut().flatten())
+                .flat_map(|rule| rule.http.iter_mut())
+                .flat_map(|http| http.paths.iter_mut())
+                .filter_map(|path| path.backend.service.as_mut());
+            for backend in backends {
+                context.name().clone_into(&mut backend.name);
+            }
+            ingress
+        });
+        Self {
+            deployment: write_path_volumes(&context, pod, limits).deployment(),
+            shared: context
+                .shared_objects(ServiceKind::ClusterIp)
+                .ingress(ingress),
+        }
+    }
+
+    /// Adds the objects to a file's documents, in order.
+    pub(crate) fn add_to(&self, documents: Documents) -> Documents {
+        self.shared.add_to(documents.one(&self.deployment))
+    }
+}
+
+/// The routers' flags: remote write, the labels Receive requires, the hashring and the
+/// write path; no TSDB, no local endpoint, no bucket.
+fn args(context: &ComponentContext) -> Vec<String> {
+    let receive = &context.fleet.central.receive;
+    let mut args = common_flags("receive", HTTP);
+    args.push(format!(
+        "--remote-write.address=0.0.0.0:{}",
+        REMOTE_WRITE.number
+    ));
+    args.extend(label_flags(context));
+    args.extend(hashring_flags(context));
+    args.extend(write_path_args(context));
+    args.extend(capnproto_flag(receive));
+    args
+}
