@@ -16,6 +16,7 @@ use k8s_openapi::{
             TCPSocketAction,
         },
         networking::v1::NetworkPolicy,
+        policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec},
     },
     apimachinery::pkg::{
         apis::meta::v1::{LabelSelector, ObjectMeta},
@@ -115,6 +116,9 @@ pub struct CacheWorkload {
     pub deployment: Deployment,
     /// `<name>-cache`: headless, so the memcached client finds every pod by DNS SRV.
     pub service: Service,
+    /// `<name>-cache`, with more than one replica: a drain takes one cache pod at a
+    /// time (each holds a share of the keys), and may always evict one that is not ready.
+    pub pod_disruption_budget: Option<PodDisruptionBudget>,
     /// `<name>-cache`, when the fleet has NetworkPolicies: only the component reaches
     /// the cache port.
     pub network_policy: Option<NetworkPolicy>,
@@ -185,6 +189,19 @@ impl CacheWorkload {
                 }),
                 ..Service::default()
             },
+            pod_disruption_budget: (cache.replicas > 1).then(|| PodDisruptionBudget {
+                metadata: metadata(),
+                spec: Some(PodDisruptionBudgetSpec {
+                    max_unavailable: Some(IntOrString::Int(1)),
+                    selector: Some(LabelSelector {
+                        match_labels: Some(selector.clone()),
+                        ..LabelSelector::default()
+                    }),
+                    unhealthy_pod_eviction_policy: Some("AlwaysAllow".to_owned()),
+                    ..PodDisruptionBudgetSpec::default()
+                }),
+                ..PodDisruptionBudget::default()
+            }),
             network_policy: fleet.security.network_policies.then(|| {
                 network_policies::policy(
                     fleet,
@@ -206,6 +223,7 @@ impl CacheWorkload {
             .all(&self.service_account)
             .one(&self.deployment)
             .one(&self.service)
+            .all(&self.pod_disruption_budget)
             .all(&self.network_policy)
     }
 }

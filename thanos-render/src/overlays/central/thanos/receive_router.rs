@@ -42,7 +42,11 @@ impl ThanosReceiveRouter {
             .pod(args(&context))
             .env(field_env(POD_NAME_ENV, "metadata.name"));
         let ingress = ingress.map(|mut ingress| {
+            // The routers' own name and labels; Receive's annotations (TLS passthrough)
+            // stay, or the edges' TLS would end at the Ingress controller.
+            let annotations = ingress.metadata.annotations.take();
             ingress.metadata = context.metadata(context.name());
+            ingress.metadata.annotations = annotations;
             let backends = ingress
                 .spec
                 .iter_mut()
