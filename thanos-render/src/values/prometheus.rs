@@ -60,6 +60,9 @@ pub struct PrometheusSpecValues {
     pub storage_spec: Option<StorageSpec>,
     /// `thanos`: the sidecar.
     pub thanos: Option<ThanosSidecarValues>,
+    /// `secrets`: Secrets the operator mounts at `/etc/prometheus/secrets/<name>/` (the
+    /// sidecar's gRPC certificate).
+    pub secrets: Option<Vec<String>>,
     /// `additionalArgs`: flags the CRD has no field for, such as the agent's WAL
     /// retention.
     pub additional_args: Option<Vec<AdditionalArg>>,
@@ -150,6 +153,23 @@ pub struct ThanosSidecarValues {
     /// `additionalArgs`: the read limits of its StoreAPI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_args: Option<Vec<AdditionalArg>>,
+    /// `grpcServerTlsConfig`: mutual TLS on its StoreAPI (`security.grpcTls`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grpc_server_tls_config: Option<GrpcServerTlsConfig>,
+}
+
+/// `grpcServerTlsConfig` of the sidecar and of the `ThanosRuler`: files in the pod (the
+/// only fields the operator supports there, its CRDs say), which it passes as
+/// `--grpc-server-tls-{cert,key,client-ca}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrpcServerTlsConfig {
+    /// `caFile`: the CA whose clients the StoreAPI accepts.
+    pub ca_file: String,
+    /// `certFile`: its server certificate.
+    pub cert_file: String,
+    /// `keyFile`: its key.
+    pub key_file: String,
 }
 
 /// `prometheusSpec.thanos.objectStorageConfig` in the chart's form.
