@@ -193,13 +193,7 @@ impl WriteCertificates {
         };
         Some(Self {
             self_signed: issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed()),
-            ca_certificate: certificate(
-                fleet,
-                WRITE_CA.to_owned(),
-                WRITE_CA.to_owned(),
-                issuer_ref(SELF_SIGNED),
-            )
-            .ca(format!("thanos-kustomize write CA {}", fleet.domain)),
+            ca_certificate: ca_certificate(fleet, WRITE_CA, "write"),
             ca_issuer: issuer(fleet, WRITE_CA, IssuerSpec::ca(WRITE_CA)),
             server: leaf(
                 "thanos-receive-server".to_owned(),
@@ -270,15 +264,7 @@ impl IngressCertificates {
         Some(Self {
             self_signed: (own_ca && !shares_self_signed)
                 .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
-            ca_certificate: own_ca.then(|| {
-                certificate(
-                    fleet,
-                    INGRESS_CA.to_owned(),
-                    INGRESS_CA.to_owned(),
-                    issuer_ref(SELF_SIGNED),
-                )
-                .ca(format!("thanos-kustomize ingress CA {}", fleet.domain))
-            }),
+            ca_certificate: own_ca.then(|| ca_certificate(fleet, INGRESS_CA, "ingress")),
             ca_issuer: own_ca.then(|| issuer(fleet, INGRESS_CA, IssuerSpec::ca(INGRESS_CA))),
             ingresses: ingresses
                 .into_iter()
@@ -340,7 +326,7 @@ pub struct GrpcCertificates {
     /// `thanos-grpc-ca`: the CA Issuer.
     pub ca_issuer: Issuer,
     /// `thanos-<server>-grpc`: the sidecar's, Receive's (a client of its peers too),
-    /// Store's and the Ruler's (with a Ruler), each with [`grpc_tls::server_name`].
+    /// Store's and the Ruler's (with a Ruler), each with the one name every client verifies (`thanos-store-api.<namespace>.svc`).
     pub servers: Vec<Certificate>,
     /// `thanos-query-grpc`: Query's client certificate.
     pub client: Certificate,
@@ -393,13 +379,7 @@ impl GrpcCertificates {
         Some(Self {
             self_signed: (!shares_self_signed)
                 .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
-            ca_certificate: certificate(
-                fleet,
-                GRPC_CA.to_owned(),
-                GRPC_CA.to_owned(),
-                issuer_ref(SELF_SIGNED),
-            )
-            .ca(format!("thanos-kustomize gRPC CA {}", fleet.domain)),
+            ca_certificate: ca_certificate(fleet, GRPC_CA, "gRPC"),
             ca_issuer: issuer(fleet, GRPC_CA, IssuerSpec::ca(GRPC_CA)),
             servers,
             client,
@@ -431,6 +411,18 @@ fn issued_here(edge: &Edge) -> bool {
 #[must_use]
 pub fn edge_certificate(edge: &Edge) -> String {
     format!("thanos-edge-{}", edge.name)
+}
+
+/// The certificate of one of the fleet's own CAs, `name` (its Secret and Issuer share
+/// the name), signed by the self-signed Issuer: `thanos-kustomize <what> CA <domain>`.
+fn ca_certificate(fleet: &Fleet, name: &str, what: &str) -> Certificate {
+    certificate(
+        fleet,
+        name.to_owned(),
+        name.to_owned(),
+        issuer_ref(SELF_SIGNED),
+    )
+    .ca(format!("thanos-kustomize {what} CA {}", fleet.domain))
 }
 
 fn issuer(fleet: &Fleet, name: &str, spec: IssuerSpec) -> Issuer {
