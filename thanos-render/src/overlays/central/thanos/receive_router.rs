@@ -47,7 +47,10 @@ impl ThanosReceiveRouter {
             GrpcPeer::Receive,
         );
         let ingress = ingress.map(|mut ingress| {
+            // Receive's Ingress, renamed: its TLS passthrough annotation stays.
+            let annotations = ingress.metadata.annotations.take();
             ingress.metadata = context.metadata(context.name());
+            ingress.metadata.annotations = annotations;
             let backends = ingress
                 .spec
                 .iter_mut()
