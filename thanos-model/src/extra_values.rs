@@ -433,7 +433,7 @@ const OWNED: &[(&str, &str)] = &[
         "central.readLimits",
     ),
     (
-        "prometheus.prometheusSpec.secrets",
+        "prometheus.prometheusSpec.volumes",
         "security.grpcTls (the sidecar's gRPC certificate)",
     ),
     (

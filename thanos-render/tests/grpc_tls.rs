@@ -141,35 +141,52 @@ fn every_storeapi_server_of_the_secure_fleet_requires_a_client_certificate_of_th
     }
 }
 
+/// The Secret a `grpcServerTlsConfig`'s files are in: one directory, mounted by one of
+/// `mounts` from one of `volumes`.
+fn operator_secret(config: &Value, mounts: &Value, volumes: &Value) -> String {
+    let dirs: Vec<&str> = ["caFile", "certFile", "keyFile"]
+        .iter()
+        .map(|key| dir_of(config[*key].as_str().expect("a file")))
+        .collect();
+    assert!(dirs.iter().all(|dir| *dir == dirs[0]), "{dirs:?}");
+    let mount = mounts
+        .as_sequence()
+        .expect("mounts")
+        .iter()
+        .find(|m| m["mountPath"] == dirs[0])
+        .expect("the files' directory is mounted");
+    volumes
+        .as_sequence()
+        .expect("volumes")
+        .iter()
+        .find(|v| v["name"] == mount["name"])
+        .and_then(|v| v["secret"]["secretName"].as_str())
+        .expect("a Secret volume")
+        .to_owned()
+}
+
 #[test]
 fn the_operators_storeapis_serve_with_their_grpc_certificates() {
     let tree = tree_of(secure_fleet(3));
     let certificates = certificates(&tree);
     let values = &central(&tree, "values-central.yaml")[0];
+    // The operator mounts only `thanos.volumeMounts` into the sidecar container.
     let spec = &values["prometheus"]["prometheusSpec"];
-    let sidecar = &spec["thanos"]["grpcServerTlsConfig"];
-    let secrets = spec["secrets"]
-        .as_sequence()
-        .expect("prometheusSpec.secrets");
-    for key in ["caFile", "certFile", "keyFile"] {
-        let dir = dir_of(sidecar[key].as_str().expect("a file"));
-        let secret = dir
-            .strip_prefix("/etc/prometheus/secrets/")
-            .expect("a Secret the operator mounts");
-        assert!(secrets.iter().any(|s| s == secret), "{secret} is mounted");
-        grpc_certificate(&certificates, secret);
-    }
+    let thanos = &spec["thanos"];
+    let sidecar = operator_secret(
+        &thanos["grpcServerTlsConfig"],
+        &thanos["volumeMounts"],
+        &spec["volumes"],
+    );
+    grpc_certificate(&certificates, &sidecar);
     let ruler = &values["thanosRuler"]["thanosRulerSpec"];
-    let config = &ruler["additionalConfig"]["grpcServerTlsConfig"];
-    let mount = &ruler["volumeMounts"][0];
-    let volume = &ruler["volumes"][0];
-    assert_eq!(mount["name"], volume["name"]);
-    for key in ["caFile", "certFile", "keyFile"] {
-        let dir = dir_of(config[key].as_str().expect("a file"));
-        assert_eq!(mount["mountPath"].as_str(), Some(dir));
-    }
-    let secret = volume["secret"]["secretName"].as_str().expect("a Secret");
-    grpc_certificate(&certificates, secret);
+    let secret = operator_secret(
+        &ruler["additionalConfig"]["grpcServerTlsConfig"],
+        &ruler["volumeMounts"],
+        &ruler["volumes"],
+    );
+    grpc_certificate(&certificates, &secret);
+    assert_ne!(sidecar, secret, "a key per workload");
 }
 
 #[test]

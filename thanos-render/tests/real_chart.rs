@@ -483,7 +483,8 @@ fn write_certificates(build: &Build, expect: &Expect) -> Vec<String> {
 
 /// With `security.grpcTls`, as the chart and the operator get them: the Prometheus CR's
 /// sidecar and the ThanosRuler CR have a `grpcServerTlsConfig` whose files are in a Secret
-/// mounted for them (`spec.secrets`, or a volume and mount of the CR); every Thanos
+/// mounted for them (a volume of the CR, mounted by `thanos.volumeMounts` or
+/// `volumeMounts`); every Thanos
 /// workload's gRPC flags name files of a mounted Secret; and every Secret mounted for TLS
 /// (the CRs' and every `*-tls` Secret volume of a workload) is issued by a Certificate of
 /// the build.
@@ -498,40 +499,28 @@ fn storeapis_serve_grpc_tls(build: &Build, _: &Expect) -> Vec<String> {
     if prometheus.len() != 1 {
         problems.push(format!("{} Prometheus resources, not 1", prometheus.len()));
     }
-    for cr in prometheus {
-        let secrets: Vec<&str> = cr["spec"]["secrets"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        tls_config_files(
-            &describe(cr),
-            &cr["spec"]["thanos"]["grpcServerTlsConfig"],
-            (&mut problems, &mut mounted),
-            &|dir| {
-                dir.strip_prefix("/etc/prometheus/secrets/")
-                    .filter(|secret| secrets.contains(secret))
-                    .map(str::to_owned)
-            },
-        );
-    }
     let rulers: Vec<&Value> = build.all("ThanosRuler").collect();
     if rulers.len() != 1 {
         problems.push(format!("{} ThanosRuler resources, not 1", rulers.len()));
     }
-    for cr in rulers {
+    // The sidecar's files must be in one of its own mounts (the operator gives the
+    // sidecar container only `thanos.volumeMounts`), the Ruler's in one of the CR's.
+    let sidecars = prometheus.into_iter().map(|cr| {
+        let thanos = &cr["spec"]["thanos"];
+        (cr, &thanos["grpcServerTlsConfig"], &thanos["volumeMounts"])
+    });
+    let rulers = rulers.into_iter().map(|cr| {
         let spec = &cr["spec"];
+        (cr, &spec["grpcServerTlsConfig"], &spec["volumeMounts"])
+    });
+    for (cr, config, mounts) in sidecars.chain(rulers) {
         tls_config_files(
             &describe(cr),
-            &spec["grpcServerTlsConfig"],
+            config,
             (&mut problems, &mut mounted),
             &|dir| {
-                let mount = spec["volumeMounts"]
-                    .as_array()?
-                    .iter()
-                    .find(|m| m["mountPath"] == dir)?;
-                spec["volumes"]
+                let mount = mounts.as_array()?.iter().find(|m| m["mountPath"] == dir)?;
+                cr["spec"]["volumes"]
                     .as_array()?
                     .iter()
                     .find(|v| v["name"] == mount["name"])?["secret"]["secretName"]

@@ -60,9 +60,8 @@ pub struct PrometheusSpecValues {
     pub storage_spec: Option<StorageSpec>,
     /// `thanos`: the sidecar.
     pub thanos: Option<ThanosSidecarValues>,
-    /// `secrets`: Secrets the operator mounts at `/etc/prometheus/secrets/<name>/` (the
-    /// sidecar's gRPC certificate).
-    pub secrets: Option<Vec<String>>,
+    /// `volumes` of the pod: the sidecar's gRPC certificate (`security.grpcTls`).
+    pub volumes: Option<Vec<k8s_openapi::api::core::v1::Volume>>,
     /// `additionalArgs`: flags the CRD has no field for, such as the agent's WAL
     /// retention.
     pub additional_args: Option<Vec<AdditionalArg>>,
@@ -156,6 +155,9 @@ pub struct ThanosSidecarValues {
     /// `grpcServerTlsConfig`: mutual TLS on its StoreAPI (`security.grpcTls`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grpc_server_tls_config: Option<GrpcServerTlsConfig>,
+    /// `volumeMounts` of the sidecar container: its gRPC certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_mounts: Option<Vec<k8s_openapi::api::core::v1::VolumeMount>>,
 }
 
 /// `grpcServerTlsConfig` of the sidecar and of the `ThanosRuler`: files in the pod (the

@@ -278,7 +278,7 @@ fn values(fleet: &Fleet) -> ChartValues {
     let sidecar_image = fleet.image(prometheus.sidecar.image.as_ref());
     let objstore = fleet.object_storage.config_secret();
     let control_plane = &central.control_plane;
-    let sidecar_tls = thanos::grpc_tls::sidecar(fleet);
+    let sidecar_tls = thanos::grpc_tls::operator_mount(fleet, thanos::grpc_tls::GrpcPeer::Sidecar);
     let (prometheus_placement, prometheus_budget) = thanos::pod::chart_placement(
         fleet,
         network_policies::PROMETHEUS.label,
@@ -312,9 +312,10 @@ fn values(fleet: &Fleet) -> ChartValues {
                         },
                     },
                     additional_args: thanos::read_limit_args(fleet),
-                    grpc_server_tls_config: sidecar_tls.as_ref().map(|(config, _)| config.clone()),
+                    grpc_server_tls_config: sidecar_tls.as_ref().map(|(config, ..)| config.clone()),
+                    volume_mounts: sidecar_tls.as_ref().map(|(.., mount)| vec![mount.clone()]),
                 }),
-                secrets: sidecar_tls.map(|(_, secret)| vec![secret]),
+                volumes: sidecar_tls.map(|(_, volume, _)| vec![volume]),
                 placement: prometheus_placement,
                 ..PrometheusSpecValues::default()
             }),

@@ -40,7 +40,7 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
         super::network_policies::THANOS_RULER.label,
         ruler.replicas,
     );
-    let tls = thanos::grpc_tls::ruler(fleet);
+    let tls = thanos::grpc_tls::operator_mount(fleet, thanos::grpc_tls::GrpcPeer::Ruler);
     let mut additional_config = RulerAdditionalConfig::new(ruler);
     additional_config.grpc_server_tls_config = tls.as_ref().map(|(config, ..)| config.clone());
     Some(ThanosRulerValues {

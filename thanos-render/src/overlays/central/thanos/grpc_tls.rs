@@ -130,25 +130,20 @@ fn client_flags(fleet: &Fleet, prefix: &str, server_name_flag: &str) -> Vec<Stri
     flags
 }
 
-/// The sidecar's `grpcServerTlsConfig` and the Secret the operator mounts for it
-/// (`prometheusSpec.secrets`, at `/etc/prometheus/secrets/<name>/`). `None` without
-/// gRPC TLS.
-pub(crate) fn sidecar(fleet: &Fleet) -> Option<(GrpcServerTlsConfig, String)> {
-    enabled(fleet).then(|| {
-        let secret = GrpcPeer::Sidecar.secret();
-        let config = operator_config(&format!("/etc/prometheus/secrets/{secret}"));
-        (config, secret)
-    })
-}
-
-/// The Ruler's `grpcServerTlsConfig`, and the volume and mount of its Secret at [`DIR`].
-/// `None` without gRPC TLS.
-pub(crate) fn ruler(fleet: &Fleet) -> Option<(GrpcServerTlsConfig, Volume, VolumeMount)> {
+/// The `grpcServerTlsConfig` of a StoreAPI the operator runs (the sidecar, the Ruler),
+/// and the pod volume and container mount of its Secret at [`DIR`]. The operator gives
+/// the sidecar container only the mounts of `thanos.volumeMounts` (not those of
+/// `secrets`, which are the Prometheus container's), so both CRs get a volume of their
+/// own. `None` without gRPC TLS.
+pub(crate) fn operator_mount(
+    fleet: &Fleet,
+    peer: GrpcPeer,
+) -> Option<(GrpcServerTlsConfig, Volume, VolumeMount)> {
     enabled(fleet).then(|| {
         let volume = Volume {
             name: VOLUME.to_owned(),
             secret: Some(SecretVolumeSource {
-                secret_name: Some(GrpcPeer::Ruler.secret()),
+                secret_name: Some(peer.secret()),
                 default_mode: Some(0o440),
                 ..SecretVolumeSource::default()
             }),
