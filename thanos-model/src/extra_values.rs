@@ -432,6 +432,26 @@ const OWNED: &[(&str, &str)] = &[
         "thanosRuler.thanosRulerSpec.additionalArgs",
         "central.readLimits",
     ),
+    (
+        "prometheus.prometheusSpec.volumes",
+        "security.grpcTls (the sidecar's gRPC certificate)",
+    ),
+    (
+        "prometheus.prometheusSpec.thanos.grpcServerTlsConfig",
+        "security.grpcTls",
+    ),
+    (
+        "thanosRuler.thanosRulerSpec.additionalConfig.grpcServerTlsConfig",
+        "security.grpcTls",
+    ),
+    (
+        "thanosRuler.thanosRulerSpec.volumes",
+        "security.grpcTls (the Ruler's gRPC certificate)",
+    ),
+    (
+        "thanosRuler.thanosRulerSpec.volumeMounts",
+        "security.grpcTls (the Ruler's gRPC certificate)",
+    ),
     ("prometheusOperator.image.sha", "chart.images"),
     (
         "prometheusOperator.prometheusConfigReloader.image.sha",

@@ -84,6 +84,12 @@ pub struct Security {
     /// it such a controller's traffic is let in from every namespace (warns).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_controller: Option<IngressController>,
+    /// Mutual TLS on the StoreAPIs (gRPC, 10901) of the sidecar, Receive, Store and the
+    /// Ruler, and on Receive's replication between its pods: cert-manager issues a gRPC CA
+    /// of its own, a server certificate per StoreAPI server and a client certificate for
+    /// Query (and Receive's replication); a server accepts only clients the CA signed.
+    /// Default `true`; `false` leaves every StoreAPI in plain text (warns).
+    pub grpc_tls: bool,
 }
 
 /// Where the Ingress controller's pods run (`security.ingressController`).
@@ -125,6 +131,7 @@ impl Default for Security {
             pod_security: PodSecurityLevel::Restricted,
             ingress_tls: Some(IngressTls::default()),
             ingress_controller: None,
+            grpc_tls: true,
         }
     }
 }
@@ -135,6 +142,7 @@ impl Security {
         copy image_pull_policy: PullPolicy,
         copy network_policies: bool,
         copy pod_security: PodSecurityLevel,
+        copy grpc_tls: bool,
         some ingress_tls: IngressTls,
         some ingress_controller: IngressController,
     }
@@ -165,10 +173,12 @@ impl Security {
             pod_security: PodSecurityLevel::None,
             ingress_tls: None,
             ingress_controller: None,
+            grpc_tls: false,
         }
     }
 
-    /// Rule 28: the lab's settings warn, naming the field; rule 37: Ingress TLS.
+    /// Rule 28: the lab's settings warn, naming the field; rule 37: Ingress TLS; rule 53:
+    /// gRPC TLS without Cap'n Proto replication.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         let tls_path = format!("{path}.ingressTls");
         match &self.ingress_tls {
@@ -176,6 +186,7 @@ impl Security {
             None => check.plain_http_ingresses(&tls_path),
         }
         check.ingress_controller(&format!("{path}.ingressController"));
+        check.grpc_tls(&format!("{path}.grpcTls"));
         if !self.service_accounts {
             check.warning(
                 &format!("{path}.serviceAccounts"),
@@ -195,6 +206,13 @@ impl Security {
                 &format!("{path}.podSecurity"),
                 "the namespace enforces no Pod Security level: any pod there may run privileged or as root",
                 "set podSecurity: restricted (node-exporter then runs in a namespace of its own)",
+            );
+        }
+        if !self.grpc_tls {
+            check.warning(
+                &format!("{path}.grpcTls"),
+                "the StoreAPIs (sidecar, Receive, Store, Ruler) answer any client in plain text, and Receive replicates in plain text",
+                "set grpcTls: true (cert-manager issues the gRPC certificates)",
             );
         }
         if !self.network_policies {

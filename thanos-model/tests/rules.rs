@@ -123,6 +123,7 @@ fn the_seed_warns_about_each_lab_setting() {
         "security.serviceAccounts",
         "security.imagePullPolicy",
         "security.podSecurity",
+        "security.grpcTls",
         "security.networkPolicies",
         "edges[0].agent.walRetention",
         "edges[0].agent.queue.retryOnRateLimit",

@@ -26,7 +26,7 @@
 //! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] | `overlays/central/thanos/compactor.rs` |
 //! | the Service, Ingress, PodDisruptionBudget, ServiceMonitor and hardened pod of each of the Thanos components above | [`SharedObjects`] and the workloads | `overlays/central/thanos/component.rs`, `overlays/central/thanos/pod.rs` |
 //! | `overlays/<central>/<chart>/thanos-monitoring.yaml` (when it holds anything) | [`CentralOverlay::monitoring`]: [`ThanosMonitoring`], built from [`monitoring`] | `overlays/central/thanos/monitoring.rs` (alerts: `monitoring/alerts/`, silent edges: `monitoring/silent_edges.rs`, dashboards: `monitoring/dashboards/`) |
-//! | `overlays/<central>/<chart>/thanos-certificates.yaml` (write path and Ingress certificates) | [`CentralOverlay::certificates`]: [`WriteCertificates`], [`CentralOverlay::ingress_certificates`]: [`IngressCertificates`] | `overlays/central/certificates.rs` |
+//! | `overlays/<central>/<chart>/thanos-certificates.yaml` (write path, Ingress and gRPC certificates) | [`CentralOverlay::certificates`]: [`WriteCertificates`], [`CentralOverlay::ingress_certificates`]: [`IngressCertificates`], [`CentralOverlay::grpc_certificates`]: [`GrpcCertificates`] (flags and mounts: `overlays/central/thanos/grpc_tls.rs`) | `overlays/central/certificates.rs` |
 //! | `overlays/<central>/<chart>/grafana-rbac.yaml` (Grafana's sidecars' Role) and Grafana's values | [`CentralOverlay::grafana_rbac`]: [`GrafanaRbacObjects`] | `overlays/central/grafana.rs` |
 //! | `overlays/<cluster>/<chart>/namespace.yaml` | [`CentralOverlay::namespace`], [`EdgeOverlay::namespace`] | `overlays/namespace.rs` |
 //! | `overlays/<edge>/<chart>/values-edge.yaml`, `kustomization.yaml` | [`Manifests::edges`]: [`EdgeOverlay`] | `overlays/edge/mod.rs` |
@@ -98,7 +98,7 @@ pub use base::Base;
 pub use manifests::{Manifests, OwnedResourceError};
 pub use overlays::{
     central::{
-        certificates::{IngressCertificates, WriteCertificates},
+        certificates::{GrpcCertificates, IngressCertificates, WriteCertificates},
         grafana::GrafanaRbacObjects,
         thanos::{
             cache::CacheWorkload,

@@ -94,8 +94,8 @@ fn every_flag_values_key_and_object_is_upstreams() {
     let kinds = common::assert_upstream(&tree());
     assert_eq!(
         kinds.get("Certificate"),
-        Some(&(4 + EDGES)),
-        "write CA, server, edges; Ingress CA, Grafana's"
+        Some(&(4 + EDGES + 6)),
+        "write CA, server, edges; Ingress CA, Grafana's; gRPC CA, sidecar, Receive, Store, Ruler, Query"
     );
 }
 

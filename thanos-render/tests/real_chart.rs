@@ -351,6 +351,9 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
         if expect.fleet.security.ingress_tls.is_some() {
             checks.push(("every_ingress_has_tls", every_ingress_has_tls));
         }
+        if expect.fleet.security.grpc_tls {
+            checks.push(("storeapis_serve_grpc_tls", storeapis_serve_grpc_tls));
+        }
     } else {
         checks.extend([
             (
@@ -433,10 +436,13 @@ fn agent_writes_with_its_client_certificate(build: &Build, expect: &Expect) -> V
 /// whose common name is the edge's tenant.
 fn write_certificates(build: &Build, expect: &Expect) -> Vec<String> {
     let mut problems = Vec::new();
-    // The Ingress certificates (`ingress_certificates`) are not the write path's.
+    // The Ingress certificates (`ingress_certificates`) and the gRPC certificates
+    // (`storeapis_serve_grpc_tls`) are not the write path's.
     let write_path = |c: &&Value| {
         let name = name_of(c);
-        name != "thanos-ingress-ca" && !name.ends_with("-tls")
+        !["thanos-ingress-ca", "thanos-grpc-ca"].contains(&name)
+            && !name.ends_with("-tls")
+            && !name.ends_with("-grpc")
     };
     let issuers = build.all("Issuer").filter(write_path).count();
     if issuers != 2 {
@@ -473,6 +479,148 @@ fn write_certificates(build: &Build, expect: &Expect) -> Vec<String> {
         problems.push("cert-manager's CRDs are not loaded for the build".to_owned());
     }
     problems
+}
+
+/// With `security.grpcTls`, as the chart and the operator get them: the Prometheus CR's
+/// sidecar and the ThanosRuler CR have a `grpcServerTlsConfig` whose files are in a Secret
+/// mounted for them (a volume of the CR, mounted by `thanos.volumeMounts` or
+/// `volumeMounts`); every Thanos
+/// workload's gRPC flags name files of a mounted Secret; and every Secret mounted for TLS
+/// (the CRs' and every `*-tls` Secret volume of a workload) is issued by a Certificate of
+/// the build.
+fn storeapis_serve_grpc_tls(build: &Build, _: &Expect) -> Vec<String> {
+    let mut problems = Vec::new();
+    let issued: BTreeSet<&str> = build
+        .all("Certificate")
+        .filter_map(|c| c["spec"]["secretName"].as_str())
+        .collect();
+    let mut mounted: Vec<(String, String)> = Vec::new();
+    let prometheus: Vec<&Value> = build.all("Prometheus").collect();
+    if prometheus.len() != 1 {
+        problems.push(format!("{} Prometheus resources, not 1", prometheus.len()));
+    }
+    let rulers: Vec<&Value> = build.all("ThanosRuler").collect();
+    if rulers.len() != 1 {
+        problems.push(format!("{} ThanosRuler resources, not 1", rulers.len()));
+    }
+    // The sidecar's files must be in one of its own mounts (the operator gives the
+    // sidecar container only `thanos.volumeMounts`), the Ruler's in one of the CR's.
+    let sidecars = prometheus.into_iter().map(|cr| {
+        let thanos = &cr["spec"]["thanos"];
+        (cr, &thanos["grpcServerTlsConfig"], &thanos["volumeMounts"])
+    });
+    let rulers = rulers.into_iter().map(|cr| {
+        let spec = &cr["spec"];
+        (cr, &spec["grpcServerTlsConfig"], &spec["volumeMounts"])
+    });
+    for (cr, config, mounts) in sidecars.chain(rulers) {
+        tls_config_files(
+            &describe(cr),
+            config,
+            (&mut problems, &mut mounted),
+            &|dir| {
+                let mount = mounts.as_array()?.iter().find(|m| m["mountPath"] == dir)?;
+                cr["spec"]["volumes"]
+                    .as_array()?
+                    .iter()
+                    .find(|v| v["name"] == mount["name"])?["secret"]["secretName"]
+                    .as_str()
+                    .map(str::to_owned)
+            },
+        );
+    }
+    for workload in build
+        .all("Deployment")
+        .chain(build.all("StatefulSet"))
+        .filter(|w| name_of(w).starts_with("thanos-"))
+    {
+        let pod = &workload["spec"]["template"]["spec"];
+        let secrets: BTreeMap<&str, &str> = pod["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| Some((v["name"].as_str()?, v["secret"]["secretName"].as_str()?)))
+            .collect();
+        let container = &pod["containers"][0];
+        let mounts: BTreeMap<&str, &str> = container["volumeMounts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| Some((m["mountPath"].as_str()?, m["name"].as_str()?)))
+            .collect();
+        for secret in secrets.values().filter(|s| s.ends_with("-tls")) {
+            mounted.push((describe(workload), (*secret).to_owned()));
+        }
+        let args: Vec<&str> = container["args"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let grpc_files: Vec<&str> = args
+            .iter()
+            .filter(|a| a.starts_with("--grpc-") || a.starts_with("--remote-write.client-tls"))
+            .filter_map(|a| a.split_once('=').map(|(_, v)| v))
+            .filter(|v| v.starts_with('/'))
+            .collect();
+        let serves_store_api = ["thanos-receive", "thanos-store"]
+            .iter()
+            .any(|n| name_of(workload).starts_with(n))
+            && !name_of(workload).contains("router")
+            && !name_of(workload).contains("cache");
+        if serves_store_api
+            && !args
+                .iter()
+                .any(|a| a.starts_with("--grpc-server-tls-client-ca="))
+        {
+            problems.push(format!(
+                "{}: no --grpc-server-tls-client-ca",
+                describe(workload)
+            ));
+        }
+        if name_of(workload) == "thanos-query" && !args.contains(&"--grpc-client-tls-secure") {
+            problems.push("thanos-query: no --grpc-client-tls-secure".to_owned());
+        }
+        for file in grpc_files {
+            let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let secret = mounts.get(dir).and_then(|volume| secrets.get(volume));
+            if secret.is_none() {
+                problems.push(format!(
+                    "{}: {file} is in no mounted Secret",
+                    describe(workload)
+                ));
+            }
+        }
+    }
+    for (owner, secret) in mounted {
+        if !issued.contains(secret.as_str()) {
+            problems.push(format!(
+                "{owner}: Secret {secret} is issued by no Certificate of the build"
+            ));
+        }
+    }
+    problems
+}
+
+/// A `grpcServerTlsConfig`'s three files: each in the directory `dir_secret` maps to a
+/// mounted Secret, which is added to `mounted`; a problem otherwise.
+fn tls_config_files(
+    owner: &str,
+    config: &Value,
+    (problems, mounted): (&mut Vec<String>, &mut Vec<(String, String)>),
+    dir_secret: &dyn Fn(&str) -> Option<String>,
+) {
+    for field in ["caFile", "certFile", "keyFile"] {
+        let Some(path) = config[field].as_str() else {
+            problems.push(format!("{owner}: grpcServerTlsConfig.{field} is not set"));
+            continue;
+        };
+        let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        match dir_secret(dir) {
+            Some(secret) => mounted.push((owner.to_owned(), secret)),
+            None => problems.push(format!("{owner}: {path} is in no mounted Secret")),
+        }
+    }
 }
 
 // --- The fleet's builds ------------------------------------------------------------------

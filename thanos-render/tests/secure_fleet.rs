@@ -68,13 +68,13 @@ fn every_flag_values_key_and_object_is_upstreams() {
     let kinds = common::assert_upstream(&tree());
     assert_eq!(
         kinds.get("Certificate"),
-        Some(&7),
-        "write CA, server, 3 edges; Ingress CA, Grafana's"
+        Some(&13),
+        "write CA, server, 3 edges; Ingress CA, Grafana's; gRPC CA, sidecar, Receive, Store, Ruler, Query"
     );
     assert_eq!(
         kinds.get("Issuer"),
-        Some(&3),
-        "self-signed, write CA, Ingress CA"
+        Some(&4),
+        "self-signed, write CA, Ingress CA, gRPC CA"
     );
 }
 

@@ -43,7 +43,7 @@
 //! | 25. far-future window of at least 1m (none warns); Cap'n Proto on every address warns | `Receive::check_write_window` (receive.rs) | `rule25-*`, `warnings/rule25-*` |
 //! | 26. agent WAL retention at least 2h (Prometheus' 4h default and above 7d warn); 429s dropped warns | `AgentValues::check_wal_retention`, `AgentValues::check` (agent.rs) | `rule26-*`, `warnings/rule26-*` |
 //! | 27. read path: a query timeout and concurrency above 0; the lab's open settings warn (Query Ingress without authentication, CORS, admin operations on Store and Compactor, no or zero read limits) | `Query::check_read_path` (query.rs), `Checker::admin_operations` (validate/checker.rs), `ReadLimits::check` (read_limits.rs), `Central::check` (central.rs) | `rule27-*`, `warnings/rule27-*` |
-//! | 28. least privilege and images: the lab's settings warn (no ServiceAccounts, `IfNotPresent`, no NetworkPolicies, no Pod Security level); an image digest is `sha256:` and 64 lowercase hex (grammar error of `Digest`) | `Security::check` (security.rs), `Digest::from_str` (digest.rs) | `warnings/rule28-*`, `rule28-*`, `grammar-thanos-digest` |
+//! | 28. least privilege and images: the lab's settings warn (no ServiceAccounts, `IfNotPresent`, no NetworkPolicies, no Pod Security level, no gRPC TLS); an image digest is `sha256:` and 64 lowercase hex (grammar error of `Digest`) | `Security::check` (security.rs), `Digest::from_str` (digest.rs) | `warnings/rule28-*`, `rule28-*`, `grammar-thanos-digest` |
 //! | 29. the namespace is the fleet's own: not `default`, `kube-*`, `cilium*` or another shared system's | `Checker::namespace_meaning` (validate/meaning.rs) | `rule29-*` |
 //! | 30. S3 key variables are not variables the shell or a tool uses (`PATH`, `IFS`, `BASH_ENV`, `LD_*`, ...) | `Checker::credential_variable_meaning` (validate/meaning.rs), called by `S3Credentials::check` | `rule30-*` |
 //! | 31. Query's replica labels are not dimensions (`cluster`, `namespace`, `job`, `instance`, ..., a Receive label) | `Checker::replica_label_meaning` (validate/meaning.rs), called by `Query::check` | `rule31-*` |
@@ -68,6 +68,7 @@
 //! | 50. extra chart values: no key the model sets (the error names its field) and no security setting (security contexts, host namespaces, ServiceAccounts, RBAC, NetworkPolicies, pull policy) | `extra_values::owner` (extra_values.rs) | `rule50-*` |
 //! | 51. extra chart values: a mapping of the chart's keys is not replaced by a scalar, a list or null | `ExtraValues::check` (extra_values.rs) | `rule51-*` |
 //! | 52. extra chart values: no credential (a password, token or key by its key's name, a private key by its text) | `ExtraValues::check` (extra_values.rs) | `rule52-*` |
+//! | 53. gRPC TLS on the StoreAPIs (`security.grpcTls`) with Receive replicating over gRPC, not over Cap'n Proto, which has no TLS (error at `central.receive.capnproto`) | `Checker::grpc_tls` (validate/security.rs) | `rule53-*` |
 //! | the file's shape: unknown, missing or null-where-required fields, YAML types, ranges, enums | the loader (load/de.rs) | `input-*` (shape) |
 //! | the YAML text: tabs, unclosed brackets and quotes, indentation, `: ` in values, depth, aliases, tags, duplicate keys, documents | the loader (load/document.rs, load/explain.rs) | `input-*` (text) |
 //!

@@ -30,6 +30,23 @@ impl Checker<'_> {
     }
 }
 
+impl Checker<'_> {
+    /// Rule 53: with `security.grpcTls`, Receive replicates over gRPC: Cap'n Proto
+    /// replication has no TLS in Thanos v0.42 (its port takes any write in plain text),
+    /// so the two together are refused at `central.receive.capnproto`.
+    pub(crate) fn grpc_tls(&mut self, path: &str) {
+        if self.fleet.security.grpc_tls && self.fleet.central.receive.capnproto {
+            self.error(
+                "central.receive.capnproto",
+                format!(
+                    "{path} is on, but Receive would replicate over Cap'n Proto, which has no TLS: every series crosses the network in plain text"
+                ),
+                "set capnproto: false (Receive then replicates over gRPC, with the gRPC certificates), or grpcTls: false",
+            );
+        }
+    }
+}
+
 /// The Ingress classes whose controller the NetworkPolicies know without being told:
 /// Cilium's Ingress (its own identity, a CiliumNetworkPolicy) and ingress-nginx (its
 /// namespace `ingress-nginx`).

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     overlays::central::{
-        certificates::{tls_ingresses, INGRESS_CA},
+        certificates::{tls_ingresses, GRPC_CA, INGRESS_CA},
         s3_secret,
     },
     shell::{kubectl, kubectl_in, quote},
@@ -42,6 +42,9 @@ pub(crate) struct SecurityView {
     pub certificates: Option<IngressCertificates>,
     /// Whether the chart's images are pinned by digest.
     pub pinned_images: bool,
+    /// With gRPC TLS: the names of the StoreAPIs' Certificates (the servers', then
+    /// Query's).
+    pub grpc_certificates: Vec<String>,
     /// With separate S3 credentials: Store's and Compactor's Secret, key variables and
     /// the command that makes the Secret.
     pub s3_component_secrets: Vec<(String, [String; 2], String)>,
@@ -72,6 +75,12 @@ impl SecurityView {
                 .collect(),
             certificates,
             pinned_images: !fleet.chart.images.is_empty() || fleet.thanos.digest.is_some(),
+            grpc_certificates: central
+                .grpc_certificates
+                .iter()
+                .flat_map(|grpc| grpc.servers.iter().chain([&grpc.client]))
+                .filter_map(|certificate| certificate.metadata.name.clone())
+                .collect(),
             s3_component_secrets: {
                 let thanos_model::ObjectStorage::S3(s3) = &fleet.object_storage;
                 s3.component_secrets
@@ -167,6 +176,9 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     if let Some(certificates) = &s.certificates {
         blocks.extend(ingress_certificate_blocks(f, l, certificates));
     }
+    if !s.grpc_certificates.is_empty() {
+        blocks.extend(grpc_certificate_blocks(f, l));
+    }
     if !s.s3_component_secrets.is_empty() {
         let [store, compactor] = [&s.s3_component_secrets[0], &s.s3_component_secrets[1]];
         blocks.push(l.p(
@@ -212,6 +224,35 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         blocks.clear();
     }
     blocks
+}
+
+/// The gRPC certificates: what they protect, and how to see that they are issued and
+/// that Query reaches every StoreAPI with them.
+fn grpc_certificate_blocks(f: &FleetView, l: Lang) -> Vec<Block> {
+    let in_central = kubectl_in(&f.central.context, &f.namespace);
+    vec![
+        l.p(
+            "**gRPC certificates.** The StoreAPIs (10901: the sidecar, Receive, Store, the Ruler) serve mutual TLS: cert-manager issues each a server certificate from the CA {}, which issues nothing else, and Query a client certificate; a StoreAPI accepts no client without a certificate of that CA, so no pod that reaches 10901, and no edge with its write certificate, reads metrics. Receive replicates to its peers with its own certificate. cert-manager renews every certificate 30 days before it expires (a pod that keeps an old one shows on the same page; restart it). After step 5 of the central deploy, wait until they are ready, then check on Query's Stores page ({}) that every StoreAPI is up; a certificate problem shows there as a TLS handshake error:",
+            "**gRPC 인증서.** StoreAPI(10901: 사이드카, Receive, Store, Ruler)는 상호 TLS로 서비스합니다. cert-manager가 다른 것은 발급하지 않는 CA {}에서 각 StoreAPI에 서버 인증서를, Query에 클라이언트 인증서를 발급합니다. StoreAPI는 이 CA의 인증서가 없는 클라이언트를 받지 않으므로, 10901에 닿는 파드도, 쓰기용 인증서를 가진 엣지도 메트릭을 읽을 수 없습니다. Receive는 자기 인증서로 다른 Receive에 복제합니다. cert-manager가 모든 인증서를 만료 30일 전에 갱신합니다(예전 인증서를 계속 쓰는 파드는 같은 페이지에 나타나니 재시작하세요). 중앙 배포 5단계 후 준비될 때까지 기다린 다음, Query의 Stores 페이지({})에서 모든 StoreAPI가 up인지 확인합니다. 인증서 문제는 그곳에 TLS handshake 오류로 나타납니다:",
+            [code(GRPC_CA), code("/stores")],
+        ),
+        CodeBlock::lines(
+            "sh",
+            [
+                format!(
+                    "{in_central} wait --for=condition=Ready --timeout=5m {}",
+                    f.security
+                        .grpc_certificates
+                        .iter()
+                        .map(|name| format!("certificate/{}", quote(name)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                format!("{in_central} get certificate"),
+            ],
+        )
+        .into(),
+    ]
 }
 
 /// The credential step of the Ingress certificates, by where they come from.

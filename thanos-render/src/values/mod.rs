@@ -30,9 +30,9 @@ pub use grafana_subchart::{
 pub use images::ChartImageValues;
 pub use placement::{AntiAffinity, ChartPlacement, DisruptionBudgetValues};
 pub use prometheus::{
-    AdditionalArg, ExistingSecret, ObjectStorageConfigValues, PrometheusSpecValues,
-    PrometheusValues, QueueConfig, RemoteWrite, RemoteWriteTlsConfig, SecretOrConfigMap,
-    ThanosSidecarValues,
+    AdditionalArg, ExistingSecret, GrpcServerTlsConfig, ObjectStorageConfigValues,
+    PrometheusSpecValues, PrometheusValues, QueueConfig, RemoteWrite, RemoteWriteTlsConfig,
+    SecretOrConfigMap, ThanosSidecarValues,
 };
 pub use thanos_ruler::{
     AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile, ImageValues,

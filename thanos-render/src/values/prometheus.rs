@@ -60,6 +60,8 @@ pub struct PrometheusSpecValues {
     pub storage_spec: Option<StorageSpec>,
     /// `thanos`: the sidecar.
     pub thanos: Option<ThanosSidecarValues>,
+    /// `volumes` of the pod: the sidecar's gRPC certificate (`security.grpcTls`).
+    pub volumes: Option<Vec<k8s_openapi::api::core::v1::Volume>>,
     /// `additionalArgs`: flags the CRD has no field for, such as the agent's WAL
     /// retention.
     pub additional_args: Option<Vec<AdditionalArg>>,
@@ -150,6 +152,26 @@ pub struct ThanosSidecarValues {
     /// `additionalArgs`: the read limits of its StoreAPI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_args: Option<Vec<AdditionalArg>>,
+    /// `grpcServerTlsConfig`: mutual TLS on its StoreAPI (`security.grpcTls`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grpc_server_tls_config: Option<GrpcServerTlsConfig>,
+    /// `volumeMounts` of the sidecar container: its gRPC certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_mounts: Option<Vec<k8s_openapi::api::core::v1::VolumeMount>>,
+}
+
+/// `grpcServerTlsConfig` of the sidecar and of the `ThanosRuler`: files in the pod (the
+/// only fields the operator supports there, its CRDs say), which it passes as
+/// `--grpc-server-tls-{cert,key,client-ca}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrpcServerTlsConfig {
+    /// `caFile`: the CA whose clients the StoreAPI accepts.
+    pub ca_file: String,
+    /// `certFile`: its server certificate.
+    pub cert_file: String,
+    /// `keyFile`: its key.
+    pub key_file: String,
 }
 
 /// `prometheusSpec.thanos.objectStorageConfig` in the chart's form.

@@ -55,6 +55,12 @@ pub struct ThanosRulerSpecValues {
     /// `additionalArgs`: the read limits of its StoreAPI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_args: Option<Vec<super::AdditionalArg>>,
+    /// `volumes`: its gRPC certificate's Secret (`security.grpcTls`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<k8s_openapi::api::core::v1::Volume>>,
+    /// `volumeMounts` of the Ruler container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_mounts: Option<Vec<k8s_openapi::api::core::v1::VolumeMount>>,
     /// `podAntiAffinity`, `topologySpreadConstraints`.
     #[serde(flatten)]
     pub placement: ChartPlacement,
@@ -71,6 +77,8 @@ pub struct RulerAdditionalConfig {
     /// are in Receive. The per-group `query_offset` of a PrometheusRule is the
     /// Prometheus-only way ("It is not supported for ThanosRuler", the CRD says).
     pub rule_query_offset: Option<Duration>,
+    /// `grpcServerTlsConfig`: mutual TLS on its StoreAPI (`security.grpcTls`).
+    pub grpc_server_tls_config: Option<super::GrpcServerTlsConfig>,
 }
 
 impl RulerAdditionalConfig {
@@ -80,6 +88,7 @@ impl RulerAdditionalConfig {
         Self {
             rule_query_offset: (ruler.query_offset.as_millis() != 0)
                 .then(|| ruler.query_offset.clone()),
+            grpc_server_tls_config: None,
         }
     }
 

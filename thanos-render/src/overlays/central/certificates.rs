@@ -15,7 +15,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use thanos_model::{CertificateSource, Component, Duration, Edge, Fleet, IngressTls};
 
-use super::thanos::receive::SERVER_TLS_SECRET;
+use super::thanos::{
+    grpc_tls::{self, GrpcPeer},
+    receive::SERVER_TLS_SECRET,
+};
 use crate::overlays;
 
 /// The file the objects are written to.
@@ -32,7 +35,10 @@ const WRITE_CA: &str = "thanos-write-ca";
 const CA_DURATION_HOURS: u64 = 87_600;
 /// The Ingress CA: its Certificate, Secret and Issuer share the name.
 pub const INGRESS_CA: &str = "thanos-ingress-ca";
-/// Lifetime of an Ingress certificate: 90 days, renewed 30 days before expiry.
+/// The StoreAPIs' CA (`security.grpcTls`): its Certificate, Secret and Issuer share the
+/// name.
+pub const GRPC_CA: &str = "thanos-grpc-ca";
+/// Lifetime of an Ingress (and a gRPC) certificate: 90 days, renewed 30 days before expiry.
 const INGRESS_DURATION_HOURS: u64 = 2160;
 const INGRESS_RENEW_BEFORE_HOURS: u64 = 720;
 /// The label naming the edge a client certificate Secret belongs to.
@@ -187,13 +193,7 @@ impl WriteCertificates {
         };
         Some(Self {
             self_signed: issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed()),
-            ca_certificate: certificate(
-                fleet,
-                WRITE_CA.to_owned(),
-                WRITE_CA.to_owned(),
-                issuer_ref(SELF_SIGNED),
-            )
-            .ca(format!("thanos-kustomize write CA {}", fleet.domain)),
+            ca_certificate: ca_certificate(fleet, WRITE_CA, "write"),
             ca_issuer: issuer(fleet, WRITE_CA, IssuerSpec::ca(WRITE_CA)),
             server: leaf(
                 "thanos-receive-server".to_owned(),
@@ -264,15 +264,7 @@ impl IngressCertificates {
         Some(Self {
             self_signed: (own_ca && !shares_self_signed)
                 .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
-            ca_certificate: own_ca.then(|| {
-                certificate(
-                    fleet,
-                    INGRESS_CA.to_owned(),
-                    INGRESS_CA.to_owned(),
-                    issuer_ref(SELF_SIGNED),
-                )
-                .ca(format!("thanos-kustomize ingress CA {}", fleet.domain))
-            }),
+            ca_certificate: own_ca.then(|| ca_certificate(fleet, INGRESS_CA, "ingress")),
             ca_issuer: own_ca.then(|| issuer(fleet, INGRESS_CA, IssuerSpec::ca(INGRESS_CA))),
             ingresses: ingresses
                 .into_iter()
@@ -320,6 +312,92 @@ pub fn tls_ingresses(fleet: &Fleet) -> Vec<(&'static str, String)> {
     .collect()
 }
 
+/// The StoreAPIs' certificates (`security.grpcTls`), in `thanos-certificates.yaml` after
+/// the Ingresses'. A CA of their own, not the write CA: Receive's remote-write port
+/// accepts every client certificate of the write CA, which the edges hold, and no edge
+/// may read the StoreAPIs.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GrpcCertificates {
+    /// `thanos-selfsigned`, when no other CA of the file renders it already.
+    pub self_signed: Option<Issuer>,
+    /// `thanos-grpc-ca`: the CA certificate.
+    pub ca_certificate: Certificate,
+    /// `thanos-grpc-ca`: the CA Issuer.
+    pub ca_issuer: Issuer,
+    /// `thanos-<server>-grpc`: the sidecar's, Receive's (a client of its peers too),
+    /// Store's and the Ruler's (with a Ruler), each with the one name every client verifies (`thanos-store-api.<namespace>.svc`).
+    pub servers: Vec<Certificate>,
+    /// `thanos-query-grpc`: Query's client certificate.
+    pub client: Certificate,
+}
+
+impl GrpcCertificates {
+    /// The certificates of a validated fleet; `None` without gRPC TLS.
+    pub(crate) fn new(fleet: &Fleet) -> Option<Self> {
+        if !grpc_tls::enabled(fleet) {
+            return None;
+        }
+        let leaf = |peer: GrpcPeer| {
+            certificate(
+                fleet,
+                peer.certificate(),
+                peer.secret(),
+                issuer_ref(GRPC_CA),
+            )
+            .duration(
+                Duration::hours(INGRESS_DURATION_HOURS),
+                Duration::hours(INGRESS_RENEW_BEFORE_HOURS),
+            )
+        };
+        let shares_self_signed = WriteCertificates::new(fleet).is_some()
+            || IngressCertificates::new(fleet).is_some_and(|ingress| ingress.self_signed.is_some());
+        let servers = [
+            (GrpcPeer::Sidecar, Some(super::sidecar_service(fleet))),
+            (
+                GrpcPeer::Receive,
+                Some(super::thanos::receive::headless_service(fleet)),
+            ),
+            (GrpcPeer::Store, Some(Component::Store.name().to_owned())),
+            (GrpcPeer::Ruler, super::ruler::governing_service(fleet)),
+        ]
+        .into_iter()
+        .filter_map(|(peer, service)| {
+            let mut certificate = leaf(peer);
+            certificate.spec.dns_names = Some(grpc_tls::dns_names(fleet, &service?));
+            certificate.spec.usages = Some(if peer == GrpcPeer::Receive {
+                vec!["server auth", "client auth", "digital signature"]
+            } else {
+                vec!["server auth", "digital signature"]
+            });
+            Some(certificate)
+        })
+        .collect();
+        let mut client = leaf(GrpcPeer::Query);
+        client.spec.common_name = Some(Component::Query.name().to_owned());
+        client.spec.usages = Some(vec!["client auth", "digital signature"]);
+        Some(Self {
+            self_signed: (!shares_self_signed)
+                .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
+            ca_certificate: ca_certificate(fleet, GRPC_CA, "gRPC"),
+            ca_issuer: issuer(fleet, GRPC_CA, IssuerSpec::ca(GRPC_CA)),
+            servers,
+            client,
+        })
+    }
+
+    /// Its documents, in order.
+    pub(crate) fn documents(&self) -> Vec<String> {
+        crate::yaml::Documents::default()
+            .all(&self.self_signed)
+            .one(&self.ca_certificate)
+            .one(&self.ca_issuer)
+            .all(&self.servers)
+            .one(&self.client)
+            .into_vec()
+    }
+}
+
 /// Whether cert-manager on the central cluster issues the edge's certificate.
 fn issued_here(edge: &Edge) -> bool {
     matches!(
@@ -333,6 +411,18 @@ fn issued_here(edge: &Edge) -> bool {
 #[must_use]
 pub fn edge_certificate(edge: &Edge) -> String {
     format!("thanos-edge-{}", edge.name)
+}
+
+/// The certificate of one of the fleet's own CAs, `name` (its Secret and Issuer share
+/// the name), signed by the self-signed Issuer: `thanos-kustomize <what> CA <domain>`.
+fn ca_certificate(fleet: &Fleet, name: &str, what: &str) -> Certificate {
+    certificate(
+        fleet,
+        name.to_owned(),
+        name.to_owned(),
+        issuer_ref(SELF_SIGNED),
+    )
+    .ca(format!("thanos-kustomize {what} CA {}", fleet.domain))
 }
 
 fn issuer(fleet: &Fleet, name: &str, spec: IssuerSpec) -> Issuer {

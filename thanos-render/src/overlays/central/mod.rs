@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::{Namespace, PodTemplateSpec, Secret};
 use thanos_model::{labels, Fleet};
 
-use self::certificates::{IngressCertificates, WriteCertificates};
+use self::certificates::{GrpcCertificates, IngressCertificates, WriteCertificates};
 use self::grafana::GrafanaRbacObjects;
 use self::network_policies::NetworkPolicies;
 use self::thanos::{
@@ -74,6 +74,9 @@ pub struct CentralOverlay {
     /// The Ingress certificates in `thanos-certificates.yaml` (after the write path's),
     /// when cert-manager issues them.
     pub ingress_certificates: Option<IngressCertificates>,
+    /// The StoreAPIs' certificates in `thanos-certificates.yaml` (after the Ingresses'),
+    /// with `security.grpcTls`.
+    pub grpc_certificates: Option<GrpcCertificates>,
     /// `network-policies.yaml`, when the fleet has NetworkPolicies.
     pub network_policies: Option<NetworkPolicies>,
     /// `grafana-rbac.yaml`, when Grafana's sidecars read the fleet's namespace only.
@@ -93,6 +96,7 @@ impl CentralOverlay {
         let monitoring = ThanosMonitoring::new(fleet);
         let certificates = WriteCertificates::new(fleet);
         let ingress_certificates = IngressCertificates::new(fleet);
+        let grpc_certificates = GrpcCertificates::new(fleet);
         let network_policies = NetworkPolicies::new(fleet);
         let grafana_rbac = GrafanaRbacObjects::new(fleet);
         let query_frontend = ThanosQueryFrontend::new(fleet);
@@ -101,8 +105,10 @@ impl CentralOverlay {
                 [namespace::FILE]
                     .into_iter()
                     .chain(
-                        (certificates.is_some() || ingress_certificates.is_some())
-                            .then_some(certificates::FILE),
+                        (certificates.is_some()
+                            || ingress_certificates.is_some()
+                            || grpc_certificates.is_some())
+                        .then_some(certificates::FILE),
                     )
                     .chain([query::FILE])
                     .chain(query_frontend.as_ref().map(|_| query_frontend::FILE))
@@ -127,6 +133,7 @@ impl CentralOverlay {
             monitoring,
             certificates,
             ingress_certificates,
+            grpc_certificates,
             network_policies,
             grafana_rbac,
             kustomization_comment: overlays::cluster_comment(
@@ -210,6 +217,11 @@ impl CentralOverlay {
                             .as_ref()
                             .map(IngressCertificates::documents),
                     )
+                    .chain(
+                        self.grpc_certificates
+                            .as_ref()
+                            .map(GrpcCertificates::documents),
+                    )
                     .flatten()
                     .collect(),
             ),
@@ -250,10 +262,12 @@ impl CentralOverlay {
 /// The chart's headless Service in front of the sidecars (`<fullname>-thanos-discovery`),
 /// as Query resolves it.
 pub(crate) fn sidecar_store_api(fleet: &Fleet) -> String {
-    store_api_srv(
-        fleet,
-        &format!("{}-thanos-discovery", fleet.chart.fullname()),
-    )
+    store_api_srv(fleet, &sidecar_service(fleet))
+}
+
+/// The chart's headless Service in front of the sidecars.
+pub(crate) fn sidecar_service(fleet: &Fleet) -> String {
+    format!("{}-thanos-discovery", fleet.chart.fullname())
 }
 
 /// Prometheus in full mode with the sidecar, Alertmanager, and Grafana reading Thanos
@@ -264,6 +278,7 @@ fn values(fleet: &Fleet) -> ChartValues {
     let sidecar_image = fleet.image(prometheus.sidecar.image.as_ref());
     let objstore = fleet.object_storage.config_secret();
     let control_plane = &central.control_plane;
+    let sidecar_tls = thanos::grpc_tls::operator_mount(fleet, thanos::grpc_tls::GrpcPeer::Sidecar);
     let (prometheus_placement, prometheus_budget) = thanos::pod::chart_placement(
         fleet,
         network_policies::PROMETHEUS.label,
@@ -297,7 +312,10 @@ fn values(fleet: &Fleet) -> ChartValues {
                         },
                     },
                     additional_args: thanos::read_limit_args(fleet),
+                    grpc_server_tls_config: sidecar_tls.as_ref().map(|(config, ..)| config.clone()),
+                    volume_mounts: sidecar_tls.as_ref().map(|(.., mount)| vec![mount.clone()]),
                 }),
+                volumes: sidecar_tls.map(|(_, volume, _)| vec![volume]),
                 placement: prometheus_placement,
                 ..PrometheusSpecValues::default()
             }),

@@ -40,6 +40,9 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
         super::network_policies::THANOS_RULER.label,
         ruler.replicas,
     );
+    let tls = thanos::grpc_tls::operator_mount(fleet, thanos::grpc_tls::GrpcPeer::Ruler);
+    let mut additional_config = RulerAdditionalConfig::new(ruler);
+    additional_config.grpc_server_tls_config = tls.as_ref().map(|(config, ..)| config.clone());
     Some(ThanosRulerValues {
         enabled: true,
         pod_disruption_budget: budget,
@@ -54,7 +57,7 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
             retention: ruler.retention.clone(),
             rule_selector: rule_selector(fleet),
             query_endpoints: vec![query::ruler_address(fleet)],
-            additional_config: RulerAdditionalConfig::new(ruler),
+            additional_config,
             alertmanagers_config: AlertmanagersConfigValues {
                 secret: AlertmanagersFile {
                     alertmanagers: vec![AlertmanagerEndpoints {
@@ -80,6 +83,8 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
             resources: resource_requirements(&fleet.resources(Workload::Ruler)),
             placement,
             additional_args: thanos::read_limit_args(fleet),
+            volumes: tls.as_ref().map(|(_, volume, _)| vec![volume.clone()]),
+            volume_mounts: tls.map(|(.., mount)| vec![mount]),
         },
     })
 }
@@ -185,6 +190,11 @@ pub(crate) fn heavy_group_patches(fleet: &Fleet) -> Vec<Patch> {
 
 /// The Ruler's StoreAPI, as Query resolves it, when the fleet has a Ruler.
 pub(crate) fn store_api(fleet: &Fleet) -> Option<String> {
+    Some(store_api_srv(fleet, &governing_service(fleet)?))
+}
+
+/// The Service the operator puts in front of every Ruler pod, when the fleet has a Ruler.
+pub(crate) fn governing_service(fleet: &Fleet) -> Option<String> {
     fleet.central.ruler.as_ref()?;
-    Some(store_api_srv(fleet, GOVERNING_SERVICE))
+    Some(GOVERNING_SERVICE.to_owned())
 }

@@ -13,6 +13,7 @@
 pub mod cache;
 pub mod compactor;
 pub(crate) mod component;
+pub mod grpc_tls;
 pub mod monitoring;
 pub(crate) mod pod;
 pub mod query;

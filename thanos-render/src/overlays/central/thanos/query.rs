@@ -11,7 +11,9 @@ use thanos_model::{Component, Fleet};
 use super::{
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC},
-    grpc_flag, read_limit_flags, receive, store,
+    grpc_flag,
+    grpc_tls::{self, GrpcPeer},
+    read_limit_flags, receive, store,
 };
 use crate::{
     overlays::central::{ruler, sidecar_store_api},
@@ -53,8 +55,7 @@ impl ThanosQuery {
         let endpoints = context.config_map_name(ENDPOINTS);
         Self {
             endpoints: endpoints_config_map(&context),
-            deployment: context
-                .pod(args(fleet))
+            deployment: grpc_tls::volume(fleet, context.pod(args(fleet)), GrpcPeer::Query)
                 .config_map_volume(ENDPOINTS, &endpoints, ENDPOINTS_DIR)
                 .deployment(),
             shared: context
@@ -145,6 +146,7 @@ fn endpoints_config_map(context: &ComponentContext) -> ConfigMap {
 fn args(fleet: &Fleet) -> Vec<String> {
     let mut args = common_flags("query", HTTP);
     args.push(grpc_flag());
+    args.extend(grpc_tls::query_flags(fleet));
     args.push(format!(
         "--endpoint.sd-config-file={ENDPOINTS_DIR}/{ENDPOINTS_FILE}"
     ));

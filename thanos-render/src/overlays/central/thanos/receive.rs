@@ -13,7 +13,9 @@ use thanos_model::{labels, CertificateSource, Component, Fleet, ResolvedLimits};
 use super::{
     add_optional, common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
-    grpc_flag, label_flag,
+    grpc_flag,
+    grpc_tls::{self, GrpcPeer},
+    label_flag,
     pod::{field_env, objstore_flag, ObjstoreSecret, PodManagement, ThanosPod, DATA_DIR},
     read_limit_flags,
     receive_router::ThanosReceiveRouter,
@@ -93,9 +95,13 @@ impl ThanosReceive {
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
         let receive = &fleet.central.receive;
         let limits = limits_config_map(&context);
-        let mut pod = context
-            .pod(args(&context))
-            .env(field_env(POD_NAME_ENV, "metadata.name"));
+        let mut pod = grpc_tls::volume(
+            fleet,
+            context
+                .pod(args(&context))
+                .env(field_env(POD_NAME_ENV, "metadata.name")),
+            GrpcPeer::Receive,
+        );
         let mut ingress = context.ingress(receive.ingress.as_ref(), REMOTE_WRITE);
         if let (Some(ingress), Some(model)) = (ingress.as_mut(), receive.ingress.as_ref()) {
             let class = fleet.ingress_class(model);
@@ -200,8 +206,12 @@ impl fmt::Display for RemoteWriteUrl {
 
 /// Receive's StoreAPI, as Query resolves it: every pod, through the headless Service.
 pub(crate) fn store_api(fleet: &Fleet) -> String {
-    let context = ComponentContext::new(fleet, COMPONENT, PORTS);
-    store_api_srv(fleet, &context.headless_service_name())
+    store_api_srv(fleet, &headless_service(fleet))
+}
+
+/// The headless Service in front of every Receive pod.
+pub(crate) fn headless_service(fleet: &Fleet) -> String {
+    ComponentContext::new(fleet, COMPONENT, PORTS).headless_service_name()
 }
 
 /// How many Receive pods may be down while every write still reaches its quorum of
@@ -390,6 +400,8 @@ fn args(context: &ComponentContext) -> Vec<String> {
     let receive = &context.fleet.central.receive;
     let mut args = common_flags("receive", HTTP);
     args.push(grpc_flag());
+    args.extend(grpc_tls::server_flags(context.fleet));
+    args.extend(grpc_tls::replication_flags(context.fleet));
     args.push(format!(
         "--remote-write.address=0.0.0.0:{}",
         REMOTE_WRITE.number

@@ -10,6 +10,7 @@ use thanos_model::{Component, Fleet};
 use super::{
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP},
+    grpc_tls::{self, GrpcPeer},
     pod::field_env,
     receive::{
         capnproto_flag, hashring_flags, label_flags, write_path_args, write_path_volumes,
@@ -38,9 +39,13 @@ impl ThanosReceiveRouter {
     /// server certificate, stay Receive's).
     pub(crate) fn new(fleet: &Fleet, ingress: Option<Ingress>, limits: bool) -> Self {
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
-        let pod = context
-            .pod(args(&context))
-            .env(field_env(POD_NAME_ENV, "metadata.name"));
+        let pod = grpc_tls::volume(
+            fleet,
+            context
+                .pod(args(&context))
+                .env(field_env(POD_NAME_ENV, "metadata.name")),
+            GrpcPeer::Receive,
+        );
         let ingress = ingress.map(|mut ingress| {
             // The routers' own name and labels; Receive's annotations (TLS passthrough)
             // stay, or the edges' TLS would end at the Ingress controller.
@@ -84,6 +89,7 @@ fn args(context: &ComponentContext) -> Vec<String> {
     ));
     args.extend(label_flags(context));
     args.extend(hashring_flags(context));
+    args.extend(grpc_tls::replication_flags(context.fleet));
     args.extend(write_path_args(context));
     args.extend(capnproto_flag(receive));
     args

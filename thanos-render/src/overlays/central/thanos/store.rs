@@ -9,6 +9,7 @@ use super::{
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag,
+    grpc_tls::{self, GrpcPeer},
     pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
     read_limit_flags, store_api_srv,
 };
@@ -57,7 +58,8 @@ impl ThanosStore {
                     .into_iter()
                     .flatten(),
             );
-            let mut pod = context.pod(args).objstore(ObjstoreSecret::Mounted);
+            let pod = context.pod(args).objstore(ObjstoreSecret::Mounted);
+            let mut pod = grpc_tls::volume(fleet, pod, GrpcPeer::Store);
             if index_cache.is_some() {
                 let name = context.config_map_name(INDEX_CACHE);
                 pod = pod.config_map_volume(INDEX_CACHE, &name, INDEX_CACHE_DIR);
@@ -110,10 +112,11 @@ pub(crate) fn store_api(fleet: &Fleet) -> String {
 
 fn args(context: &ComponentContext) -> Vec<String> {
     let mut args = common_flags("store", HTTP);
+    let fleet = context.fleet;
     args.push(grpc_flag());
+    args.extend(grpc_tls::server_flags(fleet));
     args.push(format!("--data-dir={DATA_DIR}"));
     args.push(objstore_flag(context));
-    let fleet = context.fleet;
     let [chunk_pool, index_cache_size] = memory_flags(&context.resources);
     args.push(chunk_pool);
     args.push(match fleet.central.store.index_cache {

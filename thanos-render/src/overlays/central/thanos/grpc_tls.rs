@@ -1,0 +1,169 @@
+//! Mutual TLS on the StoreAPIs (`security.grpcTls`): the Secrets cert-manager issues for
+//! each StoreAPI server and for Query, where the pods read them, and the flags.
+//!
+//! Query reaches the StoreAPIs through DNS SRV lookups, so it dials pod IPs: no name it
+//! dials is in a certificate. Every server certificate therefore carries one shared DNS
+//! name, [`server_name`], and Query (and Receive, when it replicates to its peers)
+//! verifies that name (`--grpc-client-server-name`, `--remote-write.client-server-name`)
+//! against the gRPC CA, which issues StoreAPI certificates only.
+
+use k8s_openapi::api::core::v1::{SecretVolumeSource, Volume, VolumeMount};
+use thanos_model::Fleet;
+
+use super::{pod::ThanosPod, service_domain};
+use crate::values::GrpcServerTlsConfig;
+
+/// The volume and the directory the Thanos pods read their gRPC certificate, key and CA
+/// from (keys `tls.crt`, `tls.key`, `ca.crt` of a cert-manager Secret).
+const VOLUME: &str = "grpc-tls";
+const DIR: &str = "/etc/thanos/grpc-tls";
+
+/// A StoreAPI server, or a client of the StoreAPIs, with a certificate of the gRPC CA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrpcPeer {
+    /// The Prometheus sidecar (the chart's `<fullname>-thanos-discovery`).
+    Sidecar,
+    /// Receive: a server, and a client of its peers when it replicates.
+    Receive,
+    /// Store.
+    Store,
+    /// The Ruler.
+    Ruler,
+    /// Query: a client only.
+    Query,
+}
+
+impl GrpcPeer {
+    /// The name of its Certificate: `thanos-<peer>-grpc`.
+    #[must_use]
+    pub fn certificate(self) -> String {
+        format!("thanos-{}-grpc", self.as_str())
+    }
+
+    /// The Secret cert-manager issues its certificate into: `thanos-<peer>-grpc-tls`.
+    #[must_use]
+    pub fn secret(self) -> String {
+        format!("{}-tls", self.certificate())
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Sidecar => "sidecar",
+            Self::Receive => "receive",
+            Self::Store => "store",
+            Self::Ruler => "ruler",
+            Self::Query => "query",
+        }
+    }
+}
+
+/// Whether the fleet runs its StoreAPIs over mutual TLS.
+#[must_use]
+pub fn enabled(fleet: &Fleet) -> bool {
+    fleet.security.grpc_tls
+}
+
+/// The DNS name every StoreAPI server certificate carries and every client verifies:
+/// `thanos-store-api.<namespace>.svc` (no Service has the name: it names the role).
+#[must_use]
+pub fn server_name(fleet: &Fleet) -> String {
+    format!("thanos-store-api.{}", service_domain(fleet))
+}
+
+/// The DNS names of a server's certificate: [`server_name`], its Service and its pods
+/// behind it (`*.<service>`), for a client that dials them by name.
+#[must_use]
+pub fn dns_names(fleet: &Fleet, service: &str) -> Vec<String> {
+    let host = format!("{service}.{}", service_domain(fleet));
+    vec![server_name(fleet), host.clone(), format!("*.{host}")]
+}
+
+/// `pod` with `peer`'s Secret mounted at [`DIR`], with gRPC TLS.
+pub(crate) fn volume<'a>(fleet: &Fleet, pod: ThanosPod<'a>, peer: GrpcPeer) -> ThanosPod<'a> {
+    if enabled(fleet) {
+        pod.secret_volume(VOLUME, &peer.secret(), DIR)
+    } else {
+        pod
+    }
+}
+
+/// `--<prefix>-cert`, `--<prefix>-key` and `--<prefix>-<ca>` over the files of [`DIR`].
+fn file_flags(prefix: &str, ca: &str) -> [String; 3] {
+    [
+        format!("--{prefix}-cert={DIR}/tls.crt"),
+        format!("--{prefix}-key={DIR}/tls.key"),
+        format!("--{prefix}-{ca}={DIR}/ca.crt"),
+    ]
+}
+
+/// A StoreAPI server's flags: its certificate, and the gRPC CA as the only CA whose
+/// clients it accepts. None without gRPC TLS.
+pub(crate) fn server_flags(fleet: &Fleet) -> Vec<String> {
+    if !enabled(fleet) {
+        return Vec::new();
+    }
+    file_flags("grpc-server-tls", "client-ca").into()
+}
+
+/// Query's flags as a client of the StoreAPIs. None without gRPC TLS.
+pub(crate) fn query_flags(fleet: &Fleet) -> Vec<String> {
+    client_flags(fleet, "grpc-client-tls", "grpc-client-server-name")
+}
+
+/// Receive's flags as a client of its peers (replication, and the routers' forwarding).
+/// None without gRPC TLS.
+pub(crate) fn replication_flags(fleet: &Fleet) -> Vec<String> {
+    client_flags(
+        fleet,
+        "remote-write.client-tls",
+        "remote-write.client-server-name",
+    )
+}
+
+fn client_flags(fleet: &Fleet, prefix: &str, server_name_flag: &str) -> Vec<String> {
+    if !enabled(fleet) {
+        return Vec::new();
+    }
+    let mut flags = vec![format!("--{prefix}-secure")];
+    flags.extend(file_flags(prefix, "ca"));
+    flags.push(format!("--{server_name_flag}={}", server_name(fleet)));
+    flags
+}
+
+/// The `grpcServerTlsConfig` of a StoreAPI the operator runs (the sidecar, the Ruler),
+/// and the pod volume and container mount of its Secret at [`DIR`]. The operator gives
+/// the sidecar container only the mounts of `thanos.volumeMounts` (not those of
+/// `secrets`, which are the Prometheus container's), so both CRs get a volume of their
+/// own. `None` without gRPC TLS.
+pub(crate) fn operator_mount(
+    fleet: &Fleet,
+    peer: GrpcPeer,
+) -> Option<(GrpcServerTlsConfig, Volume, VolumeMount)> {
+    enabled(fleet).then(|| {
+        let volume = Volume {
+            name: VOLUME.to_owned(),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(peer.secret()),
+                default_mode: Some(0o440),
+                ..SecretVolumeSource::default()
+            }),
+            ..Volume::default()
+        };
+        let mount = VolumeMount {
+            name: VOLUME.to_owned(),
+            mount_path: DIR.to_owned(),
+            read_only: Some(true),
+            ..VolumeMount::default()
+        };
+        (operator_config(DIR), volume, mount)
+    })
+}
+
+/// `grpcServerTlsConfig` over the files of a cert-manager Secret mounted at `dir`.
+fn operator_config(dir: &str) -> GrpcServerTlsConfig {
+    GrpcServerTlsConfig {
+        ca_file: format!("{dir}/ca.crt"),
+        cert_file: format!("{dir}/tls.crt"),
+        key_file: format!("{dir}/tls.key"),
+    }
+}
