@@ -242,8 +242,9 @@ pub struct IngressCertificates {
 
 impl IngressCertificates {
     /// The certificates of a validated fleet; `None` unless cert-manager issues the
-    /// Ingress certificates and some Ingress has TLS.
-    pub(crate) fn new(fleet: &Fleet) -> Option<Self> {
+    /// Ingress certificates and some Ingress has TLS. `self_signed_rendered`: an earlier
+    /// part of the file already has the `thanos-selfsigned` Issuer.
+    pub(crate) fn new(fleet: &Fleet, self_signed_rendered: bool) -> Option<Self> {
         let tls = fleet.security.ingress_tls.as_ref()?;
         let ingresses = tls_ingresses(fleet);
         if tls.certificates != CertificateSource::CertManager || ingresses.is_empty() {
@@ -260,9 +261,8 @@ impl IngressCertificates {
             ),
             None => (true, issuer_ref(INGRESS_CA)),
         };
-        let shares_self_signed = WriteCertificates::new(fleet).is_some();
         Some(Self {
-            self_signed: (own_ca && !shares_self_signed)
+            self_signed: (own_ca && !self_signed_rendered)
                 .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
             ca_certificate: own_ca.then(|| ca_certificate(fleet, INGRESS_CA, "ingress")),
             ca_issuer: own_ca.then(|| issuer(fleet, INGRESS_CA, IssuerSpec::ca(INGRESS_CA))),
@@ -334,7 +334,9 @@ pub struct GrpcCertificates {
 
 impl GrpcCertificates {
     /// The certificates of a validated fleet; `None` without gRPC TLS.
-    pub(crate) fn new(fleet: &Fleet) -> Option<Self> {
+    /// `self_signed_rendered`: an earlier part of the file already has the
+    /// `thanos-selfsigned` Issuer.
+    pub(crate) fn new(fleet: &Fleet, self_signed_rendered: bool) -> Option<Self> {
         if !grpc_tls::enabled(fleet) {
             return None;
         }
@@ -350,8 +352,6 @@ impl GrpcCertificates {
                 Duration::hours(INGRESS_RENEW_BEFORE_HOURS),
             )
         };
-        let shares_self_signed = WriteCertificates::new(fleet).is_some()
-            || IngressCertificates::new(fleet).is_some_and(|ingress| ingress.self_signed.is_some());
         let servers = [
             (GrpcPeer::Sidecar, Some(super::sidecar_service(fleet))),
             (
@@ -377,7 +377,7 @@ impl GrpcCertificates {
         client.spec.common_name = Some(Component::Query.name().to_owned());
         client.spec.usages = Some(vec!["client auth", "digital signature"]);
         Some(Self {
-            self_signed: (!shares_self_signed)
+            self_signed: (!self_signed_rendered)
                 .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
             ca_certificate: ca_certificate(fleet, GRPC_CA, "gRPC"),
             ca_issuer: issuer(fleet, GRPC_CA, IssuerSpec::ca(GRPC_CA)),

@@ -95,8 +95,15 @@ impl CentralOverlay {
         // is applied on its own, so applying the overlay never replaces the real Secret.
         let monitoring = ThanosMonitoring::new(fleet);
         let certificates = WriteCertificates::new(fleet);
-        let ingress_certificates = IngressCertificates::new(fleet);
-        let grpc_certificates = GrpcCertificates::new(fleet);
+        // One `thanos-selfsigned` Issuer in the file: in the first part that needs it.
+        let ingress_certificates = IngressCertificates::new(fleet, certificates.is_some());
+        let grpc_certificates = GrpcCertificates::new(
+            fleet,
+            certificates.is_some()
+                || ingress_certificates
+                    .as_ref()
+                    .is_some_and(|ingress| ingress.self_signed.is_some()),
+        );
         let network_policies = NetworkPolicies::new(fleet);
         let grafana_rbac = GrafanaRbacObjects::new(fleet);
         let query_frontend = ThanosQueryFrontend::new(fleet);

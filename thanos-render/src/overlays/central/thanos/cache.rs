@@ -16,7 +16,7 @@ use k8s_openapi::{
             TCPSocketAction,
         },
         networking::v1::NetworkPolicy,
-        policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec},
+        policy::v1::PodDisruptionBudget,
     },
     apimachinery::pkg::{
         apis::meta::v1::{LabelSelector, ObjectMeta},
@@ -27,7 +27,7 @@ use serde::Serialize;
 use thanos_model::{Bytes, Cache, CacheBackend, Component, Fleet, Resources};
 
 use super::{
-    component::Port,
+    component::{disruption_budget, Port},
     pod::{container_security_context, pod_security_context, replica_count},
     service_domain,
 };
@@ -189,18 +189,15 @@ impl CacheWorkload {
                 }),
                 ..Service::default()
             },
-            pod_disruption_budget: (cache.replicas > 1).then(|| PodDisruptionBudget {
-                metadata: metadata(),
-                spec: Some(PodDisruptionBudgetSpec {
-                    max_unavailable: Some(IntOrString::Int(1)),
-                    selector: Some(LabelSelector {
+            pod_disruption_budget: (cache.replicas > 1).then(|| {
+                disruption_budget(
+                    metadata(),
+                    LabelSelector {
                         match_labels: Some(selector.clone()),
                         ..LabelSelector::default()
-                    }),
-                    unhealthy_pod_eviction_policy: Some("AlwaysAllow".to_owned()),
-                    ..PodDisruptionBudgetSpec::default()
-                }),
-                ..PodDisruptionBudget::default()
+                    },
+                    1,
+                )
             }),
             network_policy: fleet.security.network_policies.then(|| {
                 network_policies::policy(

@@ -324,18 +324,30 @@ impl<'a> ComponentContext<'a> {
         const RULER: Peer = Peer::Chart(network_policies::THANOS_RULER);
         const FRONTEND: Peer = Peer::Thanos(Component::QueryFrontend);
         const INGRESS: Peer = Peer::IngressController;
+        // Query's readers: the query-frontend when the fleet has one, and with an Ingress,
+        // its controller.
+        let query_peers: Vec<Peer> = [GRAFANA, RULER]
+            .into_iter()
+            .chain(
+                self.fleet
+                    .central
+                    .query_frontend
+                    .is_some()
+                    .then_some(FRONTEND),
+            )
+            .chain([PROMETHEUS])
+            .chain(
+                self.fleet
+                    .central
+                    .query
+                    .ingress
+                    .is_some()
+                    .then_some(INGRESS),
+            )
+            .collect();
         let allows: Vec<Allow> = match self.component {
-            // With an Ingress, its controller too.
             Component::Query => vec![Allow {
-                from: match (
-                    self.fleet.central.query_frontend.is_some(),
-                    self.fleet.central.query.ingress.is_some(),
-                ) {
-                    (true, true) => &[GRAFANA, RULER, FRONTEND, PROMETHEUS, INGRESS],
-                    (true, false) => &[GRAFANA, RULER, FRONTEND, PROMETHEUS],
-                    (false, true) => &[GRAFANA, RULER, PROMETHEUS, INGRESS],
-                    (false, false) => &[GRAFANA, RULER, PROMETHEUS],
-                },
+                from: &query_peers,
                 ports: &[super::query::HTTP.number],
             }],
             Component::QueryFrontend => vec![Allow {
@@ -511,15 +523,8 @@ impl<'a> ComponentContext<'a> {
         &self,
         max_unavailable: u32,
     ) -> Option<PodDisruptionBudget> {
-        (self.replicas > 1).then(|| PodDisruptionBudget {
-            metadata: self.metadata(self.name()),
-            spec: Some(PodDisruptionBudgetSpec {
-                max_unavailable: Some(IntOrString::Int(replica_count(max_unavailable))),
-                selector: Some(self.selector()),
-                unhealthy_pod_eviction_policy: Some("AlwaysAllow".to_owned()),
-                ..PodDisruptionBudgetSpec::default()
-            }),
-            ..PodDisruptionBudget::default()
+        (self.replicas > 1).then(|| {
+            disruption_budget(self.metadata(self.name()), self.selector(), max_unavailable)
         })
     }
 
@@ -527,6 +532,27 @@ impl<'a> ComponentContext<'a> {
     /// ServiceMonitors.
     pub(crate) fn service_monitor(&self) -> Option<ServiceMonitor> {
         monitoring::service_monitor(self.fleet, self.component)
+    }
+}
+
+/// A PodDisruptionBudget over the pods `selector` selects: a drain takes at most
+/// `max_unavailable` of them at a time, and may always evict one that is not ready
+/// (`unhealthyPodEvictionPolicy: AlwaysAllow`), so a crash loop never blocks a node's
+/// maintenance.
+pub(crate) fn disruption_budget(
+    metadata: ObjectMeta,
+    selector: LabelSelector,
+    max_unavailable: u32,
+) -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata,
+        spec: Some(PodDisruptionBudgetSpec {
+            max_unavailable: Some(IntOrString::Int(replica_count(max_unavailable))),
+            selector: Some(selector),
+            unhealthy_pod_eviction_policy: Some("AlwaysAllow".to_owned()),
+            ..PodDisruptionBudgetSpec::default()
+        }),
+        ..PodDisruptionBudget::default()
     }
 }
 
