@@ -38,9 +38,10 @@ pub const INGRESS_CA: &str = "thanos-ingress-ca";
 /// The StoreAPIs' CA (`security.grpcTls`): its Certificate, Secret and Issuer share the
 /// name.
 pub const GRPC_CA: &str = "thanos-grpc-ca";
-/// Lifetime of an Ingress (and a gRPC) certificate: 90 days, renewed 30 days before expiry.
-const INGRESS_DURATION_HOURS: u64 = 2160;
-const INGRESS_RENEW_BEFORE_HOURS: u64 = 720;
+/// Lifetime of the certificates of the Ingresses and the StoreAPIs (the fleet's own CAs
+/// and the write path have their own): 90 days, renewed 30 days before expiry.
+const SERVICE_CERT_DURATION_HOURS: u64 = 2160;
+const SERVICE_CERT_RENEW_BEFORE_HOURS: u64 = 720;
 /// The label naming the edge a client certificate Secret belongs to.
 pub const EDGE_LABEL: &str = "thanos-kustomize.io/edge";
 
@@ -272,8 +273,8 @@ impl IngressCertificates {
                     let secret = IngressTls::secret_name(name);
                     certificate(fleet, secret.clone(), secret, signer.clone())
                         .duration(
-                            Duration::hours(INGRESS_DURATION_HOURS),
-                            Duration::hours(INGRESS_RENEW_BEFORE_HOURS),
+                            Duration::hours(SERVICE_CERT_DURATION_HOURS),
+                            Duration::hours(SERVICE_CERT_RENEW_BEFORE_HOURS),
                         )
                         .server(host)
                 })
@@ -348,8 +349,8 @@ impl GrpcCertificates {
                 issuer_ref(GRPC_CA),
             )
             .duration(
-                Duration::hours(INGRESS_DURATION_HOURS),
-                Duration::hours(INGRESS_RENEW_BEFORE_HOURS),
+                Duration::hours(SERVICE_CERT_DURATION_HOURS),
+                Duration::hours(SERVICE_CERT_RENEW_BEFORE_HOURS),
             )
         };
         let servers = [
