@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters,
-    validate::{shown, Checker},
+    validate::{shown, Checker, Severity},
     Bytes, Digest,
 };
 
@@ -100,14 +100,13 @@ impl Cache {
     /// Rule 45: a cache that holds something, a cache workload with pods (one Redis: its
     /// pods share nothing) and an image that does not move.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
-        let size_path = format!("{path}.size");
-        if check.parsed(&size_path) && self.size.is_zero() {
-            check.error(
-                &size_path,
-                "a cache of 0 bytes holds nothing",
-                "give the cache memory, such as 256Mi",
-            );
-        }
+        check.when_zero(
+            Severity::Error,
+            &format!("{path}.size"),
+            &self.size,
+            "a cache of 0 bytes holds nothing",
+            "give the cache memory, such as 256Mi",
+        );
         if !self.has_workload() {
             return;
         }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters,
-    validate::{shown, syntax, Checker},
+    validate::{shown, syntax, Checker, Severity},
     Duration, Ingress, Resources, ThanosImage,
 };
 
@@ -145,27 +145,25 @@ impl Query {
 impl Query {
     /// Rule 27: the read path's own limits; the lab's open settings warn.
     fn check_read_path(&self, path: &str, check: &mut Checker) {
-        let timeout_path = format!("{path}.timeout");
         if let Some(timeout) = &self.timeout {
-            if check.parsed(&timeout_path) && timeout.is_zero() {
-                check.error(
-                    &timeout_path,
-                    "0 cancels every query at once",
-                    "give queries time to finish, such as 2m, or null for Thanos' default",
-                );
-            }
+            check.when_zero(
+                Severity::Error,
+                &format!("{path}.timeout"),
+                timeout,
+                "0 cancels every query at once",
+                "give queries time to finish, such as 2m, or null for Thanos' default",
+            );
         }
         // Rule 46: a StoreAPI that does not answer is left out in time.
         let store_timeout_path = format!("{path}.storeResponseTimeout");
         match &self.store_response_timeout {
-            Some(timeout) if check.parsed(&store_timeout_path) && timeout.is_zero() => {
-                check.error(
-                    &store_timeout_path,
-                    "0 waits for every StoreAPI without end",
-                    "leave out a StoreAPI that has not answered in time, such as 30s",
-                );
-            }
-            Some(_) => {}
+            Some(timeout) => check.when_zero(
+                Severity::Error,
+                &store_timeout_path,
+                timeout,
+                "0 waits for every StoreAPI without end",
+                "leave out a StoreAPI that has not answered in time, such as 30s",
+            ),
             None => check.warning(
                 &store_timeout_path,
                 "no store response timeout: one hung Store or sidecar holds every query until it times out",

@@ -4,7 +4,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Cache, Duration, Resources, ThanosImage};
+use crate::{
+    setters::setters,
+    validate::{Checker, Severity},
+    Cache, Duration, Resources, ThanosImage,
+};
 
 /// Default `--query-range.split-interval`: a range query is split into one query a day,
 /// which Query answers in parallel and the results cache keeps day by day.
@@ -66,14 +70,13 @@ impl QueryFrontend {
         check.replicas(&format!("{path}.replicas"), self.replicas);
         self.resources.check(&format!("{path}.resources"), check);
         check.image_pin(&format!("{path}.image"), self.image.as_ref());
-        let split_path = format!("{path}.splitInterval");
-        if check.parsed(&split_path) && self.split_interval.is_zero() {
-            check.warning(
-                &split_path,
-                "0s sends every range query whole to Query and caches no result",
-                "split range queries by day: splitInterval: 24h",
-            );
-        }
+        check.when_zero(
+            Severity::Warning,
+            &format!("{path}.splitInterval"),
+            &self.split_interval,
+            "0s sends every range query whole to Query and caches no result",
+            "split range queries by day: splitInterval: 24h",
+        );
         if self.max_retries == 0 {
             check.warning(
                 &format!("{path}.maxRetries"),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     setters::setters,
-    validate::{shown, Checker},
+    validate::{shown, Checker, Severity},
     Bytes, Duration, Ingress, ReceiveRemoteWrite, Resources, Storage, ThanosImage, WriteLimits,
 };
 
@@ -153,17 +153,16 @@ impl Receive {
     /// The Ingress's host and class are checked with the fleet's other Ingresses.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         check.replicas(&format!("{path}.replicas"), self.replicas);
-        let retention = format!("{path}.retention");
-        if check.parsed(&retention) && self.retention.is_zero() {
-            check.warning(
-                &retention,
-                format!(
-                    "{} keeps every block on Receive's volume for ever: the volume fills up",
-                    shown(self.retention.as_str())
-                ),
-                "keep a day or so, such as 1d: uploaded blocks are read from the bucket",
-            );
-        }
+        check.when_zero(
+            Severity::Warning,
+            &format!("{path}.retention"),
+            &self.retention,
+            format!(
+                "{} keeps every block on Receive's volume for ever: the volume fills up",
+                shown(self.retention.as_str())
+            ),
+            "keep a day or so, such as 1d: uploaded blocks are read from the bucket",
+        );
         self.storage.check(&format!("{path}.storage"), check);
         if let Some(resources) = &self.resources {
             resources.check(&format!("{path}.resources"), check);

@@ -3,7 +3,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Bytes};
+use crate::{
+    setters::setters,
+    validate::{Checker, Severity},
+    Bytes,
+};
 
 /// A persistent volume: its size and, optionally, a storage class other than the fleet's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -39,14 +43,13 @@ impl Storage {
     /// A size that is a positive number of bytes, and a storage class name where one is
     /// set.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
-        let size_path = format!("{path}.size");
-        if check.parsed(&size_path) && self.size.is_zero() {
-            check.error(
-                &size_path,
-                "a volume of size 0",
-                "give the volume a size, such as 10Gi",
-            );
-        }
+        check.when_zero(
+            Severity::Error,
+            &format!("{path}.size"),
+            &self.size,
+            "a volume of size 0",
+            "give the volume a size, such as 10Gi",
+        );
         if let Some(class) = &self.class {
             check.dns_subdomain(
                 &format!("{path}.class"),

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use super::{syntax, Diagnostic};
-use crate::Fleet;
+use super::{syntax, Diagnostic, Severity};
+use crate::{Bytes, Duration, Fleet};
 
 /// Most replicas of any workload: beyond it a number is a typo (the Receive hashring and
 /// the Kubernetes `int32` replica count would follow it).
@@ -88,6 +88,26 @@ impl<'a> Checker<'a> {
         error,
         /// Reports a warning at `path`, unless a value there did not parse.
         warning,
+    }
+
+    /// Reports a diagnostic of `severity` at `path` when its value was read and is zero:
+    /// a size that holds nothing, a timeout that cancels at once or waits for ever, an
+    /// interval or retention that means "never" rather than what was meant.
+    pub(crate) fn when_zero(
+        &mut self,
+        severity: Severity,
+        path: &str,
+        value: &impl Amount,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        if self.parsed(path) && value.is_zero() {
+            let diagnostic = match severity {
+                Severity::Error => Diagnostic::error(path, message, hint),
+                Severity::Warning => Diagnostic::warning(path, message, hint),
+            };
+            self.report(diagnostic);
+        }
     }
 
     /// Reports `diagnostic`, unless it follows from a value that did not parse.
@@ -263,5 +283,23 @@ pub(crate) fn shown(value: &str) -> String {
     } else {
         let cut: String = value.chars().take(SHOWN).collect();
         format!("{cut:?}... ({} characters)", value.chars().count())
+    }
+}
+
+/// A value read by its grammar that can be zero, for [`Checker::when_zero`].
+pub(crate) trait Amount {
+    /// Whether it is zero.
+    fn is_zero(&self) -> bool;
+}
+
+impl Amount for Duration {
+    fn is_zero(&self) -> bool {
+        Duration::is_zero(self)
+    }
+}
+
+impl Amount for Bytes {
+    fn is_zero(&self) -> bool {
+        Bytes::is_zero(self)
     }
 }
