@@ -1,22 +1,24 @@
 //! The Prometheus Agent an edge cluster runs.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
     prometheus,
-    setters::setters,
     validate::{shown, Checker},
     Bytes, Duration, Resources, Storage,
 };
 
 /// Helm values of an edge's Prometheus in Agent mode: it scrapes and remote-writes to the
 /// central Receive, and keeps only a write-ahead log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct AgentValues {
     /// Agent replicas, default 1. With more than one each replica keeps its
     /// `prometheus_replica` label, or Receive rejects the duplicates with 409.
+    #[setters(into = false)]
     pub replicas: u32,
     /// Scrape interval for this edge, a positive duration (above `2m` warns); `None` uses
     /// the fleet's.
@@ -35,6 +37,7 @@ pub struct AgentValues {
     /// (`--storage.agent.retention.max-time`): how long the edge may be cut off from
     /// Receive without losing data, if its WAL volume holds that long. Default `24h`;
     /// `null` leaves Prometheus' own 4h.
+    #[setters(strip_option = false, into = false)]
     pub wal_retention: Option<Duration>,
 }
 
@@ -52,20 +55,8 @@ impl Default for AgentValues {
     }
 }
 
-impl AgentValues {
-    setters! {
-        copy replicas: u32,
-        some scrape_interval: Duration,
-        set storage: Storage,
-        set resources: Resources,
-        set queue: RemoteWriteQueue,
-        copy drop_replica_label: bool,
-        copy wal_retention: Option<Duration>,
-    }
-}
-
 /// The remote-write queue (`remoteWrite[].queueConfig` of the Prometheus CRDs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RemoteWriteQueue {
     /// Samples buffered per shard, default 10000; less than `maxSamplesPerSend` warns.
@@ -77,9 +68,11 @@ pub struct RemoteWriteQueue {
     /// Samples per request, default 2000.
     pub max_samples_per_send: u32,
     /// Longest wait before a partial batch is sent, default `5s`: a positive duration.
+    #[setters(into)]
     pub batch_send_deadline: Duration,
     /// Retry requests Receive answers with 429 (a tenant over its head-series limit)
     /// instead of dropping them. Default `true`.
+    #[setters(into)]
     pub retry_on_rate_limit: bool,
 }
 
@@ -93,17 +86,6 @@ impl Default for RemoteWriteQueue {
             batch_send_deadline: Duration::seconds(5),
             retry_on_rate_limit: true,
         }
-    }
-}
-
-impl RemoteWriteQueue {
-    setters! {
-        copy capacity: u32,
-        copy min_shards: u32,
-        copy max_shards: u32,
-        copy max_samples_per_send: u32,
-        set batch_send_deadline: Duration,
-        copy retry_on_rate_limit: bool,
     }
 }
 

@@ -2,16 +2,19 @@
 
 use std::collections::BTreeSet;
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Bytes, Notifier, Receiver, Storage};
+use crate::{validate::Checker, Bytes, Notifier, Receiver, Storage};
 
 /// The chart's Alertmanager, clustered across replicas, with the fleet's receivers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Alertmanager {
     /// Replicas, default 2 (they gossip, so notifications are not lost with one down).
+    #[setters(into = false)]
     pub replicas: u32,
     /// Volume for silences and the notification log, default `1Gi`.
     pub storage: Storage,
@@ -40,13 +43,6 @@ impl Default for Alertmanager {
 }
 
 impl Alertmanager {
-    setters! {
-        copy replicas: u32,
-        set storage: Storage,
-        set receivers: Vec<Receiver>,
-        some dead_mans_switch: Notifier,
-    }
-
     /// No dead man's switch: Watchdog goes nowhere (`check` warns).
     #[must_use]
     pub fn without_dead_mans_switch(mut self) -> Self {

@@ -1,11 +1,11 @@
 //! A cache of a Thanos component: in its own memory, or a memcached or Redis workload
 //! rendered beside it.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, Checker, Severity},
     Bytes, Digest,
 };
@@ -31,8 +31,9 @@ pub enum CacheBackend {
 }
 
 /// A cache of a Thanos component.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Cache {
     /// `inMemory` (default), `memcached` or `redis`.
     pub backend: CacheBackend,
@@ -42,6 +43,7 @@ pub struct Cache {
     pub size: Bytes,
     /// Pods of the memcached or Redis Deployment, default 1 (unused in memory); Redis runs
     /// one pod (its pods would share nothing), memcached's client spreads keys over all.
+    #[setters(into = false)]
     pub replicas: u32,
     /// The memcached or Redis image (`repository:tag`), by default
     /// [`DEFAULT_MEMCACHED_IMAGE`] or [`DEFAULT_REDIS_IMAGE`]; a tag that moves (`latest`,
@@ -67,14 +69,6 @@ impl Default for Cache {
 }
 
 impl Cache {
-    setters! {
-        copy backend: CacheBackend,
-        set size: Bytes,
-        copy replicas: u32,
-        some image: String,
-        some digest: Digest,
-    }
-
     /// Whether the cache is a workload of its own (memcached or Redis).
     #[must_use]
     pub fn has_workload(&self) -> bool {

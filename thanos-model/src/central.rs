@@ -1,18 +1,20 @@
 //! The central cluster: long-term storage, querying, dashboards and alerting.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters, validate::Checker, Alertmanager, Compactor, ControlPlaneTargets, ExtraValues,
-    Grafana, Prometheus, Query, QueryFrontend, ReadLimits, Receive, Ruler, Sizing, Store,
+    validate::Checker, Alertmanager, Compactor, ControlPlaneTargets, ExtraValues, Grafana,
+    Prometheus, Query, QueryFrontend, ReadLimits, Receive, Ruler, Sizing, Store,
     ThanosMonitoringOptions, Topology,
 };
 
 /// The central cluster. It runs an HA Prometheus with the Thanos sidecar, Alertmanager,
 /// Grafana and the Thanos Query, Receive, Store and Compactor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[setters(strip_option, into)]
 pub struct Central {
     /// Cluster name, the overlay directory `overlays/<name>/`.
     pub name: String,
@@ -122,27 +124,6 @@ impl Central {
             sizing: Sizing::default(),
             extra_values: ExtraValues::default(),
         }
-    }
-
-    setters! {
-        set context: String,
-        set api_address: String,
-        some cluster_label: String,
-        set prometheus: Prometheus,
-        set alertmanager: Alertmanager,
-        set grafana: Grafana,
-        set query: Query,
-        some query_frontend: QueryFrontend,
-        set receive: Receive,
-        set store: Store,
-        set compactor: Compactor,
-        some ruler: Ruler,
-        set thanos_monitoring: ThanosMonitoringOptions,
-        set control_plane: ControlPlaneTargets,
-        some read_limits: ReadLimits,
-        set topology: Topology,
-        set sizing: Sizing,
-        set extra_values: ExtraValues,
     }
 
     /// No read limits: a single query may pull every series (`check` warns).

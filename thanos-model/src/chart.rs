@@ -1,10 +1,10 @@
 //! The Helm chart every cluster installs.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{
         shown,
         syntax::{self, RepoUrl},
@@ -14,8 +14,9 @@ use crate::{
 };
 
 /// The kube-prometheus-stack chart reference used by the base and every overlay.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(into)]
 pub struct Chart {
     /// Chart name, default `kube-prometheus-stack`: a DNS label (it is a directory of the
     /// tree).
@@ -48,14 +49,6 @@ impl Default for Chart {
 }
 
 impl Chart {
-    setters! {
-        set name: String,
-        set repo: String,
-        set version: String,
-        set release: String,
-        set images: ChartImages,
-    }
-
     /// The chart's full name for this release (`kube-prometheus-stack.fullname`): the release
     /// name when it already contains the chart name, else `<release>-<chart>`, cut to 26
     /// characters as the chart does.

@@ -1,15 +1,15 @@
 //! Thanos Compactor, the bucket's only writer of compacted and downsampled blocks.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    setters::setters, validate::Checker, Bytes, Duration, Resources, Storage, ThanosImage,
-};
+use crate::{validate::Checker, Bytes, Duration, Resources, Storage, ThanosImage};
 
 /// Thanos Compactor: always one replica per bucket, running with `--wait`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Compactor {
     /// How long blocks of each resolution are kept.
     pub retention: Retention,
@@ -43,23 +43,13 @@ impl Default for Compactor {
     }
 }
 
-impl Compactor {
-    setters! {
-        set retention: Retention,
-        copy downsampling: bool,
-        set storage: Storage,
-        some resources: Resources,
-        some image: ThanosImage,
-        copy admin_operations: bool,
-    }
-}
-
 /// Retention per resolution, as Prometheus durations; `0d` keeps blocks forever.
 ///
 /// Raw data is downsampled to 5m after 40 hours and 5m to 1h after 10 days, so shorter
 /// retentions delete data before it is downsampled; validation refuses them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(into)]
 pub struct Retention {
     /// Raw resolution, default `30d`.
     pub raw: Duration,
@@ -92,12 +82,6 @@ impl Default for Retention {
 /// assert_eq!(retention.five_minutes.to_string(), "90d");
 /// ```
 impl Retention {
-    setters! {
-        set raw: Duration,
-        set five_minutes: Duration,
-        set one_hour: Duration,
-    }
-
     /// Every resolution kept for ever (`0d`).
     #[must_use]
     pub fn forever() -> Self {

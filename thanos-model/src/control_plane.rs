@@ -1,9 +1,8 @@
 //! The control-plane components a cluster lets Prometheus scrape.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-use crate::setters::setters;
 
 /// Which control-plane components of the central cluster Prometheus can scrape. The
 /// chart scrapes and alerts on each one that is `true`; one that is `false` is neither
@@ -13,9 +12,10 @@ use crate::setters::setters;
 /// kube-proxy: kubeadm binds the scheduler, the controller manager and etcd's metrics to
 /// `127.0.0.1`, and there is no kube-proxy, so all four are `false`. The kubelet and the
 /// API server are always scraped, on every cluster. Edges never scrape these four.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[allow(clippy::struct_excessive_bools)] // One switch per component, as the chart has.
+#[setters(into)]
 pub struct ControlPlaneTargets {
     /// kube-scheduler, default `false`.
     pub scheduler: bool,
@@ -28,13 +28,6 @@ pub struct ControlPlaneTargets {
 }
 
 impl ControlPlaneTargets {
-    setters! {
-        copy scheduler: bool,
-        copy controller_manager: bool,
-        copy etcd: bool,
-        copy proxy: bool,
-    }
-
     /// Every component scraped: the chart's defaults.
     #[must_use]
     pub fn all() -> Self {

@@ -1,16 +1,16 @@
 //! An edge cluster: a Prometheus Agent writing to the central Receive.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    setters::setters, validate::Checker, AgentValues, ClientCertificate, ExtraValues, WriteLimits,
-};
+use crate::{validate::Checker, AgentValues, ClientCertificate, ExtraValues, WriteLimits};
 
 /// An edge cluster. It runs the Prometheus Operator, a Prometheus Agent, node-exporter and
 /// kube-state-metrics, and nothing that needs storage of its own or a user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[setters(strip_option, into)]
 pub struct Edge {
     /// Cluster name, the overlay directory `overlays/<name>/`.
     pub name: String,
@@ -46,6 +46,7 @@ pub struct Edge {
     pub limits: Option<WriteLimits>,
     /// Active series this edge sends, over `central.sizing.activeSeriesPerCluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[setters(into = false)]
     pub active_series: Option<u64>,
     /// Chart values this cluster sets beside the typed ones, such as a `nodeSelector` for
     /// the agent: keys of the chart's values, none the model sets (see [`ExtraValues`]).
@@ -74,19 +75,6 @@ impl Edge {
             active_series: None,
             extra_values: ExtraValues::default(),
         }
-    }
-
-    setters! {
-        set context: String,
-        set api_address: String,
-        some cluster_label: String,
-        set agent: AgentValues,
-        copy node_exporter: bool,
-        copy kube_state_metrics: bool,
-        some client_certificate: ClientCertificate,
-        some limits: WriteLimits,
-        copy_some active_series: u64,
-        set extra_values: ExtraValues,
     }
 
     /// The edge's tenant on Receive when each edge writes into its own: its `cluster`

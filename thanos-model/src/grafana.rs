@@ -1,17 +1,18 @@
 //! Grafana on the central cluster.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, syntax, Checker},
     Ingress,
 };
 
 /// The chart's Grafana, with Thanos Query as its default datasource.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Grafana {
     /// The Ingress, default host `grafana.<domain>`. Left out of a fleet file it is the
     /// default Ingress; `ingress: null` keeps Grafana inside the cluster.
@@ -46,8 +47,6 @@ impl Default for Grafana {
 }
 
 impl Grafana {
-    setters! { some ingress: Ingress, set admin: GrafanaAdmin, copy rbac: GrafanaRbac }
-
     /// Grafana without an Ingress.
     #[must_use]
     pub fn without_ingress(mut self) -> Self {
@@ -57,8 +56,9 @@ impl Grafana {
 }
 
 /// The Secret holding Grafana's admin credentials, created outside the tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(into)]
 pub struct GrafanaAdmin {
     /// Secret name, default `grafana-admin`: a lowercase DNS name.
     pub existing_secret: String,
@@ -76,10 +76,6 @@ impl Default for GrafanaAdmin {
             password_key: "admin-password".to_owned(),
         }
     }
-}
-
-impl GrafanaAdmin {
-    setters! { set existing_secret: String, set user_key: String, set password_key: String }
 }
 
 impl Grafana {

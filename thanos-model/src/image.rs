@@ -2,11 +2,11 @@
 
 use std::fmt;
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, syntax, Checker},
     Digest,
 };
@@ -21,8 +21,9 @@ pub const DEFAULT_THANOS_VERSION: &str = "v0.42.4";
 /// The fleet holds one, used by every Thanos component including the Prometheus sidecar;
 /// a component may pin its own (validation then warns), because mixed versions are a
 /// common source of subtle incompatibilities.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct ThanosImage {
     /// Image repository, default `quay.io/thanos/thanos`: an optional registry host and
     /// lowercase path, without a tag.
@@ -58,8 +59,6 @@ impl ThanosImage {
             digest: None,
         }
     }
-
-    setters! { set repository: String, set version: String, some digest: Digest }
 
     /// The tag and digest as the chart's `image.tag` keys take them: `<version>` or
     /// `<version>@sha256:<hex>`.
@@ -167,8 +166,9 @@ impl ThanosImage {
 /// kube-webhook-certgen v1.6.3, grafana 12.2.0, k8s-sidecar 1.30.10, kube-state-metrics
 /// v2.17.0, node-exporter v1.9.1); get each with `crane digest IMAGE:TAG`. `check` warns
 /// about one left out while `thanos.digest` is set.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct ChartImages {
     /// `quay.io/prometheus/prometheus` (central Prometheus and the edges' agents).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -202,18 +202,6 @@ pub struct ChartImages {
 }
 
 impl ChartImages {
-    setters! {
-        some prometheus: Digest,
-        some alertmanager: Digest,
-        some prometheus_operator: Digest,
-        some prometheus_config_reloader: Digest,
-        some admission_webhook_patch: Digest,
-        some grafana: Digest,
-        some grafana_sidecar: Digest,
-        some kube_state_metrics: Digest,
-        some node_exporter: Digest,
-    }
-
     /// Every image pinned to `digest` (a placeholder in examples and tests).
     #[must_use]
     pub fn all(digest: &Digest) -> Self {

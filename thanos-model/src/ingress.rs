@@ -1,10 +1,10 @@
 //! How a component is reached from outside the cluster.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, syntax, Checker},
     Component,
 };
@@ -15,8 +15,9 @@ use crate::{
 /// [`Fleet::ingress_class`](crate::Fleet::ingress_class) and the host from the component's
 /// name under [`Fleet::domain`](crate::Fleet::domain) (`thanos-query.<domain>`), so the seed's
 /// hosts are never typed twice.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[setters(strip_option, into)]
 pub struct Ingress {
     /// Ingress class, the name of an IngressClass; `None` (or `null`) uses the fleet's
     /// ingress class.
@@ -34,8 +35,6 @@ impl Ingress {
     pub fn new() -> Self {
         Self::default()
     }
-
-    setters! { some class: String, some host: String }
 }
 
 impl Ingress {

@@ -43,7 +43,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod setters;
 pub mod sizing;
 mod topology;
 

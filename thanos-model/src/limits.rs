@@ -1,10 +1,11 @@
 //! Receive's per-tenant write limits (`--receive.limits-config-file`), derived from the
 //! edges' remote-write queues unless set.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Bytes, Edge, Fleet};
+use crate::{validate::Checker, Bytes, Edge, Fleet};
 
 /// Bytes one sample may take in a request, labels included, for the derived size limit:
 /// 4 KiB covers long label sets.
@@ -20,12 +21,14 @@ const MIN_HEAD_SERIES: u64 = 1000;
 /// Write limits (`central.receive.limits`, or an edge's overrides in `edges[].limits`).
 /// A limit left out is derived from the edges' queues (see each field); `0` means
 /// unlimited.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option)]
 pub struct WriteLimits {
     /// Largest request, compressed and decompressed (`size_bytes_limit`); derived:
     /// `maxSamplesPerSend × 4Ki`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[setters(into)]
     pub request_size_bytes: Option<Bytes>,
     /// Most series per request (`series_limit`); derived: `2 × maxSamplesPerSend`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,13 +44,6 @@ pub struct WriteLimits {
 }
 
 impl WriteLimits {
-    setters! {
-        some request_size_bytes: Bytes,
-        copy_some request_series: u64,
-        copy_some request_samples: u64,
-        copy_some head_series: u64,
-    }
-
     /// Whether no limit is set.
     #[must_use]
     pub fn is_empty(&self) -> bool {

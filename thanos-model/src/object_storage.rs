@@ -1,10 +1,10 @@
 //! The bucket every block producer uploads to and Store and Compactor read.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, syntax, Checker},
     Component,
 };
@@ -49,8 +49,9 @@ impl From<S3> for ObjectStorage {
 }
 
 /// An S3-compatible bucket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[setters(strip_option, into)]
 pub struct S3 {
     /// Endpoint host (and optional port), without a path: `https://s3.minio.example.com`,
     /// `http://10.0.0.5:9000` or a bare `s3.minio.example.com` (IPv6 in brackets). The
@@ -147,14 +148,6 @@ impl S3 {
             }
         }
         (None, &self.endpoint)
-    }
-
-    setters! {
-        copy insecure: bool,
-        some region: String,
-        set credentials: S3Credentials,
-        set config_secret: SecretKeyRef,
-        some component_secrets: ComponentSecrets,
     }
 }
 

@@ -1,19 +1,21 @@
 //! The central Prometheus, in full (server) mode.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, Checker},
     Bytes, Cpu, Duration, Resources, Sidecar, Storage,
 };
 
 /// The central cluster's Prometheus: highly available, with the Thanos sidecar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(into)]
 pub struct Prometheus {
     /// Replicas; with more than one, Query deduplicates on `prometheus_replica`. Default 2.
+    #[setters(into = false)]
     pub replicas: u32,
     /// Local retention, a Prometheus duration, default `10d`. Older data is read from the
     /// bucket. It must outlive the 2h blocks the sidecar uploads (up to `2h` is refused,
@@ -38,16 +40,6 @@ impl Default for Prometheus {
                 .memory(Bytes::gibibytes(1), Bytes::gibibytes(4)),
             sidecar: Sidecar::default(),
         }
-    }
-}
-
-impl Prometheus {
-    setters! {
-        copy replicas: u32,
-        set retention: Duration,
-        set storage: Storage,
-        set resources: Resources,
-        set sidecar: Sidecar,
     }
 }
 

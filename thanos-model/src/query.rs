@@ -1,10 +1,10 @@
 //! Thanos Query, the fleet's single query endpoint.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, syntax, Checker, Severity},
     Duration, Ingress, Resources, ThanosImage,
 };
@@ -23,10 +23,12 @@ const DEFAULT_STORE_RESPONSE_TIMEOUT_SECONDS: u64 = 30;
 /// Its endpoints and replica labels are derived from the fleet (see
 /// [`Fleet::query_replica_labels`](crate::Fleet::query_replica_labels)); only an explicit
 /// override is stored here.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Query {
     /// Replicas of the stateless Deployment, default 2 on different nodes.
+    #[setters(into = false)]
     pub replicas: u32,
     /// The Ingress, host `thanos-query.<domain>` by default. Left out of a fleet file (or
     /// `null`) Query stays inside the cluster: Query has no authentication of its own, so
@@ -77,18 +79,6 @@ impl Default for Query {
 }
 
 impl Query {
-    setters! {
-        copy replicas: u32,
-        some ingress: Ingress,
-        some replica_labels: Vec<String>,
-        some resources: Resources,
-        some image: ThanosImage,
-        copy cors: bool,
-        some timeout: Duration,
-        some max_concurrent: u32,
-        some store_response_timeout: Duration,
-    }
-
     /// Query without `--query.timeout`, `--query.max-concurrent` and
     /// `--store.response-timeout` (Thanos' defaults).
     #[must_use]

@@ -1,11 +1,11 @@
 //! Thanos query-frontend, in front of Query: splits long range queries, retries them and
 //! caches their results.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{Checker, Severity},
     Cache, Duration, Resources, ThanosImage,
 };
@@ -17,10 +17,12 @@ const DEFAULT_SPLIT_INTERVAL_HOURS: u64 = 24;
 const DEFAULT_MAX_RETRIES: u32 = 5;
 
 /// Thanos query-frontend: Grafana's datasource when it is on, forwarding to Query.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct QueryFrontend {
     /// Replicas of the stateless Deployment, default 1.
+    #[setters(into = false)]
     pub replicas: u32,
     /// Requests and limits; the memory limit holds an in-memory results cache.
     pub resources: Resources,
@@ -34,6 +36,7 @@ pub struct QueryFrontend {
     /// `--query-range.max-retries-per-request` and `--query.max-retries-per-request`,
     /// default 5: a query that fails (a Query pod restarting) is sent again this often.
     /// 0 fails the panel at once (`check` warns).
+    #[setters(into = false)]
     pub max_retries: u32,
     /// The results cache (`--query-range.response-cache-config`), in memory by default.
     pub results_cache: Cache,
@@ -49,17 +52,6 @@ impl Default for QueryFrontend {
             max_retries: DEFAULT_MAX_RETRIES,
             results_cache: Cache::default(),
         }
-    }
-}
-
-impl QueryFrontend {
-    setters! {
-        copy replicas: u32,
-        set resources: Resources,
-        some image: ThanosImage,
-        set split_interval: Duration,
-        copy max_retries: u32,
-        set results_cache: Cache,
     }
 }
 

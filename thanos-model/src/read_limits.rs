@@ -1,10 +1,11 @@
 //! Limits of one StoreAPI `Series` request: what a single query may pull from each Store,
 //! Receive and sidecar.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker};
+use crate::validate::Checker;
 
 /// Series and samples one StoreAPI `Series` request may touch, enforced by each Store and
 /// Receive (`--store.limits.request-series`, `--store.limits.request-samples`; Store also
@@ -14,7 +15,7 @@ use crate::{setters::setters, validate::Checker};
 /// The defaults are sized for a fleet like the seed's: a million series is about the
 /// whole fleet's head several times over, fifty million samples a fleet-wide one-hour
 /// panel over every series with room to spare.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ReadLimits {
     /// Series per request, default 1,000,000; 0 is unlimited (warns).
@@ -38,11 +39,6 @@ impl Default for ReadLimits {
 }
 
 impl ReadLimits {
-    setters! {
-        copy series: u64,
-        copy samples: u64,
-    }
-
     /// Rule 27: a limit of 0 is no limit (warns).
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         for (field, value) in [("series", self.series), ("samples", self.samples)] {

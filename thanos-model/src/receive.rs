@@ -1,25 +1,28 @@
 //! Thanos Receive, where the edge agents write.
 
+use derive_setters::Setters;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, Checker, Severity},
     Bytes, Duration, Ingress, ReceiveRemoteWrite, Resources, Storage, ThanosImage, WriteLimits,
 };
 
 /// Thanos Receive as router and ingestor in one StatefulSet, with a hashring of its own
 /// pods.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Receive {
     /// Pods of the StatefulSet; the hashring lists exactly these. Default 3, each on its
     /// own node.
+    #[setters(into = false)]
     pub replicas: u32,
     /// Copies of every series written (`--receive.replication-factor`); a write needs
     /// `factor / 2 + 1` of them. Default 3: one pod may be lost.
+    #[setters(into = false)]
     pub replication_factor: u32,
     /// Hashring algorithm, the same in the flag and the hashring file. Default `ketama`.
     pub hashring_algorithm: HashringAlgorithm,
@@ -46,10 +49,12 @@ pub struct Receive {
     pub remote_write: ReceiveRemoteWrite,
     /// Per-tenant write limits (`--receive.limits-config-file`), default derived from the
     /// edges' queues (`{}`); `null` sets none, and `check` warns.
+    #[setters(strip_option = false, into = false)]
     pub limits: Option<WriteLimits>,
     /// Samples further in the future than this are refused
     /// (`--tsdb.too-far-in-future.time-window`), default `5m`; `null` accepts any, and one
     /// far-future sample then blocks its tenant's current samples.
+    #[setters(strip_option = false, into = false)]
     pub too_far_in_future: Option<Duration>,
     /// Cap'n Proto replication (`--receive.replication-protocol=capnproto`) listening on
     /// every address. Default `false`: Receive replicates over gRPC and its Cap'n Proto
@@ -60,6 +65,7 @@ pub struct Receive {
     /// `replicas` (the runbook's "Scaling Receive"), so that the ring never names a pod
     /// that is not ready, nor a pod about to go (`check` warns while it is set).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[setters(into = false)]
     pub hashring_replicas: Option<u32>,
     /// Routers in front of the StatefulSet: a stateless Deployment that takes the edges'
     /// remote write, holds the hashring and forwards every series to its ingesting pods
@@ -92,22 +98,6 @@ impl Default for Receive {
 }
 
 impl Receive {
-    setters! {
-        copy replicas: u32,
-        copy replication_factor: u32,
-        set hashring_algorithm: HashringAlgorithm,
-        set retention: Duration,
-        set labels: IndexMap<String, String>,
-        set storage: Storage,
-        some ingress: Ingress,
-        some resources: Resources,
-        some image: ThanosImage,
-        set remote_write: ReceiveRemoteWrite,
-        copy capnproto: bool,
-        copy limits: Option<WriteLimits>,
-        copy too_far_in_future: Option<Duration>,
-    }
-
     /// The seed lab's write path: open, without limits, accepting far-future samples,
     /// Cap'n Proto on every address (`check` warns about each).
     #[must_use]

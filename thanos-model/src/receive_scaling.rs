@@ -8,21 +8,23 @@
 //! ring, then lower `replicas` and drop `hashringReplicas`. At no time does the ring name
 //! a pod that does not run.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Bytes, Receive, Resources};
+use crate::{validate::Checker, Bytes, Receive, Resources};
 
 /// Receive's routers: a stateless Deployment `thanos-receive-router` that takes the
 /// edges' remote write (through Receive's Ingress), holds the hashring and forwards each
 /// series to the ingesting pods, which then only store. A change of the hashring then
 /// reloads only the routers; the ingesting pods never flush for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ReceiveRouter {
     /// Replicas of the Deployment, default 2.
     pub replicas: u32,
     /// Requests and limits, default `100m`-`1` CPU and `512Mi` of memory.
+    #[setters(into)]
     pub resources: Resources,
 }
 
@@ -35,28 +37,7 @@ impl Default for ReceiveRouter {
     }
 }
 
-impl ReceiveRouter {
-    setters! {
-        copy replicas: u32,
-        set resources: Resources,
-    }
-}
-
 impl Receive {
-    /// Sets `hashring_replicas` (see the field's documentation).
-    #[must_use]
-    pub fn hashring_replicas(mut self, pods: u32) -> Self {
-        self.hashring_replicas = Some(pods);
-        self
-    }
-
-    /// Sets `router` (see the field's documentation).
-    #[must_use]
-    pub fn router(mut self, router: ReceiveRouter) -> Self {
-        self.router = Some(router);
-        self
-    }
-
     /// The pods the hashring lists: `hashringReplicas`, else every replica.
     #[must_use]
     pub fn hashring_members(&self) -> u32 {

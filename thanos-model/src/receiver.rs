@@ -6,11 +6,11 @@
 
 use std::collections::BTreeSet;
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, syntax, Checker},
     SecretKeyRef,
 };
@@ -53,8 +53,9 @@ impl AlertSeverity {
 /// the alerts of its [`severities`](Self::severities) from its
 /// [`clusters`](Self::clusters). An alert no receiver takes (another severity, no
 /// `severity` label) goes to the first receiver, so every alert reaches someone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[setters(into)]
 pub struct Receiver {
     /// Name in the Alertmanager configuration: lowercase letters, digits and `-`, not
     /// `null` or `dead-mans-switch`.
@@ -85,11 +86,6 @@ impl Receiver {
             severities: default_severities(),
             clusters: Vec::new(),
         }
-    }
-
-    setters! {
-        set severities: Vec<AlertSeverity>,
-        set clusters: Vec<String>,
     }
 
     /// The receiver of a new fleet: `oncall`, a webhook whose URL is in Secret

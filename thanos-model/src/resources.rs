@@ -1,10 +1,10 @@
 //! CPU and memory requests and limits.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, Checker},
     Bytes, Cpu,
 };
@@ -16,8 +16,9 @@ use crate::{
 /// does not compile; memory in `m` (thousandths of a byte) and CPU in `Ki`..`Ei` do not
 /// parse. In a fleet file a quantity may be a string or a number (`cpuLimit: 2`).
 /// Validation refuses a request above its limit and a limit of 0.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[setters(into)]
 pub struct Resources {
     /// CPU request, such as `100m`.
     pub cpu_request: Cpu,
@@ -62,13 +63,6 @@ impl Resources {
     #[must_use]
     pub fn memory(self, request: Bytes, limit: Bytes) -> Self {
         self.memory_request(request).memory_limit(limit)
-    }
-
-    setters! {
-        copy cpu_request: Cpu,
-        copy memory_request: Bytes,
-        copy cpu_limit: Cpu,
-        copy memory_limit: Bytes,
     }
 }
 

@@ -1,11 +1,10 @@
 //! Thanos Ruler: the chart's recording rules and alerts evaluated over every cluster.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    setters::setters, validate::Checker, Bytes, Duration, Resources, Storage, ThanosImage,
-};
+use crate::{validate::Checker, Bytes, Duration, Resources, Storage, ThanosImage};
 
 /// Thanos Ruler, run by the Prometheus Operator as the chart's `ThanosRuler` resource.
 ///
@@ -15,11 +14,13 @@ use crate::{
 /// it (the Thanos self-monitoring alerts), so nothing is recorded twice. The results go
 /// to the bucket and to Query (deduplicated on `thanos_ruler_replica`), alerts to the
 /// central Alertmanager.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Ruler {
     /// Pods of the StatefulSet, default 2: both evaluate every rule; Query deduplicates
     /// the recorded series and Alertmanager the alerts.
+    #[setters(into = false)]
     pub replicas: u32,
     /// How often rules are evaluated, default `30s`.
     pub evaluation_interval: Duration,
@@ -54,18 +55,6 @@ impl Default for Ruler {
             resources: None,
             image: None,
         }
-    }
-}
-
-impl Ruler {
-    setters! {
-        copy replicas: u32,
-        set evaluation_interval: Duration,
-        set query_offset: Duration,
-        set retention: Duration,
-        set storage: Storage,
-        some resources: Resources,
-        some image: ThanosImage,
     }
 }
 

@@ -1,15 +1,15 @@
 //! The runbook rendered with the tree (`deploy-new/README.md`).
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-use crate::setters::setters;
 
 /// The operator's runbook, rendered as the tree's `README.md`: this fleet's architecture,
 /// clusters, prerequisites, deploy order with exact commands, verification, scaling,
 /// upgrading and troubleshooting.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(into)]
 pub struct RunbookOptions {
     /// Render `README.md` with the tree. Default `true`.
     pub enabled: bool,
@@ -27,8 +27,6 @@ impl Default for RunbookOptions {
 }
 
 impl RunbookOptions {
-    setters! { copy enabled: bool, copy language: Language }
-
     /// No runbook: the tree holds only manifests.
     #[must_use]
     pub fn disabled() -> Self {

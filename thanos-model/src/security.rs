@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, IngressTls};
+use crate::{validate::Checker, IngressTls};
 
 /// How the fleet's own workloads pull their images (`imagePullPolicy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -58,8 +59,9 @@ impl PodSecurityLevel {
 
 /// Least privilege for the fleet's own objects. The defaults are the secure ones; the
 /// seed's lab turns each off explicitly, and `check` warns about each, naming the field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Security {
     /// A ServiceAccount per Thanos component (`thanos-query`, ...) with no API token
     /// mounted, default `true`; `false` runs the pods as the namespace's `default`
@@ -137,16 +139,6 @@ impl Default for Security {
 }
 
 impl Security {
-    setters! {
-        copy service_accounts: bool,
-        copy image_pull_policy: PullPolicy,
-        copy network_policies: bool,
-        copy pod_security: PodSecurityLevel,
-        copy grpc_tls: bool,
-        some ingress_tls: IngressTls,
-        some ingress_controller: IngressController,
-    }
-
     /// Plain HTTP on every Ingress the controller terminates (warns).
     #[must_use]
     pub fn without_ingress_tls(mut self) -> Self {

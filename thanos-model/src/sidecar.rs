@@ -1,16 +1,18 @@
 //! The Thanos sidecar beside the central Prometheus.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Bytes, Cpu, Resources, ThanosImage};
+use crate::{validate::Checker, Bytes, Cpu, Resources, ThanosImage};
 
 /// The Thanos sidecar the Prometheus Operator runs in every central Prometheus pod.
 ///
 /// It uploads blocks to the fleet's object storage and serves recent data to Query through
 /// the chart's `thanos-discovery` Service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Sidecar {
     /// An image pinned for the sidecar only; `None` uses the fleet's Thanos image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -28,10 +30,6 @@ impl Default for Sidecar {
                 .memory(Bytes::mebibytes(128), Bytes::mebibytes(512)),
         }
     }
-}
-
-impl Sidecar {
-    setters! { some image: ThanosImage, set resources: Resources }
 }
 
 impl Sidecar {

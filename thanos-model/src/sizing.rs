@@ -8,10 +8,11 @@
 //! else the derived ones (memory request = limit, so no Thanos pod is `Burstable` for
 //! memory and evicted first under memory pressure).
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Bytes, Cpu, Duration, Fleet, Resources};
+use crate::{validate::Checker, Bytes, Cpu, Duration, Fleet, Resources};
 
 /// Active series an edge sends when neither `central.sizing.activeSeriesPerCluster` nor
 /// the edge's `activeSeries` says otherwise: a small Kubernetes cluster with
@@ -58,7 +59,7 @@ const GIB: u64 = 1 << 30;
 const DAY_SECONDS: u64 = 24 * 3600;
 
 /// What the fleet expects to store (`central.sizing`): the input of the derived sizes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Sizing {
     /// Active series one edge sends, default 100000; an edge's own `activeSeries`
@@ -75,8 +76,6 @@ impl Default for Sizing {
 }
 
 impl Sizing {
-    setters! { copy active_series_per_cluster: u64 }
-
     /// Rule 44: a positive number of series.
     pub(crate) fn check(&self, path: &str, check: &mut Checker) {
         active_series(

@@ -1,17 +1,18 @@
 //! Persistent storage of one component.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{Checker, Severity},
     Bytes,
 };
 
 /// A persistent volume: its size and, optionally, a storage class other than the fleet's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[setters(strip_option, into)]
 pub struct Storage {
     /// Storage class of the volume; `None` uses [`Fleet::storage_class`](crate::Fleet::storage_class).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,8 +30,6 @@ impl Storage {
     pub fn new(size: Bytes) -> Self {
         Self { class: None, size }
     }
-
-    setters! { some class: String }
 
     /// The storage class this volume is provisioned on, given the fleet's default.
     #[must_use]

@@ -1,19 +1,21 @@
 //! Thanos Store, the gateway to the bucket's blocks.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, Checker},
     Bytes, Cache, Resources, Storage, StoreShards, ThanosImage,
 };
 
 /// Thanos Store: serves the blocks in object storage to Query.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Store {
     /// Pods of the StatefulSet, default 2 on different nodes (each serves every block).
+    #[setters(into = false)]
     pub replicas: u32,
     /// Volume for index headers and caches, default `10Gi`.
     pub storage: Storage,
@@ -53,18 +55,6 @@ impl Default for Store {
             index_cache: None,
             shards: None,
         }
-    }
-}
-
-impl Store {
-    setters! {
-        copy replicas: u32,
-        set storage: Storage,
-        some resources: Resources,
-        some image: ThanosImage,
-        copy admin_operations: bool,
-        some index_cache: Cache,
-        some shards: StoreShards,
     }
 }
 

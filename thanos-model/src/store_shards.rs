@@ -1,11 +1,11 @@
 //! Store sharding: several Store StatefulSets, each serving part of the bucket's blocks,
 //! by block hash or by block age, behind the one headless Service Query resolves.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    setters::setters,
     validate::{shown, Checker},
     Duration,
 };
@@ -26,13 +26,15 @@ pub enum ShardBy {
 }
 
 /// The Store shards: `count` shards by hash, or shards by time split at `boundaries`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[setters(strip_option, into)]
 pub struct StoreShards {
     /// `hash` or `time`.
     pub by: ShardBy,
     /// By hash: the number of shards, 2 to 64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[setters(into = false)]
     pub count: Option<u32>,
     /// By time: the ages where one shard ends and the next begins, youngest first, such
     /// as `[2w, 8w]`: shard 0 serves the last 2 weeks, shard 1 from 8 to 2 weeks ago,
@@ -61,11 +63,6 @@ impl StoreShards {
             count: None,
             boundaries: boundaries.into_iter().collect(),
         }
-    }
-
-    setters! {
-        copy by: ShardBy,
-        copy_some count: u32,
     }
 
     /// The number of shards: the count by hash, one more than the boundaries by time.

@@ -1,13 +1,15 @@
 //! What watches Thanos itself and the edges.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Duration};
+use crate::{validate::Checker, Duration};
 
 /// Monitoring of the Thanos components and of the edges' writes, each part on by default.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(into)]
 pub struct ThanosMonitoringOptions {
     /// ServiceMonitors for Query, Receive, Store, Compactor, the sidecar and the Ruler,
     /// so central Prometheus scrapes them. Default `true`.
@@ -51,15 +53,6 @@ impl Default for ThanosMonitoringOptions {
 }
 
 impl ThanosMonitoringOptions {
-    setters! {
-        copy service_monitors: bool,
-        copy alerts: bool,
-        copy silent_edge_alerts: bool,
-        set silent_edge_after: Duration,
-        copy dashboards: bool,
-        copy per_cluster_rules: bool,
-    }
-
     /// Every part off.
     #[must_use]
     pub fn off() -> Self {

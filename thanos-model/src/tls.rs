@@ -1,14 +1,16 @@
 //! The write path's identity: TLS on Receive's remote-write port, the tenant taken from
 //! the verified client certificate, and each edge's client certificate.
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker, Duration};
+use crate::{validate::Checker, Duration};
 
 /// How the edges write to Receive (`central.receive.remoteWrite`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct ReceiveRemoteWrite {
     /// Mutual TLS terminated by Receive itself: it refuses every write without a client
     /// certificate signed by the fleet's CA. Default `{certificates: certManager}`;
@@ -36,12 +38,6 @@ impl Default for ReceiveRemoteWrite {
 }
 
 impl ReceiveRemoteWrite {
-    setters! {
-        some tls: RemoteWriteTls,
-        some tenant_field: TenantField,
-        some passthrough: Passthrough,
-    }
-
     /// The lab's open write path: plain HTTP, one shared tenant (`check` warns).
     #[must_use]
     pub fn open() -> Self {
@@ -61,8 +57,9 @@ impl ReceiveRemoteWrite {
 }
 
 /// Receive's remote-write TLS (`central.receive.remoteWrite.tls`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct RemoteWriteTls {
     /// Who issues the certificates: `certManager` (default: a CA on the central cluster
     /// issues Receive's server certificate and one client certificate per edge) or
@@ -93,13 +90,6 @@ impl Default for RemoteWriteTls {
 }
 
 impl RemoteWriteTls {
-    setters! {
-        copy certificates: CertificateSource,
-        some server_secret: String,
-        set duration: Duration,
-        set renew_before: Duration,
-    }
-
     /// Certificates the operator brings: Receive's server Secret `server_secret`.
     #[must_use]
     pub fn existing_secrets(server_secret: impl Into<String>) -> Self {
@@ -340,8 +330,9 @@ impl Checker<'_> {
 /// own CA on the central cluster issues them), `{certificates: certManager, issuer:
 /// {kind: ClusterIssuer, name: NAME}}` (an issuer of yours, such as a public ACME one) or
 /// `{certificates: existingSecrets}` (you create each `<component>-tls` Secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct IngressTls {
     /// Who issues the certificates: `certManager` (default) or `existingSecrets` (kubernetes.io/tls
     /// Secrets `<component>-tls` the operator creates; the tree names them only).
@@ -363,8 +354,6 @@ impl Default for IngressTls {
 }
 
 impl IngressTls {
-    setters! { copy certificates: CertificateSource, some issuer: IssuerRef }
-
     /// Certificates the operator brings as Secrets `<component>-tls`.
     #[must_use]
     pub fn existing_secrets() -> Self {

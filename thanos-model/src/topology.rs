@@ -2,10 +2,11 @@
 //! disruption budgets that let the central cluster survive the loss of a node (or a
 //! zone).
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{setters::setters, validate::Checker};
+use crate::validate::Checker;
 
 /// The node label every node has (one value per node): replicas are spread over it.
 pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
@@ -29,8 +30,9 @@ pub enum Spread {
 /// required pod anti-affinity on [`HOSTNAME_KEY`]), whatever `spread` says: two of its
 /// pods on one node would lose the write quorum of every series they share with that
 /// node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Setters)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[setters(strip_option, into)]
 pub struct Topology {
     /// The node label naming each node's zone, such as `topology.kubernetes.io/zone`:
     /// replicas are spread over its values as well as over nodes. Unset, zones are not
@@ -57,12 +59,6 @@ impl Default for Topology {
 }
 
 impl Topology {
-    setters! {
-        some zone_key: String,
-        copy spread: Spread,
-        copy disruption_budgets: bool,
-    }
-
     /// The seed lab's placement: replicas only preferred apart, none of the chart's
     /// PodDisruptionBudgets (`check` warns about each).
     #[must_use]
