@@ -41,12 +41,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    Init(cmd::init::Args),
-    Schema(cmd::schema::Args),
-    Check(cmd::check::Args),
-    Render(cmd::render::Args),
-    Diff(cmd::diff::Args),
-    Completions(cmd::completions::Args),
+    Init(cmd::init::InitArgs),
+    Schema(cmd::schema::SchemaArgs),
+    Check(cmd::check::CheckArgs),
+    Render(cmd::render::RenderArgs),
+    Diff(cmd::diff::DiffArgs),
+    Completions(cmd::completions::CompletionsArgs),
     Man(cmd::completions::ManArgs),
 }
 

@@ -19,7 +19,7 @@ use super::{print_stdout, Exit};
                         thanos-kustomize check --strict -f fleet.yaml   # fail on warnings too\n  \
                         thanos-kustomize check --format github -f fleet.yaml   # in a GitHub Actions job\n  \
                         thanos-kustomize check --format json -f fleet.yaml | jq '.diagnostics[]'")]
-pub struct Args {
+pub struct CheckArgs {
     #[command(flatten)]
     fleet: FleetArg,
     /// Fail (exit 1) on warnings too.
@@ -31,7 +31,7 @@ pub struct Args {
 }
 
 /// Runs `check`.
-pub fn run(args: &Args) -> Exit {
+pub fn run(args: &CheckArgs) -> Exit {
     let name = args.fleet.display();
     let loaded = match args.fleet.read() {
         Ok(loaded) => loaded,

@@ -13,14 +13,14 @@ use super::{print_stdout, Exit};
     thanos-kustomize completions bash > ~/.local/share/bash-completion/completions/thanos-kustomize\n  \
     thanos-kustomize completions zsh > \"${fpath[1]}/_thanos-kustomize\"\n  \
     thanos-kustomize completions fish > ~/.config/fish/completions/thanos-kustomize.fish")]
-pub struct Args {
+pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum, value_name = "SHELL")]
     shell: Shell,
 }
 
 /// Runs `completions` for the program `command`.
-pub fn run(args: &Args, mut command: clap::Command) -> Exit {
+pub fn run(args: &CompletionsArgs, mut command: clap::Command) -> Exit {
     let mut script = Vec::new();
     let name = command.get_name().to_owned();
     clap_complete::generate(args.shell, &mut command, name, &mut script);

@@ -26,7 +26,7 @@ use super::{print_stdout, Exit};
 #[command(after_help = "Examples:\n  \
     thanos-kustomize diff -f fleet.yaml deploy-new\n  \
     thanos-kustomize diff -f fleet.yaml deploy-new --color never | less")]
-pub struct Args {
+pub struct DiffArgs {
     #[command(flatten)]
     fleet: FleetArg,
     /// The rendered tree to compare with.
@@ -49,7 +49,7 @@ pub enum Color {
 }
 
 /// Runs `diff`.
-pub fn run(args: &Args) -> Exit {
+pub fn run(args: &DiffArgs) -> Exit {
     let fleet = match args.fleet.load() {
         Ok(fleet) => fleet,
         Err(exit) => return exit,

@@ -29,7 +29,7 @@ const WIDTH: usize = 92;
     thanos-kustomize init --domain monitoring.example.com --namespace observability \\\n      \
     --central-name hub --central-context hub --edge-names site-a,site-b --language ko > fleet.yaml\n  \
     thanos-kustomize schema > fleet.schema.json   # for the $schema line editors read")]
-pub struct Args {
+pub struct InitArgs {
     /// Number of edge clusters (cluster-02-edge, cluster-03-edge, ...).
     #[arg(long, default_value_t = 3, value_name = "N", conflicts_with = "edge_names",
           value_parser = clap::value_parser!(u16).range(0..=250))]
@@ -65,7 +65,7 @@ pub enum Lang {
 }
 
 /// Runs `init`.
-pub fn run(args: &Args) -> Exit {
+pub fn run(args: &InitArgs) -> Exit {
     let fleet = match starter_fleet(args) {
         Ok(fleet) => fleet,
         Err(diagnostics) => {
@@ -83,7 +83,7 @@ pub fn run(args: &Args) -> Exit {
 /// The new fleet the options describe: the model's defaults over the seed's clusters, with
 /// the names, domain, namespace and language given; the validation's diagnostics (the
 /// options' values, in the fleet file's terms) when they are not valid.
-fn starter_fleet(args: &Args) -> Result<Fleet, Vec<thanos_model::Diagnostic>> {
+fn starter_fleet(args: &InitArgs) -> Result<Fleet, Vec<thanos_model::Diagnostic>> {
     let edges = args
         .edge_names
         .as_ref()

@@ -27,7 +27,7 @@ use super::{print_stdout, Exit};
     thanos-kustomize render -f fleet.yaml --out deploy-new\n  \
     thanos-kustomize render -f fleet.yaml > deploy-new.yaml      # one YAML stream\n  \
     thanos-kustomize render -f fleet.yaml --out deploy-new --force")]
-pub struct Args {
+pub struct RenderArgs {
     #[command(flatten)]
     fleet: FleetArg,
     /// The directory to write; without it, or with `-`, the tree is printed as one YAML
@@ -46,7 +46,7 @@ pub struct Args {
 }
 
 /// Runs `render`.
-pub fn run(args: &Args) -> Exit {
+pub fn run(args: &RenderArgs) -> Exit {
     let fleet = match args.fleet.load() {
         Ok(fleet) => fleet,
         Err(exit) => return exit,

@@ -10,10 +10,10 @@ use super::{print_stdout, Exit};
 /// check it (the `# yaml-language-server: $schema=./fleet.schema.json` line `init` writes).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  thanos-kustomize schema > fleet.schema.json")]
-pub struct Args {}
+pub struct SchemaArgs {}
 
 /// Runs `schema`.
-pub fn run(_args: &Args) -> Exit {
+pub fn run(_args: &SchemaArgs) -> Exit {
     match serde_json::to_string_pretty(&Fleet::json_schema()) {
         Ok(mut json) => {
             json.push('\n');
