@@ -22,7 +22,7 @@ use thanos_render::{render, Tree, WAL_RETENTION_FLAG};
 const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
 
 fn fleet() -> ValidFleet {
-    secure_fleet(3).build().expect("the secure fleet is valid")
+    common::valid(secure_fleet(3))
 }
 
 fn tree() -> Tree {
