@@ -36,8 +36,11 @@ fn edge(name: &str, context: &str) -> Edge {
     Edge::new(name).context(context).api_address("10.0.0.2")
 }
 
-/// A new fleet whose Receive has these block labels (name, value).
-fn receive_labels(labels: &[(&str, &str)]) -> FleetBuilder {
+/// Receive block labels as the tests write them: (name, value).
+type Labels<'a> = &'a [(&'a str, &'a str)];
+
+/// A new fleet whose Receive has these block labels.
+fn receive_labels(labels: Labels) -> FleetBuilder {
     let labels = labels
         .iter()
         .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
@@ -296,7 +299,7 @@ fn rule2_receive_labels_never_reuse_series_labels() {
             &format!("{name:?} is a label of the series the agents send"),
         );
     }
-    let cases: [(&[(&str, &str)], &str, &str); 3] = [
+    let cases: [(Labels, &str, &str); 3] = [
         (
             &[],
             "central.receive.labels",
