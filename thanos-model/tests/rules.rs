@@ -20,6 +20,13 @@ fn central() -> Central {
         .api_address("192.168.101.194")
 }
 
+/// Central without the Thanos Ruler, and so without the silent-edge alerts it evaluates.
+fn central_without_ruler() -> Central {
+    central()
+        .without_ruler()
+        .thanos_monitoring(ThanosMonitoringOptions::default().silent_edge_alerts(false))
+}
+
 fn duration(text: &str) -> Duration {
     text.parse().unwrap_or_else(|error| panic!("{error}"))
 }
@@ -359,14 +366,9 @@ fn rule3_query_deduplicates_on_every_replica_label() {
         "central.query.replicaLabels",
         "does not list \"thanos_ruler_replica\", a replica label the producers use",
     );
-    assert!(diagnostics(
-        new_fleet(1).central(
-            central()
-                .without_ruler()
-                .thanos_monitoring(ThanosMonitoringOptions::default().silent_edge_alerts(false))
-                .query(Query::default().replica_labels(without_ruler.clone()))
-        )
-    )
+    assert!(diagnostics(new_fleet(1).central(
+        central_without_ruler().query(Query::default().replica_labels(without_ruler.clone()))
+    ))
     .is_empty());
     let mut all = without_ruler;
     all.push("thanos_ruler_replica".to_owned());
@@ -859,14 +861,7 @@ fn silent_edge_alerts_need_the_ruler_and_alerts_the_service_monitors() {
         "central.thanosMonitoring.silentEdgeAlerts",
         "needs the Thanos Ruler: only rules evaluated over Thanos Query see what the edges write to Receive",
     );
-    assert!(diagnostics(
-        new_fleet(1).central(
-            central()
-                .without_ruler()
-                .thanos_monitoring(ThanosMonitoringOptions::default().silent_edge_alerts(false))
-        )
-    )
-    .is_empty());
+    assert!(diagnostics(new_fleet(1).central(central_without_ruler())).is_empty());
     assert_reports(
         new_fleet(1).central(
             central().thanos_monitoring(ThanosMonitoringOptions::default().service_monitors(false)),
