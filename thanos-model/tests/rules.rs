@@ -20,6 +20,13 @@ fn central() -> Central {
         .api_address("192.168.101.194")
 }
 
+/// Central without the Thanos Ruler, and so without the silent-edge alerts it evaluates.
+fn central_without_ruler() -> Central {
+    central()
+        .without_ruler()
+        .thanos_monitoring(ThanosMonitoringOptions::default().silent_edge_alerts(false))
+}
+
 fn duration(text: &str) -> Duration {
     text.parse().unwrap_or_else(|error| panic!("{error}"))
 }
@@ -34,6 +41,18 @@ fn bytes(text: &str) -> Bytes {
 
 fn edge(name: &str, context: &str) -> Edge {
     Edge::new(name).context(context).api_address("10.0.0.2")
+}
+
+/// Receive block labels as the tests write them: (name, value).
+type Labels<'a> = &'a [(&'a str, &'a str)];
+
+/// A new fleet whose Receive has these block labels.
+fn receive_labels(labels: Labels) -> FleetBuilder {
+    let labels = labels
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect::<IndexMap<_, _>>();
+    new_fleet(1).central(central().receive(Receive::default().labels(labels)))
 }
 
 /// The paths of the lab's own warnings: it kept the chart's Alertmanager configuration
@@ -281,30 +300,32 @@ fn rule1_cluster_names_and_labels() {
 #[test]
 fn rule2_receive_labels_never_reuse_series_labels() {
     for name in ["cluster", "prometheus", "prometheus_replica"] {
-        let labels = IndexMap::from([(name.to_owned(), "x".to_owned())]);
         assert_error(
-            new_fleet(1).central(central().receive(Receive::default().labels(labels))),
+            receive_labels(&[(name, "x")]),
             &format!("central.receive.labels.{name}"),
             &format!("{name:?} is a label of the series the agents send"),
         );
     }
-    assert_error(
-        new_fleet(1).central(central().receive(Receive::default().labels(IndexMap::new()))),
-        "central.receive.labels",
-        "Receive needs a label besides its replica label",
-    );
-    let empty_value = IndexMap::from([("receive".to_owned(), String::new())]);
-    assert_error(
-        new_fleet(1).central(central().receive(Receive::default().labels(empty_value))),
-        "central.receive.labels.receive",
-        "an empty label value removes the label",
-    );
-    let reserved = IndexMap::from([("receive_replica".to_owned(), "x".to_owned())]);
-    assert_error(
-        new_fleet(1).central(central().receive(Receive::default().labels(reserved))),
-        "central.receive.labels.receive_replica",
-        "\"receive_replica\" is set by Receive itself",
-    );
+    let cases: [(Labels, &str, &str); 3] = [
+        (
+            &[],
+            "central.receive.labels",
+            "Receive needs a label besides its replica label",
+        ),
+        (
+            &[("receive", "")],
+            "central.receive.labels.receive",
+            "an empty label value removes the label",
+        ),
+        (
+            &[("receive_replica", "x")],
+            "central.receive.labels.receive_replica",
+            "\"receive_replica\" is set by Receive itself",
+        ),
+    ];
+    for (labels, path, message) in cases {
+        assert_error(receive_labels(labels), path, message);
+    }
 }
 
 #[test]
@@ -345,14 +366,9 @@ fn rule3_query_deduplicates_on_every_replica_label() {
         "central.query.replicaLabels",
         "does not list \"thanos_ruler_replica\", a replica label the producers use",
     );
-    assert!(diagnostics(
-        new_fleet(1).central(
-            central()
-                .without_ruler()
-                .thanos_monitoring(ThanosMonitoringOptions::default().silent_edge_alerts(false))
-                .query(Query::default().replica_labels(without_ruler.clone()))
-        )
-    )
+    assert!(diagnostics(new_fleet(1).central(
+        central_without_ruler().query(Query::default().replica_labels(without_ruler.clone()))
+    ))
     .is_empty());
     let mut all = without_ruler;
     all.push("thanos_ruler_replica".to_owned());
@@ -640,30 +656,28 @@ fn rule36_scrapes_within_the_lookback() {
 #[test]
 fn rule6_one_thanos_version() {
     let other = ThanosImage::default().version("v0.41.0");
-    assert_reports(
-        new_fleet(1).central(central().store(Store::default().image(other.clone()))),
-        Severity::Warning,
-        "central.store.image",
-        "pinned to quay.io/thanos/thanos:v0.41.0 while the fleet runs quay.io/thanos/thanos:v0.42.4",
-    );
-    assert_reports(
-        new_fleet(1).central(central().compactor(Compactor::default().image(other.clone()))),
-        Severity::Warning,
-        "central.compactor.image",
-        "pinned to quay.io/thanos/thanos:v0.41.0 while the fleet runs quay.io/thanos/thanos:v0.42.4",
-    );
-    assert_reports(
-        new_fleet(1).central(central().receive(Receive::default().image(other.clone()))),
-        Severity::Warning,
-        "central.receive.image",
-        "pinned to quay.io/thanos/thanos:v0.41.0 while the fleet runs quay.io/thanos/thanos:v0.42.4",
-    );
-    assert_reports(
-        new_fleet(1).central(central().query(Query::default().image(other))),
-        Severity::Warning,
-        "central.query.image",
-        "pinned to quay.io/thanos/thanos:v0.41.0 while the fleet runs quay.io/thanos/thanos:v0.42.4",
-    );
+    for (component, pinned) in [
+        (
+            "store",
+            central().store(Store::default().image(other.clone())),
+        ),
+        (
+            "compactor",
+            central().compactor(Compactor::default().image(other.clone())),
+        ),
+        (
+            "receive",
+            central().receive(Receive::default().image(other.clone())),
+        ),
+        ("query", central().query(Query::default().image(other))),
+    ] {
+        assert_reports(
+            new_fleet(1).central(pinned),
+            Severity::Warning,
+            &format!("central.{component}.image"),
+            "pinned to quay.io/thanos/thanos:v0.41.0 while the fleet runs quay.io/thanos/thanos:v0.42.4",
+        );
+    }
     assert_error(
         new_fleet(1).thanos(ThanosImage::default().version("")),
         "thanos.version",
@@ -847,14 +861,7 @@ fn silent_edge_alerts_need_the_ruler_and_alerts_the_service_monitors() {
         "central.thanosMonitoring.silentEdgeAlerts",
         "needs the Thanos Ruler: only rules evaluated over Thanos Query see what the edges write to Receive",
     );
-    assert!(diagnostics(
-        new_fleet(1).central(
-            central()
-                .without_ruler()
-                .thanos_monitoring(ThanosMonitoringOptions::default().silent_edge_alerts(false))
-        )
-    )
-    .is_empty());
+    assert!(diagnostics(new_fleet(1).central(central_without_ruler())).is_empty());
     assert_reports(
         new_fleet(1).central(
             central().thanos_monitoring(ThanosMonitoringOptions::default().service_monitors(false)),
@@ -933,9 +940,8 @@ fn rule10_every_string_is_one_line_of_its_grammar() {
         "objectStorage.region",
         "\"us\\neast\" contains a line break (character 3)",
     );
-    let labels = IndexMap::from([("receive".to_owned(), "true\nx".to_owned())]);
     assert_error(
-        new_fleet(1).central(central().receive(Receive::default().labels(labels))),
+        receive_labels(&[("receive", "true\nx")]),
         "central.receive.labels.receive",
         "\"true\\nx\" contains a line break (character 5)",
     );

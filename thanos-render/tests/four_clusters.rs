@@ -14,9 +14,7 @@ const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
 
 /// The seed's fleet, the one `cargo run --example four-clusters` renders.
 fn seed() -> ValidFleet {
-    thanos_model::seed::seed(3)
-        .build()
-        .expect("the seed fleet is valid")
+    common::valid(thanos_model::seed::seed(3))
 }
 
 fn tree() -> Tree {

@@ -22,7 +22,7 @@ const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
 const SERVER_NAME: &str = "thanos-store-api.monitoring.svc";
 
 fn tree_of(builder: thanos_model::FleetBuilder) -> Tree {
-    render(&builder.build().expect("the fleet is valid"))
+    render(&common::valid(builder))
 }
 
 fn central(tree: &Tree, file: &str) -> Vec<Value> {

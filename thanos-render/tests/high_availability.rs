@@ -5,10 +5,11 @@
 
 mod common;
 
+use common::valid;
 use serde_yaml::Value;
 use thanos_model::{
-    seed::new_fleet, Bytes, Central, Cpu, FleetBuilder, Language, Query, Receive, Resources,
-    RunbookOptions, Spread, Topology, ValidFleet, Workload,
+    seed::new_fleet, Bytes, Central, Cpu, Language, Query, Receive, Resources, RunbookOptions,
+    Spread, Topology, Workload,
 };
 use thanos_render::{render, Tree, DEFAULT_ROOT};
 
@@ -18,10 +19,6 @@ fn central() -> Central {
     Central::new("cluster-01-central")
         .context("cluster-01")
         .api_address("192.168.101.194")
-}
-
-fn build(builder: FleetBuilder) -> ValidFleet {
-    builder.build().expect("the fleet is valid")
 }
 
 /// The documents of the central overlay's file `file`.
@@ -39,7 +36,7 @@ fn one<'a>(documents: &'a [Value], kind: &str) -> &'a Value {
 
 #[test]
 fn every_replicated_thanos_workload_has_a_budget_and_receives_from_its_quorum() {
-    let tree = render(&build(new_fleet(3)));
+    let tree = render(&valid(new_fleet(3)));
     for (file, kind, max_unavailable) in [
         ("thanos-receive.yaml", "StatefulSet", 1),
         ("thanos-query.yaml", "Deployment", 1),
@@ -57,7 +54,7 @@ fn every_replicated_thanos_workload_has_a_budget_and_receives_from_its_quorum() 
         assert_eq!(budget["spec"]["unhealthyPodEvictionPolicy"], "AlwaysAllow");
     }
     // Factor 5 spares 2 of 5 copies (a write needs 3).
-    let five = render(&build(new_fleet(3).central(
+    let five = render(&valid(new_fleet(3).central(
         central().receive(Receive::default().replicas(5).replication_factor(5)),
     )));
     let documents = central_file(&five, "thanos-receive.yaml");
@@ -69,7 +66,7 @@ fn every_replicated_thanos_workload_has_a_budget_and_receives_from_its_quorum() 
 
 #[test]
 fn the_charts_replicated_workloads_get_their_budgets_and_hard_anti_affinity() {
-    let tree = render(&build(new_fleet(3)));
+    let tree = render(&valid(new_fleet(3)));
     let values = &central_file(&tree, "values-central.yaml")[0];
     for (key, spec) in [
         ("prometheus", "prometheusSpec"),
@@ -87,7 +84,7 @@ fn the_charts_replicated_workloads_get_their_budgets_and_hard_anti_affinity() {
 
 #[test]
 fn receive_pods_never_share_a_node_even_where_others_are_only_preferred_apart() {
-    let fleet = build(
+    let fleet = valid(
         new_fleet(3).central(central().topology(Topology::default().spread(Spread::Preferred))),
     );
     let tree = render(&fleet);
@@ -110,7 +107,7 @@ fn receive_pods_never_share_a_node_even_where_others_are_only_preferred_apart() 
 
 #[test]
 fn query_and_store_spread_evenly_over_nodes_without_blocking_a_surge() {
-    let tree = render(&build(new_fleet(3)));
+    let tree = render(&valid(new_fleet(3)));
     for (file, kind) in [
         ("thanos-query.yaml", "Deployment"),
         ("thanos-store.yaml", "StatefulSet"),
@@ -134,7 +131,7 @@ fn query_and_store_spread_evenly_over_nodes_without_blocking_a_surge() {
 /// The zone key spreads every replicated workload over zones too: the files it changes.
 #[test]
 fn zones_snapshot() {
-    let tree = render(&build(new_fleet(3).central(
+    let tree = render(&valid(new_fleet(3).central(
         central().topology(Topology::default().zone_key("topology.kubernetes.io/zone")),
     )));
     // The spread constraints are fields of the chart's custom resources.
@@ -166,13 +163,13 @@ fn derived_resources_follow_the_fleet_and_explicit_ones_are_kept() {
         )
     };
     // 4 edges of 100k series, factor 3 over 3 pods: 400k head series a pod, 4Gi.
-    let four = render(&build(new_fleet(4)));
+    let four = render(&valid(new_fleet(4)));
     assert_eq!(
         memory(&four, "thanos-receive.yaml", "StatefulSet"),
         (Value::from("4Gi"), Value::from("4Gi"))
     );
     // Twice the series per edge: 800k a pod, 7Gi.
-    let fleet = build(new_fleet(4).central(
+    let fleet = valid(new_fleet(4).central(
         central().sizing(thanos_model::Sizing::default().active_series_per_cluster(200_000)),
     ));
     assert_eq!(
@@ -183,7 +180,7 @@ fn derived_resources_follow_the_fleet_and_explicit_ones_are_kept() {
     let own = Resources::default()
         .cpu(Cpu::millicores(100), Cpu::cores(1))
         .memory(Bytes::gibibytes(1), Bytes::gibibytes(1));
-    let fleet = build(new_fleet(4).central(central().query(Query::default().resources(own))));
+    let fleet = valid(new_fleet(4).central(central().query(Query::default().resources(own))));
     assert_eq!(
         memory(&render(&fleet), "thanos-query.yaml", "Deployment"),
         (Value::from("1Gi"), Value::from("1Gi"))
@@ -202,7 +199,7 @@ fn derived_resources_follow_the_fleet_and_explicit_ones_are_kept() {
 /// and the warning that 3 Receive pods of 5M series each are too few.
 #[test]
 fn fifty_edges_sizing_section_snapshot() {
-    let fleet = build(new_fleet(50).runbook(RunbookOptions::default().language(Language::English)));
+    let fleet = valid(new_fleet(50).runbook(RunbookOptions::default().language(Language::English)));
     assert!(fleet
         .warnings()
         .iter()

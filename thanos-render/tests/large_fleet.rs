@@ -17,9 +17,7 @@ const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
 const EDGES: usize = 50;
 
 fn fleet() -> ValidFleet {
-    large_fleet(EDGES)
-        .build()
-        .expect("the large fleet is valid")
+    common::valid(large_fleet(EDGES))
 }
 
 fn tree() -> Tree {

@@ -63,7 +63,11 @@ fn main() {
 }
 
 /// A check of one build: every problem found, none when it holds.
-type Check = fn(&Build, &Expect) -> Vec<String>;
+type Check = fn(&Build, &Expect) -> Checked;
+
+/// What a check found: its problems, or the one reason it could not look (an object it
+/// reads is missing or does not parse), which is a problem too.
+type Checked = Result<Vec<String>, String>;
 
 /// What a fleet's builds are expected to hold, from its fleet file.
 #[derive(Debug)]
@@ -186,7 +190,7 @@ fn fleet_trials(name: &str, dir: &Path) -> Vec<Trial> {
                 format!("{name}::{label}::{check}"),
                 move || {
                     let build = lazy.get()?;
-                    let problems = test(build, &expect);
+                    let problems = test(build, &expect).unwrap_or_else(|error| vec![error]);
                     if problems.is_empty() {
                         Ok(Completion::Completed)
                     } else {
@@ -378,14 +382,14 @@ fn checks_for(dir: &str, expect: &Expect) -> Vec<(&'static str, Check)> {
 /// `custom_resources_valid_against_their_crds`) reads its client certificate, key and CA
 /// from the edge's Secret by reference, and keeps unsent samples for the fleet's WAL
 /// retention; without TLS, no tlsConfig.
-fn agent_writes_with_its_client_certificate(build: &Build, expect: &Expect) -> Vec<String> {
+fn agent_writes_with_its_client_certificate(build: &Build, expect: &Expect) -> Checked {
     let Some(edge) = cluster_of(&build.dir)
         .and_then(|cluster| expect.fleet.edges.iter().find(|e| e.name == cluster))
     else {
-        return vec![format!("{} is not an edge's overlay", build.dir)];
+        return Ok(vec![format!("{} is not an edge's overlay", build.dir)]);
     };
     let Some(agent) = build.all("PrometheusAgent").next() else {
-        return vec!["no PrometheusAgent".to_owned()];
+        return Ok(vec!["no PrometheusAgent".to_owned()]);
     };
     let mut problems = Vec::new();
     let tls = &agent["spec"]["remoteWrite"][0]["tlsConfig"];
@@ -427,14 +431,14 @@ fn agent_writes_with_its_client_certificate(build: &Build, expect: &Expect) -> V
     if agent["spec"]["remoteWrite"][0]["queueConfig"]["sampleAgeLimit"] != Value::Null {
         problems.push("queueConfig.sampleAgeLimit drops old samples on purpose".to_owned());
     }
-    problems
+    Ok(problems)
 }
 
 /// With cert-manager, the central build holds the write path's Issuers and Certificates
 /// (validated against cert-manager's CRDs by `custom_resources_valid_against_their_crds`):
 /// two Issuers, the CA, Receive's server certificate and one client certificate per edge
 /// whose common name is the edge's tenant.
-fn write_certificates(build: &Build, expect: &Expect) -> Vec<String> {
+fn write_certificates(build: &Build, expect: &Expect) -> Checked {
     let mut problems = Vec::new();
     // The Ingress certificates (`ingress_certificates`) and the gRPC certificates
     // (`storeapis_serve_grpc_tls`) are not the write path's.
@@ -478,7 +482,7 @@ fn write_certificates(build: &Build, expect: &Expect) -> Vec<String> {
     if !build.crds.groups().any(|g| g == builds::CERT_MANAGER_GROUP) {
         problems.push("cert-manager's CRDs are not loaded for the build".to_owned());
     }
-    problems
+    Ok(problems)
 }
 
 /// With `security.grpcTls`, as the chart and the operator get them: the Prometheus CR's
@@ -488,7 +492,7 @@ fn write_certificates(build: &Build, expect: &Expect) -> Vec<String> {
 /// workload's gRPC flags name files of a mounted Secret; and every Secret mounted for TLS
 /// (the CRs' and every `*-tls` Secret volume of a workload) is issued by a Certificate of
 /// the build.
-fn storeapis_serve_grpc_tls(build: &Build, _: &Expect) -> Vec<String> {
+fn storeapis_serve_grpc_tls(build: &Build, _: &Expect) -> Checked {
     let mut problems = Vec::new();
     let issued: BTreeSet<&str> = build
         .all("Certificate")
@@ -551,12 +555,7 @@ fn storeapis_serve_grpc_tls(build: &Build, _: &Expect) -> Vec<String> {
         for secret in secrets.values().filter(|s| s.ends_with("-tls")) {
             mounted.push((describe(workload), (*secret).to_owned()));
         }
-        let args: Vec<&str> = container["args"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let args: Vec<&str> = json_strings(&container["args"]);
         let grpc_files: Vec<&str> = args
             .iter()
             .filter(|a| a.starts_with("--grpc-") || a.starts_with("--remote-write.client-tls"))
@@ -599,7 +598,7 @@ fn storeapis_serve_grpc_tls(build: &Build, _: &Expect) -> Vec<String> {
             ));
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// A `grpcServerTlsConfig`'s three files: each in the directory `dir_secret` maps to a
@@ -756,7 +755,7 @@ fn custom_resources<'a>(build: &'a Build) -> impl Iterator<Item = &'a Value> + '
 
 /// Every custom resource is valid against its CRD from the same build, unknown fields
 /// refused.
-fn custom_resources_valid_against_their_crds(build: &Build, _: &Expect) -> Vec<String> {
+fn custom_resources_valid_against_their_crds(build: &Build, _: &Expect) -> Checked {
     let mut problems = Vec::new();
     let mut checked = 0;
     for object in custom_resources(build) {
@@ -772,17 +771,17 @@ fn custom_resources_valid_against_their_crds(build: &Build, _: &Expect) -> Vec<S
     if checked == 0 {
         problems.push("no custom resource in the build".to_owned());
     }
-    problems
+    Ok(problems)
 }
 
 /// The CRD check can fail: each Prometheus Operator kind of the build with an unknown
 /// field `spec.notAField` is refused.
-fn crd_validation_refuses_an_unknown_field(build: &Build, _: &Expect) -> Vec<String> {
+fn crd_validation_refuses_an_unknown_field(build: &Build, _: &Expect) -> Checked {
     let mut kinds = BTreeMap::new();
     for object in custom_resources(build) {
         kinds.entry(kind_of(object)).or_insert(object);
     }
-    kinds
+    Ok(kinds
         .into_iter()
         .filter_map(|(kind, object)| {
             let mut sample = object.clone();
@@ -791,14 +790,14 @@ fn crd_validation_refuses_an_unknown_field(build: &Build, _: &Expect) -> Vec<Str
                 format!("the {kind} CRD validation accepts an unknown field spec.notAField")
             })
         })
-        .collect()
+        .collect())
 }
 
 /// Every namespaced object is in the fleet's namespace, except where the chart puts it
 /// on purpose and no kustomization moves it back: the control-plane Services the chart
 /// scrapes through (`kube-system`), and node-exporter in its own namespace when the
 /// fleet's namespace enforces a Pod Security level.
-fn every_namespaced_object_in_the_namespace(build: &Build, expect: &Expect) -> Vec<String> {
+fn every_namespaced_object_in_the_namespace(build: &Build, expect: &Expect) -> Checked {
     let node_exporter = expect
         .fleet
         .security
@@ -812,7 +811,7 @@ fn every_namespaced_object_in_the_namespace(build: &Build, expect: &Expect) -> V
                 && namespace == node_exporter.as_deref()
                 && name.contains("node-exporter"))
     };
-    build
+    Ok(build
         .objects
         .iter()
         .filter(|o| build.namespaced(o))
@@ -824,12 +823,12 @@ fn every_namespaced_object_in_the_namespace(build: &Build, expect: &Expect) -> V
                 o["metadata"]["namespace"]
             )
         })
-        .collect()
+        .collect())
 }
 
 /// No object of the chart's `helm test` (kustomize passes `--skip-tests`).
-fn no_helm_test_hook(build: &Build, _: &Expect) -> Vec<String> {
-    build
+fn no_helm_test_hook(build: &Build, _: &Expect) -> Checked {
+    Ok(build
         .objects
         .iter()
         .filter_map(|o| {
@@ -837,7 +836,7 @@ fn no_helm_test_hook(build: &Build, _: &Expect) -> Vec<String> {
             let test = hook.split(',').any(|h| h.trim() == "test") || hook.contains("test-success");
             test.then(|| format!("{} has helm.sh/hook: {hook}", describe(o)))
         })
-        .collect()
+        .collect())
 }
 
 // --- Every overlay -----------------------------------------------------------------------
@@ -873,11 +872,8 @@ fn literal_credentials(text: &str) -> Vec<String> {
 
 /// No Secret holds a `${...}` placeholder (envsubst's, which must not reach a cluster) or
 /// a literal credential.
-fn no_secret_with_a_placeholder_or_a_credential(build: &Build, _: &Expect) -> Vec<String> {
-    let secrets: Vec<Secret> = match build.typed_all("Secret") {
-        Ok(secrets) => secrets,
-        Err(error) => return vec![error],
-    };
+fn no_secret_with_a_placeholder_or_a_credential(build: &Build, _: &Expect) -> Checked {
+    let secrets: Vec<Secret> = build.typed_all("Secret")?;
     let mut problems = Vec::new();
     for secret in secrets {
         let name = secret.metadata.name.clone().unwrap_or_default();
@@ -904,26 +900,31 @@ fn no_secret_with_a_placeholder_or_a_credential(build: &Build, _: &Expect) -> Ve
             }
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// The overlay's Namespace comes before anything namespaced, so one apply creates it first.
-fn namespace_before_what_needs_it(build: &Build, expect: &Expect) -> Vec<String> {
+fn namespace_before_what_needs_it(build: &Build, expect: &Expect) -> Checked {
     let namespace = build
         .objects
         .iter()
         .position(|o| kind_of(o) == "Namespace" && name_of(o) == expect.namespace());
     let Some(namespace) = namespace else {
-        return vec![format!("no Namespace {} in the build", expect.namespace())];
-    };
-    match build.objects.iter().position(|o| build.namespaced(o)) {
-        Some(first) if first < namespace => vec![format!(
-            "{} comes before Namespace {}",
-            describe(&build.objects[first]),
+        return Ok(vec![format!(
+            "no Namespace {} in the build",
             expect.namespace()
-        )],
-        _ => Vec::new(),
-    }
+        )]);
+    };
+    Ok(
+        match build.objects.iter().position(|o| build.namespaced(o)) {
+            Some(first) if first < namespace => vec![format!(
+                "{} comes before Namespace {}",
+                describe(&build.objects[first]),
+                expect.namespace()
+            )],
+            _ => Vec::new(),
+        },
+    )
 }
 
 // --- The central overlay -----------------------------------------------------------------
@@ -1037,11 +1038,8 @@ fn s3_secret_keys(tree: &Tree, dir: &str) -> BTreeSet<String> {
 
 /// Central Prometheus: 2 replicas, the sidecar uploading through a key of the tree's
 /// `thanos-s3-config` Secret, the central's `cluster` label.
-fn prometheus_uploads_with_the_central_label(build: &Build, expect: &Expect) -> Vec<String> {
-    let prometheus: Resource<PrometheusSpec> = match build.one("Prometheus", None) {
-        Ok(prometheus) => prometheus,
-        Err(error) => return vec![error],
-    };
+fn prometheus_uploads_with_the_central_label(build: &Build, expect: &Expect) -> Checked {
+    let prometheus: Resource<PrometheusSpec> = build.one("Prometheus", None)?;
     let spec = prometheus.spec;
     let mut problems = Vec::new();
     if spec.replicas != Some(2) {
@@ -1065,15 +1063,19 @@ fn prometheus_uploads_with_the_central_label(build: &Build, expect: &Expect) -> 
     if label != Some(expect.cluster_label(build)) {
         problems.push(format!("externalLabels.cluster is {label:?}"));
     }
-    problems
+    Ok(problems)
 }
 
-fn alertmanager_has_two_replicas(build: &Build, _: &Expect) -> Vec<String> {
-    match build.one::<Resource<AlertmanagerSpec>>("Alertmanager", None) {
-        Ok(alertmanager) if alertmanager.spec.replicas == Some(2) => Vec::new(),
-        Ok(alertmanager) => vec![format!("replicas is {:?}", alertmanager.spec.replicas)],
-        Err(error) => vec![error],
-    }
+fn alertmanager_has_two_replicas(build: &Build, _: &Expect) -> Checked {
+    let replicas = build
+        .one::<Resource<AlertmanagerSpec>>("Alertmanager", None)?
+        .spec
+        .replicas;
+    Ok(if replicas == Some(2) {
+        Vec::new()
+    } else {
+        vec![format!("replicas is {replicas:?}")]
+    })
 }
 
 /// The Alertmanager configuration the chart wrote into its Secret.
@@ -1173,14 +1175,7 @@ fn route_alert(
 fn alerts_of(build: &Build) -> BTreeMap<String, Option<String>> {
     let mut alerts = BTreeMap::new();
     for rule in build.all("PrometheusRule") {
-        let groups = rule.pointer("/spec/groups").and_then(Value::as_array);
-        for rule in groups.into_iter().flatten().flat_map(|group| {
-            group
-                .get("rules")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-        }) {
+        for rule in rules_of(rule) {
             if let Some(name) = rule.get("alert").and_then(Value::as_str) {
                 let severity = rule
                     .pointer("/labels/severity")
@@ -1199,28 +1194,24 @@ fn alerts_of(build: &Build) -> BTreeMap<String, Option<String>> {
 /// severities and clusters say, Watchdog goes to the dead man's switch (or nowhere
 /// without one), and grouping and inhibition keep clusters apart. Without receivers (the
 /// lab) the chart's configuration stays: everything to "null", which `check` warns about.
-fn every_alert_reaches_a_receiver_grouped_per_cluster(
-    build: &Build,
-    expect: &Expect,
-) -> Vec<String> {
-    let config = match alertmanager_config(build) {
-        Ok(config) => config,
-        Err(error) => return vec![error],
-    };
+fn every_alert_reaches_a_receiver_grouped_per_cluster(build: &Build, expect: &Expect) -> Checked {
+    let config = alertmanager_config(build)?;
     let alertmanager_model = &expect.fleet.central.alertmanager;
     let root = &config["route"];
     if alertmanager_model.receivers.is_empty() {
-        return match root.get("receiver").and_then(serde_yaml::Value::as_str) {
-            Some("null") => Vec::new(),
-            other => vec![format!(
-                "a fleet without receivers routes to {other:?}, not the chart's \"null\""
-            )],
-        };
+        return Ok(
+            match root.get("receiver").and_then(serde_yaml::Value::as_str) {
+                Some("null") => Vec::new(),
+                other => vec![format!(
+                    "a fleet without receivers routes to {other:?}, not the chart's \"null\""
+                )],
+            },
+        );
     }
-    let mounted = match build.one::<Resource<AlertmanagerSpec>>("Alertmanager", None) {
-        Ok(alertmanager) => alertmanager.spec.secrets,
-        Err(error) => return vec![error],
-    };
+    let mounted = build
+        .one::<Resource<AlertmanagerSpec>>("Alertmanager", None)?
+        .spec
+        .secrets;
     let mut problems = Vec::new();
     // Receivers that notify someone, each file they read in a mounted Secret.
     let mut real = BTreeSet::new();
@@ -1293,10 +1284,7 @@ fn every_alert_reaches_a_receiver_grouped_per_cluster(
             if let Some(severity) = severity {
                 labels.insert("severity".to_owned(), severity.clone());
             }
-            let receivers = match route_alert(root, &labels, "") {
-                Ok(receivers) => receivers,
-                Err(error) => return vec![error],
-            };
+            let receivers = route_alert(root, &labels, "")?;
             let expected: Option<Vec<&str>> = match alert.as_str() {
                 "Watchdog" if dead_mans_switch => Some(vec!["dead-mans-switch"]),
                 "Watchdog" | "InfoInhibitor" => Some(vec!["null"]),
@@ -1335,21 +1323,20 @@ fn every_alert_reaches_a_receiver_grouped_per_cluster(
             }
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// With per-cluster rules, the Ruler selects only PrometheusRules labelled for it, the
 /// chart's among them; none of them has an `absent()` without a `cluster` matcher, and
 /// `PrometheusNotConnectedToAlertmanagers` is the central cluster's only.
-fn the_ruler_evaluates_no_single_cluster_absent(build: &Build, expect: &Expect) -> Vec<String> {
+fn the_ruler_evaluates_no_single_cluster_absent(build: &Build, expect: &Expect) -> Checked {
     let fleet = &expect.fleet;
     if fleet.central.ruler.is_none() || !fleet.central.thanos_monitoring.per_cluster_rules {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let ruler = match build.one::<Resource<ThanosRulerSpec>>("ThanosRuler", None) {
-        Ok(ruler) => ruler.spec,
-        Err(error) => return vec![error],
-    };
+    let ruler = build
+        .one::<Resource<ThanosRulerSpec>>("ThanosRuler", None)?
+        .spec;
     let mut problems = Vec::new();
     let mut selected = 0;
     let mut chart_rules = 0;
@@ -1368,14 +1355,7 @@ fn the_ruler_evaluates_no_single_cluster_absent(build: &Build, expect: &Expect) 
         if labels.get("app").map(String::as_str) == Some("kube-prometheus-stack") {
             chart_rules += 1;
         }
-        let groups = rule.pointer("/spec/groups").and_then(Value::as_array);
-        for alert in groups.into_iter().flatten().flat_map(|group| {
-            group
-                .get("rules")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-        }) {
+        for alert in rules_of(rule) {
             let Some(name) = alert.get("alert").and_then(Value::as_str) else {
                 continue;
             };
@@ -1407,7 +1387,7 @@ fn the_ruler_evaluates_no_single_cluster_absent(build: &Build, expect: &Expect) 
             "the Ruler selects {chart_rules} of the chart's PrometheusRules ({selected} in all)"
         ));
     }
-    problems
+    Ok(problems)
 }
 
 /// The Ruler's Query endpoint is a DNS SRV lookup (`dnssrv+_<port>._tcp.<service>.<ns>.svc`)
@@ -1484,23 +1464,22 @@ fn finds_every_ready_query_pod(build: &Build, expect: &Expect, endpoint: &str) -
 /// The ThanosRuler evaluates `central.ruler.queryOffset` in the past (`ruleQueryOffset`,
 /// validated against the built CRD by `custom_resources_valid_against_their_crds`), or at
 /// "now" when the fleet's offset is zero.
-fn the_ruler_evaluates_past_the_remote_write_lag(build: &Build, expect: &Expect) -> Vec<String> {
+fn the_ruler_evaluates_past_the_remote_write_lag(build: &Build, expect: &Expect) -> Checked {
     let Some(model) = &expect.fleet.central.ruler else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    let ruler = match build.one::<Resource<ThanosRulerSpec>>("ThanosRuler", None) {
-        Ok(ruler) => ruler.spec,
-        Err(error) => return vec![error],
-    };
+    let ruler = build
+        .one::<Resource<ThanosRulerSpec>>("ThanosRuler", None)?
+        .spec;
     let wanted = (!model.query_offset.is_zero()).then(|| model.query_offset.to_string());
-    if ruler.rule_query_offset == wanted {
+    Ok(if ruler.rule_query_offset == wanted {
         Vec::new()
     } else {
         vec![format!(
             "ruleQueryOffset is {:?}, the fleet's queryOffset {wanted:?}",
             ruler.rule_query_offset
         )]
-    }
+    })
 }
 
 /// The longest range an expression reads, in seconds (`[3d]`, `[30m]`, `[1h:5m]`).
@@ -1526,7 +1505,7 @@ fn longest_range(expr: &str) -> u64 {
 /// Every rule group that reads a range of a day or more (the chart's burn-rate and
 /// availability groups) is evaluated at an interval of its own of at least a minute,
 /// not at the evaluator's 30s.
-fn long_range_groups_have_a_longer_interval(build: &Build, _: &Expect) -> Vec<String> {
+fn long_range_groups_have_a_longer_interval(build: &Build, _: &Expect) -> Checked {
     let mut problems = Vec::new();
     let mut heavy = 0;
     for (rule, group) in rule_groups(build) {
@@ -1556,17 +1535,32 @@ fn long_range_groups_have_a_longer_interval(build: &Build, _: &Expect) -> Vec<St
     if heavy == 0 {
         problems.push("no group reads a range of a day: the check saw nothing".to_owned());
     }
-    problems
+    Ok(problems)
 }
 
 /// Every rule group of every PrometheusRule of the build, with its PrometheusRule.
 fn rule_groups(build: &Build) -> impl Iterator<Item = (&Value, &Value)> {
-    build.all("PrometheusRule").flat_map(|rule| {
-        rule.pointer("/spec/groups")
+    build
+        .all("PrometheusRule")
+        .flat_map(|rule| groups_of(rule).map(move |group| (rule, group)))
+}
+
+/// The rule groups of the PrometheusRule `rule`.
+fn groups_of(rule: &Value) -> impl Iterator<Item = &Value> {
+    rule.pointer("/spec/groups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+/// Every rule of every group of the PrometheusRule `rule`.
+fn rules_of(rule: &Value) -> impl Iterator<Item = &Value> {
+    groups_of(rule).flat_map(|group| {
+        group
+            .get("rules")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .map(move |group| (rule, group))
     })
 }
 
@@ -1578,7 +1572,7 @@ fn longest_range_of_duration(duration: &str) -> u64 {
 /// Partial responses only where the answer stays correct: no group with a recording rule
 /// evaluates on one (it would record partial data as whole), and a group whose alerts
 /// fire on a missing series (`absent`) does only when Receive holds every series twice.
-fn partial_responses_never_lie(build: &Build, expect: &Expect) -> Vec<String> {
+fn partial_responses_never_lie(build: &Build, expect: &Expect) -> Checked {
     let replicated = expect.fleet.central.receive.replication_factor >= 2;
     let mut problems = Vec::new();
     for (rule, group) in rule_groups(build) {
@@ -1600,7 +1594,7 @@ fn partial_responses_never_lie(build: &Build, expect: &Expect) -> Vec<String> {
                 ));
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// Problems with a URL that should reach a port of a Service of the build.
@@ -1672,21 +1666,18 @@ fn grafana_datasources(build: &Build) -> Result<Vec<Value>, String> {
 /// Grafana's default datasource is Thanos Query (`prometheusType: Thanos`, its URL a port
 /// of the `thanos-query` Service); the Alertmanager datasource is kept and reaches its
 /// Service.
-fn grafana_reads_thanos_query_by_default(build: &Build, expect: &Expect) -> Vec<String> {
-    let datasources = match grafana_datasources(build) {
-        Ok(datasources) => datasources,
-        Err(error) => return vec![error],
-    };
+fn grafana_reads_thanos_query_by_default(build: &Build, expect: &Expect) -> Checked {
+    let datasources = grafana_datasources(build)?;
     let defaults: Vec<&Value> = datasources
         .iter()
         .filter(|d| d["isDefault"] == Value::Bool(true))
         .collect();
     let [default] = defaults[..] else {
         let names: Vec<&Value> = datasources.iter().map(|d| &d["name"]).collect();
-        return vec![format!(
+        return Ok(vec![format!(
             "{} default datasources among {names:?}",
             defaults.len()
-        )];
+        )]);
     };
     let mut problems = Vec::new();
     if default["type"] != "prometheus" || default["jsonData"]["prometheusType"] != "Thanos" {
@@ -1720,16 +1711,13 @@ fn grafana_reads_thanos_query_by_default(build: &Build, expect: &Expect) -> Vec<
         )),
         _ => problems.push(format!("{} Alertmanager datasources", alertmanagers.len())),
     }
-    problems
+    Ok(problems)
 }
 
 /// Grafana's admin user and password come from the `grafana-admin` Secret; no password in
 /// a variable or in any Secret of the build.
-fn grafana_admin_from_its_secret(build: &Build, _: &Expect) -> Vec<String> {
-    let deployments: Vec<Deployment> = match build.typed_all("Deployment") {
-        Ok(deployments) => deployments,
-        Err(error) => return vec![error],
-    };
+fn grafana_admin_from_its_secret(build: &Build, _: &Expect) -> Checked {
+    let deployments: Vec<Deployment> = build.typed_all("Deployment")?;
     let grafana: Vec<&Deployment> = deployments
         .iter()
         .filter(|d| {
@@ -1741,7 +1729,7 @@ fn grafana_admin_from_its_secret(build: &Build, _: &Expect) -> Vec<String> {
         })
         .collect();
     let [grafana] = grafana[..] else {
-        return vec![format!("{} Grafana Deployments", grafana.len())];
+        return Ok(vec![format!("{} Grafana Deployments", grafana.len())]);
     };
     let env: BTreeMap<&str, &k8s_openapi::api::core::v1::EnvVar> =
         pod_spec(grafana.spec.as_ref().map(|s| &s.template))
@@ -1779,7 +1767,7 @@ fn grafana_admin_from_its_secret(build: &Build, _: &Expect) -> Vec<String> {
             problems.push(format!("{} holds an admin password", describe(secret)));
         }
     }
-    problems
+    Ok(problems)
 }
 
 fn pod_spec(template: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>) -> Option<&PodSpec> {
@@ -1815,7 +1803,7 @@ fn reads_secret(pod: Option<&PodSpec>, secret: &str) -> bool {
 
 /// `thanos-query`, `thanos-receive`, `thanos-store` and `thanos-compactor` exist, and all
 /// but Query read the bucket's Secret.
-fn thanos_components_read_the_bucket_secret(build: &Build, expect: &Expect) -> Vec<String> {
+fn thanos_components_read_the_bucket_secret(build: &Build, expect: &Expect) -> Checked {
     use thanos_model::Component;
     let mut problems = Vec::new();
     match build.one::<Deployment>("Deployment", Some("thanos-query")) {
@@ -1842,23 +1830,22 @@ fn thanos_components_read_the_bucket_secret(build: &Build, expect: &Expect) -> V
             Err(error) => problems.push(error),
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// The query-frontend (when the fleet has one) sends its queries to a port of Query's
 /// Service, and its results cache, when in memcached, to a port of the cache's Service by
 /// that port's name.
-fn the_query_frontend_reaches_query_and_its_cache(build: &Build, expect: &Expect) -> Vec<String> {
+fn the_query_frontend_reaches_query_and_its_cache(build: &Build, expect: &Expect) -> Checked {
     if expect.fleet.central.query_frontend.is_none() {
-        return match build.one::<Deployment>("Deployment", Some("thanos-query-frontend")) {
-            Ok(_) => vec!["a query-frontend the fleet does not have".to_owned()],
-            Err(_) => Vec::new(),
-        };
+        return Ok(
+            match build.one::<Deployment>("Deployment", Some("thanos-query-frontend")) {
+                Ok(_) => vec!["a query-frontend the fleet does not have".to_owned()],
+                Err(_) => Vec::new(),
+            },
+        );
     }
-    let frontend: Deployment = match build.one("Deployment", Some("thanos-query-frontend")) {
-        Ok(frontend) => frontend,
-        Err(error) => return vec![error],
-    };
+    let frontend: Deployment = build.one("Deployment", Some("thanos-query-frontend"))?;
     let args: Vec<String> = frontend
         .spec
         .and_then(|spec| spec.template.spec)
@@ -1888,7 +1875,7 @@ fn the_query_frontend_reaches_query_and_its_cache(build: &Build, expect: &Expect
         problems.push(
             "no results cache file in ConfigMap thanos-query-frontend-results-cache".to_owned(),
         );
-        return problems;
+        return Ok(problems);
     };
     for address in cache["config"]["addresses"]
         .as_sequence()
@@ -1920,24 +1907,18 @@ fn the_query_frontend_reaches_query_and_its_cache(build: &Build, expect: &Expect
             ));
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// Every Store StatefulSet (one per shard) runs pods the headless Service `thanos-store`
 /// selects, which Query resolves; one StatefulSet per shard of the fleet.
-fn query_reaches_every_store_shard(build: &Build, expect: &Expect) -> Vec<String> {
-    let service: Service = match build.one("Service", Some("thanos-store")) {
-        Ok(service) => service,
-        Err(error) => return vec![error],
-    };
+fn query_reaches_every_store_shard(build: &Build, expect: &Expect) -> Checked {
+    let service: Service = build.one("Service", Some("thanos-store"))?;
     let selector = service
         .spec
         .and_then(|spec| spec.selector)
         .unwrap_or_default();
-    let sets: Vec<StatefulSet> = match build.typed_all("StatefulSet") {
-        Ok(sets) => sets,
-        Err(error) => return vec![error],
-    };
+    let sets: Vec<StatefulSet> = build.typed_all("StatefulSet")?;
     let stores: Vec<&StatefulSet> = sets
         .iter()
         .filter(|set| {
@@ -1973,19 +1954,16 @@ fn query_reaches_every_store_shard(build: &Build, expect: &Expect) -> Vec<String
             ));
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// Receive runs the fleet's replicas, and the hashring its routing pods mount (Receive's,
 /// or its routers') lists as many endpoints (the fleet's `hashringReplicas` during a
 /// two-step change), each once.
-fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<String> {
+fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Checked {
     let replicas = expect.fleet.central.receive.replicas;
     let members = expect.fleet.central.receive.hashring_members() as usize;
-    let receive: StatefulSet = match build.one("StatefulSet", Some("thanos-receive")) {
-        Ok(receive) => receive,
-        Err(error) => return vec![error],
-    };
+    let receive: StatefulSet = build.one("StatefulSet", Some("thanos-receive"))?;
     let mut problems = Vec::new();
     let spec = receive.spec.unwrap_or_default();
     if spec.replicas != Some(i32::try_from(replicas).unwrap_or(i32::MAX)) {
@@ -1996,10 +1974,11 @@ fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<S
     }
     // The pods that route hold the hashring: Receive's, or its routers' when split.
     let routing = match expect.fleet.central.receive.router {
-        Some(_) => match build.one::<Deployment>("Deployment", Some("thanos-receive-router")) {
-            Ok(router) => router.spec.map(|spec| spec.template).unwrap_or_default(),
-            Err(error) => return vec![error],
-        },
+        Some(_) => build
+            .one::<Deployment>("Deployment", Some("thanos-receive-router"))?
+            .spec
+            .map(|spec| spec.template)
+            .unwrap_or_default(),
         None => spec.template,
     };
     let mounted: BTreeSet<String> = routing
@@ -2008,10 +1987,7 @@ fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<S
         .flat_map(|pod| pod.volumes.iter().flatten())
         .filter_map(|v| Some(v.config_map.as_ref()?.name.clone()))
         .collect();
-    let config_maps: Vec<ConfigMap> = match build.typed_all("ConfigMap") {
-        Ok(config_maps) => config_maps,
-        Err(error) => return vec![error],
-    };
+    let config_maps: Vec<ConfigMap> = build.typed_all("ConfigMap")?;
     let rings: Vec<String> = config_maps
         .into_iter()
         .filter(|cm| {
@@ -2027,11 +2003,11 @@ fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<S
             "{} hashring ConfigMaps mounted by the routing pods",
             rings.len()
         ));
-        return problems;
+        return Ok(problems);
     };
     let ring: Value = match serde_json::from_str(ring) {
         Ok(ring) => ring,
-        Err(error) => return vec![format!("hashrings.json: {error}")],
+        Err(error) => return Ok(vec![format!("hashrings.json: {error}")]),
     };
     let addresses: Vec<String> = ring
         .as_array()
@@ -2049,7 +2025,7 @@ fn receive_hashring_lists_every_replica(build: &Build, expect: &Expect) -> Vec<S
     if addresses.len() != members || distinct.len() != members {
         problems.push(format!("the hashring lists {addresses:?}"));
     }
-    problems
+    Ok(problems)
 }
 
 /// Services the Prometheus Operator makes at run time for a custom resource of a kind.
@@ -2076,11 +2052,8 @@ fn dnssrv_grpc_endpoints(text: &str) -> Vec<(String, String)> {
 
 /// Every DNS SRV endpoint of Query is a Service of the build with a `grpc` port, or one the
 /// operator makes for a custom resource the build has.
-fn query_endpoints_are_grpc_services(build: &Build, _: &Expect) -> Vec<String> {
-    let config_maps: Vec<ConfigMap> = match build.typed_all("ConfigMap") {
-        Ok(config_maps) => config_maps,
-        Err(error) => return vec![error],
-    };
+fn query_endpoints_are_grpc_services(build: &Build, _: &Expect) -> Checked {
+    let config_maps: Vec<ConfigMap> = build.typed_all("ConfigMap")?;
     let endpoints: BTreeSet<(String, String)> = config_maps
         .iter()
         .filter(|cm| {
@@ -2094,7 +2067,7 @@ fn query_endpoints_are_grpc_services(build: &Build, _: &Expect) -> Vec<String> {
         .flat_map(|text| dnssrv_grpc_endpoints(text))
         .collect();
     if endpoints.is_empty() {
-        return vec!["no dnssrv endpoint in Query's ConfigMaps".to_owned()];
+        return Ok(vec!["no dnssrv endpoint in Query's ConfigMaps".to_owned()]);
     }
     let mut problems = Vec::new();
     for (service, namespace) in endpoints {
@@ -2131,7 +2104,7 @@ fn query_endpoints_are_grpc_services(build: &Build, _: &Expect) -> Vec<String> {
             }
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// Whether a label selector (matchLabels, matchExpressions) selects `labels`; no selector
@@ -2171,16 +2144,16 @@ fn labels_of(object: &Value) -> BTreeMap<String, String> {
 /// build through a config Secret of the build, uploads through `thanos-s3-config`, runs 2
 /// replicas; every PrometheusRule is evaluated by exactly one of Prometheus and the Ruler,
 /// and the chart's by the Ruler.
-fn ruler_evaluates_the_chart_rules_over_query(build: &Build, expect: &Expect) -> Vec<String> {
+fn ruler_evaluates_the_chart_rules_over_query(build: &Build, expect: &Expect) -> Checked {
     let ruler = build.one::<Resource<ThanosRulerSpec>>("ThanosRuler", None);
     let prometheus = build.one::<Resource<PrometheusSpec>>("Prometheus", None);
     let (ruler, prometheus) = match (ruler, prometheus) {
         (Ok(ruler), Ok(prometheus)) => (ruler.spec, prometheus.spec),
         (ruler, prometheus) => {
-            return [ruler.err(), prometheus.err()]
+            return Ok([ruler.err(), prometheus.err()]
                 .into_iter()
                 .flatten()
-                .collect()
+                .collect());
         }
     };
     let mut problems = Vec::new();
@@ -2274,20 +2247,14 @@ fn ruler_evaluates_the_chart_rules_over_query(build: &Build, expect: &Expect) ->
             ));
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// A ServiceMonitor of the build selects a Service of each Thanos component (Query,
 /// Receive, Store, Compactor, the sidecars, the Ruler) by a port it has.
-fn a_service_monitor_reaches_every_thanos_component(build: &Build, expect: &Expect) -> Vec<String> {
-    let services: Vec<Service> = match build.typed_all("Service") {
-        Ok(services) => services,
-        Err(error) => return vec![error],
-    };
-    let monitors: Vec<Resource<ServiceMonitorSpec>> = match build.typed_all("ServiceMonitor") {
-        Ok(monitors) => monitors,
-        Err(error) => return vec![error],
-    };
+fn a_service_monitor_reaches_every_thanos_component(build: &Build, expect: &Expect) -> Checked {
+    let services: Vec<Service> = build.typed_all("Service")?;
+    let monitors: Vec<Resource<ServiceMonitorSpec>> = build.typed_all("ServiceMonitor")?;
     let mut covered = BTreeSet::new();
     for monitor in &monitors {
         let ports: BTreeSet<&str> = monitor
@@ -2317,7 +2284,7 @@ fn a_service_monitor_reaches_every_thanos_component(build: &Build, expect: &Expe
         .query_frontend
         .as_ref()
         .map(|_| "thanos-query-frontend");
-    [
+    Ok([
         "thanos-query",
         "thanos-receive",
         "thanos-store",
@@ -2329,16 +2296,12 @@ fn a_service_monitor_reaches_every_thanos_component(build: &Build, expect: &Expe
     .chain(frontend)
     .filter(|name| !covered.contains(*name))
     .map(|name| format!("nothing scrapes Service {name}"))
-    .collect()
+    .collect())
 }
 
 /// One `ThanosEdgeSilent` alert per edge, labelled with the edge's `cluster`.
-fn one_silent_edge_alert_per_edge(build: &Build, expect: &Expect) -> Vec<String> {
-    let rule: Resource<RuleGroups> = match build.one("PrometheusRule", Some("thanos-silent-edges"))
-    {
-        Ok(rule) => rule,
-        Err(error) => return vec![error],
-    };
+fn one_silent_edge_alert_per_edge(build: &Build, expect: &Expect) -> Checked {
+    let rule: Resource<RuleGroups> = build.one("PrometheusRule", Some("thanos-silent-edges"))?;
     let mut clusters: Vec<String> = rule
         .spec
         .groups
@@ -2349,20 +2312,17 @@ fn one_silent_edge_alert_per_edge(build: &Build, expect: &Expect) -> Vec<String>
         .collect();
     clusters.sort();
     let edges = expect.edge_labels();
-    if clusters == edges {
+    Ok(if clusters == edges {
         Vec::new()
     } else {
         vec![format!("alerts for {clusters:?}, edges are {edges:?}")]
-    }
+    })
 }
 
 /// The chart's dashboards (ConfigMaps labelled `grafana_dashboard: "1"`) show their
 /// `cluster` variable, which the fleet's many clusters need.
-fn dashboards_show_their_cluster_variable(build: &Build, _: &Expect) -> Vec<String> {
-    let config_maps: Vec<ConfigMap> = match build.typed_all("ConfigMap") {
-        Ok(config_maps) => config_maps,
-        Err(error) => return vec![error],
-    };
+fn dashboards_show_their_cluster_variable(build: &Build, _: &Expect) -> Checked {
+    let config_maps: Vec<ConfigMap> = build.typed_all("ConfigMap")?;
     let mut problems = Vec::new();
     let mut seen = 0;
     for config_map in config_maps {
@@ -2396,14 +2356,14 @@ fn dashboards_show_their_cluster_variable(build: &Build, _: &Expect) -> Vec<Stri
     if seen == 0 {
         problems.push("no dashboard has a cluster variable".to_owned());
     }
-    problems
+    Ok(problems)
 }
 
 // --- Edge overlays -----------------------------------------------------------------------
 
 /// An edge builds one PrometheusAgent and no Prometheus, with its own `cluster` label,
 /// writing to `http://thanos-receive.<domain>/api/v1/receive`.
-fn agent_writes_to_receive_with_its_label(build: &Build, expect: &Expect) -> Vec<String> {
+fn agent_writes_to_receive_with_its_label(build: &Build, expect: &Expect) -> Checked {
     let scheme = if expect.fleet.central.receive.remote_write.tls.is_some() {
         "https"
     } else {
@@ -2421,7 +2381,7 @@ fn agent_writes_to_receive_with_its_label(build: &Build, expect: &Expect) -> Vec
         Ok(agent) => agent,
         Err(error) => {
             problems.push(error);
-            return problems;
+            return Ok(problems);
         }
     };
     let label = agent
@@ -2441,10 +2401,10 @@ fn agent_writes_to_receive_with_its_label(build: &Build, expect: &Expect) -> Vec
     if urls != [url.as_str()] {
         problems.push(format!("remoteWrite URLs are {urls:?}, not [{url}]"));
     }
-    problems
+    Ok(problems)
 }
 
-fn node_exporter_and_kube_state_metrics(build: &Build, _: &Expect) -> Vec<String> {
+fn node_exporter_and_kube_state_metrics(build: &Build, _: &Expect) -> Checked {
     let mut problems = Vec::new();
     let daemon_sets: Vec<DaemonSet> = build.typed_all("DaemonSet").unwrap_or_default();
     if !daemon_sets.iter().any(|d| {
@@ -2466,12 +2426,12 @@ fn node_exporter_and_kube_state_metrics(build: &Build, _: &Expect) -> Vec<String
     }) {
         problems.push("no kube-state-metrics Deployment".to_owned());
     }
-    problems
+    Ok(problems)
 }
 
 /// No Alertmanager, Grafana, rules or Thanos on an edge.
-fn edge_runs_nothing_else(build: &Build, _: &Expect) -> Vec<String> {
-    build
+fn edge_runs_nothing_else(build: &Build, _: &Expect) -> Checked {
+    Ok(build
         .objects
         .iter()
         .filter(|o| {
@@ -2482,22 +2442,17 @@ fn edge_runs_nothing_else(build: &Build, _: &Expect) -> Vec<String> {
                     && (name.contains("grafana") || name.starts_with("thanos-")))
         })
         .map(|o| format!("{} on an edge", describe(o)))
-        .collect()
+        .collect())
 }
 
 /// Every Ingress of the build (the chart's Grafana Ingress included) has TLS: its hosts
 /// in `spec.tls` with a Secret a Certificate of the build issues for them (or the operator
 /// brings, with existingSecrets), or TLS passed through to Receive.
-fn every_ingress_has_tls(build: &Build, expect: &Expect) -> Vec<String> {
+fn every_ingress_has_tls(build: &Build, expect: &Expect) -> Checked {
     let issued: Vec<(&str, Vec<&str>)> = build
         .all("Certificate")
         .map(|c| {
-            let names = c["spec"]["dnsNames"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let names = json_strings(&c["spec"]["dnsNames"]);
             (c["spec"]["secretName"].as_str().unwrap_or_default(), names)
         })
         .collect();
@@ -2527,12 +2482,7 @@ fn every_ingress_has_tls(build: &Build, expect: &Expect) -> Vec<String> {
             problems.push(format!("{} has no TLS", describe(ingress)));
             continue;
         };
-        let tls_hosts: Vec<&str> = tls["hosts"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let tls_hosts: Vec<&str> = json_strings(&tls["hosts"]);
         if hosts.iter().any(|h| !tls_hosts.contains(h)) {
             problems.push(format!(
                 "{}: TLS for {tls_hosts:?}, rules {hosts:?}",
@@ -2554,7 +2504,7 @@ fn every_ingress_has_tls(build: &Build, expect: &Expect) -> Vec<String> {
     if ingresses == 0 {
         problems.push("no Ingress in the build".to_owned());
     }
-    problems
+    Ok(problems)
 }
 
 /// Every image reference in `value`: each string under an `image` key (containers, and
@@ -2583,7 +2533,7 @@ fn image_references<'a>(value: &'a Value, key: Option<&str>, out: &mut Vec<&'a s
 
 /// With the Thanos image and every chart image pinned (`chart.images`), every image the
 /// build runs is pinned by digest: the chart took each digest at its own key.
-fn every_image_is_pinned_by_digest(build: &Build, _: &Expect) -> Vec<String> {
+fn every_image_is_pinned_by_digest(build: &Build, _: &Expect) -> Checked {
     let mut images = Vec::new();
     for object in build
         .objects
@@ -2600,13 +2550,13 @@ fn every_image_is_pinned_by_digest(build: &Build, _: &Expect) -> Vec<String> {
     if images.is_empty() {
         problems.push("no image in the build".to_owned());
     }
-    problems
+    Ok(problems)
 }
 
 /// Grafana's sidecars read ConfigMaps of the fleet's namespace only: no ClusterRole or
 /// ClusterRoleBinding for Grafana, the tree's Role bound to the ServiceAccount the Grafana
 /// Deployment runs as, and the sidecars watching `configmap` in the namespace.
-fn grafana_reads_configmaps_of_its_namespace_only(build: &Build, expect: &Expect) -> Vec<String> {
+fn grafana_reads_configmaps_of_its_namespace_only(build: &Build, expect: &Expect) -> Checked {
     let mut problems: Vec<String> = build
         .objects
         .iter()
@@ -2621,7 +2571,7 @@ fn grafana_reads_configmaps_of_its_namespace_only(build: &Build, expect: &Expect
         .iter()
         .find(|o| kind_of(o) == "Deployment" && name_of(o).ends_with("-grafana"))
     else {
-        return vec!["no Grafana Deployment".to_owned()];
+        return Ok(vec!["no Grafana Deployment".to_owned()]);
     };
     let pod = &grafana["spec"]["template"]["spec"];
     let account = pod["serviceAccountName"].as_str().unwrap_or_default();
@@ -2687,7 +2637,17 @@ fn grafana_reads_configmaps_of_its_namespace_only(build: &Build, expect: &Expect
             ));
         }
     }
-    problems
+    Ok(problems)
+}
+
+/// The strings of a JSON array (none when it is not one).
+fn json_strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
 }
 
 /// The strings of a YAML sequence (none when it is not one).
@@ -2738,10 +2698,10 @@ fn replicated_pods(build: &Build) -> Vec<(String, BTreeMap<String, String>)> {
 /// PodDisruptionBudget selecting its pods that lets a drain take at least one and keeps
 /// one; Receive's lets it take at most `factor - (factor / 2 + 1)` (at least 1), its
 /// write quorum's spare.
-fn every_replicated_workload_has_a_budget(build: &Build, expect: &Expect) -> Vec<String> {
+fn every_replicated_workload_has_a_budget(build: &Build, expect: &Expect) -> Checked {
     let central = &expect.fleet.central;
     if !central.topology.disruption_budgets {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let budgets: Vec<&Value> = build.all("PodDisruptionBudget").collect();
     let mut problems = Vec::new();
@@ -2784,20 +2744,17 @@ fn every_replicated_workload_has_a_budget(build: &Build, expect: &Expect) -> Vec
             )),
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// With a replication factor above 1, Receive's pods never share a node: a required pod
 /// anti-affinity on the hostname selecting its own pods.
-fn receive_pods_never_share_a_node(build: &Build, expect: &Expect) -> Vec<String> {
+fn receive_pods_never_share_a_node(build: &Build, expect: &Expect) -> Checked {
     let receive = &expect.fleet.central.receive;
     if receive.replication_factor <= 1 || receive.replicas <= 1 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let stateful_set: StatefulSet = match build.one("StatefulSet", Some("thanos-receive")) {
-        Ok(stateful_set) => stateful_set,
-        Err(error) => return vec![error],
-    };
+    let stateful_set: StatefulSet = build.one("StatefulSet", Some("thanos-receive"))?;
     let template = stateful_set
         .spec
         .map(|spec| spec.template)
@@ -2820,7 +2777,7 @@ fn receive_pods_never_share_a_node(build: &Build, expect: &Expect) -> Vec<String
         term.topology_key == thanos_model::HOSTNAME_KEY
             && selects(term.label_selector.as_ref(), &labels)
     });
-    if apart {
+    Ok(if apart {
         Vec::new()
     } else {
         vec![format!(
@@ -2828,5 +2785,5 @@ fn receive_pods_never_share_a_node(build: &Build, expect: &Expect) -> Vec<String
             receive.replication_factor,
             thanos_model::HOSTNAME_KEY
         )]
-    }
+    })
 }

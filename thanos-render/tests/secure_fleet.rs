@@ -22,7 +22,7 @@ use thanos_render::{render, Tree, WAL_RETENTION_FLAG};
 const CENTRAL: &str = "overlays/cluster-01-central/kube-prometheus-stack";
 
 fn fleet() -> ValidFleet {
-    secure_fleet(3).build().expect("the secure fleet is valid")
+    common::valid(secure_fleet(3))
 }
 
 fn tree() -> Tree {
@@ -56,6 +56,26 @@ fn mount_of(tree: &Tree, source_kind: &str, source: &str) -> String {
         .and_then(|m| m["mountPath"].as_str())
         .expect("the volume is mounted")
         .to_owned()
+}
+
+/// Asserts that each of Receive's `flags` (flag, file) names its file in the directory
+/// where Receive mounts the Secret or ConfigMap `source`.
+#[track_caller]
+fn assert_flags_read_the_mount(
+    tree: &Tree,
+    source_kind: &str,
+    source: &str,
+    flags: &[(&str, &str)],
+) {
+    let args = receive_args(tree);
+    let dir = mount_of(tree, source_kind, source);
+    for (name, file) in flags {
+        assert_eq!(
+            flag(&args, name),
+            Some(format!("{dir}/{file}").as_str()),
+            "{name}"
+        );
+    }
 }
 
 #[test]
@@ -97,19 +117,15 @@ fn the_hidden_limits_flag_is_a_documented_exception() {
 #[test]
 fn a_write_without_a_client_certificate_is_refused() {
     let tree = tree();
-    let args = receive_args(&tree);
-    let dir = mount_of(&tree, "secret", "thanos-receive-server-tls");
-    assert_eq!(
-        flag(&args, "--remote-write.server-tls-client-ca"),
-        Some(format!("{dir}/ca.crt").as_str())
-    );
-    assert_eq!(
-        flag(&args, "--remote-write.server-tls-cert"),
-        Some(format!("{dir}/tls.crt").as_str())
-    );
-    assert_eq!(
-        flag(&args, "--remote-write.server-tls-key"),
-        Some(format!("{dir}/tls.key").as_str())
+    assert_flags_read_the_mount(
+        &tree,
+        "secret",
+        "thanos-receive-server-tls",
+        &[
+            ("--remote-write.server-tls-client-ca", "ca.crt"),
+            ("--remote-write.server-tls-cert", "tls.crt"),
+            ("--remote-write.server-tls-key", "tls.key"),
+        ],
     );
     let certificates =
         common::file_documents(&tree, &format!("{CENTRAL}/thanos-certificates.yaml"));
@@ -229,11 +245,11 @@ fn limits_are_set_and_never_refuse_a_normal_request() {
     }
     let fleet = fleet();
     let tree = tree();
-    let args = receive_args(&tree);
-    let dir = mount_of(&tree, "configMap", "thanos-receive-limits");
-    assert_eq!(
-        flag(&args, "--receive.limits-config-file"),
-        Some(format!("{dir}/limits.yaml").as_str())
+    assert_flags_read_the_mount(
+        &tree,
+        "configMap",
+        "thanos-receive-limits",
+        &[("--receive.limits-config-file", "limits.yaml")],
     );
     let receive = common::file_documents(&tree, &format!("{CENTRAL}/thanos-receive.yaml"));
     let config_map = one(&receive, "ConfigMap", "thanos-receive-limits");

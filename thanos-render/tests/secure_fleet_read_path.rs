@@ -9,9 +9,7 @@ use thanos_render::{render, Tree};
 
 /// The fleet `cargo run --example secure-fleet` renders.
 fn fleet() -> ValidFleet {
-    thanos_model::seed::secure_fleet(3)
-        .build()
-        .expect("the secure fleet is valid")
+    common::valid(thanos_model::seed::secure_fleet(3))
 }
 
 fn tree() -> Tree {

@@ -61,31 +61,43 @@ pub fn central_watchdog(namespace: &str) -> PrometheusRule {
 pub fn central_prometheus_gone(central: &str, prometheus_job: &str) -> RuleGroup {
     RuleGroup::new("central-prometheus")
         .partial_response(PartialResponse::Warn)
-        .rule(
-            AlertingRule::new(
-                CENTRAL_PROMETHEUS_GONE_ALERT,
-                format!(
-                    "absent(up{{job={}, {CLUSTER_LABEL}={}}} == 1)",
-                    promql::string_literal(prometheus_job),
-                    promql::string_literal(central)
-                ),
-            )
-            .pending_for(Duration::minutes(5))
-            .label(SEVERITY_LABEL, Severity::Critical.label_value())
-            .label(CLUSTER_LABEL, central)
-            .annotation(
-                "summary",
-                format!("Central Prometheus of cluster {central} is gone."),
-            )
-            .annotation(
-                "description",
-                format!(
-                    "No central Prometheus of cluster {central} has been up for 5 minutes \
-                     (as Thanos Query sees it): the Thanos alerts it evaluates, and its own \
-                     Watchdog, are silent. This alert comes from the Thanos Ruler."
-                ),
+        .rule(cluster_alert(
+            CENTRAL_PROMETHEUS_GONE_ALERT,
+            format!(
+                "absent(up{{job={}, {CLUSTER_LABEL}={}}} == 1)",
+                promql::string_literal(prometheus_job),
+                promql::string_literal(central)
             ),
-        )
+            central,
+            Severity::Critical,
+            Duration::minutes(5),
+            format!("Central Prometheus of cluster {central} is gone."),
+            format!(
+                "No central Prometheus of cluster {central} has been up for 5 minutes \
+                 (as Thanos Query sees it): the Thanos alerts it evaluates, and its own \
+                 Watchdog, are silent. This alert comes from the Thanos Ruler."
+            ),
+        ))
+}
+
+/// An alert about one cluster: labelled with its severity and with the cluster's
+/// `cluster` (so Alertmanager routes, groups and inhibits it as that cluster's), and
+/// carrying the summary and description a person reads.
+fn cluster_alert(
+    alert: &str,
+    expr: String,
+    cluster: &str,
+    severity: Severity,
+    pending_for: Duration,
+    summary: String,
+    description: String,
+) -> AlertingRule {
+    AlertingRule::new(alert, expr)
+        .pending_for(pending_for)
+        .label(SEVERITY_LABEL, severity.label_value())
+        .label(CLUSTER_LABEL, cluster)
+        .annotation("summary", summary)
+        .annotation("description", description)
 }
 
 /// `metadata.name` of the object [`per_cluster_alerts`] returns.
@@ -231,23 +243,17 @@ pub fn per_cluster_alerts(
 /// The cluster is written into the texts: `absent()` of a comparison returns no labels,
 /// so `$labels` holds only the rule's own.
 fn down(target: ClusterTarget, cluster: &str) -> AlertingRule {
-    AlertingRule::new(
+    cluster_alert(
         target.alert(),
         format!(
             "absent(up{{{}, {CLUSTER_LABEL}={}}} == 1)",
             target.selector(),
             promql::string_literal(cluster)
         ),
-    )
-    .pending_for(Duration::minutes(15))
-    .label(SEVERITY_LABEL, Severity::Critical.label_value())
-    .label(CLUSTER_LABEL, cluster)
-    .annotation(
-        "summary",
+        cluster,
+        Severity::Critical,
+        Duration::minutes(15),
         format!("{} of cluster {cluster} is down.", target.title()),
-    )
-    .annotation(
-        "description",
         format!(
             "No target {{{}}} of cluster {cluster} has been up for 15 minutes, or none is scraped. {}",
             target.selector(),
@@ -258,7 +264,7 @@ fn down(target: ClusterTarget, cluster: &str) -> AlertingRule {
 
 fn not_connected(namespace: &str, central: &str, job: &str) -> AlertingRule {
     // max_over_time: a failed scrape in the window must not look like 0 Alertmanagers.
-    AlertingRule::new(
+    cluster_alert(
         NOT_CONNECTED_ALERT,
         format!(
             "max_over_time(prometheus_notifications_alertmanagers_discovered{{job={}, namespace={}, {CLUSTER_LABEL}={}}}[5m]) < 1",
@@ -266,19 +272,14 @@ fn not_connected(namespace: &str, central: &str, job: &str) -> AlertingRule {
             promql::string_literal(namespace),
             promql::string_literal(central)
         ),
-    )
-    .pending_for(Duration::minutes(10))
-    .label(SEVERITY_LABEL, Severity::Warning.label_value())
-    .label(CLUSTER_LABEL, central)
-    .annotation(
-        "summary",
-        "Central Prometheus {{ $labels.pod }} reaches no Alertmanager.",
-    )
-    .annotation(
-        "description",
+        central,
+        Severity::Warning,
+        Duration::minutes(10),
+        "Central Prometheus {{ $labels.pod }} reaches no Alertmanager.".to_owned(),
         "Central Prometheus {{ $labels.pod }} has discovered no Alertmanager for 10 minutes: \
          the Thanos alerts it evaluates reach nobody. The edge agents send no alerts and are \
-         not checked.",
+         not checked."
+            .to_owned(),
     )
 }
 

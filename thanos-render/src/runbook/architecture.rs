@@ -36,11 +36,11 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let central_label = code(format!("cluster=\"{}\"", f.central.label));
     table.push([
         l.text("Prometheus (central)", "Prometheus (중앙)", []),
-        l.text(
-            "`Prometheus` {}, {}; containers `prometheus`, `thanos-sidecar`",
-            "`Prometheus` {}, {}; 컨테이너 `prometheus`, `thanos-sidecar`",
-            [code(&f.prometheus_cr), l.replicas(f.central.replicas)],
-        ),
+        objects(l, code("Prometheus"), &f.prometheus_cr, f.central.replicas).append(l.text(
+            "; containers `prometheus`, `thanos-sidecar`",
+            "; 컨테이너 `prometheus`, `thanos-sidecar`",
+            [],
+        )),
         l.text(
             "Scrapes the central cluster with the label {} and keeps {} locally; the sidecar uploads each 2-hour block to the bucket and serves recent data to Query.",
             "중앙 클러스터를 {} 레이블로 수집하고 로컬에 {} 보관합니다. 사이드카가 2시간 단위 블록을 버킷에 업로드하고 최근 데이터를 Query에 제공합니다.",
@@ -49,13 +49,11 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     ]);
     table.push([
         plain("Alertmanager"),
-        l.text(
-            "`Alertmanager` {}, {}",
-            "`Alertmanager` {}, {}",
-            [
-                code(&f.alertmanager_cr),
-                l.replicas(f.alertmanager_replicas),
-            ],
+        objects(
+            l,
+            code("Alertmanager"),
+            &f.alertmanager_cr,
+            f.alertmanager_replicas,
         ),
         if f.ruler.is_some() {
             l.text(
@@ -82,11 +80,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     ]);
     table.push([
         plain("Thanos Query"),
-        l.text(
-            "Deployment {}, {}",
-            "Deployment {}, {}",
-            [code(&f.query.name), l.replicas(f.query.replicas)],
-        ),
+        objects(l, plain("Deployment"), &f.query.name, f.query.replicas),
         if f.ruler.is_some() {
             l.text(
                 "One PromQL API over the sidecars, Receive, Store and the Ruler; removes the duplicates of replicas by {}.",
@@ -104,11 +98,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     if let Some(frontend) = &f.query_frontend {
         table.push([
             plain("Thanos query-frontend"),
-            l.text(
-                "Deployment {}, {}",
-                "Deployment {}, {}",
-                [code(&frontend.name), l.replicas(frontend.replicas)],
-            ),
+            objects(l, plain("Deployment"), &frontend.name, frontend.replicas),
             l.text(
                 "Grafana's datasource in front of Query: splits range queries by day, retries failed ones and caches their results.",
                 "Query 앞에 있는 Grafana의 데이터소스입니다. 범위 쿼리를 하루 단위로 나누고, 실패한 쿼리를 재시도하며, 결과를 캐시합니다.",
@@ -118,15 +108,11 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     }
     table.push([
         plain("Thanos Receive"),
-        l.text(
-            "StatefulSet {}, {}; hashring ConfigMap {}",
-            "StatefulSet {}, {}; 해시링 ConfigMap {}",
-            [
-                code(&f.receive.name),
-                l.replicas(f.receive.replicas),
-                code(&f.hashring.config_map),
-            ],
-        ),
+        objects(l, plain("StatefulSet"), &f.receive.name, f.receive.replicas).append(l.text(
+            "; hashring ConfigMap {}",
+            "; 해시링 ConfigMap {}",
+            [code(&f.hashring.config_map)],
+        )),
         l.text(
             "Takes the edges' remote write through its Ingress and spreads the series over the hashring ({}, replication factor {}); keeps {} in its TSDB and uploads 2-hour blocks to the bucket.",
             "Ingress로 엣지의 remote write를 받아 해시링({}, 복제 계수 {})으로 시리즈를 분산합니다. TSDB에 {} 보관하고 2시간 단위 블록을 버킷에 업로드합니다.",
@@ -140,11 +126,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     if let Some(router) = &f.receive_router {
         table.push([
             plain("Thanos Receive routers"),
-            l.text(
-                "Deployment {}, {}",
-                "Deployment {}, {}",
-                [code(&router.name), l.replicas(router.replicas)],
-            ),
+            objects(l, plain("Deployment"), &router.name, router.replicas),
             l.text(
                 "Take the edges' remote write through Receive's Ingress and forward each series over gRPC to the Receive pods of the hashring, which then only store; a change of the hashring reloads only the routers.",
                 "Receive의 Ingress로 엣지의 remote write를 받아 각 시리즈를 gRPC로 해시링의 Receive 파드에 전달합니다. Receive 파드는 저장만 하며, 해시링이 바뀌면 라우터만 다시 읽습니다.",
@@ -154,11 +136,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     }
     table.push([
         plain("Thanos Store"),
-        l.text(
-            "StatefulSet {}, {}",
-            "StatefulSet {}, {}",
-            [code(&f.store.name), l.replicas(f.store.replicas)],
-        ),
+        objects(l, plain("StatefulSet"), &f.store.name, f.store.replicas),
         l.text(
             "Serves the blocks in the bucket to Query.",
             "버킷의 블록을 Query에 제공합니다.",
@@ -172,10 +150,11 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     } = &f.compactor_retention;
     table.push([
         plain("Thanos Compactor"),
-        l.text(
-            "StatefulSet {}, {}",
-            "StatefulSet {}, {}",
-            [code(&f.compactor.name), l.replicas(f.compactor.replicas)],
+        objects(
+            l,
+            plain("StatefulSet"),
+            &f.compactor.name,
+            f.compactor.replicas,
         ),
         if f.downsampling {
             l.text(
@@ -194,15 +173,11 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     if let Some(ruler) = &f.ruler {
         table.push([
             plain("Thanos Ruler"),
-            l.text(
-                "`ThanosRuler` {}, {}; pods {}",
-                "`ThanosRuler` {}, {}; 파드 {}",
-                [
-                    code(&ruler.cr),
-                    l.replicas(ruler.replicas),
-                    codes(ruler.pods(), ", "),
-                ],
-            ),
+            objects(l, code("ThanosRuler"), &ruler.cr, ruler.replicas).append(l.text(
+                "; pods {}",
+                "; 파드 {}",
+                [codes(ruler.pods(), ", ")],
+            )),
             l.text(
                 "Evaluates the chart's recording rules and alerts, and the silent-edge alerts, over Thanos Query, so for every cluster; writes the results to the bucket, serves them to Query and sends the alerts to Alertmanager.",
                 "차트의 레코딩 룰과 알림, 엣지 무응답 알림을 Thanos Query를 통해 모든 클러스터에 대해 평가합니다. 결과는 버킷에 쓰고 Query에 제공하며, 알림은 Alertmanager로 보냅니다.",
@@ -300,6 +275,12 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         ],
     ));
     blocks
+}
+
+/// The "Objects" cell of a component: its workload's `kind` (the same word in every
+/// language), name and replica count.
+fn objects(l: Lang, kind: Text, name: &str, replicas: impl std::fmt::Display) -> Text {
+    Text::template("{} {}, {}", [kind, code(name), l.replicas(replicas)])
 }
 
 /// What watches Thanos and the edges: ServiceMonitors, alerts, dashboards.

@@ -11,7 +11,7 @@ use crate::shell::{kubectl, kubectl_in, quote};
 pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let central = &f.central;
     let k = kubectl_in(&central.context, &f.namespace);
-    let thanos = quote(&f.receive.container).into_owned();
+    let thanos = &f.receive.container;
     let receive0 = f.receive.pods().first().cloned().unwrap_or_default();
     let compactor0 = f.compactor.pods().first().cloned().unwrap_or_default();
     let store0 = f.store.pods().first().cloned().unwrap_or_default();
@@ -102,10 +102,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         ));
         blocks.push(sh(vec![
             format!("{ke} get prometheusagent {}", quote(&f.prometheus_cr)),
-            format!(
-                "{ke} logs {} -c prometheus | grep -iE 'remote|error'",
-                quote(&agent0)
-            ),
+            grep_logs(&ke, &agent0, "prometheus", "remote|error"),
         ]));
         blocks.push(l.h(
             3,
@@ -118,9 +115,11 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             "두 곳에서 같은 시리즈를 보내고 있습니다. 보통 같은 `cluster` 레이블을 쓰는 에이전트 두 개(fleet 모델이 거부합니다)이거나, replica 레이블을 없앤 HA 에이전트 쌍입니다. 에이전트가 재시작하며 WAL을 재전송할 때도 잠깐 발생하는데 이는 무해합니다. Receive는 충돌하는 샘플을 버리고 에이전트는 이를 재시도하지 않습니다.",
             [],
         ));
-        blocks.push(sh(vec![format!(
-            "{k} logs {} -c {thanos} | grep -iE 'conflict|out of order|out-of-order|duplicate'",
-            quote(&receive0)
+        blocks.push(sh(vec![grep_logs(
+            &k,
+            &receive0,
+            thanos,
+            "conflict|out of order|out-of-order|duplicate",
         )]));
     }
 
@@ -141,10 +140,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     blocks.push(sh(vec![
         format!("{k} get pods -l {}", quote(&f.receive.selector)),
         f.hashring.command(&k),
-        format!(
-            "{k} logs {} -c {thanos} | grep -iE 'hashring|quorum|forward'",
-            quote(&receive0)
-        ),
+        grep_logs(&k, &receive0, thanos, "hashring|quorum|forward"),
     ]));
 
     blocks.push(l.h(
@@ -159,10 +155,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         [],
     ));
     blocks.push(sh(vec![
-        format!(
-            "{k} logs {} -c {thanos} | grep -iE 'halt|overlap|critical'",
-            quote(&compactor0)
-        ),
+        grep_logs(&k, &compactor0, thanos, "halt|overlap|critical"),
         format!("{k} delete pod {}", quote(&compactor0)),
     ]));
     blocks.push(l.p(
@@ -189,14 +182,8 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         [code(&f.bucket.bucket), code(&f.bucket.endpoint)],
     ));
     blocks.push(sh(vec![
-        format!(
-            "{k} logs {} -c thanos-sidecar | grep -iE 'upload|bucket|error'",
-            quote(&prometheus0)
-        ),
-        format!(
-            "{k} logs {} -c {thanos} | grep -iE 'upload|bucket|error'",
-            quote(&receive0)
-        ),
+        grep_logs(&k, &prometheus0, "thanos-sidecar", "upload|bucket|error"),
+        grep_logs(&k, &receive0, thanos, "upload|bucket|error"),
     ]));
 
     blocks.push(l.h(3, "Query misses data", "Query에 데이터가 빠짐", []));
@@ -210,10 +197,11 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             "curl -fsS {}",
             quote(&format!("{}/api/v1/stores", f.query_url()))
         ),
-        format!(
-            "{k} logs deployment/{} -c {} | grep -iE 'endpoint|error'",
-            quote(&f.query.name),
-            quote(&f.query.container)
+        grep_logs(
+            &k,
+            &format!("deployment/{}", f.query.name),
+            &f.query.container,
+            "endpoint|error",
         ),
     ]));
     if let Some(ruler) = &f.ruler {
@@ -231,10 +219,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         ));
         blocks.push(sh(vec![
             format!("{k} get thanosruler {} -o wide", quote(&ruler.cr)),
-            format!(
-                "{k} logs {} -c thanos-ruler | grep -iE 'error|fail'",
-                quote(&ruler0)
-            ),
+            grep_logs(&k, &ruler0, "thanos-ruler", "error|fail"),
             format!("{k} get prometheusrules -L thanos-kustomize.io/evaluator"),
         ]));
     }
@@ -249,4 +234,14 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         ));
     }
     blocks
+}
+
+/// `kubectl logs` of `container` in `pod` (or `deployment/<name>`): the lines that match
+/// `pattern`, an extended regular expression, in any case.
+fn grep_logs(k: &str, pod: &str, container: &str, pattern: &str) -> String {
+    format!(
+        "{k} logs {} -c {} | grep -iE '{pattern}'",
+        quote(pod),
+        quote(container)
+    )
 }

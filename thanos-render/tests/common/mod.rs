@@ -22,6 +22,7 @@ use k8s_openapi::{
     serde::{de::DeserializeOwned, Serialize},
 };
 use serde_yaml::Value;
+use thanos_model::{FleetBuilder, ValidFleet};
 use thanos_render::Tree;
 
 /// insta settings of every snapshot of the rendered tree: the workspace's `snapshots/`,
@@ -32,6 +33,12 @@ pub fn snapshot_settings() -> insta::Settings {
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings
+}
+
+/// The fleet `builder` makes, which the test holds to be valid (it panics with the
+/// diagnostics otherwise).
+pub fn valid(builder: FleetBuilder) -> ValidFleet {
+    builder.build().expect("the fleet is valid")
 }
 
 /// The tree's YAML files: every file but the runbook (`README.md`).

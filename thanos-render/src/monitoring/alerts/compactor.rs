@@ -1,7 +1,7 @@
 //! Compactor: down, halted, not completing iterations, failing compactions, two running
 //! at once, failing bucket operations.
 
-use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
+use super::{alert, down, failure_ratio, job, AlertingRule, Duration, Severity, Target, Text};
 
 pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
     let compactor = job(Target::Compactor);
@@ -57,9 +57,12 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
             "ThanosCompactorCompactionFailures",
             Severity::Warning,
             Duration::minutes(15),
-            format!(
-                "(\n  sum by (namespace, job) (rate(thanos_compact_group_compactions_failures_total{{{compactor}}}[15m]))\n\
-                 /\n  sum by (namespace, job) (rate(thanos_compact_group_compactions_total{{{compactor}}}[15m]))\n) > 0.05"
+            failure_ratio(
+                "namespace, job",
+                &format!("thanos_compact_group_compactions_failures_total{{{compactor}}}"),
+                &format!("thanos_compact_group_compactions_total{{{compactor}}}"),
+                "15m",
+                0.05,
             ),
             &Text {
                 summary: "Thanos Compactor fails more than 5% of compactions.",
@@ -92,9 +95,12 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
             "ThanosCompactorBucketErrors",
             Severity::Warning,
             Duration::minutes(15),
-            format!(
-                "(\n  sum by (namespace, job) (rate(thanos_objstore_bucket_operation_failures_total{{{compactor}}}[5m]))\n\
-                 /\n  sum by (namespace, job) (rate(thanos_objstore_bucket_operations_total{{{compactor}}}[5m]))\n) > 0.05"
+            failure_ratio(
+                "namespace, job",
+                &format!("thanos_objstore_bucket_operation_failures_total{{{compactor}}}"),
+                &format!("thanos_objstore_bucket_operations_total{{{compactor}}}"),
+                "5m",
+                0.05,
             ),
             &Text {
                 summary: "Thanos Compactor fails more than 5% of its bucket operations.",

@@ -60,6 +60,14 @@ fn job(target: Target) -> String {
     format!("job={}", promql::string_literal(target.job()))
 }
 
+/// `failed / total > threshold`: the share of the `total` rate (a series selector) that
+/// `failed`, both over `window` and summed `by` the same labels.
+fn failure_ratio(by: &str, failed: &str, total: &str, window: &str, threshold: f64) -> String {
+    format!(
+        "(\n  sum by ({by}) (rate({failed}[{window}]))\n/\n  sum by ({by}) (rate({total}[{window}]))\n) > {threshold}"
+    )
+}
+
 /// What a person reads on the alert.
 struct Text<'a> {
     summary: &'a str,

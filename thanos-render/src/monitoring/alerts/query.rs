@@ -1,6 +1,9 @@
 //! Query: down, an endpoint group it cannot reach, failing queries, failing StoreAPI calls.
 
-use super::{alert, down, job, AlertingRule, Duration, MonitoringOptions, Severity, Target, Text};
+use super::{
+    alert, down, failure_ratio, job, AlertingRule, Duration, MonitoringOptions, Severity, Target,
+    Text,
+};
 
 /// Each StoreAPI group Query must be connected to (`store_type` of
 /// `thanos_store_nodes_grpc_connections`), what is missing without it, and the Service
@@ -78,13 +81,19 @@ pub(super) fn rules(namespace: &str, options: &MonitoringOptions) -> Vec<Alertin
         "ThanosQueryRequestErrors",
         Severity::Warning,
         Duration::minutes(10),
-        format!(
-            "(\n  sum by (namespace, job, handler) (rate(http_requests_total{{{query}, handler=~\"query|query_range\", code=~\"5..\"}}[5m]))\n\
-             /\n  sum by (namespace, job, handler) (rate(http_requests_total{{{query}, handler=~\"query|query_range\"}}[5m]))\n) > 0.05"
+        failure_ratio(
+            "namespace, job, handler",
+            &format!(
+                "http_requests_total{{{query}, handler=~\"query|query_range\", code=~\"5..\"}}"
+            ),
+            &format!("http_requests_total{{{query}, handler=~\"query|query_range\"}}"),
+            "5m",
+            0.05,
         ),
         &Text {
             summary: "Thanos Query fails more than 5% of {{ $labels.handler }} requests.",
-            description: "{{ $value | humanizePercentage }} of Thanos Query's {{ $labels.handler }} \
+            description:
+                "{{ $value | humanizePercentage }} of Thanos Query's {{ $labels.handler }} \
                           requests have failed with a 5xx for 10 minutes: dashboards and rule \
                           evaluations see errors.",
             runbook: &format!(
@@ -99,9 +108,12 @@ pub(super) fn rules(namespace: &str, options: &MonitoringOptions) -> Vec<Alertin
         "ThanosQueryStoreApiErrors",
         Severity::Warning,
         Duration::minutes(10),
-        format!(
-            "(\n  sum by (namespace, job) (rate(grpc_client_handled_total{{{query}, grpc_code!~\"OK|Canceled\"}}[5m]))\n\
-             /\n  sum by (namespace, job) (rate(grpc_client_started_total{{{query}}}[5m]))\n) > 0.05"
+        failure_ratio(
+            "namespace, job",
+            &format!("grpc_client_handled_total{{{query}, grpc_code!~\"OK|Canceled\"}}"),
+            &format!("grpc_client_started_total{{{query}}}"),
+            "5m",
+            0.05,
         ),
         &Text {
             summary: "Thanos Query's calls to StoreAPIs fail.",

@@ -1,7 +1,7 @@
 //! Receive: down, failing remote writes, failing replication and forwarding between
 //! Receive pods, failing block uploads, a hashring it could not reload.
 
-use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
+use super::{alert, down, failure_ratio, job, AlertingRule, Duration, Severity, Target, Text};
 
 pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
     let receive = job(Target::Receive);
@@ -19,9 +19,12 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
             "ThanosReceiveWriteErrors",
             Severity::Critical,
             Duration::minutes(5),
-            format!(
-                "(\n  sum by (namespace, job) (rate(http_requests_total{{{receive}, handler=\"receive\", code=~\"5..\"}}[5m]))\n\
-                 /\n  sum by (namespace, job) (rate(http_requests_total{{{receive}, handler=\"receive\"}}[5m]))\n) > 0.05"
+            failure_ratio(
+                "namespace, job",
+                &format!("http_requests_total{{{receive}, handler=\"receive\", code=~\"5..\"}}"),
+                &format!("http_requests_total{{{receive}, handler=\"receive\"}}"),
+                "5m",
+                0.05,
             ),
             &Text {
                 summary: "Thanos Receive fails more than 5% of remote writes.",
@@ -40,9 +43,12 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
             "ThanosReceiveReplicationErrors",
             Severity::Warning,
             Duration::minutes(10),
-            format!(
-                "(\n  sum by (namespace, job) (rate(thanos_receive_replications_total{{{receive}, result=\"error\"}}[5m]))\n\
-                 /\n  sum by (namespace, job) (rate(thanos_receive_replications_total{{{receive}}}[5m]))\n) > 0.1"
+            failure_ratio(
+                "namespace, job",
+                &format!("thanos_receive_replications_total{{{receive}, result=\"error\"}}"),
+                &format!("thanos_receive_replications_total{{{receive}}}"),
+                "5m",
+                0.1,
             ),
             &Text {
                 summary: "Thanos Receive fails more than 10% of replications.",
@@ -60,9 +66,12 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
             "ThanosReceiveForwardErrors",
             Severity::Warning,
             Duration::minutes(10),
-            format!(
-                "(\n  sum by (namespace, job) (rate(thanos_receive_forward_requests_total{{{receive}, result=\"error\"}}[5m]))\n\
-                 /\n  sum by (namespace, job) (rate(thanos_receive_forward_requests_total{{{receive}}}[5m]))\n) > 0.2"
+            failure_ratio(
+                "namespace, job",
+                &format!("thanos_receive_forward_requests_total{{{receive}, result=\"error\"}}"),
+                &format!("thanos_receive_forward_requests_total{{{receive}}}"),
+                "5m",
+                0.2,
             ),
             &Text {
                 summary: "Thanos Receive fails more than 20% of forwards to other Receive pods.",

@@ -1,6 +1,6 @@
 //! Store: down, failing bucket operations.
 
-use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
+use super::{alert, down, failure_ratio, job, AlertingRule, Duration, Severity, Target, Text};
 
 pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
     let store = job(Target::Store);
@@ -18,12 +18,16 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
             "ThanosStoreBucketErrors",
             Severity::Warning,
             Duration::minutes(15),
-            format!(
-                "(\n  sum by (namespace, job, operation) (rate(thanos_objstore_bucket_operation_failures_total{{{store}}}[5m]))\n\
-                 /\n  sum by (namespace, job, operation) (rate(thanos_objstore_bucket_operations_total{{{store}}}[5m]))\n) > 0.05"
+            failure_ratio(
+                "namespace, job, operation",
+                &format!("thanos_objstore_bucket_operation_failures_total{{{store}}}"),
+                &format!("thanos_objstore_bucket_operations_total{{{store}}}"),
+                "5m",
+                0.05,
             ),
             &Text {
-                summary: "Thanos Store fails more than 5% of bucket {{ $labels.operation }} operations.",
+                summary:
+                    "Thanos Store fails more than 5% of bucket {{ $labels.operation }} operations.",
                 description: "{{ $value | humanizePercentage }} of Thanos Store's bucket \
                               {{ $labels.operation }} operations have failed for 15 minutes: \
                               queries of older data fail or come back partial.",
