@@ -38,7 +38,7 @@ pub enum AlertSeverity {
 impl AlertSeverity {
     /// The label value.
     #[must_use]
-    pub fn label_value(self) -> &'static str {
+    pub const fn label_value(self) -> &'static str {
         match self {
             Self::Critical => "critical",
             Self::Warning => "warning",

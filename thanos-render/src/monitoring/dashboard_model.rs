@@ -44,7 +44,7 @@ pub struct Panel {
     description: Option<String>,
     unit: Unit,
     red_at: Option<f64>,
-    queries: Vec<Query>,
+    queries: Vec<PanelQuery>,
 }
 
 /// How a panel draws its queries.
@@ -75,7 +75,7 @@ pub enum Unit {
 
 /// One PromQL query of a panel.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Query {
+pub struct PanelQuery {
     expr: String,
     legend: String,
 }
@@ -223,7 +223,7 @@ impl Panel {
     /// Adds a query, its series named by the `legend` template (`{{pod}}`).
     #[must_use]
     pub fn query(mut self, expr: impl Into<String>, legend: impl Into<String>) -> Self {
-        self.queries.push(Query {
+        self.queries.push(PanelQuery {
             expr: expr.into(),
             legend: legend.into(),
         });

@@ -49,11 +49,12 @@ pub use service_monitor::{
     Endpoint, NamespaceSelector, RelabelAction, RelabelConfig, ServiceMonitor, ServiceMonitorSpec,
 };
 pub use service_monitors::{component_service_monitor, service_monitor, service_monitors};
-pub use severity::{Severity, SEVERITY_LABEL};
+pub use severity::SEVERITY_LABEL;
 pub use silent_edges::{
     silent_edge_alerts, SilentEdgeOptions, CLUSTER_LABEL, SILENT_EDGES_NAME, SILENT_EDGE_ALERT,
 };
 pub use target::{Target, RULER_SERVICE, SIDECAR_JOB};
+pub(crate) use thanos_model::AlertSeverity;
 pub use thanos_model::Duration;
 
 #[cfg(test)]

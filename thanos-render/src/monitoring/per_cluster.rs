@@ -15,8 +15,8 @@
 use std::collections::BTreeSet;
 
 use super::{
-    labels, promql, AlertingRule, Duration, Evaluator, PartialResponse, PrometheusRule, RuleGroup,
-    Severity, CLUSTER_LABEL, EVALUATOR_LABEL, SEVERITY_LABEL,
+    labels, promql, AlertSeverity, AlertingRule, Duration, Evaluator, PartialResponse,
+    PrometheusRule, RuleGroup, CLUSTER_LABEL, EVALUATOR_LABEL, SEVERITY_LABEL,
 };
 
 /// `metadata.name` of the object [`central_watchdog`] returns.
@@ -69,7 +69,7 @@ pub fn central_prometheus_gone(central: &str, prometheus_job: &str) -> RuleGroup
                 promql::string_literal(central)
             ),
             central,
-            Severity::Critical,
+            AlertSeverity::Critical,
             Duration::minutes(5),
             format!("Central Prometheus of cluster {central} is gone."),
             format!(
@@ -87,7 +87,7 @@ fn cluster_alert(
     alert: &str,
     expr: String,
     cluster: &str,
-    severity: Severity,
+    severity: AlertSeverity,
     pending_for: Duration,
     summary: String,
     description: String,
@@ -251,7 +251,7 @@ fn down(target: ClusterTarget, cluster: &str) -> AlertingRule {
             promql::string_literal(cluster)
         ),
         cluster,
-        Severity::Critical,
+        AlertSeverity::Critical,
         Duration::minutes(15),
         format!("{} of cluster {cluster} is down.", target.title()),
         format!(
@@ -273,7 +273,7 @@ fn not_connected(namespace: &str, central: &str, job: &str) -> AlertingRule {
             promql::string_literal(central)
         ),
         central,
-        Severity::Warning,
+        AlertSeverity::Warning,
         Duration::minutes(10),
         "Central Prometheus {{ $labels.pod }} reaches no Alertmanager.".to_owned(),
         "Central Prometheus {{ $labels.pod }} has discovered no Alertmanager for 10 minutes: \

@@ -26,8 +26,8 @@
 use std::collections::BTreeSet;
 
 use super::{
-    labels, promql, AlertingRule, Duration, Evaluator, PartialResponse, PrometheusRule, RuleGroup,
-    Severity, EVALUATOR_LABEL, SEVERITY_LABEL,
+    labels, promql, AlertSeverity, AlertingRule, Duration, Evaluator, PartialResponse,
+    PrometheusRule, RuleGroup, EVALUATOR_LABEL, SEVERITY_LABEL,
 };
 
 /// The alert name every edge's rule shares; the `cluster` label tells them apart.
@@ -151,7 +151,7 @@ fn silent_edge(namespace: &str, edge: &str, options: &SilentEdgeOptions) -> Aler
         ),
     )
     .pending_for(options.pending_for.clone())
-    .label(SEVERITY_LABEL, Severity::Critical.label_value())
+    .label(SEVERITY_LABEL, AlertSeverity::Critical.label_value())
     .label(CLUSTER_LABEL, edge)
     .annotation(
         "summary",

@@ -1,14 +1,14 @@
 //! Compactor: down, halted, not completing iterations, failing compactions, two running
 //! at once, failing bucket operations.
 
-use super::{alert, down, failure_ratio, job, AlertingRule, Duration, Severity, Target, Text};
+use super::{alert, down, failure_ratio, job, AlertSeverity, AlertingRule, Duration, Target, Text};
 
 pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
     let compactor = job(Target::Compactor);
     vec![
         down(
             Target::Compactor,
-            Severity::Warning,
+            AlertSeverity::Warning,
             "Blocks are not compacted, downsampled or deleted at the end of their retention.",
             &format!(
                 "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-compactor; \
@@ -17,7 +17,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosCompactorHalted",
-            Severity::Critical,
+            AlertSeverity::Critical,
             Duration::minutes(5),
             format!("thanos_compact_halted{{{compactor}}} == 1"),
             &Text {
@@ -35,7 +35,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosCompactorNotRunning",
-            Severity::Warning,
+            AlertSeverity::Warning,
             Duration::minutes(30),
             format!(
                 "sum by (namespace, job) (increase(thanos_compact_iterations_total{{{compactor}}}[6h])) == 0\n\
@@ -55,7 +55,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosCompactorCompactionFailures",
-            Severity::Warning,
+            AlertSeverity::Warning,
             Duration::minutes(15),
             failure_ratio(
                 "namespace, job",
@@ -76,7 +76,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosCompactorMultipleRunning",
-            Severity::Critical,
+            AlertSeverity::Critical,
             Duration::minutes(5),
             format!("count by (namespace, job) (up{{{compactor}}} == 1) > 1"),
             &Text {
@@ -93,7 +93,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosCompactorBucketErrors",
-            Severity::Warning,
+            AlertSeverity::Warning,
             Duration::minutes(15),
             failure_ratio(
                 "namespace, job",

@@ -19,8 +19,8 @@ mod sidecar;
 mod store;
 
 use super::{
-    labels, promql, AlertingRule, Duration, Evaluator, MonitoringOptions, PrometheusRule,
-    RuleGroup, Severity, Target, EVALUATOR_LABEL, SEVERITY_LABEL,
+    labels, promql, AlertSeverity, AlertingRule, Duration, Evaluator, MonitoringOptions,
+    PrometheusRule, RuleGroup, Target, EVALUATOR_LABEL, SEVERITY_LABEL,
 };
 
 /// `metadata.name` of the object [`thanos_alerts`] returns.
@@ -79,7 +79,7 @@ struct Text<'a> {
 /// and a runbook hint.
 fn alert(
     name: &str,
-    severity: Severity,
+    severity: AlertSeverity,
     pending_for: Duration,
     expr: String,
     text: &Text<'_>,
@@ -94,7 +94,7 @@ fn alert(
 
 /// `Thanos<Component>Down`: no target of the component has been up for 5 minutes,
 /// including when none is discovered at all (a ServiceMonitor that selects nothing).
-fn down(target: Target, severity: Severity, impact: &str, runbook: &str) -> AlertingRule {
+fn down(target: Target, severity: AlertSeverity, impact: &str, runbook: &str) -> AlertingRule {
     let title = target.title();
     alert(
         &format!("Thanos{title}Down"),

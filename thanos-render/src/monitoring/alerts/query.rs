@@ -1,8 +1,8 @@
 //! Query: down, an endpoint group it cannot reach, failing queries, failing StoreAPI calls.
 
 use super::{
-    alert, down, failure_ratio, job, AlertingRule, Duration, MonitoringOptions, Severity, Target,
-    Text,
+    alert, down, failure_ratio, job, AlertSeverity, AlertingRule, Duration, MonitoringOptions,
+    Target, Text,
 };
 
 /// Each StoreAPI group Query must be connected to (`store_type` of
@@ -35,7 +35,7 @@ pub(super) fn rules(namespace: &str, options: &MonitoringOptions) -> Vec<Alertin
     let query = job(Target::Query);
     let mut rules = vec![down(
         Target::Query,
-        Severity::Critical,
+        AlertSeverity::Critical,
         "Grafana and the Thanos Ruler cannot read any metric.",
         &format!(
             "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-query; \
@@ -51,7 +51,7 @@ pub(super) fn rules(namespace: &str, options: &MonitoringOptions) -> Vec<Alertin
         rules.push(
             alert(
                 "ThanosQueryEndpointGroupMissing",
-                Severity::Critical,
+                AlertSeverity::Critical,
                 Duration::minutes(10),
                 format!(
                     "up{{{query}}} == 1\nunless on (job, instance)\n  \
@@ -79,7 +79,7 @@ pub(super) fn rules(namespace: &str, options: &MonitoringOptions) -> Vec<Alertin
 
     rules.push(alert(
         "ThanosQueryRequestErrors",
-        Severity::Warning,
+        AlertSeverity::Warning,
         Duration::minutes(10),
         failure_ratio(
             "namespace, job, handler",
@@ -106,7 +106,7 @@ pub(super) fn rules(namespace: &str, options: &MonitoringOptions) -> Vec<Alertin
 
     rules.push(alert(
         "ThanosQueryStoreApiErrors",
-        Severity::Warning,
+        AlertSeverity::Warning,
         Duration::minutes(10),
         failure_ratio(
             "namespace, job",

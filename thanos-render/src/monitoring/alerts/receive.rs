@@ -1,14 +1,14 @@
 //! Receive: down, failing remote writes, failing replication and forwarding between
 //! Receive pods, failing block uploads, a hashring it could not reload.
 
-use super::{alert, down, failure_ratio, job, AlertingRule, Duration, Severity, Target, Text};
+use super::{alert, down, failure_ratio, job, AlertSeverity, AlertingRule, Duration, Target, Text};
 
 pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
     let receive = job(Target::Receive);
     vec![
         down(
             Target::Receive,
-            Severity::Critical,
+            AlertSeverity::Critical,
             "The edge clusters cannot write: their agents buffer for a while, then drop samples.",
             &format!(
                 "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-receive; \
@@ -17,7 +17,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosReceiveWriteErrors",
-            Severity::Critical,
+            AlertSeverity::Critical,
             Duration::minutes(5),
             failure_ratio(
                 "namespace, job",
@@ -41,7 +41,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosReceiveReplicationErrors",
-            Severity::Warning,
+            AlertSeverity::Warning,
             Duration::minutes(10),
             failure_ratio(
                 "namespace, job",
@@ -64,7 +64,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosReceiveForwardErrors",
-            Severity::Warning,
+            AlertSeverity::Warning,
             Duration::minutes(10),
             failure_ratio(
                 "namespace, job",
@@ -86,7 +86,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosReceiveUploadFailures",
-            Severity::Critical,
+            AlertSeverity::Critical,
             Duration::minutes(15),
             format!(
                 "sum by (namespace, job, pod) (rate(thanos_shipper_upload_failures_total{{{receive}}}[5m])) > 0"
@@ -106,7 +106,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosReceiveHashringReloadFailed",
-            Severity::Warning,
+            AlertSeverity::Warning,
             Duration::minutes(5),
             format!(
                 "max by (namespace, job, pod) (thanos_receive_config_last_reload_successful{{{receive}}}) != 1"

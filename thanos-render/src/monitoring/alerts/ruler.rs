@@ -1,7 +1,7 @@
 //! Ruler: down, evaluating nothing, failing evaluations, evaluating on partial answers,
 //! alerts dropped before or after the queue.
 
-use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
+use super::{alert, down, job, AlertSeverity, AlertingRule, Duration, Target, Text};
 
 pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
     let ruler = job(Target::Ruler);
@@ -10,7 +10,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
     vec![
         down(
             Target::Ruler,
-            Severity::Critical,
+            AlertSeverity::Critical,
             "Nothing records the edges' series or evaluates their alerts (silent edges included).",
             &format!(
                 "{ruler_pods}; kubectl -n {namespace} describe thanosruler; check the operator's \
@@ -19,7 +19,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosRulerEvaluationFailures",
-            Severity::Critical,
+            AlertSeverity::Critical,
             Duration::minutes(15),
             format!(
                 "sum by (namespace, job, pod, rule_group) (rate(prometheus_rule_evaluation_failures_total{{{ruler}}}[5m])) > 0"
@@ -41,7 +41,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         // that a store errs, before a second one makes the answers lie.
         alert(
             "ThanosRulerPartialEvaluations",
-            Severity::Warning,
+            AlertSeverity::Warning,
             Duration::minutes(15),
             format!(
                 "sum by (namespace, job, pod) (rate(thanos_rule_evaluation_with_warnings_total{{{ruler}, strategy=\"warn\"}}[5m])) > 0"
@@ -61,7 +61,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosRulerQueueOverflow",
-            Severity::Critical,
+            AlertSeverity::Critical,
             Duration::minutes(5),
             format!(
                 "sum by (namespace, job, pod) (rate(thanos_alert_queue_alerts_dropped_total{{{ruler}}}[5m])) > 0"
@@ -77,7 +77,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosRulerAlertmanagerUnreachable",
-            Severity::Critical,
+            AlertSeverity::Critical,
             Duration::minutes(5),
             format!(
                 "sum by (namespace, job, pod) (rate(thanos_alert_sender_alerts_dropped_total{{{ruler}}}[5m])) > 0"
@@ -97,7 +97,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosRulerEvaluatesNothing",
-            Severity::Critical,
+            AlertSeverity::Critical,
             Duration::minutes(15),
             format!(
                 "(\n  sum by (namespace, job, pod) (rate(prometheus_rule_evaluations_total{{{ruler}}}[5m]))\n\

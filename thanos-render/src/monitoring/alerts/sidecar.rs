@@ -1,13 +1,13 @@
 //! Sidecar: down, cut off from its Prometheus, failing uploads and bucket operations.
 
-use super::{alert, down, job, AlertingRule, Duration, Severity, Target, Text};
+use super::{alert, down, job, AlertSeverity, AlertingRule, Duration, Target, Text};
 
 pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
     let sidecar = job(Target::Sidecar);
     vec![
         down(
             Target::Sidecar,
-            Severity::Critical,
+            AlertSeverity::Critical,
             "Query cannot read the central cluster's recent data and no block is uploaded.",
             &format!(
                 "kubectl -n {namespace} get pods -l app.kubernetes.io/name=prometheus; check the \
@@ -17,7 +17,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosSidecarPrometheusUnreachable",
-            Severity::Critical,
+            AlertSeverity::Critical,
             Duration::minutes(10),
             format!("thanos_sidecar_prometheus_up{{{sidecar}}} == 0"),
             &Text {
@@ -33,7 +33,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosSidecarUploadFailures",
-            Severity::Warning,
+            AlertSeverity::Warning,
             Duration::minutes(30),
             format!(
                 "sum by (namespace, job, pod) (rate(thanos_shipper_upload_failures_total{{{sidecar}}}[5m])) > 0"
@@ -52,7 +52,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosSidecarBucketErrors",
-            Severity::Warning,
+            AlertSeverity::Warning,
             Duration::minutes(15),
             format!(
                 "sum by (namespace, job, pod, operation) (rate(thanos_objstore_bucket_operation_failures_total{{{sidecar}}}[5m])) > 0"

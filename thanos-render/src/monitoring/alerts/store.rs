@@ -1,13 +1,13 @@
 //! Store: down, failing bucket operations.
 
-use super::{alert, down, failure_ratio, job, AlertingRule, Duration, Severity, Target, Text};
+use super::{alert, down, failure_ratio, job, AlertSeverity, AlertingRule, Duration, Target, Text};
 
 pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
     let store = job(Target::Store);
     vec![
         down(
             Target::Store,
-            Severity::Critical,
+            AlertSeverity::Critical,
             "Data older than what the sidecars and Receive pods hold cannot be read.",
             &format!(
                 "kubectl -n {namespace} get pods -l app.kubernetes.io/name=thanos-store; a Store \
@@ -16,7 +16,7 @@ pub(super) fn rules(namespace: &str) -> Vec<AlertingRule> {
         ),
         alert(
             "ThanosStoreBucketErrors",
-            Severity::Warning,
+            AlertSeverity::Warning,
             Duration::minutes(15),
             failure_ratio(
                 "namespace, job, operation",
