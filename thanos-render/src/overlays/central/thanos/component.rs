@@ -8,7 +8,7 @@
 //! | object | constructor |
 //! | --- | --- |
 //! | labels, selector, metadata | [`ComponentContext::labels`], [`ComponentContext::metadata`] |
-//! | ConfigMap of a file the pods read | [`ComponentContext::config_map`] |
+//! | ConfigMap of a file the pods read ([`ConfigFile`]) | [`ComponentContext::config_map`], mounted by [`ThanosPod::config_file`] |
 //! | the hardened pod, as a Deployment or a StatefulSet | [`ComponentContext::pod`], then [`ThanosPod::deployment`] or [`ThanosPod::stateful_set`] |
 //! | ServiceAccount, Service `<name>`, PodDisruptionBudget, ServiceMonitor, Ingress: [`SharedObjects`] | [`ComponentContext::shared_objects`] (with [`ComponentContext::service_account`], [`ComponentContext::service`], [`ComponentContext::pod_disruption_budget`], [`ComponentContext::service_monitor`], [`ComponentContext::ingress`]) |
 //! | headless Service `<name>-headless` | [`ComponentContext::headless_service`] |
@@ -77,6 +77,31 @@ impl Port {
             protocol: Some("TCP".to_owned()),
             ..ServicePort::default()
         }
+    }
+}
+
+/// A file a component's pods read from a ConfigMap `<name>-<suffix>`
+/// ([`ComponentContext::config_map`]), mounted read-only at `dir` as the volume
+/// `<suffix>` ([`ThanosPod::config_file`]); its flag names [`Self::path`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ConfigFile {
+    /// The ConfigMap's name after the component's, and the volume's name.
+    pub suffix: &'static str,
+    /// The file's key in the ConfigMap.
+    pub file: &'static str,
+    /// The directory the pods read it in.
+    pub dir: &'static str,
+}
+
+impl ConfigFile {
+    /// The path the pods read the file at.
+    pub(crate) fn path(self) -> String {
+        format!("{}/{}", self.dir, self.file)
+    }
+
+    /// The name of `owner`'s ConfigMap holding the file: `<name>-<suffix>`.
+    pub(crate) fn config_map_name(self, owner: Component) -> String {
+        format!("{}-{}", owner.name(), self.suffix)
     }
 }
 
@@ -271,18 +296,14 @@ impl<'a> ComponentContext<'a> {
         overlays::metadata(self.fleet, name, self.labels())
     }
 
-    /// A ConfigMap named `<name>-<suffix>` holding one file its pods read.
-    pub(crate) fn config_map(&self, suffix: &str, file: &str, contents: String) -> ConfigMap {
+    /// Its ConfigMap `<name>-<suffix>` holding `file`, one file its pods read, with
+    /// `contents`.
+    pub(crate) fn config_map(&self, file: ConfigFile, contents: String) -> ConfigMap {
         ConfigMap {
-            metadata: self.metadata(self.config_map_name(suffix)),
-            data: Some(BTreeMap::from([(file.to_owned(), contents)])),
+            metadata: self.metadata(file.config_map_name(self.component)),
+            data: Some(BTreeMap::from([(file.file.to_owned(), contents)])),
             ..ConfigMap::default()
         }
-    }
-
-    /// The name of its ConfigMap [`Self::config_map`] makes with `suffix`.
-    pub(crate) fn config_map_name(&self, suffix: &str) -> String {
-        format!("{}-{suffix}", self.name())
     }
 
     /// Its hardened pod running `args`, to finish as a Deployment or a StatefulSet.

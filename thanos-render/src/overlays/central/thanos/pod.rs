@@ -23,7 +23,7 @@ use k8s_openapi::{
 };
 use thanos_model::{Component, Fleet, Spread, Storage, HOSTNAME_KEY};
 
-use super::component::{ComponentContext, HTTP};
+use super::component::{ComponentContext, ConfigFile, HTTP};
 use crate::values::{resource_requirements, AntiAffinity, ChartPlacement, DisruptionBudgetValues};
 
 /// Where the data volume is mounted in every Thanos container.
@@ -132,18 +132,25 @@ impl<'a> ThanosPod<'a> {
         self
     }
 
-    /// The ConfigMap `config_map` mounted read-only at `path` as volume `name`.
-    pub(crate) fn config_map_volume(self, name: &str, config_map: &str, path: &str) -> Self {
+    /// `file` from the component's own ConfigMap, mounted read-only.
+    pub(crate) fn config_file(self, file: ConfigFile) -> Self {
+        let owner = self.context.component;
+        self.config_file_of(owner, file)
+    }
+
+    /// `file` from the ConfigMap of `owner` (Receive's hashring on its routers), mounted
+    /// read-only at its directory as the volume of its suffix.
+    pub(crate) fn config_file_of(self, owner: Component, file: ConfigFile) -> Self {
         self.read_only_volume(
             Volume {
-                name: name.to_owned(),
+                name: file.suffix.to_owned(),
                 config_map: Some(ConfigMapVolumeSource {
-                    name: config_map.to_owned(),
+                    name: file.config_map_name(owner),
                     ..ConfigMapVolumeSource::default()
                 }),
                 ..Volume::default()
             },
-            path,
+            file.dir,
         )
     }
 

@@ -9,7 +9,7 @@ use super::{
     add_optional,
     cache::{self, CacheWorkload},
     common_flags,
-    component::{ComponentContext, Port, ServiceKind, SharedObjects},
+    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects},
     query, service_domain,
 };
 use crate::yaml::Documents;
@@ -21,9 +21,11 @@ pub const FILE: &str = "thanos-query-frontend.yaml";
 /// port-forward moves from one to the other by its host alone.
 pub(crate) const HTTP: Port = query::HTTP;
 const PORTS: &[Port] = &[HTTP];
-const CACHE: &str = "results-cache";
-const CACHE_FILE: &str = "results-cache.yaml";
-const CACHE_DIR: &str = "/etc/thanos/query-frontend";
+const CACHE: ConfigFile = ConfigFile {
+    suffix: "results-cache",
+    file: "results-cache.yaml",
+    dir: "/etc/thanos/query-frontend",
+};
 
 /// The objects of `thanos-query-frontend.yaml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,16 +46,14 @@ impl ThanosQueryFrontend {
     pub(crate) fn new(fleet: &Fleet) -> Option<Self> {
         let frontend = fleet.central.query_frontend.as_ref()?;
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
-        let cache_config = context.config_map_name(CACHE);
         Some(Self {
             results_cache: context.config_map(
                 CACHE,
-                CACHE_FILE,
                 cache::config(fleet, COMPONENT, &frontend.results_cache),
             ),
             deployment: context
                 .pod(args(fleet, frontend))
-                .config_map_volume(CACHE, &cache_config, CACHE_DIR)
+                .config_file(CACHE)
                 .deployment(),
             shared: context.shared_objects(ServiceKind::ClusterIp),
             cache: CacheWorkload::new(fleet, COMPONENT, &frontend.results_cache),
@@ -103,7 +103,8 @@ fn args(fleet: &Fleet, frontend: &QueryFrontend) -> Vec<String> {
     args.push(format!("--query-range.max-retries-per-request={retries}"));
     args.push(format!("--query.max-retries-per-request={retries}"));
     args.push(format!(
-        "--query-range.response-cache-config-file={CACHE_DIR}/{CACHE_FILE}"
+        "--query-range.response-cache-config-file={}",
+        CACHE.path()
     ));
     if !fleet.central.query.cors {
         args.push("--web.disable-cors".to_owned());

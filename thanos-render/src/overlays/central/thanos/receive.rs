@@ -12,7 +12,7 @@ use thanos_model::{labels, CertificateSource, Component, Fleet, ResolvedLimits};
 
 use super::{
     add_optional, common_flags,
-    component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
+    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
     label_flag,
@@ -34,18 +34,22 @@ pub(crate) const REMOTE_WRITE: Port = Port {
 const PORTS: &[Port] = &[GRPC, HTTP, REMOTE_WRITE];
 /// The remote-write path, behind the Ingress too.
 const REMOTE_WRITE_PATH: &str = "/api/v1/receive";
-const HASHRING: &str = "hashring";
-const HASHRING_FILE: &str = "hashrings.json";
-const HASHRING_DIR: &str = "/etc/thanos/hashring";
+const HASHRING: ConfigFile = ConfigFile {
+    suffix: "hashring",
+    file: "hashrings.json",
+    dir: "/etc/thanos/hashring",
+};
 /// Where Receive reads its remote-write server certificate, key and client CA.
 const REMOTE_WRITE_TLS: &str = "remote-write-tls";
 const REMOTE_WRITE_TLS_DIR: &str = "/etc/thanos/remote-write-tls";
 /// The Secret cert-manager issues Receive's server certificate into.
 pub const SERVER_TLS_SECRET: &str = "thanos-receive-server-tls";
-/// The limits ConfigMap's suffix, file and directory.
-const LIMITS: &str = "limits";
-const LIMITS_FILE: &str = "limits.yaml";
-const LIMITS_DIR: &str = "/etc/thanos/limits";
+/// The write limits file.
+const LIMITS: ConfigFile = ConfigFile {
+    suffix: "limits",
+    file: "limits.yaml",
+    dir: "/etc/thanos/limits",
+};
 /// The hashring of the edges' tenants.
 const EDGES_HASHRING: &str = "edges";
 /// Where the Cap'n Proto server Receive always starts listens when it is not used.
@@ -281,7 +285,7 @@ fn hashring_config_map(context: &ComponentContext) -> ConfigMap {
     }];
     let json = serde_json::to_string_pretty(&hashrings)
         .unwrap_or_else(|error| unreachable!("a hashring always serializes: {error}"));
-    context.config_map(HASHRING, HASHRING_FILE, json + "\n")
+    context.config_map(HASHRING, json + "\n")
 }
 
 /// The volumes of the pods that take the edges' remote write (Receive's, or its routers'):
@@ -292,13 +296,12 @@ pub(super) fn write_path_volumes<'a>(
     limits: bool,
 ) -> ThanosPod<'a> {
     let fleet = context.fleet;
-    let receive = ComponentContext::new(fleet, COMPONENT, PORTS);
-    let mut pod = pod.config_map_volume(HASHRING, &receive.config_map_name(HASHRING), HASHRING_DIR);
+    let mut pod = pod.config_file_of(COMPONENT, HASHRING);
     if let Some(secret) = server_tls_secret(fleet) {
         pod = pod.secret_volume(REMOTE_WRITE_TLS, secret, REMOTE_WRITE_TLS_DIR);
     }
     if limits {
-        pod = pod.config_map_volume(LIMITS, &receive.config_map_name(LIMITS), LIMITS_DIR);
+        pod = pod.config_file_of(COMPONENT, LIMITS);
     }
     pod
 }
@@ -392,7 +395,7 @@ fn limits_config_map(context: &ComponentContext) -> Option<ConfigMap> {
             tenants,
         },
     };
-    Some(context.config_map(LIMITS, LIMITS_FILE, crate::yaml::to_yaml(&file)))
+    Some(context.config_map(LIMITS, crate::yaml::to_yaml(&file)))
 }
 
 /// The ingesting pods' flags (and, without routers, the routing ones too).
@@ -453,7 +456,7 @@ pub(super) fn hashring_flags(context: &ComponentContext) -> [String; 3] {
             "--receive.replication-factor={}",
             receive.replication_factor
         ),
-        format!("--receive.hashrings-file={HASHRING_DIR}/{HASHRING_FILE}"),
+        format!("--receive.hashrings-file={}", HASHRING.path()),
         format!(
             "--receive.hashrings-algorithm={}",
             receive.hashring_algorithm.as_str()
@@ -486,9 +489,7 @@ pub(super) fn write_path_args(context: &ComponentContext) -> Vec<String> {
     }
     args.extend(tenant_label_flag(context));
     if fleet.default_write_limits().is_some() {
-        args.push(format!(
-            "--receive.limits-config-file={LIMITS_DIR}/{LIMITS_FILE}"
-        ));
+        args.push(format!("--receive.limits-config-file={}", LIMITS.path()));
     }
     args
 }
