@@ -85,6 +85,55 @@ pub(crate) fn field_env(name: &str, field_path: &str) -> EnvVar {
     }
 }
 
+/// `volume`, and a container's read-only mount of it at `path`.
+fn read_only(volume: Volume, path: &str) -> (Volume, VolumeMount) {
+    let mount = VolumeMount {
+        name: volume.name.clone(),
+        mount_path: path.to_owned(),
+        read_only: Some(true),
+        ..VolumeMount::default()
+    };
+    (volume, mount)
+}
+
+/// A TLS Secret as cert-manager issues it (`tls.crt`, `tls.key`, `ca.crt`), mounted
+/// read-only as the volume `volume` at `dir`, readable by the owner and group only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TlsSecretMount {
+    pub volume: &'static str,
+    pub dir: &'static str,
+}
+
+impl TlsSecretMount {
+    /// The pod volume of `secret`, and a container's mount of it.
+    pub(crate) fn volume(self, secret: &str) -> (Volume, VolumeMount) {
+        let volume = Volume {
+            name: self.volume.to_owned(),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(secret.to_owned()),
+                default_mode: Some(0o440),
+                ..SecretVolumeSource::default()
+            }),
+            ..Volume::default()
+        };
+        read_only(volume, self.dir)
+    }
+
+    /// The path of `file` (`tls.crt`, `tls.key`, `ca.crt`) in the mounted Secret.
+    pub(crate) fn file(self, file: &str) -> String {
+        format!("{}/{file}", self.dir)
+    }
+
+    /// `--<prefix>-cert`, `--<prefix>-key` and `--<prefix>-<ca>` over its files.
+    pub(crate) fn file_flags(self, prefix: &str, ca: &str) -> [String; 3] {
+        [
+            format!("--{prefix}-cert={}", self.file("tls.crt")),
+            format!("--{prefix}-key={}", self.file("tls.key")),
+            format!("--{prefix}-{ca}={}", self.file("ca.crt")),
+        ]
+    }
+}
+
 /// A replica count as Kubernetes' `int32` (validation caps replicas far below it).
 pub(crate) fn replica_count(replicas: u32) -> i32 {
     i32::try_from(replicas).unwrap_or(i32::MAX)
@@ -140,46 +189,22 @@ impl<'a> ThanosPod<'a> {
 
     /// `file` from the ConfigMap of `owner` (Receive's hashring on its routers), mounted
     /// read-only at its directory as the volume of its suffix.
-    pub(crate) fn config_file_of(self, owner: Component, file: ConfigFile) -> Self {
-        self.read_only_volume(
-            Volume {
-                name: file.suffix.to_owned(),
-                config_map: Some(ConfigMapVolumeSource {
-                    name: file.config_map_name(owner),
-                    ..ConfigMapVolumeSource::default()
-                }),
-                ..Volume::default()
-            },
-            file.dir,
-        )
-    }
-
-    /// The Secret `secret` mounted read-only at `path` as volume `name`, readable by
-    /// the owner and group only.
-    pub(crate) fn secret_volume(self, name: &str, secret: &str, path: &str) -> Self {
-        self.read_only_volume(
-            Volume {
-                name: name.to_owned(),
-                secret: Some(SecretVolumeSource {
-                    secret_name: Some(secret.to_owned()),
-                    default_mode: Some(0o440),
-                    ..SecretVolumeSource::default()
-                }),
-                ..Volume::default()
-            },
-            path,
-        )
-    }
-
-    /// `volume` mounted read-only at `path`.
-    fn read_only_volume(mut self, volume: Volume, path: &str) -> Self {
-        let mount = VolumeMount {
-            name: volume.name.clone(),
-            mount_path: path.to_owned(),
-            read_only: Some(true),
-            ..VolumeMount::default()
+    pub(crate) fn config_file_of(mut self, owner: Component, file: ConfigFile) -> Self {
+        let volume = Volume {
+            name: file.suffix.to_owned(),
+            config_map: Some(ConfigMapVolumeSource {
+                name: file.config_map_name(owner),
+                ..ConfigMapVolumeSource::default()
+            }),
+            ..Volume::default()
         };
-        self.volumes.push((volume, mount));
+        self.volumes.push(read_only(volume, file.dir));
+        self
+    }
+
+    /// The TLS Secret `secret` mounted as `mount` says.
+    pub(crate) fn tls_secret(mut self, mount: TlsSecretMount, secret: &str) -> Self {
+        self.volumes.push(mount.volume(secret));
         self
     }
 

@@ -16,7 +16,10 @@ use super::{
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
     label_flag,
-    pod::{field_env, objstore_flag, ObjstoreSecret, PodManagement, ThanosPod, DATA_DIR},
+    pod::{
+        field_env, objstore_flag, ObjstoreSecret, PodManagement, ThanosPod, TlsSecretMount,
+        DATA_DIR,
+    },
     read_limit_flags,
     receive_router::ThanosReceiveRouter,
     replica_label_flag, service_domain, store_api_srv,
@@ -40,8 +43,10 @@ const HASHRING: ConfigFile = ConfigFile {
     dir: "/etc/thanos/hashring",
 };
 /// Where Receive reads its remote-write server certificate, key and client CA.
-const REMOTE_WRITE_TLS: &str = "remote-write-tls";
-const REMOTE_WRITE_TLS_DIR: &str = "/etc/thanos/remote-write-tls";
+const REMOTE_WRITE_TLS: TlsSecretMount = TlsSecretMount {
+    volume: "remote-write-tls",
+    dir: "/etc/thanos/remote-write-tls",
+};
 /// The Secret cert-manager issues Receive's server certificate into.
 pub const SERVER_TLS_SECRET: &str = "thanos-receive-server-tls";
 /// The write limits file.
@@ -298,7 +303,7 @@ pub(super) fn write_path_volumes<'a>(
     let fleet = context.fleet;
     let mut pod = pod.config_file_of(COMPONENT, HASHRING);
     if let Some(secret) = server_tls_secret(fleet) {
-        pod = pod.secret_volume(REMOTE_WRITE_TLS, secret, REMOTE_WRITE_TLS_DIR);
+        pod = pod.tls_secret(REMOTE_WRITE_TLS, secret);
     }
     if limits {
         pod = pod.config_file_of(COMPONENT, LIMITS);
@@ -471,15 +476,7 @@ pub(super) fn write_path_args(context: &ComponentContext) -> Vec<String> {
     let remote_write = &fleet.central.receive.remote_write;
     let mut args = Vec::new();
     if remote_write.tls.is_some() {
-        for (flag, file) in [
-            ("cert", "tls.crt"),
-            ("key", "tls.key"),
-            ("client-ca", "ca.crt"),
-        ] {
-            args.push(format!(
-                "--remote-write.server-tls-{flag}={REMOTE_WRITE_TLS_DIR}/{file}"
-            ));
-        }
+        args.extend(REMOTE_WRITE_TLS.file_flags("remote-write.server-tls", "client-ca"));
         if let (true, Some(field)) = (remote_write.tenant_per_edge(), remote_write.tenant_field) {
             args.push(format!(
                 "--receive.tenant-certificate-field={}",
