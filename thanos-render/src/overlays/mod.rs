@@ -13,7 +13,8 @@ use crate::{
     base,
     kustomize::{HelmChart, Kustomization},
     values::ChartValues,
-    yaml, Tree,
+    yaml::{self, Documents},
+    Tree,
 };
 
 /// Every overlay's kustomization file.
@@ -30,6 +31,28 @@ pub(crate) fn metadata(
         namespace: Some(fleet.namespace.clone()),
         labels: Some(labels),
         ..ObjectMeta::default()
+    }
+}
+
+/// The objects of a rendered file, or of a part of one, in the order they are written.
+pub(crate) trait FileObjects {
+    /// Adds the objects to a file's documents, in order.
+    fn add_to(&self, documents: Documents) -> Documents;
+
+    /// The documents of a file of these objects alone.
+    fn documents(&self) -> Vec<String> {
+        self.add_to(Documents::default()).into_vec()
+    }
+}
+
+/// A part a file may lack (the query-frontend, a cache workload, Receive's routers, a
+/// file's optional objects): nothing when there is none.
+impl<T: FileObjects> FileObjects for Option<T> {
+    fn add_to(&self, documents: Documents) -> Documents {
+        match self {
+            Some(objects) => objects.add_to(documents),
+            None => documents,
+        }
     }
 }
 

@@ -19,7 +19,10 @@ use super::thanos::{
     grpc_tls::{self, GrpcPeer},
     receive::SERVER_TLS_SECRET,
 };
-use crate::overlays;
+use crate::{
+    overlays::{self, FileObjects},
+    yaml::Documents,
+};
 
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-certificates.yaml";
@@ -212,16 +215,16 @@ impl WriteCertificates {
                 .collect(),
         })
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        crate::yaml::Documents::default()
+impl FileObjects for WriteCertificates {
+    fn add_to(&self, documents: Documents) -> Documents {
+        documents
             .one(&self.self_signed)
             .one(&self.ca_certificate)
             .one(&self.ca_issuer)
             .one(&self.server)
             .all(&self.edges)
-            .into_vec()
     }
 }
 
@@ -281,15 +284,15 @@ impl IngressCertificates {
                 .collect(),
         })
     }
+}
 
-    /// Its documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        crate::yaml::Documents::default()
+impl FileObjects for IngressCertificates {
+    fn add_to(&self, documents: Documents) -> Documents {
+        documents
             .all(&self.self_signed)
             .all(&self.ca_certificate)
             .all(&self.ca_issuer)
             .all(&self.ingresses)
-            .into_vec()
     }
 }
 
@@ -386,16 +389,16 @@ impl GrpcCertificates {
             client,
         })
     }
+}
 
-    /// Its documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        crate::yaml::Documents::default()
+impl FileObjects for GrpcCertificates {
+    fn add_to(&self, documents: Documents) -> Documents {
+        documents
             .all(&self.self_signed)
             .one(&self.ca_certificate)
             .one(&self.ca_issuer)
             .all(&self.servers)
             .one(&self.client)
-            .into_vec()
     }
 }
 

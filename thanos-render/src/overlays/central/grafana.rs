@@ -7,7 +7,7 @@ use thanos_model::{Component, Fleet, GrafanaRbac, IngressTls};
 
 use super::thanos::query_frontend;
 use crate::{
-    overlays,
+    overlays::{self, FileObjects},
     values::{
         DashboardsSidecar, DatasourcesSidecar, Enabled, ExtraJsonData, GrafanaAdminValues,
         GrafanaIngressTls, GrafanaIngressValues, GrafanaIni, GrafanaIniSecurity, GrafanaIniServer,
@@ -135,13 +135,11 @@ impl GrafanaRbacObjects {
             },
         })
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        Documents::default()
-            .one(&self.role)
-            .one(&self.role_binding)
-            .into_vec()
+impl FileObjects for GrafanaRbacObjects {
+    fn add_to(&self, documents: Documents) -> Documents {
+        documents.one(&self.role).one(&self.role_binding)
     }
 }
 

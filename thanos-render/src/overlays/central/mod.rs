@@ -27,12 +27,13 @@ use self::thanos::{
 };
 use crate::{
     kustomize::Kustomization,
-    overlays::{self, namespace},
+    overlays::{self, namespace, FileObjects},
     values::{
         resource_requirements, ChartValues, Enabled, ExistingSecret, ObjectStorageConfigValues,
         PrometheusSpecValues, PrometheusValues, StorageSpec, ThanosSidecarValues,
     },
-    yaml, Tree,
+    yaml::{self, Documents},
+    Tree,
 };
 
 /// The central overlay's values file.
@@ -212,53 +213,32 @@ impl CentralOverlay {
                 &self.s3_secret_comment,
             );
         }
-        for (file, documents) in [
+        let files: [(&str, &[&dyn FileObjects]); 9] = [
             (
                 certificates::FILE,
-                self.certificates
-                    .as_ref()
-                    .map(WriteCertificates::documents)
-                    .into_iter()
-                    .chain(
-                        self.ingress_certificates
-                            .as_ref()
-                            .map(IngressCertificates::documents),
-                    )
-                    .chain(
-                        self.grpc_certificates
-                            .as_ref()
-                            .map(GrpcCertificates::documents),
-                    )
-                    .flatten()
-                    .collect(),
+                &[
+                    &self.certificates,
+                    &self.ingress_certificates,
+                    &self.grpc_certificates,
+                ],
             ),
-            (query::FILE, self.query.documents()),
-            (
-                query_frontend::FILE,
-                self.query_frontend
-                    .as_ref()
-                    .map(ThanosQueryFrontend::documents)
-                    .unwrap_or_default(),
-            ),
-            (receive::FILE, self.receive.documents()),
-            (store::FILE, self.store.documents()),
-            (compactor::FILE, self.compactor.documents()),
-            (monitoring::FILE, self.monitoring.documents()),
-            (
-                network_policies::FILE,
-                self.network_policies
-                    .as_ref()
-                    .map(NetworkPolicies::documents)
-                    .unwrap_or_default(),
-            ),
-            (
-                grafana::RBAC_FILE,
-                self.grafana_rbac
-                    .as_ref()
-                    .map(GrafanaRbacObjects::documents)
-                    .unwrap_or_default(),
-            ),
-        ] {
+            (query::FILE, &[&self.query]),
+            (query_frontend::FILE, &[&self.query_frontend]),
+            (receive::FILE, &[&self.receive]),
+            (store::FILE, &[&self.store]),
+            (compactor::FILE, &[&self.compactor]),
+            (monitoring::FILE, &[&self.monitoring]),
+            (network_policies::FILE, &[&self.network_policies]),
+            (grafana::RBAC_FILE, &[&self.grafana_rbac]),
+        ];
+        // A file is written when it holds anything.
+        for (file, parts) in files {
+            let documents = parts
+                .iter()
+                .fold(Documents::default(), |documents, part| {
+                    part.add_to(documents)
+                })
+                .into_vec();
             if !documents.is_empty() {
                 tree.insert(format!("{dir}/{file}"), yaml::documents(documents), &[]);
             }

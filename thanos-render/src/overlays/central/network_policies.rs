@@ -19,7 +19,10 @@ use serde::Serialize;
 use thanos_model::{Component, Fleet};
 
 use super::thanos::{self, component::selector_labels};
-use crate::{overlays, yaml::Documents};
+use crate::{
+    overlays::{self, FileObjects},
+    yaml::Documents,
+};
 
 /// The file the objects are written to.
 pub const FILE: &str = "network-policies.yaml";
@@ -477,13 +480,13 @@ impl NetworkPolicies {
             cilium,
         })
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        Documents::default()
+impl FileObjects for NetworkPolicies {
+    fn add_to(&self, documents: Documents) -> Documents {
+        documents
             .one(&self.default_deny)
             .all(&self.chart)
             .all(&self.cilium)
-            .into_vec()
     }
 }

@@ -12,7 +12,7 @@ use crate::{
             network_policies::{self, NetworkPolicies},
             thanos::receive::RemoteWriteUrl,
         },
-        namespace,
+        namespace, FileObjects,
     },
     values::{
         resource_requirements, AdditionalArg, AlertmanagerValues, ChartValues, Create, Enabled,

@@ -35,6 +35,7 @@ use crate::{
     overlays::{
         self,
         central::network_policies::{self, Allow, Peer},
+        FileObjects,
     },
     values::resource_requirements,
     yaml::{self, Documents},
@@ -213,9 +214,10 @@ impl CacheWorkload {
             }),
         })
     }
+}
 
-    /// Adds the objects to a file's documents, in order.
-    pub(crate) fn add_to(&self, documents: Documents) -> Documents {
+impl FileObjects for CacheWorkload {
+    fn add_to(&self, documents: Documents) -> Documents {
         documents
             .all(&self.service_account)
             .one(&self.deployment)

@@ -44,6 +44,7 @@ use crate::{
     overlays::{
         self,
         central::network_policies::{self, Allow, Peer},
+        FileObjects,
     },
     yaml::Documents,
 };
@@ -168,9 +169,10 @@ impl SharedObjects {
         self.pod_disruption_budget = budget;
         self
     }
+}
 
-    /// Adds the objects to a file's documents, in order.
-    pub(crate) fn add_to(&self, documents: Documents) -> Documents {
+impl FileObjects for SharedObjects {
+    fn add_to(&self, documents: Documents) -> Documents {
         documents
             .all(&self.service_account)
             .one(&self.service)

@@ -16,7 +16,10 @@ use super::{
     read_limit_flags, receive, store,
 };
 use crate::{
-    overlays::central::{ruler, sidecar_store_api},
+    overlays::{
+        central::{ruler, sidecar_store_api},
+        FileObjects,
+    },
     yaml::{self, Documents},
 };
 
@@ -69,16 +72,12 @@ impl ThanosQuery {
                 .then(|| context.ready_headless_service()),
         }
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        let documents = Documents::default()
-            .one(&self.endpoints)
-            .one(&self.deployment);
-        self.shared
-            .add_to(documents)
-            .all(&self.headless_service)
-            .into_vec()
+impl FileObjects for ThanosQuery {
+    fn add_to(&self, documents: Documents) -> Documents {
+        let documents = documents.one(&self.endpoints).one(&self.deployment);
+        self.shared.add_to(documents).all(&self.headless_service)
     }
 }
 

@@ -6,13 +6,12 @@ use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap};
 use thanos_model::{Component, Fleet, QueryFrontend};
 
 use super::{
-    add_optional,
     cache::{self, CacheWorkload},
     common_flags,
     component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects},
     query, service_domain,
 };
-use crate::yaml::Documents;
+use crate::{overlays::FileObjects, yaml::Documents};
 
 const COMPONENT: Component = Component::QueryFrontend;
 /// The file the objects are written to.
@@ -59,18 +58,12 @@ impl ThanosQueryFrontend {
             cache: CacheWorkload::new(fleet, COMPONENT, &frontend.results_cache),
         })
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        let documents = Documents::default()
-            .one(&self.results_cache)
-            .one(&self.deployment);
-        add_optional(
-            self.shared.add_to(documents),
-            self.cache.as_ref(),
-            CacheWorkload::add_to,
-        )
-        .into_vec()
+impl FileObjects for ThanosQueryFrontend {
+    fn add_to(&self, documents: Documents) -> Documents {
+        let documents = documents.one(&self.results_cache).one(&self.deployment);
+        self.cache.add_to(self.shared.add_to(documents))
     }
 }
 

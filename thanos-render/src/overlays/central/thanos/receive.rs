@@ -11,7 +11,7 @@ use serde::Serialize;
 use thanos_model::{labels, CertificateSource, Component, Fleet, ResolvedLimits};
 
 use super::{
-    add_optional, common_flags,
+    common_flags,
     component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
@@ -24,7 +24,7 @@ use super::{
     receive_router::ThanosReceiveRouter,
     replica_label_flag, service_domain, store_api_srv,
 };
-use crate::yaml::Documents;
+use crate::{overlays::FileObjects, yaml::Documents};
 
 const COMPONENT: Component = Component::Receive;
 /// The file the objects are written to.
@@ -157,20 +157,16 @@ impl ThanosReceive {
     pub fn remote_write_url(&self) -> Option<&RemoteWriteUrl> {
         self.remote_write_url.as_ref()
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        let documents = Documents::default()
+impl FileObjects for ThanosReceive {
+    fn add_to(&self, documents: Documents) -> Documents {
+        let documents = documents
             .one(&self.hashring)
             .all(&self.limits)
             .one(&self.stateful_set)
             .one(&self.headless_service);
-        add_optional(
-            self.shared.add_to(documents),
-            self.router.as_ref(),
-            ThanosReceiveRouter::add_to,
-        )
-        .into_vec()
+        self.router.add_to(self.shared.add_to(documents))
     }
 }
 

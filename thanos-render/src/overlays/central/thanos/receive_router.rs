@@ -17,7 +17,7 @@ use super::{
         POD_NAME_ENV, REMOTE_WRITE,
     },
 };
-use crate::yaml::Documents;
+use crate::{overlays::FileObjects, yaml::Documents};
 
 const COMPONENT: Component = Component::ReceiveRouter;
 const PORTS: &[Port] = &[HTTP, REMOTE_WRITE];
@@ -71,9 +71,10 @@ impl ThanosReceiveRouter {
                 .ingress(ingress),
         }
     }
+}
 
-    /// Adds the objects to a file's documents, in order.
-    pub(crate) fn add_to(&self, documents: Documents) -> Documents {
+impl FileObjects for ThanosReceiveRouter {
+    fn add_to(&self, documents: Documents) -> Documents {
         self.shared.add_to(documents.one(&self.deployment))
     }
 }

@@ -4,7 +4,7 @@ use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::ConfigMap};
 use thanos_model::{Component, Fleet, ShardBy, StoreShards};
 
 use super::{
-    add_optional, admin_flags,
+    admin_flags,
     cache::{self, CacheWorkload},
     common_flags,
     component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, HTTP},
@@ -13,7 +13,7 @@ use super::{
     pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
     read_limit_flags, store_api_srv,
 };
-use crate::yaml::Documents;
+use crate::{overlays::FileObjects, yaml::Documents};
 
 const COMPONENT: Component = Component::Store;
 /// The file the objects are written to.
@@ -86,19 +86,15 @@ impl ThanosStore {
             cache: index_cache.and_then(|cache| CacheWorkload::new(fleet, COMPONENT, cache)),
         }
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        let documents = Documents::default()
+impl FileObjects for ThanosStore {
+    fn add_to(&self, documents: Documents) -> Documents {
+        let documents = documents
             .all(&self.index_cache)
             .one(&self.stateful_set)
             .all(&self.shards);
-        add_optional(
-            self.shared.add_to(documents),
-            self.cache.as_ref(),
-            CacheWorkload::add_to,
-        )
-        .into_vec()
+        self.cache.add_to(self.shared.add_to(documents))
     }
 }
 
