@@ -103,7 +103,8 @@ impl CentralOverlay {
             certificates.is_some()
                 || ingress_certificates
                     .as_ref()
-                    .is_some_and(|ingress| ingress.self_signed.is_some()),
+                    .and_then(|ingress| ingress.ca.as_ref())
+                    .is_some_and(|ca| ca.self_signed.is_some()),
         );
         let network_policies = NetworkPolicies::new(fleet);
         let grafana_rbac = GrafanaRbacObjects::new(fleet);
