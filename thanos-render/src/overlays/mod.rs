@@ -6,7 +6,10 @@ pub mod namespace;
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::{api::core::v1::Namespace, apimachinery::pkg::apis::meta::v1::ObjectMeta};
+use k8s_openapi::{
+    api::core::v1::Namespace,
+    apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta},
+};
 use thanos_model::Fleet;
 
 use crate::{
@@ -19,6 +22,22 @@ use crate::{
 
 /// Every overlay's kustomization file.
 pub(crate) const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
+
+/// The label of every object the tool makes: who manages it.
+pub(crate) const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "thanos-kustomize");
+
+/// The labels of one label, `(key, value)`.
+pub(crate) fn label((key, value): (&str, &str)) -> BTreeMap<String, String> {
+    BTreeMap::from([(key.to_owned(), value.to_owned())])
+}
+
+/// A selector of the objects that have all of `labels`.
+pub(crate) fn match_labels(labels: BTreeMap<String, String>) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(labels),
+        ..LabelSelector::default()
+    }
+}
 
 /// Metadata of an object named `name` in the fleet's namespace.
 pub(crate) fn metadata(

@@ -52,7 +52,7 @@ impl ChartPod {
     }
 
     fn labels(self) -> BTreeMap<String, String> {
-        BTreeMap::from([(self.label.0.to_owned(), self.label.1.to_owned())])
+        overlays::label(self.label)
     }
 
     /// The pod's own NetworkPolicy, named after it, accepting only `allows`.
@@ -112,10 +112,7 @@ pub(crate) struct Allow<'a> {
 
 fn pods(labels: BTreeMap<String, String>) -> NetworkPolicyPeer {
     NetworkPolicyPeer {
-        pod_selector: Some(LabelSelector {
-            match_labels: Some(labels),
-            ..LabelSelector::default()
-        }),
+        pod_selector: Some(overlays::match_labels(labels)),
         ..NetworkPolicyPeer::default()
     }
 }
@@ -155,13 +152,7 @@ fn peers(fleet: &Fleet, class: &str, peer: Peer) -> Option<Vec<NetworkPolicyPeer
 
 /// The namespace named `name` (its `kubernetes.io/metadata.name` label).
 fn namespace_named(name: &str) -> LabelSelector {
-    LabelSelector {
-        match_labels: Some(BTreeMap::from([(
-            "kubernetes.io/metadata.name".to_owned(),
-            name.to_owned(),
-        )])),
-        ..LabelSelector::default()
-    }
+    overlays::match_labels(overlays::label(("kubernetes.io/metadata.name", name)))
 }
 
 /// A NetworkPolicy `name` letting the pods `selector` accept only `allows`.
@@ -193,10 +184,7 @@ pub(crate) fn policy(
     NetworkPolicy {
         metadata: overlays::metadata(fleet, name, labels),
         spec: Some(NetworkPolicySpec {
-            pod_selector: Some(LabelSelector {
-                match_labels: Some(selector),
-                ..LabelSelector::default()
-            }),
+            pod_selector: Some(overlays::match_labels(selector)),
             policy_types: Some(vec!["Ingress".to_owned()]),
             ingress: Some(ingress),
             ..NetworkPolicySpec::default()
@@ -220,10 +208,7 @@ fn protocols(port: u16) -> Vec<NetworkPolicyPort> {
 }
 
 fn labels() -> BTreeMap<String, String> {
-    BTreeMap::from([(
-        "app.kubernetes.io/managed-by".to_owned(),
-        "thanos-kustomize".to_owned(),
-    )])
+    overlays::label(overlays::MANAGED_BY)
 }
 
 /// `CiliumNetworkPolicy` (cilium.io/v2): lets Cilium's own Ingress (the `ingress`
@@ -273,10 +258,7 @@ fn cilium_policy(
         kind: "CiliumNetworkPolicy",
         metadata: overlays::metadata(fleet, format!("{name}-from-ingress"), labels()),
         spec: CiliumSpec {
-            endpoint_selector: LabelSelector {
-                match_labels: Some(selector),
-                ..LabelSelector::default()
-            },
+            endpoint_selector: overlays::match_labels(selector),
             ingress: vec![CiliumIngress {
                 from_entities: vec!["ingress"],
                 to_ports: vec![CiliumPorts {

@@ -269,10 +269,7 @@ impl<'a> ComponentContext<'a> {
 
     /// The selector of its pods.
     pub(crate) fn selector(&self) -> LabelSelector {
-        LabelSelector {
-            match_labels: Some(self.selector_labels()),
-            ..LabelSelector::default()
-        }
+        overlays::match_labels(self.selector_labels())
     }
 
     /// Every label of its objects: the selector labels, its role and version.
@@ -282,10 +279,7 @@ impl<'a> ComponentContext<'a> {
             "app.kubernetes.io/component".to_owned(),
             self.component.kind().to_owned(),
         );
-        labels.insert(
-            "app.kubernetes.io/managed-by".to_owned(),
-            "thanos-kustomize".to_owned(),
-        );
+        labels.extend(overlays::label(overlays::MANAGED_BY));
         labels.insert(
             "app.kubernetes.io/version".to_owned(),
             self.image.version.clone(),
@@ -428,11 +422,7 @@ impl<'a> ComponentContext<'a> {
         self.fleet
             .security
             .service_accounts
-            .then(|| ServiceAccount {
-                metadata: self.metadata(self.name()),
-                automount_service_account_token: Some(false),
-                ..ServiceAccount::default()
-            })
+            .then(|| service_account(self.metadata(self.name())))
     }
 
     /// The Service `<name>` in front of its pods, with every port.
@@ -579,14 +569,27 @@ pub(crate) fn disruption_budget(
     }
 }
 
+/// A ServiceAccount with no API token mounted: the identity of pods that never call the
+/// API server.
+pub(crate) fn service_account(metadata: ObjectMeta) -> ServiceAccount {
+    ServiceAccount {
+        metadata,
+        automount_service_account_token: Some(false),
+        ..ServiceAccount::default()
+    }
+}
+
 /// The labels that select a Thanos component's pods, by its workload and by the
 /// NetworkPolicies that admit them; never changed after the first deploy.
 pub(crate) fn selector_labels(component: Component) -> BTreeMap<String, String> {
+    workload_selector_labels(component.name())
+}
+
+/// The labels that select the pods of the Thanos workload `name` (a component's, or its
+/// cache's).
+pub(crate) fn workload_selector_labels(name: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
-        (
-            "app.kubernetes.io/name".to_owned(),
-            component.name().to_owned(),
-        ),
+        ("app.kubernetes.io/name".to_owned(), name.to_owned()),
         ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
     ])
 }

@@ -24,7 +24,10 @@ use k8s_openapi::{
 use thanos_model::{Component, Fleet, Spread, Storage, HOSTNAME_KEY};
 
 use super::component::{ComponentContext, ConfigFile, HTTP};
-use crate::values::{resource_requirements, AntiAffinity, ChartPlacement, DisruptionBudgetValues};
+use crate::{
+    overlays,
+    values::{resource_requirements, AntiAffinity, ChartPlacement, DisruptionBudgetValues},
+};
 
 /// Where the data volume is mounted in every Thanos container.
 pub(crate) const DATA_DIR: &str = "/var/thanos/data";
@@ -513,13 +516,7 @@ pub(crate) fn chart_placement(
         return (ChartPlacement::default(), None);
     }
     let topology = &fleet.central.topology;
-    let selector = LabelSelector {
-        match_labels: Some(BTreeMap::from([(
-            pod_label.0.to_owned(),
-            pod_label.1.to_owned(),
-        )])),
-        ..LabelSelector::default()
-    };
+    let selector = overlays::match_labels(overlays::label(pod_label));
     let placement = ChartPlacement {
         pod_anti_affinity: (topology.spread == Spread::Required).then_some(AntiAffinity::Hard),
         topology_spread_constraints: topology
