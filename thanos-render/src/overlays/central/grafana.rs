@@ -128,7 +128,7 @@ impl GrafanaRbacObjects {
                 },
                 subjects: Some(vec![Subject {
                     kind: "ServiceAccount".to_owned(),
-                    name: service_account(fleet),
+                    name: fullname(&fleet.chart.release),
                     namespace: Some(fleet.namespace.clone()),
                     ..Subject::default()
                 }]),
@@ -143,13 +143,12 @@ impl FileObjects for GrafanaRbacObjects {
     }
 }
 
-/// Grafana's ServiceAccount as the grafana subchart names it (`grafana.fullname`): the
-/// release name when it contains `grafana`, else `<release>-grafana`, at most 63
-/// characters.
-fn service_account(fleet: &Fleet) -> String {
-    let release = &fleet.chart.release;
+/// The grafana subchart's fullname (`grafana.fullname`), the name of Grafana's
+/// Deployment, Service and ServiceAccount: the release name when it contains `grafana`,
+/// else `<release>-grafana`, at most 63 characters.
+pub(crate) fn fullname(release: &str) -> String {
     let full = if release.contains("grafana") {
-        release.clone()
+        release.to_owned()
     } else {
         format!("{release}-grafana")
     };
