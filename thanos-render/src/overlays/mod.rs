@@ -6,11 +6,12 @@ pub mod namespace;
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
 use k8s_openapi::{
     api::core::v1::Namespace,
     apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta},
 };
-use thanos_model::Fleet;
+use thanos_model::{labels, Fleet};
 
 use crate::{
     base,
@@ -73,6 +74,12 @@ impl<T: FileObjects> FileObjects for Option<T> {
             None => documents,
         }
     }
+}
+
+/// The `externalLabels` of a cluster's Prometheus (or agent): the `cluster` label
+/// `value`, which its series carry into Thanos.
+pub(crate) fn cluster_external_labels(value: &str) -> IndexMap<String, String> {
+    IndexMap::from([(labels::CLUSTER.to_owned(), value.to_owned())])
 }
 
 /// A cluster's overlay directory, relative to the tree's root.

@@ -9,9 +9,8 @@ pub mod ruler;
 pub mod s3_secret;
 pub mod thanos;
 
-use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::{Namespace, PodTemplateSpec, Secret};
-use thanos_model::{labels, Fleet};
+use thanos_model::Fleet;
 
 use self::certificates::{GrpcCertificates, IngressCertificates, WriteCertificates};
 use self::grafana::GrafanaRbacObjects;
@@ -29,7 +28,7 @@ use crate::{
     kustomize::Kustomization,
     overlays::{self, namespace, FileObjects},
     values::{
-        resource_requirements, ChartValues, Enabled, ExistingSecret, ObjectStorageConfigValues,
+        resource_requirements, ChartValues, Enabled, ObjectStorageConfigValues,
         PrometheusSpecValues, PrometheusValues, StorageSpec, ThanosSidecarValues,
     },
     yaml::{self, Documents},
@@ -280,25 +279,16 @@ fn values(fleet: &Fleet) -> ChartValues {
                 rule_selector: ruler::prometheus_rule_selector(fleet),
                 replicas: Some(prometheus.replicas),
                 retention: Some(prometheus.retention.clone()),
-                external_labels: Some(IndexMap::from([(
-                    labels::CLUSTER.to_owned(),
-                    central.cluster_label_value().to_owned(),
-                )])),
-                resources: Some(resource_requirements(&prometheus.resources)),
-                storage_spec: Some(StorageSpec::new(
-                    prometheus.storage.class.as_deref(),
-                    Some(&prometheus.storage.size),
+                external_labels: Some(overlays::cluster_external_labels(
+                    central.cluster_label_value(),
                 )),
+                resources: Some(resource_requirements(&prometheus.resources)),
+                storage_spec: Some(StorageSpec::of(&prometheus.storage, None)),
                 thanos: Some(ThanosSidecarValues {
                     image: sidecar_image.to_string(),
                     version: sidecar_image.version.clone(),
                     resources: resource_requirements(&prometheus.sidecar.resources),
-                    object_storage_config: ObjectStorageConfigValues {
-                        existing_secret: ExistingSecret {
-                            name: objstore.name.clone(),
-                            key: objstore.key.clone(),
-                        },
-                    },
+                    object_storage_config: ObjectStorageConfigValues::existing(objstore),
                     additional_args: thanos::read_limit_args(fleet),
                     grpc_server_tls_config: sidecar_tls.as_ref().map(|(config, ..)| config.clone()),
                     volume_mounts: sidecar_tls.as_ref().map(|(.., mount)| vec![mount.clone()]),

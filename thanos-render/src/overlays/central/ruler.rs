@@ -19,8 +19,8 @@ use crate::monitoring::{heavy_groups, Evaluator, EVALUATOR_LABEL, REPLACED_CHART
 use crate::overlays;
 use crate::values::{
     resource_requirements, AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile,
-    Create, ExistingSecret, ImageValues, RulerAdditionalConfig, RulerObjectStorageConfig,
-    StorageSpec, ThanosRulerSpecValues, ThanosRulerValues,
+    Create, ImageValues, ObjectStorageConfigValues, RulerAdditionalConfig, StorageSpec,
+    ThanosRulerSpecValues, ThanosRulerValues,
 };
 
 /// The Service the Prometheus Operator puts in front of every Ruler pod.
@@ -71,16 +71,8 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
                     }],
                 },
             },
-            object_storage_config: RulerObjectStorageConfig {
-                existing_secret: ExistingSecret {
-                    name: objstore.name.clone(),
-                    key: objstore.key.clone(),
-                },
-            },
-            storage: StorageSpec::new(
-                Some(ruler.storage.class_or(&fleet.storage_class)),
-                Some(&ruler.storage.size),
-            ),
+            object_storage_config: ObjectStorageConfigValues::existing(objstore),
+            storage: StorageSpec::of(&ruler.storage, Some(&fleet.storage_class)),
             resources: resource_requirements(&fleet.resources(Workload::Ruler)),
             placement,
             additional_args: thanos::read_limit_args(fleet),
