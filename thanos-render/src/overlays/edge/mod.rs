@@ -9,7 +9,10 @@ use crate::{
         self,
         central::{
             network_policies::{self, NetworkPolicies},
-            thanos::receive::RemoteWriteUrl,
+            thanos::{
+                pod::{CA_CRT, TLS_CRT, TLS_KEY},
+                receive::RemoteWriteUrl,
+            },
         },
         namespace, FileObjects,
     },
@@ -202,12 +205,12 @@ fn tls_config(fleet: &Fleet, edge: &Edge) -> Option<RemoteWriteTlsConfig> {
     };
     Some(RemoteWriteTlsConfig {
         ca: SecretOrConfigMap {
-            secret: key("ca.crt"),
+            secret: key(CA_CRT),
         },
         cert: SecretOrConfigMap {
-            secret: key("tls.crt"),
+            secret: key(TLS_CRT),
         },
-        key_secret: key("tls.key"),
+        key_secret: key(TLS_KEY),
         server_name: fleet.ingress_host(ingress, Component::Receive),
         min_version: "TLS13".to_owned(),
     })

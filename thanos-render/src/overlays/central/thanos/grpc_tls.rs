@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::{Volume, VolumeMount};
 use thanos_model::Fleet;
 
 use super::{
-    pod::{ThanosPod, TlsSecretMount},
+    pod::{ThanosPod, TlsSecretMount, CA_CRT, TLS_CRT, TLS_KEY},
     service_domain,
 };
 use crate::values::GrpcServerTlsConfig;
@@ -138,9 +138,9 @@ pub(crate) fn operator_mount(
     enabled(fleet).then(|| {
         let (volume, mount) = MOUNT.volume(&peer.secret());
         let config = GrpcServerTlsConfig {
-            ca_file: MOUNT.file("ca.crt"),
-            cert_file: MOUNT.file("tls.crt"),
-            key_file: MOUNT.file("tls.key"),
+            ca_file: MOUNT.file(CA_CRT),
+            cert_file: MOUNT.file(TLS_CRT),
+            key_file: MOUNT.file(TLS_KEY),
         };
         (config, volume, mount)
     })

@@ -99,7 +99,13 @@ fn read_only(volume: Volume, path: &str) -> (Volume, VolumeMount) {
     (volume, mount)
 }
 
-/// A TLS Secret as cert-manager issues it (`tls.crt`, `tls.key`, `ca.crt`), mounted
+/// The keys of a TLS Secret as cert-manager issues it: the certificate, its private key
+/// and the certificate of the CA that issued it.
+pub(crate) const TLS_CRT: &str = "tls.crt";
+pub(crate) const TLS_KEY: &str = "tls.key";
+pub(crate) const CA_CRT: &str = "ca.crt";
+
+/// A TLS Secret as cert-manager issues it ([`TLS_CRT`], [`TLS_KEY`], [`CA_CRT`]), mounted
 /// read-only as the volume `volume` at `dir`, readable by the owner and group only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TlsSecretMount {
@@ -122,7 +128,7 @@ impl TlsSecretMount {
         read_only(volume, self.dir)
     }
 
-    /// The path of `file` (`tls.crt`, `tls.key`, `ca.crt`) in the mounted Secret.
+    /// The path of `file` ([`TLS_CRT`], [`TLS_KEY`], [`CA_CRT`]) in the mounted Secret.
     pub(crate) fn file(self, file: &str) -> String {
         format!("{}/{file}", self.dir)
     }
@@ -130,9 +136,9 @@ impl TlsSecretMount {
     /// `--<prefix>-cert`, `--<prefix>-key` and `--<prefix>-<ca>` over its files.
     pub(crate) fn file_flags(self, prefix: &str, ca: &str) -> [String; 3] {
         [
-            format!("--{prefix}-cert={}", self.file("tls.crt")),
-            format!("--{prefix}-key={}", self.file("tls.key")),
-            format!("--{prefix}-{ca}={}", self.file("ca.crt")),
+            format!("--{prefix}-cert={}", self.file(TLS_CRT)),
+            format!("--{prefix}-key={}", self.file(TLS_KEY)),
+            format!("--{prefix}-{ca}={}", self.file(CA_CRT)),
         ]
     }
 }
@@ -288,20 +294,19 @@ impl<'a> ThanosPod<'a> {
                 .fleet
                 .object_storage
                 .config_secret_of(context.component);
-            volumes.push(Volume {
-                name: "objstore".to_owned(),
-                secret: Some(SecretVolumeSource {
-                    secret_name: Some(secret.name.clone()),
-                    ..SecretVolumeSource::default()
-                }),
-                ..Volume::default()
-            });
-            mounts.push(VolumeMount {
-                name: "objstore".to_owned(),
-                mount_path: OBJSTORE_DIR.to_owned(),
-                read_only: Some(true),
-                ..VolumeMount::default()
-            });
+            let (volume, mount) = read_only(
+                Volume {
+                    name: "objstore".to_owned(),
+                    secret: Some(SecretVolumeSource {
+                        secret_name: Some(secret.name.clone()),
+                        ..SecretVolumeSource::default()
+                    }),
+                    ..Volume::default()
+                },
+                OBJSTORE_DIR,
+            );
+            volumes.push(volume);
+            mounts.push(mount);
         }
         for (volume, mount) in self.volumes {
             volumes.push(volume);
