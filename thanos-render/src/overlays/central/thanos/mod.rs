@@ -100,9 +100,9 @@ fn label_flag(name: &str, value: &str) -> String {
 }
 
 /// The `--label` flag of Receive's replica label: the pod's name, which Kubernetes fills
-/// in from the `NAME` environment variable.
+/// in from the environment variable [`receive::POD_NAME_ENV`].
 fn replica_label_flag(name: &str) -> String {
-    format!("--label={name}=\"$(NAME)\"")
+    format!("--label={name}=\"$({})\"", receive::POD_NAME_ENV)
 }
 
 #[cfg(test)]

@@ -104,13 +104,7 @@ impl ThanosReceive {
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
         let receive = &fleet.central.receive;
         let limits = limits_config_map(&context);
-        let mut pod = grpc_tls::volume(
-            fleet,
-            context
-                .pod(args(&context))
-                .env(field_env(POD_NAME_ENV, "metadata.name")),
-            GrpcPeer::Receive,
-        );
+        let mut pod = pod(&context, args(&context));
         let mut ingress = context.ingress(receive.ingress.as_ref(), REMOTE_WRITE);
         if let (Some(ingress), Some(model)) = (ingress.as_mut(), receive.ingress.as_ref()) {
             let class = fleet.ingress_class(model);
@@ -287,6 +281,15 @@ fn hashring_config_map(context: &ComponentContext) -> ConfigMap {
     let json = serde_json::to_string_pretty(&hashrings)
         .unwrap_or_else(|error| unreachable!("a hashring always serializes: {error}"));
     context.config_map(HASHRING, json + "\n")
+}
+
+/// The pod of a Receive process, ingesting or routing: `args`, its own name in
+/// [`POD_NAME_ENV`], and Receive's gRPC certificate.
+pub(super) fn pod<'a>(context: &ComponentContext<'a>, args: Vec<String>) -> ThanosPod<'a> {
+    let pod = context
+        .pod(args)
+        .env(field_env(POD_NAME_ENV, "metadata.name"));
+    grpc_tls::volume(context.fleet, pod, GrpcPeer::Receive)
 }
 
 /// The volumes of the pods that take the edges' remote write (Receive's, or its routers'):

@@ -10,11 +10,10 @@ use thanos_model::{Component, Fleet};
 use super::{
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP},
-    grpc_tls::{self, GrpcPeer},
-    pod::field_env,
+    grpc_tls,
     receive::{
-        capnproto_flag, hashring_flags, label_flags, write_path_args, write_path_volumes,
-        POD_NAME_ENV, REMOTE_WRITE,
+        self, capnproto_flag, hashring_flags, label_flags, write_path_args, write_path_volumes,
+        REMOTE_WRITE,
     },
 };
 use crate::{overlays::FileObjects, yaml::Documents};
@@ -39,13 +38,7 @@ impl ThanosReceiveRouter {
     /// server certificate, stay Receive's).
     pub(crate) fn new(fleet: &Fleet, ingress: Option<Ingress>, limits: bool) -> Self {
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
-        let pod = grpc_tls::volume(
-            fleet,
-            context
-                .pod(args(&context))
-                .env(field_env(POD_NAME_ENV, "metadata.name")),
-            GrpcPeer::Receive,
-        );
+        let pod = receive::pod(&context, args(&context));
         let ingress = ingress.map(|mut ingress| {
             // The routers' own name and labels; Receive's annotations (TLS passthrough)
             // stay, or the edges' TLS would end at the Ingress controller.
