@@ -6,18 +6,39 @@ pub mod namespace;
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::{api::core::v1::Namespace, apimachinery::pkg::apis::meta::v1::ObjectMeta};
-use thanos_model::Fleet;
+use indexmap::IndexMap;
+use k8s_openapi::{
+    api::core::v1::Namespace,
+    apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta},
+};
+use thanos_model::{labels, Fleet};
 
 use crate::{
     base,
     kustomize::{HelmChart, Kustomization},
     values::ChartValues,
-    yaml, Tree,
+    yaml::{self, Documents},
+    Tree,
 };
 
 /// Every overlay's kustomization file.
 pub(crate) const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
+
+/// The label of every object the tool makes: who manages it.
+pub(crate) const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "thanos-kustomize");
+
+/// The labels of one label, `(key, value)`.
+pub(crate) fn label((key, value): (&str, &str)) -> BTreeMap<String, String> {
+    BTreeMap::from([(key.to_owned(), value.to_owned())])
+}
+
+/// A selector of the objects that have all of `labels`.
+pub(crate) fn match_labels(labels: BTreeMap<String, String>) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(labels),
+        ..LabelSelector::default()
+    }
+}
 
 /// Metadata of an object named `name` in the fleet's namespace.
 pub(crate) fn metadata(
@@ -31,6 +52,34 @@ pub(crate) fn metadata(
         labels: Some(labels),
         ..ObjectMeta::default()
     }
+}
+
+/// The objects of a rendered file, or of a part of one, in the order they are written.
+pub(crate) trait FileObjects {
+    /// Adds the objects to a file's documents, in order.
+    fn add_to(&self, documents: Documents) -> Documents;
+
+    /// The documents of a file of these objects alone.
+    fn documents(&self) -> Vec<String> {
+        self.add_to(Documents::default()).into_vec()
+    }
+}
+
+/// A part a file may lack (the query-frontend, a cache workload, Receive's routers, a
+/// file's optional objects): nothing when there is none.
+impl<T: FileObjects> FileObjects for Option<T> {
+    fn add_to(&self, documents: Documents) -> Documents {
+        match self {
+            Some(objects) => objects.add_to(documents),
+            None => documents,
+        }
+    }
+}
+
+/// The `externalLabels` of a cluster's Prometheus (or agent): the `cluster` label
+/// `value`, which its series carry into Thanos.
+pub(crate) fn cluster_external_labels(value: &str) -> IndexMap<String, String> {
+    IndexMap::from([(labels::CLUSTER.to_owned(), value.to_owned())])
 }
 
 /// A cluster's overlay directory, relative to the tree's root.

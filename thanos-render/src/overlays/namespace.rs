@@ -5,10 +5,10 @@
 //! go into it before the overlay is applied), and a resource of the overlay too, so that
 //! the overlay alone also creates it on a new cluster.
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::{api::core::v1::Namespace, apimachinery::pkg::apis::meta::v1::ObjectMeta};
 use thanos_model::Fleet;
+
+use super::{label, MANAGED_BY};
 
 /// The file the Namespace is written to.
 pub const FILE: &str = "namespace.yaml";
@@ -23,10 +23,7 @@ const PSS_AUDIT: &str = "pod-security.kubernetes.io/audit";
 const PRIVILEGED: &str = "privileged";
 
 fn namespace_with(name: &str, level: Option<&str>) -> Namespace {
-    let mut labels = BTreeMap::from([(
-        "app.kubernetes.io/managed-by".to_owned(),
-        "thanos-kustomize".to_owned(),
-    )]);
+    let mut labels = label(MANAGED_BY);
     if let Some(level) = level {
         for key in [PSS_ENFORCE, PSS_WARN, PSS_AUDIT] {
             labels.insert(key.to_owned(), level.to_owned());

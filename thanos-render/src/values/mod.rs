@@ -16,7 +16,7 @@ use k8s_openapi::{
     apimachinery::pkg::api::resource::Quantity,
 };
 use serde::Serialize;
-use thanos_model::{Bytes, ExtraValues, Resources};
+use thanos_model::{Bytes, ExtraValues, Resources, Storage};
 
 pub use alertmanager::{
     AlertmanagerConfig, AlertmanagerSpecValues, AlertmanagerValues, EmailConfig, InhibitRule,
@@ -36,7 +36,7 @@ pub use prometheus::{
 };
 pub use thanos_ruler::{
     AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile, ImageValues,
-    RulerAdditionalConfig, RulerObjectStorageConfig, ThanosRulerSpecValues, ThanosRulerValues,
+    RulerAdditionalConfig, ThanosRulerSpecValues, ThanosRulerValues,
 };
 
 /// The root of a values file.
@@ -161,6 +161,16 @@ impl StorageSpec {
         Self {
             volume_claim_template: VolumeClaimTemplate { spec },
         }
+    }
+
+    /// The claim template of the model's `storage`: its size, in its class, else in
+    /// `default_class` (`None` leaves the class to the values below, the base's).
+    #[must_use]
+    pub(crate) fn of(storage: &Storage, default_class: Option<&str>) -> Self {
+        Self::new(
+            storage.class.as_deref().or(default_class),
+            Some(&storage.size),
+        )
     }
 }
 

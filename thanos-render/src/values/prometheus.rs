@@ -6,7 +6,7 @@ use k8s_openapi::{
 };
 use serde::Serialize;
 
-use thanos_model::Duration;
+use thanos_model::{Duration, SecretKeyRef};
 
 use super::{ChartPlacement, DisruptionBudgetValues, Enabled, StorageSpec};
 
@@ -174,12 +174,26 @@ pub struct GrpcServerTlsConfig {
     pub key_file: String,
 }
 
-/// `prometheusSpec.thanos.objectStorageConfig` in the chart's form.
+/// `objectStorageConfig` of the sidecar (`prometheusSpec.thanos`) and of the Ruler
+/// (`thanosRulerSpec`) in the chart's form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectStorageConfigValues {
     /// `existingSecret`: the chart then creates no Secret of its own.
     pub existing_secret: ExistingSecret,
+}
+
+impl ObjectStorageConfigValues {
+    /// The objstore config in the key `secret` names.
+    #[must_use]
+    pub fn existing(secret: &SecretKeyRef) -> Self {
+        Self {
+            existing_secret: ExistingSecret {
+                name: secret.name.clone(),
+                key: secret.key.clone(),
+            },
+        }
+    }
 }
 
 /// A key of an existing Secret.

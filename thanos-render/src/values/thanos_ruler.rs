@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use thanos_model::Duration;
 
-use super::{ChartPlacement, DisruptionBudgetValues, ExistingSecret, StorageSpec};
+use super::{ChartPlacement, DisruptionBudgetValues, ObjectStorageConfigValues, StorageSpec};
 
 /// `thanosRuler`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,7 +47,7 @@ pub struct ThanosRulerSpecValues {
     /// `alertmanagersConfig`: where alerts go.
     pub alertmanagers_config: AlertmanagersConfigValues,
     /// `objectStorageConfig`: upload the recorded series to the bucket.
-    pub object_storage_config: RulerObjectStorageConfig,
+    pub object_storage_config: ObjectStorageConfigValues,
     /// `storage`: the TSDB volume.
     pub storage: StorageSpec,
     /// `resources` of the Ruler container.
@@ -134,12 +134,4 @@ pub struct AlertmanagerEndpoints {
     pub scheme: String,
     /// `api_version`.
     pub api_version: String,
-}
-
-/// `thanosRulerSpec.objectStorageConfig` in the chart's form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RulerObjectStorageConfig {
-    /// `existingSecret`.
-    pub existing_secret: ExistingSecret,
 }

@@ -57,10 +57,7 @@ pub(crate) fn values(fleet: &Fleet) -> AlertmanagerValues {
         config: config(alertmanager),
         alertmanager_spec: Some(AlertmanagerSpecValues {
             replicas: alertmanager.replicas,
-            storage: StorageSpec::new(
-                Some(alertmanager.storage.class_or(&fleet.storage_class)),
-                Some(&alertmanager.storage.size),
-            ),
+            storage: StorageSpec::of(&alertmanager.storage, Some(&fleet.storage_class)),
             secrets: alertmanager
                 .secret_names()
                 .into_iter()

@@ -19,14 +19,17 @@ use super::thanos::{
     grpc_tls::{self, GrpcPeer},
     receive::SERVER_TLS_SECRET,
 };
-use crate::overlays;
+use crate::{
+    overlays::{self, FileObjects},
+    yaml::Documents,
+};
 
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-certificates.yaml";
 /// cert-manager's API group and version.
 const API_VERSION: &str = "cert-manager.io/v1";
 const GROUP: &str = "cert-manager.io";
-/// The self-signed Issuer that signs the write CA only.
+/// The self-signed Issuer that signs the fleet's own CAs only.
 const SELF_SIGNED: &str = "thanos-selfsigned";
 /// The write CA: its Certificate, Secret and Issuer share the name.
 const WRITE_CA: &str = "thanos-write-ca";
@@ -163,16 +166,53 @@ pub struct IssuerRef {
     pub group: &'static str,
 }
 
+/// One of the fleet's own CAs (the write CA, the Ingress CA, the gRPC CA): its
+/// Certificate, Secret and Issuer share its name; the self-signed Issuer signs it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OwnCa {
+    /// `thanos-selfsigned`, when no earlier part of the file renders it already.
+    pub self_signed: Option<Issuer>,
+    /// `<name>`: the CA certificate.
+    pub certificate: Certificate,
+    /// `<name>`: the CA Issuer.
+    pub issuer: Issuer,
+}
+
+impl OwnCa {
+    /// The CA `name` (`thanos-kustomize <what> CA <domain>`), with the self-signed
+    /// Issuer unless `self_signed_rendered`: an earlier part of the file has it.
+    fn new(fleet: &Fleet, name: &str, what: &str, self_signed_rendered: bool) -> Self {
+        Self {
+            self_signed: (!self_signed_rendered)
+                .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
+            certificate: certificate(
+                fleet,
+                name.to_owned(),
+                name.to_owned(),
+                issuer_ref(SELF_SIGNED),
+            )
+            .ca(format!("thanos-kustomize {what} CA {}", fleet.domain)),
+            issuer: issuer(fleet, name, IssuerSpec::ca(name)),
+        }
+    }
+}
+
+impl FileObjects for OwnCa {
+    fn add_to(&self, documents: Documents) -> Documents {
+        documents
+            .all(&self.self_signed)
+            .one(&self.certificate)
+            .one(&self.issuer)
+    }
+}
+
 /// The objects of `thanos-certificates.yaml`, in order.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WriteCertificates {
-    /// `thanos-selfsigned`.
-    pub self_signed: Issuer,
-    /// `thanos-write-ca`: the CA certificate.
-    pub ca_certificate: Certificate,
-    /// `thanos-write-ca`: the CA Issuer.
-    pub ca_issuer: Issuer,
+    /// `thanos-write-ca`, and `thanos-selfsigned` (the file's first part).
+    pub ca: OwnCa,
     /// `thanos-receive-server`.
     pub server: Certificate,
     /// `thanos-edge-<edge>`, one per edge, in fleet order.
@@ -193,9 +233,7 @@ impl WriteCertificates {
                 .duration(tls.duration.clone(), tls.renew_before.clone())
         };
         Some(Self {
-            self_signed: issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed()),
-            ca_certificate: ca_certificate(fleet, WRITE_CA, "write"),
-            ca_issuer: issuer(fleet, WRITE_CA, IssuerSpec::ca(WRITE_CA)),
+            ca: OwnCa::new(fleet, WRITE_CA, "write", false),
             server: leaf(
                 "thanos-receive-server".to_owned(),
                 SERVER_TLS_SECRET.to_owned(),
@@ -212,16 +250,11 @@ impl WriteCertificates {
                 .collect(),
         })
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        crate::yaml::Documents::default()
-            .one(&self.self_signed)
-            .one(&self.ca_certificate)
-            .one(&self.ca_issuer)
-            .one(&self.server)
-            .all(&self.edges)
-            .into_vec()
+impl FileObjects for WriteCertificates {
+    fn add_to(&self, documents: Documents) -> Documents {
+        self.ca.add_to(documents).one(&self.server).all(&self.edges)
     }
 }
 
@@ -230,13 +263,9 @@ impl WriteCertificates {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IngressCertificates {
-    /// `thanos-selfsigned`, when the fleet's own Ingress CA needs it and the write path's
-    /// certificates do not render it already.
-    pub self_signed: Option<Issuer>,
-    /// `thanos-ingress-ca`: the CA certificate, when no issuer of the operator's is named.
-    pub ca_certificate: Option<Certificate>,
-    /// `thanos-ingress-ca`: the CA Issuer.
-    pub ca_issuer: Option<Issuer>,
+    /// `thanos-ingress-ca`, when no issuer of the operator's is named (with
+    /// `thanos-selfsigned` when the write path's certificates do not render it already).
+    pub ca: Option<OwnCa>,
     /// `<component>-tls`, one per Ingress, its host the only DNS name.
     pub ingresses: Vec<Certificate>,
 }
@@ -263,10 +292,7 @@ impl IngressCertificates {
             None => (true, issuer_ref(INGRESS_CA)),
         };
         Some(Self {
-            self_signed: (own_ca && !self_signed_rendered)
-                .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
-            ca_certificate: own_ca.then(|| ca_certificate(fleet, INGRESS_CA, "ingress")),
-            ca_issuer: own_ca.then(|| issuer(fleet, INGRESS_CA, IssuerSpec::ca(INGRESS_CA))),
+            ca: own_ca.then(|| OwnCa::new(fleet, INGRESS_CA, "ingress", self_signed_rendered)),
             ingresses: ingresses
                 .into_iter()
                 .map(|(name, host)| {
@@ -281,15 +307,11 @@ impl IngressCertificates {
                 .collect(),
         })
     }
+}
 
-    /// Its documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        crate::yaml::Documents::default()
-            .all(&self.self_signed)
-            .all(&self.ca_certificate)
-            .all(&self.ca_issuer)
-            .all(&self.ingresses)
-            .into_vec()
+impl FileObjects for IngressCertificates {
+    fn add_to(&self, documents: Documents) -> Documents {
+        self.ca.add_to(documents).all(&self.ingresses)
     }
 }
 
@@ -320,12 +342,9 @@ pub fn tls_ingresses(fleet: &Fleet) -> Vec<(&'static str, String)> {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GrpcCertificates {
-    /// `thanos-selfsigned`, when no other CA of the file renders it already.
-    pub self_signed: Option<Issuer>,
-    /// `thanos-grpc-ca`: the CA certificate.
-    pub ca_certificate: Certificate,
-    /// `thanos-grpc-ca`: the CA Issuer.
-    pub ca_issuer: Issuer,
+    /// `thanos-grpc-ca` (with `thanos-selfsigned` when no other CA of the file renders it
+    /// already).
+    pub ca: OwnCa,
     /// `thanos-<server>-grpc`: the sidecar's, Receive's (a client of its peers too),
     /// Store's and the Ruler's (with a Ruler), each with the one name every client verifies (`thanos-store-api.<namespace>.svc`).
     pub servers: Vec<Certificate>,
@@ -378,24 +397,19 @@ impl GrpcCertificates {
         client.spec.common_name = Some(Component::Query.name().to_owned());
         client.spec.usages = Some(vec!["client auth", "digital signature"]);
         Some(Self {
-            self_signed: (!self_signed_rendered)
-                .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
-            ca_certificate: ca_certificate(fleet, GRPC_CA, "gRPC"),
-            ca_issuer: issuer(fleet, GRPC_CA, IssuerSpec::ca(GRPC_CA)),
+            ca: OwnCa::new(fleet, GRPC_CA, "gRPC", self_signed_rendered),
             servers,
             client,
         })
     }
+}
 
-    /// Its documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        crate::yaml::Documents::default()
-            .all(&self.self_signed)
-            .one(&self.ca_certificate)
-            .one(&self.ca_issuer)
+impl FileObjects for GrpcCertificates {
+    fn add_to(&self, documents: Documents) -> Documents {
+        self.ca
+            .add_to(documents)
             .all(&self.servers)
             .one(&self.client)
-            .into_vec()
     }
 }
 
@@ -412,18 +426,6 @@ fn issued_here(edge: &Edge) -> bool {
 #[must_use]
 pub fn edge_certificate(edge: &Edge) -> String {
     format!("thanos-edge-{}", edge.name)
-}
-
-/// The certificate of one of the fleet's own CAs, `name` (its Secret and Issuer share
-/// the name), signed by the self-signed Issuer: `thanos-kustomize <what> CA <domain>`.
-fn ca_certificate(fleet: &Fleet, name: &str, what: &str) -> Certificate {
-    certificate(
-        fleet,
-        name.to_owned(),
-        name.to_owned(),
-        issuer_ref(SELF_SIGNED),
-    )
-    .ca(format!("thanos-kustomize {what} CA {}", fleet.domain))
 }
 
 fn issuer(fleet: &Fleet, name: &str, spec: IssuerSpec) -> Issuer {

@@ -7,7 +7,7 @@ use thanos_model::{Component, Fleet, GrafanaRbac, IngressTls};
 
 use super::thanos::query_frontend;
 use crate::{
-    overlays,
+    overlays::{self, FileObjects},
     values::{
         DashboardsSidecar, DatasourcesSidecar, Enabled, ExtraJsonData, GrafanaAdminValues,
         GrafanaIngressTls, GrafanaIngressValues, GrafanaIni, GrafanaIniSecurity, GrafanaIniServer,
@@ -128,30 +128,27 @@ impl GrafanaRbacObjects {
                 },
                 subjects: Some(vec![Subject {
                     kind: "ServiceAccount".to_owned(),
-                    name: service_account(fleet),
+                    name: fullname(&fleet.chart.release),
                     namespace: Some(fleet.namespace.clone()),
                     ..Subject::default()
                 }]),
             },
         })
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        Documents::default()
-            .one(&self.role)
-            .one(&self.role_binding)
-            .into_vec()
+impl FileObjects for GrafanaRbacObjects {
+    fn add_to(&self, documents: Documents) -> Documents {
+        documents.one(&self.role).one(&self.role_binding)
     }
 }
 
-/// Grafana's ServiceAccount as the grafana subchart names it (`grafana.fullname`): the
-/// release name when it contains `grafana`, else `<release>-grafana`, at most 63
-/// characters.
-fn service_account(fleet: &Fleet) -> String {
-    let release = &fleet.chart.release;
+/// The grafana subchart's fullname (`grafana.fullname`), the name of Grafana's
+/// Deployment, Service and ServiceAccount: the release name when it contains `grafana`,
+/// else `<release>-grafana`, at most 63 characters.
+pub(crate) fn fullname(release: &str) -> String {
     let full = if release.contains("grafana") {
-        release.clone()
+        release.to_owned()
     } else {
         format!("{release}-grafana")
     };

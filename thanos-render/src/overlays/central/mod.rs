@@ -9,9 +9,8 @@ pub mod ruler;
 pub mod s3_secret;
 pub mod thanos;
 
-use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::{Namespace, PodTemplateSpec, Secret};
-use thanos_model::{labels, Fleet};
+use thanos_model::Fleet;
 
 use self::certificates::{GrpcCertificates, IngressCertificates, WriteCertificates};
 use self::grafana::GrafanaRbacObjects;
@@ -27,12 +26,13 @@ use self::thanos::{
 };
 use crate::{
     kustomize::Kustomization,
-    overlays::{self, namespace},
+    overlays::{self, namespace, FileObjects},
     values::{
-        resource_requirements, ChartValues, Enabled, ExistingSecret, ObjectStorageConfigValues,
+        resource_requirements, ChartValues, Enabled, ObjectStorageConfigValues,
         PrometheusSpecValues, PrometheusValues, StorageSpec, ThanosSidecarValues,
     },
-    yaml, Tree,
+    yaml::{self, Documents},
+    Tree,
 };
 
 /// The central overlay's values file.
@@ -102,7 +102,8 @@ impl CentralOverlay {
             certificates.is_some()
                 || ingress_certificates
                     .as_ref()
-                    .is_some_and(|ingress| ingress.self_signed.is_some()),
+                    .and_then(|ingress| ingress.ca.as_ref())
+                    .is_some_and(|ca| ca.self_signed.is_some()),
         );
         let network_policies = NetworkPolicies::new(fleet);
         let grafana_rbac = GrafanaRbacObjects::new(fleet);
@@ -212,53 +213,32 @@ impl CentralOverlay {
                 &self.s3_secret_comment,
             );
         }
-        for (file, documents) in [
+        let files: [(&str, &[&dyn FileObjects]); 9] = [
             (
                 certificates::FILE,
-                self.certificates
-                    .as_ref()
-                    .map(WriteCertificates::documents)
-                    .into_iter()
-                    .chain(
-                        self.ingress_certificates
-                            .as_ref()
-                            .map(IngressCertificates::documents),
-                    )
-                    .chain(
-                        self.grpc_certificates
-                            .as_ref()
-                            .map(GrpcCertificates::documents),
-                    )
-                    .flatten()
-                    .collect(),
+                &[
+                    &self.certificates,
+                    &self.ingress_certificates,
+                    &self.grpc_certificates,
+                ],
             ),
-            (query::FILE, self.query.documents()),
-            (
-                query_frontend::FILE,
-                self.query_frontend
-                    .as_ref()
-                    .map(ThanosQueryFrontend::documents)
-                    .unwrap_or_default(),
-            ),
-            (receive::FILE, self.receive.documents()),
-            (store::FILE, self.store.documents()),
-            (compactor::FILE, self.compactor.documents()),
-            (monitoring::FILE, self.monitoring.documents()),
-            (
-                network_policies::FILE,
-                self.network_policies
-                    .as_ref()
-                    .map(NetworkPolicies::documents)
-                    .unwrap_or_default(),
-            ),
-            (
-                grafana::RBAC_FILE,
-                self.grafana_rbac
-                    .as_ref()
-                    .map(GrafanaRbacObjects::documents)
-                    .unwrap_or_default(),
-            ),
-        ] {
+            (query::FILE, &[&self.query]),
+            (query_frontend::FILE, &[&self.query_frontend]),
+            (receive::FILE, &[&self.receive]),
+            (store::FILE, &[&self.store]),
+            (compactor::FILE, &[&self.compactor]),
+            (monitoring::FILE, &[&self.monitoring]),
+            (network_policies::FILE, &[&self.network_policies]),
+            (grafana::RBAC_FILE, &[&self.grafana_rbac]),
+        ];
+        // A file is written when it holds anything.
+        for (file, parts) in files {
+            let documents = parts
+                .iter()
+                .fold(Documents::default(), |documents, part| {
+                    part.add_to(documents)
+                })
+                .into_vec();
             if !documents.is_empty() {
                 tree.insert(format!("{dir}/{file}"), yaml::documents(documents), &[]);
             }
@@ -299,25 +279,16 @@ fn values(fleet: &Fleet) -> ChartValues {
                 rule_selector: ruler::prometheus_rule_selector(fleet),
                 replicas: Some(prometheus.replicas),
                 retention: Some(prometheus.retention.clone()),
-                external_labels: Some(IndexMap::from([(
-                    labels::CLUSTER.to_owned(),
-                    central.cluster_label_value().to_owned(),
-                )])),
-                resources: Some(resource_requirements(&prometheus.resources)),
-                storage_spec: Some(StorageSpec::new(
-                    prometheus.storage.class.as_deref(),
-                    Some(&prometheus.storage.size),
+                external_labels: Some(overlays::cluster_external_labels(
+                    central.cluster_label_value(),
                 )),
+                resources: Some(resource_requirements(&prometheus.resources)),
+                storage_spec: Some(StorageSpec::of(&prometheus.storage, None)),
                 thanos: Some(ThanosSidecarValues {
                     image: sidecar_image.to_string(),
                     version: sidecar_image.version.clone(),
                     resources: resource_requirements(&prometheus.sidecar.resources),
-                    object_storage_config: ObjectStorageConfigValues {
-                        existing_secret: ExistingSecret {
-                            name: objstore.name.clone(),
-                            key: objstore.key.clone(),
-                        },
-                    },
+                    object_storage_config: ObjectStorageConfigValues::existing(objstore),
                     additional_args: thanos::read_limit_args(fleet),
                     grpc_server_tls_config: sidecar_tls.as_ref().map(|(config, ..)| config.clone()),
                     volume_mounts: sidecar_tls.as_ref().map(|(.., mount)| vec![mount.clone()]),

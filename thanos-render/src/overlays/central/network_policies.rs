@@ -19,7 +19,10 @@ use serde::Serialize;
 use thanos_model::{Component, Fleet};
 
 use super::thanos::{self, component::selector_labels};
-use crate::{overlays, yaml::Documents};
+use crate::{
+    overlays::{self, FileObjects},
+    yaml::Documents,
+};
 
 /// The file the objects are written to.
 pub const FILE: &str = "network-policies.yaml";
@@ -39,39 +42,40 @@ pub(crate) struct ChartPod {
     pub label: (&'static str, &'static str),
 }
 
+impl ChartPod {
+    /// A pod the chart (or the operator) labels `app.kubernetes.io/name: <name>`.
+    const fn named(name: &'static str) -> Self {
+        Self {
+            name,
+            label: ("app.kubernetes.io/name", name),
+        }
+    }
+
+    fn labels(self) -> BTreeMap<String, String> {
+        overlays::label(self.label)
+    }
+
+    /// The pod's own NetworkPolicy, named after it, accepting only `allows`.
+    fn policy(self, fleet: &Fleet, allows: &[Allow]) -> NetworkPolicy {
+        policy(fleet, self.name, labels(), self.labels(), allows)
+    }
+}
+
 /// Prometheus (and its Thanos sidecar): web 9090, sidecar gRPC 10901 and HTTP 10902,
 /// config reloader 8080.
-pub(crate) const PROMETHEUS: ChartPod = ChartPod {
-    name: "prometheus",
-    label: ("app.kubernetes.io/name", "prometheus"),
-};
-/// Alertmanager: web 9093, cluster 9094, config reloader 8080.
+pub(crate) const PROMETHEUS: ChartPod = ChartPod::named("prometheus");
 /// The edges' Prometheus agents (the chart's Service selects them by this label in agent
 /// mode, templates/prometheus/service.yaml).
-pub(crate) const PROMETHEUS_AGENT: ChartPod = ChartPod {
-    name: "prometheus-agent",
-    label: ("app.kubernetes.io/name", "prometheus-agent"),
-};
-pub(crate) const ALERTMANAGER: ChartPod = ChartPod {
-    name: "alertmanager",
-    label: ("app.kubernetes.io/name", "alertmanager"),
-};
+pub(crate) const PROMETHEUS_AGENT: ChartPod = ChartPod::named("prometheus-agent");
+/// Alertmanager: web 9093, cluster 9094, config reloader 8080.
+pub(crate) const ALERTMANAGER: ChartPod = ChartPod::named("alertmanager");
 /// The Thanos Ruler: gRPC 10901 (StoreAPI), HTTP 10902.
-pub(crate) const THANOS_RULER: ChartPod = ChartPod {
-    name: "thanos-ruler",
-    label: ("app.kubernetes.io/name", "thanos-ruler"),
-};
+pub(crate) const THANOS_RULER: ChartPod = ChartPod::named("thanos-ruler");
 /// Grafana: 3000.
-pub(crate) const GRAFANA: ChartPod = ChartPod {
-    name: "grafana",
-    label: ("app.kubernetes.io/name", "grafana"),
-};
+pub(crate) const GRAFANA: ChartPod = ChartPod::named("grafana");
 /// kube-state-metrics: 8080.
-pub(crate) const KUBE_STATE_METRICS: ChartPod = ChartPod {
-    name: "kube-state-metrics",
-    label: ("app.kubernetes.io/name", "kube-state-metrics"),
-};
-/// The Prometheus operator: its admission webhook on 10250.
+pub(crate) const KUBE_STATE_METRICS: ChartPod = ChartPod::named("kube-state-metrics");
+/// The Prometheus operator: its admission webhook on 10250 (the chart labels it `app`).
 pub(crate) const PROMETHEUS_OPERATOR: ChartPod = ChartPod {
     name: "prometheus-operator",
     label: ("app", "kube-prometheus-stack-operator"),
@@ -108,17 +112,8 @@ pub(crate) struct Allow<'a> {
 
 fn pods(labels: BTreeMap<String, String>) -> NetworkPolicyPeer {
     NetworkPolicyPeer {
-        pod_selector: Some(LabelSelector {
-            match_labels: Some(labels),
-            ..LabelSelector::default()
-        }),
+        pod_selector: Some(overlays::match_labels(labels)),
         ..NetworkPolicyPeer::default()
-    }
-}
-
-impl ChartPod {
-    fn labels(self) -> BTreeMap<String, String> {
-        BTreeMap::from([(self.label.0.to_owned(), self.label.1.to_owned())])
     }
 }
 
@@ -155,18 +150,12 @@ fn peers(fleet: &Fleet, class: &str, peer: Peer) -> Option<Vec<NetworkPolicyPeer
     }
 }
 
-/// A NetworkPolicy `name` letting the pods `selector` accept only `allows`.
 /// The namespace named `name` (its `kubernetes.io/metadata.name` label).
 fn namespace_named(name: &str) -> LabelSelector {
-    LabelSelector {
-        match_labels: Some(BTreeMap::from([(
-            "kubernetes.io/metadata.name".to_owned(),
-            name.to_owned(),
-        )])),
-        ..LabelSelector::default()
-    }
+    overlays::match_labels(overlays::label(("kubernetes.io/metadata.name", name)))
 }
 
+/// A NetworkPolicy `name` letting the pods `selector` accept only `allows`.
 pub(crate) fn policy(
     fleet: &Fleet,
     name: &str,
@@ -195,10 +184,7 @@ pub(crate) fn policy(
     NetworkPolicy {
         metadata: overlays::metadata(fleet, name, labels),
         spec: Some(NetworkPolicySpec {
-            pod_selector: Some(LabelSelector {
-                match_labels: Some(selector),
-                ..LabelSelector::default()
-            }),
+            pod_selector: Some(overlays::match_labels(selector)),
             policy_types: Some(vec!["Ingress".to_owned()]),
             ingress: Some(ingress),
             ..NetworkPolicySpec::default()
@@ -222,10 +208,7 @@ fn protocols(port: u16) -> Vec<NetworkPolicyPort> {
 }
 
 fn labels() -> BTreeMap<String, String> {
-    BTreeMap::from([(
-        "app.kubernetes.io/managed-by".to_owned(),
-        "thanos-kustomize".to_owned(),
-    )])
+    overlays::label(overlays::MANAGED_BY)
 }
 
 /// `CiliumNetworkPolicy` (cilium.io/v2): lets Cilium's own Ingress (the `ingress`
@@ -275,10 +258,7 @@ fn cilium_policy(
         kind: "CiliumNetworkPolicy",
         metadata: overlays::metadata(fleet, format!("{name}-from-ingress"), labels()),
         spec: CiliumSpec {
-            endpoint_selector: LabelSelector {
-                match_labels: Some(selector),
-                ..LabelSelector::default()
-            },
+            endpoint_selector: overlays::match_labels(selector),
             ingress: vec![CiliumIngress {
                 from_entities: vec!["ingress"],
                 to_ports: vec![CiliumPorts {
@@ -323,11 +303,8 @@ fn default_deny(fleet: &Fleet) -> NetworkPolicy {
 /// kube-state-metrics' policy: `scraper` (central Prometheus, an edge's agent) on its
 /// metrics port.
 fn kube_state_metrics(fleet: &Fleet, scraper: Peer) -> NetworkPolicy {
-    policy(
+    KUBE_STATE_METRICS.policy(
         fleet,
-        KUBE_STATE_METRICS.name,
-        labels(),
-        KUBE_STATE_METRICS.labels(),
         &[Allow {
             from: &[scraper],
             ports: &[KUBE_STATE_METRICS_HTTP],
@@ -338,11 +315,8 @@ fn kube_state_metrics(fleet: &Fleet, scraper: Peer) -> NetworkPolicy {
 /// The operator's policy: anyone on its admission webhook port (the API server calls it,
 /// and no policy can select the API server).
 fn operator_webhook(fleet: &Fleet) -> NetworkPolicy {
-    policy(
+    PROMETHEUS_OPERATOR.policy(
         fleet,
-        PROMETHEUS_OPERATOR.name,
-        labels(),
-        PROMETHEUS_OPERATOR.labels(),
         &[Allow {
             from: &[Peer::Anyone],
             ports: &[OPERATOR_WEBHOOK],
@@ -361,14 +335,11 @@ impl NetworkPolicies {
             return None;
         }
         let agent = Peer::Chart(PROMETHEUS_AGENT);
-        let chart_policy = |pod: ChartPod, allows: &[Allow]| {
-            policy(fleet, pod.name, labels(), pod.labels(), allows)
-        };
         Some(Self {
             default_deny: default_deny(fleet),
             chart: vec![
-                chart_policy(
-                    PROMETHEUS_AGENT,
+                PROMETHEUS_AGENT.policy(
+                    fleet,
                     &[Allow {
                         from: &[agent],
                         ports: &[PROMETHEUS_WEB, RELOADER],
@@ -397,12 +368,9 @@ impl NetworkPolicies {
         };
         let grpc = thanos::component::GRPC.number;
         let http = thanos::component::HTTP.number;
-        let chart_policy = |pod: ChartPod, allows: &[Allow]| {
-            policy(fleet, pod.name, labels(), pod.labels(), allows)
-        };
         let mut chart = vec![
-            chart_policy(
-                PROMETHEUS,
+            PROMETHEUS.policy(
+                fleet,
                 &[
                     Allow {
                         from: &[query],
@@ -419,8 +387,8 @@ impl NetworkPolicies {
                     },
                 ],
             ),
-            chart_policy(
-                ALERTMANAGER,
+            ALERTMANAGER.policy(
+                fleet,
                 &[
                     Allow {
                         from: &[prometheus, ruler, grafana],
@@ -436,8 +404,8 @@ impl NetworkPolicies {
                     },
                 ],
             ),
-            chart_policy(
-                GRAFANA,
+            GRAFANA.policy(
+                fleet,
                 &[Allow {
                     from: &[Peer::IngressController, prometheus],
                     ports: &[GRAFANA_WEB],
@@ -447,8 +415,8 @@ impl NetworkPolicies {
             operator_webhook(fleet),
         ];
         if fleet.central.ruler.is_some() {
-            chart.push(chart_policy(
-                THANOS_RULER,
+            chart.push(THANOS_RULER.policy(
+                fleet,
                 &[
                     Allow {
                         from: &[query],
@@ -494,13 +462,13 @@ impl NetworkPolicies {
             cilium,
         })
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        Documents::default()
+impl FileObjects for NetworkPolicies {
+    fn add_to(&self, documents: Documents) -> Documents {
+        documents
             .one(&self.default_deny)
             .all(&self.chart)
             .all(&self.cilium)
-            .into_vec()
     }
 }

@@ -16,10 +16,11 @@ use thanos_model::{Fleet, Ruler, Workload};
 use super::thanos::{self, query, store_api_srv};
 use crate::kustomize::{JsonPatchOperation, Patch, PatchTarget};
 use crate::monitoring::{heavy_groups, Evaluator, EVALUATOR_LABEL, REPLACED_CHART_ALERTS};
+use crate::overlays;
 use crate::values::{
     resource_requirements, AlertmanagerEndpoints, AlertmanagersConfigValues, AlertmanagersFile,
-    Create, ExistingSecret, ImageValues, RulerAdditionalConfig, RulerObjectStorageConfig,
-    StorageSpec, ThanosRulerSpecValues, ThanosRulerValues,
+    Create, ImageValues, ObjectStorageConfigValues, RulerAdditionalConfig, StorageSpec,
+    ThanosRulerSpecValues, ThanosRulerValues,
 };
 
 /// The Service the Prometheus Operator puts in front of every Ruler pod.
@@ -70,16 +71,8 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
                     }],
                 },
             },
-            object_storage_config: RulerObjectStorageConfig {
-                existing_secret: ExistingSecret {
-                    name: objstore.name.clone(),
-                    key: objstore.key.clone(),
-                },
-            },
-            storage: StorageSpec::new(
-                Some(ruler.storage.class_or(&fleet.storage_class)),
-                Some(&ruler.storage.size),
-            ),
+            object_storage_config: ObjectStorageConfigValues::existing(objstore),
+            storage: StorageSpec::of(&ruler.storage, Some(&fleet.storage_class)),
             resources: resource_requirements(&fleet.resources(Workload::Ruler)),
             placement,
             additional_args: thanos::read_limit_args(fleet),
@@ -96,10 +89,7 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
 /// (the lab), every rule but those labelled for central Prometheus.
 fn rule_selector(fleet: &Fleet) -> LabelSelector {
     if fleet.central.thanos_monitoring.per_cluster_rules {
-        return LabelSelector {
-            match_labels: Some(ruler_labels()),
-            ..LabelSelector::default()
-        };
+        return overlays::match_labels(ruler_labels());
     }
     LabelSelector {
         match_expressions: Some(vec![LabelSelectorRequirement {
@@ -137,23 +127,17 @@ pub(crate) fn per_cluster_rules(fleet: &Fleet) -> bool {
 
 /// The label of the rules the Ruler evaluates.
 fn ruler_labels() -> BTreeMap<String, String> {
-    BTreeMap::from([(
-        EVALUATOR_LABEL.to_owned(),
-        Evaluator::ThanosRuler.label_value().to_owned(),
-    )])
+    overlays::label((EVALUATOR_LABEL, Evaluator::ThanosRuler.label_value()))
 }
 
 /// Central Prometheus's `ruleSelector` when the fleet has a Ruler: only the rules
 /// labelled for it.
 pub(crate) fn prometheus_rule_selector(fleet: &Fleet) -> Option<LabelSelector> {
     fleet.central.ruler.as_ref()?;
-    Some(LabelSelector {
-        match_labels: Some(BTreeMap::from([(
-            EVALUATOR_LABEL.to_owned(),
-            Evaluator::Prometheus.label_value().to_owned(),
-        )])),
-        ..LabelSelector::default()
-    })
+    Some(overlays::match_labels(overlays::label((
+        EVALUATOR_LABEL,
+        Evaluator::Prometheus.label_value(),
+    ))))
 }
 
 /// The central overlay's patches of the chart's PrometheusRules: each heavy group

@@ -1,8 +1,7 @@
 //! An edge overlay: `values-edge.yaml` and `kustomization.yaml`.
 
-use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::Namespace;
-use thanos_model::{labels, ClientCertificate, Component, Edge, Fleet, EDGE_CLIENT_SECRET};
+use thanos_model::{ClientCertificate, Component, Edge, Fleet, EDGE_CLIENT_SECRET};
 
 use crate::{
     kustomize::Kustomization,
@@ -10,9 +9,12 @@ use crate::{
         self,
         central::{
             network_policies::{self, NetworkPolicies},
-            thanos::receive::RemoteWriteUrl,
+            thanos::{
+                pod::{CA_CRT, TLS_CRT, TLS_KEY},
+                receive::RemoteWriteUrl,
+            },
         },
-        namespace,
+        namespace, FileObjects,
     },
     values::{
         resource_requirements, AdditionalArg, AlertmanagerValues, ChartValues, Create, Enabled,
@@ -130,10 +132,9 @@ fn values(fleet: &Fleet, edge: &Edge, remote_write_url: &RemoteWriteUrl) -> Char
             prometheus_spec: Some(PrometheusSpecValues {
                 scrape_interval: agent.scrape_interval.clone(),
                 replicas: Some(agent.replicas),
-                external_labels: Some(IndexMap::from([(
-                    labels::CLUSTER.to_owned(),
-                    edge.cluster_label_value().to_owned(),
-                )])),
+                external_labels: Some(overlays::cluster_external_labels(
+                    edge.cluster_label_value(),
+                )),
                 replica_external_label_name_clear: agent.drop_replica_label.then_some(true),
                 remote_write: Some(vec![RemoteWrite {
                     name: "thanos-receive".to_owned(),
@@ -155,10 +156,7 @@ fn values(fleet: &Fleet, edge: &Edge, remote_write_url: &RemoteWriteUrl) -> Char
                     }]
                 }),
                 resources: Some(resource_requirements(&agent.resources)),
-                storage_spec: Some(StorageSpec::new(
-                    agent.storage.class.as_deref(),
-                    Some(&agent.storage.size),
-                )),
+                storage_spec: Some(StorageSpec::of(&agent.storage, None)),
                 ..PrometheusSpecValues::default()
             }),
             ..PrometheusValues::default()
@@ -207,12 +205,12 @@ fn tls_config(fleet: &Fleet, edge: &Edge) -> Option<RemoteWriteTlsConfig> {
     };
     Some(RemoteWriteTlsConfig {
         ca: SecretOrConfigMap {
-            secret: key("ca.crt"),
+            secret: key(CA_CRT),
         },
         cert: SecretOrConfigMap {
-            secret: key("tls.crt"),
+            secret: key(TLS_CRT),
         },
-        key_secret: key("tls.key"),
+        key_secret: key(TLS_KEY),
         server_name: fleet.ingress_host(ingress, Component::Receive),
         min_version: "TLS13".to_owned(),
     })

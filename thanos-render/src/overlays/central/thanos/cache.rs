@@ -6,8 +6,6 @@
 //! (memcached has none; Redis runs without snapshots or an append-only file), so a
 //! restart empties the cache and loses nothing else.
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::{
     api::{
         apps::v1::{Deployment, DeploymentSpec},
@@ -18,16 +16,13 @@ use k8s_openapi::{
         networking::v1::NetworkPolicy,
         policy::v1::PodDisruptionBudget,
     },
-    apimachinery::pkg::{
-        apis::meta::v1::{LabelSelector, ObjectMeta},
-        util::intstr::IntOrString,
-    },
+    apimachinery::pkg::{apis::meta::v1::ObjectMeta, util::intstr::IntOrString},
 };
 use serde::Serialize;
 use thanos_model::{Bytes, Cache, CacheBackend, Component, Fleet, Resources};
 
 use super::{
-    component::{disruption_budget, Port},
+    component::{disruption_budget, service_account, workload_selector_labels, Port},
     pod::{container_security_context, pod_security_context, replica_count},
     service_domain,
 };
@@ -35,6 +30,7 @@ use crate::{
     overlays::{
         self,
         central::network_policies::{self, Allow, Peer},
+        FileObjects,
     },
     values::resource_requirements,
     yaml::{self, Documents},
@@ -133,35 +129,22 @@ impl CacheWorkload {
             CacheBackend::Redis => REDIS,
         };
         let name = name(user);
-        let selector = BTreeMap::from([
-            ("app.kubernetes.io/name".to_owned(), name.clone()),
-            ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
-        ]);
+        let selector = workload_selector_labels(&name);
         let mut labels = selector.clone();
         labels.insert(
             "app.kubernetes.io/component".to_owned(),
             format!("{}-cache", user.kind()),
         );
-        labels.insert(
-            "app.kubernetes.io/managed-by".to_owned(),
-            "thanos-kustomize".to_owned(),
-        );
+        labels.extend(overlays::label(overlays::MANAGED_BY));
         let metadata = || overlays::metadata(fleet, name.clone(), labels.clone());
         let service_accounts = fleet.security.service_accounts;
         Some(Self {
-            service_account: service_accounts.then(|| ServiceAccount {
-                metadata: metadata(),
-                automount_service_account_token: Some(false),
-                ..ServiceAccount::default()
-            }),
+            service_account: service_accounts.then(|| service_account(metadata())),
             deployment: Deployment {
                 metadata: metadata(),
                 spec: Some(DeploymentSpec {
                     replicas: Some(replica_count(cache.replicas)),
-                    selector: LabelSelector {
-                        match_labels: Some(selector.clone()),
-                        ..LabelSelector::default()
-                    },
+                    selector: overlays::match_labels(selector.clone()),
                     template: PodTemplateSpec {
                         metadata: Some(ObjectMeta {
                             labels: Some(labels.clone()),
@@ -190,14 +173,7 @@ impl CacheWorkload {
                 ..Service::default()
             },
             pod_disruption_budget: (cache.replicas > 1).then(|| {
-                disruption_budget(
-                    metadata(),
-                    LabelSelector {
-                        match_labels: Some(selector.clone()),
-                        ..LabelSelector::default()
-                    },
-                    1,
-                )
+                disruption_budget(metadata(), overlays::match_labels(selector.clone()), 1)
             }),
             network_policy: fleet.security.network_policies.then(|| {
                 network_policies::policy(
@@ -213,9 +189,10 @@ impl CacheWorkload {
             }),
         })
     }
+}
 
-    /// Adds the objects to a file's documents, in order.
-    pub(crate) fn add_to(&self, documents: Documents) -> Documents {
+impl FileObjects for CacheWorkload {
+    fn add_to(&self, documents: Documents) -> Documents {
         documents
             .all(&self.service_account)
             .one(&self.deployment)

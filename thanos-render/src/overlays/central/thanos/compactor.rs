@@ -9,7 +9,7 @@ use super::{
     component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP},
     pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
 };
-use crate::yaml::Documents;
+use crate::{overlays::FileObjects, yaml::Documents};
 
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-compactor.yaml";
@@ -39,12 +39,11 @@ impl ThanosCompactor {
             shared: context.shared_objects(ServiceKind::Headless),
         }
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        self.shared
-            .add_to(Documents::default().one(&self.stateful_set))
-            .into_vec()
+impl FileObjects for ThanosCompactor {
+    fn add_to(&self, documents: Documents) -> Documents {
+        self.shared.add_to(documents.one(&self.stateful_set))
     }
 }
 

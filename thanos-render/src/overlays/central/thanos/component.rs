@@ -8,7 +8,7 @@
 //! | object | constructor |
 //! | --- | --- |
 //! | labels, selector, metadata | [`ComponentContext::labels`], [`ComponentContext::metadata`] |
-//! | ConfigMap of a file the pods read | [`ComponentContext::config_map`] |
+//! | ConfigMap of a file the pods read ([`ConfigFile`]) | [`ComponentContext::config_map`], mounted by [`ThanosPod::config_file`] |
 //! | the hardened pod, as a Deployment or a StatefulSet | [`ComponentContext::pod`], then [`ThanosPod::deployment`] or [`ThanosPod::stateful_set`] |
 //! | ServiceAccount, Service `<name>`, PodDisruptionBudget, ServiceMonitor, Ingress: [`SharedObjects`] | [`ComponentContext::shared_objects`] (with [`ComponentContext::service_account`], [`ComponentContext::service`], [`ComponentContext::pod_disruption_budget`], [`ComponentContext::service_monitor`], [`ComponentContext::ingress`]) |
 //! | headless Service `<name>-headless` | [`ComponentContext::headless_service`] |
@@ -44,6 +44,7 @@ use crate::{
     overlays::{
         self,
         central::network_policies::{self, Allow, Peer},
+        FileObjects,
     },
     yaml::Documents,
 };
@@ -77,6 +78,31 @@ impl Port {
             protocol: Some("TCP".to_owned()),
             ..ServicePort::default()
         }
+    }
+}
+
+/// A file a component's pods read from a ConfigMap `<name>-<suffix>`
+/// ([`ComponentContext::config_map`]), mounted read-only at `dir` as the volume
+/// `<suffix>` ([`ThanosPod::config_file`]); its flag names [`Self::path`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ConfigFile {
+    /// The ConfigMap's name after the component's, and the volume's name.
+    pub suffix: &'static str,
+    /// The file's key in the ConfigMap.
+    pub file: &'static str,
+    /// The directory the pods read it in.
+    pub dir: &'static str,
+}
+
+impl ConfigFile {
+    /// The path the pods read the file at.
+    pub(crate) fn path(self) -> String {
+        format!("{}/{}", self.dir, self.file)
+    }
+
+    /// The name of `owner`'s ConfigMap holding the file: `<name>-<suffix>`.
+    pub(crate) fn config_map_name(self, owner: Component) -> String {
+        format!("{}-{}", owner.name(), self.suffix)
     }
 }
 
@@ -143,9 +169,10 @@ impl SharedObjects {
         self.pod_disruption_budget = budget;
         self
     }
+}
 
-    /// Adds the objects to a file's documents, in order.
-    pub(crate) fn add_to(&self, documents: Documents) -> Documents {
+impl FileObjects for SharedObjects {
+    fn add_to(&self, documents: Documents) -> Documents {
         documents
             .all(&self.service_account)
             .one(&self.service)
@@ -242,10 +269,7 @@ impl<'a> ComponentContext<'a> {
 
     /// The selector of its pods.
     pub(crate) fn selector(&self) -> LabelSelector {
-        LabelSelector {
-            match_labels: Some(self.selector_labels()),
-            ..LabelSelector::default()
-        }
+        overlays::match_labels(self.selector_labels())
     }
 
     /// Every label of its objects: the selector labels, its role and version.
@@ -255,10 +279,7 @@ impl<'a> ComponentContext<'a> {
             "app.kubernetes.io/component".to_owned(),
             self.component.kind().to_owned(),
         );
-        labels.insert(
-            "app.kubernetes.io/managed-by".to_owned(),
-            "thanos-kustomize".to_owned(),
-        );
+        labels.extend(overlays::label(overlays::MANAGED_BY));
         labels.insert(
             "app.kubernetes.io/version".to_owned(),
             self.image.version.clone(),
@@ -271,18 +292,14 @@ impl<'a> ComponentContext<'a> {
         overlays::metadata(self.fleet, name, self.labels())
     }
 
-    /// A ConfigMap named `<name>-<suffix>` holding one file its pods read.
-    pub(crate) fn config_map(&self, suffix: &str, file: &str, contents: String) -> ConfigMap {
+    /// Its ConfigMap `<name>-<suffix>` holding `file`, one file its pods read, with
+    /// `contents`.
+    pub(crate) fn config_map(&self, file: ConfigFile, contents: String) -> ConfigMap {
         ConfigMap {
-            metadata: self.metadata(self.config_map_name(suffix)),
-            data: Some(BTreeMap::from([(file.to_owned(), contents)])),
+            metadata: self.metadata(file.config_map_name(self.component)),
+            data: Some(BTreeMap::from([(file.file.to_owned(), contents)])),
             ..ConfigMap::default()
         }
-    }
-
-    /// The name of its ConfigMap [`Self::config_map`] makes with `suffix`.
-    pub(crate) fn config_map_name(&self, suffix: &str) -> String {
-        format!("{}-{suffix}", self.name())
     }
 
     /// Its hardened pod running `args`, to finish as a Deployment or a StatefulSet.
@@ -405,11 +422,7 @@ impl<'a> ComponentContext<'a> {
         self.fleet
             .security
             .service_accounts
-            .then(|| ServiceAccount {
-                metadata: self.metadata(self.name()),
-                automount_service_account_token: Some(false),
-                ..ServiceAccount::default()
-            })
+            .then(|| service_account(self.metadata(self.name())))
     }
 
     /// The Service `<name>` in front of its pods, with every port.
@@ -556,14 +569,27 @@ pub(crate) fn disruption_budget(
     }
 }
 
+/// A ServiceAccount with no API token mounted: the identity of pods that never call the
+/// API server.
+pub(crate) fn service_account(metadata: ObjectMeta) -> ServiceAccount {
+    ServiceAccount {
+        metadata,
+        automount_service_account_token: Some(false),
+        ..ServiceAccount::default()
+    }
+}
+
 /// The labels that select a Thanos component's pods, by its workload and by the
 /// NetworkPolicies that admit them; never changed after the first deploy.
 pub(crate) fn selector_labels(component: Component) -> BTreeMap<String, String> {
+    workload_selector_labels(component.name())
+}
+
+/// The labels that select the pods of the Thanos workload `name` (a component's, or its
+/// cache's).
+pub(crate) fn workload_selector_labels(name: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
-        (
-            "app.kubernetes.io/name".to_owned(),
-            component.name().to_owned(),
-        ),
+        ("app.kubernetes.io/name".to_owned(), name.to_owned()),
         ("app.kubernetes.io/part-of".to_owned(), "thanos".to_owned()),
     ])
 }

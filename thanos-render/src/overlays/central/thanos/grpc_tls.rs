@@ -7,16 +7,21 @@
 //! verifies that name (`--grpc-client-server-name`, `--remote-write.client-server-name`)
 //! against the gRPC CA, which issues StoreAPI certificates only.
 
-use k8s_openapi::api::core::v1::{SecretVolumeSource, Volume, VolumeMount};
+use k8s_openapi::api::core::v1::{Volume, VolumeMount};
 use thanos_model::Fleet;
 
-use super::{pod::ThanosPod, service_domain};
+use super::{
+    pod::{ThanosPod, TlsSecretMount, CA_CRT, TLS_CRT, TLS_KEY},
+    service_domain,
+};
 use crate::values::GrpcServerTlsConfig;
 
-/// The volume and the directory the Thanos pods read their gRPC certificate, key and CA
-/// from (keys `tls.crt`, `tls.key`, `ca.crt` of a cert-manager Secret).
-const VOLUME: &str = "grpc-tls";
-const DIR: &str = "/etc/thanos/grpc-tls";
+/// Where the Thanos pods (and the operator's sidecar and Ruler) read their gRPC
+/// certificate, key and CA.
+const MOUNT: TlsSecretMount = TlsSecretMount {
+    volume: "grpc-tls",
+    dir: "/etc/thanos/grpc-tls",
+};
 
 /// A StoreAPI server, or a client of the StoreAPIs, with a certificate of the gRPC CA.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,22 +83,13 @@ pub fn dns_names(fleet: &Fleet, service: &str) -> Vec<String> {
     vec![server_name(fleet), host.clone(), format!("*.{host}")]
 }
 
-/// `pod` with `peer`'s Secret mounted at [`DIR`], with gRPC TLS.
+/// `pod` with `peer`'s Secret mounted at [`MOUNT`], with gRPC TLS.
 pub(crate) fn volume<'a>(fleet: &Fleet, pod: ThanosPod<'a>, peer: GrpcPeer) -> ThanosPod<'a> {
     if enabled(fleet) {
-        pod.secret_volume(VOLUME, &peer.secret(), DIR)
+        pod.tls_secret(MOUNT, &peer.secret())
     } else {
         pod
     }
-}
-
-/// `--<prefix>-cert`, `--<prefix>-key` and `--<prefix>-<ca>` over the files of [`DIR`].
-fn file_flags(prefix: &str, ca: &str) -> [String; 3] {
-    [
-        format!("--{prefix}-cert={DIR}/tls.crt"),
-        format!("--{prefix}-key={DIR}/tls.key"),
-        format!("--{prefix}-{ca}={DIR}/ca.crt"),
-    ]
 }
 
 /// A StoreAPI server's flags: its certificate, and the gRPC CA as the only CA whose
@@ -102,7 +98,7 @@ pub(crate) fn server_flags(fleet: &Fleet) -> Vec<String> {
     if !enabled(fleet) {
         return Vec::new();
     }
-    file_flags("grpc-server-tls", "client-ca").into()
+    MOUNT.file_flags("grpc-server-tls", "client-ca").into()
 }
 
 /// Query's flags as a client of the StoreAPIs. None without gRPC TLS.
@@ -125,13 +121,13 @@ fn client_flags(fleet: &Fleet, prefix: &str, server_name_flag: &str) -> Vec<Stri
         return Vec::new();
     }
     let mut flags = vec![format!("--{prefix}-secure")];
-    flags.extend(file_flags(prefix, "ca"));
+    flags.extend(MOUNT.file_flags(prefix, "ca"));
     flags.push(format!("--{server_name_flag}={}", server_name(fleet)));
     flags
 }
 
 /// The `grpcServerTlsConfig` of a StoreAPI the operator runs (the sidecar, the Ruler),
-/// and the pod volume and container mount of its Secret at [`DIR`]. The operator gives
+/// and the pod volume and container mount of its Secret at [`MOUNT`]. The operator gives
 /// the sidecar container only the mounts of `thanos.volumeMounts` (not those of
 /// `secrets`, which are the Prometheus container's), so both CRs get a volume of their
 /// own. `None` without gRPC TLS.
@@ -140,30 +136,12 @@ pub(crate) fn operator_mount(
     peer: GrpcPeer,
 ) -> Option<(GrpcServerTlsConfig, Volume, VolumeMount)> {
     enabled(fleet).then(|| {
-        let volume = Volume {
-            name: VOLUME.to_owned(),
-            secret: Some(SecretVolumeSource {
-                secret_name: Some(peer.secret()),
-                default_mode: Some(0o440),
-                ..SecretVolumeSource::default()
-            }),
-            ..Volume::default()
+        let (volume, mount) = MOUNT.volume(&peer.secret());
+        let config = GrpcServerTlsConfig {
+            ca_file: MOUNT.file(CA_CRT),
+            cert_file: MOUNT.file(TLS_CRT),
+            key_file: MOUNT.file(TLS_KEY),
         };
-        let mount = VolumeMount {
-            name: VOLUME.to_owned(),
-            mount_path: DIR.to_owned(),
-            read_only: Some(true),
-            ..VolumeMount::default()
-        };
-        (operator_config(DIR), volume, mount)
+        (config, volume, mount)
     })
-}
-
-/// `grpcServerTlsConfig` over the files of a cert-manager Secret mounted at `dir`.
-fn operator_config(dir: &str) -> GrpcServerTlsConfig {
-    GrpcServerTlsConfig {
-        ca_file: format!("{dir}/ca.crt"),
-        cert_file: format!("{dir}/tls.crt"),
-        key_file: format!("{dir}/tls.key"),
-    }
 }

@@ -25,7 +25,6 @@ pub mod store;
 use thanos_model::{Fleet, ReadLimits};
 
 use self::component::{Port, GRPC};
-use crate::yaml::Documents;
 
 /// In-cluster DNS suffix of the fleet's Services: `<namespace>.svc`.
 fn service_domain(fleet: &Fleet) -> String {
@@ -51,19 +50,6 @@ fn common_flags(subcommand: &str, http: Port) -> Vec<String> {
         "--enable-auto-gomemlimit".to_owned(),
         format!("--http-address=0.0.0.0:{}", http.number),
     ]
-}
-
-/// `documents` with the objects `add` adds for `extra`, when there is one (a cache
-/// workload, Receive's routers).
-fn add_optional<T>(
-    documents: Documents,
-    extra: Option<&T>,
-    add: fn(&T, Documents) -> Documents,
-) -> Documents {
-    match extra {
-        Some(extra) => add(extra, documents),
-        None => documents,
-    }
 }
 
 /// `--grpc-address` for components that serve the StoreAPI.
@@ -114,9 +100,9 @@ fn label_flag(name: &str, value: &str) -> String {
 }
 
 /// The `--label` flag of Receive's replica label: the pod's name, which Kubernetes fills
-/// in from the `NAME` environment variable.
+/// in from the environment variable [`receive::POD_NAME_ENV`].
 fn replica_label_flag(name: &str) -> String {
-    format!("--label={name}=\"$(NAME)\"")
+    format!("--label={name}=\"$({})\"", receive::POD_NAME_ENV)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use crate::{
         self, ClusterTarget, ClusterTargets, MonitoringOptions, PrometheusRule, ServiceMonitor,
         SilentEdgeOptions, Target,
     },
+    overlays::FileObjects,
     yaml::Documents,
 };
 
@@ -79,17 +80,17 @@ impl ThanosMonitoring {
             && self.per_cluster.is_none()
             && self.dashboards.is_empty()
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        Documents::default()
+impl FileObjects for ThanosMonitoring {
+    fn add_to(&self, documents: Documents) -> Documents {
+        documents
             .all(&self.sidecar_service_monitor)
             .all(&self.alerts)
             .all(&self.watchdog)
             .all(&self.silent_edges)
             .all(&self.per_cluster)
             .all(&self.dashboards)
-            .into_vec()
     }
 }
 

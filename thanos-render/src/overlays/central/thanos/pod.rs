@@ -23,8 +23,11 @@ use k8s_openapi::{
 };
 use thanos_model::{Component, Fleet, Spread, Storage, HOSTNAME_KEY};
 
-use super::component::{ComponentContext, HTTP};
-use crate::values::{resource_requirements, AntiAffinity, ChartPlacement, DisruptionBudgetValues};
+use super::component::{ComponentContext, ConfigFile, HTTP};
+use crate::{
+    overlays,
+    values::{resource_requirements, AntiAffinity, ChartPlacement, DisruptionBudgetValues},
+};
 
 /// Where the data volume is mounted in every Thanos container.
 pub(crate) const DATA_DIR: &str = "/var/thanos/data";
@@ -85,6 +88,61 @@ pub(crate) fn field_env(name: &str, field_path: &str) -> EnvVar {
     }
 }
 
+/// `volume`, and a container's read-only mount of it at `path`.
+fn read_only(volume: Volume, path: &str) -> (Volume, VolumeMount) {
+    let mount = VolumeMount {
+        name: volume.name.clone(),
+        mount_path: path.to_owned(),
+        read_only: Some(true),
+        ..VolumeMount::default()
+    };
+    (volume, mount)
+}
+
+/// The keys of a TLS Secret as cert-manager issues it: the certificate, its private key
+/// and the certificate of the CA that issued it.
+pub(crate) const TLS_CRT: &str = "tls.crt";
+pub(crate) const TLS_KEY: &str = "tls.key";
+pub(crate) const CA_CRT: &str = "ca.crt";
+
+/// A TLS Secret as cert-manager issues it ([`TLS_CRT`], [`TLS_KEY`], [`CA_CRT`]), mounted
+/// read-only as the volume `volume` at `dir`, readable by the owner and group only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TlsSecretMount {
+    pub volume: &'static str,
+    pub dir: &'static str,
+}
+
+impl TlsSecretMount {
+    /// The pod volume of `secret`, and a container's mount of it.
+    pub(crate) fn volume(self, secret: &str) -> (Volume, VolumeMount) {
+        let volume = Volume {
+            name: self.volume.to_owned(),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(secret.to_owned()),
+                default_mode: Some(0o440),
+                ..SecretVolumeSource::default()
+            }),
+            ..Volume::default()
+        };
+        read_only(volume, self.dir)
+    }
+
+    /// The path of `file` ([`TLS_CRT`], [`TLS_KEY`], [`CA_CRT`]) in the mounted Secret.
+    pub(crate) fn file(self, file: &str) -> String {
+        format!("{}/{file}", self.dir)
+    }
+
+    /// `--<prefix>-cert`, `--<prefix>-key` and `--<prefix>-<ca>` over its files.
+    pub(crate) fn file_flags(self, prefix: &str, ca: &str) -> [String; 3] {
+        [
+            format!("--{prefix}-cert={}", self.file(TLS_CRT)),
+            format!("--{prefix}-key={}", self.file(TLS_KEY)),
+            format!("--{prefix}-{ca}={}", self.file(CA_CRT)),
+        ]
+    }
+}
+
 /// A replica count as Kubernetes' `int32` (validation caps replicas far below it).
 pub(crate) fn replica_count(replicas: u32) -> i32 {
     i32::try_from(replicas).unwrap_or(i32::MAX)
@@ -132,47 +190,30 @@ impl<'a> ThanosPod<'a> {
         self
     }
 
-    /// The ConfigMap `config_map` mounted read-only at `path` as volume `name`.
-    pub(crate) fn config_map_volume(self, name: &str, config_map: &str, path: &str) -> Self {
-        self.read_only_volume(
-            Volume {
-                name: name.to_owned(),
-                config_map: Some(ConfigMapVolumeSource {
-                    name: config_map.to_owned(),
-                    ..ConfigMapVolumeSource::default()
-                }),
-                ..Volume::default()
-            },
-            path,
-        )
+    /// `file` from the component's own ConfigMap, mounted read-only.
+    pub(crate) fn config_file(self, file: ConfigFile) -> Self {
+        let owner = self.context.component;
+        self.config_file_of(owner, file)
     }
 
-    /// The Secret `secret` mounted read-only at `path` as volume `name`, readable by
-    /// the owner and group only.
-    pub(crate) fn secret_volume(self, name: &str, secret: &str, path: &str) -> Self {
-        self.read_only_volume(
-            Volume {
-                name: name.to_owned(),
-                secret: Some(SecretVolumeSource {
-                    secret_name: Some(secret.to_owned()),
-                    default_mode: Some(0o440),
-                    ..SecretVolumeSource::default()
-                }),
-                ..Volume::default()
-            },
-            path,
-        )
-    }
-
-    /// `volume` mounted read-only at `path`.
-    fn read_only_volume(mut self, volume: Volume, path: &str) -> Self {
-        let mount = VolumeMount {
-            name: volume.name.clone(),
-            mount_path: path.to_owned(),
-            read_only: Some(true),
-            ..VolumeMount::default()
+    /// `file` from the ConfigMap of `owner` (Receive's hashring on its routers), mounted
+    /// read-only at its directory as the volume of its suffix.
+    pub(crate) fn config_file_of(mut self, owner: Component, file: ConfigFile) -> Self {
+        let volume = Volume {
+            name: file.suffix.to_owned(),
+            config_map: Some(ConfigMapVolumeSource {
+                name: file.config_map_name(owner),
+                ..ConfigMapVolumeSource::default()
+            }),
+            ..Volume::default()
         };
-        self.volumes.push((volume, mount));
+        self.volumes.push(read_only(volume, file.dir));
+        self
+    }
+
+    /// The TLS Secret `secret` mounted as `mount` says.
+    pub(crate) fn tls_secret(mut self, mount: TlsSecretMount, secret: &str) -> Self {
+        self.volumes.push(mount.volume(secret));
         self
     }
 
@@ -253,20 +294,19 @@ impl<'a> ThanosPod<'a> {
                 .fleet
                 .object_storage
                 .config_secret_of(context.component);
-            volumes.push(Volume {
-                name: "objstore".to_owned(),
-                secret: Some(SecretVolumeSource {
-                    secret_name: Some(secret.name.clone()),
-                    ..SecretVolumeSource::default()
-                }),
-                ..Volume::default()
-            });
-            mounts.push(VolumeMount {
-                name: "objstore".to_owned(),
-                mount_path: OBJSTORE_DIR.to_owned(),
-                read_only: Some(true),
-                ..VolumeMount::default()
-            });
+            let (volume, mount) = read_only(
+                Volume {
+                    name: "objstore".to_owned(),
+                    secret: Some(SecretVolumeSource {
+                        secret_name: Some(secret.name.clone()),
+                        ..SecretVolumeSource::default()
+                    }),
+                    ..Volume::default()
+                },
+                OBJSTORE_DIR,
+            );
+            volumes.push(volume);
+            mounts.push(mount);
         }
         for (volume, mount) in self.volumes {
             volumes.push(volume);
@@ -481,13 +521,7 @@ pub(crate) fn chart_placement(
         return (ChartPlacement::default(), None);
     }
     let topology = &fleet.central.topology;
-    let selector = LabelSelector {
-        match_labels: Some(BTreeMap::from([(
-            pod_label.0.to_owned(),
-            pod_label.1.to_owned(),
-        )])),
-        ..LabelSelector::default()
-    };
+    let selector = overlays::match_labels(overlays::label(pod_label));
     let placement = ChartPlacement {
         pod_anti_affinity: (topology.spread == Spread::Required).then_some(AntiAffinity::Hard),
         topology_spread_constraints: topology

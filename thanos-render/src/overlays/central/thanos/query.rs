@@ -10,13 +10,16 @@ use thanos_model::{Component, Fleet};
 
 use super::{
     common_flags,
-    component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC},
+    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC},
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
     read_limit_flags, receive, store,
 };
 use crate::{
-    overlays::central::{ruler, sidecar_store_api},
+    overlays::{
+        central::{ruler, sidecar_store_api},
+        FileObjects,
+    },
     yaml::{self, Documents},
 };
 
@@ -29,9 +32,11 @@ pub(crate) const HTTP: Port = Port {
     number: 9090,
 };
 const PORTS: &[Port] = &[GRPC, HTTP];
-const ENDPOINTS: &str = "endpoints";
-const ENDPOINTS_FILE: &str = "endpoints.yaml";
-const ENDPOINTS_DIR: &str = "/etc/thanos/query";
+const ENDPOINTS: ConfigFile = ConfigFile {
+    suffix: "endpoints",
+    file: "endpoints.yaml",
+    dir: "/etc/thanos/query",
+};
 
 /// The objects of `thanos-query.yaml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,11 +57,10 @@ impl ThanosQuery {
     /// Builds the objects of a validated fleet.
     pub(crate) fn new(fleet: &Fleet) -> Self {
         let context = ComponentContext::new(fleet, Component::Query, PORTS);
-        let endpoints = context.config_map_name(ENDPOINTS);
         Self {
             endpoints: endpoints_config_map(&context),
             deployment: grpc_tls::volume(fleet, context.pod(args(fleet)), GrpcPeer::Query)
-                .config_map_volume(ENDPOINTS, &endpoints, ENDPOINTS_DIR)
+                .config_file(ENDPOINTS)
                 .deployment(),
             shared: context
                 .shared_objects(ServiceKind::ClusterIp)
@@ -68,16 +72,12 @@ impl ThanosQuery {
                 .then(|| context.ready_headless_service()),
         }
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        let documents = Documents::default()
-            .one(&self.endpoints)
-            .one(&self.deployment);
-        self.shared
-            .add_to(documents)
-            .all(&self.headless_service)
-            .into_vec()
+impl FileObjects for ThanosQuery {
+    fn add_to(&self, documents: Documents) -> Documents {
+        let documents = documents.one(&self.endpoints).one(&self.deployment);
+        self.shared.add_to(documents).all(&self.headless_service)
     }
 }
 
@@ -140,16 +140,14 @@ fn endpoints_config_map(context: &ComponentContext) -> ConfigMap {
             .map(|address| Endpoint { address })
             .collect(),
     };
-    context.config_map(ENDPOINTS, ENDPOINTS_FILE, yaml::to_yaml(&config))
+    context.config_map(ENDPOINTS, yaml::to_yaml(&config))
 }
 
 fn args(fleet: &Fleet) -> Vec<String> {
     let mut args = common_flags("query", HTTP);
     args.push(grpc_flag());
     args.extend(grpc_tls::query_flags(fleet));
-    args.push(format!(
-        "--endpoint.sd-config-file={ENDPOINTS_DIR}/{ENDPOINTS_FILE}"
-    ));
+    args.push(format!("--endpoint.sd-config-file={}", ENDPOINTS.path()));
     args.extend(
         fleet
             .query_replica_labels()

@@ -6,13 +6,12 @@ use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap};
 use thanos_model::{Component, Fleet, QueryFrontend};
 
 use super::{
-    add_optional,
     cache::{self, CacheWorkload},
     common_flags,
-    component::{ComponentContext, Port, ServiceKind, SharedObjects},
+    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects},
     query, service_domain,
 };
-use crate::yaml::Documents;
+use crate::{overlays::FileObjects, yaml::Documents};
 
 const COMPONENT: Component = Component::QueryFrontend;
 /// The file the objects are written to.
@@ -21,9 +20,11 @@ pub const FILE: &str = "thanos-query-frontend.yaml";
 /// port-forward moves from one to the other by its host alone.
 pub(crate) const HTTP: Port = query::HTTP;
 const PORTS: &[Port] = &[HTTP];
-const CACHE: &str = "results-cache";
-const CACHE_FILE: &str = "results-cache.yaml";
-const CACHE_DIR: &str = "/etc/thanos/query-frontend";
+const CACHE: ConfigFile = ConfigFile {
+    suffix: "results-cache",
+    file: "results-cache.yaml",
+    dir: "/etc/thanos/query-frontend",
+};
 
 /// The objects of `thanos-query-frontend.yaml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,33 +45,25 @@ impl ThanosQueryFrontend {
     pub(crate) fn new(fleet: &Fleet) -> Option<Self> {
         let frontend = fleet.central.query_frontend.as_ref()?;
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
-        let cache_config = context.config_map_name(CACHE);
         Some(Self {
             results_cache: context.config_map(
                 CACHE,
-                CACHE_FILE,
                 cache::config(fleet, COMPONENT, &frontend.results_cache),
             ),
             deployment: context
                 .pod(args(fleet, frontend))
-                .config_map_volume(CACHE, &cache_config, CACHE_DIR)
+                .config_file(CACHE)
                 .deployment(),
             shared: context.shared_objects(ServiceKind::ClusterIp),
             cache: CacheWorkload::new(fleet, COMPONENT, &frontend.results_cache),
         })
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        let documents = Documents::default()
-            .one(&self.results_cache)
-            .one(&self.deployment);
-        add_optional(
-            self.shared.add_to(documents),
-            self.cache.as_ref(),
-            CacheWorkload::add_to,
-        )
-        .into_vec()
+impl FileObjects for ThanosQueryFrontend {
+    fn add_to(&self, documents: Documents) -> Documents {
+        let documents = documents.one(&self.results_cache).one(&self.deployment);
+        self.cache.add_to(self.shared.add_to(documents))
     }
 }
 
@@ -103,7 +96,8 @@ fn args(fleet: &Fleet, frontend: &QueryFrontend) -> Vec<String> {
     args.push(format!("--query-range.max-retries-per-request={retries}"));
     args.push(format!("--query.max-retries-per-request={retries}"));
     args.push(format!(
-        "--query-range.response-cache-config-file={CACHE_DIR}/{CACHE_FILE}"
+        "--query-range.response-cache-config-file={}",
+        CACHE.path()
     ));
     if !fleet.central.query.cors {
         args.push("--web.disable-cors".to_owned());

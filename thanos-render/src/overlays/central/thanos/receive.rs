@@ -11,17 +11,20 @@ use serde::Serialize;
 use thanos_model::{labels, CertificateSource, Component, Fleet, ResolvedLimits};
 
 use super::{
-    add_optional, common_flags,
-    component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
+    common_flags,
+    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
     label_flag,
-    pod::{field_env, objstore_flag, ObjstoreSecret, PodManagement, ThanosPod, DATA_DIR},
+    pod::{
+        field_env, objstore_flag, ObjstoreSecret, PodManagement, ThanosPod, TlsSecretMount,
+        DATA_DIR,
+    },
     read_limit_flags,
     receive_router::ThanosReceiveRouter,
     replica_label_flag, service_domain, store_api_srv,
 };
-use crate::yaml::Documents;
+use crate::{overlays::FileObjects, yaml::Documents};
 
 const COMPONENT: Component = Component::Receive;
 /// The file the objects are written to.
@@ -34,18 +37,24 @@ pub(crate) const REMOTE_WRITE: Port = Port {
 const PORTS: &[Port] = &[GRPC, HTTP, REMOTE_WRITE];
 /// The remote-write path, behind the Ingress too.
 const REMOTE_WRITE_PATH: &str = "/api/v1/receive";
-const HASHRING: &str = "hashring";
-const HASHRING_FILE: &str = "hashrings.json";
-const HASHRING_DIR: &str = "/etc/thanos/hashring";
+const HASHRING: ConfigFile = ConfigFile {
+    suffix: "hashring",
+    file: "hashrings.json",
+    dir: "/etc/thanos/hashring",
+};
 /// Where Receive reads its remote-write server certificate, key and client CA.
-const REMOTE_WRITE_TLS: &str = "remote-write-tls";
-const REMOTE_WRITE_TLS_DIR: &str = "/etc/thanos/remote-write-tls";
+const REMOTE_WRITE_TLS: TlsSecretMount = TlsSecretMount {
+    volume: "remote-write-tls",
+    dir: "/etc/thanos/remote-write-tls",
+};
 /// The Secret cert-manager issues Receive's server certificate into.
 pub const SERVER_TLS_SECRET: &str = "thanos-receive-server-tls";
-/// The limits ConfigMap's suffix, file and directory.
-const LIMITS: &str = "limits";
-const LIMITS_FILE: &str = "limits.yaml";
-const LIMITS_DIR: &str = "/etc/thanos/limits";
+/// The write limits file.
+const LIMITS: ConfigFile = ConfigFile {
+    suffix: "limits",
+    file: "limits.yaml",
+    dir: "/etc/thanos/limits",
+};
 /// The hashring of the edges' tenants.
 const EDGES_HASHRING: &str = "edges";
 /// Where the Cap'n Proto server Receive always starts listens when it is not used.
@@ -95,13 +104,7 @@ impl ThanosReceive {
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
         let receive = &fleet.central.receive;
         let limits = limits_config_map(&context);
-        let mut pod = grpc_tls::volume(
-            fleet,
-            context
-                .pod(args(&context))
-                .env(field_env(POD_NAME_ENV, "metadata.name")),
-            GrpcPeer::Receive,
-        );
+        let mut pod = pod(&context, args(&context));
         let mut ingress = context.ingress(receive.ingress.as_ref(), REMOTE_WRITE);
         if let (Some(ingress), Some(model)) = (ingress.as_mut(), receive.ingress.as_ref()) {
             let class = fleet.ingress_class(model);
@@ -148,20 +151,16 @@ impl ThanosReceive {
     pub fn remote_write_url(&self) -> Option<&RemoteWriteUrl> {
         self.remote_write_url.as_ref()
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        let documents = Documents::default()
+impl FileObjects for ThanosReceive {
+    fn add_to(&self, documents: Documents) -> Documents {
+        let documents = documents
             .one(&self.hashring)
             .all(&self.limits)
             .one(&self.stateful_set)
             .one(&self.headless_service);
-        add_optional(
-            self.shared.add_to(documents),
-            self.router.as_ref(),
-            ThanosReceiveRouter::add_to,
-        )
-        .into_vec()
+        self.router.add_to(self.shared.add_to(documents))
     }
 }
 
@@ -281,7 +280,16 @@ fn hashring_config_map(context: &ComponentContext) -> ConfigMap {
     }];
     let json = serde_json::to_string_pretty(&hashrings)
         .unwrap_or_else(|error| unreachable!("a hashring always serializes: {error}"));
-    context.config_map(HASHRING, HASHRING_FILE, json + "\n")
+    context.config_map(HASHRING, json + "\n")
+}
+
+/// The pod of a Receive process, ingesting or routing: `args`, its own name in
+/// [`POD_NAME_ENV`], and Receive's gRPC certificate.
+pub(super) fn pod<'a>(context: &ComponentContext<'a>, args: Vec<String>) -> ThanosPod<'a> {
+    let pod = context
+        .pod(args)
+        .env(field_env(POD_NAME_ENV, "metadata.name"));
+    grpc_tls::volume(context.fleet, pod, GrpcPeer::Receive)
 }
 
 /// The volumes of the pods that take the edges' remote write (Receive's, or its routers'):
@@ -292,13 +300,12 @@ pub(super) fn write_path_volumes<'a>(
     limits: bool,
 ) -> ThanosPod<'a> {
     let fleet = context.fleet;
-    let receive = ComponentContext::new(fleet, COMPONENT, PORTS);
-    let mut pod = pod.config_map_volume(HASHRING, &receive.config_map_name(HASHRING), HASHRING_DIR);
+    let mut pod = pod.config_file_of(COMPONENT, HASHRING);
     if let Some(secret) = server_tls_secret(fleet) {
-        pod = pod.secret_volume(REMOTE_WRITE_TLS, secret, REMOTE_WRITE_TLS_DIR);
+        pod = pod.tls_secret(REMOTE_WRITE_TLS, secret);
     }
     if limits {
-        pod = pod.config_map_volume(LIMITS, &receive.config_map_name(LIMITS), LIMITS_DIR);
+        pod = pod.config_file_of(COMPONENT, LIMITS);
     }
     pod
 }
@@ -392,7 +399,7 @@ fn limits_config_map(context: &ComponentContext) -> Option<ConfigMap> {
             tenants,
         },
     };
-    Some(context.config_map(LIMITS, LIMITS_FILE, crate::yaml::to_yaml(&file)))
+    Some(context.config_map(LIMITS, crate::yaml::to_yaml(&file)))
 }
 
 /// The ingesting pods' flags (and, without routers, the routing ones too).
@@ -453,7 +460,7 @@ pub(super) fn hashring_flags(context: &ComponentContext) -> [String; 3] {
             "--receive.replication-factor={}",
             receive.replication_factor
         ),
-        format!("--receive.hashrings-file={HASHRING_DIR}/{HASHRING_FILE}"),
+        format!("--receive.hashrings-file={}", HASHRING.path()),
         format!(
             "--receive.hashrings-algorithm={}",
             receive.hashring_algorithm.as_str()
@@ -468,15 +475,7 @@ pub(super) fn write_path_args(context: &ComponentContext) -> Vec<String> {
     let remote_write = &fleet.central.receive.remote_write;
     let mut args = Vec::new();
     if remote_write.tls.is_some() {
-        for (flag, file) in [
-            ("cert", "tls.crt"),
-            ("key", "tls.key"),
-            ("client-ca", "ca.crt"),
-        ] {
-            args.push(format!(
-                "--remote-write.server-tls-{flag}={REMOTE_WRITE_TLS_DIR}/{file}"
-            ));
-        }
+        args.extend(REMOTE_WRITE_TLS.file_flags("remote-write.server-tls", "client-ca"));
         if let (true, Some(field)) = (remote_write.tenant_per_edge(), remote_write.tenant_field) {
             args.push(format!(
                 "--receive.tenant-certificate-field={}",
@@ -486,9 +485,7 @@ pub(super) fn write_path_args(context: &ComponentContext) -> Vec<String> {
     }
     args.extend(tenant_label_flag(context));
     if fleet.default_write_limits().is_some() {
-        args.push(format!(
-            "--receive.limits-config-file={LIMITS_DIR}/{LIMITS_FILE}"
-        ));
+        args.push(format!("--receive.limits-config-file={}", LIMITS.path()));
     }
     args
 }

@@ -10,14 +10,13 @@ use thanos_model::{Component, Fleet};
 use super::{
     common_flags,
     component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP},
-    grpc_tls::{self, GrpcPeer},
-    pod::field_env,
+    grpc_tls,
     receive::{
-        capnproto_flag, hashring_flags, label_flags, write_path_args, write_path_volumes,
-        POD_NAME_ENV, REMOTE_WRITE,
+        self, capnproto_flag, hashring_flags, label_flags, write_path_args, write_path_volumes,
+        REMOTE_WRITE,
     },
 };
-use crate::yaml::Documents;
+use crate::{overlays::FileObjects, yaml::Documents};
 
 const COMPONENT: Component = Component::ReceiveRouter;
 const PORTS: &[Port] = &[HTTP, REMOTE_WRITE];
@@ -39,13 +38,7 @@ impl ThanosReceiveRouter {
     /// server certificate, stay Receive's).
     pub(crate) fn new(fleet: &Fleet, ingress: Option<Ingress>, limits: bool) -> Self {
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
-        let pod = grpc_tls::volume(
-            fleet,
-            context
-                .pod(args(&context))
-                .env(field_env(POD_NAME_ENV, "metadata.name")),
-            GrpcPeer::Receive,
-        );
+        let pod = receive::pod(&context, args(&context));
         let ingress = ingress.map(|mut ingress| {
             // The routers' own name and labels; Receive's annotations (TLS passthrough)
             // stay, or the edges' TLS would end at the Ingress controller.
@@ -71,9 +64,10 @@ impl ThanosReceiveRouter {
                 .ingress(ingress),
         }
     }
+}
 
-    /// Adds the objects to a file's documents, in order.
-    pub(crate) fn add_to(&self, documents: Documents) -> Documents {
+impl FileObjects for ThanosReceiveRouter {
+    fn add_to(&self, documents: Documents) -> Documents {
         self.shared.add_to(documents.one(&self.deployment))
     }
 }

@@ -4,24 +4,26 @@ use k8s_openapi::api::{apps::v1::StatefulSet, core::v1::ConfigMap};
 use thanos_model::{Component, Fleet, ShardBy, StoreShards};
 
 use super::{
-    add_optional, admin_flags,
+    admin_flags,
     cache::{self, CacheWorkload},
     common_flags,
-    component::{ComponentContext, Port, ServiceKind, SharedObjects, GRPC, HTTP},
+    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, HTTP},
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
     pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
     read_limit_flags, store_api_srv,
 };
-use crate::yaml::Documents;
+use crate::{overlays::FileObjects, yaml::Documents};
 
 const COMPONENT: Component = Component::Store;
 /// The file the objects are written to.
 pub const FILE: &str = "thanos-store.yaml";
 const PORTS: &[Port] = &[GRPC, HTTP];
-const INDEX_CACHE: &str = "index-cache";
-const INDEX_CACHE_FILE: &str = "index-cache.yaml";
-const INDEX_CACHE_DIR: &str = "/etc/thanos/store";
+const INDEX_CACHE: ConfigFile = ConfigFile {
+    suffix: "index-cache",
+    file: "index-cache.yaml",
+    dir: "/etc/thanos/store",
+};
 
 /// The objects of `thanos-store.yaml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,8 +63,7 @@ impl ThanosStore {
             let pod = context.pod(args).objstore(ObjstoreSecret::Mounted);
             let mut pod = grpc_tls::volume(fleet, pod, GrpcPeer::Store);
             if index_cache.is_some() {
-                let name = context.config_map_name(INDEX_CACHE);
-                pod = pod.config_map_volume(INDEX_CACHE, &name, INDEX_CACHE_DIR);
+                pod = pod.config_file(INDEX_CACHE);
             }
             let stateful_set = pod.stateful_set(
                 COMPONENT.name(),
@@ -77,11 +78,7 @@ impl ThanosStore {
         let count = store.shards.as_ref().map_or(1, StoreShards::shards) as usize;
         Self {
             index_cache: index_cache.map(|cache| {
-                context.config_map(
-                    INDEX_CACHE,
-                    INDEX_CACHE_FILE,
-                    cache::config(fleet, COMPONENT, cache),
-                )
+                context.config_map(INDEX_CACHE, cache::config(fleet, COMPONENT, cache))
             }),
             stateful_set: shard(0),
             shards: (1..count).map(shard).collect(),
@@ -89,19 +86,15 @@ impl ThanosStore {
             cache: index_cache.and_then(|cache| CacheWorkload::new(fleet, COMPONENT, cache)),
         }
     }
+}
 
-    /// The file's documents, in order.
-    pub(crate) fn documents(&self) -> Vec<String> {
-        let documents = Documents::default()
+impl FileObjects for ThanosStore {
+    fn add_to(&self, documents: Documents) -> Documents {
+        let documents = documents
             .all(&self.index_cache)
             .one(&self.stateful_set)
             .all(&self.shards);
-        add_optional(
-            self.shared.add_to(documents),
-            self.cache.as_ref(),
-            CacheWorkload::add_to,
-        )
-        .into_vec()
+        self.cache.add_to(self.shared.add_to(documents))
     }
 }
 
@@ -120,7 +113,7 @@ fn args(context: &ComponentContext) -> Vec<String> {
     let [chunk_pool, index_cache_size] = memory_flags(&context.resources);
     args.push(chunk_pool);
     args.push(match fleet.central.store.index_cache {
-        Some(_) => format!("--index-cache.config-file={INDEX_CACHE_DIR}/{INDEX_CACHE_FILE}"),
+        Some(_) => format!("--index-cache.config-file={}", INDEX_CACHE.path()),
         None => index_cache_size,
     });
     if let Some(limits) = &fleet.central.read_limits {
