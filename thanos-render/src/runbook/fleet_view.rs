@@ -19,7 +19,7 @@ use crate::{
     monitoring::{RULER_SERVICE, SILENT_EDGE_ALERT},
     overlays::{
         central::{
-            s3_secret,
+            grafana, s3_secret,
             thanos::{
                 component::{SharedObjects, HTTP},
                 monitoring::silent_edge_options,
@@ -353,7 +353,7 @@ impl FleetView {
                 .as_ref()
                 .and_then(|a| a.alertmanager_spec.as_ref())
                 .map_or(1, |spec| spec.replicas),
-            grafana: grafana_fullname(&fleet.chart.release),
+            grafana: grafana::fullname(&fleet.chart.release),
             grafana_host: grafana_values
                 .and_then(|grafana| grafana.ingress.as_ref()?.hosts.first().cloned()),
             grafana_admin: admin.map_or_else(Default::default, |admin| GrafanaAdmin {
@@ -518,18 +518,6 @@ fn prometheus_replicas(values: &ChartValues) -> u32 {
         .as_ref()
         .and_then(|p| p.prometheus_spec.as_ref()?.replicas)
         .unwrap_or(1)
-}
-
-/// The grafana subchart's fullname: the release name when it holds `grafana`, else
-/// `<release>-grafana` (grafana chart's `grafana.fullname`, 63 characters at most).
-fn grafana_fullname(release: &str) -> String {
-    let full = if release.contains("grafana") {
-        release.to_owned()
-    } else {
-        format!("{release}-grafana")
-    };
-    let cut: String = full.chars().take(63).collect();
-    cut.trim_end_matches('-').to_owned()
 }
 
 /// A `kubectl -l` selector of the pods of a workload: its `matchLabels`, sorted.
@@ -705,19 +693,5 @@ fn monitoring(fleet: &Fleet, central: &CentralOverlay) -> Monitoring {
             .iter()
             .map(|map| name(&map.metadata).to_owned())
             .collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn grafana_fullname_follows_the_subchart() {
-        assert_eq!(
-            grafana_fullname("kube-prometheus-stack"),
-            "kube-prometheus-stack-grafana"
-        );
-        assert_eq!(grafana_fullname("my-grafana"), "my-grafana");
     }
 }

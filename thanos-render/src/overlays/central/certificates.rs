@@ -132,7 +132,7 @@ pub struct CertificateSpec {
     /// `privateKey`.
     pub private_key: PrivateKey,
     /// `issuerRef`.
-    pub issuer_ref: IssuerRef,
+    pub issuer_ref: CertificateIssuerRef,
 }
 
 /// `Certificate.spec.secretTemplate`.
@@ -157,7 +157,7 @@ pub struct PrivateKey {
 
 /// `Certificate.spec.issuerRef`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct IssuerRef {
+pub struct CertificateIssuerRef {
     /// The Issuer's name.
     pub name: String,
     /// `Issuer`.
@@ -283,7 +283,7 @@ impl IngressCertificates {
         let (own_ca, signer) = match &tls.issuer {
             Some(issuer) => (
                 false,
-                IssuerRef {
+                CertificateIssuerRef {
                     name: issuer.name.clone(),
                     kind: issuer.kind.as_str(),
                     group: GROUP,
@@ -437,15 +437,20 @@ fn issuer(fleet: &Fleet, name: &str, spec: IssuerSpec) -> Issuer {
     }
 }
 
-fn issuer_ref(name: &str) -> IssuerRef {
-    IssuerRef {
+fn issuer_ref(name: &str) -> CertificateIssuerRef {
+    CertificateIssuerRef {
         name: name.to_owned(),
         kind: "Issuer",
         group: GROUP,
     }
 }
 
-fn certificate(fleet: &Fleet, name: String, secret_name: String, issuer: IssuerRef) -> Certificate {
+fn certificate(
+    fleet: &Fleet,
+    name: String,
+    secret_name: String,
+    issuer: CertificateIssuerRef,
+) -> Certificate {
     Certificate {
         api_version: API_VERSION,
         kind: "Certificate",

@@ -155,3 +155,17 @@ pub(crate) fn fullname(release: &str) -> String {
     let cut: String = full.chars().take(63).collect();
     cut.trim_end_matches('-').to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::fullname;
+
+    #[test]
+    fn fullname_follows_the_subchart() {
+        assert_eq!(
+            fullname("kube-prometheus-stack"),
+            "kube-prometheus-stack-grafana"
+        );
+        assert_eq!(fullname("my-grafana"), "my-grafana");
+    }
+}
