@@ -62,9 +62,10 @@ pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {
             alertmanagers_config: AlertmanagersConfigValues {
                 secret: AlertmanagersFile {
                     alertmanagers: vec![AlertmanagerEndpoints {
-                        static_configs: vec![format!(
-                            "dnssrv+_{alertmanager_port}._tcp.{alertmanager_service}.{}.svc",
-                            fleet.namespace
+                        static_configs: vec![thanos::dns_srv(
+                            fleet,
+                            alertmanager_port,
+                            alertmanager_service,
                         )],
                         scheme: "http".to_owned(),
                         api_version: "v2".to_owned(),

@@ -23,8 +23,9 @@ use thanos_model::{Bytes, Cache, CacheBackend, Component, Fleet, Resources};
 
 use super::{
     component::{disruption_budget, service_account, workload_selector_labels, Port},
+    dns_srv,
     pod::{container_security_context, pod_security_context, replica_count},
-    service_domain,
+    service_address,
 };
 use crate::{
     overlays::{
@@ -59,18 +60,13 @@ pub(crate) fn config(fleet: &Fleet, user: Component, cache: &Cache) -> String {
         CacheBackend::Memcached => CacheConfig {
             kind: "MEMCACHED",
             config: BackendConfig::Memcached {
-                addresses: vec![format!(
-                    "dnssrv+_{}._tcp.{}.{}",
-                    MEMCACHED.name,
-                    name(user),
-                    service_domain(fleet)
-                )],
+                addresses: vec![dns_srv(fleet, MEMCACHED.name, &name(user))],
             },
         },
         CacheBackend::Redis => CacheConfig {
             kind: "REDIS",
             config: BackendConfig::Redis {
-                addr: format!("{}.{}:{}", name(user), service_domain(fleet), REDIS.number),
+                addr: service_address(fleet, &name(user), REDIS.number),
             },
         },
     };
@@ -258,5 +254,38 @@ fn container(fleet: &Fleet, cache: &Cache, port: Port) -> Container {
         security_context: Some(container_security_context()),
         termination_message_policy: Some("FallbackToLogsOnError".to_owned()),
         ..Container::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use thanos_model::{Cache, CacheBackend, Component};
+
+    use super::config;
+
+    /// Each backend's file: the size in memory, else the address of the cache workload's
+    /// headless Service (every memcached pod by DNS SRV, Redis's one address).
+    #[test]
+    fn each_backend_s_file_names_its_size_or_its_workload() {
+        let fleet = thanos_model::seed::seed(1)
+            .build()
+            .expect("the seed is valid");
+        for (backend, expected) in [
+            (
+                CacheBackend::InMemory,
+                "type: IN-MEMORY\nconfig:\n  max_size: 256MB\n",
+            ),
+            (
+                CacheBackend::Memcached,
+                "type: MEMCACHED\nconfig:\n  addresses:\n  - dnssrv+_memcached._tcp.thanos-store-cache.monitoring.svc\n",
+            ),
+            (
+                CacheBackend::Redis,
+                "type: REDIS\nconfig:\n  addr: thanos-store-cache.monitoring.svc:6379\n",
+            ),
+        ] {
+            let cache = Cache::default().backend(backend);
+            assert_eq!(config(&fleet, Component::Store, &cache), expected, "{backend:?}");
+        }
     }
 }

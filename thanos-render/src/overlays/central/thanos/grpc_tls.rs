@@ -12,7 +12,7 @@ use thanos_model::Fleet;
 
 use super::{
     pod::{ThanosPod, TlsSecretMount, CA_CRT, TLS_CRT, TLS_KEY},
-    service_domain,
+    service_host,
 };
 use crate::values::GrpcServerTlsConfig;
 
@@ -72,14 +72,14 @@ pub fn enabled(fleet: &Fleet) -> bool {
 /// `thanos-store-api.<namespace>.svc` (no Service has the name: it names the role).
 #[must_use]
 pub fn server_name(fleet: &Fleet) -> String {
-    format!("thanos-store-api.{}", service_domain(fleet))
+    service_host(fleet, "thanos-store-api")
 }
 
 /// The DNS names of a server's certificate: [`server_name`], its Service and its pods
 /// behind it (`*.<service>`), for a client that dials them by name.
 #[must_use]
 pub fn dns_names(fleet: &Fleet, service: &str) -> Vec<String> {
-    let host = format!("{service}.{}", service_domain(fleet));
+    let host = service_host(fleet, service);
     vec![server_name(fleet), host.clone(), format!("*.{host}")]
 }
 

@@ -26,19 +26,28 @@ use thanos_model::{Fleet, ReadLimits};
 
 use self::component::{Port, GRPC};
 
-/// In-cluster DNS suffix of the fleet's Services: `<namespace>.svc`.
-fn service_domain(fleet: &Fleet) -> String {
-    format!("{}.svc", fleet.namespace)
+/// The in-cluster DNS name of the fleet's Service `service`: `<service>.<namespace>.svc`.
+/// The one place a Service's host is derived; [`service_address`] and [`dns_srv`] add
+/// a port.
+pub(crate) fn service_host(fleet: &Fleet, service: &str) -> String {
+    format!("{service}.{}.svc", fleet.namespace)
+}
+
+/// The Service `service`'s `host:port` in the cluster, for port number `port`.
+pub(crate) fn service_address(fleet: &Fleet, service: &str, port: u16) -> String {
+    format!("{}:{port}", service_host(fleet, service))
+}
+
+/// A DNS SRV lookup (Thanos' `dnssrv+` prefix) of the port named `port` of the
+/// headless Service `service`: every pod behind it.
+pub(crate) fn dns_srv(fleet: &Fleet, port: &str, service: &str) -> String {
+    format!("dnssrv+_{port}._tcp.{}", service_host(fleet, service))
 }
 
 /// The StoreAPI address Query resolves to every pod behind a headless Service: a DNS SRV
 /// lookup of its gRPC port.
 pub(crate) fn store_api_srv(fleet: &Fleet, service: &str) -> String {
-    format!(
-        "dnssrv+_{}._tcp.{service}.{}",
-        GRPC.name,
-        service_domain(fleet)
-    )
+    dns_srv(fleet, GRPC.name, service)
 }
 
 /// Flags every Thanos server here starts with: the subcommand, logging, memory, and the
@@ -108,6 +117,23 @@ fn replica_label_flag(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_addresses_are_in_the_fleet_s_namespace() {
+        let fleet = thanos_model::seed::seed(1)
+            .build()
+            .expect("the seed is valid");
+        assert_eq!(service_host(&fleet, "a"), "a.monitoring.svc");
+        assert_eq!(service_address(&fleet, "a", 80), "a.monitoring.svc:80");
+        assert_eq!(
+            dns_srv(&fleet, "grpc", "a-headless"),
+            "dnssrv+_grpc._tcp.a-headless.monitoring.svc"
+        );
+        assert_eq!(
+            store_api_srv(&fleet, "a-headless"),
+            "dnssrv+_grpc._tcp.a-headless.monitoring.svc"
+        );
+    }
 
     #[test]
     fn label_values_are_quoted_and_never_expanded_by_kubernetes() {

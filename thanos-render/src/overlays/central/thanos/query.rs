@@ -88,12 +88,7 @@ pub(crate) fn url(fleet: &Fleet) -> String {
 
 /// Query's HTTP API as `host:port`, where the Ruler sends its queries.
 pub(crate) fn http_address(fleet: &Fleet) -> String {
-    format!(
-        "{}.{}:{}",
-        Component::Query.name(),
-        super::service_domain(fleet),
-        HTTP.number
-    )
+    super::service_address(fleet, Component::Query.name(), HTTP.number)
 }
 
 /// Query's HTTP API as the Ruler reaches it: a DNS SRV lookup of the headless Service,
@@ -101,12 +96,7 @@ pub(crate) fn http_address(fleet: &Fleet) -> String {
 /// ready pod; each evaluation tries them in random order until one answers.
 pub(crate) fn ruler_address(fleet: &Fleet) -> String {
     let context = ComponentContext::new(fleet, Component::Query, PORTS);
-    format!(
-        "dnssrv+_{}._tcp.{}.{}",
-        HTTP.name,
-        context.headless_service_name(),
-        super::service_domain(fleet)
-    )
+    super::dns_srv(fleet, HTTP.name, &context.headless_service_name())
 }
 
 /// The StoreAPIs Query fans out to, as DNS SRV lookups of headless Services so that every

@@ -9,7 +9,7 @@ use super::{
     cache::{self, CacheWorkload},
     common_flags,
     component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects},
-    query, service_domain,
+    query, service_address,
 };
 use crate::{overlays::FileObjects, yaml::Documents};
 
@@ -72,10 +72,8 @@ impl FileObjects for ThanosQueryFrontend {
 pub(crate) fn datasource_url(fleet: &Fleet) -> String {
     match fleet.central.query_frontend {
         Some(_) => format!(
-            "http://{}.{}:{}",
-            COMPONENT.name(),
-            service_domain(fleet),
-            HTTP.number
+            "http://{}",
+            service_address(fleet, COMPONENT.name(), HTTP.number)
         ),
         None => query::url(fleet),
     }

@@ -22,7 +22,7 @@ use super::{
     },
     read_limit_flags,
     receive_router::ThanosReceiveRouter,
-    replica_label_flag, service_domain, store_api_srv,
+    replica_label_flag, service_address, store_api_srv,
 };
 use crate::{overlays::FileObjects, yaml::Documents};
 
@@ -227,11 +227,10 @@ fn drainable_replicas(fleet: &Fleet) -> u32 {
 /// The gRPC endpoint of the Receive pod named `pod`: the one string both the hashring and
 /// that pod's `--receive.local-endpoint` hold, so each pod finds itself in the ring.
 fn endpoint(context: &ComponentContext, pod: &str) -> String {
-    format!(
-        "{pod}.{}.{}:{}",
-        context.headless_service_name(),
-        service_domain(context.fleet),
-        GRPC.number
+    service_address(
+        context.fleet,
+        &format!("{pod}.{}", context.headless_service_name()),
+        GRPC.number,
     )
 }
 
