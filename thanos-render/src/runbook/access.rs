@@ -7,16 +7,16 @@ use super::{
     markdown::{code, codes, plain, Block, Table, Text},
     verify,
 };
-use crate::shell::{kubectl_in, quote};
+use crate::{
+    overlays::central::{
+        network_policies::{ALERTMANAGER_WEB, PROMETHEUS_WEB},
+        thanos::component::HTTP,
+    },
+    shell::{kubectl_in, quote},
+};
 
 /// The local port the central Prometheus is forwarded to (9090 is Query's).
 const PROMETHEUS_LOCAL_PORT: u16 = 9091;
-/// The ports of the chart's Prometheus and Alertmanager Services.
-const PROMETHEUS_PORT: u16 = 9090;
-const ALERTMANAGER_PORT: u16 = 9093;
-
-/// The port of the chart's Thanos Ruler Service (`thanosRuler.service.port`).
-const RULER_PORT: u16 = 10902;
 
 pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let k = kubectl_in(&f.central.context, &f.namespace);
@@ -76,8 +76,8 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         // The chart names the Services like the custom resources.
         forward(
             &f.alertmanager_cr,
-            ALERTMANAGER_PORT.into(),
-            ALERTMANAGER_PORT.into(),
+            ALERTMANAGER_WEB.into(),
+            ALERTMANAGER_WEB.into(),
         ),
     ]);
     table.push([
@@ -86,7 +86,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         forward(
             &f.prometheus_cr,
             PROMETHEUS_LOCAL_PORT.into(),
-            PROMETHEUS_PORT.into(),
+            PROMETHEUS_WEB.into(),
         ),
     ]);
     if let Some(ruler) = &f.ruler {
@@ -97,7 +97,8 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
                 [],
             ),
             none(),
-            forward(&ruler.service, RULER_PORT.into(), RULER_PORT.into()),
+            // The chart's Thanos Ruler Service (`thanosRuler.service.port`) on Thanos' HTTP port.
+            forward(&ruler.service, HTTP.number.into(), HTTP.number.into()),
         ]);
     }
     // No row for the compactor's bucket UI: its HTTP port also serves the API that marks

@@ -22,7 +22,7 @@ use crate::{
 };
 
 /// Alertmanager's HTTP port.
-const PORT: u16 = 9093;
+const PORT: u16 = crate::overlays::central::network_policies::ALERTMANAGER_WEB;
 
 /// The rendered alerting of the central cluster.
 #[derive(Debug, Clone)]

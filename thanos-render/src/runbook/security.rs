@@ -12,7 +12,9 @@ use super::{
 use crate::{
     overlays::central::{
         certificates::{tls_ingresses, GRPC_CA, INGRESS_CA},
+        network_policies::{ALERTMANAGER_OPERATED, ALERTMANAGER_WEB},
         s3_secret,
+        thanos::{component::HTTP, service_address},
     },
     shell::{kubectl, kubectl_in, quote},
     CentralOverlay,
@@ -36,7 +38,9 @@ pub(crate) struct SecurityView {
     pub pod_security: Option<&'static str>,
     /// node-exporter's own namespace, with a Pod Security level.
     pub node_exporter_namespace: Option<String>,
-    pub network_policies: bool,
+    /// With NetworkPolicies: URLs a pod of another namespace must not reach, Store's
+    /// and Alertmanager's readiness.
+    pub network_checks: Option<[String; 2]>,
     /// Each TLS Ingress: its Secret and host.
     pub tls_ingresses: Vec<(String, String)>,
     pub certificates: Option<IngressCertificates>,
@@ -68,7 +72,15 @@ impl SecurityView {
         Self {
             pod_security: security.pod_security.label(),
             node_exporter_namespace: security.node_exporter_namespace(&fleet.namespace),
-            network_policies: central.network_policies.is_some(),
+            network_checks: central.network_policies.as_ref().map(|_| {
+                let ready = |service: &str, port: u16| {
+                    format!("http://{}/-/ready", service_address(fleet, service, port))
+                };
+                [
+                    ready(Component::Store.name(), HTTP.number),
+                    ready(ALERTMANAGER_OPERATED, ALERTMANAGER_WEB),
+                ]
+            }),
             tls_ingresses: tls_ingresses(fleet)
                 .into_iter()
                 .map(|(name, host)| (thanos_model::IngressTls::secret_name(name), host))
@@ -143,35 +155,20 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             .into(),
         );
     }
-    if s.network_policies {
+    if let Some(checks) = &s.network_checks {
         blocks.push(l.p(
             "**Network boundaries.** Each cluster's {} denies every connection into {} that no policy allows, then lets each component accept only its real peers on its own ports: Query from Grafana, the Ruler and Prometheus; every StoreAPI (10901) from Query (and Receive from its peers); Receive's remote-write port from the Ingress controller only; Alertmanager from Prometheus, the Ruler and Grafana; every metrics port from Prometheus. Cap'n Proto (19391) is in no rule. On an edge, only the agent reaches its own pods and kube-state-metrics. Egress is not restricted (DNS, S3 and the API server differ per site). Check from a pod of another namespace that Store and Alertmanager do not answer (both commands must time out):",
             "**네트워크 경계.** 각 클러스터의 {}는 {}로 들어오는 연결 중 정책이 허용하지 않은 것을 모두 막고, 각 컴포넌트가 실제 상대에게서만 자기 포트로 연결을 받게 합니다. Query는 Grafana, Ruler, Prometheus에서, 모든 StoreAPI(10901)는 Query에서(Receive는 다른 Receive에서도), Receive의 remote-write 포트는 Ingress 컨트롤러에서만, Alertmanager는 Prometheus, Ruler, Grafana에서, 모든 메트릭 포트는 Prometheus에서만 받습니다. Cap'n Proto(19391)는 어떤 규칙에도 없습니다. 엣지에서는 에이전트만 자기 파드와 kube-state-metrics에 접근합니다. 나가는 연결(egress)은 제한하지 않습니다(DNS, S3, API 서버가 사이트마다 다르기 때문). 다른 네임스페이스의 파드에서 Store와 Alertmanager가 응답하지 않는지 확인합니다(두 명령 모두 시간 초과로 끝나야 합니다):",
             [code(crate::overlays::central::network_policies::FILE), code(&f.namespace)],
         ));
-        let probe = |url: String| {
+        let probe = |url: &String| {
             format!(
                 "{} run np-check --rm -i --restart=Never --image=busybox:1.36 -- wget -T 5 -qO- {}",
                 kubectl_in(&f.central.context, "default"),
                 quote(&url)
             )
         };
-        blocks.push(
-            CodeBlock::lines(
-                "sh",
-                [
-                    probe(format!(
-                        "http://{}.{}.svc:10902/-/ready",
-                        f.store.name, f.namespace
-                    )),
-                    probe(format!(
-                        "http://alertmanager-operated.{}.svc:9093/-/ready",
-                        f.namespace
-                    )),
-                ],
-            )
-            .into(),
-        );
+        blocks.push(CodeBlock::lines("sh", checks.iter().map(probe)).into());
     }
     if let Some(certificates) = &s.certificates {
         blocks.extend(ingress_certificate_blocks(f, l, certificates));

@@ -81,14 +81,21 @@ pub(crate) const PROMETHEUS_OPERATOR: ChartPod = ChartPod {
     label: ("app", "kube-prometheus-stack-operator"),
 };
 
-/// Ports of the chart's pods (their container ports in chart 78.2.1).
-const PROMETHEUS_WEB: u16 = 9090;
+/// Ports of the chart's pods (their container ports in chart 78.2.1); Prometheus's and
+/// Alertmanager's Services (the chart's, and the operator's [`PROMETHEUS_OPERATED`] and
+/// [`ALERTMANAGER_OPERATED`]) serve their web port under the same number.
+pub(crate) const PROMETHEUS_WEB: u16 = 9090;
 const RELOADER: u16 = 8080;
-const ALERTMANAGER_WEB: u16 = 9093;
+pub(crate) const ALERTMANAGER_WEB: u16 = 9093;
 const ALERTMANAGER_CLUSTER: u16 = 9094;
 const GRAFANA_WEB: u16 = 3000;
 const KUBE_STATE_METRICS_HTTP: u16 = 8080;
 const OPERATOR_WEBHOOK: u16 = 10250;
+
+/// The headless Service the Prometheus operator puts in front of every Prometheus pod.
+pub(crate) const PROMETHEUS_OPERATED: &str = "prometheus-operated";
+/// The headless Service the Prometheus operator puts in front of every Alertmanager pod.
+pub(crate) const ALERTMANAGER_OPERATED: &str = "alertmanager-operated";
 
 /// Who may connect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -27,7 +27,8 @@ use crate::values::{
 const GOVERNING_SERVICE: &str = "thanos-ruler-operated";
 /// The Service the Prometheus Operator puts in front of every Alertmanager pod, and the
 /// name of its HTTP port.
-const ALERTMANAGER_GOVERNING_SERVICE: (&str, &str) = ("alertmanager-operated", "http-web");
+const ALERTMANAGER_GOVERNING_SERVICE: (&str, &str) =
+    (super::network_policies::ALERTMANAGER_OPERATED, "http-web");
 
 /// `thanosRuler` of the central values, when the fleet has a Ruler.
 pub(crate) fn values(fleet: &Fleet) -> Option<ThanosRulerValues> {

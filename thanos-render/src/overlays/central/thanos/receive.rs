@@ -24,7 +24,13 @@ use super::{
     receive_router::ThanosReceiveRouter,
     replica_label_flag, service_address, store_api_srv,
 };
-use crate::{overlays::FileObjects, yaml::Documents};
+use crate::{
+    overlays::{
+        central::network_policies::{PROMETHEUS_OPERATED, PROMETHEUS_WEB},
+        FileObjects,
+    },
+    yaml::Documents,
+};
 
 const COMPONENT: Component = Component::Receive;
 /// The file the objects are written to.
@@ -385,8 +391,8 @@ fn limits_config_map(context: &ComponentContext) -> Option<ConfigMap> {
         write: WriteLimitsFile {
             global: GlobalLimits {
                 meta_monitoring_url: format!(
-                    "http://prometheus-operated.{}.svc:9090",
-                    fleet.namespace
+                    "http://{}",
+                    service_address(fleet, PROMETHEUS_OPERATED, PROMETHEUS_WEB)
                 ),
                 meta_monitoring_limit_query: format!(
                     "sum by (tenant) (prometheus_tsdb_head_series{{namespace=\"{}\", job=\"{}\"}})",
