@@ -66,13 +66,18 @@ fn grpc_flag() -> String {
     format!("--grpc-address=0.0.0.0:{}", GRPC.number)
 }
 
-/// The limits of one StoreAPI `Series` request: enforced by the StoreAPI servers (Store
-/// and Receive) and by Query over everything it fans out to.
-fn read_limit_flags(limits: &ReadLimits) -> [String; 2] {
+/// The limits of one StoreAPI `Series` request, as flag names and values: enforced by the
+/// StoreAPI servers (Store and Receive) and by Query over everything it fans out to.
+fn read_limits(limits: &ReadLimits) -> [(&'static str, String); 2] {
     [
-        format!("--store.limits.request-series={}", limits.series),
-        format!("--store.limits.request-samples={}", limits.samples),
+        ("store.limits.request-series", limits.series.to_string()),
+        ("store.limits.request-samples", limits.samples.to_string()),
     ]
+}
+
+/// The read limits as flags, for the components rendered here.
+fn read_limit_flags(limits: &ReadLimits) -> [String; 2] {
+    read_limits(limits).map(|(name, value)| format!("--{name}={value}"))
 }
 
 /// The read limits as `additionalArgs` entries, for the StoreAPIs the operator runs (the
@@ -80,12 +85,11 @@ fn read_limit_flags(limits: &ReadLimits) -> [String; 2] {
 pub(crate) fn read_limit_args(fleet: &Fleet) -> Option<Vec<crate::values::AdditionalArg>> {
     let limits = fleet.central.read_limits.as_ref()?;
     Some(
-        read_limit_flags(limits)
-            .iter()
-            .filter_map(|flag| flag.strip_prefix("--")?.split_once('='))
+        read_limits(limits)
+            .into_iter()
             .map(|(name, value)| crate::values::AdditionalArg {
                 name: name.to_owned(),
-                value: value.to_owned(),
+                value,
             })
             .collect(),
     )
