@@ -123,9 +123,9 @@ impl ThanosReceive {
         let router = receive
             .router
             .as_ref()
-            .map(|_| ThanosReceiveRouter::new(fleet, ingress.take(), limits.is_some()));
+            .map(|_| ThanosReceiveRouter::new(fleet, ingress.take(), limits.as_ref()));
         if router.is_none() {
-            pod = write_path_volumes(&context, pod, limits.is_some());
+            pod = write_path_volumes(&context, pod, limits.as_ref());
         }
         if receive.replicas > 1 {
             pod = pod.min_ready_seconds(MIN_READY_SECONDS);
@@ -298,18 +298,19 @@ pub(super) fn pod<'a>(context: &ComponentContext<'a>, args: Vec<String>) -> Than
 }
 
 /// The volumes of the pods that take the edges' remote write (Receive's, or its routers'):
-/// the hashring, the server certificate with TLS, the limits file with limits.
+/// the hashring, the server certificate with TLS, and the limits file when the fleet
+/// sets limits (`limits`, Receive's ConfigMap holding it).
 pub(super) fn write_path_volumes<'a>(
     context: &ComponentContext,
     pod: ThanosPod<'a>,
-    limits: bool,
+    limits: Option<&ConfigMap>,
 ) -> ThanosPod<'a> {
     let fleet = context.fleet;
     let mut pod = pod.config_file_of(COMPONENT, HASHRING);
     if let Some(secret) = server_tls_secret(fleet) {
         pod = pod.tls_secret(REMOTE_WRITE_TLS, secret);
     }
-    if limits {
+    if limits.is_some() {
         pod = pod.config_file_of(COMPONENT, LIMITS);
     }
     pod

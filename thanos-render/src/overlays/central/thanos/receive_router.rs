@@ -4,7 +4,7 @@
 //! and forwards each series over gRPC to the StatefulSet's pods, which then only store.
 //! Written into `thanos-receive.yaml`, after Receive's own objects.
 
-use k8s_openapi::api::{apps::v1::Deployment, networking::v1::Ingress};
+use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap, networking::v1::Ingress};
 use thanos_model::{Component, Fleet};
 
 use super::{
@@ -35,8 +35,9 @@ pub struct ThanosReceiveRouter {
 impl ThanosReceiveRouter {
     /// The routers of a validated fleet that has them; `ingress` is Receive's, its
     /// backend moved to the routers' Service (the host, and so the edges' URL and the
-    /// server certificate, stay Receive's).
-    pub(crate) fn new(fleet: &Fleet, ingress: Option<Ingress>, limits: bool) -> Self {
+    /// server certificate, stay Receive's); `limits` is Receive's limits ConfigMap, which
+    /// the routers mount when the fleet sets write limits.
+    pub(crate) fn new(fleet: &Fleet, ingress: Option<Ingress>, limits: Option<&ConfigMap>) -> Self {
         let context = ComponentContext::new(fleet, COMPONENT, PORTS);
         let pod = receive::pod(&context, args(&context));
         let ingress = ingress.map(|mut ingress| {
