@@ -8,7 +8,10 @@ use super::{
     lang::Lang,
     markdown::{code, plain, Block, CodeBlock},
 };
-use crate::shell::{kubectl, kubectl_in, quote, temp_file};
+use crate::{
+    overlays::central::thanos::receive,
+    shell::{kubectl, kubectl_in, quote, temp_file},
+};
 use thanos_model::HashringAlgorithm;
 
 /// The label every object thanos-kustomize writes carries (the chart's carry Helm's).
@@ -284,7 +287,7 @@ fn scaling_receive(f: &FleetView, l: Lang) -> Vec<Block> {
                 code(&f.hashring.config_map),
                 code("central.receive.hashringReplicas"),
                 code(&f.receive.name),
-                code(format!("{}/thanos-receive.yaml", central.dir)),
+                code(format!("{}/{}", central.dir, receive::FILE)),
             ],
         ),
         l.p("Scaling up, from N to M pods:", "N개에서 M개로 늘릴 때:", []),

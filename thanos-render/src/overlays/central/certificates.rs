@@ -17,7 +17,7 @@ use thanos_model::{CertificateSource, Component, Duration, Edge, Fleet, IngressT
 
 use super::thanos::{
     grpc_tls::{self, GrpcPeer},
-    receive::SERVER_TLS_SECRET,
+    receive::{SERVER_CERTIFICATE, SERVER_TLS_SECRET},
 };
 use crate::{
     overlays::{self, FileObjects},
@@ -234,11 +234,8 @@ impl WriteCertificates {
         };
         Some(Self {
             ca: OwnCa::new(fleet, WRITE_CA, "write", false),
-            server: leaf(
-                "thanos-receive-server".to_owned(),
-                SERVER_TLS_SECRET.to_owned(),
-            )
-            .server(fleet.ingress_host(ingress, Component::Receive)),
+            server: leaf(SERVER_CERTIFICATE.to_owned(), SERVER_TLS_SECRET.to_owned())
+                .server(fleet.ingress_host(ingress, Component::Receive)),
             edges: fleet
                 .edges
                 .iter()

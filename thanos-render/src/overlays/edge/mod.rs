@@ -137,7 +137,7 @@ fn values(fleet: &Fleet, edge: &Edge, remote_write_url: &RemoteWriteUrl) -> Char
                 )),
                 replica_external_label_name_clear: agent.drop_replica_label.then_some(true),
                 remote_write: Some(vec![RemoteWrite {
-                    name: "thanos-receive".to_owned(),
+                    name: Component::Receive.name().to_owned(),
                     url: remote_write_url.to_string(),
                     queue_config: QueueConfig {
                         capacity: queue.capacity,

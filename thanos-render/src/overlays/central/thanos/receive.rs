@@ -53,7 +53,10 @@ const REMOTE_WRITE_TLS: TlsSecretMount = TlsSecretMount {
     volume: "remote-write-tls",
     dir: "/etc/thanos/remote-write-tls",
 };
-/// The Secret cert-manager issues Receive's server certificate into.
+/// The Certificate of Receive's remote-write server, when cert-manager issues it.
+pub const SERVER_CERTIFICATE: &str = "thanos-receive-server";
+/// The Secret cert-manager issues Receive's server certificate ([`SERVER_CERTIFICATE`])
+/// into.
 pub const SERVER_TLS_SECRET: &str = "thanos-receive-server-tls";
 /// The write limits file.
 const LIMITS: ConfigFile = ConfigFile {
