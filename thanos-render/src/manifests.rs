@@ -145,9 +145,8 @@ impl Manifests {
 
     /// The cluster names and overlay directories, central first.
     pub fn overlays(&self) -> impl Iterator<Item = (&str, &str)> {
-        let central = self.central.dir();
-        let central_name = central.split('/').nth(1).unwrap_or(central);
-        std::iter::once((central_name, central)).chain(
+        let central = (self.central.name(), self.central.dir());
+        std::iter::once(central).chain(
             self.edges
                 .iter()
                 .map(|edge| (edge.name.as_str(), edge.dir())),
@@ -193,7 +192,7 @@ fn overlay_mut<'m>(
     edges: &'m mut [EdgeOverlay],
     cluster: &str,
 ) -> Option<(String, &'m mut Kustomization, &'static str)> {
-    if central.dir().split('/').nth(1) == Some(cluster) {
+    if central.name() == cluster {
         let dir = central.dir().to_owned();
         return Some((dir, &mut central.kustomization, central::VALUES_FILE));
     }
@@ -286,6 +285,32 @@ mod tests {
         assert!(changed.get(&path).unwrap().contains("team: edge-03"));
         let path = format!("{}/kustomization.yaml", dirs[1]);
         assert!(changed.get(&path).unwrap().contains("- extra.yaml"));
+    }
+
+    /// The overlays by cluster name and directory: the central cluster's first, then the
+    /// edges' in fleet order.
+    #[test]
+    fn overlays_are_named_after_their_clusters_central_first() {
+        let fleet = seed(2).build().expect("the seed is valid");
+        let manifests = Manifests::new(&fleet);
+        let overlays: Vec<(&str, &str)> = manifests.overlays().collect();
+        assert_eq!(
+            overlays,
+            [
+                (
+                    "cluster-01-central",
+                    "overlays/cluster-01-central/kube-prometheus-stack"
+                ),
+                (
+                    "cluster-02-edge",
+                    "overlays/cluster-02-edge/kube-prometheus-stack"
+                ),
+                (
+                    "cluster-03-edge",
+                    "overlays/cluster-03-edge/kube-prometheus-stack"
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub struct CentralOverlay {
     pub network_policies: Option<NetworkPolicies>,
     /// `grafana-rbac.yaml`, when Grafana's sidecars read the fleet's namespace only.
     pub grafana_rbac: Option<GrafanaRbacObjects>,
+    name: String,
     dir: String,
     kustomization_comment: Vec<String>,
     s3_secret_comment: Vec<String>,
@@ -150,8 +151,15 @@ impl CentralOverlay {
                 &dir,
             ),
             s3_secret_comment: s3_secret::comment(fleet),
+            name: central.name.clone(),
             dir,
         }
+    }
+
+    /// The central cluster's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The overlay's directory, relative to the tree's root.
