@@ -21,15 +21,17 @@
 //! | `overlays/<central>/<chart>/thanos-s3-secret.yaml` | [`CentralOverlay::s3_secret`] | `overlays/central/s3_secret.rs` |
 //! | `overlays/<central>/<chart>/thanos-query.yaml` | [`CentralOverlay::query`]: [`ThanosQuery`] | `overlays/central/thanos/query.rs` |
 //! | `overlays/<central>/<chart>/thanos-query-frontend.yaml` (when the fleet has one), with its memcached or Redis cache workload | [`CentralOverlay::query_frontend`]: [`ThanosQueryFrontend`], [`CacheWorkload`] | `overlays/central/thanos/query_frontend.rs`, `overlays/central/thanos/cache.rs` |
-//! | `overlays/<central>/<chart>/thanos-receive.yaml` | [`CentralOverlay::receive`]: [`ThanosReceive`] | `overlays/central/thanos/receive.rs` |
-//! | `overlays/<central>/<chart>/thanos-store.yaml` (its shards, its index cache's workload) | [`CentralOverlay::store`]: [`ThanosStore`] | `overlays/central/thanos/store.rs` |
+//! | `overlays/<central>/<chart>/thanos-receive.yaml` (with its routers, when the fleet splits them) | [`CentralOverlay::receive`]: [`ThanosReceive`], [`ThanosReceive::router`]: [`ThanosReceiveRouter`] | `overlays/central/thanos/receive.rs`, `overlays/central/thanos/receive_router.rs` |
+//! | `overlays/<central>/<chart>/thanos-store.yaml` (its shards, its index cache's workload) | [`CentralOverlay::store`]: [`ThanosStore`], [`CacheWorkload`] | `overlays/central/thanos/store.rs`, `overlays/central/thanos/cache.rs` |
 //! | `overlays/<central>/<chart>/thanos-compactor.yaml` | [`CentralOverlay::compactor`]: [`ThanosCompactor`] | `overlays/central/thanos/compactor.rs` |
-//! | the Service, Ingress, PodDisruptionBudget, ServiceMonitor and hardened pod of each of the Thanos components above | [`SharedObjects`] and the workloads | `overlays/central/thanos/component.rs`, `overlays/central/thanos/pod.rs` |
+//! | the ServiceAccount, Service, Ingress, PodDisruptionBudget, ServiceMonitor, NetworkPolicy and hardened pod of each of the Thanos components above | [`SharedObjects`] and the workloads | `overlays/central/thanos/component.rs`, `overlays/central/thanos/pod.rs` |
 //! | `overlays/<central>/<chart>/thanos-monitoring.yaml` (when it holds anything) | [`CentralOverlay::monitoring`]: [`ThanosMonitoring`], built from [`monitoring`] | `overlays/central/thanos/monitoring.rs` (alerts: `monitoring/alerts/`, silent edges: `monitoring/silent_edges.rs`, dashboards: `monitoring/dashboards/`) |
 //! | `overlays/<central>/<chart>/thanos-certificates.yaml` (write path, Ingress and gRPC certificates) | [`CentralOverlay::certificates`]: [`WriteCertificates`], [`CentralOverlay::ingress_certificates`]: [`IngressCertificates`], [`CentralOverlay::grpc_certificates`]: [`GrpcCertificates`] (flags and mounts: `overlays/central/thanos/grpc_tls.rs`) | `overlays/central/certificates.rs` |
+//! | `overlays/<central>/<chart>/network-policies.yaml` (the namespace's default deny, the chart's pods, Cilium's Ingress), when the fleet has NetworkPolicies | [`CentralOverlay::network_policies`]: [`NetworkPolicies`] | `overlays/central/network_policies.rs` |
 //! | `overlays/<central>/<chart>/grafana-rbac.yaml` (Grafana's sidecars' Role) and Grafana's values | [`CentralOverlay::grafana_rbac`]: [`GrafanaRbacObjects`] | `overlays/central/grafana.rs` |
 //! | `overlays/<cluster>/<chart>/namespace.yaml` | [`CentralOverlay::namespace`], [`EdgeOverlay::namespace`] | `overlays/namespace.rs` |
 //! | `overlays/<edge>/<chart>/values-edge.yaml`, `kustomization.yaml` | [`Manifests::edges`]: [`EdgeOverlay`] | `overlays/edge/mod.rs` |
+//! | `overlays/<edge>/<chart>/network-policies.yaml` (default deny, the agent's own peers), when the fleet has NetworkPolicies | [`EdgeOverlay::network_policies`]: [`NetworkPolicies`] | `overlays/central/network_policies.rs` (`NetworkPolicies::edge`), written by `overlays/edge/mod.rs` |
 //! | `README.md`, the runbook (unless the fleet turns it off) | [`Manifests::runbook`]: [`Runbook`] | `runbook/mod.rs`, one file per section; what it quotes: `runbook/fleet_view.rs` |
 //!
 //! Each derived value is made by one function:
@@ -100,6 +102,7 @@ pub use overlays::{
     central::{
         certificates::{GrpcCertificates, IngressCertificates, WriteCertificates},
         grafana::GrafanaRbacObjects,
+        network_policies::{CiliumNetworkPolicy, NetworkPolicies},
         thanos::{
             cache::CacheWorkload,
             compactor::ThanosCompactor,
@@ -108,6 +111,7 @@ pub use overlays::{
             query::ThanosQuery,
             query_frontend::ThanosQueryFrontend,
             receive::{RemoteWriteUrl, ThanosReceive},
+            receive_router::ThanosReceiveRouter,
             store::ThanosStore,
         },
         CentralOverlay,
