@@ -10,8 +10,7 @@ use k8s_openapi::{
     api::{
         apps::v1::{Deployment, DeploymentSpec},
         core::v1::{
-            Container, PodSpec, PodTemplateSpec, Probe, Service, ServiceAccount, ServiceSpec,
-            TCPSocketAction,
+            Container, PodSpec, PodTemplateSpec, Probe, Service, ServiceAccount, TCPSocketAction,
         },
         networking::v1::NetworkPolicy,
         policy::v1::PodDisruptionBudget,
@@ -22,7 +21,10 @@ use serde::Serialize;
 use thanos_model::{Bytes, Cache, CacheBackend, Component, Fleet, Resources};
 
 use super::{
-    component::{disruption_budget, service_account, workload_selector_labels, Port},
+    component::{
+        disruption_budget, service, service_account, workload_labels, workload_selector_labels,
+        Port, ServiceKind,
+    },
     dns_srv,
     pod::{container_security_context, pod_security_context, replica_count},
     service_address,
@@ -126,12 +128,7 @@ impl CacheWorkload {
         };
         let name = name(user);
         let selector = workload_selector_labels(&name);
-        let mut labels = selector.clone();
-        labels.insert(
-            "app.kubernetes.io/component".to_owned(),
-            format!("{}-cache", user.kind()),
-        );
-        labels.extend(overlays::label(overlays::MANAGED_BY));
+        let labels = workload_labels(&name, &format!("{}-cache", user.kind()));
         let metadata = || overlays::metadata(fleet, name.clone(), labels.clone());
         let service_accounts = fleet.security.service_accounts;
         Some(Self {
@@ -158,16 +155,7 @@ impl CacheWorkload {
                 }),
                 ..Deployment::default()
             },
-            service: Service {
-                metadata: metadata(),
-                spec: Some(ServiceSpec {
-                    cluster_ip: Some("None".to_owned()),
-                    ports: Some(vec![port.service_port()]),
-                    selector: Some(selector.clone()),
-                    ..ServiceSpec::default()
-                }),
-                ..Service::default()
-            },
+            service: service(metadata(), ServiceKind::Headless, &[port], selector.clone()),
             pod_disruption_budget: (cache.replicas > 1).then(|| {
                 disruption_budget(metadata(), overlays::match_labels(selector.clone()), 1)
             }),

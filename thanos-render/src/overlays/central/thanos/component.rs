@@ -274,12 +274,7 @@ impl<'a> ComponentContext<'a> {
 
     /// Every label of its objects: the selector labels, its role and version.
     pub(crate) fn labels(&self) -> BTreeMap<String, String> {
-        let mut labels = self.selector_labels();
-        labels.insert(
-            "app.kubernetes.io/component".to_owned(),
-            self.component.kind().to_owned(),
-        );
-        labels.extend(overlays::label(overlays::MANAGED_BY));
+        let mut labels = workload_labels(self.name(), self.component.kind());
         labels.insert(
             "app.kubernetes.io/version".to_owned(),
             self.image.version.clone(),
@@ -453,18 +448,12 @@ impl<'a> ComponentContext<'a> {
     }
 
     fn service_named(&self, name: &str, kind: ServiceKind) -> Service {
-        Service {
-            metadata: self.metadata(name),
-            spec: Some(ServiceSpec {
-                cluster_ip: (kind != ServiceKind::ClusterIp).then(|| "None".to_owned()),
-                publish_not_ready_addresses: (kind == ServiceKind::HeadlessWithUnready)
-                    .then_some(true),
-                ports: Some(self.ports.iter().map(|port| port.service_port()).collect()),
-                selector: Some(self.selector_labels()),
-                ..ServiceSpec::default()
-            }),
-            ..Service::default()
-        }
+        service(
+            self.metadata(name),
+            kind,
+            self.ports,
+            self.selector_labels(),
+        )
     }
 
     /// The Ingress the fleet gives it (`None` without one), routing its host to port
@@ -548,6 +537,27 @@ impl<'a> ComponentContext<'a> {
     }
 }
 
+/// A Service of `kind` with `ports`, in front of the pods `selector` selects (a
+/// component's, or its cache's).
+pub(crate) fn service(
+    metadata: ObjectMeta,
+    kind: ServiceKind,
+    ports: &[Port],
+    selector: BTreeMap<String, String>,
+) -> Service {
+    Service {
+        metadata,
+        spec: Some(ServiceSpec {
+            cluster_ip: (kind != ServiceKind::ClusterIp).then(|| "None".to_owned()),
+            publish_not_ready_addresses: (kind == ServiceKind::HeadlessWithUnready).then_some(true),
+            ports: Some(ports.iter().map(|port| port.service_port()).collect()),
+            selector: Some(selector),
+            ..ServiceSpec::default()
+        }),
+        ..Service::default()
+    }
+}
+
 /// A PodDisruptionBudget over the pods `selector` selects: a drain takes at most
 /// `max_unavailable` of them at a time, and may always evict one that is not ready
 /// (`unhealthyPodEvictionPolicy: AlwaysAllow`), so a crash loop never blocks a node's
@@ -583,6 +593,16 @@ pub(crate) fn service_account(metadata: ObjectMeta) -> ServiceAccount {
 /// NetworkPolicies that admit them; never changed after the first deploy.
 pub(crate) fn selector_labels(component: Component) -> BTreeMap<String, String> {
     workload_selector_labels(component.name())
+}
+
+/// Every label of the objects of the Thanos workload `name` (a component's, or its
+/// cache's) but a version: its selector labels, its role (`app.kubernetes.io/component`)
+/// and who manages it.
+pub(crate) fn workload_labels(name: &str, role: &str) -> BTreeMap<String, String> {
+    let mut labels = workload_selector_labels(name);
+    labels.insert("app.kubernetes.io/component".to_owned(), role.to_owned());
+    labels.extend(overlays::label(overlays::MANAGED_BY));
+    labels
 }
 
 /// The labels that select the pods of the Thanos workload `name` (a component's, or its
