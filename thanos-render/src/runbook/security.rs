@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     overlays::central::{
-        certificates::{tls_ingresses, GRPC_CA, INGRESS_CA},
+        certificates::{GRPC_CA, INGRESS_CA},
         network_policies::{ALERTMANAGER_OPERATED, ALERTMANAGER_WEB},
         s3_secret,
         thanos::{component::HTTP, service_address},
@@ -19,6 +19,36 @@ use crate::{
     shell::{kubectl, kubectl_in, quote},
     CentralOverlay,
 };
+
+/// Each Ingress that terminates TLS, as rendered: its Secret and host, Grafana's (in its
+/// values) then Query's.
+fn tls_ingresses(central: &CentralOverlay) -> Vec<(String, String)> {
+    let grafana = central
+        .values
+        .grafana
+        .iter()
+        .filter_map(|grafana| grafana.ingress.as_ref()?.tls.as_ref())
+        .flatten()
+        .flat_map(|tls| {
+            let secret = &tls.secret_name;
+            tls.hosts.iter().map(|host| (secret.clone(), host.clone()))
+        });
+    let query = central
+        .query
+        .shared
+        .ingress
+        .iter()
+        .filter_map(|ingress| ingress.spec.as_ref()?.tls.as_ref())
+        .flatten()
+        .flat_map(|tls| {
+            let secret = tls.secret_name.clone();
+            tls.hosts
+                .iter()
+                .flatten()
+                .filter_map(move |host| Some((secret.clone()?, host.clone())))
+        });
+    grafana.chain(query).collect()
+}
 
 /// Where the Ingress certificates come from.
 #[derive(Debug, Clone)]
@@ -81,10 +111,7 @@ impl SecurityView {
                     ready(ALERTMANAGER_OPERATED, ALERTMANAGER_WEB),
                 ]
             }),
-            tls_ingresses: tls_ingresses(fleet)
-                .into_iter()
-                .map(|(name, host)| (thanos_model::IngressTls::secret_name(name), host))
-                .collect(),
+            tls_ingresses: tls_ingresses(central),
             certificates,
             pinned_images: !fleet.chart.images.is_empty() || fleet.thanos.digest.is_some(),
             grpc_certificates: central

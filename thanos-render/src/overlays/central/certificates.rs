@@ -316,7 +316,7 @@ impl FileObjects for IngressCertificates {
 /// Ingress (its Secret is `<name>-tls`) and its host. Grafana's comes from the chart,
 /// Query's from `thanos-query.yaml`; Receive's passes TLS through and is not one.
 #[must_use]
-pub fn tls_ingresses(fleet: &Fleet) -> Vec<(&'static str, String)> {
+fn tls_ingresses(fleet: &Fleet) -> Vec<(&'static str, String)> {
     if fleet.security.ingress_tls.is_none() {
         return Vec::new();
     }
