@@ -379,3 +379,24 @@ fn the_runbook_names_the_routers_and_the_query_frontend() {
         assert!(readme.contains(row), "no row {row}");
     }
 }
+
+/// With routers the edges write through the routers' Ingress: the runbook's write path
+/// quotes its passthrough annotation, read from the rendered Ingress.
+#[test]
+fn the_runbook_quotes_the_passthrough_of_the_routers_ingress() {
+    let tree = tree();
+    let documents = central(&tree, "thanos-receive.yaml");
+    let ingress = one(&documents, "Ingress", "thanos-receive-router");
+    let annotations: Vec<String> = ingress["metadata"]["annotations"]
+        .as_mapping()
+        .expect("the passthrough annotation")
+        .iter()
+        .map(|(key, value)| format!("{}: {}", key.as_str().unwrap(), value.as_str().unwrap()))
+        .collect();
+    let [annotation] = annotations.as_slice() else {
+        panic!("one annotation, not {annotations:?}");
+    };
+    let readme = tree.get("README.md").expect("a runbook");
+    let quoted = format!("only passes the connection through (`{annotation}`)");
+    assert!(readme.contains(&quoted), "no {quoted}");
+}

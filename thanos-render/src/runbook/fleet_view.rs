@@ -428,7 +428,7 @@ impl FleetView {
                 replicas: ruler.thanos_ruler_spec.replicas,
             }),
             monitoring: monitoring(fleet, central),
-            write_path: super::write_path::WritePath::new(fleet, central),
+            write_path: super::write_path::WritePath::new(fleet, central, edges),
             security: super::security::SecurityView::new(fleet, central),
             thanos_version: fleet.thanos.version.clone(),
             bucket: bucket(fleet, central),

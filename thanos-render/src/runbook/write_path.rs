@@ -15,10 +15,10 @@ use crate::{
             certificates::{self, edge_certificate},
             thanos::receive::{server_tls_secret, SERVER_TLS_SECRET},
         },
-        edge::{client_secret, WAL_RETENTION_FLAG},
+        edge::WAL_RETENTION_FLAG,
     },
     shell::{kubectl_in, quote},
-    CentralOverlay,
+    CentralOverlay, EdgeOverlay,
 };
 
 /// Prometheus' own WAL retention in agent mode, when the fleet leaves it.
@@ -30,7 +30,7 @@ pub(crate) struct WritePath {
     /// Receive's Ingress host: the certificate's DNS name and the edges' SNI.
     pub host: String,
     /// The Ingress annotation that passes TLS through, as `key: value`.
-    pub passthrough: Option<String>,
+    pub passthrough: String,
     pub cert_manager: bool,
     /// Receive's server certificate Secret.
     pub server_secret: String,
@@ -58,11 +58,29 @@ pub(crate) struct EdgeWrite {
 }
 
 impl WritePath {
-    pub(crate) fn new(fleet: &Fleet, central: &CentralOverlay) -> Option<Self> {
+    pub(crate) fn new(
+        fleet: &Fleet,
+        central: &CentralOverlay,
+        edges: &[EdgeOverlay],
+    ) -> Option<Self> {
         let receive = &fleet.central.receive;
         let tls = receive.remote_write.tls.as_ref()?;
         let ingress = receive.ingress.as_ref()?;
-        let class = fleet.ingress_class(ingress);
+        // The Ingress the edges write through: Receive's, or its routers' when split.
+        let write_ingress = central
+            .receive
+            .router
+            .as_ref()
+            .map_or(&central.receive.shared, |router| &router.shared)
+            .ingress
+            .as_ref()?;
+        let passthrough = write_ingress
+            .metadata
+            .annotations
+            .iter()
+            .flatten()
+            .map(|(key, value)| format!("{key}: {value}"))
+            .next()?;
         let issued: Vec<String> = central
             .certificates
             .iter()
@@ -71,10 +89,7 @@ impl WritePath {
             .collect();
         Some(Self {
             host: fleet.ingress_host(ingress, thanos_model::Component::Receive),
-            passthrough: receive.remote_write.passthrough_for(class).map(|p| {
-                let (key, value) = p.annotation();
-                format!("{key}: {value}")
-            }),
+            passthrough,
             cert_manager: tls.certificates == CertificateSource::CertManager,
             server_secret: server_tls_secret(fleet)
                 .unwrap_or(SERVER_TLS_SECRET)
@@ -85,24 +100,33 @@ impl WritePath {
             edges: fleet
                 .edges
                 .iter()
-                .map(|edge| {
+                .zip(edges)
+                .map(|(edge, overlay)| {
                     let name = edge_certificate(edge);
-                    EdgeWrite {
+                    Some(EdgeWrite {
                         name: edge.name.clone(),
                         context: edge.context.clone(),
                         tenant: edge.tenant().to_owned(),
                         issued: issued.contains(&name).then_some(name),
-                        secret: client_secret(fleet, edge).unwrap_or_default(),
+                        secret: client_secret(overlay)?,
                         wal_retention: edge.agent.wal_retention.as_ref().map_or_else(
                             || PROMETHEUS_WAL_RETENTION.to_owned(),
                             ToString::to_string,
                         ),
                         wal_volume: edge.agent.storage.size.to_string(),
-                    }
+                    })
                 })
-                .collect(),
+                .collect::<Option<_>>()?,
         })
     }
+}
+
+/// The Secret an edge's agent reads its client certificate from, as its rendered
+/// `remoteWrite` names it.
+fn client_secret(edge: &EdgeOverlay) -> Option<String> {
+    let spec = edge.values.prometheus.as_ref()?.prometheus_spec.as_ref()?;
+    let remote_write = spec.remote_write.as_ref()?.first()?;
+    Some(remote_write.tls_config.as_ref()?.cert.secret.name.clone())
 }
 
 /// Copies an edge's issued Secret from central to the edge through pipes only: the key
@@ -157,7 +181,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         "엣지는 Receive가 직접 종료하는 TLS로 씁니다. {}의 Ingress는 연결을 그대로 전달만 하고({}), Receive는 fleet의 쓰기 CA가 서명한 인증서가 없는 클라이언트의 핸드셰이크를 거부합니다. 인증서가 없으면 쓰기도 없습니다. Receive의 HTTP 처리기까지 아무것도 도달하지 않습니다.",
         [
             code(&w.host),
-            code(w.passthrough.clone().unwrap_or_default()),
+            code(&w.passthrough),
         ],
     ));
     if w.tenant_per_edge {
