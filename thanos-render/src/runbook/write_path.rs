@@ -13,7 +13,7 @@ use crate::{
     overlays::{
         central::{
             certificates::{self, edge_certificate},
-            thanos::receive::{server_tls_secret, SERVER_TLS_SECRET},
+            thanos::receive::server_tls_secret,
         },
         edge::WAL_RETENTION_FLAG,
     },
@@ -91,9 +91,7 @@ impl WritePath {
             host: fleet.ingress_host(ingress, thanos_model::Component::Receive),
             passthrough,
             cert_manager: tls.certificates == CertificateSource::CertManager,
-            server_secret: server_tls_secret(fleet)
-                .unwrap_or(SERVER_TLS_SECRET)
-                .to_owned(),
+            server_secret: server_tls_secret(fleet)?.to_owned(),
             tenant_per_edge: receive.remote_write.tenant_per_edge(),
             duration: tls.duration.to_string(),
             renew_before: tls.renew_before.to_string(),
@@ -209,7 +207,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             [
                 code("thanos-selfsigned"),
                 code("thanos-write-ca"),
-                code(SERVER_TLS_SECRET),
+                code(&w.server_secret),
                 code(certificates::FILE),
                 code("--enable-ssl-passthrough"),
             ],
