@@ -185,10 +185,8 @@ fn derived_resources_follow_the_fleet_and_explicit_ones_are_kept() {
         memory(&render(&fleet), "thanos-query.yaml", "Deployment"),
         (Value::from("1Gi"), Value::from("1Gi"))
     );
-    assert!(fleet
-        .warnings()
-        .iter()
-        .any(|w| w.path == "central.query.resources.memoryLimit"));
+    let warnings: Vec<&str> = fleet.warnings().iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(warnings, ["central.query.resources.memoryLimit"]);
     assert_eq!(
         fleet.resources(Workload::Query).memory_limit.to_string(),
         "1Gi"
@@ -200,10 +198,12 @@ fn derived_resources_follow_the_fleet_and_explicit_ones_are_kept() {
 #[test]
 fn fifty_edges_sizing_section_snapshot() {
     let fleet = valid(new_fleet(50).runbook(RunbookOptions::default().language(Language::English)));
-    assert!(fleet
-        .warnings()
-        .iter()
-        .any(|w| w.path == "central.receive.replicas" && w.hint.contains("raise replicas to 8")));
+    let warnings: Vec<&str> = fleet.warnings().iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(
+        warnings,
+        ["central.receive.storage.size", "central.receive.replicas"]
+    );
+    assert!(fleet.warnings()[1].hint.contains("raise replicas to 8"));
     let tree = render(&fleet);
     let readme = tree.get("README.md").expect("runbook");
     let start = readme

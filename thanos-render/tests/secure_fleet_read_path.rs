@@ -325,18 +325,15 @@ fn a_named_ingress_controller_is_the_only_ingress_peer() {
         IngressController::new("traefik").pod_label("app.kubernetes.io/name", "traefik");
     let unnamed = thanos_model::seed::secure_fleet(3).ingress_class("traefik");
     let warned = unnamed.clone().build().expect("valid");
-    assert!(warned
-        .warnings()
-        .iter()
-        .any(|w| w.path == "security.ingressController"));
+    let paths = |fleet: &thanos_model::ValidFleet| -> Vec<String> {
+        fleet.warnings().iter().map(|w| w.path.clone()).collect()
+    };
+    assert_eq!(paths(&warned), ["security.ingressController"]);
     let fleet = unnamed
         .security(Security::default().ingress_controller(controller))
         .build()
         .expect("valid");
-    assert!(!fleet
-        .warnings()
-        .iter()
-        .any(|w| w.path == "security.ingressController"));
+    assert_eq!(paths(&fleet), Vec::<String>::new());
     let tree = render(&fleet);
     let central = "overlays/cluster-01-central/kube-prometheus-stack";
     let receive = common::file_documents(&tree, &format!("{central}/thanos-receive.yaml"))
