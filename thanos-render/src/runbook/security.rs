@@ -192,7 +192,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             format!(
                 "{} run np-check --rm -i --restart=Never --image=busybox:1.36 -- wget -T 5 -qO- {}",
                 kubectl_in(&f.central.context, "default"),
-                quote(&url)
+                quote(url)
             )
         };
         blocks.push(CodeBlock::lines("sh", checks.iter().map(probe)).into());
