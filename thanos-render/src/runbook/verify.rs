@@ -6,7 +6,10 @@ use super::{
     lang::Lang,
     markdown::{code, codes, plain, Block, CodeBlock, Text},
 };
-use crate::shell::{kubectl_in, quote};
+use crate::{
+    overlays::central::network_policies::THANOS_RULER,
+    shell::{kubectl_in, quote},
+};
 
 /// A double-quoted string literal of `value`, as PromQL and Go templates read it.
 pub(crate) fn string_literal(value: &str) -> String {
@@ -289,7 +292,7 @@ fn rules_and_alerts(f: &FleetView, l: Lang, base: &str) -> Vec<Block> {
             "sh",
             [
                 format!("{k} get thanosruler {}", quote(&ruler.cr)),
-                format!("{k} get pods -l app.kubernetes.io/name=thanos-ruler"),
+                format!("{k} get pods -l {}={}", THANOS_RULER.label.0, THANOS_RULER.label.1),
                 query_command(base, "count by (cluster) (cluster:node_cpu:ratio_rate5m)"),
             ],
         )
