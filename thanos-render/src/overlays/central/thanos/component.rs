@@ -2,8 +2,10 @@
 //! in one place a component file configures.
 //!
 //! A component file names its [`Component`] and its [`Port`]s; [`ComponentContext::new`]
-//! reads the options every component has from the fleet (image, replicas, resources),
-//! and the context makes each object, one constructor per object:
+//! reads the options every component has from the fleet (image, replicas, resources: its
+//! [`Sizing`]), or a component the fleet may lack passes its own to
+//! [`ComponentContext::with_sizing`], and the context makes each object, one constructor
+//! per object:
 //!
 //! | object | constructor |
 //! | --- | --- |
@@ -199,60 +201,69 @@ pub(crate) struct ComponentContext<'a> {
     pub ports: &'static [Port],
 }
 
+/// What one component runs with: its pinned image (else the fleet's), replicas and
+/// resources.
+#[derive(Debug, Clone)]
+pub(crate) struct Sizing<'a> {
+    pub image: Option<&'a ThanosImage>,
+    pub replicas: u32,
+    /// Its requests and limits: the fleet's explicit ones, else derived from the fleet
+    /// (`Fleet::resources`).
+    pub resources: Resources,
+}
+
 impl<'a> ComponentContext<'a> {
-    /// The context of `component` (one of the Thanos components of the central overlay) in `fleet`: its options read from the fleet, the one place they are.
+    /// The context of `component`, one of the four Thanos components every fleet has
+    /// (Query, Receive, Store, Compactor), in `fleet`: its options read from the fleet,
+    /// the one place they are.
     pub(crate) fn new(fleet: &'a Fleet, component: Component, ports: &'static [Port]) -> Self {
         let c = &fleet.central;
-        let (pinned, replicas, resources) = match component {
-            Component::Query => (
-                c.query.image.as_ref(),
-                c.query.replicas,
-                fleet.resources(Workload::Query),
-            ),
-            Component::Receive => (
-                c.receive.image.as_ref(),
-                c.receive.replicas,
-                fleet.resources(Workload::Receive),
-            ),
-            Component::ReceiveRouter => {
-                let router = c.receive.router.as_ref().unwrap_or_else(|| {
-                    unreachable!("the routers are rendered only when the fleet has them")
-                });
-                (
-                    c.receive.image.as_ref(),
-                    router.replicas,
-                    router.resources.clone(),
-                )
-            }
-            Component::QueryFrontend => {
-                let frontend = c.query_frontend.as_ref().unwrap_or_else(|| {
-                    unreachable!("the query-frontend is rendered only when the fleet has one")
-                });
-                (
-                    frontend.image.as_ref(),
-                    frontend.replicas,
-                    frontend.resources.clone(),
-                )
-            }
-            Component::Store => (
-                c.store.image.as_ref(),
-                c.store.replicas,
-                fleet.resources(Workload::Store),
-            ),
+        let sizing = match component {
+            Component::Query => Sizing {
+                image: c.query.image.as_ref(),
+                replicas: c.query.replicas,
+                resources: fleet.resources(Workload::Query),
+            },
+            Component::Receive => Sizing {
+                image: c.receive.image.as_ref(),
+                replicas: c.receive.replicas,
+                resources: fleet.resources(Workload::Receive),
+            },
+            Component::Store => Sizing {
+                image: c.store.image.as_ref(),
+                replicas: c.store.replicas,
+                resources: fleet.resources(Workload::Store),
+            },
             // Always one replica: two would compact the same blocks.
-            Component::Compactor => (
-                c.compactor.image.as_ref(),
-                1,
-                fleet.resources(Workload::Compactor),
-            ),
-            Component::Grafana => unreachable!("Grafana comes from the chart, not from here"),
+            Component::Compactor => Sizing {
+                image: c.compactor.image.as_ref(),
+                replicas: 1,
+                resources: fleet.resources(Workload::Compactor),
+            },
+            Component::QueryFrontend | Component::ReceiveRouter | Component::Grafana => {
+                unreachable!(
+                    "{component:?} is optional or the chart's: its file passes its own sizing (ComponentContext::with_sizing)"
+                )
+            }
         };
+        Self::with_sizing(fleet, component, ports, sizing)
+    }
+
+    /// The context of `component` in `fleet`, running with `sizing`: the file of a
+    /// component the fleet may lack (the query-frontend, Receive's routers) passes its
+    /// model's.
+    pub(crate) fn with_sizing(
+        fleet: &'a Fleet,
+        component: Component,
+        ports: &'static [Port],
+        sizing: Sizing<'a>,
+    ) -> Self {
         Self {
             fleet,
             component,
-            image: fleet.image(pinned),
-            replicas,
-            resources,
+            image: fleet.image(sizing.image),
+            replicas: sizing.replicas,
+            resources: sizing.resources,
             ports,
         }
     }

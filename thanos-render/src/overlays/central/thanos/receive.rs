@@ -126,7 +126,7 @@ impl ThanosReceive {
         let router = receive
             .router
             .as_ref()
-            .map(|_| ThanosReceiveRouter::new(fleet, ingress.take(), limits.as_ref()));
+            .map(|router| ThanosReceiveRouter::new(fleet, router, ingress.take(), limits.as_ref()));
         if router.is_none() {
             pod = write_path_volumes(&context, pod, limits.as_ref());
         }

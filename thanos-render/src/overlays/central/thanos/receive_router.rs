@@ -5,11 +5,11 @@
 //! Written into `thanos-receive.yaml`, after Receive's own objects.
 
 use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap, networking::v1::Ingress};
-use thanos_model::{Component, Fleet};
+use thanos_model::{Component, Fleet, ReceiveRouter};
 
 use super::{
     common_flags,
-    component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP},
+    component::{ComponentContext, Port, ServiceKind, SharedObjects, Sizing, HTTP},
     grpc_tls,
     receive::{
         self, capnproto_flag, hashring_flags, label_flags, write_path_args, write_path_volumes,
@@ -37,8 +37,18 @@ impl ThanosReceiveRouter {
     /// backend moved to the routers' Service (the host, and so the edges' URL and the
     /// server certificate, stay Receive's); `limits` is Receive's limits ConfigMap, which
     /// the routers mount when the fleet sets write limits.
-    pub(crate) fn new(fleet: &Fleet, ingress: Option<Ingress>, limits: Option<&ConfigMap>) -> Self {
-        let context = ComponentContext::new(fleet, COMPONENT, PORTS);
+    pub(crate) fn new(
+        fleet: &Fleet,
+        router: &ReceiveRouter,
+        ingress: Option<Ingress>,
+        limits: Option<&ConfigMap>,
+    ) -> Self {
+        let sizing = Sizing {
+            image: fleet.central.receive.image.as_ref(),
+            replicas: router.replicas,
+            resources: router.resources.clone(),
+        };
+        let context = ComponentContext::with_sizing(fleet, COMPONENT, PORTS, sizing);
         let pod = receive::pod(&context, args(&context));
         let ingress = ingress.map(|mut ingress| {
             // The routers' own name and labels; Receive's annotations (TLS passthrough)
