@@ -105,7 +105,7 @@ pub(crate) enum Peer {
     /// A pod of the chart.
     Chart(ChartPod),
     /// The ingress controller of `class` (no plain peer for Cilium's own; see
-    /// [`cilium_policies`]).
+    /// [`cilium_policy`]).
     IngressController,
     /// Anyone: the API server calling a webhook cannot be selected.
     Anyone,
