@@ -3,8 +3,8 @@
 //!
 //! A component file names its [`Component`] and its [`Port`]s; [`ComponentContext::new`]
 //! reads the options every component has from the fleet (image, replicas, resources: its
-//! [`Sizing`]), or a component the fleet may lack passes its own to
-//! [`ComponentContext::with_sizing`], and the context makes each object, one constructor
+//! [`ComponentOptions`]), or a component the fleet may lack passes its own to
+//! [`ComponentContext::with_options`], and the context makes each object, one constructor
 //! per object:
 //!
 //! | object | constructor |
@@ -204,7 +204,7 @@ pub(crate) struct ComponentContext<'a> {
 /// What one component runs with: its pinned image (else the fleet's), replicas and
 /// resources.
 #[derive(Debug, Clone)]
-pub(crate) struct Sizing<'a> {
+pub(crate) struct ComponentOptions<'a> {
     pub image: Option<&'a ThanosImage>,
     pub replicas: u32,
     /// Its requests and limits: the fleet's explicit ones, else derived from the fleet
@@ -218,52 +218,52 @@ impl<'a> ComponentContext<'a> {
     /// the one place they are.
     pub(crate) fn new(fleet: &'a Fleet, component: Component, ports: &'static [Port]) -> Self {
         let c = &fleet.central;
-        let sizing = match component {
-            Component::Query => Sizing {
+        let options = match component {
+            Component::Query => ComponentOptions {
                 image: c.query.image.as_ref(),
                 replicas: c.query.replicas,
                 resources: fleet.resources(Workload::Query),
             },
-            Component::Receive => Sizing {
+            Component::Receive => ComponentOptions {
                 image: c.receive.image.as_ref(),
                 replicas: c.receive.replicas,
                 resources: fleet.resources(Workload::Receive),
             },
-            Component::Store => Sizing {
+            Component::Store => ComponentOptions {
                 image: c.store.image.as_ref(),
                 replicas: c.store.replicas,
                 resources: fleet.resources(Workload::Store),
             },
             // Always one replica: two would compact the same blocks.
-            Component::Compactor => Sizing {
+            Component::Compactor => ComponentOptions {
                 image: c.compactor.image.as_ref(),
                 replicas: 1,
                 resources: fleet.resources(Workload::Compactor),
             },
             Component::QueryFrontend | Component::ReceiveRouter | Component::Grafana => {
                 unreachable!(
-                    "{component:?} is optional or the chart's: its file passes its own sizing (ComponentContext::with_sizing)"
+                    "{component:?} is optional or the chart's: its file passes its own options (ComponentContext::with_options)"
                 )
             }
         };
-        Self::with_sizing(fleet, component, ports, sizing)
+        Self::with_options(fleet, component, ports, options)
     }
 
-    /// The context of `component` in `fleet`, running with `sizing`: the file of a
+    /// The context of `component` in `fleet`, running with `options`: the file of a
     /// component the fleet may lack (the query-frontend, Receive's routers) passes its
     /// model's.
-    pub(crate) fn with_sizing(
+    pub(crate) fn with_options(
         fleet: &'a Fleet,
         component: Component,
         ports: &'static [Port],
-        sizing: Sizing<'a>,
+        options: ComponentOptions<'a>,
     ) -> Self {
         Self {
             fleet,
             component,
-            image: fleet.image(sizing.image),
-            replicas: sizing.replicas,
-            resources: sizing.resources,
+            image: fleet.image(options.image),
+            replicas: options.replicas,
+            resources: options.resources,
             ports,
         }
     }

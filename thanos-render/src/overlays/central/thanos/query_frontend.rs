@@ -8,7 +8,7 @@ use thanos_model::{Component, Fleet, QueryFrontend};
 use super::{
     cache::{self, CacheWorkload},
     common_flags,
-    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, Sizing},
+    component::{ComponentContext, ComponentOptions, ConfigFile, Port, ServiceKind, SharedObjects},
     query, service_address,
 };
 use crate::{overlays::FileObjects, yaml::Documents};
@@ -44,12 +44,12 @@ impl ThanosQueryFrontend {
     /// Builds the objects of a validated fleet; `None` when it has no query-frontend.
     pub(crate) fn new(fleet: &Fleet) -> Option<Self> {
         let frontend = fleet.central.query_frontend.as_ref()?;
-        let sizing = Sizing {
+        let options = ComponentOptions {
             image: frontend.image.as_ref(),
             replicas: frontend.replicas,
             resources: frontend.resources.clone(),
         };
-        let context = ComponentContext::with_sizing(fleet, COMPONENT, PORTS, sizing);
+        let context = ComponentContext::with_options(fleet, COMPONENT, PORTS, options);
         Some(Self {
             results_cache: context.config_map(
                 CACHE,

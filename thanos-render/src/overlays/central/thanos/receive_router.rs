@@ -9,7 +9,7 @@ use thanos_model::{Component, Fleet, ReceiveRouter};
 
 use super::{
     common_flags,
-    component::{ComponentContext, Port, ServiceKind, SharedObjects, Sizing, HTTP},
+    component::{ComponentContext, ComponentOptions, Port, ServiceKind, SharedObjects, HTTP},
     grpc_tls,
     receive::{
         self, capnproto_flag, hashring_flags, label_flags, write_path_args, write_path_volumes,
@@ -43,12 +43,12 @@ impl ThanosReceiveRouter {
         ingress: Option<Ingress>,
         limits: Option<&ConfigMap>,
     ) -> Self {
-        let sizing = Sizing {
+        let options = ComponentOptions {
             image: fleet.central.receive.image.as_ref(),
             replicas: router.replicas,
             resources: router.resources.clone(),
         };
-        let context = ComponentContext::with_sizing(fleet, COMPONENT, PORTS, sizing);
+        let context = ComponentContext::with_options(fleet, COMPONENT, PORTS, options);
         let pod = receive::pod(&context, args(&context));
         let ingress = ingress.map(|mut ingress| {
             // The routers' own name and labels; Receive's annotations (TLS passthrough)
