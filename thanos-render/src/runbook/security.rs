@@ -52,7 +52,7 @@ fn tls_ingresses(central: &CentralOverlay) -> Vec<(String, String)> {
 
 /// Where the Ingress certificates come from.
 #[derive(Debug, Clone)]
-pub(crate) enum IngressCertificates {
+pub(crate) enum IngressCertificateSource {
     /// The fleet's own CA, `thanos-ingress-ca`.
     OwnCa,
     /// An Issuer or ClusterIssuer of the operator's.
@@ -73,7 +73,7 @@ pub(crate) struct SecurityView {
     pub network_checks: Option<[String; 2]>,
     /// Each TLS Ingress: its Secret and host.
     pub tls_ingresses: Vec<(String, String)>,
-    pub certificates: Option<IngressCertificates>,
+    pub certificates: Option<IngressCertificateSource>,
     /// Whether the chart's images are pinned by digest.
     pub pinned_images: bool,
     /// With gRPC TLS: the names of the StoreAPIs' Certificates (the servers', then
@@ -92,12 +92,16 @@ impl SecurityView {
                 .ingress_tls
                 .as_ref()
                 .map(|tls| match (tls.certificates, &tls.issuer) {
-                    (CertificateSource::ExistingSecrets, _) => IngressCertificates::ExistingSecrets,
-                    (CertificateSource::CertManager, None) => IngressCertificates::OwnCa,
-                    (CertificateSource::CertManager, Some(issuer)) => IngressCertificates::Issuer {
-                        kind: issuer.kind,
-                        name: issuer.name.clone(),
-                    },
+                    (CertificateSource::ExistingSecrets, _) => {
+                        IngressCertificateSource::ExistingSecrets
+                    }
+                    (CertificateSource::CertManager, None) => IngressCertificateSource::OwnCa,
+                    (CertificateSource::CertManager, Some(issuer)) => {
+                        IngressCertificateSource::Issuer {
+                            kind: issuer.kind,
+                            name: issuer.name.clone(),
+                        }
+                    }
                 });
         Self {
             pod_security: security.pod_security.label(),
@@ -283,7 +287,7 @@ fn grpc_certificate_blocks(f: &FleetView, l: Lang) -> Vec<Block> {
 fn ingress_certificate_blocks(
     f: &FleetView,
     l: Lang,
-    certificates: &IngressCertificates,
+    certificates: &IngressCertificateSource,
 ) -> Vec<Block> {
     let s = &f.security;
     if s.tls_ingresses.is_empty() {
@@ -293,7 +297,7 @@ fn ingress_certificate_blocks(
     let in_central = kubectl_in(&f.central.context, &f.namespace);
     let mut blocks = Vec::new();
     match certificates {
-        IngressCertificates::ExistingSecrets => {
+        IngressCertificateSource::ExistingSecrets => {
             blocks.push(l.p(
                 "**Ingress certificates.** Before step 5 of the central deploy, create one TLS Secret per Ingress from your certificate and key files (the key is read from its file, never typed on a command line, and applied server-side):",
                 "**Ingress 인증서.** 중앙 배포 5단계 전에 Ingress마다 인증서와 키 파일로 TLS Secret을 하나씩 만듭니다(키는 명령줄에 쓰지 않고 파일에서 읽으며, server-side로 적용합니다):",
@@ -315,9 +319,9 @@ fn ingress_certificate_blocks(
                 .into(),
             );
         }
-        IngressCertificates::OwnCa | IngressCertificates::Issuer { .. } => {
+        IngressCertificateSource::OwnCa | IngressCertificateSource::Issuer { .. } => {
             let issuer = match certificates {
-                IngressCertificates::Issuer { kind, name } => {
+                IngressCertificateSource::Issuer { kind, name } => {
                     l.text("the {} {}", "{} {}", [code(kind.as_str()), code(name)])
                 }
                 _ => l.text(
@@ -345,7 +349,7 @@ fn ingress_certificate_blocks(
                 )
                 .into(),
             );
-            if matches!(certificates, IngressCertificates::OwnCa) {
+            if matches!(certificates, IngressCertificateSource::OwnCa) {
                 blocks.push(l.p(
                     "Browsers do not know this CA: import its certificate (public, no key) into your browser's or system's trust store once. It stays the same for ten years; each Ingress certificate is renewed by cert-manager 30 days before it expires.",
                     "브라우저는 이 CA를 모르므로, CA 인증서(공개 정보이며 키는 없음)를 브라우저나 시스템 신뢰 저장소에 한 번 가져옵니다. CA는 10년 동안 그대로이고, 각 Ingress 인증서는 만료 30일 전에 cert-manager가 갱신합니다.",
