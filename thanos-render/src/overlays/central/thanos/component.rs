@@ -218,33 +218,26 @@ impl<'a> ComponentContext<'a> {
     /// the one place they are.
     pub(crate) fn new(fleet: &'a Fleet, component: Component, ports: &'static [Port]) -> Self {
         let c = &fleet.central;
-        let options = match component {
-            Component::Query => ComponentOptions {
-                image: c.query.image.as_ref(),
-                replicas: c.query.replicas,
-                resources: fleet.resources(Workload::Query),
-            },
-            Component::Receive => ComponentOptions {
-                image: c.receive.image.as_ref(),
-                replicas: c.receive.replicas,
-                resources: fleet.resources(Workload::Receive),
-            },
-            Component::Store => ComponentOptions {
-                image: c.store.image.as_ref(),
-                replicas: c.store.replicas,
-                resources: fleet.resources(Workload::Store),
-            },
+        let (image, replicas, workload) = match component {
+            Component::Query => (c.query.image.as_ref(), c.query.replicas, Workload::Query),
+            Component::Receive => (
+                c.receive.image.as_ref(),
+                c.receive.replicas,
+                Workload::Receive,
+            ),
+            Component::Store => (c.store.image.as_ref(), c.store.replicas, Workload::Store),
             // Always one replica: two would compact the same blocks.
-            Component::Compactor => ComponentOptions {
-                image: c.compactor.image.as_ref(),
-                replicas: 1,
-                resources: fleet.resources(Workload::Compactor),
-            },
+            Component::Compactor => (c.compactor.image.as_ref(), 1, Workload::Compactor),
             Component::QueryFrontend | Component::ReceiveRouter | Component::Grafana => {
                 unreachable!(
                     "{component:?} is optional or the chart's: its file passes its own options (ComponentContext::with_options)"
                 )
             }
+        };
+        let options = ComponentOptions {
+            image,
+            replicas,
+            resources: fleet.resources(workload),
         };
         Self::with_options(fleet, component, ports, options)
     }
