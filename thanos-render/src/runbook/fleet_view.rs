@@ -338,7 +338,7 @@ impl FleetView {
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect(),
-            prometheus_cr: format!("{fullname}-prometheus"),
+            prometheus_cr: crate::overlays::central::prometheus_name(fleet),
             prometheus_retention: central
                 .values
                 .prometheus

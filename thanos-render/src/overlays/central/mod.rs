@@ -265,6 +265,12 @@ pub(crate) fn sidecar_service(fleet: &Fleet) -> String {
     format!("{}-thanos-discovery", fleet.chart.fullname())
 }
 
+/// The chart's central Prometheus: the name of its `Prometheus` resource and of its
+/// Service, and so the `job` of its series: `<fullname>-prometheus`.
+pub(crate) fn prometheus_name(fleet: &Fleet) -> String {
+    format!("{}-prometheus", fleet.chart.fullname())
+}
+
 /// Prometheus in full mode with the sidecar, Alertmanager, and Grafana reading Thanos
 /// Query (through the query-frontend when the fleet has one).
 fn values(fleet: &Fleet) -> ChartValues {

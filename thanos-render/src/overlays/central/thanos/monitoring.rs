@@ -126,7 +126,7 @@ fn per_cluster(fleet: &Fleet) -> Option<PrometheusRule> {
         &fleet.namespace,
         &clusters,
         fleet.central.cluster_label_value(),
-        &format!("{}-prometheus", fleet.chart.fullname()),
+        &crate::overlays::central::prometheus_name(fleet),
         receive_replicated(fleet) && fleet.central.prometheus.replicas >= 2,
     ))
 }
