@@ -17,6 +17,7 @@ use thanos_model::{CertificateSource, Component, Duration, Edge, Fleet, IngressT
 
 use super::thanos::{
     grpc_tls::{self, GrpcPeer},
+    query,
     receive::{SERVER_CERTIFICATE, SERVER_TLS_SECRET},
 };
 use crate::{
@@ -369,27 +370,19 @@ impl GrpcCertificates {
                 Duration::hours(SERVICE_CERT_RENEW_BEFORE_HOURS),
             )
         };
-        let servers = [
-            (GrpcPeer::Sidecar, Some(super::sidecar_service(fleet))),
-            (
-                GrpcPeer::Receive,
-                Some(super::thanos::receive::headless_service(fleet)),
-            ),
-            (GrpcPeer::Store, Some(Component::Store.name().to_owned())),
-            (GrpcPeer::Ruler, super::ruler::governing_service(fleet)),
-        ]
-        .into_iter()
-        .filter_map(|(peer, service)| {
-            let mut certificate = leaf(peer);
-            certificate.spec.dns_names = Some(grpc_tls::dns_names(fleet, &service?));
-            certificate.spec.usages = Some(if peer == GrpcPeer::Receive {
-                vec!["server auth", "client auth", "digital signature"]
-            } else {
-                vec!["server auth", "digital signature"]
-            });
-            Some(certificate)
-        })
-        .collect();
+        let servers = query::store_api_servers(fleet)
+            .into_iter()
+            .map(|(peer, service)| {
+                let mut certificate = leaf(peer);
+                certificate.spec.dns_names = Some(grpc_tls::dns_names(fleet, &service));
+                certificate.spec.usages = Some(if peer == GrpcPeer::Receive {
+                    vec!["server auth", "client auth", "digital signature"]
+                } else {
+                    vec!["server auth", "digital signature"]
+                });
+                certificate
+            })
+            .collect();
         let mut client = leaf(GrpcPeer::Query);
         client.spec.common_name = Some(Component::Query.name().to_owned());
         client.spec.usages = Some(vec!["client auth", "digital signature"]);

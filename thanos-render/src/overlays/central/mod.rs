@@ -22,7 +22,6 @@ use self::thanos::{
     query_frontend::{self, ThanosQueryFrontend},
     receive::{self, ThanosReceive},
     store::{self, ThanosStore},
-    store_api_srv,
 };
 use crate::{
     kustomize::Kustomization,
@@ -252,12 +251,6 @@ impl CentralOverlay {
             }
         }
     }
-}
-
-/// The chart's headless Service in front of the sidecars (`<fullname>-thanos-discovery`),
-/// as Query resolves it.
-pub(crate) fn sidecar_store_api(fleet: &Fleet) -> String {
-    store_api_srv(fleet, &sidecar_service(fleet))
 }
 
 /// The chart's headless Service in front of the sidecars.

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use thanos_model::{Fleet, Ruler, Workload};
 
-use super::thanos::{self, query, store_api_srv};
+use super::thanos::{self, query};
 use crate::kustomize::{JsonPatchOperation, Patch, PatchTarget};
 use crate::monitoring::{heavy_groups, Evaluator, EVALUATOR_LABEL, REPLACED_CHART_ALERTS};
 use crate::overlays;
@@ -172,11 +172,6 @@ pub(crate) fn heavy_group_patches(fleet: &Fleet) -> Vec<Patch> {
             )
         })
         .collect()
-}
-
-/// The Ruler's StoreAPI, as Query resolves it, when the fleet has a Ruler.
-pub(crate) fn store_api(fleet: &Fleet) -> Option<String> {
-    Some(store_api_srv(fleet, &governing_service(fleet)?))
 }
 
 /// The Service the operator puts in front of every Ruler pod, when the fleet has a Ruler.

@@ -13,11 +13,11 @@ use super::{
     component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC},
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
-    read_limit_flags, receive, store,
+    read_limit_flags, receive, store_api_srv,
 };
 use crate::{
     overlays::{
-        central::{ruler, sidecar_store_api},
+        central::{ruler, sidecar_service},
         FileObjects,
     },
     yaml::{self, Documents},
@@ -99,17 +99,27 @@ pub(crate) fn ruler_address(fleet: &Fleet) -> String {
     super::dns_srv(fleet, HTTP.name, &context.headless_service_name())
 }
 
-/// The StoreAPIs Query fans out to, as DNS SRV lookups of headless Services so that every
-/// pod is found: the sidecars, the Receive pods, the Store pods and the Ruler's. The one
-/// place Query's endpoints are derived.
-pub(crate) fn endpoints(fleet: &Fleet) -> Vec<String> {
-    let mut endpoints = vec![
-        sidecar_store_api(fleet),
-        receive::store_api(fleet),
-        store::store_api(fleet),
+/// The StoreAPI servers Query fans out to, each with the headless Service in front of
+/// its pods: the sidecars, the Receive pods, the Store pods (every shard's) and the
+/// Ruler's, with a Ruler. The one place they are listed: Query's [`endpoints`] and the
+/// servers' gRPC certificates read it.
+pub(crate) fn store_api_servers(fleet: &Fleet) -> Vec<(GrpcPeer, String)> {
+    let mut servers = vec![
+        (GrpcPeer::Sidecar, sidecar_service(fleet)),
+        (GrpcPeer::Receive, receive::headless_service(fleet)),
+        (GrpcPeer::Store, Component::Store.name().to_owned()),
     ];
-    endpoints.extend(ruler::store_api(fleet));
-    endpoints
+    servers.extend(ruler::governing_service(fleet).map(|service| (GrpcPeer::Ruler, service)));
+    servers
+}
+
+/// The StoreAPIs Query fans out to, as DNS SRV lookups of headless Services so that every
+/// pod is found ([`store_api_servers`]). The one place Query's endpoints are derived.
+pub(crate) fn endpoints(fleet: &Fleet) -> Vec<String> {
+    store_api_servers(fleet)
+        .iter()
+        .map(|(_, service)| store_api_srv(fleet, service))
+        .collect()
 }
 
 /// The `--endpoint.sd-config` file.

@@ -22,7 +22,7 @@ use super::{
     },
     read_limit_flags,
     receive_router::ThanosReceiveRouter,
-    replica_label_flag, service_address, store_api_srv,
+    replica_label_flag, service_address,
 };
 use crate::{
     overlays::{
@@ -210,11 +210,6 @@ impl fmt::Display for RemoteWriteUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.url)
     }
-}
-
-/// Receive's StoreAPI, as Query resolves it: every pod, through the headless Service.
-pub(crate) fn store_api(fleet: &Fleet) -> String {
-    store_api_srv(fleet, &headless_service(fleet))
 }
 
 /// The headless Service in front of every Receive pod.

@@ -11,7 +11,7 @@ use super::{
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
     pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
-    read_limit_flags, store_api_srv,
+    read_limit_flags,
 };
 use crate::{overlays::FileObjects, yaml::Documents};
 
@@ -96,11 +96,6 @@ impl FileObjects for ThanosStore {
             .all(&self.shards);
         self.cache.add_to(self.shared.add_to(documents))
     }
-}
-
-/// Store's StoreAPI, as Query resolves it.
-pub(crate) fn store_api(fleet: &Fleet) -> String {
-    store_api_srv(fleet, COMPONENT.name())
 }
 
 fn args(context: &ComponentContext) -> Vec<String> {
