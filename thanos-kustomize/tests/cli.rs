@@ -464,6 +464,32 @@ fn a_removed_edge_loses_its_overlay() {
     cli(dir.path(), "diff -f two.yaml deploy-new").expect(0);
 }
 
+/// With a chart of another name the overlay of a removed edge is found where it is
+/// (`overlays/<edge>/<chart>`): the plan names its kubectl context and the steps build
+/// that directory.
+#[test]
+fn a_removed_edge_of_another_chart_is_planned_from_its_own_directory() {
+    let dir = workspace(3);
+    let chart = |text: &str| {
+        text.replace(
+            "\n  name: kube-prometheus-stack\n",
+            "\n  name: monitoring-stack\n",
+        )
+    };
+    edited_fleet(dir.path(), "fleet.yaml", chart);
+    cli(dir.path(), "render -f fleet.yaml --out deploy-new").expect(0);
+    let two = init_file(dir.path(), "two.yaml", 2);
+    fs::write(&two, chart(&fs::read_to_string(&two).unwrap())).unwrap();
+    let refused = cli(dir.path(), "render -f two.yaml --out deploy-new").expect(4);
+    for expected in [
+        "cluster-04-edge:\n    overlay removed (kubectl context cluster-04)",
+        "LoadRestrictionsNone deploy-new/overlays/cluster-04-edge/monitoring-stack > ",
+        "kubectl --context cluster-04 delete --ignore-not-found",
+    ] {
+        assert_contains(&refused.stderr, expected);
+    }
+}
+
 /// Renaming an edge removes its overlay: refused with the plan unless --allow-removal.
 #[test]
 fn renaming_an_edge_is_refused_with_a_plan() {

@@ -31,6 +31,8 @@ pub struct ClusterChange {
     pub removed: Option<Option<String>>,
     /// The `cluster` label of a removed overlay, where its values file says.
     pub removed_label: Option<String>,
+    /// The directory of a removed overlay (`overlays/<name>/<chart>`), as it is on disk.
+    pub removed_dir: Option<String>,
     /// Its `cluster` external label changes: (old, new). Its series start again under the
     /// new label.
     pub relabelled: Option<(String, String)>,
@@ -68,11 +70,16 @@ impl ClusterPlan {
             }
         }
         for name in old_overlays.difference(&new_overlays) {
-            let context = read(
-                plan,
-                &format!("overlays/{name}/kube-prometheus-stack/kustomization.yaml"),
-            )
-            .and_then(|text| context_of(&text));
+            // Its chart directory as it is on disk: the fleet's chart may have another
+            // name now.
+            let overlay_dir = plan
+                .changes
+                .iter()
+                .filter_map(|c| overlay_dir_of(&c.path))
+                .find(|dir| overlay_of(dir) == Some(name.as_str()));
+            let context = overlay_dir
+                .and_then(|dir| read(plan, &format!("{dir}/kustomization.yaml")))
+                .and_then(|text| context_of(&text));
             let label = plan
                 .changes
                 .iter()
@@ -82,6 +89,7 @@ impl ClusterPlan {
             let entry = clusters.entry(name.clone()).or_default();
             entry.removed = Some(context);
             entry.removed_label = label;
+            entry.removed_dir = overlay_dir.map(str::to_owned);
         }
         for change in &plan.changes {
             let cluster = overlay_of(&change.path).unwrap_or("base").to_owned();
@@ -161,13 +169,18 @@ impl ClusterPlan {
             if let Some(context) = &change.removed {
                 let context = &word(context.as_deref().unwrap_or("CONTEXT"));
                 let label = change.removed_label.as_deref().unwrap_or(name);
+                // Its directory on disk, else where the default chart puts it.
+                let overlay = change.removed_dir.clone().unwrap_or_else(|| {
+                    format!("overlays/{name}/{}", thanos_model::Chart::default().name)
+                });
+                let overlay = &word(&overlay);
                 let _ = write!(
                     out,
                     "Before removing {name}:\n  \
                      1. Silence its alert in Alertmanager: alertname=\"ThanosEdgeSilent\", cluster=\"{label}\" \
                      (where the fleet renders the silent-edge alert; else it fires once the edge stops writing).\n  \
                      2. Delete what it runs while its overlay is still in {shown}:\n       \
-                     kubectl kustomize --enable-helm --load-restrictor LoadRestrictionsNone {dir}/overlays/{name}/kube-prometheus-stack > \"${{TMPDIR:-/tmp}}/{name}.yaml\"\n       \
+                     kubectl kustomize --enable-helm --load-restrictor LoadRestrictionsNone {dir}/{overlay} > \"${{TMPDIR:-/tmp}}/{name}.yaml\"\n       \
                      kubectl --context {context} delete --ignore-not-found -f \"${{TMPDIR:-/tmp}}/{name}.yaml\"\n  \
                      3. Render with --allow-removal, apply the central overlay (its silent-edge alert loses the edge), then expire the silence.\n",
                 );
@@ -226,6 +239,14 @@ impl fmt::Display for ClusterPlan {
 fn overlay_of(path: &str) -> Option<&str> {
     let rest = path.strip_prefix("overlays/")?;
     rest.split_once('/').map(|(name, _)| name)
+}
+
+/// `overlays/<name>/<chart>` of `overlays/<name>/<chart>/...`: the overlay's directory.
+fn overlay_dir_of(path: &str) -> Option<&str> {
+    let name = overlay_of(path)?;
+    let rest = &path["overlays/".len() + name.len() + 1..];
+    let (chart, _) = rest.split_once('/')?;
+    Some(&path[.."overlays/".len() + name.len() + 1 + chart.len()])
 }
 
 fn file_name(path: &str) -> &str {
