@@ -255,7 +255,12 @@ fn check_prints_json_and_github_annotations() {
         }
         assert!(d["column"].is_u64(), "line:column for every error: {d}");
     }
-    assert!(diagnostics.iter().any(|d| d["path"] == "namespace"));
+    let errors: Vec<(&str, &str)> = diagnostics
+        .iter()
+        .map(|d| (d["severity"].as_str().unwrap(), d["path"].as_str().unwrap()))
+        .filter(|(severity, _)| *severity == "error")
+        .collect();
+    assert_eq!(errors, [("error", "namespace"), ("error", "edges[0].name")]);
 
     let github = cli(dir.path(), "check --format github -f bad.yaml").expect(1);
     assert_eq!(
