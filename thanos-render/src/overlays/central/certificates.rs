@@ -180,12 +180,55 @@ pub struct OwnCa {
     pub issuer: Issuer,
 }
 
+/// Where `thanos-certificates.yaml` renders the `thanos-selfsigned` Issuer that signs
+/// the fleet's own CAs: once, with the first CA of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SelfSigned {
+    /// With this part's CA: no earlier part renders it.
+    Here,
+    /// An earlier part of the file renders it.
+    Earlier,
+}
+
+impl SelfSigned {
+    /// Where the Issuer is for the part after those whose CAs are `earlier`.
+    fn after<'a>(earlier: impl IntoIterator<Item = Option<&'a OwnCa>>) -> Self {
+        let rendered = earlier
+            .into_iter()
+            .flatten()
+            .any(|ca| ca.self_signed.is_some());
+        if rendered {
+            Self::Earlier
+        } else {
+            Self::Here
+        }
+    }
+}
+
+/// The three parts of `thanos-certificates.yaml`, in order: the write path's, the
+/// Ingresses' and the StoreAPIs' certificates, the `thanos-selfsigned` Issuer in the
+/// first that has a CA of its own.
+pub(crate) fn parts(
+    fleet: &Fleet,
+) -> (
+    Option<WriteCertificates>,
+    Option<IngressCertificates>,
+    Option<GrpcCertificates>,
+) {
+    let write = WriteCertificates::new(fleet);
+    let write_ca = write.as_ref().map(|write| &write.ca);
+    let ingress = IngressCertificates::new(fleet, SelfSigned::after([write_ca]));
+    let ingress_ca = ingress.as_ref().and_then(|ingress| ingress.ca.as_ref());
+    let grpc = GrpcCertificates::new(fleet, SelfSigned::after([write_ca, ingress_ca]));
+    (write, ingress, grpc)
+}
+
 impl OwnCa {
     /// The CA `name` (`thanos-kustomize <what> CA <domain>`), with the self-signed
-    /// Issuer unless `self_signed_rendered`: an earlier part of the file has it.
-    fn new(fleet: &Fleet, name: &str, what: &str, self_signed_rendered: bool) -> Self {
+    /// Issuer when it goes `Here`.
+    fn new(fleet: &Fleet, name: &str, what: &str, self_signed: SelfSigned) -> Self {
         Self {
-            self_signed: (!self_signed_rendered)
+            self_signed: (self_signed == SelfSigned::Here)
                 .then(|| issuer(fleet, SELF_SIGNED, IssuerSpec::self_signed())),
             certificate: certificate(
                 fleet,
@@ -234,7 +277,7 @@ impl WriteCertificates {
                 .duration(tls.duration.clone(), tls.renew_before.clone())
         };
         Some(Self {
-            ca: OwnCa::new(fleet, WRITE_CA, "write", false),
+            ca: OwnCa::new(fleet, WRITE_CA, "write", SelfSigned::Here),
             server: leaf(SERVER_CERTIFICATE.to_owned(), SERVER_TLS_SECRET.to_owned())
                 .server(fleet.ingress_host(ingress, Component::Receive)),
             edges: fleet
@@ -270,9 +313,9 @@ pub struct IngressCertificates {
 
 impl IngressCertificates {
     /// The certificates of a validated fleet; `None` unless cert-manager issues the
-    /// Ingress certificates and some Ingress has TLS. `self_signed_rendered`: an earlier
-    /// part of the file already has the `thanos-selfsigned` Issuer.
-    pub(crate) fn new(fleet: &Fleet, self_signed_rendered: bool) -> Option<Self> {
+    /// Ingress certificates and some Ingress has TLS. `self_signed`: where the
+    /// `thanos-selfsigned` Issuer is.
+    fn new(fleet: &Fleet, self_signed: SelfSigned) -> Option<Self> {
         let tls = fleet.security.ingress_tls.as_ref()?;
         let ingresses = tls_ingresses(fleet);
         if tls.certificates != CertificateSource::CertManager || ingresses.is_empty() {
@@ -290,7 +333,7 @@ impl IngressCertificates {
             None => (true, issuer_ref(INGRESS_CA)),
         };
         Some(Self {
-            ca: own_ca.then(|| OwnCa::new(fleet, INGRESS_CA, "ingress", self_signed_rendered)),
+            ca: own_ca.then(|| OwnCa::new(fleet, INGRESS_CA, "ingress", self_signed)),
             ingresses: ingresses
                 .into_iter()
                 .map(|(name, host)| {
@@ -352,9 +395,8 @@ pub struct GrpcCertificates {
 
 impl GrpcCertificates {
     /// The certificates of a validated fleet; `None` without gRPC TLS.
-    /// `self_signed_rendered`: an earlier part of the file already has the
-    /// `thanos-selfsigned` Issuer.
-    pub(crate) fn new(fleet: &Fleet, self_signed_rendered: bool) -> Option<Self> {
+    /// `self_signed`: where the `thanos-selfsigned` Issuer is.
+    fn new(fleet: &Fleet, self_signed: SelfSigned) -> Option<Self> {
         if !grpc_tls::enabled(fleet) {
             return None;
         }
@@ -387,7 +429,7 @@ impl GrpcCertificates {
         client.spec.common_name = Some(Component::Query.name().to_owned());
         client.spec.usages = Some(vec!["client auth", "digital signature"]);
         Some(Self {
-            ca: OwnCa::new(fleet, GRPC_CA, "gRPC", self_signed_rendered),
+            ca: OwnCa::new(fleet, GRPC_CA, "gRPC", self_signed),
             servers,
             client,
         })
@@ -495,5 +537,45 @@ impl Certificate {
         labels.insert(EDGE_LABEL.to_owned(), edge.name.clone());
         self.spec.secret_template = Some(SecretTemplate { labels });
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use thanos_model::Fleet;
+
+    use super::{parts, OwnCa};
+
+    /// Which parts render the `thanos-selfsigned` Issuer, in file order (write, Ingress,
+    /// gRPC); `None` for a part that is not rendered.
+    fn self_signed_in(fleet: &Fleet) -> [Option<bool>; 3] {
+        let renders = |ca: &OwnCa| ca.self_signed.is_some();
+        let (write, ingress, grpc) = parts(fleet);
+        [
+            write.map(|write| renders(&write.ca)),
+            ingress.map(|ingress| ingress.ca.as_ref().is_some_and(renders)),
+            grpc.map(|grpc| renders(&grpc.ca)),
+        ]
+    }
+
+    /// One `thanos-selfsigned` Issuer in the file, in the first part that has a CA of
+    /// its own, whichever parts the fleet renders.
+    #[test]
+    fn the_self_signed_issuer_is_in_the_first_part_with_a_ca() {
+        let secure = thanos_model::seed::secure_fleet(1)
+            .build()
+            .unwrap()
+            .into_inner();
+        let mut no_write = secure.clone();
+        no_write.central.receive.remote_write.tls = None;
+        let mut grpc_only = no_write.clone();
+        grpc_only.security.ingress_tls = None;
+        for (fleet, expected) in [
+            (&secure, [Some(true), Some(false), Some(false)]),
+            (&no_write, [None, Some(true), Some(false)]),
+            (&grpc_only, [None, None, Some(true)]),
+        ] {
+            assert_eq!(self_signed_in(fleet), expected);
+        }
     }
 }

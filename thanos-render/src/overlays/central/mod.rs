@@ -94,17 +94,7 @@ impl CentralOverlay {
         // The S3 Secret is deliberately not a resource: it holds envsubst placeholders and
         // is applied on its own, so applying the overlay never replaces the real Secret.
         let monitoring = ThanosMonitoring::new(fleet);
-        let certificates = WriteCertificates::new(fleet);
-        // One `thanos-selfsigned` Issuer in the file: in the first part that needs it.
-        let ingress_certificates = IngressCertificates::new(fleet, certificates.is_some());
-        let grpc_certificates = GrpcCertificates::new(
-            fleet,
-            certificates.is_some()
-                || ingress_certificates
-                    .as_ref()
-                    .and_then(|ingress| ingress.ca.as_ref())
-                    .is_some_and(|ca| ca.self_signed.is_some()),
-        );
+        let (certificates, ingress_certificates, grpc_certificates) = certificates::parts(fleet);
         let network_policies = NetworkPolicies::new(fleet);
         let grafana_rbac = GrafanaRbacObjects::new(fleet);
         let query_frontend = ThanosQueryFrontend::new(fleet);
