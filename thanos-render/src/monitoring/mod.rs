@@ -43,7 +43,7 @@ pub use per_cluster::{
 };
 pub use prometheus_rule::{
     AlertingRule, PartialResponse, PrometheusRule, PrometheusRuleSpec, RecordingRule, Rule,
-    RuleError, RuleGroup, RuleProblem,
+    RuleError, RuleGroup, RuleProblem, SeriesCopies,
 };
 pub use service_monitor::{
     Endpoint, NamespaceSelector, RelabelAction, RelabelConfig, ServiceMonitor, ServiceMonitorSpec,

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 use super::{
     labels, promql, AlertSeverity, AlertingRule, Duration, Evaluator, PartialResponse,
-    PrometheusRule, RuleGroup, CLUSTER_LABEL, EVALUATOR_LABEL, SEVERITY_LABEL,
+    PrometheusRule, RuleGroup, SeriesCopies, CLUSTER_LABEL, EVALUATOR_LABEL, SEVERITY_LABEL,
 };
 
 /// `metadata.name` of the object [`central_watchdog`] returns.
@@ -200,17 +200,17 @@ pub struct ClusterTargets {
 /// The per-cluster alerts: one `absent()` rule per cluster and target it exposes, and
 /// `PrometheusNotConnectedToAlertmanagers` for the central cluster only (`central`: its
 /// `cluster` value; `prometheus_job`: the job of central Prometheus and of the agents),
-/// labelled for the Thanos Ruler. `replicated`: every cluster's `up` series has a second
-/// copy (Receive's replication factor 2 or more, two central Prometheus replicas), which
-/// decides the targets group's partial-response strategy
-/// ([`PartialResponse::for_absence`]).
+/// labelled for the Thanos Ruler. `copies`: how many copies of every cluster's `up`
+/// series the stores hold (two or more with Receive's replication factor 2 or more and
+/// two central Prometheus replicas), which decides the targets group's partial-response
+/// strategy ([`PartialResponse::for_absence`]).
 #[must_use]
 pub fn per_cluster_alerts(
     namespace: &str,
     clusters: &[ClusterTargets],
     central: &str,
     prometheus_job: &str,
-    replicated: bool,
+    copies: SeriesCopies,
 ) -> PrometheusRule {
     let targets = ClusterTarget::ALL
         .into_iter()
@@ -222,7 +222,7 @@ pub fn per_cluster_alerts(
         })
         .fold(
             RuleGroup::new("per-cluster-targets")
-                .partial_response(PartialResponse::for_absence(replicated)),
+                .partial_response(PartialResponse::for_absence(copies)),
             RuleGroup::rule,
         );
     // `warn`: the alert fires on a present series of 0 Alertmanagers; a failing store
@@ -314,7 +314,7 @@ mod tests {
             &clusters(),
             "central",
             "kps-prometheus",
-            false,
+            SeriesCopies::One,
         );
         rules.validate().unwrap();
         let alerts: Vec<(&str, &str)> = rules
@@ -349,8 +349,13 @@ mod tests {
                 Some(PartialResponse::Warn)
             ]
         );
-        let replicated =
-            per_cluster_alerts("monitoring", &clusters(), "central", "kps-prometheus", true);
+        let replicated = per_cluster_alerts(
+            "monitoring",
+            &clusters(),
+            "central",
+            "kps-prometheus",
+            SeriesCopies::AtLeastTwo,
+        );
         assert_eq!(
             replicated.spec.groups[0].partial_response_strategy,
             Some(PartialResponse::Warn)

@@ -44,6 +44,30 @@ pub struct RuleGroup {
     pub rules: Vec<Rule>,
 }
 
+/// How many copies of every series the stores Query reads hold, which decides what an
+/// absence alert's group tolerates of a failing store ([`PartialResponse::for_absence`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SeriesCopies {
+    /// One: a failing store's series are missing from Query's answer.
+    #[default]
+    One,
+    /// Two or more (Receive's replication factor 2 or more, two central Prometheus
+    /// replicas deduplicated by Query): one failing store leaves the answer whole.
+    AtLeastTwo,
+}
+
+impl SeriesCopies {
+    /// `count` copies of every series.
+    #[must_use]
+    pub fn of(count: u32) -> Self {
+        if count >= 2 {
+            Self::AtLeastTwo
+        } else {
+            Self::One
+        }
+    }
+}
+
 /// The Thanos Ruler's partial-response strategy of a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -73,8 +97,8 @@ impl PartialResponse {
     /// alert, never invent one. Recording rules keep `abort`: a value recorded from
     /// partial data would be stored as if it were whole.
     #[must_use]
-    pub fn for_absence(every_series_twice: bool) -> Option<Self> {
-        every_series_twice.then_some(Self::Warn)
+    pub fn for_absence(copies: SeriesCopies) -> Option<Self> {
+        (copies == SeriesCopies::AtLeastTwo).then_some(Self::Warn)
     }
 }
 

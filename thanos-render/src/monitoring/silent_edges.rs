@@ -27,7 +27,7 @@ use std::collections::BTreeSet;
 
 use super::{
     labels, promql, AlertSeverity, AlertingRule, Duration, Evaluator, PartialResponse,
-    PrometheusRule, RuleGroup, EVALUATOR_LABEL, SEVERITY_LABEL,
+    PrometheusRule, RuleGroup, SeriesCopies, EVALUATOR_LABEL, SEVERITY_LABEL,
 };
 
 /// The alert name every edge's rule shares; the `cluster` label tells them apart.
@@ -44,7 +44,7 @@ pub struct SilentEdgeOptions {
     pending_for: Duration,
     interval: Duration,
     query_offset: Duration,
-    replicated: bool,
+    copies: SeriesCopies,
 }
 
 impl Default for SilentEdgeOptions {
@@ -56,7 +56,7 @@ impl Default for SilentEdgeOptions {
             pending_for: Duration::minutes(5),
             interval: Duration::minutes(1),
             query_offset: Duration::milliseconds(0),
-            replicated: false,
+            copies: SeriesCopies::One,
         }
     }
 }
@@ -92,10 +92,10 @@ impl SilentEdgeOptions {
         /// How far in the past the Ruler evaluates (`ruleQueryOffset`): the alert fires
         /// that much later.
         query_offset: Duration,
-        /// Whether Receive holds every series twice (replication factor 2 or more), which
-        /// decides the group's partial-response strategy
+        /// How many copies of every series Receive holds (two or more with a replication
+        /// factor of 2 or more), which decides the group's partial-response strategy
         /// ([`PartialResponse::for_absence`]).
-        replicated: bool,
+        copies: SeriesCopies,
     }
 
     /// How long the alert is pending before it fires: for an edge that never wrote, the
@@ -130,7 +130,7 @@ pub fn silent_edge_alerts(
         .fold(
             RuleGroup::new(SILENT_EDGES_NAME)
                 .interval(options.interval.clone())
-                .partial_response(PartialResponse::for_absence(options.replicated)),
+                .partial_response(PartialResponse::for_absence(options.copies)),
             RuleGroup::rule,
         );
     PrometheusRule::new(labels::metadata(

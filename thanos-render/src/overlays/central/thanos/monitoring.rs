@@ -8,8 +8,8 @@ use thanos_model::{Component, Fleet};
 
 use crate::{
     monitoring::{
-        self, ClusterTarget, ClusterTargets, MonitoringOptions, PrometheusRule, ServiceMonitor,
-        SilentEdgeOptions, Target,
+        self, ClusterTarget, ClusterTargets, MonitoringOptions, PrometheusRule, SeriesCopies,
+        ServiceMonitor, SilentEdgeOptions, Target,
     },
     overlays::FileObjects,
     yaml::Documents,
@@ -127,7 +127,14 @@ fn per_cluster(fleet: &Fleet) -> Option<PrometheusRule> {
         &clusters,
         fleet.central.cluster_label_value(),
         &crate::overlays::central::prometheus_name(fleet),
-        receive_replicated(fleet) && fleet.central.prometheus.replicas >= 2,
+        // The edges' `up` series are Receive's copies, central's its Prometheus replicas'.
+        SeriesCopies::of(
+            fleet
+                .central
+                .receive
+                .replication_factor
+                .min(fleet.central.prometheus.replicas),
+        ),
     ))
 }
 
@@ -152,12 +159,7 @@ pub(crate) fn silent_edge_options(fleet: &Fleet) -> SilentEdgeOptions {
             after.as_millis().div_ceil(1000).max(1),
         ))
         .query_offset(offset)
-        .replicated(receive_replicated(fleet))
-}
-
-/// Whether Receive holds every series twice or more.
-fn receive_replicated(fleet: &Fleet) -> bool {
-    fleet.central.receive.replication_factor >= 2
+        .copies(SeriesCopies::of(fleet.central.receive.replication_factor))
 }
 
 /// The ServiceMonitor of one of our components, when the fleet wants them.
