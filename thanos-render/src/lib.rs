@@ -117,6 +117,7 @@ pub use overlays::{
         CentralOverlay,
     },
     edge::{client_secret, EdgeOverlay, WAL_RETENTION_FLAG},
+    KUSTOMIZATION_FILE,
 };
 pub use runbook::Runbook;
 pub use safe_path::is_safe_relative_path;

@@ -78,7 +78,12 @@ impl ClusterPlan {
                 .filter_map(|c| overlay_dir_of(&c.path))
                 .find(|dir| overlay_of(dir) == Some(name.as_str()));
             let context = overlay_dir
-                .and_then(|dir| read(plan, &format!("{dir}/kustomization.yaml")))
+                .and_then(|dir| {
+                    read(
+                        plan,
+                        &format!("{dir}/{}", thanos_render::KUSTOMIZATION_FILE),
+                    )
+                })
                 .and_then(|text| context_of(&text));
             let label = plan
                 .changes

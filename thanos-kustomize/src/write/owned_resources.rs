@@ -30,7 +30,7 @@ pub fn keep_owned_resources(manifests: &mut Manifests, dir: &Path) {
 /// The `resources` of the generated kustomization in `overlay` that are files there we
 /// did not generate.
 fn listed_owned(overlay: &Path) -> Vec<String> {
-    let Ok(text) = fs::read_to_string(overlay.join("kustomization.yaml")) else {
+    let Ok(text) = fs::read_to_string(overlay.join(thanos_render::KUSTOMIZATION_FILE)) else {
         return Vec::new();
     };
     if provenance(&text) != Provenance::Generated {

@@ -21,8 +21,9 @@ use crate::{
     Tree,
 };
 
-/// Every overlay's kustomization file.
-pub(crate) const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
+/// The kustomization file of every chart directory of the tree (the base's and each
+/// overlay's).
+pub const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
 
 /// The label of every object the tool makes: who manages it.
 pub(crate) const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "thanos-kustomize");
