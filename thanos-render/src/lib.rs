@@ -39,7 +39,10 @@
 //! | value | function |
 //! | --- | --- |
 //! | the edges' remote-write URL | `RemoteWriteUrl::new` (`overlays/central/thanos/receive.rs`), read through [`ThanosReceive::remote_write_url`] and handed to the edges by [`Manifests::new`] |
-//! | Query's endpoints | `query::endpoints` (`overlays/central/thanos/query.rs`) |
+//! | Query's endpoints, from the StoreAPI servers and their Services (which the gRPC server certificates name too) | `query::endpoints`, `query::store_api_servers` (`overlays/central/thanos/query.rs`) |
+//! | a Service's in-cluster host, `host:port` and DNS SRV lookup | `thanos::service_host`, `thanos::service_address`, `thanos::dns_srv` (`overlays/central/thanos/mod.rs`) |
+//! | central Prometheus's name (its resource, its Service, its `job`) and the sidecars' Service | `central::prometheus_name`, `central::sidecar_service` (`overlays/central/mod.rs`) |
+//! | the read limits' flags and `additionalArgs` | `thanos::read_limits` (`overlays/central/thanos/mod.rs`) |
 //! | the Receive hashring and its endpoints | `receive::hashring_endpoints` (`overlays/central/thanos/receive.rs`) |
 //! | Grafana's Thanos datasource (the query-frontend, else Query) | `query_frontend::datasource_url` (`overlays/central/thanos/query_frontend.rs`) |
 //! | a cache's file and address | `cache::config` (`overlays/central/thanos/cache.rs`) |
