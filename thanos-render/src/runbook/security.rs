@@ -6,7 +6,7 @@ use thanos_model::{CertificateSource, Component, Fleet, IssuerKind};
 
 use super::{
     lang::Lang,
-    markdown::{code, Block, CodeBlock},
+    markdown::{code, plain, Block, CodeBlock},
     FleetView,
 };
 use crate::{
@@ -14,7 +14,11 @@ use crate::{
         certificates::{GRPC_CA, INGRESS_CA},
         network_policies::{ALERTMANAGER_OPERATED, ALERTMANAGER_WEB},
         s3_secret,
-        thanos::{component::HTTP, service_address},
+        thanos::{
+            component::{GRPC, HTTP},
+            receive::CAPNPROTO_PORT,
+            service_address,
+        },
     },
     shell::{kubectl, kubectl_in, quote},
     CentralOverlay,
@@ -188,9 +192,14 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     }
     if let Some(checks) = &s.network_checks {
         blocks.push(l.p(
-            "**Network boundaries.** Each cluster's {} denies every connection into {} that no policy allows, then lets each component accept only its real peers on its own ports: Query from Grafana, the Ruler and Prometheus; every StoreAPI (10901) from Query (and Receive from its peers); Receive's remote-write port from the Ingress controller only; Alertmanager from Prometheus, the Ruler and Grafana; every metrics port from Prometheus. Cap'n Proto (19391) is in no rule. On an edge, only the agent reaches its own pods and kube-state-metrics. Egress is not restricted (DNS, S3 and the API server differ per site). Check from a pod of another namespace that Store and Alertmanager do not answer (both commands must time out):",
-            "**네트워크 경계.** 각 클러스터의 {}는 {}로 들어오는 연결 중 정책이 허용하지 않은 것을 모두 막고, 각 컴포넌트가 실제 상대에게서만 자기 포트로 연결을 받게 합니다. Query는 Grafana, Ruler, Prometheus에서, 모든 StoreAPI(10901)는 Query에서(Receive는 다른 Receive에서도), Receive의 remote-write 포트는 Ingress 컨트롤러에서만, Alertmanager는 Prometheus, Ruler, Grafana에서, 모든 메트릭 포트는 Prometheus에서만 받습니다. Cap'n Proto(19391)는 어떤 규칙에도 없습니다. 엣지에서는 에이전트만 자기 파드와 kube-state-metrics에 접근합니다. 나가는 연결(egress)은 제한하지 않습니다(DNS, S3, API 서버가 사이트마다 다르기 때문). 다른 네임스페이스의 파드에서 Store와 Alertmanager가 응답하지 않는지 확인합니다(두 명령 모두 시간 초과로 끝나야 합니다):",
-            [code(crate::overlays::central::network_policies::FILE), code(&f.namespace)],
+            "**Network boundaries.** Each cluster's {} denies every connection into {} that no policy allows, then lets each component accept only its real peers on its own ports: Query from Grafana, the Ruler and Prometheus; every StoreAPI ({2}) from Query (and Receive from its peers); Receive's remote-write port from the Ingress controller only; Alertmanager from Prometheus, the Ruler and Grafana; every metrics port from Prometheus. Cap'n Proto ({3}) is in no rule. On an edge, only the agent reaches its own pods and kube-state-metrics. Egress is not restricted (DNS, S3 and the API server differ per site). Check from a pod of another namespace that Store and Alertmanager do not answer (both commands must time out):",
+            "**네트워크 경계.** 각 클러스터의 {}는 {}로 들어오는 연결 중 정책이 허용하지 않은 것을 모두 막고, 각 컴포넌트가 실제 상대에게서만 자기 포트로 연결을 받게 합니다. Query는 Grafana, Ruler, Prometheus에서, 모든 StoreAPI({2})는 Query에서(Receive는 다른 Receive에서도), Receive의 remote-write 포트는 Ingress 컨트롤러에서만, Alertmanager는 Prometheus, Ruler, Grafana에서, 모든 메트릭 포트는 Prometheus에서만 받습니다. Cap'n Proto({3})는 어떤 규칙에도 없습니다. 엣지에서는 에이전트만 자기 파드와 kube-state-metrics에 접근합니다. 나가는 연결(egress)은 제한하지 않습니다(DNS, S3, API 서버가 사이트마다 다르기 때문). 다른 네임스페이스의 파드에서 Store와 Alertmanager가 응답하지 않는지 확인합니다(두 명령 모두 시간 초과로 끝나야 합니다):",
+            [
+                code(crate::overlays::central::network_policies::FILE),
+                code(&f.namespace),
+                plain(GRPC.number.to_string()),
+                plain(CAPNPROTO_PORT.to_string()),
+            ],
         ));
         let probe = |url: &String| {
             format!(
@@ -260,9 +269,13 @@ fn grpc_certificate_blocks(f: &FleetView, l: Lang) -> Vec<Block> {
     let in_central = kubectl_in(&f.central.context, &f.namespace);
     vec![
         l.p(
-            "**gRPC certificates.** The StoreAPIs (10901: the sidecar, Receive, Store, the Ruler) serve mutual TLS: cert-manager issues each a server certificate from the CA {}, which issues nothing else, and Query a client certificate; a StoreAPI accepts no client without a certificate of that CA, so no pod that reaches 10901, and no edge with its write certificate, reads metrics. Receive replicates to its peers with its own certificate. cert-manager renews every certificate 30 days before it expires (a pod that keeps an old one shows on the same page; restart it). After step 5 of the central deploy, wait until they are ready, then check on Query's Stores page ({}) that every StoreAPI is up; a certificate problem shows there as a TLS handshake error:",
-            "**gRPC 인증서.** StoreAPI(10901: 사이드카, Receive, Store, Ruler)는 상호 TLS로 서비스합니다. cert-manager가 다른 것은 발급하지 않는 CA {}에서 각 StoreAPI에 서버 인증서를, Query에 클라이언트 인증서를 발급합니다. StoreAPI는 이 CA의 인증서가 없는 클라이언트를 받지 않으므로, 10901에 닿는 파드도, 쓰기용 인증서를 가진 엣지도 메트릭을 읽을 수 없습니다. Receive는 자기 인증서로 다른 Receive에 복제합니다. cert-manager가 모든 인증서를 만료 30일 전에 갱신합니다(예전 인증서를 계속 쓰는 파드는 같은 페이지에 나타나니 재시작하세요). 중앙 배포 5단계 후 준비될 때까지 기다린 다음, Query의 Stores 페이지({})에서 모든 StoreAPI가 up인지 확인합니다. 인증서 문제는 그곳에 TLS handshake 오류로 나타납니다:",
-            [code(GRPC_CA), code("/stores")],
+            "**gRPC certificates.** The StoreAPIs ({2}: the sidecar, Receive, Store, the Ruler) serve mutual TLS: cert-manager issues each a server certificate from the CA {}, which issues nothing else, and Query a client certificate; a StoreAPI accepts no client without a certificate of that CA, so no pod that reaches {2}, and no edge with its write certificate, reads metrics. Receive replicates to its peers with its own certificate. cert-manager renews every certificate 30 days before it expires (a pod that keeps an old one shows on the same page; restart it). After step 5 of the central deploy, wait until they are ready, then check on Query's Stores page ({}) that every StoreAPI is up; a certificate problem shows there as a TLS handshake error:",
+            "**gRPC 인증서.** StoreAPI({2}: 사이드카, Receive, Store, Ruler)는 상호 TLS로 서비스합니다. cert-manager가 다른 것은 발급하지 않는 CA {}에서 각 StoreAPI에 서버 인증서를, Query에 클라이언트 인증서를 발급합니다. StoreAPI는 이 CA의 인증서가 없는 클라이언트를 받지 않으므로, {2}에 닿는 파드도, 쓰기용 인증서를 가진 엣지도 메트릭을 읽을 수 없습니다. Receive는 자기 인증서로 다른 Receive에 복제합니다. cert-manager가 모든 인증서를 만료 30일 전에 갱신합니다(예전 인증서를 계속 쓰는 파드는 같은 페이지에 나타나니 재시작하세요). 중앙 배포 5단계 후 준비될 때까지 기다린 다음, Query의 Stores 페이지({})에서 모든 StoreAPI가 up인지 확인합니다. 인증서 문제는 그곳에 TLS handshake 오류로 나타납니다:",
+            [
+                code(GRPC_CA),
+                code("/stores"),
+                plain(GRPC.number.to_string()),
+            ],
         ),
         CodeBlock::lines(
             "sh",

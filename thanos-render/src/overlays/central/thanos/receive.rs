@@ -66,8 +66,9 @@ const LIMITS: ConfigFile = ConfigFile {
 };
 /// The hashring of the edges' tenants.
 const EDGES_HASHRING: &str = "edges";
-/// Where the Cap'n Proto server Receive always starts listens when it is not used.
-const CAPNPROTO_LOCAL: &str = "127.0.0.1:19391";
+/// The port of the Cap'n Proto (replication) server Receive always starts; on
+/// `127.0.0.1` when it is not used.
+pub(crate) const CAPNPROTO_PORT: u16 = 19391;
 /// The label Receive adds for the tenant: the edge's own `cluster` label, so that a value
 /// the client sends is overwritten with its verified tenant.
 const TENANT_LABEL: &str = labels::CLUSTER;
@@ -521,7 +522,7 @@ fn ingest_args(context: &ComponentContext) -> Vec<String> {
 
 /// `--receive.capnproto-address` on localhost, unless Receive replicates over Cap'n Proto.
 pub(super) fn capnproto_flag(receive: &thanos_model::Receive) -> Option<String> {
-    (!receive.capnproto).then(|| format!("--receive.capnproto-address={CAPNPROTO_LOCAL}"))
+    (!receive.capnproto).then(|| format!("--receive.capnproto-address=127.0.0.1:{CAPNPROTO_PORT}"))
 }
 
 #[cfg(test)]
