@@ -6,7 +6,7 @@ use thanos_model::{labels, Component, Fleet};
 
 use super::{
     admin_flags, common_flags,
-    component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP},
+    component::{ComponentContext, Port, ServiceKind, SharedObjects, HTTP, METRICS},
     pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
 };
 use crate::{overlays::FileObjects, yaml::Documents};
@@ -36,7 +36,8 @@ impl ThanosCompactor {
                 .pod(args(&context))
                 .objstore(ObjstoreSecret::Mounted)
                 .stateful_set(context.name(), storage, PodManagement::OrderedReady),
-            shared: context.shared_objects(ServiceKind::Headless),
+            // Nothing reads the Compactor but Prometheus its metrics.
+            shared: context.shared_objects(ServiceKind::Headless, &[METRICS]),
         }
     }
 }

@@ -121,6 +121,16 @@ pub(crate) const HTTP: Port = Port {
     number: 10902,
 };
 
+/// Central Prometheus, which scrapes every component.
+pub(crate) const PROMETHEUS: Peer = Peer::Chart(network_policies::PROMETHEUS);
+/// Query, the client of every StoreAPI.
+pub(crate) const QUERY: Peer = Peer::Thanos(Component::Query);
+/// Every component's metrics: its HTTP port, to Prometheus.
+pub(crate) const METRICS: Allow<'static> = Allow {
+    from: &[PROMETHEUS],
+    ports: &[HTTP.number],
+};
+
 /// How a Service exposes a component's pods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ServiceKind {
@@ -307,112 +317,34 @@ impl<'a> ComponentContext<'a> {
     }
 
     /// Its [`SharedObjects`]: a Service of `kind`, a PodDisruptionBudget letting a drain
-    /// take one pod at a time, the ServiceMonitor, no Ingress.
-    pub(crate) fn shared_objects(&self, kind: ServiceKind) -> SharedObjects {
+    /// take one pod at a time, the ServiceMonitor, the NetworkPolicy admitting `allows`,
+    /// no Ingress.
+    pub(crate) fn shared_objects(&self, kind: ServiceKind, allows: &[Allow]) -> SharedObjects {
         SharedObjects {
             service_account: self.service_account(),
             service: self.service(kind),
             ingress: None,
             pod_disruption_budget: self.pod_disruption_budget(1),
             service_monitor: self.service_monitor(),
-            network_policy: self.network_policy(),
+            network_policy: self.network_policy(allows),
         }
     }
 
-    /// Its NetworkPolicy, when the fleet has NetworkPolicies: who may reach which of its
-    /// ports, from the same port constants as its Services and Query's endpoints. Query
-    /// answers Grafana, the Ruler and the query-frontend (which answers Grafana); every
-    /// StoreAPI answers Query (and Receive its peers for replication, or its routers when
-    /// split); the remote-write port of Receive (of its routers, when split) answers the
-    /// ingress controller; every HTTP port answers Prometheus (metrics). Cap'n Proto
-    /// replication (19391) is in no rule: the namespace's default deny closes it.
-    pub(crate) fn network_policy(&self) -> Option<NetworkPolicy> {
-        if !self.fleet.security.network_policies {
-            return None;
-        }
-        const PROMETHEUS: Peer = Peer::Chart(network_policies::PROMETHEUS);
-        const QUERY: Peer = Peer::Thanos(Component::Query);
-        let metrics = Allow {
-            from: &[PROMETHEUS],
-            ports: &[HTTP.number],
-        };
-        const GRAFANA: Peer = Peer::Chart(network_policies::GRAFANA);
-        const RULER: Peer = Peer::Chart(network_policies::THANOS_RULER);
-        const FRONTEND: Peer = Peer::Thanos(Component::QueryFrontend);
-        const INGRESS: Peer = Peer::IngressController;
-        // Query's readers: the query-frontend when the fleet has one, and with an Ingress,
-        // its controller.
-        let query_peers: Vec<Peer> = [GRAFANA, RULER]
-            .into_iter()
-            .chain(
-                self.fleet
-                    .central
-                    .query_frontend
-                    .is_some()
-                    .then_some(FRONTEND),
+    /// Its NetworkPolicy, when the fleet has NetworkPolicies: its pods accept only
+    /// `allows`, its real peers on its own ports (from the same port constants as its
+    /// Services and Query's endpoints), which its file names. Every HTTP port answers
+    /// Prometheus ([`METRICS`]); Cap'n Proto replication (19391) is in no rule: the
+    /// namespace's default deny closes it.
+    pub(crate) fn network_policy(&self, allows: &[Allow]) -> Option<NetworkPolicy> {
+        self.fleet.security.network_policies.then(|| {
+            network_policies::policy(
+                self.fleet,
+                self.name(),
+                self.labels(),
+                self.selector_labels(),
+                allows,
             )
-            .chain([PROMETHEUS])
-            .chain(
-                self.fleet
-                    .central
-                    .query
-                    .ingress
-                    .is_some()
-                    .then_some(INGRESS),
-            )
-            .collect();
-        let allows: Vec<Allow> = match self.component {
-            Component::Query => vec![Allow {
-                from: &query_peers,
-                ports: &[super::query::HTTP.number],
-            }],
-            Component::QueryFrontend => vec![Allow {
-                from: &[GRAFANA, PROMETHEUS],
-                ports: &[super::query_frontend::HTTP.number],
-            }],
-            // With routers the ingesting pods take writes from the routers only, over gRPC.
-            Component::Receive if self.fleet.central.receive.router.is_some() => vec![
-                Allow {
-                    from: &[Peer::Thanos(Component::ReceiveRouter), QUERY],
-                    ports: &[GRPC.number],
-                },
-                metrics,
-            ],
-            Component::Receive => vec![
-                Allow {
-                    from: &[Peer::IngressController],
-                    ports: &[super::receive::REMOTE_WRITE.number],
-                },
-                Allow {
-                    from: &[Peer::Thanos(Component::Receive), QUERY],
-                    ports: &[GRPC.number],
-                },
-                metrics,
-            ],
-            Component::ReceiveRouter => vec![
-                Allow {
-                    from: &[Peer::IngressController],
-                    ports: &[super::receive::REMOTE_WRITE.number],
-                },
-                metrics,
-            ],
-            Component::Store => vec![
-                Allow {
-                    from: &[QUERY],
-                    ports: &[GRPC.number],
-                },
-                metrics,
-            ],
-            Component::Compactor => vec![metrics],
-            Component::Grafana => unreachable!("Grafana comes from the chart, not from here"),
-        };
-        Some(network_policies::policy(
-            self.fleet,
-            self.name(),
-            self.labels(),
-            self.selector_labels(),
-            &allows,
-        ))
+        })
     }
 
     /// Its ServiceAccount `<name>` with no API token mounted, when the fleet gives each

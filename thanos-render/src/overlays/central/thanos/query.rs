@@ -10,14 +10,17 @@ use thanos_model::{Component, Fleet};
 
 use super::{
     common_flags,
-    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC},
+    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, PROMETHEUS},
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
     read_limit_flags, receive, store_api_srv,
 };
 use crate::{
     overlays::{
-        central::{ruler, sidecar_service},
+        central::{
+            network_policies::{self, Allow, Peer},
+            ruler, sidecar_service,
+        },
         FileObjects,
     },
     yaml::{self, Documents},
@@ -63,7 +66,13 @@ impl ThanosQuery {
                 .config_file(ENDPOINTS)
                 .deployment(),
             shared: context
-                .shared_objects(ServiceKind::ClusterIp)
+                .shared_objects(
+                    ServiceKind::ClusterIp,
+                    &[Allow {
+                        from: &readers(fleet),
+                        ports: &[HTTP.number],
+                    }],
+                )
                 .ingress(context.tls_ingress(fleet.central.query.ingress.as_ref(), HTTP)),
             headless_service: fleet
                 .central
@@ -79,6 +88,27 @@ impl FileObjects for ThanosQuery {
         let documents = documents.one(&self.endpoints).one(&self.deployment);
         self.shared.add_to(documents).all(&self.headless_service)
     }
+}
+
+/// Who may read Query's HTTP API: Grafana, the Ruler, the query-frontend when the fleet
+/// has one, Prometheus (its metrics), and with an Ingress its controller.
+fn readers(fleet: &Fleet) -> Vec<Peer> {
+    let optional = |present: bool, peer: Peer| present.then_some(peer);
+    [
+        Peer::Chart(network_policies::GRAFANA),
+        Peer::Chart(network_policies::THANOS_RULER),
+    ]
+    .into_iter()
+    .chain(optional(
+        fleet.central.query_frontend.is_some(),
+        Peer::Thanos(Component::QueryFrontend),
+    ))
+    .chain([PROMETHEUS])
+    .chain(optional(
+        fleet.central.query.ingress.is_some(),
+        Peer::IngressController,
+    ))
+    .collect()
 }
 
 /// The in-cluster URL of Query's HTTP API, Grafana's default datasource.

@@ -8,10 +8,19 @@ use thanos_model::{Component, Fleet, QueryFrontend};
 use super::{
     cache::{self, CacheWorkload},
     common_flags,
-    component::{ComponentContext, ComponentOptions, ConfigFile, Port, ServiceKind, SharedObjects},
+    component::{
+        ComponentContext, ComponentOptions, ConfigFile, Port, ServiceKind, SharedObjects,
+        PROMETHEUS,
+    },
     query, service_address,
 };
-use crate::{overlays::FileObjects, yaml::Documents};
+use crate::{
+    overlays::{
+        central::network_policies::{self, Allow, Peer},
+        FileObjects,
+    },
+    yaml::Documents,
+};
 
 const COMPONENT: Component = Component::QueryFrontend;
 /// The file the objects are written to.
@@ -59,7 +68,14 @@ impl ThanosQueryFrontend {
                 .pod(args(fleet, frontend))
                 .config_file(CACHE)
                 .deployment(),
-            shared: context.shared_objects(ServiceKind::ClusterIp),
+            // Grafana reads it; Prometheus its metrics, on the same port.
+            shared: context.shared_objects(
+                ServiceKind::ClusterIp,
+                &[Allow {
+                    from: &[Peer::Chart(network_policies::GRAFANA), PROMETHEUS],
+                    ports: &[HTTP.number],
+                }],
+            ),
             cache: CacheWorkload::new(fleet, COMPONENT, &frontend.results_cache),
         })
     }

@@ -12,7 +12,9 @@ use thanos_model::{labels, CertificateSource, Component, Fleet, ResolvedLimits};
 
 use super::{
     common_flags,
-    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, HTTP},
+    component::{
+        ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, HTTP, METRICS, QUERY,
+    },
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
     label_flag,
@@ -26,7 +28,7 @@ use super::{
 };
 use crate::{
     overlays::{
-        central::network_policies::{PROMETHEUS_OPERATED, PROMETHEUS_WEB},
+        central::network_policies::{Allow, Peer, PROMETHEUS_OPERATED, PROMETHEUS_WEB},
         FileObjects,
     },
     yaml::Documents,
@@ -147,7 +149,7 @@ impl ThanosReceive {
                 ),
             headless_service: context.headless_service(),
             shared: context
-                .shared_objects(ServiceKind::ClusterIp)
+                .shared_objects(ServiceKind::ClusterIp, &allows(fleet))
                 .ingress(ingress)
                 .pod_disruption_budget(context.pod_disruption_budget(drainable_replicas(fleet))),
             router,
@@ -171,6 +173,30 @@ impl FileObjects for ThanosReceive {
             .one(&self.stateful_set)
             .one(&self.headless_service);
         self.router.add_to(self.shared.add_to(documents))
+    }
+}
+
+/// Who may reach Receive's pods: Query their StoreAPI, and their peers for replication
+/// (the edges through the Ingress controller on the remote-write port); with routers,
+/// the routers forward over gRPC and the pods take no remote write.
+fn allows(fleet: &Fleet) -> Vec<Allow<'static>> {
+    let store_api = |from| Allow {
+        from,
+        ports: &[GRPC.number],
+    };
+    match fleet.central.receive.router {
+        Some(_) => vec![
+            store_api(&[Peer::Thanos(Component::ReceiveRouter), QUERY]),
+            METRICS,
+        ],
+        None => vec![
+            Allow {
+                from: &[Peer::IngressController],
+                ports: &[REMOTE_WRITE.number],
+            },
+            store_api(&[Peer::Thanos(COMPONENT), QUERY]),
+            METRICS,
+        ],
     }
 }
 

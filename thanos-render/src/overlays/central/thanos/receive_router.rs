@@ -9,14 +9,22 @@ use thanos_model::{Component, Fleet, ReceiveRouter};
 
 use super::{
     common_flags,
-    component::{ComponentContext, ComponentOptions, Port, ServiceKind, SharedObjects, HTTP},
+    component::{
+        ComponentContext, ComponentOptions, Port, ServiceKind, SharedObjects, HTTP, METRICS,
+    },
     grpc_tls,
     receive::{
         self, capnproto_flag, hashring_flags, label_flags, write_path_args, write_path_volumes,
         REMOTE_WRITE,
     },
 };
-use crate::{overlays::FileObjects, yaml::Documents};
+use crate::{
+    overlays::{
+        central::network_policies::{Allow, Peer},
+        FileObjects,
+    },
+    yaml::Documents,
+};
 
 const COMPONENT: Component = Component::ReceiveRouter;
 const PORTS: &[Port] = &[HTTP, REMOTE_WRITE];
@@ -71,7 +79,17 @@ impl ThanosReceiveRouter {
         Self {
             deployment: write_path_volumes(&context, pod, limits).deployment(),
             shared: context
-                .shared_objects(ServiceKind::ClusterIp)
+                .shared_objects(
+                    ServiceKind::ClusterIp,
+                    &[
+                        // The edges' remote write, through the Ingress controller.
+                        Allow {
+                            from: &[Peer::IngressController],
+                            ports: &[REMOTE_WRITE.number],
+                        },
+                        METRICS,
+                    ],
+                )
                 .ingress(ingress),
         }
     }

@@ -7,13 +7,18 @@ use super::{
     admin_flags,
     cache::{self, CacheWorkload},
     common_flags,
-    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, HTTP},
+    component::{
+        ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, HTTP, METRICS, QUERY,
+    },
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
     pod::{objstore_flag, ObjstoreSecret, PodManagement, DATA_DIR},
     read_limit_flags,
 };
-use crate::{overlays::FileObjects, yaml::Documents};
+use crate::{
+    overlays::{central::network_policies::Allow, FileObjects},
+    yaml::Documents,
+};
 
 const COMPONENT: Component = Component::Store;
 /// The file the objects are written to.
@@ -82,7 +87,16 @@ impl ThanosStore {
             }),
             stateful_set: shard(0),
             shards: (1..count).map(shard).collect(),
-            shared: context.shared_objects(ServiceKind::Headless),
+            shared: context.shared_objects(
+                ServiceKind::Headless,
+                &[
+                    Allow {
+                        from: &[QUERY],
+                        ports: &[GRPC.number],
+                    },
+                    METRICS,
+                ],
+            ),
             cache: index_cache.and_then(|cache| CacheWorkload::new(fleet, COMPONENT, cache)),
         }
     }
