@@ -399,7 +399,18 @@ impl<'a> ComponentContext<'a> {
         model: Option<&thanos_model::Ingress>,
         port: Port,
     ) -> Option<Ingress> {
-        let model = model?;
+        Some(self.ingress_for(model?, port, self.component))
+    }
+
+    /// Its Ingress `model`, routing the host of `host_of`'s Ingress to port `port` of its
+    /// Service: the component's own host, or (Receive's routers) the host of the
+    /// component it stands in front of.
+    pub(crate) fn ingress_for(
+        &self,
+        model: &thanos_model::Ingress,
+        port: Port,
+        host_of: Component,
+    ) -> Ingress {
         let backend = IngressBackend {
             service: Some(IngressServiceBackend {
                 name: self.name().to_owned(),
@@ -410,12 +421,12 @@ impl<'a> ComponentContext<'a> {
             }),
             ..IngressBackend::default()
         };
-        Some(Ingress {
+        Ingress {
             metadata: self.metadata(self.name()),
             spec: Some(IngressSpec {
                 ingress_class_name: Some(self.fleet.ingress_class(model).to_owned()),
                 rules: Some(vec![IngressRule {
-                    host: Some(self.fleet.ingress_host(model, self.component)),
+                    host: Some(self.fleet.ingress_host(model, host_of)),
                     http: Some(HTTPIngressRuleValue {
                         paths: vec![HTTPIngressPath {
                             path: Some("/".to_owned()),
@@ -427,7 +438,7 @@ impl<'a> ComponentContext<'a> {
                 ..IngressSpec::default()
             }),
             ..Ingress::default()
-        })
+        }
     }
 
     /// The Ingress [`Self::ingress`] makes, with TLS terminated by the Ingress controller

@@ -6,6 +6,7 @@ use std::fmt;
 use k8s_openapi::api::{
     apps::v1::StatefulSet,
     core::v1::{ConfigMap, Service},
+    networking::v1::Ingress,
 };
 use serde::Serialize;
 use thanos_model::{labels, CertificateSource, Component, Fleet, ResolvedLimits};
@@ -117,19 +118,12 @@ impl ThanosReceive {
         let receive = &fleet.central.receive;
         let limits = limits_config_map(&context);
         let mut pod = pod(&context, args(&context));
-        let mut ingress = context.ingress(receive.ingress.as_ref(), REMOTE_WRITE);
-        if let (Some(ingress), Some(model)) = (ingress.as_mut(), receive.ingress.as_ref()) {
-            let class = fleet.ingress_class(model);
-            if let Some(passthrough) = receive.remote_write.passthrough_for(class) {
-                let (key, value) = passthrough.annotation();
-                ingress.metadata.annotations =
-                    Some([(key.to_owned(), value.to_owned())].into_iter().collect());
-            }
-        }
         let router = receive
             .router
             .as_ref()
-            .map(|router| ThanosReceiveRouter::new(fleet, router, ingress.take(), limits.as_ref()));
+            .map(|router| ThanosReceiveRouter::new(fleet, router, limits.as_ref()));
+        // The edges write through the routers' Ingress when the fleet has routers.
+        let ingress = router.is_none().then(|| write_ingress(&context)).flatten();
         if router.is_none() {
             pod = write_path_volumes(&context, pod, limits.as_ref());
         }
@@ -174,6 +168,23 @@ impl FileObjects for ThanosReceive {
             .one(&self.headless_service);
         self.router.add_to(self.shared.add_to(documents))
     }
+}
+
+/// The Ingress the edges write through, in front of `context`'s Service (Receive's, or
+/// its routers' when split): Receive's host (the edges' URL and the server certificate
+/// name it) and, with remote-write TLS, the annotation that passes TLS through.
+pub(super) fn write_ingress(context: &ComponentContext) -> Option<Ingress> {
+    let fleet = context.fleet;
+    let receive = &fleet.central.receive;
+    let model = receive.ingress.as_ref()?;
+    let mut ingress = context.ingress_for(model, REMOTE_WRITE, COMPONENT);
+    let class = fleet.ingress_class(model);
+    if let Some(passthrough) = receive.remote_write.passthrough_for(class) {
+        let (key, value) = passthrough.annotation();
+        ingress.metadata.annotations =
+            Some([(key.to_owned(), value.to_owned())].into_iter().collect());
+    }
+    Some(ingress)
 }
 
 /// Who may reach Receive's pods: Query their StoreAPI, and their peers for replication

@@ -4,7 +4,7 @@
 //! and forwards each series over gRPC to the StatefulSet's pods, which then only store.
 //! Written into `thanos-receive.yaml`, after Receive's own objects.
 
-use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap, networking::v1::Ingress};
+use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap};
 use thanos_model::{Component, Fleet, ReceiveRouter};
 
 use super::{
@@ -41,16 +41,11 @@ pub struct ThanosReceiveRouter {
 }
 
 impl ThanosReceiveRouter {
-    /// The routers of a validated fleet that has them; `ingress` is Receive's, its
-    /// backend moved to the routers' Service (the host, and so the edges' URL and the
-    /// server certificate, stay Receive's); `limits` is Receive's limits ConfigMap, which
-    /// the routers mount when the fleet sets write limits.
-    pub(crate) fn new(
-        fleet: &Fleet,
-        router: &ReceiveRouter,
-        ingress: Option<Ingress>,
-        limits: Option<&ConfigMap>,
-    ) -> Self {
+    /// The routers of a validated fleet that has them (`router`), behind Receive's
+    /// Ingress host (so the edges' URL and the server certificate stay Receive's);
+    /// `limits` is Receive's limits ConfigMap, which the routers mount when the fleet
+    /// sets write limits.
+    pub(crate) fn new(fleet: &Fleet, router: &ReceiveRouter, limits: Option<&ConfigMap>) -> Self {
         let options = ComponentOptions {
             image: fleet.central.receive.image.as_ref(),
             replicas: router.replicas,
@@ -58,24 +53,7 @@ impl ThanosReceiveRouter {
         };
         let context = ComponentContext::with_options(fleet, COMPONENT, PORTS, options);
         let pod = receive::pod(&context, args(&context));
-        let ingress = ingress.map(|mut ingress| {
-            // The routers' own name and labels; Receive's annotations (TLS passthrough)
-            // stay, or the edges' TLS would end at the Ingress controller.
-            let annotations = ingress.metadata.annotations.take();
-            ingress.metadata = context.metadata(context.name());
-            ingress.metadata.annotations = annotations;
-            let backends = ingress
-                .spec
-                .iter_mut()
-                .flat_map(|spec| spec.rules.iter_mut().flatten())
-                .flat_map(|rule| rule.http.iter_mut())
-                .flat_map(|http| http.paths.iter_mut())
-                .filter_map(|path| path.backend.service.as_mut());
-            for backend in backends {
-                context.name().clone_into(&mut backend.name);
-            }
-            ingress
-        });
+        let ingress = receive::write_ingress(&context);
         Self {
             deployment: write_path_volumes(&context, pod, limits).deployment(),
             shared: context
