@@ -211,9 +211,9 @@ mod tests {
     use super::{Manifests, OwnedResourceError};
 
     /// An owned resource goes into one existing overlay, under a YAML file name the render
-    /// does not write there, and is listed once however often it is added.
+    /// does not write there; a refusal changes nothing.
     #[test]
-    fn owned_resources_are_listed_once_in_an_existing_overlay() {
+    fn owned_resources_go_into_an_existing_overlay_under_a_name_of_their_own() {
         let fleet = seed(2).build().expect("the seed is valid");
         let mut manifests = Manifests::new(&fleet);
         use OwnedResourceError::{BadName, Rendered, UnknownCluster};
@@ -241,6 +241,14 @@ mod tests {
             Manifests::new(&fleet),
             "a refusal changes nothing"
         );
+    }
+
+    /// An owned resource is listed once however often it is added, its last content
+    /// written; the other overlays' kustomizations stay as they were.
+    #[test]
+    fn owned_resources_are_listed_once() {
+        let fleet = seed(2).build().expect("the seed is valid");
+        let mut manifests = Manifests::new(&fleet);
         for content in ["kind: A\n", "kind: B\n"] {
             manifests
                 .insert_owned_resource("cluster-01-central", "extra.yaml", content)
