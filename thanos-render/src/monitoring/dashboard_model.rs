@@ -94,9 +94,18 @@ pub enum Variable {
         name: String,
         /// The `label_values(...)` query.
         query: String,
-        /// Offer "All" (matching `.*`) and several values at once.
-        multi: bool,
+        /// One value at a time, or "All" (matching `.*`) and several at once.
+        selection: Selection,
     },
+}
+
+/// How many values of a [`Variable::LabelValues`] a viewer picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// One value at a time.
+    Single,
+    /// "All" (matching `.*`) and several values at once.
+    Multi,
 }
 
 impl Dashboard {
@@ -255,13 +264,18 @@ impl Variable {
         }
     }
 
-    /// A variable `name` listing the values of `label_values(...)` query `query`.
+    /// A variable `name` listing the values of `label_values(...)` query `query`, of
+    /// which a viewer picks one or several (`selection`).
     #[must_use]
-    pub fn label_values(name: impl Into<String>, query: impl Into<String>, multi: bool) -> Self {
+    pub fn label_values(
+        name: impl Into<String>,
+        query: impl Into<String>,
+        selection: Selection,
+    ) -> Self {
         Self::LabelValues {
             name: name.into(),
             query: query.into(),
-            multi,
+            selection,
         }
     }
 }
@@ -428,7 +442,12 @@ impl Variable {
                 "refresh": 1,
                 "regex": ""
             }),
-            Self::LabelValues { name, query, multi } => {
+            Self::LabelValues {
+                name,
+                query,
+                selection,
+            } => {
+                let multi = *selection == Selection::Multi;
                 let mut variable = serde_json::json!({
                     "name": name,
                     "label": name,
@@ -444,7 +463,7 @@ impl Variable {
                     "includeAll": multi,
                     "multi": multi
                 });
-                if *multi {
+                if multi {
                     variable["allValue"] = Value::from(".*");
                 }
                 variable
@@ -521,13 +540,17 @@ impl Serialize for Dashboard {
 mod tests {
     use serde_json::{json, Value};
 
-    use super::{ref_ids, Dashboard, Panel, Row, Unit, Variable};
+    use super::{ref_ids, Dashboard, Panel, Row, Selection, Unit, Variable};
 
     fn example() -> Value {
         let dashboard = Dashboard::new("uid-1", "Title")
             .tag("thanos")
             .variable(Variable::datasource())
-            .variable(Variable::label_values("job", "label_values(up, job)", true))
+            .variable(Variable::label_values(
+                "job",
+                "label_values(up, job)",
+                Selection::Multi,
+            ))
             .row(
                 Row::new("First")
                     .panel(

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::ConfigMap;
 
 use super::{
-    dashboard_model::{Dashboard, Panel, Row, Unit, Variable},
+    dashboard_model::{Dashboard, Panel, Row, Selection, Unit, Variable},
     labels, promql, MonitoringOptions, Target, GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_VALUE,
 };
 
@@ -76,12 +76,12 @@ pub fn dashboard(target: Target) -> Dashboard {
         .variable(Variable::label_values(
             "cluster",
             format!("label_values(up{{job={job}}}, cluster)"),
-            false,
+            Selection::Single,
         ))
         .variable(Variable::label_values(
             "job",
             format!(r#"label_values(up{{cluster=~"$cluster", job={job}}}, job)"#),
-            true,
+            Selection::Multi,
         )),
         Dashboard::row,
     )
