@@ -67,7 +67,7 @@ impl Checker<'_> {
                 );
                 for (key, value) in &controller.pod_labels {
                     let label = format!("{path}.podLabels");
-                    if !is_label_key(key) || !syntax::is_label_value(value) {
+                    if !syntax::is_label_key(key) || !syntax::is_label_value(value) {
                         self.error(
                             &label,
                             format!("{}: {} is not a Kubernetes label", shown(key), shown(value)),
@@ -104,21 +104,4 @@ impl Checker<'_> {
             None => {}
         }
     }
-}
-
-/// A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of at most
-/// 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
-fn is_label_key(key: &str) -> bool {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((prefix, name)) => (Some(prefix), name),
-        None => (None, key),
-    };
-    prefix.is_none_or(syntax::is_dns_subdomain)
-        && !name.is_empty()
-        && name.len() <= 63
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && name.as_bytes()[0].is_ascii_alphanumeric()
-        && name.as_bytes()[name.len() - 1].is_ascii_alphanumeric()
 }

@@ -170,6 +170,25 @@ pub fn is_label_value(s: &str) -> bool {
         && bytes.last().is_none_or(u8::is_ascii_alphanumeric)
 }
 
+/// A Kubernetes label key (a node label such as `topology.kubernetes.io/zone`, a pod label
+/// such as `app.kubernetes.io/name`): an optional DNS-subdomain prefix and `/`, then a name
+/// of at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or
+/// digit.
+pub fn is_label_key(s: &str) -> bool {
+    let (prefix, name) = match s.rsplit_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, s),
+    };
+    prefix.is_none_or(is_dns_subdomain)
+        && !name.is_empty()
+        && name.len() <= MAX_LABEL
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && name.as_bytes()[0].is_ascii_alphanumeric()
+        && name.as_bytes()[name.len() - 1].is_ascii_alphanumeric()
+}
+
 /// An S3 region: 1 to 63 letters, digits, `-` and `_` (`us-east-1`, MinIO's own names).
 pub fn is_region(s: &str) -> bool {
     (1..=MAX_LABEL).contains(&s.len())
@@ -386,6 +405,33 @@ mod tests {
         );
         grammar(is_image_tag, &["v0.42.4"], &["", "v0.42 4", "-v1"]);
         grammar(is_release_tag, &["v0.42.4"], &["main-2024-01-01-abc"]);
+    }
+
+    #[test]
+    fn label_keys() {
+        let longest = "a".repeat(63);
+        let long = "a".repeat(64);
+        grammar(
+            is_label_key,
+            &[
+                "topology.kubernetes.io/zone",
+                "zone",
+                "example.com/rack-1",
+                "app.kubernetes.io/name",
+                &longest,
+            ],
+            &[
+                "",
+                "/zone",
+                "Example.com/zone",
+                "zone-",
+                "a/b/c",
+                "topology.kubernetes.io/",
+                "zone/",
+                "a b",
+                &long,
+            ],
+        );
     }
 
     #[test]
