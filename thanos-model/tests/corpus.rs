@@ -10,7 +10,9 @@
 //! the `# expect:` lines are rewritten from what the loader reports (review the diff).
 //!
 //! `the_corpus_covers_every_field` checks that every field of the fleet file (every
-//! property of its JSON Schema) is on the path of some corpus diagnostic.
+//! property of its JSON Schema) is on the path of some corpus diagnostic;
+//! `the_rule_table_names_every_corpus_file` that the rule table of `src/validate/mod.rs`
+//! names every corpus file (by name or pattern) and only files that exist.
 
 use std::{
     collections::BTreeSet,
@@ -54,6 +56,10 @@ fn main() {
     trials.push(Trial::test("the_corpus_covers_every_field", || {
         the_corpus_covers_every_field()
     }));
+    trials.push(Trial::test(
+        "the_rule_table_names_every_corpus_file",
+        || the_rule_table_names_every_corpus_file(),
+    ));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -303,5 +309,57 @@ fn fields_on_path(schema: &Value, path: &str, out: &mut BTreeSet<String>) {
         if indexed {
             (node, name) = resolve(schema, &node["items"], &name);
         }
+    }
+}
+
+/// Every refused and warning corpus file is named by the last column of the rule table in
+/// `src/validate/mod.rs` (`rule4-*`, `warnings/rule4-*`, `grammar-replicas-zero`), and
+/// every name or pattern there matches a file.
+fn the_rule_table_names_every_corpus_file() -> Result<(), Failed> {
+    let table = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/validate/mod.rs"))
+        .map_err(|e| e.to_string())?;
+    let patterns: Vec<&str> = table
+        .lines()
+        .filter_map(|line| line.strip_prefix("//! | "))
+        .filter_map(|row| row.trim_end().trim_end_matches('|').rsplit('|').next())
+        .flat_map(|cell| cell.split('`').skip(1).step_by(2))
+        .collect();
+    let root = corpus_dir();
+    let files: Vec<String> = yaml_files(&root)
+        .iter()
+        .map(|file| stem(file))
+        .chain(
+            yaml_files(&root.join("warnings"))
+                .iter()
+                .map(|file| format!("warnings/{}", stem(file))),
+        )
+        .collect();
+    let unnamed: Vec<&String> = files
+        .iter()
+        .filter(|file| !patterns.iter().any(|pattern| matches(pattern, file)))
+        .collect();
+    let unmatched: Vec<&&str> = patterns
+        .iter()
+        .filter(|pattern| !files.iter().any(|file| matches(pattern, file)))
+        .collect();
+    if unnamed.is_empty() && unmatched.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "corpus files the rule table does not name: {unnamed:?}; names in it no file has: {unmatched:?}"
+        )
+        .into())
+    }
+}
+
+/// Whether `name` matches `pattern`, whose `*` stands for any text.
+fn matches(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, tail)) => name.strip_prefix(head).is_some_and(|rest| {
+            (0..=rest.len())
+                .filter(|at| rest.is_char_boundary(*at))
+                .any(|at| matches(tail, &rest[at..]))
+        }),
     }
 }
