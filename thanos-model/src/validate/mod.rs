@@ -4,9 +4,13 @@
 //! Every rule reports a [`Diagnostic`] naming the field path in the fleet file's terms
 //! (`edges[1].clusterLabel`), and all rules run in one pass. A rule lives beside the type
 //! it checks (`Retention::check` in `compactor.rs`); the rules that compare parts of the
-//! fleet with each other live together in `validate/fleet.rs`. The corpus files are in
-//! `thanos-model/tests/corpus/` (`warnings/` for warnings), each its own test that lists
-//! the diagnostics it must raise in `# expect:` lines, each error text snapshot-tested.
+//! fleet with each other are `Checker` methods here, by theme: `fleet.rs` (names, labels,
+//! replication, Ingresses, image pins), `meaning.rs` (29-31), `data_safety.rs` (33-36),
+//! `security.rs` (37, 53), `digest.rs` (39), `availability.rs` (41-43); `checker.rs` holds
+//! the checks the parts share and `syntax.rs` the strings' grammars. The corpus files are
+//! in `thanos-model/tests/corpus/` (`warnings/` for warnings), each its own test that lists
+//! the diagnostics it must raise in `# expect:` lines, each error text snapshot-tested; a
+//! test checks that the table below names every one of them.
 //!
 //! Durations and quantities are not checked here: they are types with their grammar
 //! ([`Duration`](crate::Duration), [`Cpu`](crate::Cpu), [`Bytes`](crate::Bytes)),
