@@ -815,6 +815,18 @@ fn rule8_hosts_classes_sizes_durations() {
     );
 }
 
+/// An invalid ingress class is rule 8's alone: the rules that read the class (23's
+/// passthrough, derived from the class of a new fleet, 37's Ingress controller) skip it
+/// rather than report it again.
+#[test]
+fn rule8_an_invalid_ingress_class_is_reported_once() {
+    assert_error(
+        new_fleet(1).ingress_class("Not_A_Class"),
+        "ingressClass",
+        "\"Not_A_Class\" is not a valid ingress class name",
+    );
+}
+
 #[test]
 fn rule9_ha_agents_keep_their_replica_label() {
     assert_error(

@@ -88,9 +88,7 @@ impl Checker<'_> {
                 .map(|ingress| fleet.ingress_class(ingress))
                 .filter(|class| {
                     // An empty or invalid class is reported with the Ingresses (rule 8).
-                    !class.is_empty()
-                        && syntax::is_dns_subdomain(class)
-                        && !KNOWN_CONTROLLERS.contains(class)
+                    crate::ingress::is_valid_class(class) && !KNOWN_CONTROLLERS.contains(class)
                 })
                 .collect();
                 if let Some(class) = unknown.first() {
