@@ -71,6 +71,24 @@ pub fn is_host_port(s: &str) -> bool {
     port.is_none_or(is_port) && (is_dns_subdomain(host) || host.parse::<Ipv4Addr>().is_ok())
 }
 
+/// A host and its port, as [`is_host_port`] with the port required
+/// (`smtp.example.com:587`, `[::1]:25`).
+pub fn is_host_and_port(s: &str) -> bool {
+    is_host_port(s)
+        && s.rsplit_once(':')
+            .is_some_and(|(host, port)| !host.is_empty() && !port.is_empty() && !port.contains(']'))
+}
+
+/// An e-mail address, one: `local@domain`, without spaces, commas or angle brackets.
+pub fn is_mail_address(s: &str) -> bool {
+    s.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.is_empty()
+            && !domain.contains('@')
+            && !s.contains([' ', ',', '<', '>'])
+    })
+}
+
 /// A TCP port, 1 to 65535, digits only.
 fn is_port(s: &str) -> bool {
     !s.is_empty()
@@ -430,6 +448,26 @@ mod tests {
                 "zone/",
                 "a b",
                 &long,
+            ],
+        );
+    }
+
+    #[test]
+    fn mail_addresses_and_smarthosts() {
+        grammar(
+            is_mail_address,
+            &["oncall@example.com"],
+            &["oncall", "a@b, c@d", "@example.com", "a@", "a@b@c"],
+        );
+        grammar(
+            is_host_and_port,
+            &["smtp.example.com:587", "[::1]:25", "10.0.0.1:25"],
+            &[
+                "smtp.example.com",
+                "[::1]",
+                "smtp.example.com:",
+                ":25",
+                "smtp.example.com:0",
             ],
         );
     }
