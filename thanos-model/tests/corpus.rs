@@ -58,7 +58,7 @@ fn main() {
     }));
     trials.push(Trial::test(
         "the_rule_table_names_every_corpus_file",
-        || the_rule_table_names_every_corpus_file(),
+        the_rule_table_names_every_corpus_file,
     ));
     libtest_mimic::run(&args, trials).exit();
 }
