@@ -399,7 +399,7 @@ mod tests {
     }
 
     #[test]
-    fn versions_and_label_values() {
+    fn versions_and_labels() {
         grammar(
             is_exact_semver,
             &["78.2.1", "v0.42.4", "1.0.0-rc.1", "1.0.0+build.5", "0.0.0"],
@@ -408,6 +408,27 @@ mod tests {
             ],
         );
         grammar(is_label_value, &["v0.42.4", ""], &["v1_", &"a".repeat(64)]);
+        grammar(
+            is_label_key,
+            &[
+                "topology.kubernetes.io/zone",
+                "zone",
+                "example.com/rack-1",
+                "app.kubernetes.io/name",
+                &"a".repeat(63),
+            ],
+            &[
+                "",
+                "/zone",
+                "Example.com/zone",
+                "zone-",
+                "a/b/c",
+                "topology.kubernetes.io/",
+                "zone/",
+                "a b",
+                &"a".repeat(64),
+            ],
+        );
     }
 
     #[test]
@@ -423,33 +444,6 @@ mod tests {
         );
         grammar(is_image_tag, &["v0.42.4"], &["", "v0.42 4", "-v1"]);
         grammar(is_release_tag, &["v0.42.4"], &["main-2024-01-01-abc"]);
-    }
-
-    #[test]
-    fn label_keys() {
-        let longest = "a".repeat(63);
-        let long = "a".repeat(64);
-        grammar(
-            is_label_key,
-            &[
-                "topology.kubernetes.io/zone",
-                "zone",
-                "example.com/rack-1",
-                "app.kubernetes.io/name",
-                &longest,
-            ],
-            &[
-                "",
-                "/zone",
-                "Example.com/zone",
-                "zone-",
-                "a/b/c",
-                "topology.kubernetes.io/",
-                "zone/",
-                "a b",
-                &long,
-            ],
-        );
     }
 
     #[test]
