@@ -12,7 +12,9 @@
 //! `the_corpus_covers_every_field` checks that every field of the fleet file (every
 //! property of its JSON Schema) is on the path of some corpus diagnostic;
 //! `the_rule_table_names_every_corpus_file` that the rule table of `src/validate/mod.rs`
-//! names every corpus file (by name or pattern) and only files that exist.
+//! names every corpus file (by name or pattern) and only files that exist, and
+//! `the_rule_table_names_functions_that_exist` that each function it names is in the file
+//! it names.
 
 use std::{
     collections::BTreeSet,
@@ -59,6 +61,10 @@ fn main() {
     trials.push(Trial::test(
         "the_rule_table_names_every_corpus_file",
         the_rule_table_names_every_corpus_file,
+    ));
+    trials.push(Trial::test(
+        "the_rule_table_names_functions_that_exist",
+        the_rule_table_names_functions_that_exist,
     ));
     libtest_mimic::run(&args, trials).exit();
 }
@@ -350,6 +356,54 @@ fn the_rule_table_names_every_corpus_file() -> Result<(), Failed> {
         )
         .into())
     }
+}
+
+/// Every `Type::function` in the function column of the rule table is defined in a file
+/// of the parentheses after it (`Checker::clusters` (validate/fleet.rs)): `fn function`
+/// there, or a `FromStr` implementation for `from_str`.
+fn the_rule_table_names_functions_that_exist() -> Result<(), Failed> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let table = fs::read_to_string(src.join("validate/mod.rs")).map_err(|e| e.to_string())?;
+    let mut missing = Vec::new();
+    for row in table.lines().filter_map(|line| line.strip_prefix("//! | ")) {
+        let Some(mut rest) = row.split('|').nth(1) else {
+            continue;
+        };
+        while let Some((before, after)) = rest.split_once('(') {
+            let Some((group, after)) = after.split_once(')') else {
+                break;
+            };
+            rest = after;
+            let files: Vec<String> = group
+                .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '.')))
+                .filter(|word| word.ends_with(".rs"))
+                .map(|file| fs::read_to_string(src.join(file)).unwrap_or_default())
+                .collect();
+            let names = before.split('`').skip(1).step_by(2);
+            for name in names.filter(|name| name.contains("::")) {
+                let function = name.rsplit("::").next().unwrap_or(name);
+                if !files.iter().any(|text| defines(text, function)) {
+                    missing.push(format!("{name} ({group})"));
+                }
+            }
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(
+            format!("functions the rule table names that its files do not define: {missing:?}")
+                .into(),
+        )
+    }
+}
+
+/// Whether a source file defines `function` (`fn function`, or `FromStr` for `from_str`).
+fn defines(text: &str, function: &str) -> bool {
+    let definition = format!("fn {function}");
+    text.match_indices(&definition).any(|(at, _)| {
+        !text[at + definition.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    }) || (function == "from_str" && text.contains("FromStr"))
 }
 
 /// Whether `name` matches `pattern`, whose `*` stands for any text.
