@@ -15,7 +15,8 @@
 #    `rules/<metadata.name>.yaml`, so it tests exactly what DIR ships.
 #
 # Installs what is missing and fails loudly if it cannot (never skips): promtool from
-# Debian's `prometheus` package (apt-get, as root or with sudo), PyYAML with pip.
+# Debian's `prometheus` package (apt-get, as root or with sudo); PyYAML comes from the
+# project's Python environment (scripts/python-env.sh), not the system's Python.
 # Exits non-zero if DIR holds no PrometheusRule, two share a name, a YAML file does not
 # parse, or any check or test fails.
 set -euo pipefail
@@ -45,20 +46,14 @@ if ! command -v promtool >/dev/null; then
 fi
 echo "== $(promtool --version 2>&1 | head -n 1)"
 
-if ! python3 -c 'import yaml' 2>/dev/null; then
-  echo "== installing PyYAML (pip)"
-  python3 -m pip install --quiet PyYAML 2>/dev/null \
-    || python3 -m pip install --quiet --break-system-packages PyYAML \
-    || fail "pip install PyYAML failed"
-  python3 -c 'import yaml' || fail "PyYAML is still missing after pip install"
-fi
+py=$("$repo/scripts/python-env.sh") || fail "no Python with PyYAML (scripts/python-env.sh)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/rules"
 
 echo "== extracting PrometheusRules from $dir"
-python3 - "$dir" "$work/rules" <<'PY'
+"$py" - "$dir" "$work/rules" <<'PY'
 import os
 import sys
 

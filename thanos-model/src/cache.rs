@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    validate::{shown, Checker, Severity},
+    validate::{shown, syntax, Checker, Severity},
     Bytes, Digest,
 };
 
@@ -46,8 +46,9 @@ pub struct Cache {
     #[setters(into = false)]
     pub replicas: u32,
     /// The memcached or Redis image (`repository:tag`), by default
-    /// [`DEFAULT_MEMCACHED_IMAGE`] or [`DEFAULT_REDIS_IMAGE`]; a tag that moves (`latest`,
-    /// none) is refused.
+    /// [`DEFAULT_MEMCACHED_IMAGE`] or [`DEFAULT_REDIS_IMAGE`]: a lowercase repository and
+    /// a tag, as a Thanos image's; a tag that moves (`latest`, none) is refused, and the
+    /// digest goes into `digest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// The digest (`sha256:<64 hex>`) of the memcached or Redis image, so that every node
@@ -125,20 +126,100 @@ impl Cache {
         }
         if let Some(image) = &self.image {
             let image_path = format!("{path}.image");
-            if !check.clean(&image_path, image) {
-                return;
+            if check.clean(&image_path, image) {
+                check_image(check, &image_path, image);
             }
-            let tag = image
-                .rsplit_once(':')
-                .filter(|(_, tag)| !tag.contains('/'))
-                .map(|(_, tag)| tag);
-            if image.contains(char::is_whitespace) || matches!(tag, None | Some("" | "latest")) {
+        }
+    }
+}
+
+/// A cache workload's `repository:tag`, by the grammars of a Thanos image's repository and
+/// tag: a tag that moves (none, empty, `latest`) is refused first, with its own message.
+fn check_image(check: &mut Checker, path: &str, image: &str) {
+    let (repository, tag) = image
+        .rsplit_once(':')
+        .filter(|(_, tag)| !tag.contains('/'))
+        .map_or((image, None), |(repository, tag)| (repository, Some(tag)));
+    match tag {
+        Some(tag) if !tag.is_empty() && !tag.eq_ignore_ascii_case("latest") => {
+            if !(syntax::is_image_repository(repository) && syntax::is_image_tag(tag)) {
                 check.error(
-                    &image_path,
-                    format!("{} is not an image with a tag that stays put", shown(image)),
-                    "name the image with its version tag, such as docker.io/library/memcached:1.6.39-alpine",
+                    path,
+                    format!("{} is not an image repository:tag", shown(image)),
+                    "name the image as a lowercase repository and its version tag, such as docker.io/library/memcached:1.6.39-alpine (its digest goes into digest)",
                 );
             }
+        }
+        _ => check.error(
+            path,
+            format!("{} is not an image with a tag that stays put", shown(image)),
+            "name the image with its version tag, such as docker.io/library/memcached:1.6.39-alpine",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{seed::new_fleet, Cache, CacheBackend, Central, QueryFrontend};
+
+    /// The errors on the query-frontend's results cache when its workload runs `image`.
+    fn image_errors(image: &str) -> Vec<String> {
+        let cache = Cache::default()
+            .backend(CacheBackend::Memcached)
+            .image(image)
+            .digest(
+                "sha256:0000000000000000000000000000000000000000000000000000000000000000"
+                    .parse::<crate::Digest>()
+                    .unwrap(),
+            );
+        let central = Central::new("cluster-01-central")
+            .context("cluster-01")
+            .api_address("10.0.0.1")
+            .query_frontend(QueryFrontend::default().results_cache(cache));
+        match new_fleet(1).central(central).build() {
+            Ok(_) => Vec::new(),
+            Err(error) => error
+                .diagnostics()
+                .iter()
+                .map(|d| format!("{}: {}", d.path, d.message))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_cache_image_is_a_repository_and_a_tag_that_stays_put() {
+        let at = "central.queryFrontend.resultsCache.image";
+        for good in [
+            "memcached:1.6.39-alpine",
+            "docker.io/library/memcached:1.6.39-alpine",
+            "registry.example.com:5000/cache/redis:7.4.6",
+        ] {
+            assert_eq!(image_errors(good), Vec::<String>::new(), "{good}");
+        }
+        for moving in [
+            "memcached",
+            "memcached:",
+            "memcached:latest",
+            "memcached:LATEST",
+            "registry:5000/memcached",
+        ] {
+            assert_eq!(
+                image_errors(moving),
+                [format!(
+                    "{at}: {moving:?} is not an image with a tag that stays put"
+                )],
+            );
+        }
+        for bad in [
+            "Memcached:1.6",
+            "memcached:1.6@sha256:0000",
+            "memcached:-1",
+            "docker.io//memcached:1.6",
+        ] {
+            assert_eq!(
+                image_errors(bad),
+                [format!("{at}: {bad:?} is not an image repository:tag")],
+            );
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::ops::Deref;
 
+use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -241,48 +242,42 @@ impl Deref for ValidFleet {
 }
 
 /// Builds a [`Fleet`] and validates it as a whole.
-#[derive(Debug, Clone, Default)]
+///
+/// A setter per field of the fleet (`#[derive(Setters)]`); one left unset takes the
+/// seed's default, but `domain`, `object_storage` and `central`, which [`build`](Self::build)
+/// requires.
+#[derive(Debug, Clone, Default, Setters)]
+#[setters(strip_option, into)]
 #[must_use]
 pub struct FleetBuilder {
+    /// Sets [`Fleet::namespace`].
     namespace: Option<String>,
+    /// Sets [`Fleet::domain`].
     domain: Option<String>,
+    /// Sets [`Fleet::storage_class`].
     storage_class: Option<String>,
+    /// Sets [`Fleet::ingress_class`].
     ingress_class: Option<String>,
+    /// Sets [`Fleet::scrape_interval`].
     scrape_interval: Option<Duration>,
+    /// Sets [`Fleet::chart`].
     chart: Option<Chart>,
+    /// Sets [`Fleet::thanos`].
     thanos: Option<ThanosImage>,
+    /// Sets [`Fleet::object_storage`].
     object_storage: Option<ObjectStorage>,
+    /// Sets [`Fleet::central`].
     central: Option<Central>,
+    /// The edges, added by [`edge`](Self::edge) and [`edges`](Self::edges).
+    #[setters(skip)]
     edges: Vec<Edge>,
+    /// Sets [`Fleet::runbook`].
     runbook: Option<RunbookOptions>,
+    /// Sets [`Fleet::security`].
     security: Option<Security>,
 }
 
-macro_rules! builder_setters {
-    ($($field:ident : $ty:ty),* $(,)?) => {$(
-        #[doc = concat!("Sets [`Fleet::", stringify!($field), "`].")]
-        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
-            self.$field = Some(value.into());
-            self
-        }
-    )*};
-}
-
 impl FleetBuilder {
-    builder_setters! {
-        namespace: String,
-        domain: String,
-        storage_class: String,
-        ingress_class: String,
-        scrape_interval: Duration,
-        chart: Chart,
-        thanos: ThanosImage,
-        object_storage: ObjectStorage,
-        central: Central,
-        runbook: RunbookOptions,
-        security: Security,
-    }
-
     /// Adds an edge cluster.
     pub fn edge(mut self, edge: Edge) -> Self {
         self.edges.push(edge);

@@ -59,6 +59,12 @@ impl Ingress {
     }
 }
 
+/// Whether `class` is one rule 8 accepts (the name of an IngressClass): the rules that
+/// read the class skip any other, which [`check_class`] has reported.
+pub(crate) fn is_valid_class(class: &str) -> bool {
+    syntax::is_dns_subdomain(class)
+}
+
 /// An ingress class for the Ingresses of `hosts`: set, and the name of an IngressClass.
 pub(crate) fn check_class(check: &mut Checker, path: &str, class: &str, hosts: &str) {
     if class.trim().is_empty() {

@@ -241,7 +241,7 @@ impl Notifier {
             } => {
                 for (field, address) in [("to", to), ("from", from)] {
                     let path = format!("{path}.{field}");
-                    if check.clean(&path, address) && !is_mail_address(address) {
+                    if check.clean(&path, address) && !syntax::is_mail_address(address) {
                         check.error(
                             &path,
                             format!("{} is not an e-mail address", shown(address)),
@@ -250,9 +250,7 @@ impl Notifier {
                     }
                 }
                 let host = format!("{path}.smarthost");
-                if check.clean(&host, smarthost)
-                    && !(syntax::is_host_port(smarthost) && has_port(smarthost))
-                {
+                if check.clean(&host, smarthost) && !syntax::is_host_and_port(smarthost) {
                     check.error(
                         &host,
                         format!("{} is not a host:port", shown(smarthost)),
@@ -267,37 +265,5 @@ impl Notifier {
                 }
             }
         }
-    }
-}
-
-/// `local@domain`, one address.
-fn is_mail_address(s: &str) -> bool {
-    s.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty()
-            && !domain.is_empty()
-            && !domain.contains('@')
-            && !s.contains([' ', ',', '<', '>'])
-    })
-}
-
-/// Whether a `host:port` has its port (an IPv6 host in brackets).
-fn has_port(s: &str) -> bool {
-    s.rsplit_once(':')
-        .is_some_and(|(host, port)| !host.is_empty() && !port.is_empty() && !port.contains(']'))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mail_addresses_and_ports() {
-        assert!(is_mail_address("oncall@example.com"));
-        assert!(!is_mail_address("oncall"));
-        assert!(!is_mail_address("a@b, c@d"));
-        assert!(has_port("smtp.example.com:587"));
-        assert!(!has_port("smtp.example.com"));
-        assert!(!has_port("[::1]"));
-        assert!(has_port("[::1]:25"));
     }
 }

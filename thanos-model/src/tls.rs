@@ -258,10 +258,7 @@ impl ReceiveRemoteWrite {
             if let Some(ingress) = &fleet.central.receive.ingress {
                 let class = fleet.ingress_class(ingress);
                 // An empty or invalid class is reported with the Ingresses (rule 8).
-                if !class.trim().is_empty()
-                    && super::validate::syntax::is_dns_subdomain(class)
-                    && Passthrough::of_class(class).is_none()
-                {
+                if crate::ingress::is_valid_class(class) && Passthrough::of_class(class).is_none() {
                     check.error(
                         &format!("{path}.passthrough"),
                         format!("cannot tell how Ingress class {class:?} passes TLS through to Receive"),

@@ -6,7 +6,7 @@ use derive_setters::Setters;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Checker;
+use crate::validate::{syntax, Checker};
 
 /// The node label every node has (one value per node): replicas are spread over it.
 pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
@@ -77,7 +77,7 @@ impl Topology {
         if let Some(key) = &self.zone_key {
             let key_path = format!("{path}.zoneKey");
             if check.clean(&key_path, key) {
-                if !is_label_key(key) {
+                if !syntax::is_label_key(key) {
                     check.error(
                         &key_path,
                         format!(
@@ -108,46 +108,6 @@ impl Topology {
                 "Prometheus, Alertmanager and the Thanos Ruler have no PodDisruptionBudget: one drain can evict every replica at once",
                 "set disruptionBudgets: true",
             );
-        }
-    }
-}
-
-/// A Kubernetes label key: an optional DNS subdomain prefix and `/`, then a name of at
-/// most 63 characters of letters, digits, `-`, `_` and `.`, starting and ending with a
-/// letter or digit.
-fn is_label_key(key: &str) -> bool {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((prefix, name)) => (Some(prefix), name),
-        None => (None, key),
-    };
-    let name_ok = !name.is_empty()
-        && name.len() <= 63
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    name_ok && prefix.is_none_or(crate::validate::syntax::is_dns_subdomain)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_label_key;
-
-    #[test]
-    fn label_keys() {
-        for good in ["topology.kubernetes.io/zone", "zone", "example.com/rack-1"] {
-            assert!(is_label_key(good), "{good}");
-        }
-        for bad in [
-            "",
-            "/zone",
-            "Example.com/zone",
-            "zone-",
-            "a/b/c",
-            "topology.kubernetes.io/",
-        ] {
-            assert!(!is_label_key(bad), "{bad}");
         }
     }
 }

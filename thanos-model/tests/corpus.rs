@@ -10,7 +10,11 @@
 //! the `# expect:` lines are rewritten from what the loader reports (review the diff).
 //!
 //! `the_corpus_covers_every_field` checks that every field of the fleet file (every
-//! property of its JSON Schema) is on the path of some corpus diagnostic.
+//! property of its JSON Schema) is on the path of some corpus diagnostic;
+//! `the_rule_table_names_every_corpus_file` that the rule table of `src/validate/mod.rs`
+//! names every corpus file (by name or pattern) and only files that exist, and
+//! `the_rule_table_names_functions_that_exist` that each function it names is in the file
+//! it names.
 
 use std::{
     collections::BTreeSet,
@@ -54,6 +58,14 @@ fn main() {
     trials.push(Trial::test("the_corpus_covers_every_field", || {
         the_corpus_covers_every_field()
     }));
+    trials.push(Trial::test(
+        "the_rule_table_names_every_corpus_file",
+        the_rule_table_names_every_corpus_file,
+    ));
+    trials.push(Trial::test(
+        "the_rule_table_names_functions_that_exist",
+        the_rule_table_names_functions_that_exist,
+    ));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -303,5 +315,105 @@ fn fields_on_path(schema: &Value, path: &str, out: &mut BTreeSet<String>) {
         if indexed {
             (node, name) = resolve(schema, &node["items"], &name);
         }
+    }
+}
+
+/// Every refused and warning corpus file is named by the last column of the rule table in
+/// `src/validate/mod.rs` (`rule4-*`, `warnings/rule4-*`, `grammar-replicas-zero`), and
+/// every name or pattern there matches a file.
+fn the_rule_table_names_every_corpus_file() -> Result<(), Failed> {
+    let table = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/validate/mod.rs"))
+        .map_err(|e| e.to_string())?;
+    let patterns: Vec<&str> = table
+        .lines()
+        .filter_map(|line| line.strip_prefix("//! | "))
+        .filter_map(|row| row.trim_end().trim_end_matches('|').rsplit('|').next())
+        .flat_map(|cell| cell.split('`').skip(1).step_by(2))
+        .collect();
+    let root = corpus_dir();
+    let files: Vec<String> = yaml_files(&root)
+        .iter()
+        .map(|file| stem(file))
+        .chain(
+            yaml_files(&root.join("warnings"))
+                .iter()
+                .map(|file| format!("warnings/{}", stem(file))),
+        )
+        .collect();
+    let unnamed: Vec<&String> = files
+        .iter()
+        .filter(|file| !patterns.iter().any(|pattern| matches(pattern, file)))
+        .collect();
+    let unmatched: Vec<&&str> = patterns
+        .iter()
+        .filter(|pattern| !files.iter().any(|file| matches(pattern, file)))
+        .collect();
+    if unnamed.is_empty() && unmatched.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "corpus files the rule table does not name: {unnamed:?}; names in it no file has: {unmatched:?}"
+        )
+        .into())
+    }
+}
+
+/// Every `Type::function` in the function column of the rule table is defined in a file
+/// of the parentheses after it (`Checker::clusters` (validate/fleet.rs)): `fn function`
+/// there, or a `FromStr` implementation for `from_str`.
+fn the_rule_table_names_functions_that_exist() -> Result<(), Failed> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let table = fs::read_to_string(src.join("validate/mod.rs")).map_err(|e| e.to_string())?;
+    let mut missing = Vec::new();
+    for row in table.lines().filter_map(|line| line.strip_prefix("//! | ")) {
+        let Some(mut rest) = row.split('|').nth(1) else {
+            continue;
+        };
+        while let Some((before, after)) = rest.split_once('(') {
+            let Some((group, after)) = after.split_once(')') else {
+                break;
+            };
+            rest = after;
+            let files: Vec<String> = group
+                .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '.')))
+                .filter(|word| word.ends_with(".rs"))
+                .map(|file| fs::read_to_string(src.join(file)).unwrap_or_default())
+                .collect();
+            let names = before.split('`').skip(1).step_by(2);
+            for name in names.filter(|name| name.contains("::")) {
+                let function = name.rsplit("::").next().unwrap_or(name);
+                if !files.iter().any(|text| defines(text, function)) {
+                    missing.push(format!("{name} ({group})"));
+                }
+            }
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(
+            format!("functions the rule table names that its files do not define: {missing:?}")
+                .into(),
+        )
+    }
+}
+
+/// Whether a source file defines `function` (`fn function`, or `FromStr` for `from_str`).
+fn defines(text: &str, function: &str) -> bool {
+    let definition = format!("fn {function}");
+    text.match_indices(&definition).any(|(at, _)| {
+        !text[at + definition.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    }) || (function == "from_str" && text.contains("FromStr"))
+}
+
+/// Whether `name` matches `pattern`, whose `*` stands for any text.
+fn matches(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, tail)) => name.strip_prefix(head).is_some_and(|rest| {
+            (0..=rest.len())
+                .filter(|at| rest.is_char_boundary(*at))
+                .any(|at| matches(tail, &rest[at..]))
+        }),
     }
 }

@@ -67,7 +67,7 @@ impl Checker<'_> {
                 );
                 for (key, value) in &controller.pod_labels {
                     let label = format!("{path}.podLabels");
-                    if !is_label_key(key) || !syntax::is_label_value(value) {
+                    if !syntax::is_label_key(key) || !syntax::is_label_value(value) {
                         self.error(
                             &label,
                             format!("{}: {} is not a Kubernetes label", shown(key), shown(value)),
@@ -88,9 +88,7 @@ impl Checker<'_> {
                 .map(|ingress| fleet.ingress_class(ingress))
                 .filter(|class| {
                     // An empty or invalid class is reported with the Ingresses (rule 8).
-                    !class.is_empty()
-                        && syntax::is_dns_subdomain(class)
-                        && !KNOWN_CONTROLLERS.contains(class)
+                    crate::ingress::is_valid_class(class) && !KNOWN_CONTROLLERS.contains(class)
                 })
                 .collect();
                 if let Some(class) = unknown.first() {
@@ -104,21 +102,4 @@ impl Checker<'_> {
             None => {}
         }
     }
-}
-
-/// A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of at most
-/// 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
-fn is_label_key(key: &str) -> bool {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((prefix, name)) => (Some(prefix), name),
-        None => (None, key),
-    };
-    prefix.is_none_or(syntax::is_dns_subdomain)
-        && !name.is_empty()
-        && name.len() <= 63
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && name.as_bytes()[0].is_ascii_alphanumeric()
-        && name.as_bytes()[name.len() - 1].is_ascii_alphanumeric()
 }

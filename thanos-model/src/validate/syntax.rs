@@ -71,6 +71,24 @@ pub fn is_host_port(s: &str) -> bool {
     port.is_none_or(is_port) && (is_dns_subdomain(host) || host.parse::<Ipv4Addr>().is_ok())
 }
 
+/// A host and its port, as [`is_host_port`] with the port required
+/// (`smtp.example.com:587`, `[::1]:25`).
+pub fn is_host_and_port(s: &str) -> bool {
+    is_host_port(s)
+        && s.rsplit_once(':')
+            .is_some_and(|(host, port)| !host.is_empty() && !port.is_empty() && !port.contains(']'))
+}
+
+/// An e-mail address, one: `local@domain`, without spaces, commas or angle brackets.
+pub fn is_mail_address(s: &str) -> bool {
+    s.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.is_empty()
+            && !domain.contains('@')
+            && !s.contains([' ', ',', '<', '>'])
+    })
+}
+
 /// A TCP port, 1 to 65535, digits only.
 fn is_port(s: &str) -> bool {
     !s.is_empty()
@@ -168,6 +186,25 @@ pub fn is_label_value(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         && bytes.first().is_none_or(u8::is_ascii_alphanumeric)
         && bytes.last().is_none_or(u8::is_ascii_alphanumeric)
+}
+
+/// A Kubernetes label key (a node label such as `topology.kubernetes.io/zone`, a pod label
+/// such as `app.kubernetes.io/name`): an optional DNS-subdomain prefix and `/`, then a name
+/// of at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or
+/// digit.
+pub fn is_label_key(s: &str) -> bool {
+    let (prefix, name) = match s.rsplit_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, s),
+    };
+    prefix.is_none_or(is_dns_subdomain)
+        && !name.is_empty()
+        && name.len() <= MAX_LABEL
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && name.as_bytes()[0].is_ascii_alphanumeric()
+        && name.as_bytes()[name.len() - 1].is_ascii_alphanumeric()
 }
 
 /// An S3 region: 1 to 63 letters, digits, `-` and `_` (`us-east-1`, MinIO's own names).
@@ -362,7 +399,7 @@ mod tests {
     }
 
     #[test]
-    fn versions_and_label_values() {
+    fn versions_and_labels() {
         grammar(
             is_exact_semver,
             &["78.2.1", "v0.42.4", "1.0.0-rc.1", "1.0.0+build.5", "0.0.0"],
@@ -371,6 +408,27 @@ mod tests {
             ],
         );
         grammar(is_label_value, &["v0.42.4", ""], &["v1_", &"a".repeat(64)]);
+        grammar(
+            is_label_key,
+            &[
+                "topology.kubernetes.io/zone",
+                "zone",
+                "example.com/rack-1",
+                "app.kubernetes.io/name",
+                &"a".repeat(63),
+            ],
+            &[
+                "",
+                "/zone",
+                "Example.com/zone",
+                "zone-",
+                "a/b/c",
+                "topology.kubernetes.io/",
+                "zone/",
+                "a b",
+                &"a".repeat(64),
+            ],
+        );
     }
 
     #[test]
@@ -386,6 +444,26 @@ mod tests {
         );
         grammar(is_image_tag, &["v0.42.4"], &["", "v0.42 4", "-v1"]);
         grammar(is_release_tag, &["v0.42.4"], &["main-2024-01-01-abc"]);
+    }
+
+    #[test]
+    fn mail_addresses_and_smarthosts() {
+        grammar(
+            is_mail_address,
+            &["oncall@example.com"],
+            &["oncall", "a@b, c@d", "@example.com", "a@", "a@b@c"],
+        );
+        grammar(
+            is_host_and_port,
+            &["smtp.example.com:587", "[::1]:25", "10.0.0.1:25"],
+            &[
+                "smtp.example.com",
+                "[::1]",
+                "smtp.example.com:",
+                ":25",
+                "smtp.example.com:0",
+            ],
+        );
     }
 
     #[test]
