@@ -45,3 +45,25 @@ pub enum Language {
     #[serde(rename = "ko")]
     Korean,
 }
+
+impl Language {
+    /// Every language, in the order a command line offers them.
+    pub const ALL: [Self; 2] = [Self::English, Self::Korean];
+
+    /// Its code, as in the fleet file: `en` or `ko`.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::English => "en",
+            Self::Korean => "ko",
+        }
+    }
+
+    /// The language of `code` (`en` or `ko`), if it is one.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|language| language.code() == code)
+    }
+}

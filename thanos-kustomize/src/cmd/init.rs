@@ -5,6 +5,7 @@
 //! with every field's documentation from the JSON Schema as a comment above it, so it
 //! stays correct when the model changes: nothing here names a field.
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use serde_json::Value;
 use thanos_model::{seed::new_fleet, Fleet, Language};
 
@@ -51,17 +52,19 @@ pub struct InitArgs {
     #[arg(long, value_name = "NAMESPACE")]
     namespace: Option<String>,
     /// The runbook's language.
-    #[arg(long, value_enum, default_value_t = Lang::En, value_name = "LANG")]
-    language: Lang,
+    #[arg(long, default_value = "en", value_name = "LANG", value_parser = language_parser())]
+    language: Language,
 }
 
-/// The runbook's language on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    /// English, the default.
-    En,
-    /// Korean.
-    Ko,
+/// The model's [`Language`] by its code (`en`, `ko`), each offered with its name.
+fn language_parser() -> impl TypedValueParser<Value = Language> {
+    PossibleValuesParser::new(Language::ALL.map(|language| {
+        PossibleValue::new(language.code()).help(match language {
+            Language::English => "English, the default",
+            Language::Korean => "Korean",
+        })
+    }))
+    .try_map(|code| Language::from_code(&code).ok_or("not a runbook language"))
 }
 
 /// Runs `init`.
@@ -111,10 +114,7 @@ fn starter_fleet(args: &InitArgs) -> Result<Fleet, Vec<thanos_model::Diagnostic>
     if let Some(namespace) = &args.namespace {
         fleet.namespace.clone_from(namespace);
     }
-    fleet.runbook.language = match args.language {
-        Lang::En => Language::English,
-        Lang::Ko => Language::Korean,
-    };
+    fleet.runbook.language = args.language;
     // Many edges outgrow the defaults' Receive replicas and volumes.
     fleet.grow_to_need();
     let valid = fleet
