@@ -240,23 +240,21 @@ impl Notifier {
                 password,
             } => {
                 for (field, address) in [("to", to), ("from", from)] {
-                    let path = format!("{path}.{field}");
-                    if check.clean(&path, address) && !syntax::is_mail_address(address) {
-                        check.error(
-                            &path,
-                            format!("{} is not an e-mail address", shown(address)),
-                            "write one address such as oncall@example.com",
-                        );
-                    }
-                }
-                let host = format!("{path}.smarthost");
-                if check.clean(&host, smarthost) && !syntax::is_host_and_port(smarthost) {
-                    check.error(
-                        &host,
-                        format!("{} is not a host:port", shown(smarthost)),
-                        "write the SMTP server with its port, such as smtp.example.com:587",
+                    check.grammar(
+                        &format!("{path}.{field}"),
+                        address,
+                        syntax::is_mail_address,
+                        "e-mail address",
+                        "write one address such as oncall@example.com",
                     );
                 }
+                check.grammar(
+                    &format!("{path}.smarthost"),
+                    smarthost,
+                    syntax::is_host_and_port,
+                    "host:port",
+                    "write the SMTP server with its port, such as smtp.example.com:587",
+                );
                 if let Some(username) = username {
                     check.not_empty(&format!("{path}.username"), username);
                 }
