@@ -205,8 +205,8 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             "Prerequisites: cert-manager's CRDs and controller on the central cluster ({} issues the write CA, the CA {} issues Receive's server certificate into {} and one client certificate per edge, see {}); an Ingress controller that passes TLS through (ingress-nginx needs {}).",
             "사전 준비: 중앙 클러스터에 cert-manager CRD와 컨트롤러({}가 쓰기 CA를 발급하고, CA {}가 Receive 서버 인증서를 {}에, 엣지마다 클라이언트 인증서를 발급합니다. {} 참고), TLS를 그대로 전달하는 Ingress 컨트롤러(ingress-nginx는 {} 필요).",
             [
-                code("thanos-selfsigned"),
-                code("thanos-write-ca"),
+                code(certificates::SELF_SIGNED),
+                code(certificates::WRITE_CA),
                 code(&w.server_secret),
                 code(certificates::FILE),
                 code("--enable-ssl-passthrough"),

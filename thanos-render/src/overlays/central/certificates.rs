@@ -31,9 +31,9 @@ pub const FILE: &str = "thanos-certificates.yaml";
 const API_VERSION: &str = "cert-manager.io/v1";
 const GROUP: &str = "cert-manager.io";
 /// The self-signed Issuer that signs the fleet's own CAs only.
-const SELF_SIGNED: &str = "thanos-selfsigned";
+pub(crate) const SELF_SIGNED: &str = "thanos-selfsigned";
 /// The write CA: its Certificate, Secret and Issuer share the name.
-const WRITE_CA: &str = "thanos-write-ca";
+pub(crate) const WRITE_CA: &str = "thanos-write-ca";
 /// The write CA's lifetime: ten years (rotating it needs a Receive restart and new edge
 /// certificates, see the runbook).
 const CA_DURATION_HOURS: u64 = 87_600;
