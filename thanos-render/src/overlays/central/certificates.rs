@@ -356,14 +356,11 @@ impl FileObjects for IngressCertificates {
     }
 }
 
-/// The Ingresses the controller terminates TLS for, with TLS on: the name of each
+/// The Ingresses the controller terminates TLS for (the caller holds `ingressTls`): each
 /// Ingress (its Secret is `<name>-tls`) and its host. Grafana's comes from the chart,
 /// Query's from `thanos-query.yaml`; Receive's passes TLS through and is not one.
 #[must_use]
 fn tls_ingresses(fleet: &Fleet) -> Vec<(&'static str, String)> {
-    if fleet.security.ingress_tls.is_none() {
-        return Vec::new();
-    }
     let central = &fleet.central;
     [
         (Component::Grafana, central.grafana.ingress.as_ref()),

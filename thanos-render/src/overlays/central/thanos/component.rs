@@ -12,7 +12,7 @@
 //! | labels, selector, metadata | [`ComponentContext::labels`], [`ComponentContext::metadata`] |
 //! | ConfigMap of a file the pods read ([`ConfigFile`]) | [`ComponentContext::config_map`], mounted by [`ThanosPod::config_file`] |
 //! | the hardened pod, as a Deployment or a StatefulSet | [`ComponentContext::pod`], then [`ThanosPod::deployment`] or [`ThanosPod::stateful_set`] |
-//! | ServiceAccount, Service `<name>`, PodDisruptionBudget, ServiceMonitor, Ingress: [`SharedObjects`] | [`ComponentContext::shared_objects`] (with [`ComponentContext::service_account`], [`ComponentContext::service`], [`ComponentContext::pod_disruption_budget`], [`ComponentContext::service_monitor`], [`ComponentContext::ingress`]) |
+//! | ServiceAccount, Service `<name>`, PodDisruptionBudget, ServiceMonitor, Ingress: [`SharedObjects`] | [`ComponentContext::shared_objects`] (with [`ComponentContext::service_account`], [`ComponentContext::service`], [`ComponentContext::pod_disruption_budget`], [`ComponentContext::service_monitor`], [`ComponentContext::tls_ingress`]) |
 //! | headless Service `<name>-headless` | [`ComponentContext::headless_service`] |
 //!
 //! What a component adds on top (its flags, its ConfigMap) stays in its own file. An
@@ -363,7 +363,7 @@ impl<'a> ComponentContext<'a> {
 
     /// The name of the Service [`Self::headless_service`] makes: `<name>-headless`.
     pub(crate) fn headless_service_name(&self) -> String {
-        format!("{}-headless", self.name())
+        headless_service_name(self.component)
     }
 
     /// The headless Service `<name>-headless` beside the ClusterIP [`Self::service`]:
@@ -390,16 +390,6 @@ impl<'a> ComponentContext<'a> {
             self.ports,
             self.selector_labels(),
         )
-    }
-
-    /// The Ingress the fleet gives it (`None` without one), routing its host to port
-    /// `port` of its Service.
-    pub(crate) fn ingress(
-        &self,
-        model: Option<&thanos_model::Ingress>,
-        port: Port,
-    ) -> Option<Ingress> {
-        Some(self.ingress_for(model?, port, self.component))
     }
 
     /// Its Ingress `model`, routing the host of `host_of`'s Ingress to port `port` of its
@@ -441,7 +431,8 @@ impl<'a> ComponentContext<'a> {
         }
     }
 
-    /// The Ingress [`Self::ingress`] makes, with TLS terminated by the Ingress controller
+    /// The Ingress the fleet gives it (`None` without one), routing its host to port
+    /// `port` of its Service, with TLS terminated by the Ingress controller
     /// when the fleet has `security.ingressTls`: `spec.tls` names its host and the Secret
     /// `<name>-tls` (issued by `thanos-certificates.yaml`, or the operator's).
     pub(crate) fn tls_ingress(
@@ -449,16 +440,15 @@ impl<'a> ComponentContext<'a> {
         model: Option<&thanos_model::Ingress>,
         port: Port,
     ) -> Option<Ingress> {
-        let mut ingress = self.ingress(model, port)?;
-        if let (Some(_), Some(model), Some(spec)) = (
-            &self.fleet.security.ingress_tls,
-            model,
-            ingress.spec.as_mut(),
-        ) {
-            spec.tls = Some(vec![IngressTLS {
-                hosts: Some(vec![self.fleet.ingress_host(model, self.component)]),
-                secret_name: Some(IngressTls::secret_name(self.name())),
-            }]);
+        let model = model?;
+        let mut ingress = self.ingress_for(model, port, self.component);
+        if self.fleet.security.ingress_tls.is_some() {
+            if let Some(spec) = ingress.spec.as_mut() {
+                spec.tls = Some(vec![IngressTLS {
+                    hosts: Some(vec![self.fleet.ingress_host(model, self.component)]),
+                    secret_name: Some(IngressTls::secret_name(self.name())),
+                }]);
+            }
         }
         Some(ingress)
     }
@@ -524,6 +514,12 @@ pub(crate) fn disruption_budget(
         }),
         ..PodDisruptionBudget::default()
     }
+}
+
+/// The name of `component`'s headless Service ([`ComponentContext::headless_service`]):
+/// `<name>-headless`.
+pub(crate) fn headless_service_name(component: Component) -> String {
+    format!("{}-headless", component.name())
 }
 
 /// A ServiceAccount with no API token mounted: the identity of pods that never call the

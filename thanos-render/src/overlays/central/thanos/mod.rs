@@ -27,8 +27,8 @@ use thanos_model::{Fleet, ReadLimits};
 use self::component::{Port, GRPC};
 
 /// The in-cluster DNS name of the fleet's Service `service`: `<service>.<namespace>.svc`.
-/// The one place a Service's host is derived; [`service_address`] and [`dns_srv`] add
-/// a port.
+/// The one place a Service's host is derived; [`service_address`], [`service_url`] and
+/// [`dns_srv`] add a port.
 pub(crate) fn service_host(fleet: &Fleet, service: &str) -> String {
     format!("{service}.{}.svc", fleet.namespace)
 }
@@ -36,6 +36,11 @@ pub(crate) fn service_host(fleet: &Fleet, service: &str) -> String {
 /// The Service `service`'s `host:port` in the cluster, for port number `port`.
 pub(crate) fn service_address(fleet: &Fleet, service: &str, port: u16) -> String {
     format!("{}:{port}", service_host(fleet, service))
+}
+
+/// The Service `service`'s plain-HTTP URL in the cluster, for port number `port`.
+pub(crate) fn service_url(fleet: &Fleet, service: &str, port: u16) -> String {
+    format!("http://{}", service_address(fleet, service, port))
 }
 
 /// A DNS SRV lookup (Thanos' `dnssrv+` prefix) of the port named `port` of the

@@ -10,10 +10,12 @@ use thanos_model::{Component, Fleet};
 
 use super::{
     common_flags,
-    component::{ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, PROMETHEUS},
+    component::{
+        self, ComponentContext, ConfigFile, Port, ServiceKind, SharedObjects, GRPC, PROMETHEUS,
+    },
     grpc_flag,
     grpc_tls::{self, GrpcPeer},
-    read_limit_flags, receive, store_api_srv,
+    read_limit_flags, store_api_srv,
 };
 use crate::{
     overlays::{
@@ -113,20 +115,18 @@ fn readers(fleet: &Fleet) -> Vec<Peer> {
 
 /// The in-cluster URL of Query's HTTP API, Grafana's default datasource.
 pub(crate) fn url(fleet: &Fleet) -> String {
-    format!("http://{}", http_address(fleet))
-}
-
-/// Query's HTTP API as `host:port`, where the Ruler sends its queries.
-pub(crate) fn http_address(fleet: &Fleet) -> String {
-    super::service_address(fleet, Component::Query.name(), HTTP.number)
+    super::service_url(fleet, Component::Query.name(), HTTP.number)
 }
 
 /// Query's HTTP API as the Ruler reaches it: a DNS SRV lookup of the headless Service,
 /// which the Ruler repeats every 30s (`--query.sd-dns-interval`), so it knows every
 /// ready pod; each evaluation tries them in random order until one answers.
 pub(crate) fn ruler_address(fleet: &Fleet) -> String {
-    let context = ComponentContext::new(fleet, Component::Query, PORTS);
-    super::dns_srv(fleet, HTTP.name, &context.headless_service_name())
+    super::dns_srv(
+        fleet,
+        HTTP.name,
+        &component::headless_service_name(Component::Query),
+    )
 }
 
 /// The StoreAPI servers Query fans out to, each with the headless Service in front of
@@ -136,7 +136,10 @@ pub(crate) fn ruler_address(fleet: &Fleet) -> String {
 pub(crate) fn store_api_servers(fleet: &Fleet) -> Vec<(GrpcPeer, String)> {
     let mut servers = vec![
         (GrpcPeer::Sidecar, sidecar_service(fleet)),
-        (GrpcPeer::Receive, receive::headless_service(fleet)),
+        (
+            GrpcPeer::Receive,
+            component::headless_service_name(Component::Receive),
+        ),
         (GrpcPeer::Store, Component::Store.name().to_owned()),
     ];
     servers.extend(ruler::governing_service(fleet).map(|service| (GrpcPeer::Ruler, service)));

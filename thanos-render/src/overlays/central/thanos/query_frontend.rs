@@ -12,7 +12,7 @@ use super::{
         ComponentContext, ComponentOptions, ConfigFile, Port, ServiceKind, SharedObjects,
         PROMETHEUS,
     },
-    query, service_address,
+    query, service_url,
 };
 use crate::{
     overlays::{
@@ -92,10 +92,7 @@ impl FileObjects for ThanosQueryFrontend {
 /// one, else Query's.
 pub(crate) fn datasource_url(fleet: &Fleet) -> String {
     match fleet.central.query_frontend {
-        Some(_) => format!(
-            "http://{}",
-            service_address(fleet, COMPONENT.name(), HTTP.number)
-        ),
+        Some(_) => service_url(fleet, COMPONENT.name(), HTTP.number),
         None => query::url(fleet),
     }
 }

@@ -25,7 +25,7 @@ use super::{
     },
     read_limit_flags,
     receive_router::ThanosReceiveRouter,
-    replica_label_flag, service_address,
+    replica_label_flag, service_address, service_url,
 };
 use crate::{
     overlays::{
@@ -121,11 +121,12 @@ impl ThanosReceive {
         let router = receive
             .router
             .as_ref()
-            .map(|router| ThanosReceiveRouter::new(fleet, router, limits.as_ref()));
+            .map(|router| ThanosReceiveRouter::new(fleet, router));
         // The edges write through the routers' Ingress when the fleet has routers.
-        let ingress = router.is_none().then(|| write_ingress(&context)).flatten();
+        let mut ingress = None;
         if router.is_none() {
-            pod = write_path_volumes(&context, pod, limits.as_ref());
+            ingress = write_ingress(&context);
+            pod = write_path_volumes(&context, pod);
         }
         if receive.replicas > 1 {
             pod = pod.min_ready_seconds(MIN_READY_SECONDS);
@@ -250,11 +251,6 @@ impl fmt::Display for RemoteWriteUrl {
     }
 }
 
-/// The headless Service in front of every Receive pod.
-pub(crate) fn headless_service(fleet: &Fleet) -> String {
-    ComponentContext::new(fleet, COMPONENT, PORTS).headless_service_name()
-}
-
 /// How many Receive pods may be down while every write still reaches its quorum of
 /// `factor / 2 + 1` copies (Thanos' write quorum, `writeQuorum` in thanos-io/thanos
 /// pkg/receive/handler.go; later releases take 1 for a factor of 2, which this leaves
@@ -335,18 +331,17 @@ pub(super) fn pod<'a>(context: &ComponentContext<'a>, args: Vec<String>) -> Than
 
 /// The volumes of the pods that take the edges' remote write (Receive's, or its routers'):
 /// the hashring, the server certificate with TLS, and the limits file when the fleet
-/// sets limits (`limits`, Receive's ConfigMap holding it).
+/// sets limits (as `--receive.limits-config-file` and Receive's limits ConfigMap do).
 pub(super) fn write_path_volumes<'a>(
     context: &ComponentContext,
     pod: ThanosPod<'a>,
-    limits: Option<&ConfigMap>,
 ) -> ThanosPod<'a> {
     let fleet = context.fleet;
     let mut pod = pod.config_file_of(COMPONENT, HASHRING);
     if let Some(secret) = server_tls_secret(fleet) {
         pod = pod.tls_secret(REMOTE_WRITE_TLS, secret);
     }
-    if limits.is_some() {
+    if fleet.default_write_limits().is_some() {
         pod = pod.config_file_of(COMPONENT, LIMITS);
     }
     pod
@@ -427,10 +422,7 @@ fn limits_config_map(context: &ComponentContext) -> Option<ConfigMap> {
     let file = LimitsFile {
         write: WriteLimitsFile {
             global: GlobalLimits {
-                meta_monitoring_url: format!(
-                    "http://{}",
-                    service_address(fleet, PROMETHEUS_OPERATED, PROMETHEUS_WEB)
-                ),
+                meta_monitoring_url: service_url(fleet, PROMETHEUS_OPERATED, PROMETHEUS_WEB),
                 meta_monitoring_limit_query: format!(
                     "sum by (tenant) (prometheus_tsdb_head_series{{namespace=\"{}\", job=\"{}\"}})",
                     fleet.namespace,

@@ -4,7 +4,7 @@
 //! and forwards each series over gRPC to the StatefulSet's pods, which then only store.
 //! Written into `thanos-receive.yaml`, after Receive's own objects.
 
-use k8s_openapi::api::{apps::v1::Deployment, core::v1::ConfigMap};
+use k8s_openapi::api::apps::v1::Deployment;
 use thanos_model::{Component, Fleet, ReceiveRouter};
 
 use super::{
@@ -42,10 +42,8 @@ pub struct ThanosReceiveRouter {
 
 impl ThanosReceiveRouter {
     /// The routers of a validated fleet that has them (`router`), behind Receive's
-    /// Ingress host (so the edges' URL and the server certificate stay Receive's);
-    /// `limits` is Receive's limits ConfigMap, which the routers mount when the fleet
-    /// sets write limits.
-    pub(crate) fn new(fleet: &Fleet, router: &ReceiveRouter, limits: Option<&ConfigMap>) -> Self {
+    /// Ingress host (so the edges' URL and the server certificate stay Receive's).
+    pub(crate) fn new(fleet: &Fleet, router: &ReceiveRouter) -> Self {
         let options = ComponentOptions {
             image: fleet.central.receive.image.as_ref(),
             replicas: router.replicas,
@@ -55,7 +53,7 @@ impl ThanosReceiveRouter {
         let pod = receive::pod(&context, args(&context));
         let ingress = receive::write_ingress(&context);
         Self {
-            deployment: write_path_volumes(&context, pod, limits).deployment(),
+            deployment: write_path_volumes(&context, pod).deployment(),
             shared: context
                 .shared_objects(
                     ServiceKind::ClusterIp,
