@@ -174,8 +174,6 @@ impl Central {
             ),
         }
         self.receive.check(&format!("{path}.receive"), check);
-        self.receive
-            .check_scaling(&format!("{path}.receive"), check);
         self.store.check(&format!("{path}.store"), check);
         self.compactor.check(&format!("{path}.compactor"), check);
         if let Some(ruler) = &self.ruler {

@@ -89,17 +89,13 @@ pub(crate) fn lenient(serde_name: &str) -> Option<Lenient> {
     GRAMMARS.into_iter().find(|g| g.serde_name == serde_name)
 }
 
-/// Reads a value of grammar `T` under its serde `name`.
-pub(crate) fn deserialize<'de, D, T>(
-    deserializer: D,
-    name: &'static str,
-    written: Written,
-) -> Result<T, D::Error>
+/// Reads a value of grammar `T` under its serde name.
+pub(crate) fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: FromStr<Err = GrammarError>,
+    T: Grammar,
 {
-    deserializer.deserialize_newtype_struct(name, Text(written, PhantomData))
+    deserializer.deserialize_newtype_struct(T::SERDE_NAME, Text(T::WRITTEN, PhantomData))
 }
 
 struct Text<T>(Written, PhantomData<T>);
@@ -202,11 +198,7 @@ macro_rules! grammar_newtype {
 
         impl<'de> serde::Deserialize<'de> for $type {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::grammar::deserialize(
-                    deserializer,
-                    <Self as $crate::grammar::Grammar>::SERDE_NAME,
-                    $written,
-                )
+                $crate::grammar::deserialize(deserializer)
             }
         }
 

@@ -165,6 +165,7 @@ impl Receive {
             .check(&format!("{path}.remoteWrite"), check);
         check.write_limits();
         self.check_write_window(path, check);
+        self.check_scaling(path, check);
     }
 
     /// Rule 25: a far-future window, not so short that drifting clocks are refused, and

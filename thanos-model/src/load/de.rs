@@ -20,7 +20,7 @@
 //! name, each type saying how it is read ([`Grammar`](crate::grammar::Grammar), looked up
 //! with [`grammar::lenient`]). Read leniently ([`De::lenient`]), one that does not parse
 //! is recorded as a [`Diagnostic`] (path, line, column) and read as the type's stand-in
-//! (`0`, or a digest of zeros), so that every
+//! (`0`, or a digest of `f`s), so that every
 //! malformed value of the file is reported in one pass, with validation; read strictly,
 //! it is a shape error like any other.
 
@@ -558,10 +558,6 @@ impl<'d, 'p> De<'d, 'p> {
         }
     }
 
-    fn items(&self) -> Children<'d, 'p> {
-        self.children()
-    }
-
     fn visit_number<V: Visitor<'d>>(&self, visitor: V) -> Result<V::Value, Error> {
         match self.scalar() {
             Some(Scalar::Unsigned(n)) => match u64::try_from(n) {
@@ -606,7 +602,7 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
     fn deserialize_any<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
         let result = match self.scalar() {
             None if self.kind() == Kind::Mapping => visitor.visit_map(self.entries(true)),
-            None => visitor.visit_seq(self.items()),
+            None => visitor.visit_seq(self.children()),
             Some(Scalar::Null) => visitor.visit_unit(),
             Some(Scalar::Bool(b)) => visitor.visit_bool(b),
             Some(Scalar::Unsigned(_) | Scalar::Signed(_)) => self.visit_number(visitor),
@@ -715,7 +711,7 @@ impl<'d> de::Deserializer<'d> for De<'d, '_> {
 
     fn deserialize_seq<V: Visitor<'d>>(self, visitor: V) -> Result<V::Value, Error> {
         self.read(visitor, |visitor| match self.kind() {
-            Kind::Sequence => Ok(visitor.visit_seq(self.items())),
+            Kind::Sequence => Ok(visitor.visit_seq(self.children())),
             _ => Err(visitor),
         })
     }

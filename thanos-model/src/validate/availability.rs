@@ -20,13 +20,7 @@ impl Checker<'_> {
         self.single_replicas();
         // The sizes follow the scrape intervals: with one that did not parse, or of 0
         // (rule 14), they would follow a placeholder.
-        let fleet = self.fleet;
-        let intervals = std::iter::once(("scrapeInterval".to_owned(), &fleet.scrape_interval))
-            .chain(fleet.edges.iter().enumerate().filter_map(|(i, edge)| {
-                let interval = edge.agent.scrape_interval.as_ref()?;
-                Some((format!("edges[{i}].agent.scrapeInterval"), interval))
-            }));
-        for (path, interval) in intervals {
+        for (path, interval) in self.scrape_intervals() {
             if !self.parsed(&path) || interval.is_zero() {
                 return;
             }

@@ -12,21 +12,6 @@ use crate::{Bytes, Duration, Fleet};
 /// the Kubernetes `int32` replica count would follow it).
 const MAX_REPLICAS: u32 = 1000;
 
-/// `Checker::error` and `Checker::warning`: the diagnostic of that severity, reported.
-macro_rules! severities {
-    ($($(#[$doc:meta])* $severity:ident,)*) => {$(
-        $(#[$doc])*
-        pub(crate) fn $severity(
-            &mut self,
-            path: &str,
-            message: impl Into<String>,
-            hint: impl Into<String>,
-        ) {
-            self.report(Diagnostic::$severity(path, message, hint));
-        }
-    )*};
-}
-
 /// Collects the diagnostics of one validation pass.
 pub(crate) struct Checker<'a> {
     /// The fleet, for rules whose answer depends on other parts (defaults, the pinned
@@ -78,16 +63,41 @@ impl<'a> Checker<'a> {
         !self.after_grammar_error(path)
     }
 
+    /// The scrape interval of every cluster, with the path of the field that sets it:
+    /// the fleet's, and each edge's own.
+    pub(crate) fn scrape_intervals(&self) -> Vec<(String, &'a Duration)> {
+        let fleet = self.fleet;
+        std::iter::once(("scrapeInterval".to_owned(), &fleet.scrape_interval))
+            .chain(fleet.edges.iter().enumerate().filter_map(|(index, edge)| {
+                let interval = edge.agent.scrape_interval.as_ref()?;
+                Some((format!("edges[{index}].agent.scrapeInterval"), interval))
+            }))
+            .collect()
+    }
+
     /// Whether a diagnostic at `path` would follow from a value that did not parse.
     fn after_grammar_error(&self, path: &str) -> bool {
         self.grammar_paths.contains(path)
     }
 
-    severities! {
-        /// Reports an error at `path`, unless a value there did not parse.
-        error,
-        /// Reports a warning at `path`, unless a value there did not parse.
-        warning,
+    /// Reports an error at `path`, unless a value there did not parse.
+    pub(crate) fn error(
+        &mut self,
+        path: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.report(Diagnostic::error(path, message, hint));
+    }
+
+    /// Reports a warning at `path`, unless a value there did not parse.
+    pub(crate) fn warning(
+        &mut self,
+        path: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.report(Diagnostic::warning(path, message, hint));
     }
 
     /// Reports a diagnostic of `severity` at `path` when its value was read and is zero:
@@ -102,11 +112,7 @@ impl<'a> Checker<'a> {
         hint: impl Into<String>,
     ) {
         if self.parsed(path) && value.is_zero() {
-            let diagnostic = match severity {
-                Severity::Error => Diagnostic::error(path, message, hint),
-                Severity::Warning => Diagnostic::warning(path, message, hint),
-            };
-            self.report(diagnostic);
+            self.report(Diagnostic::new(severity, path, message, hint));
         }
     }
 

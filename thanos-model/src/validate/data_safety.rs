@@ -31,18 +31,6 @@ impl<'a> Checker<'a> {
         self.scrapes_within_lookback();
     }
 
-    /// The scrape interval of every cluster, with the path of the field that sets it:
-    /// the fleet's, and each edge's own.
-    fn scrape_intervals(&self) -> Vec<(String, &'a Duration)> {
-        let fleet = self.fleet;
-        std::iter::once(("scrapeInterval".to_owned(), &fleet.scrape_interval))
-            .chain(fleet.edges.iter().enumerate().filter_map(|(index, edge)| {
-                let interval = edge.agent.scrape_interval.as_ref()?;
-                Some((format!("edges[{index}].agent.scrapeInterval"), interval))
-            }))
-            .collect()
-    }
-
     /// Rule 34: the Ruler's query offset covers the remote-write lag of every edge. An
     /// agent sends a partial batch after its `batchSendDeadline`
     /// (<https://prometheus.io/docs/practices/remote_write/>, `batch_send_deadline`), so

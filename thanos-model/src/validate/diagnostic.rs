@@ -20,29 +20,6 @@ impl fmt::Display for Severity {
     }
 }
 
-/// `Diagnostic::error` and `Diagnostic::warning`: a diagnostic of that severity, without
-/// a position.
-macro_rules! constructors {
-    ($($(#[$doc:meta])* $name:ident: $severity:ident,)*) => {$(
-        $(#[$doc])*
-        #[must_use]
-        pub fn $name(
-            path: impl Into<String>,
-            message: impl Into<String>,
-            hint: impl Into<String>,
-        ) -> Self {
-            Self {
-                severity: Severity::$severity,
-                path: path.into(),
-                message: message.into(),
-                hint: hint.into(),
-                line: None,
-                column: None,
-            }
-        }
-    )*};
-}
-
 /// One problem found in a fleet: where, what, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
@@ -63,11 +40,42 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    constructors! {
-        /// An error at `path`.
-        error: Error,
-        /// A warning at `path`.
-        warning: Warning,
+    /// A diagnostic of `severity` at `path`, without a position.
+    #[must_use]
+    pub fn new(
+        severity: Severity,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity,
+            path: path.into(),
+            message: message.into(),
+            hint: hint.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// An error at `path`.
+    #[must_use]
+    pub fn error(
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Error, path, message, hint)
+    }
+
+    /// A warning at `path`.
+    #[must_use]
+    pub fn warning(
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Warning, path, message, hint)
     }
 
     /// The error of a value of a grammar type that did not parse, at its position.
