@@ -54,14 +54,27 @@ impl Chart {
     /// characters as the chart does.
     #[must_use]
     pub fn fullname(&self) -> String {
-        let full = if self.release.contains(&self.name) {
-            self.release.clone()
-        } else {
-            format!("{}-{}", self.release, self.name)
-        };
-        let cut: String = full.chars().take(26).collect();
-        cut.trim_end_matches('-').to_owned()
+        helm_fullname(&self.release, &self.name, 26)
     }
+}
+
+/// A Helm chart's usual full name for `release` of chart (or subchart) `chart`: the
+/// release name when it already contains the chart's, else `<release>-<chart>`, cut to
+/// `max` characters ([`helm_trunc`]).
+#[must_use]
+pub fn helm_fullname(release: &str, chart: &str, max: usize) -> String {
+    if release.contains(chart) {
+        helm_trunc(release, max)
+    } else {
+        helm_trunc(&format!("{release}-{chart}"), max)
+    }
+}
+
+/// Helm's `trunc max | trimSuffix "-"` of a name, as charts write object names.
+#[must_use]
+pub fn helm_trunc(name: &str, max: usize) -> String {
+    let cut: String = name.chars().take(max).collect();
+    cut.trim_end_matches('-').to_owned()
 }
 
 /// Longest Helm release name.

@@ -97,7 +97,7 @@ pub use alertmanager::Alertmanager;
 pub use bytes::Bytes;
 pub use cache::{Cache, CacheBackend, DEFAULT_MEMCACHED_IMAGE, DEFAULT_REDIS_IMAGE};
 pub use central::Central;
-pub use chart::Chart;
+pub use chart::{helm_fullname, helm_trunc, Chart};
 pub use compactor::{Compactor, Retention};
 pub use component::Component;
 pub use control_plane::ControlPlaneTargets;

@@ -27,11 +27,7 @@ impl HeavyGroup {
     /// as the chart's template writes it.
     #[must_use]
     pub fn rule_name(&self, fullname: &str) -> String {
-        let name: String = format!("{fullname}-{}", self.group)
-            .chars()
-            .take(63)
-            .collect();
-        name.trim_end_matches('-').to_owned()
+        thanos_model::helm_trunc(&format!("{fullname}-{}", self.group), 63)
     }
 }
 

@@ -83,7 +83,7 @@ pub fn central_prometheus_gone(central: &str, prometheus_job: &str) -> RuleGroup
 /// An alert about one cluster: labelled with its severity and with the cluster's
 /// `cluster` (so Alertmanager routes, groups and inhibits it as that cluster's), and
 /// carrying the summary and description a person reads.
-fn cluster_alert(
+pub(super) fn cluster_alert(
     alert: &str,
     expr: String,
     cluster: &str,

@@ -26,8 +26,8 @@
 use std::collections::BTreeSet;
 
 use super::{
-    labels, promql, AlertSeverity, AlertingRule, Duration, Evaluator, PartialResponse,
-    PrometheusRule, RuleGroup, SeriesCopies, EVALUATOR_LABEL, SEVERITY_LABEL,
+    labels, per_cluster, promql, AlertSeverity, AlertingRule, Duration, Evaluator, PartialResponse,
+    PrometheusRule, RuleGroup, SeriesCopies, EVALUATOR_LABEL,
 };
 
 /// The alert name every edge's rule shares; the `cluster` label tells them apart.
@@ -143,22 +143,16 @@ pub fn silent_edge_alerts(
 
 fn silent_edge(namespace: &str, edge: &str, options: &SilentEdgeOptions) -> AlertingRule {
     let (window, fire) = (options.window.clone(), options.time_to_fire());
-    AlertingRule::new(
+    per_cluster::cluster_alert(
         SILENT_EDGE_ALERT,
         format!(
             "absent_over_time(up{{{CLUSTER_LABEL}={}}}[{window}])",
             promql::string_literal(edge)
         ),
-    )
-    .pending_for(options.pending_for.clone())
-    .label(SEVERITY_LABEL, AlertSeverity::Critical.label_value())
-    .label(CLUSTER_LABEL, edge)
-    .annotation(
-        "summary",
+        edge,
+        AlertSeverity::Critical,
+        options.pending_for.clone(),
         format!("Edge cluster {{{{ $labels.cluster }}}} has written nothing for {window}."),
-    )
-    .annotation(
-        "description",
         format!(
             "Thanos Receive holds no sample from edge cluster {{{{ $labels.cluster }}}} (its \
              agent's up series) for {window}, or the edge has never written. This alert fires \

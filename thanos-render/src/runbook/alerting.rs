@@ -122,7 +122,7 @@ fn files(receiver: &ReceiverConfig) -> Vec<&str> {
 
 /// `amtool` run in the first Alertmanager pod against that Alertmanager (the image ships
 /// it as `/bin/amtool`); the silences it makes are gossiped to the other replicas.
-pub(crate) fn amtool(f: &FleetView, args: &str) -> String {
+fn amtool(f: &FleetView, args: &str) -> String {
     let pod = f.alertmanager_pods().into_iter().next().unwrap_or_default();
     format!(
         "{} exec {} -c alertmanager -- amtool --alertmanager.url=http://127.0.0.1:{PORT} {args}",
@@ -133,7 +133,7 @@ pub(crate) fn amtool(f: &FleetView, args: &str) -> String {
 
 /// The `amtool` matchers of one cluster's alert `alert`, as shell words; `cluster` is
 /// written as it is (a shell word or a `"$VARIABLE"` the caller sets).
-pub(crate) fn matchers(alert: &str, cluster: &str) -> String {
+fn matchers(alert: &str, cluster: &str) -> String {
     format!("{} cluster={cluster}", quote(&format!("alertname={alert}")))
 }
 
@@ -275,8 +275,7 @@ pub(crate) fn blocks(f: &FleetView, l: Lang) -> Vec<Block> {
             )
             .into(),
         );
-    }
-    if alerting.watchdog_receiver == NULL_RECEIVER {
+    } else {
         blocks.push(l.p(
             "Without a dead man's switch nobody notices when alerting itself stops (Ruler, central Prometheus or Alertmanager down): set {} to a service that pages when the Watchdog heartbeat stops.",
             "dead man's switch가 없으면 알림 자체가 멈춰도(Ruler, 중앙 Prometheus, Alertmanager 중단) 아무도 알아차리지 못합니다. Watchdog 신호가 끊기면 호출하는 서비스를 {}에 설정하세요.",

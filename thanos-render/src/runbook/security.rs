@@ -280,14 +280,9 @@ fn grpc_certificate_blocks(f: &FleetView, l: Lang) -> Vec<Block> {
         CodeBlock::lines(
             "sh",
             [
-                format!(
-                    "{in_central} wait --for=condition=Ready --timeout=5m {}",
-                    f.security
-                        .grpc_certificates
-                        .iter()
-                        .map(|name| format!("certificate/{}", quote(name)))
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                wait_certificates(
+                    &in_central,
+                    f.security.grpc_certificates.iter().map(String::as_str),
                 ),
                 format!("{in_central} get certificate"),
             ],
@@ -351,13 +346,9 @@ fn ingress_certificate_blocks(
             blocks.push(
                 CodeBlock::lines(
                     "sh",
-                    [format!(
-                        "{in_central} wait --for=condition=Ready --timeout=5m {}",
-                        s.tls_ingresses
-                            .iter()
-                            .map(|(secret, _)| format!("certificate/{}", quote(secret)))
-                            .collect::<Vec<_>>()
-                            .join(" ")
+                    [wait_certificates(
+                        &in_central,
+                        s.tls_ingresses.iter().map(|(secret, _)| secret.as_str()),
                     )],
                 )
                 .into(),
@@ -382,4 +373,16 @@ fn ingress_certificate_blocks(
         }
     }
     blocks
+}
+
+/// `kubectl wait` until cert-manager has issued the Certificates `names`.
+fn wait_certificates<'a>(in_central: &str, names: impl IntoIterator<Item = &'a str>) -> String {
+    let certificates: Vec<String> = names
+        .into_iter()
+        .map(|name| format!("certificate/{}", quote(name)))
+        .collect();
+    format!(
+        "{in_central} wait --for=condition=Ready --timeout=5m {}",
+        certificates.join(" ")
+    )
 }

@@ -66,14 +66,7 @@ impl WritePath {
         let receive = &fleet.central.receive;
         let tls = receive.remote_write.tls.as_ref()?;
         let ingress = receive.ingress.as_ref()?;
-        // The Ingress the edges write through: Receive's, or its routers' when split.
-        let write_ingress = central
-            .receive
-            .router
-            .as_ref()
-            .map_or(&central.receive.shared, |router| &router.shared)
-            .ingress
-            .as_ref()?;
+        let write_ingress = central.receive.write_ingress()?;
         let passthrough = write_ingress
             .metadata
             .annotations

@@ -147,13 +147,7 @@ impl FileObjects for GrafanaRbacObjects {
 /// Deployment, Service and ServiceAccount: the release name when it contains `grafana`,
 /// else `<release>-grafana`, at most 63 characters.
 pub(crate) fn fullname(release: &str) -> String {
-    let full = if release.contains("grafana") {
-        release.to_owned()
-    } else {
-        format!("{release}-grafana")
-    };
-    let cut: String = full.chars().take(63).collect();
-    cut.trim_end_matches('-').to_owned()
+    thanos_model::helm_fullname(release, "grafana", 63)
 }
 
 #[cfg(test)]

@@ -158,6 +158,17 @@ impl ThanosReceive {
     pub fn remote_write_url(&self) -> Option<&RemoteWriteUrl> {
         self.remote_write_url.as_ref()
     }
+
+    /// The Ingress the edges write through: Receive's, or its routers' when the fleet
+    /// splits them; `None` without a Receive Ingress.
+    #[must_use]
+    pub fn write_ingress(&self) -> Option<&Ingress> {
+        self.router
+            .as_ref()
+            .map_or(&self.shared, |router| &router.shared)
+            .ingress
+            .as_ref()
+    }
 }
 
 impl FileObjects for ThanosReceive {
